@@ -1,0 +1,190 @@
+import type * as net from 'net';
+import type { RegisteredCommand } from './commands/registry';
+import { Notify, type NotifyClass } from './hooks';
+import type { Database } from './keyspace/database';
+import { type Reply, ReplyError, PushReply } from './reply';
+import { encode } from './resp/encoder';
+import { RespParser, ProtocolError } from './resp/parser';
+import type { Server } from './server';
+
+/**
+ * Decides about a command before it runs (MULTI queueing, RESP2 subscriber mode).
+ * Returns true when it has dealt with the command.
+ */
+export type Interceptor = (client: Client, cmd: RegisteredCommand, argv: string[]) => boolean;
+
+export const enum ReplyMode {
+  On = 0,
+  Off = 1,
+  Skip = 2,
+}
+
+/** What a handler sees: the calling client with its database, protocol and helpers. */
+export type CommandContext = Client;
+
+let nextClientId = 1;
+
+/** A client connection (or a connection-less caller such as a script). */
+export class Client {
+  readonly id = nextClientId++;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  db: Database;
+  resp: 2 | 3 = 2;
+  name = '';
+  user = 'default';
+  authenticated: boolean;
+  /** The command being run now, and the last one run (CLIENT LIST's `cmd`). */
+  current: RegisteredCommand | null = null;
+  lastCommand = 'NULL';
+  replyMode = ReplyMode.On;
+  /** Replies not yet written to the socket. */
+  out = '';
+  /** An asynchronous command is under way: later commands wait, so replies keep pipeline order. */
+  waiting = false;
+  /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
+  closing = false;
+  closed = false;
+  /** `CLIENT NO-EVICT`. */
+  noEvict = false;
+  interceptor: Interceptor | null = null;
+  /** Set by a handler to propagate other commands instead of its own argv. */
+  propagateInstead: string[][] | null = null;
+  /** Per-client state that modules keep, keyed by a symbol of their own. */
+  readonly state = new Map<symbol, unknown>();
+  readonly parser: RespParser | null;
+  readonly addr: string;
+  readonly laddr: string;
+  /** Statistics for CLIENT LIST. */
+  commandsProcessed = 0;
+  /** Flags shown in CLIENT LIST (besides those the kernel derives). */
+  readonly flags = new Set<string>();
+
+  constructor(
+    readonly server: Server,
+    readonly socket: net.Socket | null,
+  ) {
+    this.db = server.keyspace.db(0);
+    this.authenticated = server.requirePass === '';
+    this.addr = socket ? formatAddr(socket.remoteAddress, socket.remotePort) : '';
+    this.laddr = socket ? formatAddr(socket.localAddress, socket.localPort) : '';
+    this.parser = socket
+      ? new RespParser(server.parserLimits, () => !this.authenticated && server.requirePass !== '')
+      : null;
+  }
+
+  get dbid(): number {
+    return this.db.id;
+  }
+
+  /** SELECT: switch database; throws Redis's error for a bad index. */
+  select(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.server.keyspace.dbs.length) {
+      throw new ReplyError('ERR DB index is out of range');
+    }
+    this.db = this.server.keyspace.db(index);
+  }
+
+  /**
+   * A write changed `key`: count it as dirty, tell WATCH/tracking/blocked clients, and fire
+   * the keyspace notification `event` of class `cls` when given.
+   */
+  modified(key: string, cls?: NotifyClass, event?: string): void {
+    const ks = this.server.keyspace;
+    ks.stats.dirty++;
+    this.server.hooks.emitKeyModified(this.db, key);
+    if (cls !== undefined) this.server.hooks.emitKeyspaceEvent(cls, event!, key, this.db.id);
+  }
+
+  /** A keyspace notification without a modification (e.g. `del` after the modified call). */
+  notify(cls: NotifyClass, event: string, key: string): void {
+    this.server.hooks.emitKeyspaceEvent(cls, event, key, this.db.id);
+  }
+
+  /** A key lookup missed (class `m` notifications). */
+  keyMiss(key: string): void {
+    this.server.hooks.emitKeyspaceEvent(Notify.KEY_MISS, 'keymiss', key, this.db.id);
+  }
+
+  /** Propagate `argv` in place of (or besides, when called repeatedly) the command's own. */
+  propagate(argv: string[]): void {
+    (this.propagateInstead ??= []).push(argv);
+  }
+
+  /** Queue a reply (the client's reply mode decides whether it is sent). */
+  reply(r: Reply): void {
+    if (this.replyMode !== ReplyMode.On) {
+      if (this.replyMode === ReplyMode.Skip) this.replyMode = ReplyMode.On;
+      return;
+    }
+    try {
+      this.out += encode(r, this.resp);
+    } catch (e) {
+      this.server.handlerBug(this.current?.name ?? '?', e);
+      this.out += `-ERR internal error while encoding the reply\r\n`;
+    }
+  }
+
+  /** An out-of-band message (pub/sub, invalidation): written now, whatever the reply mode. */
+  push(items: Reply[]): void {
+    if (this.closed) return;
+    this.out += encode(new PushReply(items), this.resp);
+    this.flush();
+  }
+
+  /** Write queued replies to the socket in one write. */
+  flush(): void {
+    if (this.out.length === 0 || this.socket === null) return;
+    const out = this.out;
+    this.out = '';
+    if (this.closed) return;
+    this.server.stats.netOutputBytes += out.length;
+    this.socket.write(out, 'latin1');
+    if (this.closing && !this.waiting) this.close();
+  }
+
+  /** Bytes arrived: parse and run every complete command, then write the replies at once. */
+  onData(chunk: Buffer): void {
+    this.server.stats.netInputBytes += chunk.length;
+    this.lastInteraction = Date.now();
+    this.parser!.feed(chunk);
+    this.process();
+    this.flush();
+  }
+
+  /** Run queued commands until input runs out or an asynchronous command holds the line. */
+  process(): void {
+    const parser = this.parser!;
+    while (!this.waiting && !this.closing) {
+      let argv: string[] | null;
+      try {
+        argv = parser.next();
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        this.out += `-ERR Protocol error: ${e.message}\r\n`;
+        this.server.logger.verbose(`Protocol error (${e.message}) from client: id=${this.id} addr=${this.addr}`);
+        this.closing = true;
+        return;
+      }
+      if (argv === null) break;
+      if (argv.length !== 0) this.server.execute(this, argv);
+    }
+    if (!this.closing && parser.pending > this.server.parserLimits.maxQueryBuffer) {
+      this.server.logger.warning(`Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`);
+      this.close();
+    }
+  }
+
+  /** Close the connection now. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket?.destroySoon();
+    this.server.clientClosed(this);
+  }
+}
+
+function formatAddr(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return '';
+  return host.includes(':') && !host.startsWith('::ffff:') ? `[${host}]:${port}` : `${host.replace(/^::ffff:/, '')}:${port}`;
+}

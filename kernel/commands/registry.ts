@@ -1,0 +1,191 @@
+import { injectable } from 'tsyringe';
+import type { CommandContext } from '../client';
+import type { HandlerResult } from '../reply';
+import type { CommandDefinition, KeySpec } from './spec';
+import { redisSpec } from './spec';
+
+export type Handler = (ctx: CommandContext, argv: string[]) => HandlerResult;
+
+/** Bit flags precomputed from a definition's flags, for checks on the hot path. */
+export const enum CmdFlag {
+  Write = 1,
+  ReadOnly = 2,
+  DenyOom = 4,
+  Admin = 8,
+  PubSub = 16,
+  NoScript = 32,
+  Blocking = 64,
+  Loading = 128,
+  Stale = 256,
+  Fast = 512,
+  NoAuth = 1024,
+  NoMulti = 2048,
+  AllowBusy = 4096,
+  MayReplicate = 8192,
+}
+
+const FLAG_BITS: Record<string, number> = {
+  write: CmdFlag.Write,
+  readonly: CmdFlag.ReadOnly,
+  denyoom: CmdFlag.DenyOom,
+  admin: CmdFlag.Admin,
+  pubsub: CmdFlag.PubSub,
+  noscript: CmdFlag.NoScript,
+  blocking: CmdFlag.Blocking,
+  loading: CmdFlag.Loading,
+  stale: CmdFlag.Stale,
+  fast: CmdFlag.Fast,
+  no_auth: CmdFlag.NoAuth,
+  no_multi: CmdFlag.NoMulti,
+  allow_busy: CmdFlag.AllowBusy,
+  may_replicate: CmdFlag.MayReplicate,
+};
+
+export class CommandStats {
+  calls = 0;
+  usec = 0;
+  rejected = 0;
+  failed = 0;
+}
+
+export class RegisteredCommand {
+  readonly bits: number;
+  readonly stats = new CommandStats();
+  /** Subcommands by lower-case name, for containers such as CONFIG. */
+  subcommands: Map<string, RegisteredCommand> | null = null;
+  /** Legacy [first, last, step] derived from the key specs as Redis does. */
+  readonly legacyKeys: [number, number, number];
+  readonly movableKeys: boolean;
+
+  constructor(
+    readonly def: CommandDefinition,
+    public handler: Handler | null,
+    readonly module: string,
+    readonly parent: RegisteredCommand | null,
+  ) {
+    let bits = 0;
+    for (const f of def.flags) bits |= FLAG_BITS[f] ?? 0;
+    this.bits = bits;
+    const [legacy, movable] = legacyRange(def.keySpecs ?? []);
+    this.legacyKeys = legacy;
+    this.movableKeys = movable;
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  has(flag: CmdFlag): boolean {
+    return (this.bits & flag) !== 0;
+  }
+}
+
+/** populateCommandLegacyRangeSpec + populateCommandMovableKeys from Redis 7.0. */
+function legacyRange(specs: KeySpec[]): [[number, number, number], boolean] {
+  if (specs.length === 0) return [[0, 0, 0], false];
+  let movable = false;
+  for (const s of specs) {
+    if (!('index' in s.begin_search) || !('range' in s.find_keys)) movable = true;
+  }
+  if (specs.length === 1 && 'index' in specs[0].begin_search && 'range' in specs[0].find_keys) {
+    const pos = specs[0].begin_search.index.pos;
+    const r = specs[0].find_keys.range;
+    if (specs[0].flags.includes('INCOMPLETE')) movable = true;
+    return [[pos, r.lastkey >= 0 ? r.lastkey + pos : r.lastkey, r.step], movable];
+  }
+  let first = Infinity;
+  let last = 0;
+  let prevLast = 0;
+  for (const s of specs) {
+    if (!('index' in s.begin_search) || !('range' in s.find_keys)) continue;
+    const pos = s.begin_search.index.pos;
+    const r = s.find_keys.range;
+    if (r.step !== 1 || (prevLast !== 0 && prevLast !== pos - 1)) {
+      movable = true;
+      continue;
+    }
+    if (s.flags.includes('INCOMPLETE')) movable = true;
+    first = Math.min(first, pos);
+    const abs = r.lastkey >= 0 ? r.lastkey + pos : r.lastkey;
+    // Redis compares as unsigned, so a negative (to-the-end) last key wins.
+    last = unsigned(abs) > unsigned(last) ? abs : last;
+    prevLast = last;
+  }
+  if (first === Infinity) return [[0, 0, 0], true];
+  return [[first, last, 1], movable];
+}
+
+function unsigned(n: number): number {
+  return n < 0 ? 2 ** 32 + n : n;
+}
+
+/** The command table: every registered command by lower-case name. */
+@injectable()
+export class CommandTable {
+  private readonly commands = new Map<string, RegisteredCommand>();
+
+  /** Exact-case lookup first: clients almost always send one case, so this avoids lower-casing. */
+  lookup(name: string): RegisteredCommand | undefined {
+    return this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+  }
+
+  register(def: CommandDefinition, handler: Handler | null, module: string): RegisteredCommand {
+    const bar = def.name.indexOf('|');
+    if (bar < 0) {
+      const existing = this.commands.get(def.name);
+      if (existing !== undefined) {
+        if (existing.handler === null && handler !== null && existing.subcommands !== null) {
+          existing.handler = handler;
+          return existing;
+        }
+        throw new Error(`command '${def.name}' is registered twice (modules ${existing.module} and ${module})`);
+      }
+      const cmd = new RegisteredCommand(def, handler, module, null);
+      this.add(def.name, cmd);
+      return cmd;
+    }
+    const parentName = def.name.slice(0, bar);
+    const sub = def.name.slice(bar + 1);
+    let parent = this.commands.get(parentName);
+    if (parent === undefined) {
+      const pdef = redisSpec(parentName) ?? { name: parentName, arity: -2, flags: [], acl: [], keySpecs: [] };
+      parent = new RegisteredCommand(pdef, null, module, null);
+      this.add(parentName, parent);
+    }
+    parent.subcommands ??= new Map();
+    if (parent.subcommands.has(sub)) throw new Error(`command '${def.name}' is registered twice`);
+    const cmd = new RegisteredCommand(def, handler, module, parent);
+    parent.subcommands.set(sub, cmd);
+    return cmd;
+  }
+
+  private add(name: string, cmd: RegisteredCommand): void {
+    this.commands.set(name, cmd);
+    this.commands.set(name.toUpperCase(), cmd);
+  }
+
+  /** Every top-level command, once each. */
+  all(): RegisteredCommand[] {
+    const out: RegisteredCommand[] = [];
+    for (const [name, cmd] of this.commands) if (name === cmd.name) out.push(cmd);
+    return out;
+  }
+
+  /** Every command and subcommand, once each. */
+  allWithSubcommands(): RegisteredCommand[] {
+    const out: RegisteredCommand[] = [];
+    for (const cmd of this.all()) {
+      out.push(cmd);
+      if (cmd.subcommands) out.push(...cmd.subcommands.values());
+    }
+    return out;
+  }
+
+  /** A command or subcommand by full name (`config|get`). */
+  byFullName(name: string): RegisteredCommand | undefined {
+    const lower = name.toLowerCase();
+    const bar = lower.indexOf('|');
+    if (bar < 0) return this.commands.get(lower);
+    return this.commands.get(lower.slice(0, bar))?.subcommands?.get(lower.slice(bar + 1));
+  }
+}

@@ -1,0 +1,176 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { projectRoot } from '../util/paths';
+
+/** Key spec, in the shape Redis 7.0 uses (COMMAND INFO, COMMAND GETKEYS, ACL key patterns). */
+export interface KeySpec {
+  notes?: string;
+  flags: string[];
+  begin_search: { index: { pos: number } } | { keyword: { keyword: string; startfrom: number } } | { unknown: null };
+  find_keys:
+    | { range: { lastkey: number; step: number; limit: number } }
+    | { keynum: { keynumidx: number; firstkey: number; step: number } }
+    | { unknown: null };
+}
+
+export interface ArgumentSpec {
+  name: string;
+  type: string;
+  display_text?: string;
+  key_spec_index?: number;
+  token?: string;
+  summary?: string;
+  since?: string;
+  flags?: string[];
+  deprecated_since?: string;
+  value?: string;
+  optional?: boolean;
+  multiple?: boolean;
+  multiple_token?: boolean;
+  arguments?: ArgumentSpec[];
+}
+
+/** Everything known about one command: dispatch, COMMAND INFO/DOCS and the docs derive from it. */
+export interface CommandDefinition {
+  /** Lower case; a subcommand is `container|sub`, e.g. `config|get`. */
+  name: string;
+  /** Redis arity: N means exactly N arguments including the name; -N means at least N. */
+  arity: number;
+  /** Redis command flags, lower case: write, readonly, denyoom, admin, pubsub, noscript, blocking, ... */
+  flags: string[];
+  /** ACL categories beyond those implied by the flags, lower case without '@'. */
+  acl?: string[];
+  keySpecs?: KeySpec[];
+  /** Shorthand for a single key range: [first, last, step] (last -1 = to the end). */
+  keys?: [number, number, number];
+  group?: string;
+  summary?: string;
+  since?: string;
+  complexity?: string;
+  tips?: string[];
+  docFlags?: string[];
+  deprecatedSince?: string;
+  replacedBy?: string;
+  history?: [string, string][];
+  arguments?: ArgumentSpec[];
+}
+
+interface RedisJson {
+  summary?: string;
+  complexity?: string;
+  group?: string;
+  since?: string;
+  arity: number;
+  container?: string;
+  history?: [string, string][];
+  doc_flags?: string[];
+  deprecated_since?: string;
+  replaced_by?: string;
+  command_flags?: string[];
+  acl_categories?: string[];
+  command_tips?: string[];
+  key_specs?: Array<{
+    notes?: string;
+    flags?: string[];
+    begin_search: { index?: { pos: number }; keyword?: { keyword: string; startfrom: number }; unknown?: null };
+    find_keys: {
+      range?: { lastkey: number; step: number; limit: number };
+      keynum?: { keynumidx: number; firstkey: number; step: number };
+      unknown?: null;
+    };
+  }>;
+  arguments?: ArgumentSpec[];
+}
+
+const SPEC_DIR = path.join(projectRoot, 'kernel', 'commands', 'redis-7.0');
+
+function specFile(name: string): string {
+  return path.join(SPEC_DIR, `${name.replace('|', '-')}.json`);
+}
+
+/** Redis 7.0's own metadata for a command (`get`, `config|get`), or undefined if Redis has none. */
+export function redisSpec(name: string): CommandDefinition | undefined {
+  const lower = name.toLowerCase();
+  const file = specFile(lower);
+  if (!fs.existsSync(file)) return undefined;
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, RedisJson>;
+  const [, json] = Object.entries(doc)[0];
+  return fromRedisJson(lower, json);
+}
+
+/** Every command and subcommand Redis 7.0 has, by full name. */
+export function allRedisCommandNames(): string[] {
+  const names: string[] = [];
+  for (const f of fs.readdirSync(SPEC_DIR)) {
+    if (!f.endsWith('.json')) continue;
+    const doc = JSON.parse(fs.readFileSync(path.join(SPEC_DIR, f), 'utf8')) as Record<string, RedisJson>;
+    const [key, json] = Object.entries(doc)[0];
+    names.push(json.container ? `${json.container}|${key}`.toLowerCase() : key.toLowerCase());
+  }
+  return names.sort();
+}
+
+function fromRedisJson(name: string, j: RedisJson): CommandDefinition {
+  return {
+    name,
+    arity: j.arity,
+    flags: (j.command_flags ?? []).map((f) => f.toLowerCase()),
+    acl: (j.acl_categories ?? []).map((c) => c.toLowerCase()),
+    keySpecs: (j.key_specs ?? []).map((k) => ({
+      ...(k.notes !== undefined ? { notes: k.notes } : {}),
+      flags: k.flags ?? [],
+      begin_search: k.begin_search.index
+        ? { index: k.begin_search.index }
+        : k.begin_search.keyword
+          ? { keyword: k.begin_search.keyword }
+          : { unknown: null },
+      find_keys: k.find_keys.range
+        ? { range: k.find_keys.range }
+        : k.find_keys.keynum
+          ? { keynum: k.find_keys.keynum }
+          : { unknown: null },
+    })),
+    group: j.group,
+    summary: j.summary,
+    since: j.since,
+    complexity: j.complexity,
+    tips: (j.command_tips ?? []).map((t) => t.toLowerCase()),
+    docFlags: (j.doc_flags ?? []).map((f) => f.toLowerCase()),
+    deprecatedSince: j.deprecated_since,
+    replacedBy: j.replaced_by,
+    history: j.history,
+    arguments: j.arguments,
+  };
+}
+
+/** Complete a definition: Redis's spec for the name (when it has one) under what the author wrote. */
+export function resolveDefinition(nameOrDef: string | (Partial<CommandDefinition> & { name: string })): CommandDefinition {
+  const given = typeof nameOrDef === 'string' ? { name: nameOrDef } : nameOrDef;
+  const name = given.name.toLowerCase();
+  const base = redisSpec(name);
+  const merged = { ...(base ?? {}), ...given, name } as Partial<CommandDefinition>;
+  if (merged.arity === undefined) {
+    throw new Error(`command '${name}' has no arity and Redis 7.0 has no such command: declare its metadata`);
+  }
+  if (given.keys !== undefined && given.keySpecs === undefined) {
+    const [first, last, step] = given.keys;
+    merged.keySpecs =
+      first === 0
+        ? []
+        : [
+            {
+              flags: [],
+              begin_search: { index: { pos: first } },
+              find_keys: { range: { lastkey: last < 0 ? last : last - first, step, limit: 0 } },
+            },
+          ];
+  }
+  return {
+    flags: [],
+    acl: [],
+    keySpecs: [],
+    tips: [],
+    docFlags: [],
+    ...merged,
+  } as CommandDefinition;
+}

@@ -1,0 +1,22 @@
+import type { ConfigParam } from './params';
+
+/** The kernel's part of the configuration schema. Modules add theirs. */
+export const kernelParams: ConfigParam[] = [
+  { name: 'port', type: 'int', default: 6379, min: 0, max: 65535, mutable: false, doc: 'TCP port to listen on (0 picks a free port).' },
+  { name: 'bind', type: 'string', default: '* -::*', mutable: false, doc: 'Addresses to listen on; `*` is every IPv4 address, `::*` every IPv6 one, a leading `-` makes an address optional.' },
+  { name: 'unixsocket', type: 'string', default: '', mutable: false, doc: 'Path of a unix socket to listen on as well (empty: none).' },
+  { name: 'unixsocketperm', type: 'int', default: 0, min: 0, max: 0o777, mutable: false, doc: 'Permissions of the unix socket, in octal as written in the file (0: leave as created).' },
+  { name: 'databases', type: 'int', default: 16, min: 1, max: 1 << 20, mutable: false, doc: 'Number of databases (SELECT 0 to databases-1).' },
+  { name: 'requirepass', type: 'string', default: '', doc: 'Password clients must give with AUTH or HELLO (empty: none).' },
+  { name: 'maxclients', type: 'int', default: 10000, min: 1, max: 1 << 30, doc: 'Maximum number of connected clients.' },
+  { name: 'timeout', type: 'int', default: 0, min: 0, max: 2147483647, doc: 'Close a client idle for this many seconds (0: never).' },
+  { name: 'tcp-keepalive', type: 'int', default: 300, min: 0, max: 2147483647, doc: 'TCP keepalive interval in seconds (0: off).' },
+  { name: 'proto-max-bulk-len', type: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 53, doc: 'Largest bulk string a client may send.' },
+  { name: 'client-query-buffer-limit', type: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 53, doc: 'Largest unparsed input a client may accumulate before it is disconnected.' },
+  { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning'], doc: 'Log verbosity.' },
+  { name: 'logfile', type: 'string', default: '', mutable: false, doc: 'Log file path (empty: standard output).' },
+  { name: 'hz', type: 'int', default: 10, min: 1, max: 500, doc: 'Frequency of background tasks (active expiry, client timeouts) per second.' },
+  { name: 'builtin-modules', type: 'list', default: [], mutable: false, doc: 'The built-in modules to load, from config/default.json.' },
+  { name: 'disable-module', type: 'list', default: [], mutable: false, doc: 'A built-in module not to load (repeatable): its commands then do not exist.' },
+  { name: 'loadmodule', type: 'list', default: [], mutable: false, doc: 'A plugin to load, by path or package name (repeatable).' },
+];

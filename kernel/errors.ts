@@ -1,0 +1,25 @@
+import { ReplyError } from './reply';
+
+/**
+ * Redis's shared error replies, created once: a thrown constant costs no stack capture,
+ * and every module words them identically.
+ */
+export const Errors = {
+  wrongType: new ReplyError('WRONGTYPE Operation against a key holding the wrong kind of value'),
+  syntax: new ReplyError('ERR syntax error'),
+  notInteger: new ReplyError('ERR value is not an integer or out of range'),
+  notFloat: new ReplyError('ERR value is not a valid float'),
+  overflow: new ReplyError('ERR increment or decrement would overflow'),
+  noSuchKey: new ReplyError('ERR no such key'),
+  outOfRange: new ReplyError('ERR index out of range'),
+  noAuth: new ReplyError('NOAUTH Authentication required.'),
+  invalidDb: new ReplyError('ERR DB index is out of range'),
+  invalidExpire: (cmd: string) => new ReplyError(`ERR invalid expire time in '${cmd}' command`),
+  wrongArity: (name: string) => new ReplyError(`ERR wrong number of arguments for '${name}' command`),
+  unknownSubcommand: (sub: string, container: string) =>
+    new ReplyError(`ERR unknown subcommand '${truncate(sub, 128)}'. Try ${container.toUpperCase()} HELP.`),
+} as const;
+
+export function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) : s;
+}

@@ -1,0 +1,37 @@
+/**
+ * Ferrous's public API: what built-in modules and plugins import. Nothing else in kernel/
+ * is a promise to plugin authors.
+ */
+import 'reflect-metadata';
+
+export { inject, injectable } from 'tsyringe';
+export { RedisModule, Command, type ModuleOptions, type CommandDeclaration } from './commands/decorators';
+export { type CommandDefinition, type KeySpec, type ArgumentSpec, redisSpec, allRedisCommandNames } from './commands/spec';
+export { CommandTable, RegisteredCommand, CmdFlag, type Handler } from './commands/registry';
+export { Client, type CommandContext, type Interceptor, ReplyMode } from './client';
+export { Server, ServerStats } from './server';
+export { Config } from './config/config';
+export type { ConfigParam, ConfigValue } from './config/params';
+export { parseMemory } from './config/params';
+export { Hooks, Notify, type NotifyClass } from './hooks';
+export { Keyspace } from './keyspace/keyspace';
+export { Database, Entry } from './keyspace/database';
+export { TypeRegistry, type DataType } from './keyspace/types';
+export { Logger, type LogLevel } from './logging';
+export * from './reply';
+export { Errors } from './errors';
+export { encode } from './resp/encoder';
+export { RespParser, ProtocolError, splitArgs } from './resp/parser';
+export * from './util/numbers';
+export { globMatch } from './util/glob';
+export {
+  startServer,
+  KERNEL_API_VERSION,
+  FERROUS_VERSION,
+  REDIS_VERSION,
+  ConfigError,
+  type Ferrous,
+  type ServerOptions,
+  type PluginDefinition,
+  type ModuleLifecycle,
+} from './bootstrap';

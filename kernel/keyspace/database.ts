@@ -1,0 +1,272 @@
+import { Errors } from '../errors';
+import type { DataType } from './types';
+import type { Keyspace } from './keyspace';
+
+/** A stored value with what the keyspace tracks for it. */
+export class Entry {
+  constructor(
+    public value: unknown,
+    /** Insertion sequence number: SCAN cursors and random sampling are built on it. */
+    public seq: number,
+    /** LRU clock (seconds) of the last access, for OBJECT IDLETIME. */
+    public lru: number,
+  ) {}
+}
+
+/**
+ * One logical database: key -> entry, a separate expiry map (for sampling expired keys),
+ * and an insertion-ordered index that keeps SCAN cursors valid while the keyspace grows.
+ */
+export class Database {
+  private readonly dict = new Map<string, Entry>();
+  /** Absolute expiry in ms, for keys that have one. */
+  readonly expires = new Map<string, number>();
+  /** Keys by sequence number; deleted slots are undefined until compaction. */
+  private order: (string | undefined)[] = [];
+  private seqs: number[] = [];
+  private holes = 0;
+  private nextSeq = 1;
+  /** Rotating position of the active expiry cycle. */
+  private expireCursor: Iterator<[string, number]> | null = null;
+
+  constructor(
+    readonly id: number,
+    private readonly keyspace: Keyspace,
+  ) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** The value of a live key (expiring it lazily if due), or undefined. Counts hits and misses. */
+  get(key: string): unknown {
+    const e = this.dict.get(key);
+    if (e === undefined) {
+      this.keyspace.stats.keyspaceMisses++;
+      return undefined;
+    }
+    if (this.expires.size !== 0 && this.expireIfDue(key)) {
+      this.keyspace.stats.keyspaceMisses++;
+      return undefined;
+    }
+    this.keyspace.stats.keyspaceHits++;
+    e.lru = this.keyspace.lruClock;
+    return e.value;
+  }
+
+  /** The value if it is of `type`; undefined if missing; WRONGTYPE otherwise. */
+  getTyped<V>(key: string, type: DataType<V>): V | undefined {
+    const v = this.get(key);
+    if (v === undefined) return undefined;
+    if (!type.is(v)) throw Errors.wrongType;
+    return v;
+  }
+
+  /** Like get() but touches no statistics or LRU (for internal reads: TYPE, EXISTS, SCAN filters). */
+  peek(key: string): unknown {
+    const e = this.dict.get(key);
+    if (e === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfDue(key)) return undefined;
+    return e.value;
+  }
+
+  entry(key: string): Entry | undefined {
+    if (this.expires.size !== 0 && this.expireIfDue(key)) return undefined;
+    return this.dict.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.peek(key) !== undefined;
+  }
+
+  /**
+   * Store a value. Like Redis's setKey, an existing TTL is dropped unless keepTtl.
+   * The caller signals the modification (ctx.modified).
+   */
+  set(key: string, value: unknown, keepTtl = false): void {
+    const e = this.dict.get(key);
+    if (e !== undefined) {
+      e.value = value;
+      e.lru = this.keyspace.lruClock;
+      if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+      return;
+    }
+    const seq = this.nextSeq++;
+    this.dict.set(key, new Entry(value, seq, this.keyspace.lruClock));
+    this.order.push(key);
+    this.seqs.push(seq);
+  }
+
+  /** Remove a key. Returns whether it existed (expired keys count as missing). */
+  delete(key: string): boolean {
+    const e = this.dict.get(key);
+    if (e === undefined) return false;
+    if (this.expires.size !== 0 && this.expireIfDue(key)) return false;
+    this.remove(key, e);
+    return true;
+  }
+
+  private remove(key: string, e: Entry): void {
+    this.dict.delete(key);
+    if (this.expires.size !== 0) this.expires.delete(key);
+    const i = this.indexOfSeq(e.seq);
+    this.order[i] = undefined;
+    this.holes++;
+    if (this.holes > 64 && this.holes * 2 > this.order.length) this.compact();
+  }
+
+  private indexOfSeq(seq: number): number {
+    const seqs = this.seqs;
+    let lo = 0;
+    let hi = seqs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seqs[mid] < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private compact(): void {
+    const order: string[] = [];
+    const seqs: number[] = [];
+    for (let i = 0; i < this.order.length; i++) {
+      const k = this.order[i];
+      if (k !== undefined) {
+        order.push(k);
+        seqs.push(this.seqs[i]);
+      }
+    }
+    this.order = order;
+    this.seqs = seqs;
+    this.holes = 0;
+  }
+
+  /** Absolute expiry time in ms, or -1. */
+  getExpire(key: string): number {
+    return this.expires.get(key) ?? -1;
+  }
+
+  setExpire(key: string, whenMs: number): void {
+    this.expires.set(key, whenMs);
+  }
+
+  /** Drop a key's TTL; returns whether it had one. */
+  persist(key: string): boolean {
+    return this.expires.delete(key);
+  }
+
+  /** Whether a key's TTL has passed (without deleting it). */
+  isExpired(key: string): boolean {
+    const t = this.expires.get(key);
+    return t !== undefined && t <= Date.now();
+  }
+
+  /** Lazy expiry: delete the key if its time has come. */
+  private expireIfDue(key: string): boolean {
+    const t = this.expires.get(key);
+    if (t === undefined || t > Date.now()) return false;
+    if (!this.keyspace.expiryEnabled) return true;
+    this.expireNow(key);
+    return true;
+  }
+
+  private expireNow(key: string): void {
+    const e = this.dict.get(key);
+    if (e === undefined) return;
+    this.remove(key, e);
+    this.keyspace.keyExpired(this, key);
+  }
+
+  /** All live keys (a snapshot array: callers may modify the keyspace while using it). */
+  keys(): string[] {
+    const now = Date.now();
+    const out: string[] = [];
+    for (const k of this.dict.keys()) {
+      const t = this.expires.size !== 0 ? this.expires.get(k) : undefined;
+      if (t === undefined || t > now) out.push(k);
+    }
+    return out;
+  }
+
+  /**
+   * One SCAN step: call `fn` for keys from `cursor` until about `count` slots were visited.
+   * Returns the next cursor (0 when done). Keys present for the whole scan are seen at least once.
+   */
+  scan(cursor: number, count: number, fn: (key: string) => void): number {
+    let i = cursor === 0 ? 0 : this.indexOfSeq(cursor);
+    if (i < this.seqs.length && this.seqs[i] < cursor) i++;
+    let visited = 0;
+    const now = Date.now();
+    while (i < this.order.length && visited < count) {
+      const k = this.order[i];
+      if (k !== undefined) {
+        visited++;
+        const t = this.expires.size !== 0 ? this.expires.get(k) : undefined;
+        if (t === undefined || t > now) fn(k);
+      }
+      i++;
+    }
+    return i < this.order.length ? this.seqs[i] : 0;
+  }
+
+  /** A random live key, or null (RANDOMKEY). */
+  randomKey(): string | null {
+    for (let tries = 0; this.dict.size > 0 && tries < 100; tries++) {
+      const k = this.order[Math.floor(Math.random() * this.order.length)];
+      if (k === undefined) continue;
+      if (this.expires.size !== 0 && this.expireIfDue(k)) continue;
+      return k;
+    }
+    // The rare fallback: everything sampled was a hole or expired.
+    for (const k of this.dict.keys()) if (!(this.expires.size !== 0 && this.expireIfDue(k))) return k;
+    return null;
+  }
+
+  /** Remove every key. */
+  clear(): void {
+    this.dict.clear();
+    this.expires.clear();
+    this.order = [];
+    this.seqs = [];
+    this.holes = 0;
+    this.expireCursor = null;
+  }
+
+  /** Swap contents with another database (SWAPDB). */
+  swapWith(other: Database): void {
+    const fields = ['dict', 'expires', 'order', 'seqs', 'holes', 'nextSeq', 'expireCursor'] as const;
+    for (const f of fields) {
+      const a = (this as unknown as Record<string, unknown>)[f];
+      (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];
+      (other as unknown as Record<string, unknown>)[f] = a;
+    }
+  }
+
+  /**
+   * Active expiry: sample keys with a TTL and delete the expired ones, at most `budget`
+   * keys examined. Returns how many of the examined keys had expired.
+   */
+  expireSample(budget: number, now: number): [examined: number, expired: number] {
+    let examined = 0;
+    let expired = 0;
+    if (this.expires.size === 0) return [0, 0];
+    this.expireCursor ??= this.expires.entries();
+    while (examined < budget) {
+      const n = this.expireCursor.next();
+      if (n.done) {
+        this.expireCursor = this.expires.entries();
+        if (examined === 0 && this.expires.size === 0) break;
+        if (examined >= this.expires.size) break;
+        continue;
+      }
+      examined++;
+      const [key, t] = n.value;
+      if (t <= now) {
+        this.expireNow(key);
+        expired++;
+      }
+    }
+    return [examined, expired];
+  }
+}

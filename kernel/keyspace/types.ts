@@ -1,0 +1,43 @@
+import { injectable } from 'tsyringe';
+
+/**
+ * A data type as a module registers it with the keyspace. The kernel stores values opaquely;
+ * everything type-specific it needs (TYPE, OBJECT ENCODING, COPY, persistence) comes from here.
+ */
+export interface DataType<V = unknown> {
+  /** What TYPE answers ("string", "list", ...). */
+  readonly name: string;
+  /** Whether a stored value belongs to this type. */
+  is(value: unknown): value is V;
+  /** OBJECT ENCODING's answer for a value ("embstr", "listpack", ...). */
+  encoding(value: V): string;
+  /** A deep copy (COPY, and snapshots that must not share mutable state). */
+  clone(value: V): V;
+  /** An estimate of the bytes a value uses (MEMORY USAGE, INFO memory). */
+  memory?(value: V): number;
+}
+
+/** The type registry that data-type modules fill. */
+@injectable()
+export class TypeRegistry {
+  private readonly types: DataType[] = [];
+
+  register(type: DataType): void {
+    if (this.types.some((t) => t.name === type.name)) throw new Error(`data type '${type.name}' is registered twice`);
+    this.types.push(type as DataType);
+  }
+
+  /** The type of a stored value. Values of unregistered types are a bug in a module. */
+  of(value: unknown): DataType {
+    for (const t of this.types) if (t.is(value)) return t;
+    throw new Error(`value of unregistered type stored in the keyspace (${typeof value})`);
+  }
+
+  byName(name: string): DataType | undefined {
+    return this.types.find((t) => t.name === name.toLowerCase());
+  }
+
+  all(): readonly DataType[] {
+    return this.types;
+  }
+}

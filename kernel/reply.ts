@@ -1,0 +1,80 @@
+/**
+ * What handlers return. The encoder turns these into RESP2 or RESP3 for each client:
+ * string -> bulk string, number/bigint -> integer, null -> null, array -> array,
+ * boolean -> RESP3 boolean (integer 1/0 in RESP2), and the wrappers below for what RESP
+ * needs to tell apart. Strings are binary ("latin1") strings: one char per byte.
+ */
+export type Reply =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Reply[]
+  | StatusReply
+  | ReplyError
+  | DoubleReply
+  | MapReply
+  | SetReply
+  | VerbatimReply
+  | PushReply
+  | BigNumberReply
+  | NullArrayReply;
+
+export class StatusReply {
+  constructor(readonly text: string) {}
+}
+
+/** An error reply. `message` is the full text after '-', e.g. "ERR syntax error". */
+export class ReplyError extends Error {
+  constructor(message: string) {
+    super(message);
+  }
+  /** The error code: the first word ("ERR", "WRONGTYPE", ...). */
+  get code(): string {
+    const i = this.message.indexOf(' ');
+    return i < 0 ? this.message : this.message.slice(0, i);
+  }
+}
+ReplyError.prototype.name = 'ReplyError';
+
+export class DoubleReply {
+  constructor(readonly value: number) {}
+}
+
+/** A map: RESP3 '%', flattened to an array in RESP2. `entries` alternates key, value. */
+export class MapReply {
+  constructor(readonly entries: Reply[]) {}
+}
+
+/** A set: RESP3 '~', an array in RESP2. */
+export class SetReply {
+  constructor(readonly items: Reply[]) {}
+}
+
+/** A verbatim string: RESP3 '=', a bulk string in RESP2. `format` is three chars ("txt"). */
+export class VerbatimReply {
+  constructor(readonly format: string, readonly text: string) {}
+}
+
+/** An out-of-band push: RESP3 '>', an array in RESP2. */
+export class PushReply {
+  constructor(readonly items: Reply[]) {}
+}
+
+/** A big number: RESP3 '(', a bulk string in RESP2. */
+export class BigNumberReply {
+  constructor(readonly digits: string) {}
+}
+
+/** The RESP2 null array (*-1), '_' in RESP3. */
+export class NullArrayReply {}
+
+export const OK = new StatusReply('OK');
+export const QUEUED = new StatusReply('QUEUED');
+export const PONG = new StatusReply('PONG');
+export const NULL_ARRAY = new NullArrayReply();
+
+/** Marks a reply the kernel must not send (e.g. a command that already wrote its own reply). */
+export const NO_REPLY: unique symbol = Symbol('ferrous.noReply');
+export type HandlerResult = Reply | typeof NO_REPLY | Promise<Reply | typeof NO_REPLY>;

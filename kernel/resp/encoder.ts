@@ -1,0 +1,72 @@
+import {
+  BigNumberReply,
+  DoubleReply,
+  MapReply,
+  NullArrayReply,
+  PushReply,
+  type Reply,
+  ReplyError,
+  SetReply,
+  StatusReply,
+  VerbatimReply,
+} from '../reply';
+import { formatDouble } from '../util/numbers';
+
+/** Encode a reply as RESP2 or RESP3. Strings are binary (latin1): length in chars = bytes. */
+export function encode(r: Reply, resp: number): string {
+  switch (typeof r) {
+    case 'string':
+      return `$${r.length}\r\n${r}\r\n`;
+    case 'number':
+      return Number.isInteger(r) ? `:${r}\r\n` : encodeDouble(r, resp);
+    case 'bigint':
+      return `:${r}\r\n`;
+    case 'boolean':
+      return resp === 3 ? (r ? '#t\r\n' : '#f\r\n') : r ? ':1\r\n' : ':0\r\n';
+    case 'object':
+      if (r === null) return resp === 3 ? '_\r\n' : '$-1\r\n';
+      if (Array.isArray(r)) return encodeAggregate('*', r, resp);
+      return encodeObject(r, resp);
+    default:
+      throw new TypeError(`cannot encode a reply of type ${typeof r}`);
+  }
+}
+
+function encodeAggregate(prefix: string, items: Reply[], resp: number): string {
+  let out = `${prefix}${items.length}\r\n`;
+  for (let i = 0; i < items.length; i++) out += encode(items[i], resp);
+  return out;
+}
+
+function encodeDouble(d: number, resp: number): string {
+  const s = formatDouble(d);
+  return resp === 3 ? `,${s}\r\n` : `$${s.length}\r\n${s}\r\n`;
+}
+
+function encodeObject(r: object, resp: number): string {
+  if (r instanceof StatusReply) return `+${r.text}\r\n`;
+  if (r instanceof ReplyError) return `-${errorLine(r.message)}\r\n`;
+  if (r instanceof DoubleReply) return encodeDouble(r.value, resp);
+  if (r instanceof MapReply) {
+    if (resp !== 3) return encodeAggregate('*', r.entries, resp);
+    let out = `%${r.entries.length / 2}\r\n`;
+    for (let i = 0; i < r.entries.length; i++) out += encode(r.entries[i], resp);
+    return out;
+  }
+  if (r instanceof SetReply) return encodeAggregate(resp === 3 ? '~' : '*', r.items, resp);
+  if (r instanceof PushReply) return encodeAggregate(resp === 3 ? '>' : '*', r.items, resp);
+  if (r instanceof VerbatimReply) {
+    if (resp !== 3) return `$${r.text.length}\r\n${r.text}\r\n`;
+    return `=${r.text.length + 4}\r\n${r.format}:${r.text}\r\n`;
+  }
+  if (r instanceof BigNumberReply) {
+    return resp === 3 ? `(${r.digits}\r\n` : `$${r.digits.length}\r\n${r.digits}\r\n`;
+  }
+  if (r instanceof NullArrayReply) return resp === 3 ? '_\r\n' : '*-1\r\n';
+  throw new TypeError(`cannot encode a reply object of class ${r.constructor?.name}`);
+}
+
+/** Error texts travel on one line: Redis replaces CR and LF with spaces. */
+function errorLine(msg: string): string {
+  return msg.indexOf('\r') < 0 && msg.indexOf('\n') < 0 ? msg : msg.replace(/[\r\n]/g, ' ');
+}

@@ -1,0 +1,246 @@
+/**
+ * Incremental RESP request parser: multibulk arrays of bulk strings and inline commands,
+ * pipelined, split at any byte. Arguments come out as binary (latin1) strings.
+ * Mirrors Redis's processMultibulkBuffer / processInlineBuffer, including error texts.
+ */
+const CR = 13;
+const LF = 10;
+const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+const INT_MAX = 2147483647;
+const EMPTY = Buffer.alloc(0);
+
+export class ProtocolError extends Error {}
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkLen: number;
+  /** client-query-buffer-limit */
+  maxQueryBuffer: number;
+}
+
+export class RespParser {
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  /** Bulk/array header state for a multibulk command under way. */
+  private argv: string[] | null = null;
+  private argsLeft = 0;
+  private bulkLen = -1;
+  /** Chunks held back while a large bulk payload is still arriving (avoids quadratic concat). */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private wantBytes = 0;
+
+  constructor(private readonly limits: ParserLimits, private readonly requireAuth: () => boolean) {}
+
+  /** Bytes received and not yet consumed. */
+  get pending(): number {
+    return this.buf.length - this.pos + this.heldBytes;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.wantBytes > 0) {
+      this.held.push(chunk);
+      this.heldBytes += chunk.length;
+      if (this.buf.length - this.pos + this.heldBytes < this.wantBytes) return;
+      this.held.unshift(this.buf.subarray(this.pos));
+      this.buf = Buffer.concat(this.held);
+      this.pos = 0;
+      this.held = [];
+      this.heldBytes = 0;
+      this.wantBytes = 0;
+      return;
+    }
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    }
+    this.pos = 0;
+  }
+
+  /**
+   * The next complete command, or null when more bytes are needed. An empty array is a
+   * command with no arguments (empty inline line, `*0`): callers skip it.
+   * Throws ProtocolError with Redis's text on malformed input.
+   */
+  next(): string[] | null {
+    if (this.wantBytes > 0) return null;
+    const buf = this.buf;
+    if (this.argv === null) {
+      if (this.pos >= buf.length) return null;
+      if (buf[this.pos] !== 42 /* '*' */) return this.inline();
+      const cr = buf.indexOf(CR, this.pos);
+      if (cr < 0 || cr + 1 >= buf.length) {
+        if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
+        return null;
+      }
+      const n = parseLong(buf, this.pos + 1, cr);
+      if (Number.isNaN(n) || n > INT_MAX) throw new ProtocolError('invalid multibulk length');
+      if (n > 10 && this.requireAuth()) throw new ProtocolError('invalid multibulk length');
+      this.pos = cr + 2;
+      if (n <= 0) return EMPTY_ARGV;
+      this.argv = new Array<string>(n);
+      this.argv.length = 0;
+      this.argsLeft = n;
+      this.bulkLen = -1;
+    }
+    const argv = this.argv;
+    while (this.argsLeft > 0) {
+      if (this.bulkLen < 0) {
+        if (this.pos >= buf.length) return null;
+        const nl = buf.indexOf(CR, this.pos);
+        if (nl < 0 || nl + 1 >= buf.length) {
+          if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
+          return null;
+        }
+        if (buf[this.pos] !== 36 /* '$' */) {
+          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
+        }
+        const n = parseLong(buf, this.pos + 1, nl);
+        if (Number.isNaN(n) || n < 0 || n > this.limits.maxBulkLen) throw new ProtocolError('invalid bulk length');
+        if (n > 16384 && this.requireAuth()) throw new ProtocolError('invalid bulk length');
+        this.pos = nl + 2;
+        this.bulkLen = n;
+      }
+      const end = this.pos + this.bulkLen;
+      if (end + 2 > buf.length) {
+        if (this.bulkLen >= PROTO_MBULK_BIG_ARG) this.wantBytes = this.bulkLen + 2;
+        return null;
+      }
+      argv.push(buf.latin1Slice(this.pos, end));
+      this.pos = end + 2;
+      this.bulkLen = -1;
+      this.argsLeft--;
+    }
+    this.argv = null;
+    this.compact();
+    return argv;
+  }
+
+  private compact(): void {
+    if (this.pos >= this.buf.length) {
+      this.buf = EMPTY;
+      this.pos = 0;
+    }
+  }
+
+  private inline(): string[] | null {
+    const buf = this.buf;
+    const nl = buf.indexOf(LF, this.pos);
+    if (nl < 0) {
+      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
+      return null;
+    }
+    let end = nl;
+    if (end > this.pos && buf[end - 1] === CR) end--;
+    const line = buf.latin1Slice(this.pos, end);
+    this.pos = nl + 1;
+    this.compact();
+    const args = splitArgs(line);
+    if (args === null) throw new ProtocolError('unbalanced quotes in request');
+    return args;
+  }
+}
+
+const EMPTY_ARGV: string[] = [];
+/** Redis starts treating an argument as "big" (read without extra copies) at 32 KB. */
+const PROTO_MBULK_BIG_ARG = 32 * 1024;
+
+/** string2ll over a byte range: strict decimal, optional '-', no leading zeros; NaN if invalid. */
+function parseLong(buf: Buffer, start: number, end: number): number {
+  if (start >= end || end - start > 20) return NaN;
+  if (end - start === 1 && buf[start] === 48) return 0;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 45 /* '-' */) {
+    neg = true;
+    i++;
+    if (i === end) return NaN;
+  }
+  if (buf[i] === 48) return NaN;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = buf[i] - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return neg ? -v : v;
+}
+
+function isHex(c: string): boolean {
+  return /^[0-9a-fA-F]$/.test(c);
+}
+
+/** sdssplitargs: split an inline command line, honouring quotes and escapes; null if unbalanced. */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n) return out;
+    let inq = false;
+    let insq = false;
+    let done = false;
+    let cur = '';
+    while (!done) {
+      if (inq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === '\\' && line[i + 1] === 'x' && i + 3 < n && isHex(line[i + 2]) && isHex(line[i + 3])) {
+          cur += String.fromCharCode(parseInt(line.substr(i + 2, 2), 16));
+          i += 3;
+        } else if (c === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i];
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+          done = true;
+        } else {
+          cur += c;
+        }
+      } else if (insq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === '\\' && line[i + 1] === "'") {
+          i++;
+          cur += "'";
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) return null;
+          done = true;
+        } else {
+          cur += c;
+        }
+      } else {
+        if (i >= n) {
+          done = true;
+          break;
+        }
+        const c = line[i];
+        if (isSpace(line.charCodeAt(i))) {
+          done = true;
+        } else if (c === '"') {
+          inq = true;
+        } else if (c === "'") {
+          insq = true;
+        } else {
+          cur += c;
+        }
+      }
+      if (i < n) i++;
+    }
+    out.push(cur);
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
+}
+
+declare module 'buffer' {
+  interface Buffer {
+    /** Node's fast latin1 decoder (undocumented in @types/node, present since Node 0.x). */
+    latin1Slice(start: number, end: number): string;
+  }
+}

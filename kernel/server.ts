@@ -1,0 +1,360 @@
+import * as fs from 'fs';
+import * as net from 'net';
+import { performance } from 'perf_hooks';
+import { inject, injectable } from 'tsyringe';
+import { Client } from './client';
+import { CmdFlag, CommandTable, type RegisteredCommand } from './commands/registry';
+import { Config } from './config/config';
+import { Errors, truncate } from './errors';
+import { Hooks } from './hooks';
+import { Keyspace } from './keyspace/keyspace';
+import { Logger, type LogLevel } from './logging';
+import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
+import type { ParserLimits } from './resp/parser';
+
+export class ServerStats {
+  totalConnections = 0;
+  rejectedConnections = 0;
+  totalCommands = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  /** Handler bugs answered with -ERR. */
+  handlerErrors = 0;
+  /** Error replies by code (INFO errorstats). */
+  readonly errors = new Map<string, number>();
+  resetAt = Date.now();
+}
+
+/** CLIENT PAUSE state: until when, and whether all commands or only writes wait. */
+interface PauseState {
+  until: number;
+  writesOnly: boolean;
+}
+
+/**
+ * Connections, dispatch and the server's lifecycle. Handlers reach the rest of the kernel
+ * through `ctx.server`.
+ */
+@injectable()
+export class Server {
+  readonly clients = new Map<number, Client>();
+  readonly stats = new ServerStats();
+  readonly startTime = Date.now();
+  readonly parserLimits: ParserLimits = { maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 };
+  requirePass = '';
+  /** The TCP port actually bound (useful with `port 0`). */
+  port = 0;
+  pause: PauseState | null = null;
+  private readonly paused: Array<[Client, RegisteredCommand, string[]]> = [];
+  private pauseTimer: NodeJS.Timeout | null = null;
+  private readonly listeners: net.Server[] = [];
+  private cron: NodeJS.Timeout | null = null;
+  private maxClients = 10000;
+  private idleTimeout = 0;
+  private shuttingDown = false;
+  /** Called once the server has stopped (the process entry point exits then). */
+  onStopped: (() => void) | null = null;
+
+  constructor(
+    @inject(Config) readonly config: Config,
+    @inject(Keyspace) readonly keyspace: Keyspace,
+    @inject(Hooks) readonly hooks: Hooks,
+    @inject(CommandTable) readonly commands: CommandTable,
+    @inject(Logger) readonly logger: Logger,
+  ) {}
+
+  /** Read the kernel's settings and follow their changes. */
+  configure(): void {
+    const c = this.config;
+    this.keyspace.init(c.get<number>('databases'));
+    c.watch('requirepass', (v) => (this.requirePass = v as string));
+    c.watch('maxclients', (v) => (this.maxClients = v as number));
+    c.watch('timeout', (v) => (this.idleTimeout = v as number));
+    c.watch('proto-max-bulk-len', (v) => (this.parserLimits.maxBulkLen = v as number));
+    c.watch('client-query-buffer-limit', (v) => (this.parserLimits.maxQueryBuffer = v as number));
+    c.watch('loglevel', (v) => this.logger.setLevel(v as LogLevel));
+    c.watch('hz', () => this.startCron());
+  }
+
+  // ---- dispatch -------------------------------------------------------------------------
+
+  /** Look up, check and run one command from a client, as Redis's processCommand does. */
+  execute(c: Client, argv: string[]): void {
+    const name = argv[0];
+    let cmd = this.commands.lookup(name);
+    if (cmd === undefined) {
+      c.reply(this.countError(unknownCommand(argv)));
+      return;
+    }
+    if (cmd.subcommands !== null && argv.length > 1) {
+      const sub = cmd.subcommands.get(argv[1]) ?? cmd.subcommands.get(argv[1].toLowerCase());
+      if (sub === undefined) {
+        c.reply(this.countError(Errors.unknownSubcommand(argv[1], name)));
+        return;
+      }
+      cmd = sub;
+    }
+    const arity = cmd.def.arity;
+    const argc = argv.length;
+    if ((arity > 0 && arity !== argc) || argc < -arity) {
+      cmd.stats.rejected++;
+      c.reply(this.countError(Errors.wrongArity(cmd.name)));
+      return;
+    }
+    if (!c.authenticated && (cmd.bits & CmdFlag.NoAuth) === 0) {
+      cmd.stats.rejected++;
+      c.reply(this.countError(Errors.noAuth));
+      return;
+    }
+    if (c.interceptor !== null && c.interceptor(c, cmd, argv)) return;
+    if (this.pause !== null && this.mustWait(c, cmd)) {
+      c.waiting = true;
+      this.paused.push([c, cmd, argv]);
+      return;
+    }
+    this.call(c, cmd, argv);
+  }
+
+  /**
+   * Run a checked command and send its reply. Transactions and scripts call this for each
+   * command they run.
+   */
+  call(c: Client, cmd: RegisteredCommand, argv: string[]): void {
+    c.current = cmd;
+    const dirty = this.keyspace.stats.dirty;
+    const t0 = performance.now();
+    let r: HandlerResult;
+    try {
+      r = cmd.handler!(c, argv);
+    } catch (e) {
+      r = this.toReplyError(cmd, e);
+    }
+    if (r instanceof Promise) {
+      c.waiting = true;
+      r.then(
+        (v) => this.asyncDone(c, cmd, argv, v, t0, dirty),
+        (e) => this.asyncDone(c, cmd, argv, this.toReplyError(cmd, e), t0, dirty),
+      );
+      return;
+    }
+    this.finish(c, cmd, argv, r, t0, dirty);
+  }
+
+  private asyncDone(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
+    c.waiting = false;
+    this.finish(c, cmd, argv, r, t0, dirty);
+    if (c.closed) return;
+    if (c.parser !== null) c.process();
+    c.flush();
+  }
+
+  private finish(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
+    const usec = (performance.now() - t0) * 1000;
+    const st = cmd.stats;
+    st.calls++;
+    st.usec += usec;
+    if (r !== NO_REPLY) {
+      if (r instanceof ReplyError) {
+        st.failed++;
+        this.countError(r);
+      }
+      c.reply(r);
+    }
+    this.stats.totalCommands++;
+    c.commandsProcessed++;
+    c.lastCommand = cmd.name;
+    c.current = null;
+    if (this.keyspace.stats.dirty !== dirty && this.hooks.propagating) this.propagate(c, argv);
+    else c.propagateInstead = null;
+    if (this.hooks.observingCommands) this.hooks.emitCommand(c, cmd, argv, usec);
+  }
+
+  private propagate(c: Client, argv: string[]): void {
+    const instead = c.propagateInstead;
+    if (instead === null) {
+      this.hooks.emitPropagate(c.db.id, argv);
+      return;
+    }
+    c.propagateInstead = null;
+    for (const a of instead) this.hooks.emitPropagate(c.db.id, a);
+  }
+
+  private countError(e: ReplyError): ReplyError {
+    const code = e.code;
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+    return e;
+  }
+
+  /** A thrown ReplyError is a reply; anything else is a bug: logged, answered -ERR, server lives on. */
+  toReplyError(cmd: RegisteredCommand, e: unknown): ReplyError {
+    if (e instanceof ReplyError) return e;
+    this.handlerBug(cmd.name, e);
+    return new ReplyError(`ERR internal error in '${cmd.name}': ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  handlerBug(where: string, e: unknown): void {
+    this.stats.handlerErrors++;
+    this.logger.warning(`Bug in command '${where}': ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+
+  // ---- CLIENT PAUSE ---------------------------------------------------------------------
+
+  private mustWait(c: Client, cmd: RegisteredCommand): boolean {
+    const p = this.pause!;
+    if (Date.now() >= p.until) {
+      this.unpause();
+      return false;
+    }
+    if (c.flags.has('replica') || c.flags.has('master')) return false;
+    if (!p.writesOnly) return true;
+    return (cmd.bits & (CmdFlag.Write | CmdFlag.MayReplicate)) !== 0;
+  }
+
+  /** CLIENT PAUSE: hold commands (all, or only writes) until `until` (ms). */
+  pauseClients(until: number, writesOnly: boolean): void {
+    if (this.pause !== null) {
+      // A new pause never shortens or weakens one under way, as in Redis.
+      until = Math.max(until, this.pause.until);
+      writesOnly = writesOnly && this.pause.writesOnly;
+    }
+    this.pause = { until, writesOnly };
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, until - Date.now()));
+  }
+
+  unpause(): void {
+    this.pause = null;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    const held = this.paused.splice(0);
+    for (const [c, cmd, argv] of held) {
+      if (c.closed) continue;
+      c.waiting = false;
+      this.call(c, cmd, argv);
+      if (!c.waiting && c.parser !== null) c.process();
+      c.flush();
+    }
+  }
+
+  // ---- connections ----------------------------------------------------------------------
+
+  async listen(): Promise<void> {
+    const port = this.config.get<number>('port');
+    const binds = this.config.get<string>('bind').split(/\s+/).filter(Boolean);
+    for (const spec of binds) {
+      const optional = spec.startsWith('-');
+      const addr = optional ? spec.slice(1) : spec;
+      const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
+      try {
+        await this.listenOn({ port: this.port || port, host, ipv6Only: host.includes(':') });
+      } catch (e) {
+        if (optional) continue;
+        throw e;
+      }
+    }
+    const unix = this.config.get<string>('unixsocket');
+    if (unix !== '') {
+      if (fs.existsSync(unix)) fs.unlinkSync(unix);
+      await this.listenOn({ path: unix });
+      const perm = this.config.get<number>('unixsocketperm');
+      if (perm !== 0) fs.chmodSync(unix, perm);
+    }
+    this.startCron();
+  }
+
+  private listenOn(opts: net.ListenOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+      srv.once('error', reject);
+      srv.listen(opts, () => {
+        srv.off('error', reject);
+        srv.on('error', (e) => this.logger.warning(`Listener error: ${e.message}`));
+        const a = srv.address();
+        if (a !== null && typeof a === 'object' && this.port === 0) this.port = a.port;
+        this.listeners.push(srv);
+        resolve();
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.clients.size >= this.maxClients || this.shuttingDown) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    socket.setNoDelay(true);
+    const keepalive = this.config.get<number>('tcp-keepalive');
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    const c = new Client(this, socket);
+    this.clients.set(c.id, c);
+    this.stats.totalConnections++;
+    socket.on('data', (chunk) => {
+      try {
+        c.onData(chunk);
+      } catch (e) {
+        // The dispatcher answers handler bugs itself; reaching here is a kernel bug.
+        this.handlerBug('connection', e);
+        c.close();
+      }
+    });
+    socket.on('error', () => c.close());
+    socket.on('close', () => c.close());
+  }
+
+  /** Forget a closed client and tell the modules (pub/sub, blocking, tracking). */
+  clientClosed(c: Client): void {
+    if (!this.clients.delete(c.id)) return;
+    this.hooks.emitClientClosed(c);
+  }
+
+  // ---- background tasks -----------------------------------------------------------------
+
+  private startCron(): void {
+    if (this.cron !== null) clearInterval(this.cron);
+    if (this.listeners.length === 0) return;
+    const hz = this.config.get<number>('hz');
+    const period = Math.max(1, Math.floor(1000 / hz));
+    this.cron = setInterval(() => this.serverCron(period), period);
+    this.cron.unref();
+  }
+
+  private serverCron(period: number): void {
+    this.keyspace.lruClock = Math.floor(Date.now() / 1000);
+    // Redis's slow cycle may use 25% of the CPU time.
+    this.keyspace.activeExpireCycle(period / 4);
+    if (this.idleTimeout > 0) {
+      const limit = Date.now() - this.idleTimeout * 1000;
+      for (const c of this.clients.values()) {
+        if (c.lastInteraction < limit && !c.waiting && c.flags.size === 0 && c.interceptor === null) c.close();
+      }
+    }
+  }
+
+  // ---- shutdown -------------------------------------------------------------------------
+
+  /** Stop accepting, run the modules' shutdown hooks (persistence saves there), close clients. */
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    if (this.cron !== null) clearInterval(this.cron);
+    if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);
+    await this.hooks.emitLifecycle('shutdown');
+    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+    for (const c of [...this.clients.values()]) {
+      c.flush();
+      c.socket?.destroy();
+      c.close();
+    }
+    const unix = this.config.get<string>('unixsocket');
+    if (unix !== '' && fs.existsSync(unix)) fs.unlinkSync(unix);
+    this.onStopped?.();
+  }
+}
+
+/** Redis's text: "unknown command 'x', with args beginning with: 'a' 'b' ". */
+function unknownCommand(argv: string[]): ReplyError {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${truncate(argv[i], 128 - args.length)}' `;
+  return new ReplyError(`ERR unknown command '${truncate(argv[0], 128)}', with args beginning with: ${args}`);
+}

@@ -1,0 +1,4 @@
+import { RedisModule } from '../../kernel';
+
+@RedisModule({ name: 'keys' })
+export default class KeysModule {}
