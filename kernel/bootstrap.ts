@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { Blocking } from './blocking';
 import { CommandTable } from './commands/registry';
 import { declaredCommands, moduleOptions, type ModuleOptions } from './commands/decorators';
 import { resolveDefinition } from './commands/spec';
@@ -42,7 +43,7 @@ export interface PluginDefinition {
 export interface ModuleLifecycle {
   /** After every module's commands are registered, before the server listens. */
   onLoad?(): void;
-  /** Once the server listens. */
+  /** At start-up, before the server listens (persistence loads its data here). */
   onStart?(): void | Promise<void>;
   /** When the server shuts down, before connections close. */
   onShutdown?(): void | Promise<void>;
@@ -89,7 +90,7 @@ interface Directive {
 /** Build, configure and start a server. Throws ConfigError for a bad configuration. */
 export async function startServer(options: ServerOptions = {}): Promise<Ferrous> {
   const di = rootContainer.createChildContainer();
-  for (const service of [Config, Logger, Hooks, TypeRegistry, Keyspace, CommandTable, Server]) {
+  for (const service of [Config, Logger, Hooks, TypeRegistry, Keyspace, CommandTable, Blocking, Server]) {
     di.registerSingleton(service as never);
   }
   const config = di.resolve(Config);
@@ -146,8 +147,16 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     if (m.onStart) hooks.onLifecycle('start', () => m.onStart!());
     if (m.onShutdown) hooks.onLifecycle('shutdown', () => m.onShutdown!());
   }
-  await server.listen();
-  await hooks.emitLifecycle('start');
+  // Data is loaded (persistence's 'start' hook) before the port opens, so no client sees a
+  // half-loaded dataset; a failure here leaves nothing bound.
+  try {
+    await hooks.emitLifecycle('start');
+    await hooks.emitLifecycle('loaded');
+    await server.listen();
+  } catch (e) {
+    await server.shutdown();
+    throw e;
+  }
   logger.notice(`Ferrous ${FERROUS_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${server.port}`);
   return {
     server,

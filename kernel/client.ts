@@ -45,6 +45,8 @@ export class Client {
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
   closing = false;
   closed = false;
+  /** Inside MULTI/EXEC or a script: blocking commands must answer at once (Redis's CLIENT_DENY_BLOCKING). */
+  denyBlocking = false;
   /** `CLIENT NO-EVICT`. */
   noEvict = false;
   interceptor: Interceptor | null = null;
@@ -134,7 +136,11 @@ export class Client {
 
   /** Write queued replies to the socket in one write. */
   flush(): void {
-    if (this.out.length === 0 || this.socket === null) return;
+    if (this.out.length === 0 || this.socket === null) {
+      // QUIT or CLIENT KILL under CLIENT REPLY OFF: nothing to write, close all the same.
+      if (this.closing && !this.waiting) this.close();
+      return;
+    }
     const out = this.out;
     this.out = '';
     if (this.closed) return;

@@ -40,6 +40,7 @@ export class Hooks {
   private readonly command: CommandListener[] = [];
   private readonly flushed: FlushListener[] = [];
   private readonly clientClosed: ClientListener[] = [];
+  private readonly clientReset: ClientListener[] = [];
   private readonly lifecycle = { start: [] as LifecycleListener[], loaded: [] as LifecycleListener[], shutdown: [] as LifecycleListener[] };
 
   /** A key's value changed (WATCH, client tracking, blocked clients). */
@@ -64,6 +65,10 @@ export class Hooks {
   }
   onClientClosed(fn: ClientListener): void {
     this.clientClosed.push(fn);
+  }
+  /** RESET: drop per-connection state (MULTI, subscriptions, tracking, MONITOR). */
+  onClientReset(fn: ClientListener): void {
+    this.clientReset.push(fn);
   }
   onLifecycle(phase: keyof Hooks['lifecycle'], fn: LifecycleListener): void {
     this.lifecycle[phase].push(fn);
@@ -97,6 +102,9 @@ export class Hooks {
   }
   emitClientClosed(client: Client): void {
     for (const fn of this.clientClosed) fn(client);
+  }
+  emitClientReset(client: Client): void {
+    for (const fn of this.clientReset) fn(client);
   }
   async emitLifecycle(phase: keyof Hooks['lifecycle']): Promise<void> {
     for (const fn of this.lifecycle[phase]) await fn();

@@ -14,6 +14,8 @@ export { Config } from './config/config';
 export type { ConfigParam, ConfigValue } from './config/params';
 export { parseMemory } from './config/params';
 export { Hooks, Notify, type NotifyClass } from './hooks';
+export { Blocking, parseTimeout, type ServeFn } from './blocking';
+export { ScanIndex, ScanMap } from './util/scan-index';
 export { Keyspace } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
 export { TypeRegistry, type DataType } from './keyspace/types';
@@ -35,3 +37,4 @@ export {
   type PluginDefinition,
   type ModuleLifecycle,
 } from './bootstrap';
+export { incrByFloat, FloatIncr } from './util/long-double';

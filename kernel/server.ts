@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import { performance } from 'perf_hooks';
 import { inject, injectable } from 'tsyringe';
+import { Blocking } from './blocking';
 import { Client } from './client';
 import { CmdFlag, CommandTable, type RegisteredCommand } from './commands/registry';
 import { Config } from './config/config';
@@ -61,6 +62,7 @@ export class Server {
     @inject(Hooks) readonly hooks: Hooks,
     @inject(CommandTable) readonly commands: CommandTable,
     @inject(Logger) readonly logger: Logger,
+    @inject(Blocking) readonly blocking: Blocking,
   ) {}
 
   /** Read the kernel's settings and follow their changes. */
@@ -113,6 +115,9 @@ export class Server {
       return;
     }
     this.call(c, cmd, argv);
+    // Like Redis's handleClientsBlockedOnKeys after each command: a pushed key feeds waiters
+    // before this client's next pipelined command can take it.
+    if (this.blocking.pending) this.blocking.serveReady();
   }
 
   /**
@@ -340,12 +345,14 @@ export class Server {
     if (this.cron !== null) clearInterval(this.cron);
     if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);
     await this.hooks.emitLifecycle('shutdown');
-    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+    // net.Server#close waits for open connections to end, so close the clients before awaiting it.
+    const closed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
     for (const c of [...this.clients.values()]) {
       c.flush();
       c.socket?.destroy();
       c.close();
     }
+    await closed;
     const unix = this.config.get<string>('unixsocket');
     if (unix !== '' && fs.existsSync(unix)) fs.unlinkSync(unix);
     this.onStopped?.();

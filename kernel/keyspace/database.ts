@@ -1,4 +1,5 @@
 import { Errors } from '../errors';
+import { ScanIndex } from '../util/scan-index';
 import type { DataType } from './types';
 import type { Keyspace } from './keyspace';
 
@@ -21,11 +22,8 @@ export class Database {
   private readonly dict = new Map<string, Entry>();
   /** Absolute expiry in ms, for keys that have one. */
   readonly expires = new Map<string, number>();
-  /** Keys by sequence number; deleted slots are undefined until compaction. */
-  private order: (string | undefined)[] = [];
-  private seqs: number[] = [];
-  private holes = 0;
-  private nextSeq = 1;
+  /** Insertion order: SCAN cursors and RANDOMKEY. */
+  private index = new ScanIndex<string>();
   /** Rotating position of the active expiry cycle. */
   private expireCursor: Iterator<[string, number]> | null = null;
 
@@ -91,10 +89,7 @@ export class Database {
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
       return;
     }
-    const seq = this.nextSeq++;
-    this.dict.set(key, new Entry(value, seq, this.keyspace.lruClock));
-    this.order.push(key);
-    this.seqs.push(seq);
+    this.dict.set(key, new Entry(value, this.index.add(key), this.keyspace.lruClock));
   }
 
   /** Remove a key. Returns whether it existed (expired keys count as missing). */
@@ -109,37 +104,7 @@ export class Database {
   private remove(key: string, e: Entry): void {
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
-    const i = this.indexOfSeq(e.seq);
-    this.order[i] = undefined;
-    this.holes++;
-    if (this.holes > 64 && this.holes * 2 > this.order.length) this.compact();
-  }
-
-  private indexOfSeq(seq: number): number {
-    const seqs = this.seqs;
-    let lo = 0;
-    let hi = seqs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (seqs[mid] < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private compact(): void {
-    const order: string[] = [];
-    const seqs: number[] = [];
-    for (let i = 0; i < this.order.length; i++) {
-      const k = this.order[i];
-      if (k !== undefined) {
-        order.push(k);
-        seqs.push(this.seqs[i]);
-      }
-    }
-    this.order = order;
-    this.seqs = seqs;
-    this.holes = 0;
+    this.index.remove(e.seq);
   }
 
   /** Absolute expiry time in ms, or -1. */
@@ -194,32 +159,21 @@ export class Database {
    * Returns the next cursor (0 when done). Keys present for the whole scan are seen at least once.
    */
   scan(cursor: number, count: number, fn: (key: string) => void): number {
-    let i = cursor === 0 ? 0 : this.indexOfSeq(cursor);
-    if (i < this.seqs.length && this.seqs[i] < cursor) i++;
-    let visited = 0;
     const now = Date.now();
-    while (i < this.order.length && visited < count) {
-      const k = this.order[i];
-      if (k !== undefined) {
-        visited++;
-        const t = this.expires.size !== 0 ? this.expires.get(k) : undefined;
-        if (t === undefined || t > now) fn(k);
-      }
-      i++;
-    }
-    return i < this.order.length ? this.seqs[i] : 0;
+    return this.index.scan(cursor, count, (k) => {
+      const t = this.expires.size !== 0 ? this.expires.get(k) : undefined;
+      if (t === undefined || t > now) fn(k);
+    });
   }
 
-  /** A random live key, or null (RANDOMKEY). */
+  /** A random live key, or null (RANDOMKEY). Expired keys met on the way are deleted. */
   randomKey(): string | null {
-    for (let tries = 0; this.dict.size > 0 && tries < 100; tries++) {
-      const k = this.order[Math.floor(Math.random() * this.order.length)];
-      if (k === undefined) continue;
+    for (let tries = 0; tries < 100; tries++) {
+      const k = this.index.random();
+      if (k === undefined) return null;
       if (this.expires.size !== 0 && this.expireIfDue(k)) continue;
       return k;
     }
-    // The rare fallback: everything sampled was a hole or expired.
-    for (const k of this.dict.keys()) if (!(this.expires.size !== 0 && this.expireIfDue(k))) return k;
     return null;
   }
 
@@ -227,15 +181,13 @@ export class Database {
   clear(): void {
     this.dict.clear();
     this.expires.clear();
-    this.order = [];
-    this.seqs = [];
-    this.holes = 0;
+    this.index.clear();
     this.expireCursor = null;
   }
 
   /** Swap contents with another database (SWAPDB). */
   swapWith(other: Database): void {
-    const fields = ['dict', 'expires', 'order', 'seqs', 'holes', 'nextSeq', 'expireCursor'] as const;
+    const fields = ['dict', 'expires', 'index', 'expireCursor'] as const;
     for (const f of fields) {
       const a = (this as unknown as Record<string, unknown>)[f];
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];

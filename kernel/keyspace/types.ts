@@ -15,6 +15,12 @@ export interface DataType<V = unknown> {
   clone(value: V): V;
   /** An estimate of the bytes a value uses (MEMORY USAGE, INFO memory). */
   memory?(value: V): number;
+  /** The elements SORT sorts (lists in order, sets, sorted sets by score). */
+  elements?(value: V): string[];
+  /** A field's value, for SORT's `BY`/`GET` `key->field` patterns (hashes). */
+  field?(value: V, field: string): string | undefined;
+  /** A new value holding `elements` (SORT ... STORE builds a list this way). */
+  fromElements?(elements: string[]): V;
 }
 
 /** The type registry that data-type modules fill. */

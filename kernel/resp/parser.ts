@@ -69,14 +69,16 @@ export class RespParser {
     if (this.argv === null) {
       if (this.pos >= buf.length) return null;
       if (buf[this.pos] !== 42 /* '*' */) return this.inline();
-      const cr = buf.indexOf(CR, this.pos);
-      if (cr < 0 || cr + 1 >= buf.length) {
+      const cr = lineEnd(buf, this.pos, CR);
+      if (cr < 0) {
         if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
         return null;
       }
+      // Redis only waits for the byte after CR (it does not check that it is LF).
+      if (cr + 1 >= buf.length) return null;
       const n = parseLong(buf, this.pos + 1, cr);
       if (Number.isNaN(n) || n > INT_MAX) throw new ProtocolError('invalid multibulk length');
-      if (n > 10 && this.requireAuth()) throw new ProtocolError('invalid multibulk length');
+      if (n > 10 && this.requireAuth()) throw new ProtocolError('unauthenticated multibulk length');
       this.pos = cr + 2;
       if (n <= 0) return EMPTY_ARGV;
       this.argv = new Array<string>(n);
@@ -88,17 +90,20 @@ export class RespParser {
     while (this.argsLeft > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= buf.length) return null;
-        const nl = buf.indexOf(CR, this.pos);
-        if (nl < 0 || nl + 1 >= buf.length) {
+        const nl = lineEnd(buf, this.pos, CR);
+        if (nl < 0) {
           if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
           return null;
         }
+        if (nl + 1 >= buf.length) return null;
         if (buf[this.pos] !== 36 /* '$' */) {
-          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
+          // Error replies carry no CR/LF: Redis prints them as spaces.
+          const c = buf[this.pos];
+          throw new ProtocolError(`expected '$', got '${c === CR || c === LF ? ' ' : String.fromCharCode(c)}'`);
         }
         const n = parseLong(buf, this.pos + 1, nl);
         if (Number.isNaN(n) || n < 0 || n > this.limits.maxBulkLen) throw new ProtocolError('invalid bulk length');
-        if (n > 16384 && this.requireAuth()) throw new ProtocolError('invalid bulk length');
+        if (n > 16384 && this.requireAuth()) throw new ProtocolError('unauthenticated bulk length');
         this.pos = nl + 2;
         this.bulkLen = n;
       }
@@ -126,7 +131,7 @@ export class RespParser {
 
   private inline(): string[] | null {
     const buf = this.buf;
-    const nl = buf.indexOf(LF, this.pos);
+    const nl = lineEnd(buf, this.pos, LF);
     if (nl < 0) {
       if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
       return null;
@@ -143,12 +148,31 @@ export class RespParser {
 }
 
 const EMPTY_ARGV: string[] = [];
+
+/**
+ * Where the line from `pos` ends (the first `eol` byte), or -1. Redis looks for it with
+ * strchr(), which stops at a NUL byte: a NUL before the end of line means "not found yet"
+ * (the client then waits, up to the 64 KB inline limit), as in Redis.
+ */
+function lineEnd(buf: Buffer, pos: number, eol: number): number {
+  const at = buf.indexOf(eol, pos);
+  if (at < 0) return -1;
+  for (let k = pos; k < at; k++) if (buf[k] === 0) return -1;
+  return at;
+}
 /** Redis starts treating an argument as "big" (read without extra copies) at 32 KB. */
 const PROTO_MBULK_BIG_ARG = 32 * 1024;
 
-/** string2ll over a byte range: strict decimal, optional '-', no leading zeros; NaN if invalid. */
+/** string2ll over a byte range: strict decimal int64, optional '-', no leading zeros; NaN if invalid. */
 function parseLong(buf: Buffer, start: number, end: number): number {
   if (start >= end || end - start > 20) return NaN;
+  // 19+ characters may overflow int64 (string2ll fails then): check exactly.
+  if (end - start >= 19) {
+    const s = buf.latin1Slice(start, end);
+    if (!/^-?[1-9][0-9]*$/.test(s)) return NaN;
+    const b = BigInt(s);
+    return b > 9223372036854775807n || b < -9223372036854775808n ? NaN : Number(b);
+  }
   if (end - start === 1 && buf[start] === 48) return 0;
   let i = start;
   let neg = false;
@@ -218,7 +242,9 @@ export function splitArgs(line: string): string[] | null {
           break;
         }
         const c = line[i];
-        if (isSpace(line.charCodeAt(i))) {
+        const code = line.charCodeAt(i);
+        // Outside quotes only space, \n, \r and \t end a token (sdssplitargs): \v and \f do not.
+        if (code === 32 || code === 10 || code === 13 || code === 9) {
           done = true;
         } else if (c === '"') {
           inq = true;

@@ -13,6 +13,10 @@ function eq(a: number, b: number, nocase: boolean): boolean {
   return lower(a) === lower(b);
 }
 
+function signed(c: number): number {
+  return c > 127 ? c - 256 : c;
+}
+
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
@@ -51,9 +55,10 @@ function match(p: string, pi: number, s: string, si: number, nocase: boolean, de
           pi--;
           break;
         } else if (pi + 2 < plen && p.charCodeAt(pi + 1) === 45 /* - */) {
-          let start = c;
-          let end = p.charCodeAt(pi + 2);
-          let ch = s.charCodeAt(si);
+          // Redis compares C chars, which are signed: bytes >= 0x80 sort below 0.
+          let start = signed(c);
+          let end = signed(p.charCodeAt(pi + 2));
+          let ch = signed(s.charCodeAt(si));
           if (start > end) {
             const t = start;
             start = end;

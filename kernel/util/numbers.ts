@@ -54,21 +54,63 @@ export function isInt64(b: bigint): boolean {
 export { INT64_MAX, INT64_MIN };
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 const INFINITY = /^([+-]?)(?:inf|infinity)$/i;
 
 /**
  * strtod as Redis uses it (getDoubleFromObject): the whole string, no leading space,
- * "inf"/"-inf" accepted, NaN and out-of-range values rejected. Returns NaN when invalid.
+ * "inf"/"-inf" and C99 hex floats ("0x1p4") accepted, NaN and out-of-range values (overflow,
+ * or underflow to zero) rejected. Returns NaN when invalid.
  */
 export function parseDouble(s: string): number {
   if (s.length === 0) return NaN;
   if (DECIMAL.test(s)) {
     const v = Number(s);
-    return Number.isFinite(v) ? v : NaN;
+    if (!Number.isFinite(v)) return NaN;
+    // strtod reports ERANGE when a non-zero number rounds to zero: Redis refuses it.
+    if (v === 0 && /[1-9]/.test(mantissaOf(s))) return NaN;
+    return v;
   }
   const m = INFINITY.exec(s);
   if (m !== null) return m[1] === '-' ? -Infinity : Infinity;
+  const h = HEX.exec(s);
+  if (h !== null) return parseHexDouble(h[1] === '-', h[2], h[3] ?? '', h[4]);
   return NaN;
+}
+
+function mantissaOf(s: string): string {
+  const e = s.search(/[eE]/);
+  return e < 0 ? s : s.slice(0, e);
+}
+
+/** A hex float, correctly rounded (half to even, subnormals included) as glibc's strtod. */
+function parseHexDouble(neg: boolean, int: string, frac: string, pexp: string | undefined): number {
+  if (int.length + frac.length === 0) return NaN;
+  let mant = BigInt(`0x${int}${frac}`);
+  if (mant === 0n) return neg ? -0 : 0;
+  let exp2 = (pexp === undefined ? 0 : Number(pexp)) - 4 * frac.length;
+  const bits = mant.toString(2).length;
+  // Significant bits available at this magnitude: 53, fewer for subnormals.
+  const top = bits - 1 + exp2;
+  if (top > 1023) return NaN;
+  const precision = top >= -1022 ? 53 : 53 - (-1022 - top);
+  if (precision <= 0 && !(precision === 0 && mant > 1n << BigInt(bits - 1))) {
+    // Below half the smallest subnormal (or exactly half: ties to even, i.e. zero).
+    return NaN;
+  }
+  const shift = bits - Math.max(precision, 0);
+  if (shift > 0) {
+    const sh = BigInt(shift);
+    const rem = mant & ((1n << sh) - 1n);
+    const half = 1n << (sh - 1n);
+    mant >>= sh;
+    if (rem > half || (rem === half && (mant & 1n) === 1n)) mant++;
+    exp2 += shift;
+  }
+  // mant * 2^exp2 is exactly representable now; scale in two steps to stay in range.
+  const v = Number(mant) * 2 ** Math.trunc(exp2 / 2) * 2 ** (exp2 - Math.trunc(exp2 / 2));
+  if (!Number.isFinite(v)) return NaN;
+  return neg ? -v : v;
 }
 
 /** printf("%.17g"): how Redis 7.0 replies with doubles (ZSCORE, RESP3 doubles, ...). */
@@ -77,21 +119,51 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  const neg = d < 0;
   const e = d.toExponential(16);
   const at = e.indexOf('e');
+  let digits = e.slice(neg ? 1 : 0, at).replace('.', '');
   const exp = Number(e.slice(at + 1));
+  // toExponential rounds an exact tie up; printf rounds it to the even neighbour.
+  const last = digits.charCodeAt(16) - 48;
+  if ((last & 1) === 1 && isTie(neg ? -d : d)) digits = digits.slice(0, 16) + String(last - 1);
+  let out: string;
   if (exp < -4 || exp >= 17) {
-    const mant = stripZeros(e.slice(0, at));
+    const frac = stripZeros(digits.slice(1));
     const abs = Math.abs(exp);
-    return `${mant}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
+    out = `${digits[0]}${frac === '' ? '' : `.${frac}`}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
+  } else if (exp >= 0) {
+    const frac = stripZeros(digits.slice(exp + 1));
+    out = frac === '' ? digits.slice(0, exp + 1) : `${digits.slice(0, exp + 1)}.${frac}`;
+  } else {
+    out = `0.${'0'.repeat(-exp - 1)}${stripZeros(digits)}`;
   }
-  return stripZeros(d.toFixed(16 - exp));
+  return neg ? `-${out}` : out;
 }
 
 function stripZeros(s: string): string {
-  if (s.indexOf('.') < 0) return s;
   let end = s.length;
-  while (s.charCodeAt(end - 1) === 48) end--;
-  if (s.charCodeAt(end - 1) === 46) end--;
+  while (end > 0 && s.charCodeAt(end - 1) === 48) end--;
   return s.slice(0, end);
+}
+
+/** Whether positive `d` lies exactly halfway between two 17-significant-digit decimals. */
+function isTie(d: number): boolean {
+  const e = d.toExponential(17);
+  const at = e.indexOf('e');
+  if (e.charCodeAt(at - 1) !== 53 /* 5 */) return false;
+  // The 18-digit decimal ending in 5 must be the exact value of d.
+  let a = BigInt(e.slice(0, at).replace('.', ''));
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, d);
+  const raw = view.getBigUint64(0);
+  const biased = Number(raw >> 52n);
+  let b = biased === 0 ? raw & 0xfffffffffffffn : (raw & 0xfffffffffffffn) | (1n << 52n);
+  const exp2 = biased === 0 ? -1074 : biased - 1075;
+  const k = Number(e.slice(at + 1)) - 17;
+  if (k >= 0) a *= 10n ** BigInt(k);
+  else b *= 10n ** BigInt(-k);
+  if (exp2 >= 0) b <<= BigInt(exp2);
+  else a <<= BigInt(-exp2);
+  return a === b;
 }

@@ -1,0 +1,4 @@
+import { RedisModule } from '../../kernel';
+
+@RedisModule({ name: 'hashes' })
+export default class HashesModule {}

@@ -1,0 +1,4 @@
+import { RedisModule } from '../../kernel';
+
+@RedisModule({ name: 'lists' })
+export default class ListsModule {}

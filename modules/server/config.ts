@@ -1,0 +1,58 @@
+import { type CommandTable, type Config, Errors, type Keyspace, MapReply, OK, type Reply, ReplyError, type Server } from '../../kernel';
+import { helpReply } from './help';
+
+export const CONFIG_HELP = helpReply('CONFIG', [
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+]);
+
+/** CONFIG GET pattern [pattern ...]: a map of every matching parameter (RESP2: flat array). */
+export function configGet(config: Config, argv: string[]): Reply {
+  const out = new Map<string, string>();
+  for (const pattern of argv.slice(2)) {
+    // Redis echoes a plain (non-glob) name as the client wrote it.
+    const literal = !/[*?[]/.test(pattern);
+    for (const [name, value] of config.match([pattern])) out.set(literal ? pattern : name, value);
+  }
+  return new MapReply([...out].flat());
+}
+
+/** CONFIG SET name value [name value ...]: all pairs or none. */
+export function configSet(config: Config, argv: string[]): Reply {
+  if (argv.length % 2 !== 0) throw Errors.syntax;
+  const pairs: [string, string][] = [];
+  for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
+  const err = config.setMany(pairs);
+  if (err !== undefined) throw new ReplyError(`ERR ${err}`);
+  return OK;
+}
+
+/** CONFIG RESETSTAT: what Redis's resetServerStats and resetCommandTableStats clear. */
+export function resetStats(server: Server, keyspace: Keyspace, table: CommandTable): Reply {
+  for (const cmd of table.allWithSubcommands()) {
+    const st = cmd.stats;
+    st.calls = 0;
+    st.usec = 0;
+    st.rejected = 0;
+    st.failed = 0;
+  }
+  const s = server.stats;
+  s.totalConnections = 0;
+  s.rejectedConnections = 0;
+  s.totalCommands = 0;
+  s.netInputBytes = 0;
+  s.netOutputBytes = 0;
+  s.handlerErrors = 0;
+  s.errors.clear();
+  s.resetAt = Date.now();
+  keyspace.stats.keyspaceHits = 0;
+  keyspace.stats.keyspaceMisses = 0;
+  keyspace.stats.expiredKeys = 0;
+  return OK;
+}

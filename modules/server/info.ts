@@ -1,0 +1,216 @@
+import * as os from 'os';
+import { randomBytes } from 'crypto';
+import { type CommandTable, type Config, type Keyspace, REDIS_VERSION, FERROUS_VERSION, type Server } from '../../kernel';
+
+type Field = [string, string | number];
+type Section = 'server' | 'clients' | 'memory' | 'persistence' | 'stats' | 'cpu' | 'commandstats' | 'errorstats' | 'keyspace';
+
+/** Sections in the order Redis prints them. */
+const ALL: Section[] = ['server', 'clients', 'memory', 'persistence', 'stats', 'cpu', 'commandstats', 'errorstats', 'keyspace'];
+const DEFAULT: Section[] = ALL.filter((s) => s !== 'commandstats');
+
+/** bytesToHuman from Redis. */
+function human(n: number): string {
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  if (n < 1024) return `${n}B`;
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(2)}${units[i]}`;
+}
+
+/** INFO's text, from the kernel's counters. */
+export class InfoReport {
+  private readonly runId = randomBytes(20).toString('hex');
+  private readonly startupMemory = process.memoryUsage().heapUsed;
+  private peakMemory = 0;
+
+  constructor(
+    private readonly server: Server,
+    private readonly config: Config,
+    private readonly keyspace: Keyspace,
+    private readonly table: CommandTable,
+  ) {}
+
+  /** The report for INFO's arguments (none: the default sections); unknown sections add nothing. */
+  render(args: string[]): string {
+    const wanted = new Set<Section>();
+    if (args.length === 0) DEFAULT.forEach((s) => wanted.add(s));
+    for (const a of args) {
+      const name = a.toLowerCase();
+      if (name === 'all' || name === 'everything') ALL.forEach((s) => wanted.add(s));
+      else if (name === 'default') DEFAULT.forEach((s) => wanted.add(s));
+      else if ((ALL as string[]).includes(name)) wanted.add(name as Section);
+    }
+    const parts: string[] = [];
+    for (const s of ALL) if (wanted.has(s)) parts.push(this.section(s));
+    return parts.join('\r\n');
+  }
+
+  private section(s: Section): string {
+    const title = s === 'commandstats' ? 'Commandstats' : s === 'errorstats' ? 'Errorstats' : s === 'cpu' ? 'CPU' : s[0].toUpperCase() + s.slice(1);
+    const fields = this[`${s}Fields`]();
+    return `# ${title}\r\n${fields.map(([k, v]) => `${k}:${v}\r\n`).join('')}`;
+  }
+
+  private opt<T>(name: string, fallback: T): T {
+    return this.config.find(name) === undefined ? fallback : (this.config.get(name) as T);
+  }
+
+  private serverFields(): Field[] {
+    const now = Date.now();
+    const uptime = Math.floor((now - this.server.startTime) / 1000);
+    const hz = this.config.get<number>('hz');
+    return [
+      ['redis_version', REDIS_VERSION],
+      ['ferrous_version', FERROUS_VERSION],
+      ['redis_git_sha1', '00000000'],
+      ['redis_git_dirty', 0],
+      ['redis_build_id', '0'],
+      ['redis_mode', 'standalone'],
+      ['os', `${os.type()} ${os.release()} ${os.machine()}`],
+      ['arch_bits', process.arch.includes('64') ? 64 : 32],
+      ['monotonic_clock', 'POSIX clock_gettime'],
+      ['multiplexing_api', 'libuv'],
+      ['process_id', process.pid],
+      ['process_supervised', 'no'],
+      ['run_id', this.runId],
+      ['tcp_port', this.server.port],
+      ['server_time_usec', now * 1000],
+      ['uptime_in_seconds', uptime],
+      ['uptime_in_days', Math.floor(uptime / 86400)],
+      ['hz', hz],
+      ['configured_hz', hz],
+      ['lru_clock', this.keyspace.lruClock & 0xffffff],
+      ['executable', process.argv[1] ?? ''],
+      ['config_file', ''],
+      ['io_threads_active', 0],
+    ];
+  }
+
+  private clientsFields(): Field[] {
+    let blocked = 0;
+    for (const c of this.server.clients.values()) if (c.flags.has('blocked')) blocked++;
+    return [
+      ['connected_clients', this.server.clients.size],
+      ['cluster_connections', 0],
+      ['maxclients', this.config.get<number>('maxclients')],
+      ['client_recent_max_input_buffer', 0],
+      ['client_recent_max_output_buffer', 0],
+      ['blocked_clients', blocked],
+      ['tracking_clients', 0],
+      ['clients_in_timeout_table', 0],
+    ];
+  }
+
+  private memoryFields(): Field[] {
+    const m = process.memoryUsage();
+    const used = m.heapUsed + m.external + m.arrayBuffers;
+    this.peakMemory = Math.max(this.peakMemory, used);
+    const total = os.totalmem();
+    const maxmemory = this.opt<number>('maxmemory', 0);
+    return [
+      ['used_memory', used],
+      ['used_memory_human', human(used)],
+      ['used_memory_rss', m.rss],
+      ['used_memory_rss_human', human(m.rss)],
+      ['used_memory_peak', this.peakMemory],
+      ['used_memory_peak_human', human(this.peakMemory)],
+      ['used_memory_peak_perc', `${((used / this.peakMemory) * 100).toFixed(2)}%`],
+      ['used_memory_startup', this.startupMemory],
+      ['total_system_memory', total],
+      ['total_system_memory_human', human(total)],
+      ['maxmemory', maxmemory],
+      ['maxmemory_human', human(maxmemory)],
+      ['maxmemory_policy', this.opt<string>('maxmemory-policy', 'noeviction')],
+      ['mem_fragmentation_ratio', (m.rss / used).toFixed(2)],
+      ['mem_allocator', 'v8'],
+    ];
+  }
+
+  private persistenceFields(): Field[] {
+    return [
+      ['loading', 0],
+      ['async_loading', 0],
+      ['rdb_changes_since_last_save', this.keyspace.stats.dirty],
+    ];
+  }
+
+  private statsFields(): Field[] {
+    const s = this.server.stats;
+    const ks = this.keyspace.stats;
+    let errors = 0;
+    for (const n of s.errors.values()) errors += n;
+    return [
+      ['total_connections_received', s.totalConnections],
+      ['total_commands_processed', s.totalCommands],
+      ['instantaneous_ops_per_sec', 0],
+      ['total_net_input_bytes', s.netInputBytes],
+      ['total_net_output_bytes', s.netOutputBytes],
+      ['instantaneous_input_kbps', '0.00'],
+      ['instantaneous_output_kbps', '0.00'],
+      ['rejected_connections', s.rejectedConnections],
+      ['expired_keys', ks.expiredKeys],
+      ['evicted_keys', 0],
+      ['keyspace_hits', ks.keyspaceHits],
+      ['keyspace_misses', ks.keyspaceMisses],
+      ['unexpected_error_replies', s.handlerErrors],
+      ['total_error_replies', errors],
+    ];
+  }
+
+  private cpuFields(): Field[] {
+    const u = process.cpuUsage();
+    const sys = (u.system / 1e6).toFixed(6);
+    const user = (u.user / 1e6).toFixed(6);
+    return [
+      ['used_cpu_sys', sys],
+      ['used_cpu_user', user],
+      ['used_cpu_sys_children', '0.000000'],
+      ['used_cpu_user_children', '0.000000'],
+      ['used_cpu_sys_main_thread', sys],
+      ['used_cpu_user_main_thread', user],
+    ];
+  }
+
+  private commandstatsFields(): Field[] {
+    const out: Field[] = [];
+    for (const cmd of this.table.allWithSubcommands()) {
+      const st = cmd.stats;
+      if (st.calls === 0 && st.failed === 0 && st.rejected === 0) continue;
+      const perCall = st.calls === 0 ? 0 : st.usec / st.calls;
+      out.push([
+        `cmdstat_${cmd.name}`,
+        `calls=${st.calls},usec=${Math.floor(st.usec)},usec_per_call=${perCall.toFixed(2)},rejected_calls=${st.rejected},failed_calls=${st.failed}`,
+      ]);
+    }
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  }
+
+  private errorstatsFields(): Field[] {
+    return [...this.server.stats.errors]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([code, n]): Field => [`errorstat_${code}`, `count=${n}`]);
+  }
+
+  private keyspaceFields(): Field[] {
+    const now = Date.now();
+    const out: Field[] = [];
+    for (const db of this.keyspace.dbs) {
+      if (db.size === 0) continue;
+      // Redis reports an estimate from its expiry sampling; a bounded sample gives the same kind of figure.
+      let sum = 0;
+      let n = 0;
+      for (const when of db.expires.values()) {
+        if (n === 1000) break;
+        sum += Math.max(0, when - now);
+        n++;
+      }
+      out.push([`db${db.id}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${n === 0 ? 0 : Math.round(sum / n)}`]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,4 @@
+import { RedisModule } from '../../kernel';
+
+@RedisModule({ name: 'sets' })
+export default class SetsModule {}

@@ -1,0 +1,4 @@
+import { RedisModule } from '../../kernel';
+
+@RedisModule({ name: 'sorted-sets' })
+export default class SortedSetsModule {}

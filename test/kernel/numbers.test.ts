@@ -1,0 +1,199 @@
+import { formatDouble, isInt64, parseBigInt64, parseDouble, parseInt64, parseIntArg, INT64_MAX, INT64_MIN } from '../../kernel/util/numbers';
+import printf17g from './fixtures/printf-17g.json';
+
+describe('parseInt64 (string2ll)', () => {
+  const valid: Array<[string, number | bigint]> = [
+    ['0', 0],
+    ['1', 1],
+    ['-1', -1],
+    ['10', 10],
+    ['1234567890', 1234567890],
+    ['9007199254740991', 9007199254740991],
+    ['-9007199254740991', -9007199254740991],
+    ['9007199254740992', 9007199254740992n],
+    ['9007199254740993', 9007199254740993n],
+    ['9223372036854775807', 9223372036854775807n],
+    ['-9223372036854775808', -9223372036854775808n],
+  ];
+  it.each(valid)('%j -> %p', (s, v) => {
+    expect(parseInt64(s)).toBe(v);
+  });
+
+  const invalid = [
+    '',
+    '-',
+    '+',
+    '-0',
+    '00',
+    '01',
+    '-01',
+    '+1',
+    ' 1',
+    '1 ',
+    '\t1',
+    '1\x00',
+    '1.0',
+    '1e3',
+    '0x10',
+    '--1',
+    '1-',
+    '9223372036854775808',
+    '-9223372036854775809',
+    '18446744073709551616',
+    '99999999999999999999',
+    '-99999999999999999999',
+    '123456789012345678901',
+    '\u0661',
+    'abc',
+  ];
+  it.each(invalid)('%j is not an int64', (s) => {
+    expect(parseInt64(s)).toBeNull();
+  });
+
+  it('parseIntArg gives a number or NaN; parseBigInt64 a bigint or null', () => {
+    expect(parseIntArg('42')).toBe(42);
+    expect(parseIntArg('-9223372036854775808')).toBe(-9223372036854775808);
+    expect(parseIntArg('1.5')).toBeNaN();
+    expect(parseIntArg('')).toBeNaN();
+    expect(parseBigInt64('42')).toBe(42n);
+    expect(parseBigInt64('9223372036854775807')).toBe(INT64_MAX);
+    expect(parseBigInt64('-9223372036854775808')).toBe(INT64_MIN);
+    expect(parseBigInt64('9223372036854775808')).toBeNull();
+    expect(parseBigInt64('007')).toBeNull();
+  });
+
+  it('isInt64 checks the bounds', () => {
+    expect(isInt64(INT64_MAX)).toBe(true);
+    expect(isInt64(INT64_MIN)).toBe(true);
+    expect(isInt64(INT64_MAX + 1n)).toBe(false);
+    expect(isInt64(INT64_MIN - 1n)).toBe(false);
+  });
+});
+
+describe('parseDouble (strtod as getDoubleFromObject uses it)', () => {
+  // Recorded from redis-server 7.0.15: ZADD z <input> m, then ZSCORE z m (null: refused).
+  const redis: Array<[string, string | null]> = [
+    ['1', '1'],
+    ['-1', '-1'],
+    ['+1', '1'],
+    ['1.5', '1.5'],
+    ['.5', '0.5'],
+    ['5.', '5'],
+    ['-.5', '-0.5'],
+    ['+.5e1', '5'],
+    ['1e5', '100000'],
+    ['1E5', '100000'],
+    ['1e+5', '100000'],
+    ['1e-5', '1.0000000000000001e-05'],
+    ['00012', '12'],
+    ['1e0001', '10'],
+    ['0.000000000000000000000000000000001', '1.0000000000000001e-33'],
+    ['1' + '0'.repeat(308), '1e+308'],
+    ['17976931348623158' + '0'.repeat(292), '1.7976931348623157e+308'],
+    ['1e-310', '9.9999999999999694e-311'],
+    ['2.4703282292062328e-324', '4.9406564584124654e-324'],
+    ['0e-400', '0'],
+    ['0e999', '0'],
+    ['inf', 'inf'],
+    ['-inf', '-inf'],
+    ['+inf', 'inf'],
+    ['INF', 'inf'],
+    ['Infinity', 'inf'],
+    ['-INFINITY', '-inf'],
+    ['0x10', '16'],
+    ['0X1p4', '16'],
+    ['0x1.8p1', '3'],
+    ['-0x10', '-16'],
+    ['0x.8', '0.5'],
+    ['0x1P-1', '0.5'],
+    ['0xABCDEF.8', '11259375.5'],
+    ['0x1p-1074', '4.9406564584124654e-324'],
+    ['0x1.0000000000001p-1075', '4.9406564584124654e-324'],
+    ['1e', null],
+    ['e5', null],
+    ['1e400', null],
+    ['-1e400', null],
+    ['1e-400', null],
+    ['-1e-400', null],
+    ['2.4703282292062327e-324', null],
+    ['0x', null],
+    ['0xg', null],
+    ['0x1p', null],
+    ['0x1p-1080', null],
+    ['0x1p-1075', null],
+    ['0x1p1024', null],
+    ['0x1.fffffffffffff8p1023', null],
+    ['infinit', null],
+    ['nan', null],
+    ['-nan', null],
+    ['NaN', null],
+    [' 1', null],
+    ['1 ', null],
+    ['\t1', null],
+    ['', null],
+    ['-', null],
+    ['+', null],
+    ['.', null],
+    ['1..2', null],
+    ['1_0', null],
+    ['\u0661', null],
+    ['1\x00', null],
+  ];
+  it.each(redis)('%j -> %p', (input, shown) => {
+    const v = parseDouble(input);
+    if (shown === null) expect(v).toBeNaN();
+    else expect(formatDouble(v)).toBe(shown);
+  });
+
+  it('keeps the sign of zero', () => {
+    expect(Object.is(parseDouble('-0'), -0)).toBe(true);
+    expect(Object.is(parseDouble('-0x0'), -0)).toBe(true);
+    expect(Object.is(parseDouble('0'), 0)).toBe(true);
+  });
+
+  it('rounds hex floats to nearest, ties to even', () => {
+    // 2^53 + 1 is a tie between 2^53 and 2^53 + 2: even mantissa wins.
+    expect(parseDouble('0x20000000000001')).toBe(2 ** 53);
+    expect(parseDouble('0x20000000000003')).toBe(2 ** 53 + 4);
+    expect(parseDouble('0x20000000000001.01')).toBe(2 ** 53 + 2);
+    expect(parseDouble('0x1.fffffffffffffp1023')).toBe(Number.MAX_VALUE);
+  });
+});
+
+describe('formatDouble (printf %.17g)', () => {
+  it('formats the special values as Redis does', () => {
+    expect(formatDouble(Infinity)).toBe('inf');
+    expect(formatDouble(-Infinity)).toBe('-inf');
+    expect(formatDouble(NaN)).toBe('nan');
+    expect(formatDouble(0)).toBe('0');
+    expect(formatDouble(-0)).toBe('-0');
+  });
+
+  const table = (printf17g as { values: [string, string][] }).values;
+  it(`matches printf for ${table.length} values recorded with python3 '%.17g' (incl. exact ties)`, () => {
+    const wrong = table.map(([repr, want]) => ({ repr, want, got: formatDouble(Number(repr)) })).filter((r) => r.got !== r.want);
+    expect(wrong).toEqual([]);
+  });
+
+  it('rounds an exact tie to the even neighbour (100000000000000.125 -> ...12, as redis-server ZSCORE shows)', () => {
+    expect(formatDouble(100000000000000.125)).toBe('100000000000000.12');
+    expect(formatDouble(-100000000000000.125)).toBe('-100000000000000.12');
+    expect(formatDouble(100000000000000.375)).toBe('100000000000000.38');
+  });
+
+  it('switches to exponent notation below 1e-4 and from 1e17, with a two-digit exponent at least', () => {
+    expect(formatDouble(0.0001)).toBe('0.0001');
+    expect(formatDouble(0.00001)).toBe('1.0000000000000001e-05');
+    expect(formatDouble(1e16)).toBe('10000000000000000');
+    expect(formatDouble(1e17)).toBe('1e+17');
+    expect(formatDouble(1e100)).toBe('1e+100');
+    expect(formatDouble(5e-324)).toBe('4.9406564584124654e-324');
+  });
+
+  it('round-trips: parseDouble(formatDouble(x)) === x', () => {
+    for (const [repr] of table) {
+      const x = Number(repr);
+      expect(parseDouble(formatDouble(x))).toBe(x);
+    }
+  });
+});
