@@ -41,7 +41,7 @@ export class Blocking {
   /** Keys signalled since the last serve round: "dbid\0key" -> [db, key]. */
   private ready = new Map<string, [number, string]>();
 
-  constructor(@inject(Hooks) hooks: Hooks) {
+  constructor(@inject(Hooks) private readonly hooks: Hooks) {
     hooks.onKeyModified((db, key) => this.signal(db, key));
     hooks.onClientClosed((c) => this.cancel(c));
   }
@@ -74,6 +74,9 @@ export class Blocking {
    */
   block(ctx: Client, keys: string[], timeoutMs: number, serve: ServeFn, timeoutReply: Reply): Reply | Promise<Reply> {
     if (ctx.denyBlocking) return timeoutReply;
+    // A parked command propagates nothing when it completes: serving propagates its effect
+    // at once (serveReady), a timeout wrote nothing.
+    ctx.propagateInstead = [];
     return new Promise<Reply>((resolve) => {
       const w = new Waiter(ctx, ctx.db.id, [...new Set(keys)], serve, timeoutReply, resolve);
       let perDb = this.waiting.get(w.dbid);
@@ -139,6 +142,19 @@ export class Blocking {
   }
 
   /**
+   * A served waiter's write goes to the AOF and replicas right away, just after the command
+   * that fed it, as Redis does: deferring it to the waiter's completion would let the feeding
+   * client's next pipelined write be propagated first.
+   */
+  private propagateServed(w: Waiter): void {
+    const c = w.client;
+    const writes = c.propagateInstead;
+    c.propagateInstead = [];
+    if (writes === null || !this.hooks.propagating) return;
+    for (const argv of writes) this.hooks.emitPropagate(w.dbid, argv);
+  }
+
+  /**
    * Serve waiters on the keys signalled since the last round, first blocked first served,
    * each with its own database selected. Serving may signal more keys (BLMOVE): loop.
    */
@@ -154,11 +170,15 @@ export class Blocking {
           // A blocked client runs nothing else, so it is still in the database it waits in.
           let r: Reply | undefined;
           try {
+            for (const k of w.keys) w.client.willModify(k);
             r = w.serve(w.client);
           } catch (e) {
             r = e instanceof ReplyError ? e : new ReplyError(`ERR ${(e as Error).message}`);
           }
-          if (r !== undefined) this.finish(w, r);
+          if (r !== undefined) {
+            this.propagateServed(w);
+            this.finish(w, r);
+          }
         }
       }
     }
@@ -168,9 +188,9 @@ export class Blocking {
 /** A blocking command's timeout argument (seconds, fractions allowed) in ms; 0 = forever. */
 export function parseTimeout(arg: string): number {
   const v = parseDouble(arg);
-  if (Number.isNaN(v) || !Number.isFinite(v)) throw TIMEOUT_NOT_FLOAT;
-  if (v < 0) throw TIMEOUT_NEGATIVE;
+  if (Number.isNaN(v)) throw TIMEOUT_NOT_FLOAT;
   const ms = Math.ceil(v * 1000);
-  if (ms > Number.MAX_SAFE_INTEGER) throw TIMEOUT_NOT_FLOAT;
+  // Redis casts the milliseconds to long long: beyond its range (inf too) they turn negative.
+  if (!(ms >= 0 && ms < 2 ** 63)) throw TIMEOUT_NEGATIVE;
   return ms;
 }

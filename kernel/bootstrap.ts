@@ -4,12 +4,13 @@ import * as path from 'path';
 import * as semver from 'semver';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Blocking } from './blocking';
+import { Messaging } from './messaging';
 import { CommandTable } from './commands/registry';
 import { declaredCommands, moduleOptions, type ModuleOptions } from './commands/decorators';
 import { resolveDefinition } from './commands/spec';
 import { Config } from './config/config';
 import { kernelParams } from './config/kernel-params';
-import { Hooks } from './hooks';
+import { Hooks, type ShutdownOptions } from './hooks';
 import { Keyspace } from './keyspace/keyspace';
 import { TypeRegistry } from './keyspace/types';
 import { Logger, type LogLevel } from './logging';
@@ -46,7 +47,7 @@ export interface ModuleLifecycle {
   /** At start-up, before the server listens (persistence loads its data here). */
   onStart?(): void | Promise<void>;
   /** When the server shuts down, before connections close. */
-  onShutdown?(): void | Promise<void>;
+  onShutdown?(options: ShutdownOptions): void | Promise<void>;
 }
 
 export class ConfigError extends Error {
@@ -90,7 +91,7 @@ interface Directive {
 /** Build, configure and start a server. Throws ConfigError for a bad configuration. */
 export async function startServer(options: ServerOptions = {}): Promise<Ferrous> {
   const di = rootContainer.createChildContainer();
-  for (const service of [Config, Logger, Hooks, TypeRegistry, Keyspace, CommandTable, Blocking, Server]) {
+  for (const service of [Config, Logger, Hooks, TypeRegistry, Keyspace, CommandTable, Blocking, Messaging, Server]) {
     di.registerSingleton(service as never);
   }
   const config = di.resolve(Config);
@@ -145,7 +146,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
   for (const m of instances) m.onLoad?.();
   for (const m of instances) {
     if (m.onStart) hooks.onLifecycle('start', () => m.onStart!());
-    if (m.onShutdown) hooks.onLifecycle('shutdown', () => m.onShutdown!());
+    if (m.onShutdown) hooks.onLifecycle('shutdown', (o) => m.onShutdown!(o));
   }
   // Data is loaded (persistence's 'start' hook) before the port opens, so no client sees a
   // half-loaded dataset; a failure here leaves nothing bound.

@@ -5,13 +5,23 @@ import type { Database } from './keyspace/database';
 import { type Reply, ReplyError, PushReply } from './reply';
 import { encode } from './resp/encoder';
 import { RespParser, ProtocolError } from './resp/parser';
+import { OutputClass } from './config/output-limits';
 import type { Server } from './server';
 
 /**
- * Decides about a command before it runs (MULTI queueing, RESP2 subscriber mode).
- * Returns true when it has dealt with the command.
+ * Decides about a command before it runs (RESP2 subscriber mode, MULTI queueing).
+ * Returns true when it has dealt with the command (replied or queued it).
  */
 export type Interceptor = (client: Client, cmd: RegisteredCommand, argv: string[]) => boolean;
+
+/**
+ * Where an interceptor runs among a client's interceptors, lowest first, in the order of
+ * Redis's processCommand checks: the pub/sub context check comes before MULTI queueing.
+ */
+export const InterceptorOrder = {
+  PubSub: 10,
+  Multi: 20,
+} as const;
 
 export const enum ReplyMode {
   On = 0,
@@ -49,7 +59,9 @@ export class Client {
   denyBlocking = false;
   /** `CLIENT NO-EVICT`. */
   noEvict = false;
-  interceptor: Interceptor | null = null;
+  /** Interceptors by order; null (not empty) when none, so the dispatcher checks one field. */
+  interceptors: Interceptor[] | null = null;
+  private interceptorOrder: number[] = [];
   /** Set by a handler to propagate other commands instead of its own argv. */
   propagateInstead: string[][] | null = null;
   /** Per-client state that modules keep, keyed by a symbol of their own. */
@@ -61,6 +73,14 @@ export class Client {
   commandsProcessed = 0;
   /** Flags shown in CLIENT LIST (besides those the kernel derives). */
   readonly flags = new Set<string>();
+  /** Subscription counts (channels, patterns, shard channels) the pub/sub module keeps, for CLIENT LIST. */
+  subscriptions = 0;
+  patternSubscriptions = 0;
+  shardSubscriptions = 0;
+  /** In the server's flush queue (Server.queueFlush). */
+  flushQueued = false;
+  /** Since when (unix seconds) the output has been over its class's soft limit; 0 if not. */
+  private softLimitSince = 0;
 
   constructor(
     readonly server: Server,
@@ -98,6 +118,37 @@ export class Client {
     if (cls !== undefined) this.server.hooks.emitKeyspaceEvent(cls, event!, key, this.db.id);
   }
 
+  /**
+   * About to change `key`'s value in place outside the current command's own arguments (a
+   * blocked client's serve callback writing a destination, a script's undeclared key): call
+   * first, so a BGSAVE in progress saves the old value. Whole-value writes through Database
+   * and the arguments of write commands are covered by the kernel already.
+   */
+  willModify(key: string): void {
+    this.server.keyspace.willWrite(this.db, key);
+  }
+
+  /** Install an interceptor (see InterceptorOrder); installing one twice is a no-op. */
+  addInterceptor(fn: Interceptor, order: number): void {
+    const list = this.interceptors ?? [];
+    if (list.includes(fn)) return;
+    let i = 0;
+    while (i < list.length && this.interceptorOrder[i] <= order) i++;
+    list.splice(i, 0, fn);
+    this.interceptorOrder.splice(i, 0, order);
+    this.interceptors = list;
+  }
+
+  removeInterceptor(fn: Interceptor): void {
+    const list = this.interceptors;
+    if (list === null) return;
+    const i = list.indexOf(fn);
+    if (i < 0) return;
+    list.splice(i, 1);
+    this.interceptorOrder.splice(i, 1);
+    if (list.length === 0) this.interceptors = null;
+  }
+
   /** A keyspace notification without a modification (e.g. `del` after the modified call). */
   notify(cls: NotifyClass, event: string, key: string): void {
     this.server.hooks.emitKeyspaceEvent(cls, event, key, this.db.id);
@@ -127,11 +178,22 @@ export class Client {
     }
   }
 
-  /** An out-of-band message (pub/sub, invalidation): written now, whatever the reply mode. */
+  /** An out-of-band message (pub/sub, invalidation): sent whatever the reply mode. */
   push(items: Reply[]): void {
+    this.pushEncoded(encode(new PushReply(items), this.resp));
+  }
+
+  /**
+   * An out-of-band message already encoded for this client's protocol, so one encoding serves
+   * every receiver. Written at the end of the current tick, after replies queued before it.
+   */
+  pushEncoded(data: string): void {
     if (this.closed) return;
-    this.out += encode(new PushReply(items), this.resp);
-    this.flush();
+    this.out += data;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      this.server.queueFlush(this);
+    }
   }
 
   /** Write queued replies to the socket in one write. */
@@ -146,7 +208,37 @@ export class Client {
     if (this.closed) return;
     this.server.stats.netOutputBytes += out.length;
     this.socket.write(out, 'latin1');
+    if (this.socket.writableLength !== 0 || this.softLimitSince !== 0) this.checkOutputLimit();
     if (this.closing && !this.waiting) this.close();
+  }
+
+  /**
+   * checkClientOutputBufferLimits: output the peer has not taken yet (what the socket still
+   * holds) over the hard limit of the client's class, or over the soft limit for longer than
+   * its seconds, closes the client at once, dropping that output: memory stays bounded.
+   */
+  private checkOutputLimit(): void {
+    const f = this.flags;
+    const cls =
+      f.size === 0 || f.has('master') ? OutputClass.Normal
+      : f.has('replica') && !f.has('monitor') ? OutputClass.Replica
+      : f.has('pubsub') ? OutputClass.PubSub
+      : OutputClass.Normal;
+    const limit = this.server.outputLimits[cls];
+    const used = this.socket!.writableLength;
+    let over = limit.hard !== 0 && used >= limit.hard;
+    if (limit.soft !== 0 && used >= limit.soft) {
+      const now = Math.floor(Date.now() / 1000);
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else if (now - this.softLimitSince > limit.softSeconds) over = true;
+    } else {
+      this.softLimitSince = 0;
+    }
+    if (!over || this.closed) return;
+    this.server.logger.warning(`Client id=${this.id} addr=${this.addr} closed for overcoming of output buffer limits.`);
+    this.out = '';
+    this.socket!.destroy();
+    this.close();
   }
 
   /** Bytes arrived: parse and run every complete command, then write the replies at once. */

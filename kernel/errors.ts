@@ -17,9 +17,15 @@ export const Errors = {
   invalidExpire: (cmd: string) => new ReplyError(`ERR invalid expire time in '${cmd}' command`),
   wrongArity: (name: string) => new ReplyError(`ERR wrong number of arguments for '${name}' command`),
   unknownSubcommand: (sub: string, container: string) =>
-    new ReplyError(`ERR unknown subcommand '${truncate(sub, 128)}'. Try ${container.toUpperCase()} HELP.`),
+    new ReplyError(`ERR unknown subcommand '${truncate(cstr(sub), 128)}'. Try ${container.toUpperCase()} HELP.`),
 } as const;
 
 export function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) : s;
+}
+
+/** What C's %s prints of a binary string: everything before the first NUL. */
+export function cstr(s: string): string {
+  const i = s.indexOf('\0');
+  return i < 0 ? s : s.slice(0, i);
 }

@@ -2,6 +2,7 @@ import { injectable } from 'tsyringe';
 import type { Database } from './keyspace/database';
 import type { Client } from './client';
 import type { RegisteredCommand } from './commands/registry';
+import type { ReplyError } from './reply';
 
 /** Keyspace notification classes, as in `notify-keyspace-events`. */
 export const Notify = {
@@ -26,7 +27,18 @@ export type PropagateListener = (dbid: number, argv: string[]) => void;
 export type CommandListener = (client: Client, cmd: RegisteredCommand, argv: string[], usec: number) => void;
 export type FlushListener = (dbid: number) => void;
 export type ClientListener = (client: Client) => void;
-export type LifecycleListener = () => void | Promise<void>;
+/** Sees a refused command (null when unknown) and returns the error to send in its place. */
+export type RejectedListener = (client: Client, cmd: RegisteredCommand | null, error: ReplyError) => ReplyError;
+/** SHUTDOWN's options; signals and close() pass none (then persistence saves if save points are set). */
+export interface ShutdownOptions {
+  save?: boolean;
+  nosave?: boolean;
+  force?: boolean;
+}
+export type LifecycleListener = (options: ShutdownOptions) => void | Promise<void>;
+/** A write is about to touch `key` of `db` (null: the whole database, FLUSH/SWAPDB). */
+export type BeforeWriteListener = (db: Database, key: string | null) => void;
+export type InfoField = [name: string, value: string | number];
 
 /**
  * The kernel's events. Modules subscribe; the kernel and handlers emit, without knowing who
@@ -41,6 +53,12 @@ export class Hooks {
   private readonly flushed: FlushListener[] = [];
   private readonly clientClosed: ClientListener[] = [];
   private readonly clientReset: ClientListener[] = [];
+  private readonly rejected: RejectedListener[] = [];
+  private readonly beforeWrite: BeforeWriteListener[] = [];
+  private readonly info = new Map<string, Array<() => InfoField[]>>();
+  /** Open atomic units (beginAtomic) and the propagations they hold. */
+  private atomicDepth = 0;
+  private held: Array<[number, string[]]> = [];
   private readonly lifecycle = { start: [] as LifecycleListener[], loaded: [] as LifecycleListener[], shutdown: [] as LifecycleListener[] };
 
   /** A key's value changed (WATCH, client tracking, blocked clients). */
@@ -70,12 +88,48 @@ export class Hooks {
   onClientReset(fn: ClientListener): void {
     this.clientReset.push(fn);
   }
+  /**
+   * A command was refused before running (unknown, arity, NOAUTH...): MULTI flags its
+   * transaction, and a refused EXEC answers EXECABORT instead.
+   */
+  onRejected(fn: RejectedListener): void {
+    this.rejected.push(fn);
+  }
+  /**
+   * Before a write touches a key, while its old value is still there (a BGSAVE snapshot saves
+   * it first). Fired by Database.set/delete/setExpire/persist/clear/swap, by the dispatcher for
+   * the arguments of write commands, and by `ctx.willModify(key)`. Returns an unsubscribe function.
+   */
+  onBeforeWrite(fn: BeforeWriteListener): () => void {
+    this.beforeWrite.push(fn);
+    return () => {
+      const i = this.beforeWrite.indexOf(fn);
+      if (i >= 0) this.beforeWrite.splice(i, 1);
+    };
+  }
+  /** Contribute fields to an INFO section ("persistence", or a section of the module's own). */
+  onInfo(section: string, fn: () => InfoField[]): void {
+    const list = this.info.get(section) ?? [];
+    list.push(fn);
+    this.info.set(section, list);
+  }
+  /** The fields modules contribute to an INFO section. */
+  infoFields(section: string): InfoField[] {
+    return (this.info.get(section) ?? []).flatMap((fn) => fn());
+  }
   onLifecycle(phase: keyof Hooks['lifecycle'], fn: LifecycleListener): void {
     this.lifecycle[phase].push(fn);
   }
 
   get propagating(): boolean {
     return this.propagate.length !== 0;
+  }
+  get guardingWrites(): boolean {
+    return this.beforeWrite.length !== 0;
+  }
+  emitBeforeWrite(db: Database, key: string | null): void {
+    const l = this.beforeWrite;
+    for (let i = 0; i < l.length; i++) l[i](db, key);
   }
   get observingCommands(): boolean {
     return this.command.length !== 0;
@@ -90,6 +144,37 @@ export class Hooks {
     for (let i = 0; i < l.length; i++) l[i](cls, event, key, dbid);
   }
   emitPropagate(dbid: number, argv: string[]): void {
+    if (this.atomicDepth !== 0) {
+      this.held.push([dbid, argv]);
+      return;
+    }
+    this.propagateNow(dbid, argv);
+  }
+
+  /**
+   * Hold propagated writes until the matching endAtomic() (EXEC, scripts), so replicas and
+   * the AOF apply them as one unit. Nests: only the outermost unit emits.
+   */
+  beginAtomic(): void {
+    this.atomicDepth++;
+  }
+
+  /** Emit the held writes, inside MULTI ... EXEC when more than one, as Redis 7.0's propagatePendingCommands. */
+  endAtomic(): void {
+    if (--this.atomicDepth !== 0) return;
+    const ops = this.held;
+    if (ops.length === 0) return;
+    this.held = [];
+    if (ops.length === 1) {
+      this.propagateNow(ops[0][0], ops[0][1]);
+      return;
+    }
+    this.propagateNow(ops[0][0], ['MULTI']);
+    for (const [dbid, argv] of ops) this.propagateNow(dbid, argv);
+    this.propagateNow(ops[ops.length - 1][0], ['EXEC']);
+  }
+
+  private propagateNow(dbid: number, argv: string[]): void {
     const l = this.propagate;
     for (let i = 0; i < l.length; i++) l[i](dbid, argv);
   }
@@ -106,7 +191,12 @@ export class Hooks {
   emitClientReset(client: Client): void {
     for (const fn of this.clientReset) fn(client);
   }
-  async emitLifecycle(phase: keyof Hooks['lifecycle']): Promise<void> {
-    for (const fn of this.lifecycle[phase]) await fn();
+  emitRejected(client: Client, cmd: RegisteredCommand | null, error: ReplyError): ReplyError {
+    const l = this.rejected;
+    for (let i = 0; i < l.length; i++) error = l[i](client, cmd, error);
+    return error;
+  }
+  async emitLifecycle(phase: keyof Hooks['lifecycle'], options: ShutdownOptions = {}): Promise<void> {
+    for (const fn of this.lifecycle[phase]) await fn(options);
   }
 }

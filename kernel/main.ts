@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   };
   const stop = (signal: string) => {
     server.logger.warning(`Received ${signal} scheduling shutdown...`);
-    void server.shutdown();
+    server.shutdown().catch((e: Error) => server.logger.warning(`${e.message}: can't exit.`));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

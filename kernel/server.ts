@@ -6,8 +6,9 @@ import { Blocking } from './blocking';
 import { Client } from './client';
 import { CmdFlag, CommandTable, type RegisteredCommand } from './commands/registry';
 import { Config } from './config/config';
-import { Errors, truncate } from './errors';
-import { Hooks } from './hooks';
+import { DEFAULT_OUTPUT_LIMITS, type OutputLimits, outputLimits } from './config/output-limits';
+import { cstr, Errors, truncate } from './errors';
+import { Hooks, type ShutdownOptions } from './hooks';
 import { Keyspace } from './keyspace/keyspace';
 import { Logger, type LogLevel } from './logging';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
@@ -26,6 +27,46 @@ export class ServerStats {
   resetAt = Date.now();
 }
 
+/**
+ * Redis's instantaneous metrics: rates sampled every 100 ms, averaged over the last 16
+ * samples (STATS_METRIC_SAMPLES), for INFO's instantaneous_* fields.
+ */
+export class InstantaneousMetrics {
+  private readonly samples = { ops: [] as number[], input: [] as number[], output: [] as number[] };
+  private last = { time: 0, ops: 0, input: 0, output: 0 };
+
+  sample(stats: ServerStats): void {
+    const now = Date.now();
+    const prev = this.last;
+    if (prev.time !== 0 && now > prev.time) {
+      const secs = (now - prev.time) / 1000;
+      push(this.samples.ops, (stats.totalCommands - prev.ops) / secs);
+      push(this.samples.input, (stats.netInputBytes - prev.input) / secs);
+      push(this.samples.output, (stats.netOutputBytes - prev.output) / secs);
+    }
+    this.last = { time: now, ops: stats.totalCommands, input: stats.netInputBytes, output: stats.netOutputBytes };
+  }
+
+  get opsPerSec(): number {
+    return mean(this.samples.ops);
+  }
+  get inputBytesPerSec(): number {
+    return mean(this.samples.input);
+  }
+  get outputBytesPerSec(): number {
+    return mean(this.samples.output);
+  }
+}
+
+function push(list: number[], v: number): void {
+  list.push(v);
+  if (list.length > 16) list.shift();
+}
+
+function mean(list: number[]): number {
+  return list.length === 0 ? 0 : list.reduce((a, b) => a + b, 0) / list.length;
+}
+
 /** CLIENT PAUSE state: until when, and whether all commands or only writes wait. */
 interface PauseState {
   until: number;
@@ -40,6 +81,8 @@ interface PauseState {
 export class Server {
   readonly clients = new Map<number, Client>();
   readonly stats = new ServerStats();
+  readonly metrics = new InstantaneousMetrics();
+  private lastMetricsSample = 0;
   readonly startTime = Date.now();
   readonly parserLimits: ParserLimits = { maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 };
   requirePass = '';
@@ -53,6 +96,10 @@ export class Server {
   private maxClients = 10000;
   private idleTimeout = 0;
   private shuttingDown = false;
+  /** `client-output-buffer-limit` by client class. */
+  outputLimits: OutputLimits = outputLimits(DEFAULT_OUTPUT_LIMITS);
+  /** Clients with out-of-band output to write at the end of this tick (Client.pushEncoded). */
+  private readonly flushQueue: Client[] = [];
   /** Called once the server has stopped (the process entry point exits then). */
   onStopped: (() => void) | null = null;
 
@@ -74,6 +121,7 @@ export class Server {
     c.watch('timeout', (v) => (this.idleTimeout = v as number));
     c.watch('proto-max-bulk-len', (v) => (this.parserLimits.maxBulkLen = v as number));
     c.watch('client-query-buffer-limit', (v) => (this.parserLimits.maxQueryBuffer = v as number));
+    c.watch('client-output-buffer-limit', (v) => (this.outputLimits = outputLimits(v as string)));
     c.watch('loglevel', (v) => this.logger.setLevel(v as LogLevel));
     c.watch('hz', () => this.startCron());
   }
@@ -85,13 +133,23 @@ export class Server {
     const name = argv[0];
     let cmd = this.commands.lookup(name);
     if (cmd === undefined) {
-      c.reply(this.countError(unknownCommand(argv)));
+      if (isCrossProtocolAttack(name)) {
+        // Redis drops such a client at once, without a reply (not even to earlier commands).
+        this.logger.warning(
+          'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.',
+        );
+        c.out = '';
+        c.closing = true;
+        c.close();
+        return;
+      }
+      this.reject(c, null, unknownCommand(argv));
       return;
     }
     if (cmd.subcommands !== null && argv.length > 1) {
       const sub = cmd.subcommands.get(argv[1]) ?? cmd.subcommands.get(argv[1].toLowerCase());
       if (sub === undefined) {
-        c.reply(this.countError(Errors.unknownSubcommand(argv[1], name)));
+        this.reject(c, cmd, Errors.unknownSubcommand(argv[1], name));
         return;
       }
       cmd = sub;
@@ -100,15 +158,18 @@ export class Server {
     const argc = argv.length;
     if ((arity > 0 && arity !== argc) || argc < -arity) {
       cmd.stats.rejected++;
-      c.reply(this.countError(Errors.wrongArity(cmd.name)));
+      this.reject(c, cmd, Errors.wrongArity(cmd.name));
       return;
     }
     if (!c.authenticated && (cmd.bits & CmdFlag.NoAuth) === 0) {
       cmd.stats.rejected++;
-      c.reply(this.countError(Errors.noAuth));
+      this.reject(c, cmd, Errors.noAuth);
       return;
     }
-    if (c.interceptor !== null && c.interceptor(c, cmd, argv)) return;
+    const icpt = c.interceptors;
+    if (icpt !== null) {
+      for (let i = 0; i < icpt.length; i++) if (icpt[i](c, cmd, argv)) return;
+    }
     if (this.pause !== null && this.mustWait(c, cmd)) {
       c.waiting = true;
       this.paused.push([c, cmd, argv]);
@@ -126,6 +187,11 @@ export class Server {
    */
   call(c: Client, cmd: RegisteredCommand, argv: string[]): void {
     c.current = cmd;
+    // A snapshot in progress must see the old values of whatever this write may change in
+    // place; any argument may be a key, and guarding a non-key costs only a lookup.
+    if (this.hooks.guardingWrites && (cmd.bits & (CmdFlag.Write | CmdFlag.MayReplicate)) !== 0) {
+      for (let i = 1; i < argv.length; i++) this.hooks.emitBeforeWrite(c.db, argv[i]);
+    }
     const dirty = this.keyspace.stats.dirty;
     const t0 = performance.now();
     let r: HandlerResult;
@@ -184,6 +250,14 @@ export class Server {
     for (const a of instead) this.hooks.emitPropagate(c.db.id, a);
   }
 
+  /**
+   * Refuse a command before it runs (Redis's rejectCommand). The listeners may change the
+   * error: a transaction being queued is flagged to abort, a refused EXEC answers EXECABORT.
+   */
+  reject(c: Client, cmd: RegisteredCommand | null, e: ReplyError): void {
+    c.reply(this.countError(this.hooks.emitRejected(c, cmd, e)));
+  }
+
   private countError(e: ReplyError): ReplyError {
     const code = e.code;
     this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
@@ -201,6 +275,24 @@ export class Server {
     this.stats.handlerErrors++;
     this.logger.warning(`Bug in command '${where}': ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
+
+  /**
+   * Write `c`'s output once the current callback is done, as Redis's beforeSleep does for
+   * clients with pending writes: a pipeline of PUBLISHes costs each subscriber one write.
+   */
+  queueFlush(c: Client): void {
+    if (this.flushQueue.push(c) === 1) queueMicrotask(this.flushQueued);
+  }
+
+  private readonly flushQueued = (): void => {
+    const q = this.flushQueue;
+    // Flushing may close a client, which may push to others: they join this same pass.
+    for (let i = 0; i < q.length; i++) {
+      q[i].flushQueued = false;
+      q[i].flush();
+    }
+    q.length = 0;
+  };
 
   // ---- CLIENT PAUSE ---------------------------------------------------------------------
 
@@ -325,26 +417,42 @@ export class Server {
   }
 
   private serverCron(period: number): void {
-    this.keyspace.lruClock = Math.floor(Date.now() / 1000);
+    const now = Date.now();
+    this.keyspace.lruClock = Math.floor(now / 1000);
+    if (now - this.lastMetricsSample >= 100) {
+      this.lastMetricsSample = now;
+      this.metrics.sample(this.stats);
+    }
     // Redis's slow cycle may use 25% of the CPU time.
     this.keyspace.activeExpireCycle(period / 4);
     if (this.idleTimeout > 0) {
       const limit = Date.now() - this.idleTimeout * 1000;
       for (const c of this.clients.values()) {
-        if (c.lastInteraction < limit && !c.waiting && c.flags.size === 0 && c.interceptor === null) c.close();
+        if (c.lastInteraction < limit && !c.waiting && c.flags.size === 0 && c.interceptors === null) c.close();
       }
     }
   }
 
   // ---- shutdown -------------------------------------------------------------------------
 
-  /** Stop accepting, run the modules' shutdown hooks (persistence saves there), close clients. */
-  async shutdown(): Promise<void> {
+  /**
+   * Run the modules' shutdown hooks (persistence saves there), then stop accepting and close
+   * clients. A failing hook aborts the shutdown (the error is rethrown) unless `force`.
+   */
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    try {
+      await this.hooks.emitLifecycle('shutdown', options);
+    } catch (e) {
+      if (!options.force) {
+        this.shuttingDown = false;
+        throw e;
+      }
+      this.logger.warning(`Shutting down despite errors (FORCE): ${(e as Error).message}`);
+    }
     if (this.cron !== null) clearInterval(this.cron);
     if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);
-    await this.hooks.emitLifecycle('shutdown');
     // net.Server#close waits for open connections to end, so close the clients before awaiting it.
     const closed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
     for (const c of [...this.clients.values()]) {
@@ -359,9 +467,15 @@ export class Server {
   }
 }
 
-/** Redis's text: "unknown command 'x', with args beginning with: 'a' 'b' ". */
+/** Redis's text: "unknown command 'x', with args beginning with: 'a' 'b' " (%.128s: C strings, cut at NUL). */
 function unknownCommand(argv: string[]): ReplyError {
   let args = '';
-  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${truncate(argv[i], 128 - args.length)}' `;
-  return new ReplyError(`ERR unknown command '${truncate(argv[0], 128)}', with args beginning with: ${args}`);
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${truncate(cstr(argv[i]), 128 - args.length)}' `;
+  return new ReplyError(`ERR unknown command '${truncate(cstr(argv[0]), 128)}', with args beginning with: ${args}`);
+}
+
+/** `POST` and `Host:` (any case) look like HTTP sent to Redis: processCommand refuses them. */
+function isCrossProtocolAttack(name: string): boolean {
+  const n = name.length;
+  return (n === 4 && name.toLowerCase() === 'post') || (n === 5 && name.toLowerCase() === 'host:');
 }

@@ -49,20 +49,27 @@ export class CommandStats {
 }
 
 export class RegisteredCommand {
-  readonly bits: number;
+  def!: CommandDefinition;
+  bits!: number;
   readonly stats = new CommandStats();
   /** Subcommands by lower-case name, for containers such as CONFIG. */
   subcommands: Map<string, RegisteredCommand> | null = null;
   /** Legacy [first, last, step] derived from the key specs as Redis does. */
-  readonly legacyKeys: [number, number, number];
-  readonly movableKeys: boolean;
+  legacyKeys!: [number, number, number];
+  movableKeys!: boolean;
 
   constructor(
-    readonly def: CommandDefinition,
+    def: CommandDefinition,
     public handler: Handler | null,
     readonly module: string,
     readonly parent: RegisteredCommand | null,
   ) {
+    this.define(def);
+  }
+
+  /** Set the definition and what is derived from it. */
+  define(def: CommandDefinition): void {
+    this.def = def;
     let bits = 0;
     for (const f of def.flags) bits |= FLAG_BITS[f] ?? 0;
     this.bits = bits;
@@ -135,7 +142,9 @@ export class CommandTable {
       const existing = this.commands.get(def.name);
       if (existing !== undefined) {
         if (existing.handler === null && handler !== null && existing.subcommands !== null) {
+          // The container was made as a placeholder for its subcommands: the declaration wins.
           existing.handler = handler;
+          existing.define(def);
           return existing;
         }
         throw new Error(`command '${def.name}' is registered twice (modules ${existing.module} and ${module})`);

@@ -19,6 +19,8 @@ export class Config {
   private store: convict.Config<Record<string, ConfigValue>> | null = null;
   /** Values set before the schema is complete (a module's params arrive after the kernel's). */
   private readonly early = new Map<string, ConfigValue>();
+  /** List parameters set by a directive already (see ConfigParam.replaceDefault). */
+  private readonly directed = new Set<string>();
 
   define(params: ConfigParam[]): void {
     for (const [k, v] of this.snapshot()) this.early.set(k, v);
@@ -88,17 +90,22 @@ export class Config {
     const p = this.find(name);
     if (p === undefined) return 'Bad directive or wrong number of arguments';
     if (p.type === 'list') {
-      const prev = accumulate ? (this.get<string[]>(p.name) ?? []) : [];
-      this.convict.set(p.name, [...prev, args.join(' ')]);
+      const replace = p.replaceDefault === true && !this.directed.has(p.name);
+      this.directed.add(p.name);
+      const prev = accumulate && !replace ? (this.get<string[]>(p.name) ?? []) : [];
+      const next = [...prev, args.join(' ')];
+      const custom = p.validate?.(next);
+      if (custom !== undefined) return custom;
+      this.convict.set(p.name, next);
       return undefined;
     }
     const raw = args.join(' ');
     if (args.length !== 1 && p.type !== 'string') return 'wrong number of arguments';
-    const v = parseValue(p, raw);
+    const v = this.parse(p, raw);
     if (typeof v === 'object' && !Array.isArray(v)) return v.error;
     const custom = p.validate?.(v);
     if (custom !== undefined) return custom;
-    this.convict.set(p.name, v);
+    this.convict.set(p.name, p.normalize ? p.normalize(v) : v);
     return undefined;
   }
 
@@ -112,14 +119,19 @@ export class Config {
       if (seen.has(p.name)) return `CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
       seen.add(p.name);
       if (p.mutable === false) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
-      const v = parseValue(p, raw);
+      const v = this.parse(p, raw);
       if (typeof v === 'object' && !Array.isArray(v)) return `CONFIG SET failed (possibly related to argument '${name}') - ${v.error}`;
       const custom = p.validate?.(v);
       if (custom !== undefined) return `CONFIG SET failed (possibly related to argument '${name}') - ${custom}`;
-      parsed.push([p, p.type === 'list' ? (v as string[]) : v]);
+      parsed.push([p, p.normalize ? p.normalize(v) : v]);
     }
     for (const [p, v] of parsed) this.set(p.name, v);
     return undefined;
+  }
+
+  /** A raw value in the parameter's type, or by its own parser. */
+  private parse(p: ConfigParam, raw: string): ConfigValue | { error: string } {
+    return p.parse !== undefined ? p.parse(raw, this.get<string>(p.name)) : parseValue(p, raw);
   }
 
   /** Set a typed value and tell the listeners. */
@@ -136,23 +148,26 @@ export class Config {
     fn(this.get(name));
   }
 
-  /** CONFIG GET: [name, value] pairs for every parameter or alias matching any pattern. */
+  /**
+   * CONFIG GET: [name, value] pairs for every parameter or alias matching any pattern. As in
+   * Redis, a name given without glob characters comes back as typed ("PORT"), a glob match
+   * under its own name; a name matched twice (in any case) is listed once.
+   */
   match(patterns: string[]): [string, string][] {
-    const out = new Map<string, string>();
+    const out = new Map<string, [string, string]>();
     for (const pattern of patterns) {
       const lower = pattern.toLowerCase();
-      const exact = this.find(lower);
-      const glob = /[*?[]/.test(lower);
-      if (!glob) {
-        if (exact !== undefined) out.set(lower, this.display(exact));
+      if (!/[*?[]/.test(lower)) {
+        const exact = this.find(lower);
+        if (exact !== undefined && !out.has(lower)) out.set(lower, [pattern, this.display(exact)]);
         continue;
       }
       for (const p of this.params.values()) {
-        if (globMatch(lower, p.name, true)) out.set(p.name, this.display(p));
-        for (const a of p.aliases ?? []) if (globMatch(lower, a, true)) out.set(a, this.display(p));
+        if (!out.has(p.name) && globMatch(lower, p.name, true)) out.set(p.name, [p.name, this.display(p)]);
+        for (const a of p.aliases ?? []) if (!out.has(a) && globMatch(lower, a, true)) out.set(a, [a, this.display(p)]);
       }
     }
-    return [...out];
+    return [...out.values()];
   }
 
   display(p: ConfigParam): string {

@@ -1,3 +1,4 @@
+import { DEFAULT_OUTPUT_LIMITS, parseOutputLimits } from './output-limits';
 import type { ConfigParam } from './params';
 
 /** The kernel's part of the configuration schema. Modules add theirs. */
@@ -8,14 +9,30 @@ export const kernelParams: ConfigParam[] = [
   { name: 'unixsocketperm', type: 'int', default: 0, min: 0, max: 0o777, mutable: false, doc: 'Permissions of the unix socket, in octal as written in the file (0: leave as created).' },
   { name: 'databases', type: 'int', default: 16, min: 1, max: 1 << 20, mutable: false, doc: 'Number of databases (SELECT 0 to databases-1).' },
   { name: 'requirepass', type: 'string', default: '', doc: 'Password clients must give with AUTH or HELLO (empty: none).' },
-  { name: 'maxclients', type: 'int', default: 10000, min: 1, max: 1 << 30, doc: 'Maximum number of connected clients.' },
+  { name: 'maxclients', type: 'int', default: 10000, min: 1, max: 4294967295, doc: 'Maximum number of connected clients.' },
   { name: 'timeout', type: 'int', default: 0, min: 0, max: 2147483647, doc: 'Close a client idle for this many seconds (0: never).' },
   { name: 'tcp-keepalive', type: 'int', default: 300, min: 0, max: 2147483647, doc: 'TCP keepalive interval in seconds (0: off).' },
-  { name: 'proto-max-bulk-len', type: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 53, doc: 'Largest bulk string a client may send.' },
-  { name: 'client-query-buffer-limit', type: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 53, doc: 'Largest unparsed input a client may accumulate before it is disconnected.' },
+  { name: 'proto-max-bulk-len', type: 'memory', default: 512 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 63, doc: 'Largest bulk string a client may send.' },
+  { name: 'client-query-buffer-limit', type: 'memory', default: 1024 * 1024 * 1024, min: 1024 * 1024, max: 2 ** 63, doc: 'Largest unparsed input a client may accumulate before it is disconnected.' },
+  {
+    name: 'client-output-buffer-limit',
+    type: 'string',
+    default: DEFAULT_OUTPUT_LIMITS,
+    parse: parseOutputLimits,
+    doc: 'Output buffer limits by client class (`<class> <hard> <soft> <soft seconds>`, classes normal, replica, pubsub): a client whose unsent output reaches the hard limit, or stays over the soft one for longer than the soft seconds, is disconnected (0: no limit).',
+  },
   { name: 'loglevel', type: 'enum', default: 'notice', values: ['debug', 'verbose', 'notice', 'warning'], doc: 'Log verbosity.' },
   { name: 'logfile', type: 'string', default: '', mutable: false, doc: 'Log file path (empty: standard output).' },
-  { name: 'hz', type: 'int', default: 10, min: 1, max: 500, doc: 'Frequency of background tasks (active expiry, client timeouts) per second.' },
+  {
+    name: 'hz',
+    type: 'int',
+    default: 10,
+    min: 0,
+    max: 2147483647,
+    // As in Redis, any value is accepted as a hint and capped to 1..500.
+    normalize: (v) => Math.min(500, Math.max(1, v as number)),
+    doc: 'Frequency of background tasks (active expiry, client timeouts) per second (capped to 1..500).',
+  },
   { name: 'builtin-modules', type: 'list', default: [], mutable: false, doc: 'The built-in modules to load, from config/default.json.' },
   { name: 'disable-module', type: 'list', default: [], mutable: false, doc: 'A built-in module not to load (repeatable): its commands then do not exist.' },
   { name: 'loadmodule', type: 'list', default: [], mutable: false, doc: 'A plugin to load, by path or package name (repeatable).' },

@@ -32,6 +32,11 @@ export class Database {
     private readonly keyspace: Keyspace,
   ) {}
 
+  /** Entries created from now on get a higher `seq` than this (point-in-time snapshots). */
+  get lastSeq(): number {
+    return this.index.lastSeq;
+  }
+
   get size(): number {
     return this.dict.size;
   }
@@ -73,6 +78,11 @@ export class Database {
     return this.dict.get(key);
   }
 
+  /** The entry as stored, expired or not, touching nothing (snapshots read through this). */
+  peekEntry(key: string): Entry | undefined {
+    return this.dict.get(key);
+  }
+
   has(key: string): boolean {
     return this.peek(key) !== undefined;
   }
@@ -82,6 +92,7 @@ export class Database {
    * The caller signals the modification (ctx.modified).
    */
   set(key: string, value: unknown, keepTtl = false): void {
+    this.keyspace.willWrite(this, key);
     const e = this.dict.get(key);
     if (e !== undefined) {
       e.value = value;
@@ -90,6 +101,7 @@ export class Database {
       return;
     }
     this.dict.set(key, new Entry(value, this.index.add(key), this.keyspace.lruClock));
+    if (this.keyspace.newKeyEvents) this.keyspace.keyAdded(this, key);
   }
 
   /** Remove a key. Returns whether it existed (expired keys count as missing). */
@@ -102,6 +114,7 @@ export class Database {
   }
 
   private remove(key: string, e: Entry): void {
+    this.keyspace.willWrite(this, key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     this.index.remove(e.seq);
@@ -113,11 +126,13 @@ export class Database {
   }
 
   setExpire(key: string, whenMs: number): void {
+    this.keyspace.willWrite(this, key);
     this.expires.set(key, whenMs);
   }
 
   /** Drop a key's TTL; returns whether it had one. */
   persist(key: string): boolean {
+    if (this.expires.has(key)) this.keyspace.willWrite(this, key);
     return this.expires.delete(key);
   }
 
@@ -179,6 +194,7 @@ export class Database {
 
   /** Remove every key. */
   clear(): void {
+    this.keyspace.willWrite(this, null);
     this.dict.clear();
     this.expires.clear();
     this.index.clear();
@@ -187,6 +203,8 @@ export class Database {
 
   /** Swap contents with another database (SWAPDB). */
   swapWith(other: Database): void {
+    this.keyspace.willWrite(this, null);
+    this.keyspace.willWrite(other, null);
     const fields = ['dict', 'expires', 'index', 'expireCursor'] as const;
     for (const f of fields) {
       const a = (this as unknown as Record<string, unknown>)[f];

@@ -18,6 +18,11 @@ export class Keyspace {
   readonly stats = new KeyspaceStats();
   /** Seconds clock for LRU stamps, refreshed by the server cron. */
   lruClock = Math.floor(Date.now() / 1000);
+  /**
+   * Whether key creation fires the `new` keyspace event (class n): only when asked for (the
+   * pub/sub module, while notify-keyspace-events has n), so creating a key costs nothing more.
+   */
+  newKeyEvents = false;
   /** Off while loading data or on a replica: keys then expire only when the source says so. */
   expiryEnabled = true;
 
@@ -34,6 +39,11 @@ export class Keyspace {
 
   db(index: number): Database {
     return this.dbs[index];
+  }
+
+  /** dbAdd: a key was created (the `new` keyspace event, class n). */
+  keyAdded(db: Database, key: string): void {
+    this.hooks.emitKeyspaceEvent(Notify.NEW, 'new', key, db.id);
   }
 
   /** A key reached its TTL: tell everyone who cares and propagate the deletion. */
@@ -59,6 +69,11 @@ export class Keyspace {
         if (Date.now() - start >= budgetMs) return;
       }
     }
+  }
+
+  /** A write is about to touch `key` (null: all of `db`): see Hooks.onBeforeWrite. */
+  willWrite(db: Database, key: string | null): void {
+    if (this.hooks.guardingWrites) this.hooks.emitBeforeWrite(db, key);
   }
 
   /** Empty one database, or all with -1. */

@@ -1,6 +1,19 @@
 import { injectable } from 'tsyringe';
 
 /**
+ * A value in a neutral form, for persistence (RDB, AOF rewrite, DUMP/RESTORE) and anything
+ * else that must read or rebuild values without knowing the module that owns the type.
+ * Plugin types use `opaque` with bytes of their own format.
+ */
+export type PortableValue =
+  | { kind: 'string'; value: string }
+  | { kind: 'list'; items: string[] }
+  | { kind: 'set'; members: string[] }
+  | { kind: 'zset'; entries: [member: string, score: number][] }
+  | { kind: 'hash'; entries: [field: string, value: string][] }
+  | { kind: 'opaque'; bytes: string };
+
+/**
  * A data type as a module registers it with the keyspace. The kernel stores values opaquely;
  * everything type-specific it needs (TYPE, OBJECT ENCODING, COPY, persistence) comes from here.
  */
@@ -21,6 +34,10 @@ export interface DataType<V = unknown> {
   field?(value: V, field: string): string | undefined;
   /** A new value holding `elements` (SORT ... STORE builds a list this way). */
   fromElements?(elements: string[]): V;
+  /** The value in neutral form (persistence). */
+  toPortable?(value: V): PortableValue;
+  /** Rebuild a value from its neutral form (persistence); encodings follow the current config. */
+  fromPortable?(p: PortableValue): V;
 }
 
 /** The type registry that data-type modules fill. */
@@ -37,6 +54,12 @@ export class TypeRegistry {
   of(value: unknown): DataType {
     for (const t of this.types) if (t.is(value)) return t;
     throw new Error(`value of unregistered type stored in the keyspace (${typeof value})`);
+  }
+
+  /** The type that rebuilds values of a portable kind ('list' -> the lists module's type). */
+  forKind(kind: PortableValue['kind']): DataType | undefined {
+    const name = kind === 'string' || kind === 'list' || kind === 'set' || kind === 'zset' || kind === 'hash' ? kind : undefined;
+    return name === undefined ? undefined : this.byName(name);
   }
 
   byName(name: string): DataType | undefined {

@@ -78,7 +78,7 @@ function fdOf(c: Client): number {
 /**
  * One CLIENT LIST / CLIENT INFO line (catClientInfoString), fields in Redis 7.0's order.
  * Memory figures Ferrous does not track the way Redis does are given as Redis shows an idle
- * client; pub/sub counts, MULTI length and the tracking redirection as for a client using none.
+ * client; MULTI length and the tracking redirection as for a client using none.
  */
 export function clientInfoLine(c: Client, argv: string[] | null): string {
   const now = Math.floor(Date.now() / 1000);
@@ -90,7 +90,7 @@ export function clientInfoLine(c: Client, argv: string[] | null): string {
   return (
     `id=${c.id} addr=${addr} laddr=${isUnixSocket(c) ? addr : c.laddr} fd=${fdOf(c)} name=${c.name}` +
     ` age=${now - Math.floor(c.createdAt / 1000)} idle=${now - Math.floor(c.lastInteraction / 1000)}` +
-    ` flags=${flagString(c)} db=${c.db.id} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0` +
+    ` flags=${flagString(c)} db=${c.db.id} sub=${c.subscriptions} psub=${c.patternSubscriptions} ssub=${c.shardSubscriptions} multi=-1 qbuf=${qbuf} qbuf-free=0` +
     ` argv-mem=${argvMem} multi-mem=0 rbs=0 rbp=0 obl=${obl} oll=0 omem=0 tot-mem=${qbuf + argvMem + obl}` +
     ` events=r cmd=${c.current?.name ?? c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}\n`
   );

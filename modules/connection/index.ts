@@ -1,4 +1,5 @@
 import {
+  Blocking,
   Command,
   type CommandContext,
   Errors,
@@ -57,6 +58,7 @@ export default class ConnectionModule {
   constructor(
     @inject(Server) private readonly server: Server,
     @inject(Hooks) private readonly hooks: Hooks,
+    @inject(Blocking) private readonly blocking: Blocking,
   ) {}
 
   @Command('ping')
@@ -312,6 +314,23 @@ export default class ConnectionModule {
     else if (v === 'off') ctx.noEvict = false;
     else throw Errors.syntax;
     return OK;
+  }
+
+  @Command('client|unblock')
+  clientUnblock(_ctx: CommandContext, argv: string[]): Reply {
+    if (argv.length > 4) {
+      throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try CLIENT HELP.`);
+    }
+    const id = parseIntArg(argv[2]);
+    if (Number.isNaN(id)) throw Errors.notInteger;
+    let withError = false;
+    if (argv.length === 4) {
+      const how = argv[3].toLowerCase();
+      if (how === 'error') withError = true;
+      else if (how !== 'timeout') throw new ReplyError('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+    }
+    const target = this.server.clients.get(id);
+    return target !== undefined && this.blocking.unblock(target, withError) ? 1 : 0;
   }
 
   @Command('client|pause')

@@ -62,13 +62,13 @@ export function secondsReply(ms: number): number | bigint {
   return (BigInt(msReply(ms)) + 500n) / 1000n;
 }
 
-/** getIntFromObjectOrReply: a C int, or Redis's error (`msg` replaces the generic text). */
+/** getIntFromObjectOrReply: a C int, or Redis's errors (`msg` replaces both generic texts). */
 export function parseInt32(arg: string, msg?: string): number {
   const v = parseInt64(arg);
-  if (typeof v !== 'number' || v > 2147483647 || v < -2147483648) {
-    throw msg === undefined ? Errors.notInteger : new ReplyError(`ERR ${msg}`);
-  }
-  return v;
+  if (typeof v === 'number' && v <= 2147483647 && v >= -2147483648) return v;
+  if (msg !== undefined) throw new ReplyError(`ERR ${msg}`);
+  if (v === null) throw Errors.notInteger;
+  throw new ReplyError('ERR value is out of range, value must between -2147483648 and 2147483647');
 }
 
 const ULONG_MAX = 18446744073709551615n;

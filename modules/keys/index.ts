@@ -3,6 +3,7 @@ import {
   type CommandContext,
   Config,
   type Database,
+  type Entry,
   Errors,
   globMatch,
   inject,
@@ -54,7 +55,7 @@ export default class KeysModule {
   private maxmemory = 0;
   private lazyExpire = false;
   /** SCAN's per-call state, read by the callback bound once (no closure per call). */
-  private scanOut: string[] = [];
+  private scanOut: string[] | null = null;
   private scanPattern: string | null = null;
   private scanType: string | null = null;
   private scanDb: Database | null = null;
@@ -96,25 +97,39 @@ export default class KeysModule {
 
   @Command('exists')
   exists(ctx: CommandContext, argv: string[]): Reply {
-    const db = ctx.db;
     let n = 0;
-    for (let i = 1; i < argv.length; i++) if (db.peek(argv[i]) !== undefined) n++;
+    for (let i = 1; i < argv.length; i++) if (this.lookup(ctx, argv[i], true) !== undefined) n++;
     return n;
+  }
+
+  /** lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts hits and misses but keeps the access time. */
+  private lookup(ctx: CommandContext, key: string, notifyMiss: boolean): Entry | undefined {
+    const e = ctx.db.entry(key);
+    if (e !== undefined) {
+      this.keyspace.stats.keyspaceHits++;
+    } else {
+      this.keyspace.stats.keyspaceMisses++;
+      if (notifyMiss) ctx.keyMiss(key);
+    }
+    return e;
   }
 
   @Command('touch')
   touch(ctx: CommandContext, argv: string[]): Reply {
     const db = ctx.db;
     let n = 0;
-    for (let i = 1; i < argv.length; i++) if (db.get(argv[i]) !== undefined) n++;
+    for (let i = 1; i < argv.length; i++) {
+      if (db.get(argv[i]) !== undefined) n++;
+      else ctx.keyMiss(argv[i]);
+    }
     return n;
   }
 
   @Command('type')
   type(ctx: CommandContext, argv: string[]): Reply {
-    const v = ctx.db.peek(argv[1]);
-    if (v === undefined) return NONE;
-    return this.typeReply(this.keyspace.types.of(v).name);
+    const e = this.lookup(ctx, argv[1], true);
+    if (e === undefined) return NONE;
+    return this.typeReply(this.keyspace.types.of(e.value).name);
   }
 
   private typeReply(name: string): StatusReply {
@@ -172,7 +187,7 @@ export default class KeysModule {
     }
     db.setExpire(key, when);
     ctx.modified(key, Notify.GENERIC, 'expire');
-    if (name !== 'pexpireat') {
+    if (name !== 'pexpireat' && ctx.server.hooks.propagating) {
       const prop = argv.slice();
       prop[0] = 'PEXPIREAT';
       prop[2] = String(msReply(when));
@@ -183,32 +198,32 @@ export default class KeysModule {
 
   @Command('ttl')
   ttl(ctx: CommandContext, argv: string[]): Reply {
-    const t = this.remaining(ctx.db, argv[1], false);
+    const t = this.remaining(ctx, argv[1], false);
     return t < 0 ? t : secondsReply(t);
   }
 
   @Command('pttl')
   pttl(ctx: CommandContext, argv: string[]): Reply {
-    const t = this.remaining(ctx.db, argv[1], false);
+    const t = this.remaining(ctx, argv[1], false);
     return t < 0 ? t : msReply(t);
   }
 
   @Command('expiretime')
   expiretime(ctx: CommandContext, argv: string[]): Reply {
-    const t = this.remaining(ctx.db, argv[1], true);
+    const t = this.remaining(ctx, argv[1], true);
     return t < 0 ? t : secondsReply(t);
   }
 
   @Command('pexpiretime')
   pexpiretime(ctx: CommandContext, argv: string[]): Reply {
-    const t = this.remaining(ctx.db, argv[1], true);
+    const t = this.remaining(ctx, argv[1], true);
     return t < 0 ? t : msReply(t);
   }
 
   /** ttlGenericCommand: -2 missing, -1 no TTL, else the ms left (or the absolute time). */
-  private remaining(db: Database, key: string, absolute: boolean): number {
-    if (db.peek(key) === undefined) return -2;
-    const at = db.getExpire(key);
+  private remaining(ctx: CommandContext, key: string, absolute: boolean): number {
+    if (this.lookup(ctx, key, true) === undefined) return -2;
+    const at = ctx.db.getExpire(key);
     if (at === -1) return -1;
     if (absolute) return at;
     const left = at - Date.now();
@@ -303,7 +318,10 @@ export default class KeysModule {
     const newkey = argv[2];
     if (src === dst && key === newkey) throw SAME_OBJECT;
     const v = src.get(key);
-    if (v === undefined) return 0;
+    if (v === undefined) {
+      ctx.keyMiss(key);
+      return 0;
+    }
     if (!replace && dst.peek(newkey) !== undefined) return 0;
     const expire = src.getExpire(key);
     dst.set(newkey, this.keyspace.types.of(v).clone(v));
@@ -383,7 +401,7 @@ export default class KeysModule {
     this.scanType = type;
     this.scanDb = ctx.db;
     const next = ctx.db.scan(cursor, count, this.scanVisit);
-    this.scanOut = [];
+    this.scanOut = null;
     this.scanDb = null;
     return [String(next), out];
   }
@@ -394,7 +412,7 @@ export default class KeysModule {
       const v = this.scanDb!.peek(key);
       if (v === undefined || this.keyspace.types.of(v).name !== this.scanType) return;
     }
-    this.scanOut.push(key);
+    this.scanOut!.push(key);
   }
 
   // ---- OBJECT ----------------------------------------------------------------------------------
@@ -406,16 +424,16 @@ export default class KeysModule {
 
   @Command('object|encoding')
   objectEncoding(ctx: CommandContext, argv: string[]): Reply {
-    const v = ctx.db.peek(argv[2]);
-    if (v === undefined) return null;
-    return this.keyspace.types.of(v).encoding(v);
+    const e = this.lookup(ctx, argv[2], false);
+    if (e === undefined) return null;
+    return this.keyspace.types.of(e.value).encoding(e.value);
   }
 
   @Command('object|refcount')
   objectRefcount(ctx: CommandContext, argv: string[]): Reply {
-    const v = ctx.db.peek(argv[2]);
-    if (v === undefined) return null;
-    return this.isSharedInteger(v) ? SHARED_REFCOUNT : 1;
+    const e = this.lookup(ctx, argv[2], false);
+    if (e === undefined) return null;
+    return this.isSharedInteger(e.value) ? SHARED_REFCOUNT : 1;
   }
 
   /** Redis shares the integers 0..9999 unless an LRU/LFU policy with maxmemory needs per-object stamps. */
@@ -429,7 +447,7 @@ export default class KeysModule {
 
   @Command('object|idletime')
   objectIdletime(ctx: CommandContext, argv: string[]): Reply {
-    const e = ctx.db.entry(argv[2]);
+    const e = this.lookup(ctx, argv[2], false);
     if (e === undefined) return null;
     if (this.maxmemoryPolicy.includes('lfu')) throw IS_LFU;
     const idle = this.keyspace.lruClock - e.lru;
@@ -438,7 +456,7 @@ export default class KeysModule {
 
   @Command('object|freq')
   objectFreq(ctx: CommandContext, argv: string[]): Reply {
-    if (ctx.db.entry(argv[2]) === undefined) return null;
+    if (this.lookup(ctx, argv[2], false) === undefined) return null;
     if (!this.maxmemoryPolicy.includes('lfu')) throw NOT_LFU;
     // Access frequency is not tracked: every key reads as never accessed.
     return 0;

@@ -14,13 +14,8 @@ export const CONFIG_HELP = helpReply('CONFIG', [
 
 /** CONFIG GET pattern [pattern ...]: a map of every matching parameter (RESP2: flat array). */
 export function configGet(config: Config, argv: string[]): Reply {
-  const out = new Map<string, string>();
-  for (const pattern of argv.slice(2)) {
-    // Redis echoes a plain (non-glob) name as the client wrote it.
-    const literal = !/[*?[]/.test(pattern);
-    for (const [name, value] of config.match([pattern])) out.set(literal ? pattern : name, value);
-  }
-  return new MapReply([...out].flat());
+  // Config.match echoes a plain name as the client wrote it and lists each parameter once.
+  return new MapReply(config.match(argv.slice(2)).flat());
 }
 
 /** CONFIG SET name value [name value ...]: all pairs or none. */

@@ -92,17 +92,16 @@ export class InfoReport {
   }
 
   private clientsFields(): Field[] {
-    let blocked = 0;
-    for (const c of this.server.clients.values()) if (c.flags.has('blocked')) blocked++;
     return [
       ['connected_clients', this.server.clients.size],
       ['cluster_connections', 0],
       ['maxclients', this.config.get<number>('maxclients')],
       ['client_recent_max_input_buffer', 0],
       ['client_recent_max_output_buffer', 0],
-      ['blocked_clients', blocked],
-      ['tracking_clients', 0],
-      ['clients_in_timeout_table', 0],
+      ['blocked_clients', this.server.blocking.count],
+      ...this.server.hooks.infoFields('clients'),
+      ['clients_in_timeout_table', this.server.blocking.count],
+      ['total_blocking_keys', this.server.blocking.keyCount],
     ];
   }
 
@@ -136,6 +135,7 @@ export class InfoReport {
       ['loading', 0],
       ['async_loading', 0],
       ['rdb_changes_since_last_save', this.keyspace.stats.dirty],
+      ...this.server.hooks.infoFields('persistence'),
     ];
   }
 
@@ -147,16 +147,17 @@ export class InfoReport {
     return [
       ['total_connections_received', s.totalConnections],
       ['total_commands_processed', s.totalCommands],
-      ['instantaneous_ops_per_sec', 0],
+      ['instantaneous_ops_per_sec', Math.round(this.server.metrics.opsPerSec)],
       ['total_net_input_bytes', s.netInputBytes],
       ['total_net_output_bytes', s.netOutputBytes],
-      ['instantaneous_input_kbps', '0.00'],
-      ['instantaneous_output_kbps', '0.00'],
+      ['instantaneous_input_kbps', (this.server.metrics.inputBytesPerSec / 1024).toFixed(2)],
+      ['instantaneous_output_kbps', (this.server.metrics.outputBytesPerSec / 1024).toFixed(2)],
       ['rejected_connections', s.rejectedConnections],
       ['expired_keys', ks.expiredKeys],
       ['evicted_keys', 0],
       ['keyspace_hits', ks.keyspaceHits],
       ['keyspace_misses', ks.keyspaceMisses],
+      ...this.server.hooks.infoFields('stats'),
       ['unexpected_error_replies', s.handlerErrors],
       ['total_error_replies', errors],
     ];

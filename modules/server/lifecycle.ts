@@ -13,7 +13,11 @@ export async function shutdown(server: Server, argv: string[]): Promise<Reply | 
   }
   if ((opts.has('abort') && opts.size > 1) || (opts.has('save') && opts.has('nosave'))) throw Errors.syntax;
   if (opts.has('abort')) throw new ReplyError('ERR No shutdown in progress.');
-  await server.shutdown();
+  try {
+    await server.shutdown({ save: opts.has('save'), nosave: opts.has('nosave'), force: opts.has('force') });
+  } catch {
+    throw new ReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+  }
   return NO_REPLY;
 }
 

@@ -169,7 +169,7 @@ describe('formatDouble (printf %.17g)', () => {
     expect(formatDouble(-0)).toBe('-0');
   });
 
-  const table = (printf17g as { values: [string, string][] }).values;
+  const table = (printf17g as unknown as { values: [string, string][] }).values;
   it(`matches printf for ${table.length} values recorded with python3 '%.17g' (incl. exact ties)`, () => {
     const wrong = table.map(([repr, want]) => ({ repr, want, got: formatDouble(Number(repr)) })).filter((r) => r.got !== r.want);
     expect(wrong).toEqual([]);

@@ -95,6 +95,25 @@ describe('keys: DEL, UNLINK, EXISTS, TOUCH, TYPE, KEYS, RANDOMKEY', () => {
     for (let i = 0; i < 5; i++) expect(await io.randomkey()).toBe('live');
   });
 
+  it('read lookups count keyspace hits and misses and report keymiss; OBJECT does not report', async () => {
+    const misses: string[] = [];
+    srv.server.hooks.onKeyspaceEvent((cls, event, key) => {
+      if (event === 'keymiss') misses.push(key);
+    });
+    await io.set('k', 'v');
+    const stats = srv.server.keyspace.stats;
+    const hits = stats.keyspaceHits;
+    const missed = stats.keyspaceMisses;
+    await io.exists('k', 'm1');
+    await io.type('m2');
+    await io.ttl('k');
+    await io.touch('m3');
+    await io.object('ENCODING', 'm4');
+    expect(stats.keyspaceHits - hits).toBe(2);
+    expect(stats.keyspaceMisses - missed).toBe(4);
+    expect(misses).toEqual(['m1', 'm2', 'm3']);
+  });
+
   it('reports arity errors with Redis texts', async () => {
     expect(await raw.call('DEL')).toBe("-ERR wrong number of arguments for 'del' command\r\n");
     expect(await raw.call('EXISTS')).toBe("-ERR wrong number of arguments for 'exists' command\r\n");

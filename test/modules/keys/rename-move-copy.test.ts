@@ -122,7 +122,7 @@ describe('keys: RENAME, RENAMENX, MOVE, COPY, SWAPDB', () => {
       expect(await raw.call('MOVE', 'k', '16')).toBe('-ERR DB index is out of range\r\n');
       expect(await raw.call('MOVE', 'k', '-1')).toBe('-ERR DB index is out of range\r\n');
       expect(await raw.call('MOVE', 'k', 'x')).toBe('-ERR value is not an integer or out of range\r\n');
-      expect(await raw.call('MOVE', 'k', '2147483648')).toBe('-ERR value is not an integer or out of range\r\n');
+      expect(await raw.call('MOVE', 'k', '2147483648')).toBe('-ERR value is out of range, value must between -2147483648 and 2147483647\r\n');
       expect(await raw.call('MOVE', 'k')).toBe("-ERR wrong number of arguments for 'move' command\r\n");
       expect(await raw.call('MOVE', 'nope', '0')).toBe('-ERR source and destination objects are the same\r\n');
     });
@@ -176,6 +176,35 @@ describe('keys: RENAME, RENAMENX, MOVE, COPY, SWAPDB', () => {
       expect(await raw.call('COPY', 'a', 'b', 'foo')).toBe('-ERR syntax error\r\n');
       expect(await raw.call('COPY', 'a')).toBe("-ERR wrong number of arguments for 'copy' command\r\n");
       expect(await io.exists('b')).toBe(0);
+    });
+
+    it('deep-copies through the value type\'s clone, and TYPE / OBJECT / SCAN TYPE use the registered type', async () => {
+      class Box {
+        constructor(public items: string[]) {}
+      }
+      const types = srv.server.keyspace.types;
+      if (types.byName('testbox') === undefined) {
+        types.register({
+          name: 'testbox',
+          is: (v): v is Box => v instanceof Box,
+          encoding: (v: Box) => (v.items.length > 2 ? 'big' : 'small'),
+          clone: (v: Box) => new Box([...v.items]),
+        });
+      }
+      const original = new Box(['x']);
+      db0.set('box', original);
+      expect(await io.copy('box', 'box2')).toBe(1);
+      const copied = db0.peek('box2') as Box;
+      expect(copied).toBeInstanceOf(Box);
+      expect(copied).not.toBe(original);
+      copied.items.push('y', 'z');
+      expect(original.items).toEqual(['x']);
+      expect(await io.type('box2')).toBe('testbox');
+      expect(await io.object('ENCODING', 'box')).toBe('small');
+      expect(await io.object('ENCODING', 'box2')).toBe('big');
+      expect(await io.object('REFCOUNT', 'box')).toBe(1);
+      expect(await io.call('SCAN', '0', 'TYPE', 'testbox', 'COUNT', '100')).toEqual(['0', expect.arrayContaining(['box', 'box2'])]);
+      expect(await io.call('SCAN', '0', 'TYPE', 'string', 'COUNT', '100')).toEqual(['0', []]);
     });
 
     it('copies binary keys', async () => {

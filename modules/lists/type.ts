@@ -1,0 +1,67 @@
+import { type CommandContext, type ConfigParam, type DataType, type Database, Errors, Notify } from '../../kernel';
+import { Deque } from './deque';
+
+export const ListType: DataType<Deque> = {
+  name: 'list',
+  is: (v): v is Deque => v instanceof Deque,
+  // Redis 7.0 stores every list as a quicklist (listpack-encoded small lists came in 7.2).
+  encoding: () => 'quicklist',
+  clone: (v) => v.clone(),
+  memory: (v) => {
+    let n = 48 + v.length * 16;
+    for (let i = 0; i < v.length; i++) n += v.get(i).length;
+    return n;
+  },
+  elements: (v) => v.toArray(),
+  fromElements: (items) => Deque.from(items),
+  toPortable: (v) => ({ kind: 'list', items: v.toArray() }),
+  fromPortable: (p) => {
+    if (p.kind !== 'list') throw new Error(`cannot make a list of a ${p.kind}`);
+    return Deque.from(p.items);
+  },
+};
+
+/**
+ * Redis's list parameters. They shape the quicklist's nodes (size and compression), which
+ * changes no reply in 7.0, so they are accepted and shown but nothing reads them.
+ */
+export const LIST_CONFIG: ConfigParam[] = [
+  {
+    name: 'list-max-listpack-size',
+    aliases: ['list-max-ziplist-size'],
+    doc: 'Largest quicklist node: a positive entry count, or -1..-5 for 4/8/16/32/64 KB.',
+    type: 'int',
+    default: -2,
+    min: -2147483648,
+    max: 2147483647,
+  },
+  {
+    name: 'list-compress-depth',
+    doc: 'Quicklist nodes left uncompressed at each end (0 = no compression).',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 2147483647,
+  },
+];
+
+/** A list as write commands look it up (no hit/miss statistics); WRONGTYPE for another type. */
+export function peekList(db: Database, key: string): Deque | undefined {
+  const v = db.peek(key);
+  if (v === undefined || v instanceof Deque) return v;
+  throw Errors.wrongType;
+}
+
+/** A list as read commands look it up: statistics, and a keymiss event when missing. */
+export function readList(ctx: CommandContext, key: string): Deque | undefined {
+  const v = ctx.db.getTyped(key, ListType);
+  if (v === undefined) ctx.keyMiss(key);
+  return v;
+}
+
+/** After removing elements: an emptied list deletes its key, as every Redis aggregate does. */
+export function deleteIfEmpty(ctx: CommandContext, key: string, list: Deque): void {
+  if (list.length !== 0) return;
+  ctx.db.delete(key);
+  ctx.notify(Notify.GENERIC, 'del', key);
+}

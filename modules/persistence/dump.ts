@@ -1,0 +1,100 @@
+import {
+  type CommandContext,
+  Errors,
+  type Keyspace,
+  Notify,
+  OK,
+  parseIntArg,
+  type PortableValue,
+  type Reply,
+  ReplyError,
+} from '../../kernel';
+import { decodeDumpPayload, dumpPayload, verifyDumpPayload } from './rdb';
+
+const BUSYKEY = new ReplyError('BUSYKEY Target key name already exists.');
+const BAD_FORMAT = new ReplyError('ERR Bad data format');
+const BAD_PAYLOAD = new ReplyError('ERR DUMP payload version or checksum are wrong');
+
+/** An aggregate with no elements: Redis refuses to restore such a key. */
+export function isEmptyAggregate(p: PortableValue): boolean {
+  switch (p.kind) {
+    case 'list':
+      return p.items.length === 0;
+    case 'set':
+      return p.members.length === 0;
+    case 'zset':
+    case 'hash':
+      return p.entries.length === 0;
+    default:
+      return false;
+  }
+}
+
+/** DUMP key: the value in RDB form plus the RDB version and a CRC64, or nil. */
+export function dump(ctx: CommandContext, keyspace: Keyspace, key: string): Reply {
+  const v = ctx.db.get(key);
+  if (v === undefined) return null;
+  const type = keyspace.types.of(v);
+  const payload = type.toPortable === undefined ? null : dumpPayload(type.toPortable(v));
+  if (payload === null) throw new ReplyError(`ERR values of type '${type.name}' cannot be serialized`);
+  return payload.latin1Slice(0, payload.length);
+}
+
+/** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency] (restoreCommand). */
+export function restore(ctx: CommandContext, keyspace: Keyspace, argv: string[]): Reply {
+  let replace = false;
+  let absttl = false;
+  let idle = -1;
+  let freq = -1;
+  for (let j = 4; j < argv.length; j++) {
+    const opt = argv[j].toLowerCase();
+    const more = argv.length - j - 1;
+    if (opt === 'replace') replace = true;
+    else if (opt === 'absttl') absttl = true;
+    else if (opt === 'idletime' && more >= 1 && freq === -1) {
+      idle = parseIntArg(argv[++j]);
+      if (Number.isNaN(idle)) throw Errors.notInteger;
+      if (idle < 0) throw new ReplyError('ERR Invalid IDLETIME value, must be >= 0');
+    } else if (opt === 'freq' && more >= 1 && idle === -1) {
+      freq = parseIntArg(argv[++j]);
+      if (Number.isNaN(freq)) throw Errors.notInteger;
+      if (freq < 0 || freq > 255) throw new ReplyError('ERR Invalid FREQ value, must be >= 0 and <= 255');
+    } else throw Errors.syntax;
+  }
+  const key = argv[1];
+  const db = ctx.db;
+  if (!replace && db.has(key)) throw BUSYKEY;
+  let ttl = parseIntArg(argv[2]);
+  if (Number.isNaN(ttl)) throw Errors.notInteger;
+  if (ttl < 0) throw new ReplyError('ERR Invalid TTL value, must be >= 0');
+
+  const payload = Buffer.from(argv[3], 'latin1');
+  if (!verifyDumpPayload(payload)) throw BAD_PAYLOAD;
+  let p: PortableValue;
+  try {
+    p = decodeDumpPayload(payload);
+  } catch {
+    throw BAD_FORMAT;
+  }
+  const type = keyspace.types.forKind(p.kind);
+  if (type?.fromPortable === undefined || isEmptyAggregate(p)) throw BAD_FORMAT;
+  const value = type.fromPortable(p);
+
+  const deleted = replace && db.delete(key);
+  if (ttl !== 0 && !absttl) ttl += Date.now();
+  if (ttl !== 0 && ttl <= Date.now()) {
+    if (deleted) {
+      ctx.propagate(['DEL', key]);
+      ctx.modified(key, Notify.GENERIC, 'del');
+    }
+    return OK;
+  }
+  db.set(key, value);
+  if (ttl !== 0) {
+    db.setExpire(key, ttl);
+    if (!absttl) ctx.propagate([argv[0], key, String(ttl), ...argv.slice(3), 'ABSTTL']);
+  }
+  if (idle >= 0) db.peekEntry(key)!.lru = keyspace.lruClock - idle;
+  ctx.modified(key, Notify.GENERIC, 'restore');
+  return OK;
+}

@@ -1,0 +1,293 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  Command,
+  type CommandContext,
+  Config,
+  Errors,
+  Hooks,
+  inject,
+  Keyspace,
+  Logger,
+  OK,
+  RedisModule,
+  REDIS_VERSION,
+  type Reply,
+  ReplyError,
+  type ShutdownOptions,
+  StatusReply,
+} from '../../kernel';
+import { parseSavePoints, persistenceParams, type SavePoint } from './config';
+import { dump, isEmptyAggregate, restore } from './dump';
+import { readRdb } from './rdb';
+import { logSkipped, Snapshot } from './snapshot';
+
+const BGSAVE_STARTED = new StatusReply('Background saving started');
+const IN_PROGRESS = new ReplyError('ERR Background save already in progress');
+/** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long to retry. */
+const RETRY_DELAY_MS = 5000;
+/** How often save points are checked. */
+const CRON_MS = 100;
+
+/**
+ * RDB persistence: load at start-up, SAVE, BGSAVE (a point-in-time snapshot written in
+ * slices, see Snapshot), save points, saving at shutdown, LASTSAVE, DUMP and RESTORE.
+ */
+@RedisModule({ name: 'persistence', config: persistenceParams })
+export default class PersistenceModule {
+  private savePoints: SavePoint[] = [];
+  /** Set once the dataset has been loaded: a server that failed to load must not save over the file. */
+  private loaded = false;
+  private lastSave = Math.floor(Date.now() / 1000);
+  private lastBgsaveOk = true;
+  private lastBgsaveTry = 0;
+  private lastBgsaveSec = -1;
+  private saves = 0;
+  private loadedKeys = 0;
+  private expiredOnLoad = 0;
+  private bg: { snapshot: Snapshot; started: number; done: Promise<void> } | null = null;
+  private cron: NodeJS.Timeout | null = null;
+
+  constructor(
+    @inject(Config) private readonly config: Config,
+    @inject(Keyspace) private readonly keyspace: Keyspace,
+    @inject(Hooks) private readonly hooks: Hooks,
+    @inject(Logger) private readonly logger: Logger,
+  ) {
+    config.watch('save', (v) => (this.savePoints = parseSavePoints(v) ?? []));
+    hooks.onInfo('persistence', () => this.infoFields());
+    // FLUSHALL with save points configured saves the now empty dataset, as Redis does.
+    hooks.onFlush((dbid) => {
+      if (dbid === -1 && this.loaded && this.savePoints.length !== 0) {
+        this.abortBackground();
+        this.trySave();
+      }
+    });
+  }
+
+  private get file(): string {
+    return path.resolve(this.config.get<string>('dir'), this.config.get<string>('dbfilename'));
+  }
+
+  private get dirty(): number {
+    return this.keyspace.stats.dirty;
+  }
+
+  // ---- start-up and shutdown ------------------------------------------------------------
+
+  onStart(): void {
+    this.load();
+    this.loaded = true;
+    this.cron = setInterval(() => this.checkSavePoints(), CRON_MS);
+    this.cron.unref();
+  }
+
+  /** Read the whole file, then load it; any problem refuses the start with the reason. */
+  private load(): void {
+    const file = this.file;
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw this.loadError(file, (e as Error).message);
+    }
+    const t0 = Date.now();
+    let records;
+    try {
+      records = readRdb(buf, this.config.get<boolean>('rdbchecksum'));
+    } catch (e) {
+      throw this.loadError(file, (e as Error).message);
+    }
+    const now = Date.now();
+    const values: [number, string, unknown, number, number][] = [];
+    const seen = this.keyspace.dbs.map(() => new Set<string>());
+    let expired = 0;
+    for (const r of records) {
+      if (r.db >= this.keyspace.dbs.length) {
+        throw this.loadError(file, `Data file was created with a Redis server configured to handle more than ${this.keyspace.dbs.length} databases`);
+      }
+      if (seen[r.db].has(r.key)) throw this.loadError(file, `Duplicate key '${r.key}' in DB ${r.db}`);
+      seen[r.db].add(r.key);
+      if (isEmptyAggregate(r.value)) continue;
+      if (r.expireMs !== -1 && r.expireMs <= now) {
+        expired++;
+        continue;
+      }
+      const type = this.keyspace.types.forKind(r.value.kind);
+      if (type?.fromPortable === undefined) throw this.loadError(file, `no loaded module can rebuild ${r.value.kind} values (key '${r.key}')`);
+      values.push([r.db, r.key, type.fromPortable(r.value), r.expireMs, r.idle]);
+    }
+    for (const [dbid, key, value, expireMs, idle] of values) {
+      const db = this.keyspace.db(dbid);
+      db.set(key, value);
+      if (expireMs !== -1) db.setExpire(key, expireMs);
+      if (idle >= 0) db.peekEntry(key)!.lru = this.keyspace.lruClock - idle;
+    }
+    this.loadedKeys = values.length;
+    this.expiredOnLoad = expired;
+    this.logger.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${values.length} keys, ${expired} expired)`);
+  }
+
+  private loadError(file: string, reason: string): Error {
+    const msg = `Fatal error loading the RDB file ${file}: ${reason}. Refusing to start: fix or remove the file.`;
+    this.logger.warning(msg);
+    return new Error(msg);
+  }
+
+  /** SHUTDOWN / SIGTERM: save unless NOSAVE, when SAVE is given or save points are set. */
+  onShutdown(options: ShutdownOptions): void {
+    if (this.cron !== null) clearInterval(this.cron);
+    if (!this.loaded) return;
+    this.abortBackground();
+    if (options.nosave || (!options.save && this.savePoints.length === 0)) return;
+    this.logger.notice('Saving the final RDB snapshot before exiting.');
+    if (!this.trySave()) {
+      this.cron = setInterval(() => this.checkSavePoints(), CRON_MS);
+      this.cron.unref();
+      throw new Error("Error trying to save the DB, can't exit");
+    }
+  }
+
+  // ---- saving -----------------------------------------------------------------------------
+
+  private snapshot(): Snapshot {
+    return new Snapshot(
+      this.keyspace,
+      this.hooks,
+      this.logger,
+      this.config.get<boolean>('rdbcompression'),
+      this.config.get<boolean>('rdbchecksum'),
+      REDIS_VERSION,
+    );
+  }
+
+  /** rdbSave: write the whole dataset now. Returns false (and logs) on failure. */
+  private trySave(): boolean {
+    const file = this.file;
+    const tmp = path.join(path.dirname(file), `temp-${process.pid}.rdb`);
+    try {
+      const s = this.snapshot();
+      s.saveSync(tmp);
+      fs.renameSync(tmp, file);
+      logSkipped(this.logger, s);
+    } catch (e) {
+      this.logger.warning(`Failed saving the DB: ${(e as Error).message}`);
+      fs.rmSync(tmp, { force: true });
+      this.lastBgsaveOk = false;
+      return false;
+    }
+    this.logger.notice('DB saved on disk');
+    this.keyspace.stats.dirty = 0;
+    this.lastSave = Math.floor(Date.now() / 1000);
+    this.lastBgsaveOk = true;
+    this.saves++;
+    return true;
+  }
+
+  /** rdbSaveBackground: start a snapshot written in slices; it reports when done. */
+  private startBackground(): void {
+    const file = this.file;
+    const tmp = path.join(path.dirname(file), `temp-bg-${process.pid}.rdb`);
+    const snapshot = this.snapshot();
+    const started = Date.now();
+    const dirtyBefore = this.dirty;
+    this.lastBgsaveTry = started;
+    this.logger.notice('Background saving started');
+    const done = snapshot
+      .saveInBackground(tmp)
+      .then(() => {
+        fs.renameSync(tmp, file);
+        logSkipped(this.logger, snapshot);
+        this.keyspace.stats.dirty = Math.max(0, this.dirty - dirtyBefore);
+        this.lastSave = Math.floor(Date.now() / 1000);
+        this.lastBgsaveOk = true;
+        this.saves++;
+        this.logger.notice('Background saving terminated with success');
+      })
+      .catch((e: Error) => {
+        fs.rmSync(tmp, { force: true });
+        // An abort (shutdown, FLUSHALL) is not a failure, as a child killed with SIGUSR1 is not in Redis.
+        if (!snapshot.aborted) {
+          this.lastBgsaveOk = false;
+          this.logger.warning(`Background saving error: ${e.message}`);
+        }
+      })
+      .finally(() => {
+        this.lastBgsaveSec = Math.round((Date.now() - started) / 1000);
+        if (this.bg?.snapshot === snapshot) this.bg = null;
+      });
+    this.bg = { snapshot, started, done };
+  }
+
+  private abortBackground(): void {
+    if (this.bg === null) return;
+    this.bg.snapshot.aborted = true;
+    this.bg.snapshot.detach();
+    this.bg = null;
+  }
+
+  /** serverCron's save point check. */
+  private checkSavePoints(): void {
+    if (this.bg !== null) return;
+    const now = Date.now();
+    for (const sp of this.savePoints) {
+      if (this.dirty >= sp.changes && now - this.lastSave * 1000 > sp.seconds * 1000 && (this.lastBgsaveOk || now - this.lastBgsaveTry > RETRY_DELAY_MS)) {
+        this.logger.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
+        this.startBackground();
+        return;
+      }
+    }
+  }
+
+  private infoFields(): [string, string | number][] {
+    return [
+      ['rdb_bgsave_in_progress', this.bg === null ? 0 : 1],
+      ['rdb_last_save_time', this.lastSave],
+      ['rdb_last_bgsave_status', this.lastBgsaveOk ? 'ok' : 'err'],
+      ['rdb_last_bgsave_time_sec', this.lastBgsaveSec],
+      ['rdb_current_bgsave_time_sec', this.bg === null ? -1 : Math.round((Date.now() - this.bg.started) / 1000)],
+      ['rdb_saves', this.saves],
+      ['rdb_last_cow_size', 0],
+      ['rdb_last_load_keys_expired', this.expiredOnLoad],
+      ['rdb_last_load_keys_loaded', this.loadedKeys],
+    ];
+  }
+
+  /** A BGSAVE under way, for tests and callers that must wait for it. */
+  get backgroundSave(): Promise<void> | null {
+    return this.bg?.done ?? null;
+  }
+
+  // ---- commands ---------------------------------------------------------------------------
+
+  @Command('save')
+  save(): Reply {
+    if (this.bg !== null) throw IN_PROGRESS;
+    if (!this.trySave()) throw new ReplyError('ERR');
+    return OK;
+  }
+
+  @Command('bgsave')
+  bgsave(_ctx: CommandContext, argv: string[]): Reply {
+    if (argv.length > 2 || (argv.length === 2 && argv[1].toLowerCase() !== 'schedule')) throw Errors.syntax;
+    if (this.bg !== null) throw IN_PROGRESS;
+    this.startBackground();
+    return BGSAVE_STARTED;
+  }
+
+  @Command('lastsave')
+  lastsave(): Reply {
+    return this.lastSave;
+  }
+
+  @Command('dump')
+  dump(ctx: CommandContext, argv: string[]): Reply {
+    return dump(ctx, this.keyspace, argv[1]);
+  }
+
+  @Command('restore')
+  restore(ctx: CommandContext, argv: string[]): Reply {
+    return restore(ctx, this.keyspace, argv);
+  }
+}

@@ -1,0 +1,138 @@
+import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, parseInt64, parseIntArg, type Reply, ReplyError } from '../../kernel';
+import type { ZNode } from './skiplist';
+import { readZset, type ZSet } from './zset';
+
+const invalidCursor = new ReplyError('ERR invalid cursor');
+const countRange = new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+const halfRange = new ReplyError('ERR value is out of range');
+const HALF_LONG = 4611686018427387903n;
+
+export function zcard(ctx: CommandContext, argv: string[]): Reply {
+  return readZset(ctx, argv[1])?.size ?? 0;
+}
+
+export function zscore(ctx: CommandContext, argv: string[]): Reply {
+  const s = readZset(ctx, argv[1])?.score(argv[2]);
+  return s === undefined ? null : new DoubleReply(s);
+}
+
+export function zmscore(ctx: CommandContext, argv: string[]): Reply {
+  const z = readZset(ctx, argv[1]);
+  const out = new Array<Reply>(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const s = z?.score(argv[i]);
+    out[i - 2] = s === undefined ? null : new DoubleReply(s);
+  }
+  return out;
+}
+
+export function zrank(ctx: CommandContext, argv: string[], rev: boolean): Reply {
+  const z = readZset(ctx, argv[1]);
+  const node = z?.dict.get(argv[2]);
+  if (node === undefined) return null;
+  const r = z!.zsl.rankOf(node);
+  return rev ? z!.size - 1 - r : r;
+}
+
+function randomNode(z: ZSet): ZNode {
+  return z.zsl.at(Math.floor(Math.random() * z.size))!;
+}
+
+/** One reply entry of ZRANDMEMBER: RESP3 pairs with scores, flat in RESP2. */
+function pushMember(out: Reply[], n: ZNode, withScores: boolean, resp: number): void {
+  if (!withScores) out.push(n.ele);
+  else if (resp === 2) out.push(n.ele, new DoubleReply(n.score));
+  else out.push([n.ele, new DoubleReply(n.score)]);
+}
+
+/** zrandmemberCommand / zrandmemberWithCountCommand. */
+export function zrandmember(ctx: CommandContext, argv: string[]): Reply {
+  if (argv.length === 2) {
+    const z = readZset(ctx, argv[1]);
+    return z === undefined ? null : randomNode(z).ele;
+  }
+  const raw = parseInt64(argv[2]);
+  if (raw === null) throw Errors.notInteger;
+  if (raw === INT64_MIN) throw countRange;
+  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withscores')) throw Errors.syntax;
+  const withScores = argv.length === 4;
+  // With scores the reply doubles in length: Redis refuses counts beyond LONG_MAX/2.
+  if (withScores && (raw < -HALF_LONG || raw > HALF_LONG)) throw halfRange;
+  let l = Number(raw);
+  const z = readZset(ctx, argv[1]);
+  if (z === undefined || l === 0) return [];
+  const resp = ctx.resp;
+  const out: Reply[] = [];
+  const unique = l > 0;
+  if (!unique) l = -l;
+  const size = z.size;
+  if (!unique || l === 1) {
+    for (let i = 0; i < l; i++) pushMember(out, randomNode(z), withScores, resp);
+    return out;
+  }
+  if (l >= size) {
+    // The whole set, highest score first, as Redis 7.0 happens to reply.
+    for (let n = z.zsl.tail; n !== null; n = n.backward) pushMember(out, n, withScores, resp);
+    return out;
+  }
+  let picked: ZNode[];
+  if (l * 3 > size) {
+    // Most of the set: drop random members from a copy until `l` remain.
+    picked = [];
+    for (let n = z.zsl.first; n !== null; n = n.next[0]) picked.push(n);
+    while (picked.length > l) {
+      const i = Math.floor(Math.random() * picked.length);
+      picked[i] = picked[picked.length - 1];
+      picked.pop();
+    }
+  } else {
+    const seen = new Set<ZNode>();
+    while (seen.size < l) seen.add(randomNode(z));
+    picked = [...seen];
+  }
+  for (const n of picked) pushMember(out, n, withScores, resp);
+  return out;
+}
+
+/** parseScanCursorOrReply: strtoul rules (sign allowed, no leading space, 64-bit). */
+function parseCursor(s: string): number {
+  if (s.length !== 0 && !/^[+-]?\d+$/.test(s)) throw invalidCursor;
+  const digits = s.replace(/^[+-]/, '');
+  if (digits.length > 20 || (digits.length !== 0 && BigInt(digits) > 0xffffffffffffffffn)) throw invalidCursor;
+  // A negative cursor wraps to a huge one, which no live index position reaches.
+  return s.startsWith('-') && /[1-9]/.test(digits) ? Number.MAX_SAFE_INTEGER : Number(digits || '0');
+}
+
+/** ZSCAN: a listpack-encoded set comes back whole with cursor 0, as in Redis. */
+export function zscan(ctx: CommandContext, argv: string[]): Reply {
+  const cursor = parseCursor(argv[2]);
+  const z = readZset(ctx, argv[1]);
+  if (z === undefined) return ['0', []];
+  let count = 10;
+  let pattern: string | null = null;
+  for (let i = 3; i < argv.length; i += 2) {
+    const o = argv[i].toLowerCase();
+    if (o === 'count' && i + 1 < argv.length) {
+      count = parseIntArg(argv[i + 1]);
+      if (Number.isNaN(count)) throw Errors.notInteger;
+      if (count < 1) throw Errors.syntax;
+    } else if (o === 'match' && i + 1 < argv.length) {
+      pattern = argv[i + 1] === '*' ? null : argv[i + 1];
+    } else {
+      throw Errors.syntax;
+    }
+  }
+  const items: Reply[] = [];
+  let next = 0;
+  if (z.index === null) {
+    for (let n = z.zsl.first; n !== null; n = n.next[0]) {
+      if (pattern === null || globMatch(pattern, n.ele)) items.push(n.ele, formatDouble(n.score));
+    }
+  } else {
+    const dict = z.dict;
+    next = z.index.scan(cursor, count, (ele) => {
+      if (pattern === null || globMatch(pattern, ele)) items.push(ele, formatDouble(dict.get(ele)!.score));
+    });
+  }
+  return [String(next), items];
+}

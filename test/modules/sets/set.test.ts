@@ -1,0 +1,123 @@
+import { difference, intersect, intersectCard, union } from '../../../modules/sets/algebra';
+import { picks, sample } from '../../../modules/sets/random';
+import { parseCursor, sscan } from '../../../modules/sets/scan';
+import { compareInt, RSet, setOf, SetType } from '../../../modules/sets/set';
+
+const MAX = 512;
+
+describe('RSet and its helpers', () => {
+  it('adds, removes and keeps slots dense', () => {
+    const s = setOf(['a', 'b', 'c', 'd'], MAX);
+    expect(s.add('a', MAX)).toBe(false);
+    expect(s.remove('b')).toBe(true);
+    expect(s.remove('b')).toBe(false);
+    expect(s.size).toBe(3);
+    expect([...s.members].sort()).toEqual(['a', 'c', 'd']);
+    expect(s.has('d') && s.has('c') && !s.has('b')).toBe(true);
+    s.remove('d');
+    s.remove('a');
+    s.remove('c');
+    expect(s.size).toBe(0);
+    expect(s.add('c', MAX)).toBe(true);
+    expect(s.members).toEqual(['c']);
+  });
+
+  it('tracks the intset encoding as Redis 7.0 does, never converting back', () => {
+    expect(setOf(['1', '-2', '9223372036854775807'], MAX).intset).toBe(true);
+    for (const m of ['01', '+1', '-0', '1.0', '9223372036854775808', '', 'x']) expect(setOf([m], MAX).intset).toBe(false);
+    const s = setOf(['1', '2'], 2);
+    expect(s.intset).toBe(true);
+    s.add('3', 2);
+    expect(s.intset).toBe(false);
+    s.remove('3');
+    expect(s.intset).toBe(false);
+    expect(SetType.encoding(s)).toBe('hashtable');
+    expect(setOf(['1'], 0).intset).toBe(false);
+  });
+
+  it('orders canonical integers numerically, int64 extremes included', () => {
+    const xs = ['10', '-1', '9', '-10', '0', '9223372036854775807', '-9223372036854775808', '100', '-9'];
+    expect([...xs].sort(compareInt)).toEqual(['-9223372036854775808', '-10', '-9', '-1', '0', '9', '10', '100', '9223372036854775807']);
+    expect(setOf(['3', '1', '2'], MAX).ordered()).toEqual(['1', '2', '3']);
+  });
+
+  it('clone is deep; elements are what SORT reads', () => {
+    const s = setOf(['2', '1'], MAX);
+    const c = SetType.clone(s);
+    c.add('x', MAX);
+    expect(s.size).toBe(2);
+    expect(s.intset).toBe(true);
+    expect(c.intset).toBe(false);
+    expect(SetType.elements!(s)).toEqual(['1', '2']);
+    expect(SetType.is(s) && !SetType.is('str')).toBe(true);
+    expect(SetType.memory!(c)).toBeGreaterThan(SetType.memory!(s));
+  });
+
+  it('set algebra', () => {
+    const a = setOf(['1', '2', '3', 'x'], MAX);
+    const b = setOf(['2', '3', '4', 'x'], MAX);
+    const i = setOf(['3', '1'], MAX);
+    expect(intersect([a, b], 0).sort()).toEqual(['2', '3', 'x']);
+    expect(intersect([a, i], 0)).toEqual(['1', '3']);
+    expect(intersect([a, b], 2)).toHaveLength(2);
+    expect(intersectCard([a, b, a], 0)).toBe(3);
+    expect(intersectCard([a, b], 1)).toBe(1);
+    expect(union([a, undefined, i], MAX).size).toBe(4);
+    expect(difference([a, b], MAX).members).toEqual(['1']);
+    expect(difference([a, undefined, a], MAX).size).toBe(0);
+    expect(difference([undefined, a], MAX).size).toBe(0);
+  });
+
+  it('difference keeps the hashtable encoding when algorithm 2 copied a non-integer first', () => {
+    const first = setOf(['x', '1', '2'], MAX);
+    const other = setOf(['x', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], MAX);
+    // Algorithm 1 (work 3 * 3 / 2 = 4 <= 3 + 9 + 9) adds only survivors: an intset.
+    expect(difference([first, other, other], MAX).intset).toBe(true);
+    const small = setOf(['x'], MAX);
+    // A tie (3 * 4 / 2 = 6 against 3 + 1 + 1 + 1 = 6) still picks algorithm 1.
+    expect(difference([first, small, small, small], MAX).intset).toBe(true);
+    const many = [first, ...Array.from({ length: 8 }, () => setOf(['x'], MAX))];
+    // 3 * 9 / 2 = 13 > 3 + 8 = 11: algorithm 2 copies the first set, 'x' included, then subtracts.
+    const d = difference(many, MAX);
+    expect(d.ordered().sort()).toEqual(['1', '2']);
+    expect(d.intset).toBe(false);
+  });
+
+  it('samples: distinct for sample(), with repeats for picks()', () => {
+    const s = setOf(Array.from({ length: 100 }, (_, i) => `m${i}`), MAX);
+    for (const n of [1, 10, 33, 34, 99]) {
+      const got = sample(s, n);
+      expect(got).toHaveLength(n);
+      expect(new Set(got).size).toBe(n);
+      for (const m of got) expect(s.has(m)).toBe(true);
+    }
+    const p = picks(setOf(['a', 'b'], MAX), 50);
+    expect(p).toHaveLength(50);
+    expect(new Set(p)).toEqual(new Set(['a', 'b']));
+  });
+
+  it('SSCAN cursors: each member present throughout is returned at least once', () => {
+    const s = setOf(Array.from({ length: 200 }, (_, i) => `k${i}`), MAX);
+    const seen = new Set<string>();
+    let cursor = 0;
+    let step = 0;
+    do {
+      const [next, items] = sscan(s, cursor, ['SSCAN', 'k', String(cursor), 'COUNT', '9']) as [string, string[]];
+      items.forEach((m) => seen.add(m));
+      cursor = Number(next);
+      // Churn: drop members k150.., add new ones.
+      s.remove(`k${150 + (step % 50)}`);
+      s.add(`new${step}`, MAX);
+      step++;
+    } while (cursor !== 0);
+    for (let i = 0; i < 150; i++) expect(seen.has(`k${i}`)).toBe(true);
+  });
+
+  it('parses cursors like strtoul', () => {
+    expect(parseCursor('')).toBe(0);
+    expect(parseCursor('+7')).toBe(7);
+    expect(parseCursor('-1')).toBe(18446744073709551615);
+    expect(() => parseCursor('1x')).toThrow('ERR invalid cursor');
+    expect(() => parseCursor('18446744073709551616')).toThrow('ERR invalid cursor');
+  });
+});
