@@ -39,3 +39,4 @@ export {
   type ModuleLifecycle,
 } from './bootstrap';
 export { incrByFloat, FloatIncr } from './util/long-double';
+export { parseScanCursor, parseScanOptions, type ScanOptions } from './util/scan-args';

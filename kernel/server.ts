@@ -89,6 +89,11 @@ export class Server {
   /** The TCP port actually bound (useful with `port 0`). */
   port = 0;
   pause: PauseState | null = null;
+  /**
+   * Set while a command (a script) runs across event-loop turns: returns the error refusing
+   * another client's command, or null to let it run (Redis's isInsideYieldingLongCommand).
+   */
+  busy: ((c: Client, cmd: RegisteredCommand, argv: string[]) => ReplyError | null) | null = null;
   private readonly paused: Array<[Client, RegisteredCommand, string[]]> = [];
   private pauseTimer: NodeJS.Timeout | null = null;
   private readonly listeners: net.Server[] = [];
@@ -166,6 +171,14 @@ export class Server {
       this.reject(c, cmd, Errors.noAuth);
       return;
     }
+    if (this.busy !== null) {
+      const busy = this.busy(c, cmd, argv);
+      if (busy !== null) {
+        cmd.stats.rejected++;
+        this.reject(c, cmd, busy);
+        return;
+      }
+    }
     const icpt = c.interceptors;
     if (icpt !== null) {
       for (let i = 0; i < icpt.length; i++) if (icpt[i](c, cmd, argv)) return;
@@ -209,6 +222,39 @@ export class Server {
       return;
     }
     this.finish(c, cmd, argv, r, t0, dirty);
+  }
+
+  /**
+   * Run a checked command for a connection-less caller (a script's client) and return its
+   * reply instead of sending it. The handler must answer synchronously (the caller sets
+   * `denyBlocking`). Stats, command listeners and propagation work as in call(); with
+   * `propagate` false the command's writes are not propagated (redis.set_repl).
+   */
+  run(c: Client, cmd: RegisteredCommand, argv: string[], propagate = true): Reply {
+    c.current = cmd;
+    if (this.hooks.guardingWrites && (cmd.bits & (CmdFlag.Write | CmdFlag.MayReplicate)) !== 0) {
+      for (let i = 1; i < argv.length; i++) this.hooks.emitBeforeWrite(c.db, argv[i]);
+    }
+    const dirty = this.keyspace.stats.dirty;
+    const t0 = performance.now();
+    let r: HandlerResult;
+    try {
+      r = cmd.handler!(c, argv);
+    } catch (e) {
+      r = this.toReplyError(cmd, e);
+    }
+    if (r instanceof Promise) {
+      r.catch((e: unknown) => this.handlerBug(cmd.name, e));
+      r = this.toReplyError(cmd, new Error('asynchronous reply to a synchronous caller'));
+    }
+    const reply = r === NO_REPLY ? null : r;
+    if (reply instanceof ReplyError) {
+      cmd.stats.failed++;
+      this.countError(reply);
+    }
+    if (!propagate) c.propagateInstead = [];
+    this.finish(c, cmd, argv, NO_REPLY, t0, dirty);
+    return reply;
   }
 
   private asyncDone(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
@@ -423,8 +469,8 @@ export class Server {
       this.lastMetricsSample = now;
       this.metrics.sample(this.stats);
     }
-    // Redis's slow cycle may use 25% of the CPU time.
-    this.keyspace.activeExpireCycle(period / 4);
+    // Redis's slow cycle may use 25% of the CPU time; none while a script holds the dataset.
+    if (this.busy === null) this.keyspace.activeExpireCycle(period / 4);
     if (this.idleTimeout > 0) {
       const limit = Date.now() - this.idleTimeout * 1000;
       for (const c of this.clients.values()) {

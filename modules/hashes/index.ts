@@ -13,13 +13,14 @@ import {
   Notify,
   OK,
   parseInt64,
+  parseScanCursor,
   RedisModule,
   type Reply,
   ReplyError,
 } from '../../kernel';
 import { convertForArgs, type Hash, HashType, type Limits, peekHash, writeHash } from './hash';
 import { randomField, randomFields } from './random';
-import { HashScanner, parseCursor } from './scan';
+import { HashScanner } from './scan';
 
 export { Hash, HashType } from './hash';
 
@@ -66,7 +67,15 @@ export default class HashesModule {
   private readonly scanner = new HashScanner();
 
   constructor(@inject(Keyspace) keyspace: Keyspace, @inject(Config) config: Config) {
-    keyspace.types.register(HashType);
+    keyspace.types.register({
+      ...HashType,
+      fromPortable: (p) => {
+        if (p.kind !== 'hash') throw new Error(`cannot make a hash of a ${p.kind}`);
+        const h = new Hash();
+        for (const [f, v] of p.entries) h.store(f, v, this.limits);
+        return h;
+      },
+    });
     config.watch('hash-max-listpack-entries', (v) => (this.limits.entries = v as number));
     config.watch('hash-max-listpack-value', (v) => (this.limits.value = v as number));
   }
@@ -254,7 +263,7 @@ export default class HashesModule {
 
   @Command('hscan')
   hscan(ctx: CommandContext, argv: string[]): Reply {
-    const cursor = parseCursor(argv[2]);
+    const cursor = parseScanCursor(argv[2]);
     const h = this.read(ctx, argv[1]);
     if (h === undefined) return ['0', []];
     return this.scanner.scan(h, cursor, argv);

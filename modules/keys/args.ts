@@ -71,18 +71,3 @@ export function parseInt32(arg: string, msg?: string): number {
   throw new ReplyError('ERR value is out of range, value must between -2147483648 and 2147483647');
 }
 
-const ULONG_MAX = 18446744073709551615n;
-const CURSOR = /^[+-]?\d+$/;
-
-/**
- * parseScanCursorOrReply (strtoul): decimal with optional sign, no leading space, nothing
- * after the digits; a negative value wraps like in C. An empty string is cursor 0.
- */
-export function parseCursor(arg: string): number {
-  if (arg === '') return 0;
-  if (!CURSOR.test(arg)) throw new ReplyError('ERR invalid cursor');
-  const c0 = arg.charCodeAt(0);
-  const n = BigInt(c0 === 45 || c0 === 43 ? arg.slice(1) : arg);
-  if (n > ULONG_MAX) throw new ReplyError('ERR invalid cursor');
-  return Number(c0 === 45 && n !== 0n ? ULONG_MAX + 1n - n : n);
-}

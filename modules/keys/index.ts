@@ -11,12 +11,14 @@ import {
   Notify,
   OK,
   parseIntArg,
+  parseScanCursor,
+  parseScanOptions,
   RedisModule,
   type Reply,
   ReplyError,
   StatusReply,
 } from '../../kernel';
-import { absoluteExpire, ExpireFlag, msReply, parseCursor, parseExpireFlags, parseInt32, secondsReply } from './args';
+import { absoluteExpire, ExpireFlag, msReply, parseExpireFlags, parseInt32, secondsReply } from './args';
 
 const NONE = new StatusReply('none');
 const SAME_OBJECT = new ReplyError('ERR source and destination objects are the same');
@@ -375,26 +377,8 @@ export default class KeysModule {
 
   @Command('scan')
   scan(ctx: CommandContext, argv: string[]): Reply {
-    const cursor = parseCursor(argv[1]);
-    let count = 10;
-    let pattern: string | null = null;
-    let type: string | null = null;
-    for (let i = 2; i < argv.length; i++) {
-      const opt = argv[i].toLowerCase();
-      if (i + 1 >= argv.length) throw Errors.syntax;
-      if (opt === 'count') {
-        const c = parseInt64Arg(argv[++i]);
-        if (c < 1) throw Errors.syntax;
-        count = c;
-      } else if (opt === 'match') {
-        pattern = argv[++i];
-        if (pattern === '*') pattern = null;
-      } else if (opt === 'type') {
-        type = argv[++i].toLowerCase();
-      } else {
-        throw Errors.syntax;
-      }
-    }
+    const cursor = parseScanCursor(argv[1]);
+    const { count, pattern, type } = parseScanOptions(argv, 2, true);
     const out: string[] = [];
     this.scanOut = out;
     this.scanPattern = pattern;

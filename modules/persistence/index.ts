@@ -21,6 +21,8 @@ import { parseSavePoints, persistenceParams, type SavePoint } from './config';
 import { dump, isEmptyAggregate, restore } from './dump';
 import { readRdb } from './rdb';
 import { logSkipped, Snapshot } from './snapshot';
+// Append-only file (aof*.ts): config, loading, writing, BGREWRITEAOF.
+import { Aof, aofParams } from './aof';
 
 const BGSAVE_STARTED = new StatusReply('Background saving started');
 const IN_PROGRESS = new ReplyError('ERR Background save already in progress');
@@ -33,7 +35,7 @@ const CRON_MS = 100;
  * RDB persistence: load at start-up, SAVE, BGSAVE (a point-in-time snapshot written in
  * slices, see Snapshot), save points, saving at shutdown, LASTSAVE, DUMP and RESTORE.
  */
-@RedisModule({ name: 'persistence', config: persistenceParams })
+@RedisModule({ name: 'persistence', config: [...persistenceParams, ...aofParams] })
 export default class PersistenceModule {
   private savePoints: SavePoint[] = [];
   /** Set once the dataset has been loaded: a server that failed to load must not save over the file. */
@@ -53,6 +55,7 @@ export default class PersistenceModule {
     @inject(Keyspace) private readonly keyspace: Keyspace,
     @inject(Hooks) private readonly hooks: Hooks,
     @inject(Logger) private readonly logger: Logger,
+    @inject(Aof) private readonly aof: Aof,
   ) {
     config.watch('save', (v) => (this.savePoints = parseSavePoints(v) ?? []));
     hooks.onInfo('persistence', () => this.infoFields());
@@ -76,7 +79,9 @@ export default class PersistenceModule {
   // ---- start-up and shutdown ------------------------------------------------------------
 
   onStart(): void {
-    this.load();
+    // With appendonly yes the AOF is loaded instead of the RDB file, as Redis's loadDataFromDisk.
+    if (!this.aof.loadAtStart()) this.load();
+    this.aof.start();
     this.loaded = true;
     this.cron = setInterval(() => this.checkSavePoints(), CRON_MS);
     this.cron.unref();
@@ -137,6 +142,7 @@ export default class PersistenceModule {
 
   /** SHUTDOWN / SIGTERM: save unless NOSAVE, when SAVE is given or save points are set. */
   onShutdown(options: ShutdownOptions): void {
+    this.aof.shutdown(options);
     if (this.cron !== null) clearInterval(this.cron);
     if (!this.loaded) return;
     this.abortBackground();
@@ -289,5 +295,12 @@ export default class PersistenceModule {
   @Command('restore')
   restore(ctx: CommandContext, argv: string[]): Reply {
     return restore(ctx, this.keyspace, argv);
+  }
+
+  // ---- append-only file (aof.ts) ------------------------------------------------------------
+
+  @Command('bgrewriteaof')
+  bgrewriteaof(): Reply {
+    return this.aof.bgrewriteaof();
   }
 }

@@ -8,6 +8,7 @@ import {
   Keyspace,
   Notify,
   parseInt64,
+  parseScanCursor,
   RedisModule,
   type Reply,
   ReplyError,
@@ -15,7 +16,7 @@ import {
 } from '../../kernel';
 import { difference, intersect, intersectCard, union } from './algebra';
 import { picks, sample } from './random';
-import { parseCursor, sscan } from './scan';
+import { sscan } from './scan';
 import { RSet, setOf, SetType } from './set';
 
 export { SetType, RSet } from './set';
@@ -282,7 +283,7 @@ export default class SetsModule {
 
   @Command('sscan')
   sscanCommand(ctx: CommandContext, argv: string[]): Reply {
-    const cursor = parseCursor(argv[2]);
+    const cursor = parseScanCursor(argv[2]);
     const set = readSet(ctx, argv[1]);
     return set === undefined ? EMPTY_SCAN : sscan(set, cursor, argv);
   }

@@ -1,8 +1,7 @@
-import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, parseInt64, parseIntArg, type Reply, ReplyError } from '../../kernel';
+import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, parseInt64, parseIntArg, parseScanCursor, parseScanOptions, type Reply, ReplyError } from '../../kernel';
 import type { ZNode } from './skiplist';
 import { readZset, type ZSet } from './zset';
 
-const invalidCursor = new ReplyError('ERR invalid cursor');
 const countRange = new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
 const halfRange = new ReplyError('ERR value is out of range');
 const HALF_LONG = 4611686018427387903n;
@@ -94,34 +93,12 @@ export function zrandmember(ctx: CommandContext, argv: string[]): Reply {
   return out;
 }
 
-/** parseScanCursorOrReply: strtoul rules (sign allowed, no leading space, 64-bit). */
-function parseCursor(s: string): number {
-  if (s.length !== 0 && !/^[+-]?\d+$/.test(s)) throw invalidCursor;
-  const digits = s.replace(/^[+-]/, '');
-  if (digits.length > 20 || (digits.length !== 0 && BigInt(digits) > 0xffffffffffffffffn)) throw invalidCursor;
-  // A negative cursor wraps to a huge one, which no live index position reaches.
-  return s.startsWith('-') && /[1-9]/.test(digits) ? Number.MAX_SAFE_INTEGER : Number(digits || '0');
-}
-
 /** ZSCAN: a listpack-encoded set comes back whole with cursor 0, as in Redis. */
 export function zscan(ctx: CommandContext, argv: string[]): Reply {
-  const cursor = parseCursor(argv[2]);
+  const cursor = parseScanCursor(argv[2]);
   const z = readZset(ctx, argv[1]);
   if (z === undefined) return ['0', []];
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const o = argv[i].toLowerCase();
-    if (o === 'count' && i + 1 < argv.length) {
-      count = parseIntArg(argv[i + 1]);
-      if (Number.isNaN(count)) throw Errors.notInteger;
-      if (count < 1) throw Errors.syntax;
-    } else if (o === 'match' && i + 1 < argv.length) {
-      pattern = argv[i + 1] === '*' ? null : argv[i + 1];
-    } else {
-      throw Errors.syntax;
-    }
-  }
+  const { count, pattern } = parseScanOptions(argv, 3, false);
   const items: Reply[] = [];
   let next = 0;
   if (z.index === null) {

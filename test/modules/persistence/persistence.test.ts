@@ -179,7 +179,7 @@ describe('BGSAVE is a point-in-time snapshot', () => {
     s.disconnect();
     await g.close();
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 });
 
 describe('save points, SHUTDOWN and configuration', () => {

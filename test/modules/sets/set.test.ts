@@ -1,6 +1,6 @@
 import { difference, intersect, intersectCard, union } from '../../../modules/sets/algebra';
 import { picks, sample } from '../../../modules/sets/random';
-import { parseCursor, sscan } from '../../../modules/sets/scan';
+import { sscan } from '../../../modules/sets/scan';
 import { compareInt, RSet, setOf, SetType } from '../../../modules/sets/set';
 
 const MAX = 512;
@@ -111,13 +111,5 @@ describe('RSet and its helpers', () => {
       step++;
     } while (cursor !== 0);
     for (let i = 0; i < 150; i++) expect(seen.has(`k${i}`)).toBe(true);
-  });
-
-  it('parses cursors like strtoul', () => {
-    expect(parseCursor('')).toBe(0);
-    expect(parseCursor('+7')).toBe(7);
-    expect(parseCursor('-1')).toBe(18446744073709551615);
-    expect(() => parseCursor('1x')).toThrow('ERR invalid cursor');
-    expect(() => parseCursor('18446744073709551616')).toThrow('ERR invalid cursor');
   });
 });

@@ -1,0 +1,51 @@
+import { Errors } from '../errors';
+import { ReplyError } from '../reply';
+import { parseIntArg } from './numbers';
+
+const ULONG_MAX = 18446744073709551615n;
+const CURSOR = /^[+-]?\d+$/;
+const invalidCursor = new ReplyError('ERR invalid cursor');
+
+/**
+ * parseScanCursorOrReply (strtoul): decimal with an optional sign, no leading space, nothing
+ * after the digits; a negative value wraps as in C (to a cursor past every element); an
+ * empty string is cursor 0.
+ */
+export function parseScanCursor(arg: string): number {
+  if (arg === '') return 0;
+  if (!CURSOR.test(arg)) throw invalidCursor;
+  const c0 = arg.charCodeAt(0);
+  const n = BigInt(c0 === 45 || c0 === 43 ? arg.slice(1) : arg);
+  if (n > ULONG_MAX) throw invalidCursor;
+  return Number(c0 === 45 && n !== 0n ? ULONG_MAX + 1n - n : n);
+}
+
+export interface ScanOptions {
+  count: number;
+  /** null when every element matches (no MATCH, or MATCH *). */
+  pattern: string | null;
+  /** SCAN's TYPE filter, lower case; null when absent. */
+  type: string | null;
+}
+
+/** scanGenericCommand's options from argv[from]: COUNT, MATCH and (SCAN only) TYPE. */
+export function parseScanOptions(argv: string[], from: number, allowType: boolean): ScanOptions {
+  const o: ScanOptions = { count: 10, pattern: null, type: null };
+  for (let i = from; i < argv.length; i += 2) {
+    if (i + 1 >= argv.length) throw Errors.syntax;
+    const opt = argv[i].toLowerCase();
+    if (opt === 'count') {
+      const count = parseIntArg(argv[i + 1]);
+      if (Number.isNaN(count)) throw Errors.notInteger;
+      if (count < 1) throw Errors.syntax;
+      o.count = count;
+    } else if (opt === 'match') {
+      o.pattern = argv[i + 1] === '*' ? null : argv[i + 1];
+    } else if (opt === 'type' && allowType) {
+      o.type = argv[i + 1].toLowerCase();
+    } else {
+      throw Errors.syntax;
+    }
+  }
+  return o;
+}

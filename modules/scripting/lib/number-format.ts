@@ -1,0 +1,152 @@
+/**
+ * C's printf("%.<precision>g") and strtod() for doubles, exactly as glibc does them, so numbers
+ * render and parse the way Redis's Lua libraries (and Lua 5.1's "%.14g") produce them.
+ */
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/** The exact decimal expansion of a finite positive double: value = 0.<digits> * 10^point. */
+function exactDecimal(x: number): { digits: string; point: number } {
+  F64[0] = x;
+  const hi = U32[1] & 0xfffff;
+  const biased = (U32[1] >>> 20) & 0x7ff;
+  let mantissa = (BigInt(hi) << 32n) | BigInt(U32[0]);
+  let exp = biased - 1075;
+  if (biased === 0) exp = -1074;
+  else mantissa |= 1n << 52n;
+  if (exp >= 0) {
+    const digits = (mantissa << BigInt(exp)).toString();
+    return { digits, point: digits.length };
+  }
+  // m * 2^exp = m * 5^-exp / 10^-exp
+  const digits = (mantissa * 5n ** BigInt(-exp)).toString();
+  return { digits, point: digits.length + exp };
+}
+
+/** printf("%.{precision}g", x) with glibc's exact round-half-even. */
+export function formatG(x: number, precision = 14): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const sign = x < 0 ? '-' : '';
+  const abs = Math.abs(x);
+  if (Number.isInteger(abs) && abs < 1e21) {
+    const plain = String(abs);
+    if (plain.length <= precision) return sign + plain;
+  }
+  let { digits, point } = exactDecimal(abs);
+  if (digits.length > precision) {
+    const head = digits.slice(0, precision);
+    const next = digits.charCodeAt(precision) - 48;
+    const tail = digits.slice(precision + 1);
+    const odd = (head.charCodeAt(precision - 1) - 48) % 2 === 1;
+    const up = next > 5 || (next === 5 && (/[1-9]/.test(tail) || odd));
+    digits = up ? (BigInt(head) + 1n).toString() : head;
+    if (digits.length > precision) {
+      digits = digits.slice(0, precision);
+      point++;
+    }
+  }
+  digits = digits.replace(/0+$/, '');
+  const exp10 = point - 1;
+  if (exp10 < -4 || exp10 >= precision) {
+    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp10);
+    return `${sign}${mant}e${exp10 < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+  }
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (digits.length <= point) return sign + digits + '0'.repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const hexValue = (c: number): number => {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+};
+
+function matchesIgnoreCase(data: Uint8Array, at: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    if (((data[at + i] ?? 0) | 0x20) !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * strtod(3) on the bytes from `start` (reading stops at the end of the array, as at a NUL):
+ * decimal and hexadecimal forms, inf/infinity and nan(...). `end === start` means no number.
+ */
+export function strtod(data: Uint8Array, start: number): { value: number; end: number } {
+  const at = (i: number): number => data[i] ?? 0;
+  let i = start;
+  let negative = false;
+  if (at(i) === 43 || at(i) === 45) negative = at(i++) === 45;
+  const signed = (v: number): number => (negative ? -v : v);
+
+  if (matchesIgnoreCase(data, i, 'inf')) {
+    i += matchesIgnoreCase(data, i + 3, 'inity') ? 8 : 3;
+    return { value: signed(Infinity), end: i };
+  }
+  if (matchesIgnoreCase(data, i, 'nan')) {
+    i += 3;
+    if (at(i) === 40) {
+      let j = i + 1;
+      while (isDigit(at(j)) || ((at(j) | 0x20) >= 97 && (at(j) | 0x20) <= 122) || at(j) === 95) j++;
+      if (at(j) === 41) i = j + 1;
+    }
+    return { value: NaN, end: i };
+  }
+  if (at(i) === 48 && (at(i + 1) | 0x20) === 120) {
+    const hex = parseHex(data, i + 2);
+    if (hex) return { value: signed(hex.value), end: hex.end };
+  }
+  const digitsStart = i;
+  let digits = 0;
+  while (isDigit(at(i))) i++, digits++;
+  if (at(i) === 46) {
+    i++;
+    while (isDigit(at(i))) i++, digits++;
+  }
+  if (digits === 0) return { value: 0, end: start };
+  if ((at(i) | 0x20) === 101) {
+    let j = i + 1;
+    if (at(j) === 43 || at(j) === 45) j++;
+    if (isDigit(at(j))) {
+      while (isDigit(at(j))) j++;
+      i = j;
+    }
+  }
+  let text = '';
+  for (let k = digitsStart; k < i; k++) text += String.fromCharCode(data[k]);
+  return { value: signed(Number(text)), end: i };
+}
+
+/** The part of a hex float after "0x"; null when no hex digit follows. */
+function parseHex(data: Uint8Array, start: number): { value: number; end: number } | null {
+  const at = (i: number): number => data[i] ?? 0;
+  let i = start;
+  let mantissa = 0n;
+  let digits = 0;
+  let fraction = 0;
+  while (hexValue(at(i)) >= 0) mantissa = mantissa * 16n + BigInt(hexValue(at(i++))), digits++;
+  if (at(i) === 46) {
+    i++;
+    while (hexValue(at(i)) >= 0) mantissa = mantissa * 16n + BigInt(hexValue(at(i++))), digits++, fraction++;
+  }
+  if (digits === 0) return null;
+  let exp = -4 * fraction;
+  if ((at(i) | 0x20) === 112) {
+    let j = i + 1;
+    const neg = at(j) === 45;
+    if (at(j) === 43 || at(j) === 45) j++;
+    if (isDigit(at(j))) {
+      let e = 0;
+      while (isDigit(at(j))) e = Math.min(e * 10 + at(j++) - 48, 1e6);
+      exp += neg ? -e : e;
+      i = j;
+    }
+  }
+  return { value: Number(mantissa) * 2 ** exp, end: i };
+}

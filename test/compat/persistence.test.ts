@@ -1,0 +1,140 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import Redis from 'ioredis';
+import { startRealRedis } from '../helpers/redis';
+import { startTestServer } from '../helpers/server';
+
+/** Small and large values, so real Redis uses every encoding (listpack, intset, quicklist, hashtable, skiplist). */
+async function populate(r: Redis): Promise<void> {
+  const big = Array.from({ length: 400 }, (_, i) => `member-${i}`);
+  await r.set('str', 'hello');
+  await r.set('int', '-123456');
+  await r.set('lzf', 'abcdefgh'.repeat(100));
+  await r.set('bin', Buffer.from([0, 1, 255, 13, 10]));
+  await r.set('ttl', 'v', 'PX', 3_600_000);
+  await r.rpush('list:small', 'a', '1', 'b');
+  await r.rpush('list:big', ...big);
+  await r.sadd('set:int', '1', '2', '-70000');
+  await r.sadd('set:str', 'x', 'y');
+  await r.sadd('set:big', ...big);
+  await r.zadd('zset:small', 1, 'a', 2.5, 'b');
+  await r.zadd('zset:big', ...big.flatMap((m, i) => [String(i * 1.25), m]));
+  await r.pexpire('zset:big', 7_200_000);
+  await r.select(1);
+  await r.set('db1', 'one');
+  await r.select(0);
+}
+
+/** Every key's type, value and TTL (to the second), per database. */
+async function snapshot(r: Redis): Promise<unknown> {
+  const out: Record<string, unknown> = {};
+  for (const db of [0, 1]) {
+    await r.select(db);
+    for (const key of (await r.keys('*')).sort()) {
+      const type = await r.type(key);
+      let value: unknown;
+      if (type === 'string') value = (await r.getBuffer(key))!.toString('latin1');
+      else if (type === 'list') value = await r.lrange(key, 0, -1);
+      else if (type === 'set') value = (await r.smembers(key)).sort();
+      else if (type === 'zset') value = await r.zrange(key, 0, -1, 'WITHSCORES');
+      else if (type === 'hash') value = await r.hgetall(key);
+      const ttl = await r.pttl(key);
+      out[`${db}:${key}`] = { type, value, ttl: ttl < 0 ? ttl : Math.round(ttl / 10_000) };
+    }
+  }
+  await r.select(0);
+  return out;
+}
+
+describe('RDB interchange with redis-server 7.0', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-compat-rdb-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('an RDB written by Ferrous passes redis-check-rdb and loads in redis-server', async () => {
+    const f = await startTestServer({ dir, dbfilename: 'ferrous.rdb' });
+    const fr = new Redis(f.port, '127.0.0.1');
+    await populate(fr);
+    await fr.save();
+    const expected = await snapshot(fr);
+    fr.disconnect();
+    await f.close();
+    const check = spawnSync('redis-check-rdb', [path.join(dir, 'ferrous.rdb')], { encoding: 'utf8' });
+    expect(check.stdout).toMatch(/RDB looks OK/);
+
+    const redis = await startRealRedis(['--dir', dir, '--dbfilename', 'ferrous.rdb']);
+    const rr = new Redis(redis.port, '127.0.0.1');
+    expect(await snapshot(rr)).toEqual(expected);
+    rr.disconnect();
+    await redis.stop();
+  });
+
+  test('an RDB written by redis-server (SAVE after DEBUG RELOAD) loads in Ferrous', async () => {
+    const redis = await startRealRedis(['--enable-debug-command', 'yes']);
+    const rr = new Redis(redis.port, '127.0.0.1');
+    await populate(rr);
+    expect(await rr.object('ENCODING', 'set:int')).toBe('intset');
+    expect(await rr.object('ENCODING', 'zset:big')).toBe('skiplist');
+    expect(await rr.debug('RELOAD')).toBe('OK');
+    await rr.save();
+    const expected = await snapshot(rr);
+    fs.copyFileSync(path.join(redis.dir, 'dump.rdb'), path.join(dir, 'redis.rdb'));
+    rr.disconnect();
+    await redis.stop();
+
+    const f = await startTestServer({ dir, dbfilename: 'redis.rdb' });
+    const fr = new Redis(f.port, '127.0.0.1');
+    expect(await snapshot(fr)).toEqual(expected);
+    fr.disconnect();
+    await f.close();
+  });
+
+  test('DUMP payloads RESTORE in the other server, both ways', async () => {
+    const redis = await startRealRedis();
+    const f = await startTestServer({ dir, dbfilename: 'x.rdb' });
+    const rr = new Redis(redis.port, '127.0.0.1');
+    const fr = new Redis(f.port, '127.0.0.1');
+    await populate(rr);
+    await populate(fr);
+    const expected = await snapshot(rr);
+    for (const [from, to] of [
+      [rr, fr],
+      [fr, rr],
+    ]) {
+      const keys = await from.keys('*');
+      await to.flushall();
+      for (const key of keys) {
+        const payload = await from.dumpBuffer(key);
+        const ttl = await from.pttl(key);
+        expect(await to.restore(key, ttl > 0 ? ttl : 0, payload)).toBe('OK');
+      }
+      await to.select(1);
+      await to.set('db1', 'one');
+      await to.select(0);
+      expect(await snapshot(to)).toEqual(expected);
+    }
+    // The same errors from both.
+    for (const r of [rr, fr]) {
+      const good = await r.dumpBuffer('str');
+      await expect(r.restore('str', 0, good)).rejects.toThrow('BUSYKEY Target key name already exists.');
+      const bad = Buffer.from(good);
+      bad[1] ^= 1;
+      await expect(r.restore('new', 0, bad)).rejects.toThrow('ERR DUMP payload version or checksum are wrong');
+      await expect(r.restore('new', -1, good)).rejects.toThrow('ERR Invalid TTL value, must be >= 0');
+      await expect(r.call('RESTORE', 'new', '0', good, 'IDLETIME', '-1')).rejects.toThrow('ERR Invalid IDLETIME value, must be >= 0');
+      await expect(r.call('RESTORE', 'new', '0', good, 'FREQ', '256')).rejects.toThrow('ERR Invalid FREQ value, must be >= 0 and <= 255');
+      await expect(r.call('RESTORE', 'new', '0', good, 'BOGUS')).rejects.toThrow('ERR syntax error');
+      expect(await r.call('RESTORE', 'str', '0', good, 'REPLACE', 'IDLETIME', '1000')).toBe('OK');
+      expect(Number(await r.object('IDLETIME', 'str'))).toBeGreaterThanOrEqual(1000);
+      expect(await r.call('RESTORE', 'past', '1', good, 'ABSTTL')).toBe('OK');
+      expect(await r.exists('past')).toBe(0);
+      expect(await r.dumpBuffer('missing')).toBeNull();
+    }
+    rr.disconnect();
+    fr.disconnect();
+    await f.close();
+    await redis.stop();
+  });
+});

@@ -1,0 +1,158 @@
+import Redis, { type RedisOptions } from 'ioredis';
+import { createClient } from 'redis';
+import type { DirectiveValue, Ferrous } from '../../kernel/bootstrap';
+import { RawClient } from './raw-client';
+import { startTestServer } from './server';
+
+/**
+ * Shared jest fixtures for suites that run one in-process Ferrous: call them at the top of a
+ * describe block, they register the beforeAll/beforeEach/afterEach/afterAll hooks.
+ *
+ *   const f = useServer();             // f.port, f.server, f.raw, f.io, f.nr
+ *   const rec = useRecorder(f);        // rec.events, rec.propagated: reset before each test
+ */
+
+export type NodeRedis = ReturnType<typeof createClient>;
+
+export interface ServerFixture {
+  /** The running server (from beforeAll on). */
+  readonly ferrous: Ferrous;
+  readonly port: number;
+  /** Shorthand for `ferrous.server`: hooks, keyspace, blocking, clients. */
+  readonly server: Ferrous['server'];
+  /**
+   * A raw connection opened before each test (after FLUSHALL on it) and closed after it, so
+   * no test inherits another's MULTI, WATCH, SELECT, HELLO or CLIENT REPLY state.
+   */
+  readonly raw: RawClient;
+  /** One ioredis client for the suite, created on first use (ioredis queues until connected). */
+  readonly io: Redis;
+  /** One node-redis client for the suite, created on first use (it queues until connected). */
+  readonly nr: NodeRedis;
+  /** Another raw connection, closed after the suite. */
+  connect(): Promise<RawClient>;
+  /** Another ioredis client, disconnected after the suite. */
+  ioredis(options?: RedisOptions): Redis;
+}
+
+export interface ServerOptions {
+  /** FLUSHALL before each test (default true). */
+  flush?: boolean;
+}
+
+/** Start Ferrous (startTestServer `config`) for the enclosing describe block, with clients that are closed for you. */
+export function useServer(config: Record<string, DirectiveValue> = {}, options: ServerOptions = {}): ServerFixture {
+  const flush = options.flush ?? true;
+  let ferrous: Ferrous | undefined;
+  let raw: RawClient | undefined;
+  let io: Redis | undefined;
+  let nr: NodeRedis | undefined;
+  const raws: RawClient[] = [];
+  const ios: Redis[] = [];
+
+  const running = (): Ferrous => {
+    if (ferrous === undefined) throw new Error('useServer: the server is not running (use it inside a test or hook)');
+    return ferrous;
+  };
+
+  const fixture: ServerFixture = {
+    get ferrous() {
+      return running();
+    },
+    get port() {
+      return running().port;
+    },
+    get server() {
+      return running().server;
+    },
+    get raw() {
+      if (raw === undefined) throw new Error('useServer: f.raw exists only inside a test');
+      return raw;
+    },
+    get io() {
+      io ??= fixture.ioredis();
+      return io;
+    },
+    get nr() {
+      if (nr === undefined) {
+        const client = createClient({ socket: { port: running().port, host: '127.0.0.1' } });
+        client.connect().catch(() => undefined); // a failed connect shows up as the first command's error
+        nr = client;
+      }
+      return nr;
+    },
+    async connect() {
+      const c = await RawClient.connect(running().port);
+      raws.push(c);
+      return c;
+    },
+    ioredis(opts = {}) {
+      const r = new Redis(running().port, '127.0.0.1', opts);
+      ios.push(r);
+      return r;
+    },
+  };
+
+  beforeAll(async () => {
+    ferrous = await startTestServer(config);
+  });
+  beforeEach(async () => {
+    raw = await RawClient.connect(running().port);
+    if (flush) expect(await raw.call('FLUSHALL')).toBe('+OK\r\n');
+  });
+  afterEach(() => {
+    raw?.close();
+    raw = undefined;
+  });
+  afterAll(async () => {
+    for (const c of raws) c.close();
+    for (const r of ios) r.disconnect();
+    if (nr?.isOpen) await nr.close();
+    await ferrous?.close();
+  });
+  return fixture;
+}
+
+/** What the kernel hooks saw: keyspace events and propagated commands (emptied before each test). */
+export interface Recorder<Argv = string[]> {
+  /** `class:event:key`, e.g. `$:set:k` (`g:del:k@0` with `eventDb`). */
+  events: string[];
+  /** Each propagated command's argv (`[db, ...argv]` with `propagateDb`). */
+  propagated: Argv[];
+}
+
+export interface RecorderOptions {
+  /** Suffix events with `@<db>`. */
+  eventDb?: boolean;
+  /** Prefix propagated commands with their database id. */
+  propagateDb?: boolean;
+}
+
+/**
+ * Record keyspace events and propagated commands through `f.server.hooks`. Call it after
+ * useServer, so the records are emptied after the FLUSHALL. Tests may also reassign
+ * `rec.events = []` mid-test to look at what follows only.
+ */
+export function useRecorder(f: ServerFixture, options?: RecorderOptions & { propagateDb?: false }): Recorder;
+export function useRecorder(f: ServerFixture, options: RecorderOptions & { propagateDb: true }): Recorder<Array<number | string>>;
+export function useRecorder(f: ServerFixture, options: RecorderOptions = {}): Recorder<Array<number | string>> {
+  const rec: Recorder<Array<number | string>> = { events: [], propagated: [] };
+  beforeAll(() => {
+    f.server.hooks.onKeyspaceEvent((cls, event, key, db) => rec.events.push(`${cls}:${event}:${key}${options.eventDb ? `@${db}` : ''}`));
+    f.server.hooks.onPropagate((db, argv) => rec.propagated.push(options.propagateDb ? [db, ...argv] : argv));
+  });
+  beforeEach(() => {
+    rec.events = [];
+    rec.propagated = [];
+  });
+  return rec;
+}
+
+/** Poll until `cond` holds (messages and disconnects travel asynchronously); fails with `what` after `timeoutMs`. */
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
