@@ -18,7 +18,7 @@ import {
   type Reply,
   ReplyError,
 } from '../../kernel';
-import { convertForArgs, type Hash, HashType, type Limits, peekHash, writeHash } from './hash';
+import { convertForArgs, Hash, HashType, type Limits, peekHash, writeHash } from './hash';
 import { randomField, randomFields } from './random';
 import { HashScanner } from './scan';
 

@@ -1,29 +1,9 @@
-import type { Ferrous } from '../../../kernel/bootstrap';
-import { RawClient } from '../../helpers/raw-client';
-import { startTestServer } from '../../helpers/server';
+import { useRecorder, useServer } from '../../helpers/fixtures';
 
 /** Keyspace events and propagation, observed through the kernel's hooks (sequences taken from Redis 7.0). */
 describe('lists: keyspace events and propagation', () => {
-  let f: Ferrous;
-  let c: RawClient;
-  let events: string[] = [];
-  let propagated: string[][] = [];
-
-  beforeAll(async () => {
-    f = await startTestServer();
-    f.server.hooks.onKeyspaceEvent((cls, event, key) => events.push(`${cls}:${event}:${key}`));
-    f.server.hooks.onPropagate((_db, argv) => propagated.push(argv));
-    c = await RawClient.connect(f.port);
-  });
-  afterAll(async () => {
-    c.close();
-    await f.close();
-  });
-  beforeEach(async () => {
-    await c.call('FLUSHALL');
-    events = [];
-    propagated = [];
-  });
+  const f = useServer();
+  const rec = useRecorder(f);
 
   async function run(...cmds: string[][]): Promise<void> {
     for (const cmd of cmds) await c.call(...cmd);

@@ -1,29 +1,9 @@
-import type { Ferrous } from '../../../kernel/bootstrap';
-import { RawClient } from '../../helpers/raw-client';
-import { startTestServer } from '../../helpers/server';
+import { useRecorder, useServer } from '../../helpers/fixtures';
 
 /** Keyspace events and propagated commands, observed through the kernel's hooks. */
 describe('sets: keyspace events and propagation', () => {
-  let f: Ferrous;
-  let c: RawClient;
-  let events: string[] = [];
-  let propagated: string[][] = [];
-
-  beforeAll(async () => {
-    f = await startTestServer();
-    f.server.hooks.onKeyspaceEvent((cls, event, key) => events.push(`${cls}:${event}:${key}`));
-    f.server.hooks.onPropagate((_db, argv) => propagated.push(argv));
-    c = await RawClient.connect(f.port);
-  });
-  afterAll(async () => {
-    c.close();
-    await f.close();
-  });
-  beforeEach(async () => {
-    await c.call('FLUSHALL');
-    events = [];
-    propagated = [];
-  });
+  const f = useServer();
+  const rec = useRecorder(f);
 
   it('SADD fires sadd only when something was added; SREM fires srem, then del when emptied', async () => {
     await c.call('SADD', 's', 'a', 'b');

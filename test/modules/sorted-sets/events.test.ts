@@ -1,29 +1,9 @@
-import type { Ferrous } from '../../../kernel/bootstrap';
-import { RawClient } from '../../helpers/raw-client';
-import { startTestServer } from '../../helpers/server';
+import { useRecorder, useServer } from '../../helpers/fixtures';
 
 /** Keyspace events and propagated commands of sorted-set writes, observed through the kernel's hooks. */
 describe('sorted sets: keyspace events and propagation', () => {
-  let f: Ferrous;
-  let c: RawClient;
-  let events: string[] = [];
-  let propagated: string[][] = [];
-
-  beforeAll(async () => {
-    f = await startTestServer();
-    f.server.hooks.onKeyspaceEvent((cls, event, key) => events.push(`${cls}:${event}:${key}`));
-    f.server.hooks.onPropagate((_db, argv) => propagated.push(argv));
-    c = await RawClient.connect(f.port);
-  });
-  afterAll(async () => {
-    c.close();
-    await f.close();
-  });
-  beforeEach(async () => {
-    await c.call('FLUSHALL');
-    events = [];
-    propagated = [];
-  });
+  const f = useServer();
+  const rec = useRecorder(f);
 
   it('ZADD/ZINCRBY fire zadd/zincr only when something changed', async () => {
     await c.call('ZADD', 'z', '1', 'a');
