@@ -8,11 +8,24 @@ const MAX_LIT = 32;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
+/**
+ * One hash table for every call: entries hold position + `base`, and each call raises `base`
+ * past every position stored before, so stale entries read as empty without clearing 64 KB
+ * per string.
+ */
+const htab = new Int32Array(1 << HLOG);
+let base = 1;
+
 /** Compress `input`; null when the result would not fit in `maxOut` bytes. */
 export function lzfCompress(input: Buffer, maxOut: number): Buffer | null {
   const n = input.length;
   const out = Buffer.allocUnsafe(n + (n >> 5) + 16);
-  const htab = new Int32Array(1 << HLOG).fill(-1);
+  if (base + n + 1 > 0x3fffffff) {
+    htab.fill(0);
+    base = 1;
+  }
+  const b = base;
+  base += n + 1;
   let ip = 0;
   let op = 1;
   let lit = 0;
@@ -22,8 +35,8 @@ export function lzfCompress(input: Buffer, maxOut: number): Buffer | null {
   };
   while (ip < n - 2) {
     const h = hash(ip);
-    const ref = htab[h];
-    htab[h] = ip;
+    const ref = htab[h] - b;
+    htab[h] = ip + b;
     const off = ip - ref - 1;
     if (ref >= 0 && off < MAX_OFF && input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]) {
       const maxLen = Math.min(n - ip - 2, MAX_REF);

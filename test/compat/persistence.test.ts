@@ -22,6 +22,8 @@ async function populate(r: Redis): Promise<void> {
   await r.zadd('zset:small', 1, 'a', 2.5, 'b');
   await r.zadd('zset:big', ...big.flatMap((m, i) => [String(i * 1.25), m]));
   await r.pexpire('zset:big', 7_200_000);
+  await r.hset('hash:small', 'f', 'v', 'n', '12');
+  await r.hset('hash:big', ...big.flatMap((m, i) => [m, i === 0 ? 'V'.repeat(100) : String(i)]));
   await r.select(1);
   await r.set('db1', 'one');
   await r.select(0);
@@ -77,6 +79,7 @@ describe('RDB interchange with redis-server 7.0', () => {
     await populate(rr);
     expect(await rr.object('ENCODING', 'set:int')).toBe('intset');
     expect(await rr.object('ENCODING', 'zset:big')).toBe('skiplist');
+    expect(await rr.object('ENCODING', 'hash:big')).toBe('hashtable');
     expect(await rr.debug('RELOAD')).toBe('OK');
     await rr.save();
     const expected = await snapshot(rr);

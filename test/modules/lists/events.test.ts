@@ -6,7 +6,7 @@ describe('lists: keyspace events and propagation', () => {
   const rec = useRecorder(f);
 
   async function run(...cmds: string[][]): Promise<void> {
-    for (const cmd of cmds) await c.call(...cmd);
+    for (const cmd of cmds) await f.raw.call(...cmd);
   }
 
   it('fires the events Redis fires, in its order, for every write', async () => {
@@ -32,7 +32,7 @@ describe('lists: keyspace events and propagation', () => {
       ['LREM', 'n', '0', '1'],
       ['LREM', 'n', '0', '2'],
     );
-    expect(events).toEqual([
+    expect(rec.events).toEqual([
       'l:rpush:l',
       'l:lpush:l',
       'l:lpush:l',
@@ -71,8 +71,8 @@ describe('lists: keyspace events and propagation', () => {
       ['LTRIM', 'x', '0', '1'],
       ['LMOVE', 'x', 'y', 'LEFT', 'LEFT'],
     );
-    expect(events).toEqual(['m:keymiss:x', 'm:keymiss:x', 'm:keymiss:x', 'm:keymiss:x']);
-    expect(propagated).toEqual([]);
+    expect(rec.events).toEqual(['m:keymiss:x', 'm:keymiss:x', 'm:keymiss:x', 'm:keymiss:x']);
+    expect(rec.propagated).toEqual([]);
   });
 
   it('propagates blocking and multi-key pops served at once as Redis 7.0 rewrites them', async () => {
@@ -88,7 +88,7 @@ describe('lists: keyspace events and propagation', () => {
       ['RPUSH', 'l', 'a'],
       ['LMOVE', 'l', 'd', 'LEFT', 'LEFT'],
     );
-    expect(propagated).toEqual([
+    expect(rec.propagated).toEqual([
       ['RPUSH', 'l', '1', '2', '3', '4', '5'],
       ['LPOP', 'l'],
       ['RPOP', 'l'],

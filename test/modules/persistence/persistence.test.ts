@@ -25,6 +25,7 @@ async function populate(r: Redis): Promise<void> {
   await r.rpush('list', 'a', 'b', '3');
   await r.sadd('set', 'm1', 'm2', '7');
   await r.zadd('zset', 1.5, 'a', -2, 'b', 'inf', 'c');
+  await r.hset('hash', 'f1', 'v1', 'f2', '2');
   await r.select(2);
   await r.set('db2', 'here');
   await r.select(0);
@@ -41,6 +42,7 @@ async function check(r: Redis): Promise<void> {
   expect(await r.lrange('list', 0, -1)).toEqual(['a', 'b', '3']);
   expect((await r.smembers('set')).sort()).toEqual(['7', 'm1', 'm2']);
   expect(await r.zrange('zset', 0, -1, 'WITHSCORES')).toEqual(['b', '-2', 'a', '1.5', 'c', 'inf']);
+  expect(await r.hgetall('hash')).toEqual({ f1: 'v1', f2: '2' });
   await r.select(2);
   expect(await r.get('db2')).toBe('here');
   await r.select(0);
@@ -68,7 +70,7 @@ describe('SAVE, loading at start-up, LASTSAVE, INFO', () => {
     f = await startTestServer({ dir, dbfilename: 'x.rdb' });
     r = new Redis(f.port, '127.0.0.1');
     await check(r);
-    expect(await info(r)).toMatchObject({ rdb_last_load_keys_loaded: '9', rdb_changes_since_last_save: '0' });
+    expect(await info(r)).toMatchObject({ rdb_last_load_keys_loaded: '10', rdb_changes_since_last_save: '0' });
     r.disconnect();
     await f.close();
   });

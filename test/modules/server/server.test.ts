@@ -1,6 +1,5 @@
-import Redis from 'ioredis';
 import { createClient } from 'redis';
-import type { Ferrous } from '../../../kernel/bootstrap';
+import { useServer } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
 
@@ -14,67 +13,50 @@ function infoFields(text: string): Map<string, string> {
 }
 
 describe('server module', () => {
-  let srv: Ferrous;
-  let io: Redis;
-  let raw: RawClient;
-
-  beforeAll(async () => {
-    srv = await startTestServer();
-    io = new Redis({ port: srv.port, lazyConnect: true });
-    await io.connect();
-    raw = await RawClient.connect(srv.port);
-  });
-  afterAll(async () => {
-    raw.close();
-    io.disconnect();
-    await srv.close();
-  });
-  beforeEach(async () => {
-    await io.flushall();
-  });
+  const srv = useServer();
 
   it('FLUSHDB empties only the current database, FLUSHALL all of them, and both count as writes', async () => {
-    await io.set('a', '1');
-    await io.select(1);
-    await io.set('b', '2');
-    await io.set('c', '3');
-    expect(await io.dbsize()).toBe(2);
+    await srv.io.set('a', '1');
+    await srv.io.select(1);
+    await srv.io.set('b', '2');
+    await srv.io.set('c', '3');
+    expect(await srv.io.dbsize()).toBe(2);
     const dirty = srv.server.keyspace.stats.dirty;
-    expect(await io.flushdb()).toBe('OK');
+    expect(await srv.io.flushdb()).toBe('OK');
     expect(srv.server.keyspace.stats.dirty).toBe(dirty + 2);
-    expect(await io.dbsize()).toBe(0);
-    await io.select(0);
-    expect(await io.dbsize()).toBe(1);
-    await io.select(1);
-    await io.set('b', '2');
-    expect(await io.call('FLUSHALL', 'ASYNC')).toBe('OK');
+    expect(await srv.io.dbsize()).toBe(0);
+    await srv.io.select(0);
+    expect(await srv.io.dbsize()).toBe(1);
+    await srv.io.select(1);
+    await srv.io.set('b', '2');
+    expect(await srv.io.call('FLUSHALL', 'ASYNC')).toBe('OK');
     // FLUSHALL counts the keys it removed (one per database here) plus one.
     expect(srv.server.keyspace.stats.dirty).toBe(dirty + 2 + 1 + 3);
-    expect(await io.dbsize()).toBe(0);
-    await io.select(0);
-    expect(await io.dbsize()).toBe(0);
+    expect(await srv.io.dbsize()).toBe(0);
+    await srv.io.select(0);
+    expect(await srv.io.dbsize()).toBe(0);
   });
 
   it('tells flush listeners which database was emptied', async () => {
     const seen: number[] = [];
     srv.server.hooks.onFlush((db) => seen.push(db));
-    await io.flushdb();
-    await io.flushall();
+    await srv.io.flushdb();
+    await srv.io.flushall();
     expect(seen).toEqual([0, -1]);
   });
 
   it('TIME returns seconds and microseconds as bulk strings', async () => {
-    const [sec, usec] = (await io.time()) as unknown as [string, string];
+    const [sec, usec] = (await srv.io.time()) as unknown as [string, string];
     expect(Math.abs(Number(sec) - Date.now() / 1000)).toBeLessThan(60);
     expect(Number(usec)).toBeGreaterThanOrEqual(0);
     expect(Number(usec)).toBeLessThan(1e6);
-    expect(await raw.call('TIME')).toMatch(/^\*2\r\n\$\d+\r\n\d+\r\n\$\d+\r\n\d+\r\n$/);
+    expect(await srv.raw.call('TIME')).toMatch(/^\*2\r\n\$\d+\r\n\d+\r\n\$\d+\r\n\d+\r\n$/);
   });
 
   it('INFO default has Redis section headers and field names, and a keyspace line per used database', async () => {
-    await io.set('k', 'v');
-    await io.set('t', 'v', 'EX', 100);
-    const text = await io.info();
+    await srv.io.set('k', 'v');
+    await srv.io.set('t', 'v', 'EX', 100);
+    const text = await srv.io.info();
     for (const h of ['# Server', '# Clients', '# Memory', '# Persistence', '# Stats', '# CPU', '# Errorstats', '# Keyspace']) {
       expect(text).toContain(`${h}\r\n`);
     }
@@ -91,32 +73,32 @@ describe('server module', () => {
   });
 
   it('INFO with sections: only those, in Redis order; unknown sections give an empty string', async () => {
-    const text = await io.info('keyspace', 'server');
+    const text = await srv.io.info('keyspace', 'server');
     expect(text.startsWith('# Server\r\n')).toBe(true);
     expect(text.indexOf('# Keyspace')).toBeGreaterThan(0);
     expect(text).not.toContain('# Clients');
-    expect(await io.info('nosuchsection')).toBe('');
-    const all = await io.call('INFO', 'everything');
+    expect(await srv.io.info('nosuchsection')).toBe('');
+    const all = await srv.io.call('INFO', 'everything');
     expect(all).toContain('# Commandstats\r\n');
-    expect(await raw.call('INFO', 'nosuch')).toBe('$0\r\n\r\n');
+    expect(await srv.raw.call('INFO', 'nosuch')).toBe('$0\r\n\r\n');
   });
 
   it('INFO commandstats and errorstats count calls, failures and rejections; CONFIG RESETSTAT clears them', async () => {
-    await io.call('CONFIG', 'RESETSTAT');
-    await io.set('x', '1');
-    await io.get('x');
-    await io.get('x');
-    await expect(io.call('GET')).rejects.toThrow("ERR wrong number of arguments for 'get' command");
-    await expect(io.call('FLUSHALL', 'nope')).rejects.toThrow('ERR syntax error');
-    await expect(io.call('NOSUCHCMD')).rejects.toThrow(/unknown command/);
-    const f = infoFields(await io.info('commandstats', 'errorstats', 'stats'));
+    await srv.io.call('CONFIG', 'RESETSTAT');
+    await srv.io.set('x', '1');
+    await srv.io.get('x');
+    await srv.io.get('x');
+    await expect(srv.io.call('GET')).rejects.toThrow("ERR wrong number of arguments for 'get' command");
+    await expect(srv.io.call('FLUSHALL', 'nope')).rejects.toThrow('ERR syntax error');
+    await expect(srv.io.call('NOSUCHCMD')).rejects.toThrow(/unknown command/);
+    const f = infoFields(await srv.io.info('commandstats', 'errorstats', 'stats'));
     expect(f.get('cmdstat_get')).toMatch(/^calls=2,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=1,failed_calls=0$/);
     expect(f.get('cmdstat_flushall')).toMatch(/^calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=1$/);
     expect(f.get('errorstat_ERR')).toBe('count=3');
     expect(f.get('total_error_replies')).toBe('3');
     expect(f.get('keyspace_hits')).toBe('2');
-    await io.call('CONFIG', 'RESETSTAT');
-    const g = infoFields(await io.info('commandstats', 'errorstats', 'stats'));
+    await srv.io.call('CONFIG', 'RESETSTAT');
+    const g = infoFields(await srv.io.info('commandstats', 'errorstats', 'stats'));
     expect(g.has('cmdstat_get')).toBe(false);
     expect(g.has('errorstat_ERR')).toBe(false);
     expect(g.get('keyspace_hits')).toBe('0');
@@ -132,7 +114,7 @@ describe('server module', () => {
   });
 
   it('CONFIG GET with globs and several patterns; a RESP3 map through node-redis', async () => {
-    const r = (await io.call('CONFIG', 'GET', 'max*', 'hz')) as string[];
+    const r = (await srv.io.call('CONFIG', 'GET', 'max*', 'hz')) as string[];
     const pairs = new Map<string, string>();
     for (let i = 0; i < r.length; i += 2) pairs.set(r[i], r[i + 1]);
     expect(pairs.get('maxclients')).toBe('10000');
@@ -147,29 +129,29 @@ describe('server module', () => {
   });
 
   it('CONFIG SET applies all pairs or none', async () => {
-    await expect(io.call('CONFIG', 'SET', 'hz', '20', 'maxclients', 'x')).rejects.toThrow(
+    await expect(srv.io.call('CONFIG', 'SET', 'hz', '20', 'maxclients', 'x')).rejects.toThrow(
       "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer",
     );
-    expect(await io.call('CONFIG', 'GET', 'hz')).toEqual(['hz', '10']);
-    expect(await io.call('CONFIG', 'SET', 'hz', '20', 'maxclients', '500')).toBe('OK');
+    expect(await srv.io.call('CONFIG', 'GET', 'hz')).toEqual(['hz', '10']);
+    expect(await srv.io.call('CONFIG', 'SET', 'hz', '20', 'maxclients', '500')).toBe('OK');
     expect(srv.server.config.get('hz')).toBe(20);
     expect(srv.server.config.get('maxclients')).toBe(500);
-    await io.call('CONFIG', 'SET', 'hz', '10', 'maxclients', '10000');
+    await srv.io.call('CONFIG', 'SET', 'hz', '10', 'maxclients', '10000');
   });
 
   it('COMMAND LIST FILTERBY MODULE lists this module, COMMAND INFO reflects the registry', async () => {
-    const names = (await io.call('COMMAND', 'LIST', 'FILTERBY', 'MODULE', 'server')) as string[];
+    const names = (await srv.io.call('COMMAND', 'LIST', 'FILTERBY', 'MODULE', 'server')) as string[];
     expect(names).toEqual(expect.arrayContaining(['flushall', 'dbsize', 'info', 'config|get', 'command|docs']));
     expect(names).not.toContain('get');
-    const info = (await io.call('COMMAND', 'INFO', 'dbsize')) as unknown[][];
+    const info = (await srv.io.call('COMMAND', 'INFO', 'dbsize')) as unknown[][];
     expect(info[0].slice(0, 6)).toEqual(['dbsize', 1, ['readonly', 'fast'], 0, 0, 0]);
     expect(info[0][6]).toEqual(['@keyspace', '@read', '@fast']);
   });
 
   it('COMMAND GETKEYS finds keys from the key specs', async () => {
-    expect(await io.call('COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2')).toEqual(['a', 'b']);
-    expect(await io.call('COMMAND', 'GETKEYSANDFLAGS', 'DEL', 'a')).toEqual([['a', ['RM', 'delete']]]);
-    await expect(io.call('COMMAND', 'GETKEYS', 'DBSIZE', 'x')).rejects.toThrow('ERR The command has no key arguments');
+    expect(await srv.io.call('COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2')).toEqual(['a', 'b']);
+    expect(await srv.io.call('COMMAND', 'GETKEYSANDFLAGS', 'DEL', 'a')).toEqual([['a', ['RM', 'delete']]]);
+    await expect(srv.io.call('COMMAND', 'GETKEYS', 'DBSIZE', 'x')).rejects.toThrow('ERR The command has no key arguments');
   });
 });
 

@@ -1,122 +1,102 @@
-import Redis from 'ioredis';
 import { createClient } from 'redis';
-import type { Ferrous } from '../../../kernel/bootstrap';
-import { RawClient } from '../../helpers/raw-client';
-import { startTestServer } from '../../helpers/server';
+import { useServer } from '../../helpers/fixtures';
 
 describe('sets module through real clients', () => {
-  let f: Ferrous;
-  let io: Redis;
-  let nr: ReturnType<typeof createClient>;
-
-  beforeAll(async () => {
-    f = await startTestServer();
-    io = new Redis(f.port, '127.0.0.1', { lazyConnect: false });
-    nr = createClient({ socket: { port: f.port, host: '127.0.0.1' } });
-    await nr.connect();
-  });
-  afterAll(async () => {
-    io.disconnect();
-    await nr.quit();
-    await f.close();
-  });
-  beforeEach(async () => {
-    await io.flushall();
-  });
+  const f = useServer();
 
   it('round-trips every byte value as members through ioredis buffers', async () => {
     const members = Array.from({ length: 256 }, (_, i) => Buffer.from([i, 0, 255 - i]));
     const key = Buffer.from([0, 13, 10, 255]);
-    expect(await io.sadd(key, ...members)).toBe(256);
-    expect(await io.sadd(key, members[7])).toBe(0);
-    const got = await io.smembersBuffer(key);
+    expect(await f.io.sadd(key, ...members)).toBe(256);
+    expect(await f.io.sadd(key, members[7])).toBe(0);
+    const got = await f.io.smembersBuffer(key);
     expect(got.map((b) => b.toString('hex')).sort()).toEqual(members.map((b) => b.toString('hex')).sort());
-    expect(await io.sismember(key, members[200])).toBe(1);
-    expect(await io.smismember(key, members[0], Buffer.from([1, 2]))).toEqual([1, 0]);
-    expect(await io.srem(key, members[0], members[1])).toBe(2);
-    expect(await io.scard(key)).toBe(254);
+    expect(await f.io.sismember(key, members[200])).toBe(1);
+    expect(await f.io.smismember(key, members[0], Buffer.from([1, 2]))).toEqual([1, 0]);
+    expect(await f.io.srem(key, members[0], members[1])).toBe(2);
+    expect(await f.io.scard(key)).toBe(254);
   });
 
   it('set algebra and SINTERCARD through node-redis', async () => {
-    await nr.sAdd('a', ['1', '2', '3', 'x']);
-    await nr.sAdd('b', ['2', '3', '4', 'x']);
-    expect((await nr.sInter(['a', 'b'])).sort()).toEqual(['2', '3', 'x']);
-    expect((await nr.sUnion(['a', 'b'])).sort()).toEqual(['1', '2', '3', '4', 'x']);
-    expect((await nr.sDiff(['a', 'b'])).sort()).toEqual(['1']);
-    expect(await nr.sInterCard(['a', 'b'])).toBe(3);
-    expect(await nr.sInterCard(['a', 'b'], { LIMIT: 2 })).toBe(2);
-    expect(await nr.sInterStore('d', ['a', 'b'])).toBe(3);
-    expect(await nr.sUnionStore('u', ['a', 'b'])).toBe(5);
-    expect(await nr.sDiffStore('f', ['b', 'a'])).toBe(1);
-    expect(await nr.sMembers('f')).toEqual(['4']);
-    expect(await nr.sMove('a', 'f', '1')).toBe(1);
-    expect((await nr.sMembers('f')).sort()).toEqual(['1', '4']);
-    await expect(nr.sendCommand(['SINTERCARD', '0', 'a'])).rejects.toThrow('ERR numkeys should be greater than 0');
+    await f.nr.sAdd('a', ['1', '2', '3', 'x']);
+    await f.nr.sAdd('b', ['2', '3', '4', 'x']);
+    expect((await f.nr.sInter(['a', 'b'])).sort()).toEqual(['2', '3', 'x']);
+    expect((await f.nr.sUnion(['a', 'b'])).sort()).toEqual(['1', '2', '3', '4', 'x']);
+    expect((await f.nr.sDiff(['a', 'b'])).sort()).toEqual(['1']);
+    expect(await f.nr.sInterCard(['a', 'b'])).toBe(3);
+    expect(await f.nr.sInterCard(['a', 'b'], { LIMIT: 2 })).toBe(2);
+    expect(await f.nr.sInterStore('d', ['a', 'b'])).toBe(3);
+    expect(await f.nr.sUnionStore('u', ['a', 'b'])).toBe(5);
+    expect(await f.nr.sDiffStore('f', ['b', 'a'])).toBe(1);
+    expect(await f.nr.sMembers('f')).toEqual(['4']);
+    expect(await f.nr.sMove('a', 'f', '1')).toBe(1);
+    expect((await f.nr.sMembers('f')).sort()).toEqual(['1', '4']);
+    await expect(f.nr.sendCommand(['SINTERCARD', '0', 'a'])).rejects.toThrow('ERR numkeys should be greater than 0');
   });
 
   it('small integer sets reply in ascending order, as Redis intsets do', async () => {
-    await io.sadd('n', 10, -2, 7, 0, 300, -40);
-    expect(await io.smembers('n')).toEqual(['-40', '-2', '0', '7', '10', '300']);
-    expect(await io.object('ENCODING', 'n')).toBe('intset');
-    await io.sadd('n', 'x');
-    expect(await io.object('ENCODING', 'n')).toBe('hashtable');
-    await io.srem('n', 'x');
-    expect(await io.object('ENCODING', 'n')).toBe('hashtable');
+    await f.io.sadd('n', 10, -2, 7, 0, 300, -40);
+    expect(await f.io.smembers('n')).toEqual(['-40', '-2', '0', '7', '10', '300']);
+    expect(await f.io.object('ENCODING', 'n')).toBe('intset');
+    await f.io.sadd('n', 'x');
+    expect(await f.io.object('ENCODING', 'n')).toBe('hashtable');
+    await f.io.srem('n', 'x');
+    expect(await f.io.object('ENCODING', 'n')).toBe('hashtable');
   });
 
   it('set-max-intset-entries is a config parameter that later additions obey', async () => {
-    expect(await io.config('GET', 'set-max-intset-entries')).toEqual(['set-max-intset-entries', '512']);
-    await io.config('SET', 'set-max-intset-entries', '2');
+    expect(await f.io.config('GET', 'set-max-intset-entries')).toEqual(['set-max-intset-entries', '512']);
+    await f.io.config('SET', 'set-max-intset-entries', '2');
     try {
-      await io.sadd('s', 1, 2);
-      expect(await io.object('ENCODING', 's')).toBe('intset');
-      await io.sadd('s', 3);
-      expect(await io.object('ENCODING', 's')).toBe('hashtable');
+      await f.io.sadd('s', 1, 2);
+      expect(await f.io.object('ENCODING', 's')).toBe('intset');
+      await f.io.sadd('s', 3);
+      expect(await f.io.object('ENCODING', 's')).toBe('hashtable');
     } finally {
-      await io.config('SET', 'set-max-intset-entries', '512');
+      await f.io.config('SET', 'set-max-intset-entries', '512');
     }
   });
 
   it('SPOP removes what it returns; with a count, distinct members; whole set deletes the key', async () => {
     const all = Array.from({ length: 100 }, (_, i) => `m${i}`);
-    await io.sadd('s', ...all);
-    const one = (await io.spop('s')) as string;
+    await f.io.sadd('s', ...all);
+    const one = (await f.io.spop('s')) as string;
     expect(all).toContain(one);
-    expect(await io.sismember('s', one)).toBe(0);
-    const some = (await io.spop('s', 30)) as string[];
+    expect(await f.io.sismember('s', one)).toBe(0);
+    const some = (await f.io.spop('s', 30)) as string[];
     expect(new Set(some).size).toBe(30);
     expect(some).not.toContain(one);
-    const most = (await io.spop('s', 60)) as string[];
+    const most = (await f.io.spop('s', 60)) as string[];
     expect(new Set([...some, ...most]).size).toBe(90);
-    expect(await io.scard('s')).toBe(9);
-    const left = await io.smembers('s');
+    expect(await f.io.scard('s')).toBe(9);
+    const left = await f.io.smembers('s');
     expect(new Set([one, ...some, ...most, ...left]).size).toBe(100);
-    const rest = (await io.spop('s', 50)) as string[];
+    const rest = (await f.io.spop('s', 50)) as string[];
     expect(rest.sort()).toEqual(left.sort());
-    expect(await io.exists('s')).toBe(0);
+    expect(await f.io.exists('s')).toBe(0);
   });
 
   it('SRANDMEMBER: distinct members for positive counts, repeats allowed for negative', async () => {
     const all = Array.from({ length: 20 }, (_, i) => `m${i}`);
-    await io.sadd('s', ...all);
+    await f.io.sadd('s', ...all);
     for (const count of [1, 5, 7, 15, 19, 20, 25]) {
-      const got = (await io.srandmember('s', count)) as string[];
+      const got = (await f.io.srandmember('s', count)) as string[];
       expect(got).toHaveLength(Math.min(count, 20));
       expect(new Set(got).size).toBe(got.length);
       for (const m of got) expect(all).toContain(m);
     }
-    const many = (await io.srandmember('s', -1000)) as string[];
+    const many = (await f.io.srandmember('s', -1000)) as string[];
     expect(many).toHaveLength(1000);
     // 1000 draws from 20 members must repeat, and (with overwhelming probability) hit them all.
     expect(new Set(many).size).toBe(20);
-    expect(await io.scard('s')).toBe(20);
+    expect(await f.io.scard('s')).toBe(20);
   });
 
   it('SRANDMEMBER and SPOP sample every member over many calls', async () => {
-    await io.sadd('s', 'a', 'b', 'c', 'd');
+    await f.io.sadd('s', 'a', 'b', 'c', 'd');
     const seen = new Map<string, number>();
     for (let i = 0; i < 400; i++) {
-      const m = (await io.srandmember('s')) as string;
+      const m = (await f.io.srandmember('s')) as string;
       seen.set(m, (seen.get(m) ?? 0) + 1);
     }
     expect([...seen.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
@@ -126,10 +106,10 @@ describe('sets module through real clients', () => {
 
   it('SSCAN walks a large set completely through ioredis scanStream', async () => {
     const all = Array.from({ length: 1000 }, (_, i) => `member:${i}`);
-    await io.sadd('big', ...all);
+    await f.io.sadd('big', ...all);
     const seen = new Set<string>();
     await new Promise<void>((resolve, reject) => {
-      const stream = io.sscanStream('big', { count: 50 });
+      const stream = f.io.sscanStream('big', { count: 50 });
       stream.on('data', (items: string[]) => items.forEach((m) => seen.add(m)));
       stream.on('end', resolve);
       stream.on('error', reject);
@@ -140,17 +120,17 @@ describe('sets module through real clients', () => {
   it('SSCAN returns every member present throughout, while the set changes under it', async () => {
     const stay = Array.from({ length: 300 }, (_, i) => `stay${i}`);
     const go = Array.from({ length: 300 }, (_, i) => `go${i}`);
-    await io.sadd('s', ...stay, ...go);
+    await f.io.sadd('s', ...stay, ...go);
     const seen = new Set<string>();
     let cursor = '0';
     let round = 0;
     do {
-      const [next, items] = await io.sscan('s', cursor, 'COUNT', 20);
+      const [next, items] = await f.io.sscan('s', cursor, 'COUNT', 20);
       items.forEach((m) => seen.add(m));
       cursor = next;
       // Remove some members and add new ones between steps: survivors move around.
-      await io.srem('s', ...go.slice(round * 10, round * 10 + 10));
-      await io.sadd('s', `new${round}a`, `new${round}b`);
+      await f.io.srem('s', ...go.slice(round * 10, round * 10 + 10));
+      await f.io.sadd('s', `new${round}a`, `new${round}b`);
       round++;
     } while (cursor !== '0');
     for (const m of stay) expect(seen.has(m)).toBe(true);
@@ -169,29 +149,25 @@ describe('sets module through real clients', () => {
   });
 
   it('answers with exact bytes on a raw socket, pipelined, RESP2 and RESP3', async () => {
-    const c = await RawClient.connect(f.port);
-    try {
-      c.write('*4\r\n$4\r\nSADD\r\n$1\r\ns\r\n$1\r\n2\r\n$1\r\n1\r\n*2\r\n$8\r\nSMEMBERS\r\n$1\r\ns\r\n*2\r\n$4\r\nSADD\r\n$1\r\ns\r\n');
-      expect(await c.read()).toBe(':2\r\n');
-      expect(await c.read()).toBe('*2\r\n$1\r\n1\r\n$1\r\n2\r\n');
-      expect(await c.read()).toBe("-ERR wrong number of arguments for 'sadd' command\r\n");
-      expect(await c.call('SPOP', 's', '-1')).toBe('-ERR value is out of range, must be positive\r\n');
-      await c.call('HELLO', '3');
-      expect(await c.call('SMEMBERS', 's')).toBe('~2\r\n$1\r\n1\r\n$1\r\n2\r\n');
-      expect(await c.call('SRANDMEMBER', 's', '5')).toBe('*2\r\n$1\r\n1\r\n$1\r\n2\r\n');
-      expect(await c.call('SPOP', 'nokey', '1')).toBe('~0\r\n');
-      expect(await c.call('SPOP', 'nokey')).toBe('_\r\n');
-      expect(await c.call('SSCAN', 's', '0')).toBe('*2\r\n$1\r\n0\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n');
-    } finally {
-      c.close();
-    }
+    const c = f.raw;
+    c.write('*4\r\n$4\r\nSADD\r\n$1\r\ns\r\n$1\r\n2\r\n$1\r\n1\r\n*2\r\n$8\r\nSMEMBERS\r\n$1\r\ns\r\n*2\r\n$4\r\nSADD\r\n$1\r\ns\r\n');
+    expect(await c.read()).toBe(':2\r\n');
+    expect(await c.read()).toBe('*2\r\n$1\r\n1\r\n$1\r\n2\r\n');
+    expect(await c.read()).toBe("-ERR wrong number of arguments for 'sadd' command\r\n");
+    expect(await c.call('SPOP', 's', '-1')).toBe('-ERR value is out of range, must be positive\r\n');
+    await c.call('HELLO', '3');
+    expect(await c.call('SMEMBERS', 's')).toBe('~2\r\n$1\r\n1\r\n$1\r\n2\r\n');
+    expect(await c.call('SRANDMEMBER', 's', '5')).toBe('*2\r\n$1\r\n1\r\n$1\r\n2\r\n');
+    expect(await c.call('SPOP', 'nokey', '1')).toBe('~0\r\n');
+    expect(await c.call('SPOP', 'nokey')).toBe('_\r\n');
+    expect(await c.call('SSCAN', 's', '0')).toBe('*2\r\n$1\r\n0\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n');
   });
 
   it('SINTER stays fast when a huge set meets a tiny one (iterates the smallest)', async () => {
     const big = Array.from({ length: 50000 }, (_, i) => `b${i}`);
-    for (let i = 0; i < big.length; i += 10000) await io.sadd('big', ...big.slice(i, i + 10000));
-    await io.sadd('tiny', 'b5', 'b49999', 'zz');
-    expect((await io.sinter('big', 'tiny', 'big')).sort()).toEqual(['b49999', 'b5']);
-    expect(await io.call('SINTERCARD', '2', 'tiny', 'big', 'LIMIT', '1')).toBe(1);
+    for (let i = 0; i < big.length; i += 10000) await f.io.sadd('big', ...big.slice(i, i + 10000));
+    await f.io.sadd('tiny', 'b5', 'b49999', 'zz');
+    expect((await f.io.sinter('big', 'tiny', 'big')).sort()).toEqual(['b49999', 'b5']);
+    expect(await f.io.call('SINTERCARD', '2', 'tiny', 'big', 'LIMIT', '1')).toBe(1);
   });
 });

@@ -1,0 +1,63 @@
+'use strict';
+/** What each benchmark suite runs. A test is a redis-benchmark built-in (`t`), a custom command (`cmd`), or a node driver. */
+const { call, pipelineFill } = require('./drivers/resp');
+
+const SMALL_SCRIPT = 'return redis.call("INCR", KEYS[1])';
+const HUNDRED_CALLS = 'local n = 0 for i = 1, 100 do n = redis.call("INCR", KEYS[1]) end return n';
+
+const suites = {
+  /** Issue 2: the kernel's hot path. */
+  core: {
+    tests: [
+      { t: 'ping', pipelines: [1, 16] },
+      { t: 'set', pipelines: [1, 16] },
+      { t: 'get', pipelines: [1, 16] },
+      { t: 'incr', pipelines: [1, 16] },
+      { t: 'mset', pipelines: [1, 16] },
+    ],
+  },
+  /** Issue 3: collection types. */
+  collections: {
+    tests: [
+      { t: 'lpush' },
+      { t: 'rpush' },
+      { t: 'lpop' },
+      { t: 'rpop' },
+      { t: 'sadd' },
+      { t: 'spop' },
+      { t: 'hset' },
+      { t: 'zadd' },
+      { t: 'zpopmin' },
+      { t: 'lrange_100', requests: 50000 },
+      {
+        name: 'ZRANGE 1M-member zset (100 from the middle)',
+        cmd: ['ZRANGE', 'zset1m', '500000', '500099'],
+        requests: 50000,
+        setup: async (port) => {
+          await pipelineFill(port, 'zset1m', 1000000);
+        },
+      },
+    ],
+  },
+  /** Issue 4: pub/sub fan-out and transactions. */
+  messaging: {
+    tests: [
+      { name: 'PUBLISH to 1 subscriber', driver: 'publish.js', driverArgs: ['1'] },
+      { name: 'PUBLISH to 50 subscribers', driver: 'publish.js', driverArgs: ['50'], requests: 50000 },
+      { name: 'MULTI + 10 SET + EXEC', driver: 'multi-exec.js', requests: 50000 },
+    ],
+  },
+  /** Issue 5: scripting. */
+  scripting: {
+    tests: [
+      { name: 'EVALSHA INCR', setup: async (port) => ['EVALSHA', await call(port, ['SCRIPT', 'LOAD', SMALL_SCRIPT]), '1', 'counter'] },
+      {
+        name: 'EVALSHA 100 INCR calls',
+        requests: 20000,
+        setup: async (port) => ['EVALSHA', await call(port, ['SCRIPT', 'LOAD', HUNDRED_CALLS]), '1', 'counter'],
+      },
+    ],
+  },
+};
+
+module.exports = { suites };
