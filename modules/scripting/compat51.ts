@@ -1,0 +1,201 @@
+import { fromBytes, lauxlib, lstr, lua, type LuaState, pushString, raise, toString } from './lua';
+
+/**
+ * Lua 5.1 on fengari's Lua 5.3. Redis scripts are written for 5.1, where every number is a
+ * double; fengari's 5.3 integers are 32-bit and wrap at 2^31. So numbers stay floats:
+ * compiled constants are turned into floats (floatConstants), library functions that return
+ * integers are wrapped to return floats, and printing uses "%.14g" (patches/: fengari's
+ * number formatting). Integer results only survive where two library integers meet (`#a * #b`).
+ */
+
+const LUA_TNUMINT = 3 | (1 << 4);
+
+interface TValue {
+  type: number;
+  value: unknown;
+  setfltvalue(v: number): void;
+}
+interface Proto {
+  k: TValue[];
+  p: Proto[];
+}
+
+/** Turn the integer constants of the function at the top of the stack (and its nested ones) into floats. */
+export function floatConstants(L: LuaState): void {
+  const closure = lua.lua_topointer(L, -1) as { p?: Proto };
+  if (closure.p !== undefined) floatProto(closure.p);
+}
+
+function floatProto(p: Proto): void {
+  for (const k of p.k) if (k.type === LUA_TNUMINT) k.setfltvalue(k.value as number);
+  for (const child of p.p) floatProto(child);
+}
+
+/** Compile text (never bytecode) with float constants; pushes the function or an error message. */
+export function loadText(L: LuaState, code: Uint8Array, chunkname: string): number {
+  const status = lauxlib.luaL_loadbufferx(L, code, code.length, lstr(chunkname), lstr('t'));
+  if (status === lua.LUA_OK) floatConstants(L);
+  return status;
+}
+
+/** loadstring(s [, chunkname]): nil plus the message on error, as 5.1. */
+function loadstring(L: LuaState): number {
+  const code = lauxlib.luaL_checklstring(L, 1);
+  const name = lua.lua_type(L, 2) === lua.LUA_TSTRING ? toString(L, 2)! : `=(load)`;
+  if (loadText(L, code, name) === lua.LUA_OK) return 1;
+  lua.lua_pushnil(L);
+  lua.lua_insert(L, -2);
+  return 2;
+}
+
+/** 5.1's load(func [, chunkname]) takes a reader function only; the chunk must be text. */
+function load(L: LuaState): number {
+  lauxlib.luaL_checktype(L, 1, lua.LUA_TFUNCTION);
+  let code = '';
+  for (;;) {
+    lua.lua_pushvalue(L, 1);
+    lua.lua_call(L, 0, 1);
+    if (lua.lua_isnil(L, -1)) break;
+    if (lua.lua_type(L, -1) !== lua.LUA_TSTRING) raise(L, 'reader function must return a string');
+    const piece = toString(L, -1)!;
+    lua.lua_pop(L, 1);
+    if (piece === '') break;
+    code += piece;
+  }
+  lua.lua_settop(L, 2);
+  const name = lua.lua_type(L, 2) === lua.LUA_TSTRING ? toString(L, 2)! : '=(load)';
+  const bytes = new Uint8Array(code.length);
+  for (let i = 0; i < code.length; i++) bytes[i] = code.charCodeAt(i);
+  if (loadText(L, bytes, name) === lua.LUA_OK) return 1;
+  lua.lua_pushnil(L);
+  lua.lua_insert(L, -2);
+  return 2;
+}
+
+/** string.format with 5.1's integer conversions: any double, truncated, in 64 bits. */
+function format(L: LuaState): number {
+  const f = fromBytes(lauxlib.luaL_checklstring(L, 1));
+  const spec = /%([-+ #0]*)(\d*)(?:\.(\d*))?([a-zA-Z%])/g;
+  let out = '';
+  let last = 0;
+  let arg = 1;
+  for (let m = spec.exec(f); m !== null; m = spec.exec(f)) {
+    out += f.slice(last, m.index);
+    last = spec.lastIndex;
+    const [whole, flags, width, prec, conv] = m;
+    if (conv === '%') {
+      out += '%';
+      continue;
+    }
+    arg++;
+    if ('diucxXo'.includes(conv)) {
+      const n = lauxlib.luaL_checknumber(L, arg) as number;
+      out += conv === 'c' ? String.fromCharCode(Math.trunc(n) & 255) : formatInteger(flags, width, prec, conv, n);
+      continue;
+    }
+    // Other conversions: fengari's own format, one conversion at a time.
+    lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+    pushString(L, whole);
+    lua.lua_pushvalue(L, arg);
+    lua.lua_call(L, 2, 1);
+    out += toString(L, -1)!;
+    lua.lua_pop(L, 1);
+  }
+  out += f.slice(last);
+  pushString(L, out);
+  return 1;
+}
+
+function formatInteger(flags: string, width: string, prec: string | undefined, conv: string, n: number): string {
+  let v = !Number.isFinite(n) || n >= 2 ** 63 || n < -(2 ** 63) ? -(2n ** 63n) : BigInt(Math.trunc(n));
+  if ('uxXo'.includes(conv) && v < 0n) v += 2n ** 64n;
+  const neg = v < 0n;
+  if (neg) v = -v;
+  const radix = conv === 'x' || conv === 'X' ? 16 : conv === 'o' ? 8 : 10;
+  let digits = v.toString(radix);
+  if (conv === 'X') digits = digits.toUpperCase();
+  if (prec !== undefined) digits = Number(prec) === 0 && v === 0n ? '' : digits.padStart(Number(prec), '0');
+  const sign = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+  const prefix = flags.includes('#') && v !== 0n ? (conv === 'x' ? '0x' : conv === 'X' ? '0X' : conv === 'o' ? '0' : '') : '';
+  const w = Number(width || 0);
+  const len = sign.length + prefix.length + digits.length;
+  if (len >= w) return sign + prefix + digits;
+  if (flags.includes('-')) return (sign + prefix + digits).padEnd(w);
+  if (flags.includes('0') && prec === undefined) return sign + prefix + digits.padStart(w - sign.length - prefix.length, '0');
+  return (sign + prefix + digits).padStart(w);
+}
+
+/** Lua-side compatibility: functions whose integer results must be floats, and 5.1 names. */
+const COMPAT_LUA = `
+local floor, ceil, fmod, tonum, huge = math.floor, math.ceil, math.fmod, tonumber, math.huge
+local function float(n) if n then return n + 0.0 end return n end
+math.floor = function(x) return float(floor(x)) end
+math.ceil = function(x) return float(ceil(x)) end
+math.fmod = function(a, b) return float(fmod(a, b)) end
+math.mod = math.fmod
+math.pow = function(a, b) return a ^ b end
+math.log10 = function(x) return math.log(x, 10) end
+math.ldexp = function(m, e) return m * 2.0 ^ e end
+math.frexp = function(x)
+  if x == 0 or x ~= x or x == huge or x == -huge then return x, 0 end
+  local e = floor(math.log(math.abs(x), 2)) + 1
+  local m = x / 2.0 ^ e
+  if math.abs(m) >= 1 then m, e = m / 2, e + 1 elseif math.abs(m) < 0.5 then m, e = m * 2, e - 1 end
+  return m, e + 0.0
+end
+math.cosh = function(x) return (math.exp(x) + math.exp(-x)) / 2 end
+math.sinh = function(x) return (math.exp(x) - math.exp(-x)) / 2 end
+math.tanh = function(x) local a, b = math.exp(x), math.exp(-x) return (a - b) / (a + b) end
+tonumber = function(...) return float(tonum(...)) end
+unpack = table.unpack
+table.getn = function(t) return #t end
+table.maxn = function(t)
+  local n = 0
+  for k in pairs(t) do if type(k) == 'number' and k > n then n = k end end
+  return n
+end
+string.gfind = string.gmatch
+gcinfo = function() return collectgarbage('count') end
+`;
+
+/** Install the 5.1 names and behaviour on the globals (before the sandbox locks them). */
+export function installCompat51(L: LuaState): void {
+  const code = lstr(COMPAT_LUA);
+  if (loadText(L, code, '=compat51') !== lua.LUA_OK) throw new Error(toString(L, -1) ?? 'compat51');
+  lua.lua_call(L, 0, 0);
+  lua.lua_pushjsfunction(L, loadstring);
+  lua.lua_setglobal(L, lstr('loadstring'));
+  lua.lua_pushjsfunction(L, load);
+  lua.lua_setglobal(L, lstr('load'));
+  lua.lua_getglobal(L, lstr('string'));
+  lua.lua_getfield(L, -1, lstr('format'));
+  lua.lua_pushcclosure(L, format, 1);
+  lua.lua_setfield(L, -2, lstr('format'));
+  lua.lua_getfield(L, -1, lstr('rep'));
+  lua.lua_pushcclosure(L, rep, 1);
+  lua.lua_setfield(L, -2, lstr('rep'));
+  lua.lua_pop(L, 1);
+  pushString(L, 'Lua 5.1');
+  lua.lua_setglobal(L, lstr('_VERSION'));
+}
+
+/** Strings longer than this fail to build (fengari's concatenation has the same bound, patches/). */
+export const MAX_STRING = 512 * 1024 * 1024;
+
+/** string.rep with the result's size checked before anything is allocated. */
+function rep(L: LuaState): number {
+  const s = lauxlib.luaL_checklstring(L, 1) as Uint8Array;
+  const n = lauxlib.luaL_checknumber(L, 2) as number;
+  const sep = lua.lua_isnoneornil(L, 3) ? 0 : (lauxlib.luaL_checklstring(L, 3) as Uint8Array).length;
+  if (n >= 1 && s.length * n + sep * (n - 1) > MAX_STRING) raise(L, 'resulting string too large');
+  lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+  lua.lua_pushvalue(L, 1);
+  lua.lua_pushnumber(L, Math.trunc(n));
+  if (sep === 0) {
+    lua.lua_call(L, 2, 1);
+  } else {
+    lua.lua_pushvalue(L, 3);
+    lua.lua_call(L, 3, 1);
+  }
+  return 1;
+}

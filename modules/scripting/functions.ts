@@ -1,0 +1,208 @@
+import { globMatch, MapReply, ReplyError, SetReply, type Reply } from '../../kernel';
+import type { ScriptEngine } from './engine';
+import { lauxlib, lstr, lua, type LuaState, toString } from './lua';
+import { raiseError } from './redis-api';
+
+const FUNCTION_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+const DUMP_MAGIC = 'FERROUS-FUNCTIONS-1\n';
+
+export interface LuaFunctionDef {
+  name: string;
+  ref: number;
+  flags: Set<string>;
+  description: string | null;
+  library: Library;
+}
+
+export interface Library {
+  name: string;
+  code: string;
+  functions: Map<string, LuaFunctionDef>;
+}
+
+/** `#!lua name=<lib>`: the library's name (functionExtractLibMetaData). */
+function libraryName(code: string): string {
+  if (!code.startsWith('#!')) throw new ReplyError('ERR Missing library metadata');
+  const nl = code.indexOf('\n');
+  const parts = (nl < 0 ? code : code.slice(0, nl)).slice(2).split(' ').filter((p) => p !== '');
+  if (parts[0] !== 'lua') throw new ReplyError(`ERR Engine '${parts[0] ?? ''}' not found`);
+  let name: string | null = null;
+  for (const p of parts.slice(1)) {
+    if (!p.startsWith('name=')) throw new ReplyError(`ERR Invalid metadata value given: ${p}`);
+    name = p.slice(5);
+  }
+  if (name === null) throw new ReplyError('ERR Library name was not given');
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new ReplyError('ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+  return name;
+}
+
+/**
+ * FUNCTION libraries: each library's code runs once at FUNCTION LOAD, in the functions'
+ * own interpreter, and registers its functions with redis.register_function.
+ */
+export class FunctionLibraries {
+  readonly libraries = new Map<string, Library>();
+  readonly functions = new Map<string, LuaFunctionDef>();
+  /** The library whose code is running (redis.register_function works only then). */
+  private loading: Library | null = null;
+  engine!: ScriptEngine;
+
+  /** The `redis.register_function` the functions' interpreter gets. */
+  readonly extendApi = (L: LuaState): void => {
+    lua.lua_pushjsfunction(L, this.registerFunction);
+    lua.lua_setfield(L, -2, lstr('register_function'));
+  };
+
+  private readonly registerFunction = (L: LuaState): number => {
+    const lib = this.loading;
+    if (lib === null) raiseError(L, 'ERR redis.register_function can only be called on FUNCTION LOAD command');
+    let name: string | null = null;
+    let flags = new Set<string>();
+    let description: string | null = null;
+    if (lua.lua_gettop(L) === 1 && lua.lua_type(L, 1) === lua.LUA_TTABLE) {
+      // The callback goes to slot 2, where the positional form has it.
+      lua.lua_pushnil(L);
+      lua.lua_pushnil(L);
+      while (lua.lua_next(L, 1) !== 0) {
+        const key = lua.lua_type(L, -2) === lua.LUA_TSTRING ? toString(L, -2) : null;
+        if (key === 'function_name') name = lua.lua_type(L, -1) === lua.LUA_TSTRING ? toString(L, -1) : null;
+        else if (key === 'callback') {
+          lua.lua_pushvalue(L, -1);
+          lua.lua_replace(L, 2);
+        }
+        else if (key === 'description') description = toString(L, -1);
+        else if (key === 'flags') flags = this.readFlags(L, lua.lua_gettop(L));
+        else raiseError(L, 'ERR unknown argument given to redis.register_function');
+        lua.lua_pop(L, 1);
+      }
+    } else {
+      if (lua.lua_gettop(L) !== 2) raiseError(L, 'ERR wrong number of arguments to redis.register_function');
+      name = lua.lua_type(L, 1) === lua.LUA_TSTRING ? toString(L, 1) : null;
+    }
+    if (name === null) raiseError(L, 'ERR redis.register_function must get a function name argument');
+    if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) raiseError(L, 'ERR redis.register_function must get a callback argument');
+    if (!/^[A-Za-z0-9_]+$/.test(name)) {
+      raiseError(L, 'ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+    }
+    if (lib.functions.has(name)) raiseError(L, 'ERR Function already exists in the library');
+    lua.lua_pushvalue(L, 2);
+    const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lib.functions.set(name, { name, ref, flags, description, library: lib });
+    return 0;
+  };
+
+  private readFlags(L: LuaState, idx: number): Set<string> {
+    const flags = new Set<string>();
+    if (lua.lua_type(L, idx) !== lua.LUA_TTABLE) raiseError(L, 'ERR flags argument to redis.register_function must be a table representing function flags');
+    for (let i = 1; lua.lua_rawgeti(L, idx, i) !== lua.LUA_TNIL; i++) {
+      const f = toString(L, -1) ?? '';
+      lua.lua_pop(L, 1);
+      if (!FUNCTION_FLAGS.has(f)) raiseError(L, 'ERR unknown flag given');
+      flags.add(f);
+    }
+    lua.lua_pop(L, 1);
+    return flags;
+  }
+
+  /** FUNCTION LOAD: compile and run the library's code, then publish its functions. */
+  load(code: string, replace: boolean): string {
+    const name = libraryName(code);
+    const old = this.libraries.get(name);
+    if (old !== undefined && !replace) throw new ReplyError(`ERR Library '${name}' already exists`);
+    const lib: Library = { name, code, functions: new Map() };
+    const L = this.engine.L;
+    let ref: number;
+    try {
+      ref = this.engine.compile(`--${code.slice(2)}`);
+    } catch (e) {
+      throw new ReplyError(`ERR Error compiling function: ${(e as Error).message}`);
+    }
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    this.engine.release(ref);
+    this.loading = lib;
+    const status = lua.lua_pcall(L, 0, 0, 0);
+    this.loading = null;
+    const fail = (e: ReplyError): never => {
+      for (const f of lib.functions.values()) this.engine.release(f.ref);
+      throw e;
+    };
+    if (status !== lua.LUA_OK) {
+      let msg: string;
+      if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+        lua.lua_getfield(L, -1, lstr('err'));
+        msg = toString(L, -1) ?? '';
+        lua.lua_pop(L, 1);
+      } else {
+        msg = toString(L, -1) ?? 'unknown error';
+      }
+      lua.lua_pop(L, 1);
+      fail(new ReplyError(`ERR Error registering functions: ${msg}`));
+    }
+    if (lib.functions.size === 0) fail(new ReplyError('ERR No functions registered'));
+    for (const fname of lib.functions.keys()) {
+      const existing = this.functions.get(fname);
+      if (existing !== undefined && existing.library.name !== name) fail(new ReplyError(`ERR Function ${fname} already exists`));
+    }
+    if (old !== undefined) this.remove(old);
+    this.libraries.set(name, lib);
+    for (const f of lib.functions.values()) this.functions.set(f.name, f);
+    return name;
+  }
+
+  private remove(lib: Library): void {
+    for (const f of lib.functions.values()) {
+      this.functions.delete(f.name);
+      this.engine.release(f.ref);
+    }
+    this.libraries.delete(lib.name);
+  }
+
+  delete(name: string): void {
+    const lib = this.libraries.get(name);
+    if (lib === undefined) throw new ReplyError('ERR Library not found');
+    this.remove(lib);
+  }
+
+  flush(): void {
+    this.libraries.clear();
+    this.functions.clear();
+    this.engine.reset();
+  }
+
+  list(pattern: string | null, withCode: boolean): Reply {
+    const out: Reply[] = [];
+    for (const lib of this.libraries.values()) {
+      if (pattern !== null && !globMatch(pattern, lib.name)) continue;
+      const fns: Reply[] = [...lib.functions.values()].map(
+        (f) => new MapReply(['name', f.name, 'description', f.description, 'flags', new SetReply([...f.flags])]),
+      );
+      const entries: Reply[] = ['library_name', lib.name, 'engine', 'LUA', 'functions', fns];
+      if (withCode) entries.push('library_code', lib.code);
+      out.push(new MapReply(entries));
+    }
+    return out;
+  }
+
+  /** FUNCTION DUMP: Ferrous's own payload (the libraries' code), not Redis's RDB-based one. */
+  dump(): string {
+    return DUMP_MAGIC + JSON.stringify([...this.libraries.values()].map((l) => Buffer.from(l.code, 'latin1').toString('base64')));
+  }
+
+  restore(payload: string, policy: string): void {
+    let codes: string[];
+    try {
+      if (!payload.startsWith(DUMP_MAGIC)) throw new Error();
+      codes = (JSON.parse(payload.slice(DUMP_MAGIC.length)) as string[]).map((c) => Buffer.from(c, 'base64').toString('latin1'));
+    } catch {
+      throw new ReplyError('ERR payload version or checksum are wrong');
+    }
+    if (policy === 'flush') this.flush();
+    if (policy === 'append') {
+      for (const code of codes) {
+        const name = libraryName(code);
+        if (this.libraries.has(name)) throw new ReplyError(`ERR Library ${name} already exists`);
+      }
+    }
+    for (const code of codes) this.load(code, policy !== 'append');
+  }
+}

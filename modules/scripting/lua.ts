@@ -1,0 +1,62 @@
+/**
+ * fengari (Lua 5.3 in JavaScript) as the scripting engine uses it. fengari ships no type
+ * declarations and mirrors the C API, so its handles are typed loosely here, in one place.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
+const fengari = require('fengari');
+
+export const lua: any = fengari.lua;
+export const lauxlib: any = fengari.lauxlib;
+export const lualib: any = fengari.lualib;
+/** A lua_State (a thread). */
+export type LuaState = any;
+/** A JavaScript function callable from Lua: returns how many results it pushed. */
+export type LuaFunction = (L: LuaState) => number;
+
+/** A literal (ASCII) name or message as a Lua string. */
+export function lstr(s: string): Uint8Array {
+  return fengari.to_luastring(s);
+}
+
+/** A binary (latin1) string as Lua bytes, one byte per char. */
+export function toBytes(s: string): Uint8Array {
+  const a = new Uint8Array(s.length);
+  if (s.length < 64) {
+    for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i);
+  } else {
+    Buffer.from(a.buffer, a.byteOffset, a.length).write(s, 0, 'latin1');
+  }
+  return a;
+}
+
+/** Lua bytes as a binary (latin1) string. */
+export function fromBytes(a: Uint8Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('latin1');
+}
+
+export function pushString(L: LuaState, s: string): void {
+  lua.lua_pushstring(L, toBytes(s));
+}
+
+/** The string at `idx` (numbers are converted in place, as lua_tolstring does), or null. */
+export function toString(L: LuaState, idx: number): string | null {
+  const a = lua.lua_tolstring(L, idx);
+  return a === null || a === undefined ? null : fromBytes(a);
+}
+
+/** Raise `msg` from a JavaScript function, with the caller's position, like luaL_error. */
+export function raise(L: LuaState, msg: string): never {
+  lauxlib.luaL_error(L, lstr(msg));
+  throw new Error('unreachable');
+}
+
+/** fengari's Table object behind the table at `idx`: Redis's readonly flag lives there (patches/). */
+export function setReadonly(L: LuaState, idx: number, readonly: boolean): void {
+  (lua.lua_topointer(L, idx) as { readonly?: boolean }).readonly = readonly;
+}
+
+/** Set t[name] = value on the table at the top of the stack, from a JavaScript function. */
+export function setField(L: LuaState, name: string, push: () => void): void {
+  push();
+  lua.lua_setfield(L, -2, lstr(name));
+}
