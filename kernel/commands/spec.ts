@@ -130,7 +130,8 @@ function fromRedisJson(name: string, j: RedisJson): CommandDefinition {
           ? { keynum: k.find_keys.keynum }
           : { unknown: null },
     })),
-    group: j.group,
+    // Redis names its groups with dashes in replies ("sorted-set"); the JSON uses underscores.
+    group: j.group?.replace(/_/g, '-'),
     summary: j.summary,
     since: j.since,
     complexity: j.complexity,
@@ -139,8 +140,13 @@ function fromRedisJson(name: string, j: RedisJson): CommandDefinition {
     deprecatedSince: j.deprecated_since,
     replacedBy: j.replaced_by,
     history: j.history,
-    arguments: j.arguments,
+    arguments: j.arguments?.map(lowerNames),
   };
+}
+
+/** Redis's generated command table lower-cases argument names (COMMAND DOCS shows `bcast`). */
+function lowerNames(a: ArgumentSpec): ArgumentSpec {
+  return { ...a, name: a.name.toLowerCase(), ...(a.arguments ? { arguments: a.arguments.map(lowerNames) } : {}) };
 }
 
 /** Complete a definition: Redis's spec for the name (when it has one) under what the author wrote. */

@@ -3,39 +3,19 @@ import { fromBytes, lauxlib, lstr, lua, type LuaState, pushString, raise, toStri
 /**
  * Lua 5.1 on fengari's Lua 5.3. Redis scripts are written for 5.1, where every number is a
  * double; fengari's 5.3 integers are 32-bit and wrap at 2^31. So numbers stay floats:
- * compiled constants are turned into floats (floatConstants), library functions that return
+ * numerals are read as floats (floatNumerals), library functions that return
  * integers are wrapped to return floats, and printing uses "%.14g" (patches/: fengari's
  * number formatting). Integer results only survive where two library integers meet (`#a * #b`).
  */
 
-const LUA_TNUMINT = 3 | (1 << 4);
-
-interface TValue {
-  type: number;
-  value: unknown;
-  setfltvalue(v: number): void;
-}
-interface Proto {
-  k: TValue[];
-  p: Proto[];
-}
-
-/** Turn the integer constants of the function at the top of the stack (and its nested ones) into floats. */
-export function floatConstants(L: LuaState): void {
-  const closure = lua.lua_topointer(L, -1) as { p?: Proto };
-  if (closure.p !== undefined) floatProto(closure.p);
-}
-
-function floatProto(p: Proto): void {
-  for (const k of p.k) if (k.type === LUA_TNUMINT) k.setfltvalue(k.value as number);
-  for (const child of p.p) floatProto(child);
+/** Make the lexer read every numeral as a float (an opt-in of patches/fengari), so `65536*65536` cannot wrap. */
+export function floatNumerals(L: LuaState): void {
+  (L as { l_G: { floatnumerals?: boolean } }).l_G.floatnumerals = true;
 }
 
 /** Compile text (never bytecode) with float constants; pushes the function or an error message. */
 export function loadText(L: LuaState, code: Uint8Array, chunkname: string): number {
-  const status = lauxlib.luaL_loadbufferx(L, code, code.length, lstr(chunkname), lstr('t'));
-  if (status === lua.LUA_OK) floatConstants(L);
-  return status;
+  return lauxlib.luaL_loadbufferx(L, code, code.length, lstr(chunkname), lstr('t'));
 }
 
 /** loadstring(s [, chunkname]): nil plus the message on error, as 5.1. */
@@ -160,6 +140,7 @@ gcinfo = function() return collectgarbage('count') end
 
 /** Install the 5.1 names and behaviour on the globals (before the sandbox locks them). */
 export function installCompat51(L: LuaState): void {
+  floatNumerals(L);
   const code = lstr(COMPAT_LUA);
   if (loadText(L, code, '=compat51') !== lua.LUA_OK) throw new Error(toString(L, -1) ?? 'compat51');
   lua.lua_call(L, 0, 0);

@@ -39,28 +39,25 @@ function integerReply(n: number): number | bigint {
   return Number.isSafeInteger(t) ? t : BigInt(t);
 }
 
-/** luaReplyToRedisReply: the Lua value at `idx` as a reply. */
-export function luaToReply(L: LuaState, idx: number, depth = 0): Reply {
+/**
+ * luaReplyToRedisReply: the Lua value at `idx` as a reply. Booleans are RESP3's for a script
+ * that called redis.setresp(3); otherwise false is a null and true is 1.
+ */
+export function luaToReply(L: LuaState, idx: number, resp3 = false, depth = 0): Reply {
   switch (lua.lua_type(L, idx)) {
     case lua.LUA_TSTRING:
       return toString(L, idx)!;
     case lua.LUA_TNUMBER:
       return integerReply(lua.lua_tonumber(L, idx));
     case lua.LUA_TBOOLEAN:
-      // RESP2 scripts answer false as a null and true as 1; booleans are RESP3's.
+      if (resp3) return lua.lua_toboolean(L, idx) === true;
       return lua.lua_toboolean(L, idx) ? 1 : null;
     case lua.LUA_TTABLE:
       if (depth >= MAX_DEPTH) return new ReplyError('ERR reached lua stack limit');
-      return tableToReply(L, lua.lua_absindex(L, idx), depth + 1);
+      return tableToReply(L, lua.lua_absindex(L, idx), resp3, depth + 1);
     default:
       return null;
   }
-}
-
-/** The same for a script that called redis.setresp(3): booleans stay booleans. */
-export function luaToReply3(L: LuaState, idx: number): Reply {
-  if (lua.lua_type(L, idx) === lua.LUA_TBOOLEAN) return lua.lua_toboolean(L, idx) === true;
-  return luaToReply(L, idx);
 }
 
 /** A string field of the table at `t`, or null. */
@@ -81,7 +78,7 @@ function tableField(L: LuaState, t: number, name: string): boolean {
   return false;
 }
 
-function tableToReply(L: LuaState, t: number, depth: number): Reply {
+function tableToReply(L: LuaState, t: number, resp3: boolean, depth: number): Reply {
   const err = stringField(L, t, 'err');
   if (err !== null) return new ReplyError(oneLine(err));
   const ok = stringField(L, t, 'ok');
@@ -101,7 +98,7 @@ function tableToReply(L: LuaState, t: number, depth: number): Reply {
     const m = lua.lua_gettop(L);
     lua.lua_pushnil(L);
     while (lua.lua_next(L, m) !== 0) {
-      entries.push(luaToReply(L, -2, depth), luaToReply(L, -1, depth));
+      entries.push(luaToReply(L, -2, resp3, depth), luaToReply(L, -1, resp3, depth));
       lua.lua_pop(L, 1);
     }
     lua.lua_pop(L, 1);
@@ -112,7 +109,7 @@ function tableToReply(L: LuaState, t: number, depth: number): Reply {
     const s = lua.lua_gettop(L);
     lua.lua_pushnil(L);
     while (lua.lua_next(L, s) !== 0) {
-      items.push(luaToReply(L, -2, depth));
+      items.push(luaToReply(L, -2, resp3, depth));
       lua.lua_pop(L, 1);
     }
     lua.lua_pop(L, 1);
@@ -132,7 +129,7 @@ function tableToReply(L: LuaState, t: number, depth: number): Reply {
       lua.lua_pop(L, 1);
       break;
     }
-    items.push(luaToReply(L, -1, depth));
+    items.push(luaToReply(L, -1, resp3, depth));
     lua.lua_pop(L, 1);
   }
   return items;

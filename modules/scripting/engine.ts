@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'v8';
 import { Client, type Logger, type Reply, ReplyError, type Server } from '../../kernel';
 import { installCompat51, loadText } from './compat51';
-import { luaToReply, luaToReply3, oneLine } from './conversions';
+import { luaToReply, oneLine } from './conversions';
 import { fromBytes, lauxlib, lstr, lua, type LuaState, toBytes, toString } from './lua';
 import { installRedisApi, raiseError, REPL_ALL, type ScriptHost, type ScriptRun } from './redis-api';
 import { lockGlobals, openLibraries, setProtectedGlobal } from './sandbox';
@@ -10,6 +10,8 @@ import { lockGlobals, openLibraries, setProtectedGlobal } from './sandbox';
 const HOOK_EVERY = 10000;
 /** Once past busy-reply-threshold, how long the script runs between two turns of the event loop (ms). */
 const SLICE_MS = 10;
+/** resume()'s answer when the hook yielded: the script goes on after a turn of the event loop. */
+const YIELDED: unique symbol = Symbol('yielded');
 /** Memory is sampled every this many hook runs. */
 const MEMORY_EVERY = 8;
 
@@ -29,6 +31,8 @@ export interface RunOptions {
   readOnly: boolean;
   keys: string[];
   args: string[];
+  /** FCALL passes keys and args to the function; EVAL sets the KEYS and ARGV globals. */
+  asArguments: boolean;
 }
 
 /** One script execution: its state as the `redis` table and the limits hook see it. */
@@ -41,6 +45,8 @@ class Run implements ScriptRun {
   doomed: string | null = null;
   /** The hook yielded (as opposed to the script calling coroutine.yield itself). */
   hookYield = false;
+  /** " script: <name>, on <source>:<line>." where the hook last yielded. */
+  where = '';
   readonly start = Date.now();
   sliceStart = this.start;
   hookRuns = 0;
@@ -137,14 +143,22 @@ export class ScriptEngine implements ScriptHost {
   /** Run the function `ref` (or the one pushed by `push`); a Promise once it outlives busy-reply-threshold. */
   execute(ref: number, opts: RunOptions): Reply | Promise<Reply> {
     const L = this.L;
-    setProtectedGlobal(L, 'KEYS', () => pushArray(L, opts.keys));
-    setProtectedGlobal(L, 'ARGV', () => pushArray(L, opts.args));
+    if (!opts.asArguments) {
+      setProtectedGlobal(L, 'KEYS', () => pushArray(L, opts.keys));
+      setProtectedGlobal(L, 'ARGV', () => pushArray(L, opts.args));
+    }
     const co = lua.lua_newthread(L);
+
     const threadRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.xpcallRef);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
     lua.lua_pushjsfunction(co, this.messageHandler);
+    if (opts.asArguments) {
+      pushArray(co, opts.keys);
+      pushArray(co, opts.args);
+    }
     lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_EVERY);
+
     this.client.db = opts.caller.db;
     this.client.resp = 2;
     const run = new Run(this.client, opts.readOnly, opts.name, co, threadRef, !opts.caller.denyBlocking);
@@ -155,8 +169,8 @@ export class ScriptEngine implements ScriptHost {
     }
     this.running = run;
     this.server.hooks.beginAtomic();
-    const r = this.resume(run, 2);
-    if (r !== null) return this.end(run, r);
+    const r = this.resume(run, opts.asArguments ? 4 : 2);
+    if (r !== YIELDED) return this.end(run, r);
     return new Promise((resolve) => {
       run.resolve = resolve;
       setImmediate(this.continue, run);
@@ -173,12 +187,12 @@ export class ScriptEngine implements ScriptHost {
   }
 
   private readonly continue = (run: Run): void => {
-    let r: Reply | null;
+    let r: Reply | typeof YIELDED;
     if (run.killed) {
-      r = new ReplyError(`ERR Script killed by user with SCRIPT KILL...${this.where(run)}`);
+      r = new ReplyError(`ERR Script killed by user with SCRIPT KILL...${run.where}`);
     } else {
       r = this.resume(run, 0);
-      if (r === null) {
+      if (r === YIELDED) {
         setImmediate(this.continue, run);
         return;
       }
@@ -193,8 +207,8 @@ export class ScriptEngine implements ScriptHost {
     return r;
   }
 
-  /** Resume the script's coroutine: its reply, or null when the hook yielded. */
-  private resume(run: Run, nargs: number): Reply | null {
+  /** Resume the script's coroutine: its reply, or YIELDED. */
+  private resume(run: Run, nargs: number): Reply | typeof YIELDED {
     const co = run.thread;
     run.hookYield = false;
     run.sliceStart = Date.now();
@@ -206,13 +220,13 @@ export class ScriptEngine implements ScriptHost {
       return new ReplyError(`ERR Error running script: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (status === lua.LUA_YIELD) {
-      if (run.hookYield) return null;
+      if (run.hookYield) return YIELDED;
       return new ReplyError('ERR attempt to yield across a C-call boundary');
     }
     if (status !== lua.LUA_OK) {
       return new ReplyError(`ERR Error running script (call to ${run.name}): ${oneLine(toString(co, -1) ?? 'execution failure')}`);
     }
-    if (lua.lua_toboolean(co, 1)) return run.resp === 3 ? luaToReply3(co, 2) : luaToReply(co, 2);
+    if (lua.lua_toboolean(co, 1)) return luaToReply(co, 2, run.resp === 3);
     return this.errorReply(co, run);
   }
 
@@ -234,21 +248,12 @@ export class ScriptEngine implements ScriptHost {
     return new ReplyError(oneLine(msg + where));
   }
 
-  /** " script: <name>, on <source>:<line>." for the point where a suspended script stands. */
-  private where(run: Run): string {
-    const ar = new lua.lua_Debug();
-    for (let level = 0; lua.lua_getstack(run.thread, level, ar); level++) {
-      lua.lua_getinfo(run.thread, lstr('Sl'), ar);
-      if (ar.currentline > 0) return ` script: ${run.name}, on ${fromBytes(ar.source)}:${ar.currentline}.`;
-    }
-    return '';
-  }
-
   /** Redis's __redis__err__handler: make the error a table and add where it was raised. */
   private readonly messageHandler = (L: LuaState): number => {
     const ar = new lua.lua_Debug();
     let found = lua.lua_getstack(L, 1, ar) && lua.lua_getinfo(L, lstr('nSl'), ar);
-    if (found && fromBytes(ar.what) === 'C') found = lua.lua_getstack(L, 2, ar) && lua.lua_getinfo(L, lstr('nSl'), ar);
+    // Raised by a library function (error, redis.call): report the script's line that called it.
+    if (found && !['Lua', 'main'].includes(fromBytes(ar.what))) found = lua.lua_getstack(L, 2, ar) && lua.lua_getinfo(L, lstr('nSl'), ar);
     if (lua.lua_type(L, 1) !== lua.LUA_TTABLE) {
       const text = `ERR ${fromBytes(lauxlib.luaL_tolstring(L, 1))}`;
       lua.lua_settop(L, 0);
@@ -267,7 +272,7 @@ export class ScriptEngine implements ScriptHost {
   };
 
   /** The count hook: time and memory limits, and turns of the event loop for a long script. */
-  private readonly hook = (L: LuaState): void => {
+  private readonly hook = (L: LuaState, ar: unknown): void => {
     const run = this.running;
     if (run === null) return;
     if (run.doomed !== null) raiseError(L, run.doomed);
@@ -278,6 +283,10 @@ export class ScriptEngine implements ScriptHost {
     if (now - run.start < this.limits.busyMs) return;
     if (run.mayYield && L === run.thread && lua.lua_isyieldable(L)) {
       if (now - run.sliceStart >= SLICE_MS) {
+        // Where the script stands, for the error if SCRIPT KILL stops it here.
+        lua.lua_getinfo(L, lstr('Sl'), ar);
+        const at = ar as { source: Uint8Array; currentline: number };
+        run.where = at.currentline > 0 ? ` script: ${run.name}, on ${fromBytes(at.source)}:${at.currentline}.` : '';
         run.hookYield = true;
         lua.lua_yield(L, 0);
       }

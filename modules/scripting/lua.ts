@@ -54,9 +54,3 @@ export function raise(L: LuaState, msg: string): never {
 export function setReadonly(L: LuaState, idx: number, readonly: boolean): void {
   (lua.lua_topointer(L, idx) as { readonly?: boolean }).readonly = readonly;
 }
-
-/** Set t[name] = value on the table at the top of the stack, from a JavaScript function. */
-export function setField(L: LuaState, name: string, push: () => void): void {
-  push();
-  lua.lua_setfield(L, -2, lstr(name));
-}

@@ -109,7 +109,7 @@ export function commandInfo(cmd: RegisteredCommand): Reply {
 
 function argumentReply(a: ArgumentSpec): MapReply {
   const out: Reply[] = ['name', a.name, 'type', a.type];
-  if (a.type === 'key') out.push('key_spec_index', a.key_spec_index ?? 0);
+  if (a.key_spec_index !== undefined) out.push('key_spec_index', a.key_spec_index);
   // Redis's table generator upper-cases tokens and turns the token `""` into an empty string.
   if (a.token) out.push('token', a.token === '""' ? '' : a.token.toUpperCase());
   if (a.summary) out.push('summary', a.summary);

@@ -12,7 +12,8 @@ import { startTestServer } from './server';
  *   const rec = useRecorder(f);        // rec.events, rec.propagated: reset before each test
  */
 
-export type NodeRedis = ReturnType<typeof createClient>;
+/** A node-redis client as createClient returns it (RESP2 unless asked). */
+export type NodeRedis<RESP extends 2 | 3 = 2> = ReturnType<typeof createClient<{}, {}, {}, RESP, {}>>;
 
 export interface ServerFixture {
   /** The running server (from beforeAll on). */
@@ -20,6 +21,8 @@ export interface ServerFixture {
   readonly port: number;
   /** Shorthand for `ferrous.server`: hooks, keyspace, blocking, clients. */
   readonly server: Ferrous['server'];
+  /** Shorthand for `ferrous.container`, to resolve kernel services. */
+  readonly container: Ferrous['container'];
   /**
    * A raw connection opened before each test (after FLUSHALL on it) and closed after it, so
    * no test inherits another's MULTI, WATCH, SELECT, HELLO or CLIENT REPLY state.
@@ -33,7 +36,10 @@ export interface ServerFixture {
   connect(): Promise<RawClient>;
   /** Another ioredis client, disconnected after the suite. */
   ioredis(options?: RedisOptions): Redis;
+  /** Another node-redis client, connected (e.g. `{ RESP: 3 }`), closed after the suite. */
+  nodeRedis<RESP extends 2 | 3 = 2>(options?: { RESP?: RESP }): Promise<NodeRedis<RESP>>;
 }
+
 
 export interface ServerOptions {
   /** FLUSHALL before each test (default true). */
@@ -49,6 +55,7 @@ export function useServer(config: Record<string, DirectiveValue> = {}, options: 
   let nr: NodeRedis | undefined;
   const raws: RawClient[] = [];
   const ios: Redis[] = [];
+  const nrs: Array<{ isOpen: boolean; close(): Promise<unknown> }> = [];
 
   const running = (): Ferrous => {
     if (ferrous === undefined) throw new Error('useServer: the server is not running (use it inside a test or hook)');
@@ -65,6 +72,9 @@ export function useServer(config: Record<string, DirectiveValue> = {}, options: 
     get server() {
       return running().server;
     },
+    get container() {
+      return running().container;
+    },
     get raw() {
       if (raw === undefined) throw new Error('useServer: f.raw exists only inside a test');
       return raw;
@@ -75,9 +85,9 @@ export function useServer(config: Record<string, DirectiveValue> = {}, options: 
     },
     get nr() {
       if (nr === undefined) {
-        const client = createClient({ socket: { port: running().port, host: '127.0.0.1' } });
-        client.connect().catch(() => undefined); // a failed connect shows up as the first command's error
-        nr = client;
+        nr = createClient({ socket: { port: running().port, host: '127.0.0.1' } });
+        nrs.push(nr);
+        nr.connect().catch(() => undefined); // a failed connect shows up as the first command's error
       }
       return nr;
     },
@@ -90,6 +100,12 @@ export function useServer(config: Record<string, DirectiveValue> = {}, options: 
       const r = new Redis(running().port, '127.0.0.1', opts);
       ios.push(r);
       return r;
+    },
+    async nodeRedis(opts) {
+      const client = createClient({ socket: { port: running().port, host: '127.0.0.1' }, ...opts });
+      nrs.push(client);
+      await client.connect();
+      return client;
     },
   };
 
@@ -107,7 +123,7 @@ export function useServer(config: Record<string, DirectiveValue> = {}, options: 
   afterAll(async () => {
     for (const c of raws) c.close();
     for (const r of ios) r.disconnect();
-    if (nr?.isOpen) await nr.close();
+    for (const c of nrs) if (c.isOpen) await c.close();
     await ferrous?.close();
   });
   return fixture;

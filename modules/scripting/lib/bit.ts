@@ -1,5 +1,5 @@
 /** bit: LuaBitOp 1.0.2 as Redis builds it for Lua 5.1 — 32-bit operations returning signed doubles. */
-import { lua, setFuncs, typeError, type LuaCFunction, type LuaState } from './lua';
+import { lua, setFuncs, typeError, type LuaCFunction, type LuaState } from './lua-api';
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);

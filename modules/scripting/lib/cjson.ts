@@ -18,7 +18,7 @@ import {
   typeName,
   type LuaCFunction,
   type LuaState,
-} from './lua';
+} from './lua-api';
 import { formatG, strtod } from './number-format';
 
 interface JsonConfig {

@@ -17,7 +17,7 @@ import {
   setFuncs,
   setString,
   type LuaState,
-} from './lua';
+} from './lua-api';
 
 const MAX_NESTING = 16;
 const INT_MAX = 2147483647;

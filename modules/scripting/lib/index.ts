@@ -5,10 +5,10 @@
 import { openBit } from './bit';
 import { openCjson } from './cjson';
 import { openCmsgpack } from './cmsgpack';
-import { lua, type LuaState } from './lua';
+import { lua, type LuaState } from './lua-api';
 import { openStruct } from './struct';
 
-export type { LuaState } from './lua';
+export type { LuaState } from './lua-api';
 export { formatG, strtod } from './number-format';
 
 /** Registers the globals cjson, cmsgpack, bit and struct in L. */

@@ -15,7 +15,7 @@ import {
   raise,
   setFuncs,
   type LuaState,
-} from './lua';
+} from './lua-api';
 
 const MAXINTSIZE = 32;
 const MAXALIGN = 8;
@@ -198,7 +198,8 @@ function unpack(L: LuaState): number {
     let size = optsize(L, opt, fmt);
     pos += gettoalign(pos, h, opt, size);
     if (!(pos + size <= ld)) argError(L, 2, 'data string too short');
-    checkStack(L, 1, 'too many results');
+    // Room for this result and the final position, as Redis's build reserves.
+    checkStack(L, 2, 'too many results');
     if (isIntegerOption(opt)) {
       lua.lua_pushnumber(L, getinteger(data, pos, h.endian, opt >= ch('a'), size));
     } else if (opt === ch('f') || opt === ch('d')) {

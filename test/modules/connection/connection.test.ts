@@ -1,10 +1,9 @@
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { Hooks, type Client } from '../../../kernel';
-import type { Ferrous } from '../../../kernel/bootstrap';
 import { command, RawClient } from '../../helpers/raw-client';
 import { decode } from '../../helpers/resp-reader';
-import { startTestServer } from '../../helpers/server';
+import { useServer } from '../../helpers/fixtures';
 
 const FIELDS =
   'id addr laddr fd name age idle flags db sub psub ssub multi qbuf qbuf-free argv-mem multi-mem rbs rbp obl oll omem tot-mem events cmd user redir resp'.split(
@@ -35,32 +34,18 @@ function listOf(raw: string): Array<Record<string, string>> {
 }
 
 describe('connection module', () => {
-  let srv: Ferrous;
-  const raws: RawClient[] = [];
-  const connect = async (): Promise<RawClient> => {
-    const c = await RawClient.connect(srv.port);
-    raws.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    srv = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const c of raws) c.close();
-    await srv.close();
-  });
+  const srv = useServer({}, { flush: false });
 
   describe('PING, ECHO, SELECT', () => {
     it('answers PING and PING <message>, and rejects more arguments', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('PING')).toBe('+PONG\r\n');
       expect(await c.call('ping', 'hi there')).toBe('$8\r\nhi there\r\n');
       expect(await c.call('PING', 'a', 'b')).toBe("-ERR wrong number of arguments for 'ping' command\r\n");
     });
 
     it('answers many PINGs pipelined in one write, in order', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       let batch = '';
       for (let i = 0; i < 500; i++) batch += i % 2 === 0 ? 'PING\r\n' : command('PING', `m${i}`);
       c.write(batch);
@@ -71,7 +56,7 @@ describe('connection module', () => {
     });
 
     it('ECHO returns binary data intact and checks arity', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       const bin = '\x00\xff\r\n\x80é';
       expect(await c.call('ECHO', bin)).toBe(`$${bin.length}\r\n${bin}\r\n`);
       expect(await c.call('ECHO')).toBe("-ERR wrong number of arguments for 'echo' command\r\n");
@@ -79,7 +64,7 @@ describe('connection module', () => {
     });
 
     it('SELECT switches the database and validates the index', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('SELECT', '5')).toBe('+OK\r\n');
       expect(await c.call('SET', 'selkey', 'in5')).toBe('+OK\r\n');
       expect(infoOf(await c.call('CLIENT', 'INFO')).db).toBe('5');
@@ -99,25 +84,25 @@ describe('connection module', () => {
 
   describe('QUIT', () => {
     it('replies OK, closes, and runs nothing pipelined after it', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       c.write('PING\r\nQUIT\r\nSET afterquit 1\r\nPING\r\n');
       expect(await c.read()).toBe('+PONG\r\n');
       expect(await c.read()).toBe('+OK\r\n');
       await c.waitClosed();
       expect(c.unread).toBe('');
-      const d = await connect();
+      const d = await srv.connect();
       expect(await d.call('EXISTS', 'afterquit')).toBe(':0\r\n');
     });
 
     it('accepts arguments and closes without a reply under CLIENT REPLY OFF', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('QUIT', 'extra', 'args')).toBe('+OK\r\n');
       await c.waitClosed();
-      const d = await connect();
+      const d = await srv.connect();
       d.write(command('CLIENT', 'REPLY', 'OFF') + command('QUIT'));
       await d.waitClosed();
       expect(d.unread).toBe('');
-      const e = await connect();
+      const e = await srv.connect();
       e.write(command('CLIENT', 'REPLY', 'SKIP') + command('QUIT') + command('PING'));
       await e.waitClosed();
       expect(e.unread).toBe('');
@@ -126,7 +111,7 @@ describe('connection module', () => {
 
   describe('HELLO', () => {
     it('answers Redis fields in order and switches the protocol', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       const id = decode(await c.call('CLIENT', 'ID')) as number;
       const r3 = await c.call('HELLO', '3');
       expect(r3.startsWith('%7\r\n')).toBe(true);
@@ -153,7 +138,7 @@ describe('connection module', () => {
     });
 
     it('validates the version and options', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('HELLO', '4')).toBe('-NOPROTO unsupported protocol version\r\n');
       expect(await c.call('HELLO', '1')).toBe('-NOPROTO unsupported protocol version\r\n');
       expect(await c.call('HELLO', 'three')).toBe('-ERR Protocol version is not an integer or out of range\r\n');
@@ -168,7 +153,7 @@ describe('connection module', () => {
     });
 
     it('sets the name and accepts AUTH default with any password when none is configured', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       const r = decode(await c.call('HELLO', '3', 'AUTH', 'default', 'whatever', 'SETNAME', 'conn-1')) as { map: unknown[][] };
       expect(r.map[2]).toEqual(['proto', 3]);
       expect(await c.call('CLIENT', 'GETNAME')).toBe('$6\r\nconn-1\r\n');
@@ -179,7 +164,7 @@ describe('connection module', () => {
     });
 
     it('applies options one by one: a later error keeps earlier ones, but not the protocol', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('HELLO', '3', 'SETNAME', 'kept', 'AUTH', 'nobody', 'x')).toBe(
         '-WRONGPASS invalid username-password pair or user is disabled.\r\n',
       );
@@ -190,7 +175,7 @@ describe('connection module', () => {
 
   describe('CLIENT', () => {
     it('SETNAME / GETNAME, with Redis validation of names', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('CLIENT', 'GETNAME')).toBe('$-1\r\n');
       expect(await c.call('CLIENT', 'SETNAME', 'worker-7')).toBe('+OK\r\n');
       expect(await c.call('CLIENT', 'GETNAME')).toBe('$8\r\nworker-7\r\n');
@@ -203,8 +188,8 @@ describe('connection module', () => {
     });
 
     it('INFO and LIST show Redis fields in order with real values', async () => {
-      const a = await connect();
-      const b = await connect();
+      const a = await srv.connect();
+      const b = await srv.connect();
       const idA = decode(await a.call('CLIENT', 'ID')) as number;
       const idB = decode(await b.call('CLIENT', 'ID')) as number;
       expect(idB).toBeGreaterThan(idA);
@@ -243,7 +228,7 @@ describe('connection module', () => {
     });
 
     it('REPLY OFF / SKIP / ON control what is sent', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       c.write(
         command('CLIENT', 'REPLY', 'OFF') +
           command('ECHO', 'hidden1') +
@@ -267,8 +252,8 @@ describe('connection module', () => {
     });
 
     it('KILL by address (old form) and with filters (new form)', async () => {
-      const a = await connect();
-      const victim = await connect();
+      const a = await srv.connect();
+      const victim = await srv.connect();
       const vId = decode(await victim.call('CLIENT', 'ID')) as number;
       const vAddr = `127.0.0.1:${victim.socket.localPort}`;
       expect(await a.call('CLIENT', 'KILL', vAddr)).toBe('+OK\r\n');
@@ -276,12 +261,12 @@ describe('connection module', () => {
       expect(await a.call('CLIENT', 'KILL', vAddr)).toBe('-ERR No such client\r\n');
       expect(await a.call('CLIENT', 'KILL', 'ID', String(vId))).toBe(':0\r\n');
 
-      const v2 = await connect();
+      const v2 = await srv.connect();
       const v2Id = decode(await v2.call('CLIENT', 'ID')) as number;
       expect(await a.call('CLIENT', 'KILL', 'ID', String(v2Id), 'TYPE', 'normal', 'USER', 'default')).toBe(':1\r\n');
       await v2.waitClosed();
 
-      const v3 = await connect();
+      const v3 = await srv.connect();
       await v3.call('PING');
       expect(await a.call('CLIENT', 'KILL', 'ADDR', `127.0.0.1:${v3.socket.localPort}`, 'LADDR', `127.0.0.1:${srv.port}`)).toBe(':1\r\n');
       await v3.waitClosed();
@@ -305,15 +290,15 @@ describe('connection module', () => {
     });
 
     it('KILL <own addr> replies OK, then closes the caller', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('CLIENT', 'KILL', `127.0.0.1:${c.socket.localPort}`)).toBe('+OK\r\n');
       await c.waitClosed();
     });
 
     it('PAUSE WRITE holds writes, not reads, until UNPAUSE', async () => {
-      const admin = await connect();
-      const writer = await connect();
-      const reader = await connect();
+      const admin = await srv.connect();
+      const writer = await srv.connect();
+      const reader = await srv.connect();
       expect(await admin.call('CLIENT', 'PAUSE', '100000', 'WRITE')).toBe('+OK\r\n');
       writer.write(command('SET', 'paused-key', 'v'));
       // Round trips on other connections while the write is held.
@@ -325,8 +310,8 @@ describe('connection module', () => {
     });
 
     it('PAUSE ends by itself after the timeout', async () => {
-      const admin = await connect();
-      const other = await connect();
+      const admin = await srv.connect();
+      const other = await srv.connect();
       expect(await admin.call('CLIENT', 'PAUSE', '30')).toBe('+OK\r\n');
       expect(await other.call('PING')).toBe('+PONG\r\n');
       expect(await admin.call('CLIENT', 'PAUSE', '0', 'ALL')).toBe('+OK\r\n');
@@ -334,7 +319,7 @@ describe('connection module', () => {
     });
 
     it('PAUSE validates its arguments', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('CLIENT', 'PAUSE', 'abc')).toBe('-ERR timeout is not an integer or out of range\r\n');
       expect(await c.call('CLIENT', 'PAUSE', '-1')).toBe('-ERR timeout is negative\r\n');
       expect(await c.call('CLIENT', 'PAUSE', 'abc', 'foo')).toBe('-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n');
@@ -344,7 +329,7 @@ describe('connection module', () => {
     });
 
     it('HELP lists the subcommands as status lines', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       const help = decode(await c.call('CLIENT', 'HELP')) as Array<{ status: string }>;
       expect(help[0]).toEqual({ status: 'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:' });
       expect(help.map((h) => h.status)).toContain('NO-EVICT (ON|OFF)');
@@ -356,7 +341,7 @@ describe('connection module', () => {
     it('restores RESP2, db 0, no name, replies on, and tells modules through the hook', async () => {
       const seen: number[] = [];
       srv.container.resolve(Hooks).onClientReset((cl: Client) => seen.push(cl.id));
-      const c = await connect();
+      const c = await srv.connect();
       const id = decode(await c.call('CLIENT', 'ID')) as number;
       await c.call('SELECT', '4');
       await c.call('CLIENT', 'SETNAME', 'before');
@@ -370,7 +355,7 @@ describe('connection module', () => {
     });
 
     it('a pending CLIENT REPLY SKIP swallows the RESET reply, as in Redis', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       c.write(command('CLIENT', 'REPLY', 'SKIP') + command('RESET') + command('ECHO', 'next'));
       expect(await c.read()).toBe('$4\r\nnext\r\n');
     });
@@ -378,7 +363,7 @@ describe('connection module', () => {
 
   describe('AUTH without a configured password', () => {
     it('rejects the one-argument form and accepts default with any password', async () => {
-      const c = await connect();
+      const c = await srv.connect();
       expect(await c.call('AUTH', 'pw')).toBe(
         '-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n',
       );
@@ -423,27 +408,14 @@ describe('connection module', () => {
 });
 
 describe('connection module with requirepass', () => {
-  let srv: Ferrous;
-  const raws: RawClient[] = [];
-  const connect = async (): Promise<RawClient> => {
-    const c = await RawClient.connect(srv.port);
-    raws.push(c);
-    return c;
-  };
+  const srv = useServer({ requirepass: 'secret' }, { flush: false });
   const WRONGPASS = '-WRONGPASS invalid username-password pair or user is disabled.\r\n';
   const HELLO_NOAUTH =
     '-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n';
 
-  beforeAll(async () => {
-    srv = await startTestServer({ requirepass: 'secret' });
-  });
-  afterAll(async () => {
-    for (const c of raws) c.close();
-    await srv.close();
-  });
 
   it('answers NOAUTH until AUTH succeeds; failed AUTH keeps the state', async () => {
-    const c = await connect();
+    const c = await srv.connect();
     expect(await c.call('PING')).toBe('-NOAUTH Authentication required.\r\n');
     expect(await c.call('CLIENT', 'ID')).toBe('-NOAUTH Authentication required.\r\n');
     expect(await c.call('HELLO')).toBe(HELLO_NOAUTH);
@@ -460,13 +432,13 @@ describe('connection module with requirepass', () => {
   });
 
   it('QUIT works before authentication', async () => {
-    const c = await connect();
+    const c = await srv.connect();
     expect(await c.call('QUIT')).toBe('+OK\r\n');
     await c.waitClosed();
   });
 
   it('HELLO AUTH authenticates, sets the name and switches protocol in one go', async () => {
-    const c = await connect();
+    const c = await srv.connect();
     expect(await c.call('HELLO', '3', 'AUTH', 'default', 'nope')).toBe(WRONGPASS);
     const r = await c.call('HELLO', '3', 'AUTH', 'default', 'secret', 'SETNAME', 'authed');
     expect(r.startsWith('%7\r\n')).toBe(true);
@@ -475,7 +447,7 @@ describe('connection module with requirepass', () => {
   });
 
   it('RESET deauthenticates', async () => {
-    const c = await connect();
+    const c = await srv.connect();
     expect(await c.call('AUTH', 'secret')).toBe('+OK\r\n');
     expect(await c.call('RESET')).toBe('+RESET\r\n');
     expect(await c.call('PING')).toBe('-NOAUTH Authentication required.\r\n');

@@ -78,8 +78,13 @@ function spawnFerrous(dir: string): Promise<{ proc: ChildProcess; port: number }
 
 describe('appendfsync always survives kill -9', () => {
   let dir: string;
+  const children: ChildProcess[] = [];
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-aof-crash-'))));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    // A failed run must not leave its server behind.
+    for (const p of children.splice(0)) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   test('every acknowledged write is there after a crash (3 runs on the same directory)', async () => {
     const acked = new Map<string, string>();
@@ -87,11 +92,13 @@ describe('appendfsync always survives kill -9', () => {
     for (let run = 0; run < 3; run++) {
       const { proc, port } = await spawnFerrous(dir);
       const exited = new Promise<void>((res) => proc.once('exit', () => res()));
-      const c = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+      children.push(proc);
+      const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
       c.on('error', () => undefined);
-      await c.ping();
-      const total = 6000;
-      const killAt = 3000 + run * 500;
+      await c.connect();
+      expect(await c.ping()).toBe('PONG');
+      const total = 4000;
+      const killAt = 2000 + run * 300;
       let done = 0;
       const inflight: Promise<unknown>[] = [];
       for (let i = 0; i < total; i++) {
@@ -127,7 +134,8 @@ describe('appendfsync always survives kill -9', () => {
       c.disconnect();
       expect(proc.signalCode).toBe('SIGKILL');
       expect(done).toBeGreaterThanOrEqual(killAt);
-      expect(done).toBeLessThan(total * 2);
+      // The kill landed while writes were in flight: some were never acknowledged.
+      expect([...acked.keys()].filter((k) => k.startsWith(`r${run}:`)).length).toBeLessThan(total);
 
       // Load the directory (in-process) and look for every acknowledged write.
       const f = await startTestServer({ dir, appendonly: 'yes' });
@@ -149,6 +157,6 @@ describe('appendfsync always survives kill -9', () => {
         await f.close();
       }
     }
-    expect(acked.size).toBeGreaterThan(9000);
+    expect(acked.size).toBeGreaterThan(6000);
   });
 });

@@ -6,6 +6,8 @@ import type { Ferrous } from '../../../kernel/bootstrap';
 import { parseManifest, formatManifest } from '../../../modules/persistence/aof-manifest';
 import { startTestServer } from '../../helpers/server';
 
+jest.setTimeout(30000);
+
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-aof-'));
 }

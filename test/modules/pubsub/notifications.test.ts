@@ -1,13 +1,11 @@
 import Redis from 'ioredis';
-import type { Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
+import { useServer, waitFor } from '../../helpers/fixtures';
 import { startTestServer } from '../../helpers/server';
-import { waitFor } from './helpers';
 
 /** Keyspace notifications from strings and keys commands, seen by a pattern subscriber. */
 describe('pubsub: keyspace notifications', () => {
-  let f: Ferrous;
-  let cmd: Redis;
+  const f = useServer({ 'notify-keyspace-events': 'KEA' });
   let sub: Redis;
   let events: string[] = [];
 
@@ -15,15 +13,13 @@ describe('pubsub: keyspace notifications', () => {
   async function during(fn: () => Promise<unknown>): Promise<string[]> {
     events = [];
     await fn();
-    await cmd.publish('__marker__', 'end');
+    await f.io.publish('__marker__', 'end');
     await waitFor(() => events.includes('marker'), 'the marker');
     return events.slice(0, events.indexOf('marker'));
   }
 
   beforeAll(async () => {
-    f = await startTestServer({ 'notify-keyspace-events': 'KEA' });
-    cmd = new Redis(f.port, '127.0.0.1');
-    sub = new Redis(f.port, '127.0.0.1');
+    sub = f.ioredis();
     sub.on('pmessage', (_p: string, ch: string, msg: string) => {
       if (ch === '__marker__') events.push('marker');
       else if (ch.startsWith('__keyevent@')) events.push(`${ch.slice(2, ch.indexOf('__:'))} ${ch.slice(ch.indexOf('__:') + 3)} ${msg}`);
@@ -31,14 +27,8 @@ describe('pubsub: keyspace notifications', () => {
     });
     await sub.psubscribe('__key*__:*', '__marker__');
   });
-  afterAll(async () => {
-    sub.disconnect();
-    cmd.disconnect();
-    await f.close();
-  });
   beforeEach(async () => {
-    await cmd.config('SET', 'notify-keyspace-events', 'KEA');
-    await cmd.flushall();
+    await f.io.config('SET', 'notify-keyspace-events', 'KEA');
   });
 
   it('a start-up value is stored in its canonical form', async () => {
@@ -54,10 +44,10 @@ describe('pubsub: keyspace notifications', () => {
 
   it('SET, EXPIRE, PERSIST, DEL: both channels, keyspace first', async () => {
     const got = await during(async () => {
-      await cmd.set('k', 'v');
-      await cmd.expire('k', 100);
-      await cmd.persist('k');
-      await cmd.del('k', 'missing');
+      await f.io.set('k', 'v');
+      await f.io.expire('k', 100);
+      await f.io.persist('k');
+      await f.io.del('k', 'missing');
     });
     expect(got).toEqual([
       'keyspace@0 k: set',
@@ -72,56 +62,56 @@ describe('pubsub: keyspace notifications', () => {
   });
 
   it('RENAME fires rename_from then rename_to; events carry the database', async () => {
-    await cmd.select(5);
-    await cmd.set('src', 'v');
-    await cmd.config('SET', 'notify-keyspace-events', 'Eg');
-    const got = await during(() => cmd.rename('src', 'dst'));
-    await cmd.select(0);
+    await f.io.select(5);
+    await f.io.set('src', 'v');
+    await f.io.config('SET', 'notify-keyspace-events', 'Eg');
+    const got = await during(() => f.io.rename('src', 'dst'));
+    await f.io.select(0);
     expect(got).toEqual(['keyevent@5 rename_from src', 'keyevent@5 rename_to dst']);
   });
 
   it('strings events: INCRBY, APPEND, SETRANGE, INCRBYFLOAT, GETDEL', async () => {
-    await cmd.config('SET', 'notify-keyspace-events', 'E$g');
+    await f.io.config('SET', 'notify-keyspace-events', 'E$g');
     const got = await during(async () => {
-      await cmd.incrby('n', 3);
-      await cmd.append('s', 'ab');
-      await cmd.setrange('s', 1, 'z');
-      await cmd.incrbyfloat('f', 1.5);
-      await cmd.getdel('s');
+      await f.io.incrby('n', 3);
+      await f.io.append('s', 'ab');
+      await f.io.setrange('s', 1, 'z');
+      await f.io.incrbyfloat('f', 1.5);
+      await f.io.getdel('s');
     });
     expect(got).toEqual(['keyevent@0 incrby n', 'keyevent@0 append s', 'keyevent@0 setrange s', 'keyevent@0 incrbyfloat f', 'keyevent@0 del s']);
   });
 
   it('classes filter: K only keyspace, E only keyevent, a missing class is silent', async () => {
-    await cmd.config('SET', 'notify-keyspace-events', 'K$');
-    expect(await during(() => cmd.set('a', '1'))).toEqual(['keyspace@0 a: set']);
-    expect(await during(() => cmd.del('a'))).toEqual([]);
-    await cmd.config('SET', 'notify-keyspace-events', 'g');
-    expect(await during(() => cmd.set('b', '1').then(() => cmd.del('b')))).toEqual([]);
+    await f.io.config('SET', 'notify-keyspace-events', 'K$');
+    expect(await during(() => f.io.set('a', '1'))).toEqual(['keyspace@0 a: set']);
+    expect(await during(() => f.io.del('a'))).toEqual([]);
+    await f.io.config('SET', 'notify-keyspace-events', 'g');
+    expect(await during(() => f.io.set('b', '1').then(() => f.io.del('b')))).toEqual([]);
   });
 
   it('keymiss (m) is not part of A; new (n) fires before the command event', async () => {
-    expect(await during(() => cmd.get('nope'))).toEqual([]);
-    await cmd.config('SET', 'notify-keyspace-events', 'Em');
-    expect(await during(() => cmd.get('nope'))).toEqual(['keyevent@0 keymiss nope']);
-    await cmd.config('SET', 'notify-keyspace-events', 'E$n');
-    expect(await during(() => cmd.set('fresh', '1').then(() => cmd.set('fresh', '2')))).toEqual([
+    expect(await during(() => f.io.get('nope'))).toEqual([]);
+    await f.io.config('SET', 'notify-keyspace-events', 'Em');
+    expect(await during(() => f.io.get('nope'))).toEqual(['keyevent@0 keymiss nope']);
+    await f.io.config('SET', 'notify-keyspace-events', 'E$n');
+    expect(await during(() => f.io.set('fresh', '1').then(() => f.io.set('fresh', '2')))).toEqual([
       'keyevent@0 new fresh',
       'keyevent@0 set fresh',
       'keyevent@0 set fresh',
     ]);
-    await cmd.config('SET', 'notify-keyspace-events', 'E$');
-    expect(await during(() => cmd.set('other', '1'))).toEqual(['keyevent@0 set other']);
+    await f.io.config('SET', 'notify-keyspace-events', 'E$');
+    expect(await during(() => f.io.set('other', '1'))).toEqual(['keyevent@0 set other']);
   });
 
   it('lazy expiry on access fires expired, then the keymiss of the lookup', async () => {
-    await cmd.config('SET', 'notify-keyspace-events', 'KEAm');
+    await f.io.config('SET', 'notify-keyspace-events', 'KEAm');
     // Keep the active cycle away so that the access is what expires the key.
     const cycle = jest.spyOn(f.server.keyspace, 'activeExpireCycle').mockImplementation(() => undefined);
     try {
-      await cmd.set('lazy', 'v', 'PX', 20);
+      await f.io.set('lazy', 'v', 'PX', 20);
       await waitFor(() => f.server.keyspace.db(0).isExpired('lazy'), 'the TTL to pass');
-      const got = await during(() => cmd.get('lazy'));
+      const got = await during(() => f.io.get('lazy'));
       expect(got).toEqual(['keyspace@0 lazy: expired', 'keyevent@0 expired lazy', 'keyspace@0 lazy: keymiss', 'keyevent@0 keymiss lazy']);
     } finally {
       cycle.mockRestore();
@@ -129,16 +119,16 @@ describe('pubsub: keyspace notifications', () => {
   });
 
   it('the active expiry cycle fires expired without any access', async () => {
-    await cmd.config('SET', 'notify-keyspace-events', 'Ex');
+    await f.io.config('SET', 'notify-keyspace-events', 'Ex');
     events = [];
-    await cmd.set('active', 'v', 'PX', 10);
+    await f.io.set('active', 'v', 'PX', 10);
     await waitFor(() => events.includes('keyevent@0 expired active'), 'the expired event');
     expect(f.server.keyspace.db(0).size).toBe(0);
   });
 
   it('an empty value turns notifications off', async () => {
-    await cmd.config('SET', 'notify-keyspace-events', '');
-    expect(await cmd.config('GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', '']);
-    expect(await during(() => cmd.set('x', '1').then(() => cmd.del('x')))).toEqual([]);
+    await f.io.config('SET', 'notify-keyspace-events', '');
+    expect(await f.io.config('GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', '']);
+    expect(await during(() => f.io.set('x', '1').then(() => f.io.del('x')))).toEqual([]);
   });
 });

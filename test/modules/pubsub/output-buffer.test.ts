@@ -5,8 +5,7 @@ import * as path from 'path';
 import type { Client } from '../../../kernel';
 import { type Ferrous, startServer } from '../../../kernel/bootstrap';
 import { command, RawClient } from '../../helpers/raw-client';
-import { startTestServer } from '../../helpers/server';
-import { waitFor } from './helpers';
+import { useServer, waitFor } from '../../helpers/fixtures';
 
 const PAYLOAD = 'x'.repeat(64 * 1024);
 
@@ -34,7 +33,7 @@ async function stalledSubscriber(port: number, name: string, channel: string): P
   return s;
 }
 
-function serverClient(f: Ferrous, name: string): Client | undefined {
+function serverClient(f: Pick<Ferrous, 'server'>, name: string): Client | undefined {
   return [...f.server.clients.values()].find((c) => c.name === name);
 }
 
@@ -52,13 +51,7 @@ async function flood(pub: RawClient, channel: string, done: () => boolean, max =
 }
 
 describe('pubsub: output buffer limits', () => {
-  let f: Ferrous;
-  beforeAll(async () => {
-    f = await startTestServer();
-  });
-  afterAll(async () => {
-    await f.close();
-  });
+  const f = useServer();
 
   it('a subscriber that stops reading is closed at the hard limit; everyone else carries on', async () => {
     const admin = await RawClient.connect(f.port);

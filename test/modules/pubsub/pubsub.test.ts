@@ -1,29 +1,16 @@
 import Redis from 'ioredis';
-import { createClient } from 'redis';
 import { Messaging } from '../../../kernel';
-import type { Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
-import { startTestServer } from '../../helpers/server';
-import { clientFields, waitFor } from './helpers';
+import { useServer, waitFor } from '../../helpers/fixtures';
+import { clientFields } from './helpers';
 
 describe('pubsub: channels, patterns, shard channels', () => {
-  let f: Ferrous;
+  const f = useServer();
   let pub: Redis;
-  const opened: Array<{ quit(): Promise<unknown> }> = [];
+  const ioredis = (): Redis => f.ioredis({ maxRetriesPerRequest: 1 });
 
-  const ioredis = (): Redis => {
-    const r = new Redis(f.port, '127.0.0.1', { lazyConnect: false, maxRetriesPerRequest: 1 });
-    opened.push(r);
-    return r;
-  };
-
-  beforeAll(async () => {
-    f = await startTestServer();
+  beforeAll(() => {
     pub = ioredis();
-  });
-  afterAll(async () => {
-    for (const c of opened) await c.quit().catch(() => undefined);
-    await f.close();
   });
 
   it('ioredis: message events, PUBLISH counts receivers', async () => {
@@ -68,9 +55,7 @@ describe('pubsub: channels, patterns, shard channels', () => {
   });
 
   it('node-redis RESP3: subscribe, pSubscribe, sSubscribe listeners and commands while subscribed', async () => {
-    const client = createClient({ url: `redis://127.0.0.1:${f.port}`, RESP: 3 });
-    await client.connect();
-    opened.push({ quit: () => client.close() });
+    const client = await f.nodeRedis({ RESP: 3 });
     const got: string[] = [];
     await client.subscribe('nr.chan', (msg, ch) => got.push(`message ${ch} ${msg}`));
     await client.pSubscribe('nr.p*', (msg, ch) => got.push(`pmessage ${ch} ${msg}`));
@@ -90,9 +75,7 @@ describe('pubsub: channels, patterns, shard channels', () => {
   });
 
   it('node-redis RESP2: a subscriber connection receives messages', async () => {
-    const client = createClient({ url: `redis://127.0.0.1:${f.port}` });
-    await client.connect();
-    opened.push({ quit: () => client.close() });
+    const client = await f.nodeRedis();
     const got: string[] = [];
     await client.subscribe('nr2.chan', (msg) => got.push(msg));
     expect(await pub.publish('nr2.chan', '\u00e9t\u00e9')).toBe(1);
@@ -101,28 +84,24 @@ describe('pubsub: channels, patterns, shard channels', () => {
   });
 
   it('CLIENT LIST shows the counts and the P flag; TYPE pubsub selects subscribers', async () => {
-    const raw = await RawClient.connect(f.port);
-    try {
-      await raw.call('CLIENT', 'SETNAME', 'lister');
-      raw.write('*3\r\n$9\r\nSUBSCRIBE\r\n$2\r\nl1\r\n$2\r\nl2\r\n');
-      await raw.read();
-      await raw.read();
-      await raw.call('PSUBSCRIBE', 'l*');
-      await raw.call('SSUBSCRIBE', 'ls');
-      const line = ((await pub.client('LIST', 'TYPE', 'pubsub')) as string).split('\n').find((l) => l.includes('name=lister'));
-      expect(line).toBeDefined();
-      const fields = clientFields(line!);
-      expect([fields.flags, fields.sub, fields.psub, fields.ssub]).toEqual(['P', '2', '1', '1']);
-      raw.write('*1\r\n$11\r\nUNSUBSCRIBE\r\n');
-      await raw.read();
-      await raw.read();
-      await raw.call('PUNSUBSCRIBE');
-      await raw.call('SUNSUBSCRIBE');
-      const after = clientFields(((await pub.client('LIST')) as string).split('\n').find((l) => l.includes('name=lister'))!);
-      expect([after.flags, after.sub, after.psub, after.ssub]).toEqual(['N', '0', '0', '0']);
-    } finally {
-      raw.close();
-    }
+    const raw = f.raw;
+    await raw.call('CLIENT', 'SETNAME', 'lister');
+    raw.write('*3\r\n$9\r\nSUBSCRIBE\r\n$2\r\nl1\r\n$2\r\nl2\r\n');
+    await raw.read();
+    await raw.read();
+    await raw.call('PSUBSCRIBE', 'l*');
+    await raw.call('SSUBSCRIBE', 'ls');
+    const line = ((await pub.client('LIST', 'TYPE', 'pubsub')) as string).split('\n').find((l) => l.includes('name=lister'));
+    expect(line).toBeDefined();
+    const fields = clientFields(line!);
+    expect([fields.flags, fields.sub, fields.psub, fields.ssub]).toEqual(['P', '2', '1', '1']);
+    raw.write('*1\r\n$11\r\nUNSUBSCRIBE\r\n');
+    await raw.read();
+    await raw.read();
+    await raw.call('PUNSUBSCRIBE');
+    await raw.call('SUNSUBSCRIBE');
+    const after = clientFields(((await pub.client('LIST')) as string).split('\n').find((l) => l.includes('name=lister'))!);
+    expect([after.flags, after.sub, after.psub, after.ssub]).toEqual(['N', '0', '0', '0']);
   });
 
   it('a disconnected subscriber is forgotten everywhere', async () => {
@@ -140,34 +119,26 @@ describe('pubsub: channels, patterns, shard channels', () => {
   });
 
   it('RESET leaves subscriber mode and every subscription, silently', async () => {
-    const raw = await RawClient.connect(f.port);
-    try {
-      await raw.call('SUBSCRIBE', 'reset.c');
-      await raw.call('PSUBSCRIBE', 'reset.*');
-      expect(await raw.call('RESET')).toBe('+RESET\r\n');
-      expect(await raw.call('PING')).toBe('+PONG\r\n');
-      expect(await pub.publish('reset.c', 'x')).toBe(0);
-      expect(await raw.call('PUBSUB', 'NUMSUB', 'reset.c')).toBe('*2\r\n$7\r\nreset.c\r\n:0\r\n');
-      expect(raw.unread).toBe('');
-    } finally {
-      raw.close();
-    }
+    const raw = f.raw;
+    await raw.call('SUBSCRIBE', 'reset.c');
+    await raw.call('PSUBSCRIBE', 'reset.*');
+    expect(await raw.call('RESET')).toBe('+RESET\r\n');
+    expect(await raw.call('PING')).toBe('+PONG\r\n');
+    expect(await pub.publish('reset.c', 'x')).toBe(0);
+    expect(await raw.call('PUBSUB', 'NUMSUB', 'reset.c')).toBe('*2\r\n$7\r\nreset.c\r\n:0\r\n');
+    expect(raw.unread).toBe('');
   });
 
   it('INFO stats fields: distinct channels, patterns and shard channels', async () => {
-    const raw = await RawClient.connect(f.port);
-    try {
-      const before = Object.fromEntries(f.server.hooks.infoFields('stats'));
-      await raw.call('SUBSCRIBE', 'info.c');
-      await raw.call('PSUBSCRIBE', 'info.*');
-      await raw.call('SSUBSCRIBE', 'info.s');
-      const after = Object.fromEntries(f.server.hooks.infoFields('stats'));
-      expect(after.pubsub_channels).toBe((before.pubsub_channels as number) + 1);
-      expect(after.pubsub_patterns).toBe((before.pubsub_patterns as number) + 1);
-      expect(after.pubsubshard_channels).toBe((before.pubsubshard_channels as number) + 1);
-    } finally {
-      raw.close();
-    }
+    const raw = f.raw;
+    const before = Object.fromEntries(f.server.hooks.infoFields('stats'));
+    await raw.call('SUBSCRIBE', 'info.c');
+    await raw.call('PSUBSCRIBE', 'info.*');
+    await raw.call('SSUBSCRIBE', 'info.s');
+    const after = Object.fromEntries(f.server.hooks.infoFields('stats'));
+    expect(after.pubsub_channels).toBe((before.pubsub_channels as number) + 1);
+    expect(after.pubsub_patterns).toBe((before.pubsub_patterns as number) + 1);
+    expect(after.pubsubshard_channels).toBe((before.pubsubshard_channels as number) + 1);
   });
 
   it('Messaging: other modules publish through the pub/sub module', async () => {
@@ -201,13 +172,7 @@ describe('pubsub: channels, patterns, shard channels', () => {
 });
 
 describe('pubsub: idle timeout', () => {
-  let f: Ferrous;
-  beforeAll(async () => {
-    f = await startTestServer({ timeout: 1 });
-  });
-  afterAll(async () => {
-    await f.close();
-  });
+  const f = useServer({ timeout: 1 });
 
   it('closes an idle normal client but not an idle subscriber, as Redis does', async () => {
     const plain = await RawClient.connect(f.port);

@@ -1,4 +1,3 @@
-import { createClient } from 'redis';
 import { useServer } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
@@ -119,13 +118,8 @@ describe('server module', () => {
     for (let i = 0; i < r.length; i += 2) pairs.set(r[i], r[i + 1]);
     expect(pairs.get('maxclients')).toBe('10000');
     expect(pairs.get('hz')).toBe('10');
-    const nr = createClient({ socket: { port: srv.port }, RESP: 3 });
-    await nr.connect();
-    try {
-      expect(await nr.configGet('hz')).toEqual({ hz: '10' });
-    } finally {
-      nr.destroy();
-    }
+    const nr = await srv.nodeRedis({ RESP: 3 });
+    expect(await nr.configGet('hz')).toEqual({ hz: '10' });
   });
 
   it('CONFIG SET applies all pairs or none', async () => {

@@ -1,4 +1,3 @@
-import { createClient } from 'redis';
 import { useServer } from '../../helpers/fixtures';
 
 describe('sets module through real clients', () => {
@@ -137,15 +136,10 @@ describe('sets module through real clients', () => {
   });
 
   it('RESP3 set replies reach node-redis as arrays of members; SPOP count too', async () => {
-    const r3 = createClient({ socket: { port: f.port, host: '127.0.0.1' }, RESP: 3 });
-    await r3.connect();
-    try {
-      await r3.sAdd('s', ['3', '1', '2']);
-      expect(await r3.sMembers('s')).toEqual(['1', '2', '3']);
-      expect(await r3.sendCommand(['SPOP', 's', '5'])).toEqual(['1', '2', '3']);
-    } finally {
-      await r3.quit();
-    }
+    const r3 = await f.nodeRedis({ RESP: 3 });
+    await r3.sAdd('s', ['3', '1', '2']);
+    expect(await r3.sMembers('s')).toEqual(['1', '2', '3']);
+    expect(await r3.sendCommand(['SPOP', 's', '5'])).toEqual(['1', '2', '3']);
   });
 
   it('answers with exact bytes on a raw socket, pipelined, RESP2 and RESP3', async () => {

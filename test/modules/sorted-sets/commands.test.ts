@@ -1,4 +1,3 @@
-import { createClient } from 'redis';
 import { useServer } from '../../helpers/fixtures';
 
 describe('sorted sets through real clients', () => {
@@ -60,23 +59,18 @@ describe('sorted sets through real clients', () => {
   });
 
   it('node-redis over RESP3: doubles and pairs', async () => {
-    const r3 = createClient({ socket: { port: f.port, host: '127.0.0.1' }, RESP: 3 });
-    await r3.connect();
-    try {
-      await r3.zAdd('z', [
-        { score: 1.1, value: 'a' },
-        { score: 2, value: 'b' },
-      ]);
-      // RESP3 doubles arrive as numbers; a bulk string would stay '1.1000000000000001'.
-      expect(await r3.sendCommand(['ZSCORE', 'z', 'a'])).toBe(1.1);
-      expect(await r3.sendCommand(['ZRANGE', 'z', '0', '-1', 'WITHSCORES'])).toEqual([
-        ['a', 1.1],
-        ['b', 2],
-      ]);
-      expect(await r3.sendCommand(['ZPOPMIN', 'z', '1'])).toEqual([['a', 1.1]]);
-    } finally {
-      await r3.quit();
-    }
+    const r3 = await f.nodeRedis({ RESP: 3 });
+    await r3.zAdd('z', [
+      { score: 1.1, value: 'a' },
+      { score: 2, value: 'b' },
+    ]);
+    // RESP3 doubles arrive as numbers; a bulk string would stay '1.1000000000000001'.
+    expect(await r3.sendCommand(['ZSCORE', 'z', 'a'])).toBe(1.1);
+    expect(await r3.sendCommand(['ZRANGE', 'z', '0', '-1', 'WITHSCORES'])).toEqual([
+      ['a', 1.1],
+      ['b', 2],
+    ]);
+    expect(await r3.sendCommand(['ZPOPMIN', 'z', '1'])).toEqual([['a', 1.1]]);
   });
 
   it('WRONGTYPE against other types leaves the value intact', async () => {

@@ -1,4 +1,3 @@
-import { createClient } from 'redis';
 import { StringType } from '../../../modules/strings';
 import { useServer } from '../../helpers/fixtures';
 
@@ -73,26 +72,21 @@ describe('strings module through real clients', () => {
       'len',
       6,
     ]);
-    const r3 = createClient({ socket: { port: f.port, host: '127.0.0.1' }, RESP: 3 });
-    await r3.connect();
-    try {
-      // node-redis decodes a RESP3 map into an object; a RESP2 flat array would stay an array.
-      expect(await r3.sendCommand(['LCS', 'a', 'b', 'IDX'])).toEqual({
-        matches: [
-          [
-            [4, 7],
-            [5, 8],
-          ],
-          [
-            [2, 3],
-            [0, 1],
-          ],
+    const r3 = await f.nodeRedis({ RESP: 3 });
+    // node-redis decodes a RESP3 map into an object; a RESP2 flat array would stay an array.
+    expect(await r3.sendCommand(['LCS', 'a', 'b', 'IDX'])).toEqual({
+      matches: [
+        [
+          [4, 7],
+          [5, 8],
         ],
-        len: 6,
-      });
-    } finally {
-      await r3.quit();
-    }
+        [
+          [2, 3],
+          [0, 1],
+        ],
+      ],
+      len: 6,
+    });
   });
 
   it('answers with exact bytes on a raw socket, pipelined', async () => {

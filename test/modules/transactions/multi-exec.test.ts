@@ -1,73 +1,48 @@
 import Redis from 'ioredis';
-import { createClient } from 'redis';
-import type { Ferrous } from '../../../kernel/bootstrap';
-import { RawClient } from '../../helpers/raw-client';
-import { startTestServer } from '../../helpers/server';
+import { useRecorder, useServer } from '../../helpers/fixtures';
 
 describe('MULTI / EXEC / DISCARD', () => {
-  let f: Ferrous;
-  let io: Redis;
-  let nr: ReturnType<typeof createClient>;
-  let raw: RawClient;
+  const f = useServer();
   /** What the server propagated, as [dbid, ...argv]. */
-  const propagated: Array<Array<number | string>> = [];
-
-  beforeAll(async () => {
-    f = await startTestServer();
-    f.server.hooks.onPropagate((dbid, argv) => propagated.push([dbid, ...argv]));
-    io = new Redis(f.port, '127.0.0.1');
-    nr = createClient({ socket: { port: f.port, host: '127.0.0.1' } });
-    await nr.connect();
-  });
-  afterAll(async () => {
-    io.disconnect();
-    await nr.quit();
-    await f.close();
-  });
-  beforeEach(async () => {
-    await io.flushall();
-    raw = await RawClient.connect(f.port);
-    propagated.length = 0;
-  });
-  afterEach(() => raw.close());
+  const rec = useRecorder(f, { propagateDb: true });
 
   it('runs the queued commands through ioredis and node-redis', async () => {
-    expect(await io.multi().set('a', '1').incr('a').get('a').exec()).toEqual([
+    expect(await f.io.multi().set('a', '1').incr('a').get('a').exec()).toEqual([
       [null, 'OK'],
       [null, 2],
       [null, '2'],
     ]);
-    expect(await nr.multi().set('b', 'x').append('b', 'y').get('b').exec()).toEqual(['OK', 2, 'xy']);
+    expect(await f.nr.multi().set('b', 'x').append('b', 'y').get('b').exec()).toEqual(['OK', 2, 'xy']);
   });
 
   it('answers +QUEUED while queuing and runs nothing before EXEC', async () => {
-    expect(await raw.call('MULTI')).toBe('+OK\r\n');
-    expect(await raw.call('SET', 'k', 'v')).toBe('+QUEUED\r\n');
-    expect(await raw.call('GET', 'k')).toBe('+QUEUED\r\n');
-    expect(await io.exists('k')).toBe(0);
-    expect(await raw.call('EXEC')).toBe('*2\r\n+OK\r\n$1\r\nv\r\n');
-    expect(await raw.call('GET', 'k')).toBe('$1\r\nv\r\n');
-    expect(await raw.call('MULTI')).toBe('+OK\r\n');
-    expect(await raw.call('EXEC')).toBe('*0\r\n');
+    expect(await f.raw.call('MULTI')).toBe('+OK\r\n');
+    expect(await f.raw.call('SET', 'k', 'v')).toBe('+QUEUED\r\n');
+    expect(await f.raw.call('GET', 'k')).toBe('+QUEUED\r\n');
+    expect(await f.io.exists('k')).toBe(0);
+    expect(await f.raw.call('EXEC')).toBe('*2\r\n+OK\r\n$1\r\nv\r\n');
+    expect(await f.raw.call('GET', 'k')).toBe('$1\r\nv\r\n');
+    expect(await f.raw.call('MULTI')).toBe('+OK\r\n');
+    expect(await f.raw.call('EXEC')).toBe('*0\r\n');
   });
 
   it("answers Redis's errors for misplaced MULTI, EXEC, DISCARD and WATCH", async () => {
-    expect(await raw.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
-    expect(await raw.call('DISCARD')).toBe('-ERR DISCARD without MULTI\r\n');
-    expect(await raw.call('MULTI')).toBe('+OK\r\n');
-    expect(await raw.call('MULTI')).toBe('-ERR MULTI calls can not be nested\r\n');
-    expect(await raw.call('WATCH', 'x')).toBe('-ERR WATCH inside MULTI is not allowed\r\n');
-    expect(await raw.call('SET', 'a', '1')).toBe('+QUEUED\r\n');
+    expect(await f.raw.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
+    expect(await f.raw.call('DISCARD')).toBe('-ERR DISCARD without MULTI\r\n');
+    expect(await f.raw.call('MULTI')).toBe('+OK\r\n');
+    expect(await f.raw.call('MULTI')).toBe('-ERR MULTI calls can not be nested\r\n');
+    expect(await f.raw.call('WATCH', 'x')).toBe('-ERR WATCH inside MULTI is not allowed\r\n');
+    expect(await f.raw.call('SET', 'a', '1')).toBe('+QUEUED\r\n');
     // Neither error aborts the transaction.
-    expect(await raw.call('EXEC')).toBe('*1\r\n+OK\r\n');
+    expect(await f.raw.call('EXEC')).toBe('*1\r\n+OK\r\n');
   });
 
   it('DISCARD drops the queue and leaves MULTI', async () => {
-    await raw.call('MULTI');
-    await raw.call('SET', 'a', '1');
-    expect(await raw.call('DISCARD')).toBe('+OK\r\n');
-    expect(await raw.call('GET', 'a')).toBe('$-1\r\n');
-    expect(await raw.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
+    await f.raw.call('MULTI');
+    await f.raw.call('SET', 'a', '1');
+    expect(await f.raw.call('DISCARD')).toBe('+OK\r\n');
+    expect(await f.raw.call('GET', 'a')).toBe('$-1\r\n');
+    expect(await f.raw.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
   });
 
   it.each([
@@ -76,60 +51,60 @@ describe('MULTI / EXEC / DISCARD', () => {
     ['an unknown subcommand', ['CONFIG', 'NOPE'], "-ERR unknown subcommand 'NOPE'. Try CONFIG HELP.\r\n"],
     ['a no-multi command', ['SHUTDOWN'], '-ERR Command not allowed inside a transaction\r\n'],
   ])('EXECABORT after %s while queuing', async (_what, bad, error) => {
-    await raw.call('MULTI');
-    expect(await raw.call('SET', 'a', '1')).toBe('+QUEUED\r\n');
-    expect(await raw.call(...bad)).toBe(error);
-    expect(await raw.call('INCR', 'n')).toBe('+QUEUED\r\n');
-    expect(await raw.call('EXEC')).toBe('-EXECABORT Transaction discarded because of previous errors.\r\n');
-    expect(await io.exists('a', 'n')).toBe(0);
-    expect(await raw.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
-    expect(propagated).toEqual([]);
+    await f.raw.call('MULTI');
+    expect(await f.raw.call('SET', 'a', '1')).toBe('+QUEUED\r\n');
+    expect(await f.raw.call(...bad)).toBe(error);
+    expect(await f.raw.call('INCR', 'n')).toBe('+QUEUED\r\n');
+    expect(await f.raw.call('EXEC')).toBe('-EXECABORT Transaction discarded because of previous errors.\r\n');
+    expect(await f.io.exists('a', 'n')).toBe(0);
+    expect(await f.raw.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
+    expect(rec.propagated).toEqual([]);
   });
 
   it('an aborted transaction can still be discarded, and the next one is clean', async () => {
-    await raw.call('MULTI');
-    await raw.call('NOSUCHCMD');
-    expect(await raw.call('DISCARD')).toBe('+OK\r\n');
-    await raw.call('MULTI');
-    await raw.call('SET', 'a', '1');
-    expect(await raw.call('EXEC')).toBe('*1\r\n+OK\r\n');
+    await f.raw.call('MULTI');
+    await f.raw.call('NOSUCHCMD');
+    expect(await f.raw.call('DISCARD')).toBe('+OK\r\n');
+    await f.raw.call('MULTI');
+    await f.raw.call('SET', 'a', '1');
+    expect(await f.raw.call('EXEC')).toBe('*1\r\n+OK\r\n');
   });
 
   it('a runtime error is returned in place and the rest still runs', async () => {
-    await io.set('s', 'x');
-    const r = await io.multi().set('a', '1').incr('s').lpush('a', 'v').set('b', '2').exec();
+    await f.io.set('s', 'x');
+    const r = await f.io.multi().set('a', '1').incr('s').lpush('a', 'v').set('b', '2').exec();
     expect(r![0]).toEqual([null, 'OK']);
     expect((r![1][0] as Error).message).toBe('ERR value is not an integer or out of range');
     expect((r![2][0] as Error).message).toBe('WRONGTYPE Operation against a key holding the wrong kind of value');
     expect(r![3]).toEqual([null, 'OK']);
-    expect(await io.mget('a', 'b')).toEqual(['1', '2']);
+    expect(await f.io.mget('a', 'b')).toEqual(['1', '2']);
   });
 
   it('a syntax error found only when running is a runtime error, not an abort', async () => {
-    await raw.call('MULTI');
-    expect(await raw.call('SET', 'a', '1', 'BADOPT')).toBe('+QUEUED\r\n');
-    expect(await raw.call('SET', 'b', '2')).toBe('+QUEUED\r\n');
-    expect(await raw.call('EXEC')).toBe('*2\r\n-ERR syntax error\r\n+OK\r\n');
+    await f.raw.call('MULTI');
+    expect(await f.raw.call('SET', 'a', '1', 'BADOPT')).toBe('+QUEUED\r\n');
+    expect(await f.raw.call('SET', 'b', '2')).toBe('+QUEUED\r\n');
+    expect(await f.raw.call('EXEC')).toBe('*2\r\n-ERR syntax error\r\n+OK\r\n');
   });
 
   it('SELECT inside MULTI switches the database for the rest of it and after', async () => {
-    await raw.call('MULTI');
-    await raw.call('SELECT', '2');
-    await raw.call('SET', 'k', 'in2');
-    expect(await raw.call('EXEC')).toBe('*2\r\n+OK\r\n+OK\r\n');
-    expect(await raw.call('GET', 'k')).toBe('$3\r\nin2\r\n');
-    expect(await io.exists('k')).toBe(0);
+    await f.raw.call('MULTI');
+    await f.raw.call('SELECT', '2');
+    await f.raw.call('SET', 'k', 'in2');
+    expect(await f.raw.call('EXEC')).toBe('*2\r\n+OK\r\n+OK\r\n');
+    expect(await f.raw.call('GET', 'k')).toBe('$3\r\nin2\r\n');
+    expect(await f.io.exists('k')).toBe(0);
   });
 
   it('blocking commands inside MULTI answer at once as on timeout', async () => {
-    await raw.call('MULTI');
-    await raw.call('BLPOP', 'nolist', '0');
-    await raw.call('BRPOP', 'nolist', '0');
-    await raw.call('SET', 'after', '1');
-    expect(await raw.call('EXEC')).toBe('*3\r\n*-1\r\n*-1\r\n+OK\r\n');
+    await f.raw.call('MULTI');
+    await f.raw.call('BLPOP', 'nolist', '0');
+    await f.raw.call('BRPOP', 'nolist', '0');
+    await f.raw.call('SET', 'after', '1');
+    expect(await f.raw.call('EXEC')).toBe('*3\r\n*-1\r\n*-1\r\n+OK\r\n');
     // The client was never left blocked.
-    expect(await raw.call('PING')).toBe('+PONG\r\n');
-    expect(await io.get('after')).toBe('1');
+    expect(await f.raw.call('PING')).toBe('+PONG\r\n');
+    expect(await f.io.get('after')).toBe('1');
   });
 
   it('wakes a client blocked in BLPOP only after the whole transaction', async () => {
@@ -137,8 +112,8 @@ describe('MULTI / EXEC / DISCARD', () => {
     try {
       const popped = waiter.blpop('q', 0);
       // Wait until the BLPOP is parked.
-      while (!(await io.client('LIST')).toString().includes('cmd=blpop')) await new Promise((r) => setImmediate(r));
-      const r = await io.multi().rpush('q', 'a').rpush('q', 'b').llen('q').exec();
+      while (!(await f.io.client('LIST')).toString().includes('cmd=blpop')) await new Promise((r) => setImmediate(r));
+      const r = await f.io.multi().rpush('q', 'a').rpush('q', 'b').llen('q').exec();
       // The waiter did not take 'a' between the pushes.
       expect(r).toEqual([
         [null, 1],
@@ -146,48 +121,48 @@ describe('MULTI / EXEC / DISCARD', () => {
         [null, 2],
       ]);
       expect(await popped).toEqual(['q', 'a']);
-      expect(await io.lrange('q', 0, -1)).toEqual(['b']);
+      expect(await f.io.lrange('q', 0, -1)).toEqual(['b']);
     } finally {
       waiter.disconnect();
     }
   });
 
   it('replies with RESP3 types inside EXEC', async () => {
-    await raw.call('HELLO', '3');
-    await raw.call('MULTI');
-    await raw.call('GET', 'missing');
-    await raw.call('BLPOP', 'nolist', '0');
-    expect(await raw.call('EXEC')).toBe('*2\r\n_\r\n_\r\n');
+    await f.raw.call('HELLO', '3');
+    await f.raw.call('MULTI');
+    await f.raw.call('GET', 'missing');
+    await f.raw.call('BLPOP', 'nolist', '0');
+    expect(await f.raw.call('EXEC')).toBe('*2\r\n_\r\n_\r\n');
   });
 
   it("shows the 'x' flag in CLIENT LIST while queuing", async () => {
-    await raw.call('MULTI');
-    expect(await io.client('LIST')).toMatch(/flags=x /);
-    await raw.call('DISCARD');
-    expect(await io.client('LIST')).not.toMatch(/flags=x /);
+    await f.raw.call('MULTI');
+    expect(await f.io.client('LIST')).toMatch(/flags=x /);
+    await f.raw.call('DISCARD');
+    expect(await f.io.client('LIST')).not.toMatch(/flags=x /);
   });
 
   it('RESET leaves MULTI; QUIT is not queued', async () => {
-    await raw.call('MULTI');
-    await raw.call('SET', 'a', '1');
-    expect(await raw.call('RESET')).toBe('+RESET\r\n');
-    expect(await raw.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
-    await raw.call('MULTI');
-    await raw.call('SET', 'a', '1');
-    expect(await raw.call('QUIT')).toBe('+OK\r\n');
-    await raw.waitClosed();
-    expect(await io.exists('a')).toBe(0);
+    await f.raw.call('MULTI');
+    await f.raw.call('SET', 'a', '1');
+    expect(await f.raw.call('RESET')).toBe('+RESET\r\n');
+    expect(await f.raw.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
+    await f.raw.call('MULTI');
+    await f.raw.call('SET', 'a', '1');
+    expect(await f.raw.call('QUIT')).toBe('+OK\r\n');
+    await f.raw.waitClosed();
+    expect(await f.io.exists('a')).toBe(0);
   });
 
   describe('propagation', () => {
     it('wraps the writes of an EXEC in MULTI ... EXEC, with each database', async () => {
-      await raw.call('MULTI');
-      await raw.call('SET', 'a', '1');
-      await raw.call('GET', 'a');
-      await raw.call('SELECT', '3');
-      await raw.call('INCR', 'n');
-      await raw.call('EXEC');
-      expect(propagated).toEqual([
+      await f.raw.call('MULTI');
+      await f.raw.call('SET', 'a', '1');
+      await f.raw.call('GET', 'a');
+      await f.raw.call('SELECT', '3');
+      await f.raw.call('INCR', 'n');
+      await f.raw.call('EXEC');
+      expect(rec.propagated).toEqual([
         [0, 'MULTI'],
         [0, 'SET', 'a', '1'],
         [3, 'INCR', 'n'],
@@ -196,24 +171,24 @@ describe('MULTI / EXEC / DISCARD', () => {
     });
 
     it('propagates a single write alone, and nothing for a read-only or failed EXEC', async () => {
-      await io.set('s', 'x');
-      propagated.length = 0;
-      await io.multi().incr('s').set('a', '1').get('a').exec();
-      expect(propagated).toEqual([[0, 'set', 'a', '1']]);
-      propagated.length = 0;
-      await io.multi().get('a').incr('s').exec();
-      expect(propagated).toEqual([]);
+      await f.io.set('s', 'x');
+      rec.propagated.length = 0;
+      await f.io.multi().incr('s').set('a', '1').get('a').exec();
+      expect(rec.propagated).toEqual([[0, 'set', 'a', '1']]);
+      rec.propagated.length = 0;
+      await f.io.multi().get('a').incr('s').exec();
+      expect(rec.propagated).toEqual([]);
     });
 
     it('propagates the rewritten commands of the transaction', async () => {
-      await raw.call('MULTI');
-      await raw.call('SET', 'a', '1', 'EX', '100');
-      await raw.call('EXPIRE', 'a', '200');
-      await raw.call('EXEC');
-      expect(propagated[0]).toEqual([0, 'MULTI']);
-      expect(propagated[1].slice(0, 4)).toEqual([0, 'SET', 'a', '1']);
-      expect(propagated[2].slice(0, 3)).toEqual([0, 'PEXPIREAT', 'a']);
-      expect(propagated[3]).toEqual([0, 'EXEC']);
+      await f.raw.call('MULTI');
+      await f.raw.call('SET', 'a', '1', 'EX', '100');
+      await f.raw.call('EXPIRE', 'a', '200');
+      await f.raw.call('EXEC');
+      expect(rec.propagated[0]).toEqual([0, 'MULTI']);
+      expect(rec.propagated[1].slice(0, 4)).toEqual([0, 'SET', 'a', '1']);
+      expect(rec.propagated[2].slice(0, 3)).toEqual([0, 'PEXPIREAT', 'a']);
+      expect(rec.propagated[3]).toEqual([0, 'EXEC']);
     });
   });
 });

@@ -60,7 +60,7 @@ const lauxlib = fengari.lauxlib;
 const FMT_S = fengari.to_luastring('%s');
 
 /** Bytes of a latin1 (one char per byte) string. */
-export function bytes(s: string): Uint8Array {
+function bytes(s: string): Uint8Array {
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
@@ -99,7 +99,7 @@ export function checkNumber(L: LuaState, arg: number): number {
 }
 
 /** A double cast to a 64-bit lua_Integer as x86-64 does: truncation, out of range gives INT64_MIN. */
-export function toInteger(n: number): number {
+function toInteger(n: number): number {
   return n > -9223372036854775808 && n < 9223372036854775808 ? Math.trunc(n) : -9223372036854775808;
 }
 

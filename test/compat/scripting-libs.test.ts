@@ -1,0 +1,209 @@
+import { useCompat } from '../helpers/compat';
+
+const evalAll = (...scripts: string[]): string[][] => scripts.map((s) => ['EVAL', s, '0']);
+
+// Renders a binary string as hex, so replies stay readable and byte-exact.
+const HEX = "local function hex(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end ";
+const UNHEX = "local function unhex(h) return (h:gsub('..', function(x) return string.char(tonumber(x, 16)) end)) end ";
+
+describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
+  const h = useCompat();
+
+  it('cjson.encode: values, number formatting and escaping', async () => {
+    await h.same(
+      ...evalAll(
+        'return cjson.encode({1,2,3})',
+        'return cjson.encode({})',
+        'return cjson.encode(3)',
+        'return cjson.encode(1.5)',
+        'return cjson.encode(1e20)',
+        'return cjson.encode(1/3)',
+        'return cjson.encode(-0.0)',
+        'return cjson.encode(123456789012345)',
+        'return cjson.encode(12345678901234.5)',
+        'return cjson.encode(1e-7)',
+        'return cjson.encode(2^53)',
+        'return cjson.encode(5e-324)',
+        'return cjson.encode(true)',
+        'return cjson.encode(nil)',
+        'return cjson.encode(cjson.null)',
+        "return cjson.encode({a={b={c={1,'x'}}}})",
+        'return cjson.encode({[1]=1,[3]=3})',
+        'return cjson.encode({[10]=1})',
+        'return cjson.encode({[1.5]=1})',
+        'return cjson.encode({n=cjson.null})',
+        "return cjson.encode('a/b\"c\\\\d\\1\\127\\128\\255\\n\\t\\r\\b\\f')",
+        'return cjson.encode(string.char(0,31,32,126,127))',
+      ),
+    );
+  });
+
+  it('cjson.encode errors', async () => {
+    await h.same(
+      ...evalAll(
+        'return cjson.encode({[20]=1})',
+        'return cjson.encode({[true]=1})',
+        'return cjson.encode(function() end)',
+        'return cjson.encode(math.huge)',
+        'return cjson.encode(0/0)',
+        'return cjson.encode()',
+        'return cjson.encode(1, 2)',
+        'local t = {} t[1] = t return cjson.encode(t)',
+      ),
+    );
+  });
+
+  it('cjson.decode: values, numbers and unicode', async () => {
+    await h.same(
+      ...evalAll(
+        "return cjson.decode('[1,2,3]')",
+        "return cjson.decode('{\"a\":[1,{\"b\":\"c\"}]}').a[2].b",
+        "return cjson.decode('\"x\"')",
+        "return cjson.decode('3.99')",
+        "return cjson.decode('-2.5e3')",
+        "return cjson.decode('0x10')",
+        "return cjson.decode('true')",
+        "return cjson.decode('false')",
+        "return tostring(cjson.decode('null') == cjson.null)",
+        `${HEX} return hex(cjson.decode('"\\\\u00e9\\\\ud83d\\\\ude00\\\\/\\\\b\\\\u0000"'))`,
+        "return cjson.decode('[1,2]\\0 trailing')",
+        "return cjson.decode(12)",
+      ),
+    );
+  });
+
+  it('cjson.decode errors', async () => {
+    await h.same(
+      ...evalAll(
+        "return cjson.decode('')",
+        "return cjson.decode('[1,2')",
+        "return cjson.decode('[1,]')",
+        "return cjson.decode('{\"a\" 1}')",
+        "return cjson.decode('{1:2}')",
+        "return cjson.decode('\"abc')",
+        "return cjson.decode('\"\\\\x\"')",
+        "return cjson.decode('\"\\\\ud800\"')",
+        "return cjson.decode('[1] x')",
+        "return cjson.decode('1e')",
+        "return cjson.decode('-')",
+        "return cjson.decode('\\0[1]')",
+        "return cjson.decode(string.rep('[', 1001) .. string.rep(']', 1001))",
+        'return cjson.decode()',
+        'return cjson.decode({})',
+      ),
+    );
+  });
+
+  it('cjson round trips and configuration', async () => {
+    await h.same(
+      ...evalAll(
+        "return cjson.encode(cjson.decode(cjson.encode({a={1,2,{b='c/d'}}})))",
+        "return cjson.encode(cjson.decode('[1.5,-2e-3,1e100,\"\\\\u20ac\",null,true]'))",
+        "return cjson.encode(cjson.decode('[[[[[[[[[[]]]]]]]]]]'))",
+        'return {cjson._NAME, cjson._VERSION, type(cjson.null), type(cjson.new)}',
+        'local c = cjson.new() c.encode_max_depth(1) return {cjson.encode_max_depth(), c.encode_max_depth()}',
+        'local c = cjson.new() c.encode_number_precision(3) return c.encode(math.pi)',
+        'local c = cjson.new() c.encode_sparse_array(true) return c.encode({[20]=1})',
+        "local c = cjson.new() c.encode_invalid_numbers('null') return c.encode({0/0, math.huge})",
+        "local c = cjson.new() return {c.encode_invalid_numbers('null'), c.encode_keep_buffer(), c.decode_max_depth(5)}",
+        'local c = cjson.new() return c.encode_max_depth(0)',
+        'local c = cjson.new() return c.encode_number_precision(15)',
+        "local c = cjson.new() return c.encode_sparse_array('x')",
+        'local c = cjson.new() return c.encode_sparse_array(true, 1, 2, 3)',
+      ),
+    );
+  });
+
+  it('cmsgpack.pack encodings', async () => {
+    const values = [
+      '0', '127', '128', '65535', '65536', '4294967296', '-1', '-32', '-33', '-32769', '-2147483649',
+      '1.5', '0.1', '-0.0', '1e20', '2^63', 'math.huge', '0/0', 'true', 'false', 'nil', "'abc'",
+      "string.rep('a', 32)", "string.rep('a', 256)", '{}', '{1,2}', "{a=1}", '{[2]=1}', '{{{}}}',
+      'function() end', 'cjson.null', "1, 'two', {3}",
+    ];
+    await h.same(...evalAll(...values.map((v) => `${HEX} return hex(cmsgpack.pack(${v}))`)));
+  });
+
+  it('cmsgpack.unpack, unpack_one, unpack_limit and errors', async () => {
+    await h.same(
+      ...evalAll(
+        "return {cmsgpack.unpack(cmsgpack.pack(1, 'a', {2, 3}))}",
+        "return cmsgpack.unpack(cmsgpack.pack({1, {2, {x='y'}}})) [2][2].x",
+        "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 'a'))}",
+        "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 'a'), 2)}",
+        "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 'a'), 2)}",
+        "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 'a'), 2, 1)}",
+        "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 'a'), 5)}",
+        "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 'a'), -1)}",
+        "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 'a'))}",
+        "return {cmsgpack.unpack('')}",
+        `${UNHEX} return {cmsgpack.unpack(unhex('cfffffffffffffffff'))}`,
+        `${UNHEX} return {cmsgpack.unpack(unhex('ceffffffff'), 0)}`,
+        `${UNHEX} return tostring(cmsgpack.unpack(unhex('ca3fc00000')))`,
+        `${UNHEX} return {cmsgpack.unpack(unhex('c1'))}`,
+        `${UNHEX} return {cmsgpack.unpack(unhex('9201'))}`,
+        `${UNHEX} return cmsgpack.unpack(unhex('81c00203'))`,
+        'return cmsgpack.pack()',
+        'return cmsgpack.unpack()',
+        "local s = string.rep(string.char(1), 8000) return #{cmsgpack.unpack(s)}",
+        'return {cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}',
+      ),
+    );
+  });
+
+  it('bit operations', async () => {
+    await h.same(
+      ...evalAll(
+        'return bit.tobit(0xffffffff)',
+        'return bit.tobit(2^32 + 5)',
+        'return {bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-1.5)}',
+        'return bit.tobit(1e300)',
+        "return bit.tobit('0x10')",
+        'return bit.bnot(0)',
+        'return bit.band(0xff, 0x0f, 0x3)',
+        'return bit.bor(1, 2, 4, 8)',
+        'return bit.bxor(5, 3)',
+        'return {bit.lshift(1, 31), bit.lshift(1, 33), bit.rshift(-1, 28), bit.arshift(-256, 4)}',
+        'return {bit.rol(0x12345678, 4), bit.ror(0x12345678, 4), bit.bswap(0x12345678)}',
+        'return {bit.tohex(255), bit.tohex(-1), bit.tohex(255, 2), bit.tohex(255, -4), bit.tohex(1, 12)}',
+        "return bit.tobit('abc')",
+        'return bit.band()',
+        'return bit.lshift(1)',
+        'return bit.band(1, nil, 3)',
+      ),
+    );
+  });
+
+  it('struct pack, unpack and size', async () => {
+    await h.same(
+      ...evalAll(
+        `${HEX} return hex(struct.pack('>I', 1))`,
+        `${HEX} return hex(struct.pack('<i h b B', -2, -3, -4, 255))`,
+        `${HEX} return hex(struct.pack('>l L T', -1, 2^40, 7))`,
+        `${HEX} return hex(struct.pack('>i3 I9 i16', -1, -2, -1))`,
+        `${HEX} return hex(struct.pack('>i8', 2^63))`,
+        `${HEX} return hex(struct.pack('>f <d', 1.5, 0.1))`,
+        `${HEX} return hex(struct.pack('c2 c0 s x', 'abc', 'de', 'f'))`,
+        `${HEX} return hex(struct.pack('!4 b i !8 b d', 1, 2, 3, 4))`,
+        "return {struct.unpack('>I2 s b c3', struct.pack('>I2 s b c3', 513, 'hi', -3, 'xyz'))}",
+        "return {struct.unpack('b c0', '\\3abcd')}",
+        `${UNHEX} return {struct.unpack('>L', unhex('ffffffffffffffff'))}`,
+        `${UNHEX} return {struct.unpack('>i9', unhex('008000000000000001'))}`,
+        "return {struct.unpack('>i', struct.pack('>i >i', 1, 2), 5)}",
+        "return tostring(struct.unpack('>d', struct.pack('>d', 2.5)))",
+        "return {struct.size('>i'), struct.size('!8 b d'), struct.size('bhilT'), struct.size('c5 x f')}",
+        "return struct.pack('c5', 'abc')",
+        "return struct.pack('q', 1)",
+        "return struct.pack('b')",
+        "return struct.pack('i33', 1)",
+        "return struct.pack('!3 b', 1)",
+        "return struct.unpack('>i', 'abc')",
+        "return struct.unpack('>i', 'abcd', 0)",
+        "return struct.unpack('c0', 'abc')",
+        "return struct.unpack('s', 'abc')",
+        "return struct.size('s')",
+        "return struct.size('c0')",
+      ),
+    );
+  });
+});

@@ -1,0 +1,271 @@
+import { useCompat } from '../helpers/compat';
+
+const LOCK_ACQUIRE = "return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])";
+const LOCK_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+const RATE_LIMIT = `
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count >= limit then return {0, count} end
+redis.call('ZADD', key, now, ARGV[4])
+redis.call('PEXPIRE', key, window)
+return {1, count + 1}`;
+const MOVE_TO_ACTIVE = `
+local jobId = redis.call('RPOPLPUSH', KEYS[1], KEYS[2])
+if not jobId then return nil end
+local jobKey = KEYS[3] .. jobId
+redis.call('HSET', jobKey, 'processedOn', ARGV[1], 'token', ARGV[2])
+redis.call('HINCRBY', jobKey, 'attemptsMade', 1)
+local data = redis.call('HGETALL', jobKey)
+return {jobId, data}`;
+const PCALL_HANDLING = `
+local ok = redis.pcall('INCR', KEYS[1])
+if type(ok) == 'table' and ok.err then
+  redis.log(redis.LOG_NOTICE, 'incr failed: ' .. ok.err)
+  return {'recovered', ok.err}
+end
+return ok`;
+
+describe('compat: EVAL and conversions', () => {
+  const h = useCompat();
+
+  it('converts Lua values to replies', async () => {
+    await h.same(
+      ['EVAL', 'return 1', '0'],
+      ['EVAL', 'return 3.99', '0'],
+      ['EVAL', 'return -3.99', '0'],
+      ['EVAL', 'return 1e300', '0'],
+      ['EVAL', 'return 0/0', '0'],
+      ['EVAL', 'return 2^53', '0'],
+      ['EVAL', "return 'hello'", '0'],
+      ['EVAL', 'return true', '0'],
+      ['EVAL', 'return false', '0'],
+      ['EVAL', 'return nil', '0'],
+      ['EVAL', "return {1, 2, 3.5, 'x', nil, 4}", '0'],
+      ['EVAL', "return {1, {2, {3, {'deep'}}}, {ok='fine'}, {err='bad'}}", '0'],
+      ['EVAL', "return {ok='fine'}", '0'],
+      ['EVAL', "return {err='bad thing'}", '0'],
+      ['EVAL', "return {err='MYERR bad thing'}", '0'],
+      ['EVAL', "return {err=''}", '0'],
+      ['EVAL', "return {err=3}", '0'],
+      ['EVAL', "return {foo='x'}", '0'],
+      ['EVAL', "return redis.error_reply('x')", '0'],
+      ['EVAL', "return redis.error_reply('-x y')", '0'],
+      ['EVAL', "return redis.error_reply('')", '0'],
+      ['EVAL', "return redis.status_reply('yo')", '0'],
+      ['EVAL', "return {true, false, 'after'}", '0'],
+      ['EVAL', "return 'line\\r\\nbreak'", '0'],
+    );
+  });
+
+  it('converts replies to Lua values', async () => {
+    await h.same(
+      ['EVAL', "redis.call('set', 'k', 'v') return redis.call('get', 'k')", '0'],
+      ['EVAL', "return redis.call('get', 'missing')", '0'],
+      ['EVAL', "return type(redis.call('get', 'missing'))", '0'],
+      ['EVAL', "return redis.call('set', 'k', 'v')", '0'],
+      ['EVAL', "return type(redis.call('set', 'k', 'v'))", '0'],
+      ['EVAL', "return redis.call('set', 'k', 'v').ok", '0'],
+      ['EVAL', "redis.call('rpush', 'l', 'a', 'b', 'c') return redis.call('lrange', 'l', 0, -1)", '0'],
+      ['EVAL', "return redis.call('incrby', 'n', 5) * 2", '0'],
+      ['EVAL', "redis.call('set', 'a', 1.5) return redis.call('get', 'a')", '0'],
+      ['EVAL', "redis.call('set', 'a', 0.1) return redis.call('get', 'a')", '0'],
+      ['EVAL', "redis.call('set', 'a', 1e20) return redis.call('get', 'a')", '0'],
+      ['EVAL', "redis.call('set', 'a', 42) return redis.call('get', 'a')", '0'],
+      ['EVAL', "redis.call('hset', 'h', 'f', 'v') return redis.call('hgetall', 'h')", '0'],
+      ['EVAL', "return redis.call('exists', 'h', 'nope')", '0'],
+      ['EVAL', "return redis.call('ping')", '0'],
+      ['EVAL', "return {redis.call('mget', 'k', 'missing', 'k')}", '0'],
+    );
+  });
+
+  it('KEYS, ARGV and the number of keys', async () => {
+    await h.same(
+      ['EVAL', 'return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], #KEYS, #ARGV}', '2', 'k1', 'k2', 'a1', 'a2'],
+      ['EVAL', 'return #KEYS', '0'],
+      ['EVAL', 'return 1', '-1'],
+      ['EVAL', 'return 1', '2', 'a'],
+      ['EVAL', 'return 1', 'x'],
+      ['EVAL', 'return 1'],
+      ['EVAL', 'return ARGV[1]', '0', 'bin\x00\xff\x80ary'],
+    );
+  });
+
+  it('errors: raised, returned, from commands, with their location', async () => {
+    await h.same(
+      ['EVAL', "return redis.call('nosuch')", '0'],
+      ['EVAL', "return redis.pcall('nosuch')", '0'],
+      ['EVAL', "local r = redis.pcall('nosuch'); return type(r) .. r.err", '0'],
+      ['EVAL', "return redis.call('get')", '0'],
+      ['EVAL', "return redis.pcall('get')", '0'],
+      ['EVAL', "redis.call('set', 's', 'abc') return redis.call('incr', 's')", '0'],
+      ['EVAL', "redis.call('set', 's', 'abc') return redis.pcall('incr', 's')", '0'],
+      ['EVAL', "redis.call('set', 's', 'abc')\nlocal x = 1\nreturn redis.call('lpush', 's', 'x')", '0'],
+      ['EVAL', "return redis.call('eval', 'return 1', 0)", '0'],
+      ['EVAL', "return redis.call('subscribe', 'x')", '0'],
+      ['EVAL', "return redis.call('get', {})", '0'],
+      ['EVAL', 'return redis.call()', '0'],
+      ['EVAL', 'return redis.pcall()', '0'],
+      ['EVAL', "error('boom')", '0'],
+      ['EVAL', "\n\nerror('boom on three')", '0'],
+      ['EVAL', "error({err='X y'})", '0'],
+      ['EVAL', 'return +', '0'],
+      ['EVAL', 'return x', '0'],
+      ['EVAL', 'x = 1', '0'],
+      ['EVAL', 'return redis.setresp(4)', '0'],
+      ['EVAL', 'return redis.set_repl(99)', '0'],
+      ['EVAL', 'return redis.log(redis.LOG_WARNING)', '0'],
+      ['EVAL', "return redis.log(99, 'x')", '0'],
+      ['EVAL', PCALL_HANDLING, '1', 'str'],
+      ['SET', 'str', 'abc'],
+      ['EVAL', PCALL_HANDLING, '1', 'str'],
+    );
+  });
+
+  it('Lua 5.1 numbers and library', async () => {
+    await h.same(
+      ['EVAL', 'return tostring(6/2)', '0'],
+      ['EVAL', 'return tostring(3.0)', '0'],
+      ['EVAL', 'return tostring(65536*65536)', '0'],
+      ['EVAL', 'return 65536*65536', '0'],
+      ['EVAL', 'return tostring(2^53)', '0'],
+      ['EVAL', "return string.format('%d', 3e9)", '0'],
+      ['EVAL', "return string.format('%5.2f|%-5d|%05d|%x|%s|%q', 3.14159, 42, -42, 255, 'str', 'a\\nb')", '0'],
+      ['EVAL', 'return tostring(1/3)', '0'],
+      ['EVAL', 'return tostring(1e15) .. tostring(1e16) .. tostring(0.1)', '0'],
+      ['EVAL', "return 'n' .. 10/2", '0'],
+      ['EVAL', 'local t = {} for i = 1, 100 do t[#t + 1] = i end return #t', '0'],
+      ['EVAL', 'local s = 0 for i = 1, 100000 do s = s + i end return tostring(s)', '0'],
+      ['EVAL', 'local x = 2147483647 return tostring(x + 1)', '0'],
+      ['EVAL', "return tostring(tonumber('2147483648') * 2)", '0'],
+      ['EVAL', 'return tostring(math.floor(3.7) / 2)', '0'],
+      ['EVAL', 'return {unpack({1, 2, 3})}', '0'],
+      ['EVAL', 'return table.getn({1, 2, 3})', '0'],
+      ['EVAL', 'return math.pow(2, 10)', '0'],
+      ['EVAL', 'return math.mod(10, 3)', '0'],
+      ['EVAL', "local r = {} for w in string.gfind('a b c', '%a') do r[#r + 1] = w end return r", '0'],
+      ['EVAL', "return loadstring('return 1 + 1')()", '0'],
+      ['EVAL', "return {loadstring(string.dump(function() return 1 end))}", '0'],
+      ['EVAL', 'return _VERSION', '0'],
+      ['EVAL', 'return redis.sha1hex("")', '0'],
+      ['EVAL', 'return redis.REDIS_VERSION_NUM', '0'],
+      ['EVAL', 'return redis.replicate_commands()', '0'],
+      ['EVAL', 'return {redis.LOG_DEBUG, redis.LOG_WARNING, redis.REPL_NONE, redis.REPL_AOF, redis.REPL_REPLICA, redis.REPL_SLAVE, redis.REPL_ALL}', '0'],
+    );
+  });
+
+  it('the sandbox', async () => {
+    const globals = "local r = {} for _, n in ipairs({'os', 'io', 'debug', 'package', 'require', 'loadfile', 'dofile', 'print', 'setfenv', 'getfenv', 'module', 'newproxy', 'coroutine', 'unpack', 'loadstring', 'load', 'gcinfo', 'rawset', 'xpcall'}) do r[#r + 1] = n .. '=' .. type(rawget(_G, n)) end return r";
+    await h.same(
+      ['EVAL', globals, '0'],
+      ['EVAL', 'return os.time()', '0'],
+      ['EVAL', "string.x = 1", '0'],
+      ['EVAL', "redis.call = nil", '0'],
+      ['EVAL', "return rawset(_G, 'x', 1)", '0'],
+      ['EVAL', 'return setmetatable(_G, nil)', '0'],
+      ['EVAL', "local t = getmetatable('') t.__index = nil return 1", '0'],
+      ['EVAL', "local t = {} t.x = 1 setmetatable(t, {}) return t.x", '0'],
+      ['EVAL', "return {pcall(function() undefined_thing() end)}", '0'],
+      ['EVAL', "return load('return 1')", '0'],
+    );
+  });
+
+  it('shebang flags and read-only scripts', async () => {
+    await h.same(
+      ['EVAL_RO', "return redis.call('set', 'a', '1')", '0'],
+      ['EVAL_RO', "return redis.call('get', 'a')", '0'],
+      ['EVAL', "#!lua flags=no-writes\nreturn redis.call('set', 'a', '1')", '0'],
+      ['EVAL', "#!lua flags=no-writes,allow-stale\nreturn redis.call('get', 'a')", '0'],
+      ['EVAL', "#!lua\nreturn redis.call('set', 'a', '1')", '0'],
+      ['EVAL', '#!lua flags=bad\nreturn 1', '0'],
+      ['EVAL', '#!js\nreturn 1', '0'],
+      ['EVAL', '#!lua x=1\nreturn 1', '0'],
+    );
+  });
+
+  it('EVALSHA and SCRIPT', async () => {
+    await h.same(
+      ['SCRIPT', 'LOAD', 'return 1'],
+      ['EVALSHA', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '0'],
+      ['EVALSHA', 'E0E1F9FABFC9D4800C877A703B823AC0578FF8DB', '0'],
+      ['EVALSHA_RO', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '0'],
+      ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'],
+      ['EVALSHA', 'abc', '0'],
+      ['SCRIPT', 'EXISTS', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', 'abc'],
+      ['SCRIPT', 'LOAD', 'return +'],
+      ['SCRIPT', 'KILL'],
+      ['FUNCTION', 'KILL'],
+      ['SCRIPT', 'HELP'],
+      ['SCRIPT', 'FLUSH', 'BAD'],
+      ['SCRIPT', 'FLUSH', 'ASYNC'],
+      ['SCRIPT', 'EXISTS', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db'],
+      ['SCRIPT', 'FLUSH'],
+      ['SCRIPT', 'NOSUCH'],
+    );
+  });
+
+  it('RESP3 conversions with redis.setresp(3)', async () => {
+    const cases: string[][] = [
+      ['EVAL', "redis.setresp(3) return redis.call('hgetall', 'h')", '0'],
+      ['EVAL', "redis.setresp(3) return {double=3.5}", '0'],
+      ['EVAL', "redis.setresp(3) return {map={a=1}}", '0'],
+      ['EVAL', "redis.setresp(3) return {set={a=true}}", '0'],
+      ['EVAL', "return {big_number='123456789012345678901234567890'}", '0'],
+      ['EVAL', "return {verbatim_string={format='txt', string='hi'}}", '0'],
+      ['EVAL', 'redis.setresp(3) return true', '0'],
+      ['EVAL', 'redis.setresp(3) return false', '0'],
+      ['EVAL', "redis.setresp(3) return type(redis.call('get', 'missing'))", '0'],
+      ['EVAL', "redis.setresp(3) local m = redis.call('hgetall', 'h').map return m.f", '0'],
+      ['EVAL', "redis.setresp(3) return redis.call('smembers', 'empty')", '0'],
+      ['EVAL', 'redis.setresp(3) return {true, false, 1}', '0'],
+    ];
+    await h.same(['HSET', 'h', 'f', 'v'], ...cases);
+    await h.same3(['HSET', 'h', 'f', 'v'], ...cases);
+  });
+
+  it('a corpus of real-world scripts', async () => {
+    await h.same(
+      ['EVAL', LOCK_ACQUIRE, '1', 'lock:order:1', 'token-a', '30000'],
+      ['EVAL', LOCK_ACQUIRE, '1', 'lock:order:1', 'token-b', '30000'],
+      ['EVAL', LOCK_RELEASE, '1', 'lock:order:1', 'token-b'],
+      ['EVAL', LOCK_RELEASE, '1', 'lock:order:1', 'token-a'],
+      ['EXISTS', 'lock:order:1'],
+      ['EVAL', RATE_LIMIT, '1', 'rl:user', '1000', '60000', '2', 'r1'],
+      ['EVAL', RATE_LIMIT, '1', 'rl:user', '1001', '60000', '2', 'r2'],
+      ['EVAL', RATE_LIMIT, '1', 'rl:user', '1002', '60000', '2', 'r3'],
+      ['EVAL', RATE_LIMIT, '1', 'rl:user', '70000', '60000', '2', 'r4'],
+      ['ZRANGE', 'rl:user', '0', '-1'],
+      ['RPUSH', 'bull:wait', 'job1', 'job2'],
+      ['EVAL', MOVE_TO_ACTIVE, '3', 'bull:wait', 'bull:active', 'bull:job:', '1700000000000', 'tok'],
+      ['EVAL', MOVE_TO_ACTIVE, '3', 'bull:wait', 'bull:active', 'bull:job:', '1700000000001', 'tok'],
+      ['EVAL', MOVE_TO_ACTIVE, '3', 'bull:wait', 'bull:active', 'bull:job:', '1700000000002', 'tok'],
+      ['LRANGE', 'bull:active', '0', '-1'],
+    );
+  });
+});
+
+describe('compat: FUNCTION and FCALL', () => {
+  const h = useCompat();
+  const LIB = "#!lua name=mylib\nredis.register_function('myset', function(keys, args) return redis.call('set', keys[1], args[1]) end)\nredis.register_function{function_name='myget', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}";
+
+  it('loads libraries and calls their functions', async () => {
+    await h.same(
+      ['FUNCTION', 'FLUSH'],
+      ['FUNCTION', 'LOAD', LIB],
+      ['FUNCTION', 'LOAD', LIB],
+      ['FUNCTION', 'LOAD', 'REPLACE', LIB],
+      ['FCALL', 'myset', '1', 'k', 'v'],
+      ['FCALL', 'myget', '1', 'k'],
+      ['FCALL_RO', 'myget', '1', 'k'],
+      ['FCALL_RO', 'myset', '1', 'k', 'v'],
+      ['FCALL', 'nosuch', '0'],
+      ['FCALL', 'myget', '-1'],
+      ['FUNCTION', 'LOAD', 'return 1'],
+      ['FUNCTION', 'LOAD', '#!lua name=empty\nlocal x = 1'],
+      ['FUNCTION', 'DELETE', 'nosuch'],
+      ['FUNCTION', 'DELETE', 'mylib'],
+      ['FCALL', 'myget', '1', 'k'],
+      ['FUNCTION', 'FLUSH', 'BAD'],
+    );
+  });
+});

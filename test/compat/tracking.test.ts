@@ -1,0 +1,212 @@
+import { useCompat } from '../helpers/compat';
+import { command, RawClient } from '../helpers/raw-client';
+
+/**
+ * A step: which client sends which commands (written at once, as a pipeline), `close` to
+ * disconnect it, or `sleep` for a key's TTL to pass (the next step then reads it). `{id:N}` stands for client N's id.
+ */
+type Step = [client: number, ...commands: string[][]] | ['close', number] | ['sleep', number];
+
+/** Client ids differ between two servers: wherever a reply shows one, mask it. */
+function normalise(frame: string): string {
+  return frame
+    .replace(/(\$8\r\nredirect\r\n:)\d+/g, '$1*')
+    .replace(/(\$2\r\nid\r\n:)\d+/g, '$1*')
+    .replace(/(tracking-redir-broken\r\n:)\d+/g, '$1*');
+}
+
+/**
+ * Run a multi-client script on one server and return, per client, every frame it received
+ * (replies, invalidation pushes and messages, in order). After each step every open client
+ * is synchronised with a PING carrying a unique marker, so whatever the step sent it has
+ * arrived; the PING replies stay in the transcript.
+ */
+async function transcripts(port: number, clients: number, steps: Step[]): Promise<string[][]> {
+  const cs = await Promise.all(Array.from({ length: clients }, () => RawClient.connect(port)));
+  const logs: string[][] = cs.map(() => []);
+  const ids: string[] = [];
+  let seq = 0;
+  try {
+    for (const c of cs) ids.push((await c.call('CLIENT', 'ID')).slice(1, -2));
+    await cs[0].call('FLUSHALL');
+    for (const step of steps) {
+      if (step[0] === 'close') {
+        cs[step[1]].close();
+        await cs[step[1]].waitClosed();
+      } else if (step[0] === 'sleep') {
+        // No sync here: an expiry may be noticed by either the active cycle or the next read.
+        await new Promise((r) => setTimeout(r, step[1]));
+        continue;
+      } else {
+        const [i, ...commands] = step;
+        let out = '';
+        for (const argv of commands) out += command(...argv.map((a) => a.replace(/\{id:(\d+)\}/, (_m, n: string) => ids[Number(n)])));
+        cs[i].write(out);
+      }
+      for (let i = 0; i < cs.length; i++) {
+        if (cs[i].closed) continue;
+        const marker = `sync:${seq++}`;
+        cs[i].write(command('PING', marker));
+        for (;;) {
+          const frame = await cs[i].read();
+          logs[i].push(normalise(frame));
+          if (frame.endsWith(`$${marker.length}\r\n${marker}\r\n`)) break;
+        }
+      }
+    }
+    return logs;
+  } finally {
+    for (const c of cs) c.close();
+  }
+}
+
+describe('client tracking vs Redis 7.0', () => {
+  const h = useCompat();
+
+  async function same(clients: number, steps: Step[]): Promise<void> {
+    const redis = await transcripts(h.redisPort(), clients, steps);
+    const ferrous = await transcripts(h.ferrousPort(), clients, steps);
+    expect(ferrous).toEqual(redis);
+    // Every script must show at least one invalidation, or it tests nothing about them.
+    expect(redis.flat().join('')).toMatch(/invalidate|tracking-redir-broken/);
+  }
+
+  test('option validation and the error texts', async () => {
+    await h.same(
+      ['CLIENT', 'TRACKING'],
+      ['CLIENT', 'TRACKING', 'maybe'],
+      ['CLIENT', 'TRACKING', 'on', 'redirect', 'abc'],
+      ['CLIENT', 'TRACKING', 'on', 'redirect', '999999'],
+      ['CLIENT', 'TRACKING', 'on', 'redirect'],
+      ['CLIENT', 'TRACKING', 'on', 'prefix', 'a'],
+      ['CLIENT', 'TRACKING', 'on', 'prefix'],
+      ['CLIENT', 'TRACKING', 'on', 'optin', 'optout'],
+      ['CLIENT', 'TRACKING', 'on', 'bcast', 'optin'],
+      ['CLIENT', 'TRACKING', 'on', 'bcast', 'prefix', 'a', 'prefix', 'ab'],
+      ['CLIENT', 'TRACKING', 'on', 'bcast', 'prefix', 'ab', 'prefix', 'a'],
+      ['CLIENT', 'TRACKING', 'on', 'bogus'],
+      ['CLIENT', 'TRACKING', 'off', 'bogus'],
+      ['CLIENT', 'CACHING', 'yes'],
+      ['CLIENT', 'CACHING'],
+      ['CLIENT', 'GETREDIR'],
+      ['CLIENT', 'GETREDIR', 'x'],
+      ['CLIENT', 'TRACKINGINFO'],
+      ['CLIENT', 'TRACKINGINFO', 'x'],
+      ['CLIENT', 'TRACKING', 'on', 'bcast', 'prefix', 'a', 'prefix', 'b'],
+      ['CLIENT', 'TRACKINGINFO'],
+      ['CLIENT', 'TRACKING', 'on', 'bcast', 'prefix', 'a'],
+      ['CLIENT', 'TRACKING', 'on', 'bcast', 'prefix', 'bc'],
+      ['CLIENT', 'TRACKING', 'on'],
+      ['CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'c'],
+      ['CLIENT', 'TRACKING', 'on', 'bcast'],
+      ['CLIENT', 'TRACKINGINFO'],
+      ['CLIENT', 'CACHING', 'yes'],
+      ['CLIENT', 'CACHING', 'no'],
+      ['CLIENT', 'CACHING', 'maybe'],
+      ['CLIENT', 'TRACKING', 'off'],
+      ['CLIENT', 'GETREDIR'],
+      ['CLIENT', 'TRACKING', 'on', 'optin'],
+      ['CLIENT', 'TRACKING', 'on', 'optout'],
+      ['CLIENT', 'CACHING', 'no'],
+      ['CLIENT', 'CACHING', 'yes'],
+      ['CLIENT', 'TRACKINGINFO'],
+      ['CLIENT', 'TRACKING', 'on', 'optin', 'noloop'],
+      ['CLIENT', 'TRACKINGINFO'],
+      ['CLIENT', 'TRACKING', 'on', 'bcast'],
+      ['CLIENT', 'GETREDIR'],
+    );
+  });
+
+  test('TRACKINGINFO over RESP3 is a map with a set of flags', async () => {
+    await h.same3(
+      ['CLIENT', 'TRACKINGINFO'],
+      ['CLIENT', 'TRACKING', 'on', 'optout', 'noloop'],
+      ['CLIENT', 'CACHING', 'no'],
+      ['CLIENT', 'TRACKINGINFO'],
+    );
+  });
+
+  test('default mode: one invalidation per key read, after the reply for own writes', async () => {
+    await same(2, [
+      [0, ['HELLO', '3'], ['CLIENT', 'TRACKING', 'on']],
+      [0, ['GET', 'k'], ['MGET', 'k', 'k2', 'k']],
+      [1, ['SET', 'k', '1']],
+      [1, ['SET', 'k', '2']],
+      [0, ['GET', 'k'], ['SET', 'k', '3'], ['GET', 'k']],
+      [1, ['SELECT', '1'], ['SET', 'k', 'other-db']],
+      [0, ['HSET', 'h', 'f', 'v'], ['GET', 'h']],
+      [1, ['SELECT', '0'], ['DEL', 'h', 'k2']],
+      [0, ['GET', 'w'], ['MULTI'], ['SET', 'w', '1'], ['GET', 'w'], ['SET', 'x', '1'], ['EXEC']],
+      [1, ['INCR', 'w']],
+      [0, ['GET', 'k']],
+      [1, ['FLUSHDB']],
+      [0, ['FLUSHALL']],
+    ]);
+  });
+
+  test('NOLOOP, OPTIN and OPTOUT', async () => {
+    await same(2, [
+      [0, ['HELLO', '3'], ['CLIENT', 'TRACKING', 'on', 'noloop']],
+      [0, ['GET', 'a'], ['SET', 'a', '1'], ['GET', 'a']],
+      [1, ['SET', 'a', '2']],
+      [0, ['GET', 'a'], ['FLUSHALL']],
+      [0, ['CLIENT', 'TRACKING', 'off'], ['CLIENT', 'TRACKING', 'on', 'optin']],
+      [0, ['GET', 'o1'], ['CLIENT', 'CACHING', 'yes'], ['CLIENT', 'GETNAME'], ['GET', 'o2'], ['GET', 'o3']],
+      [1, ['MSET', 'o1', '1', 'o2', '1', 'o3', '1']],
+      [0, ['CLIENT', 'CACHING', 'yes'], ['MULTI'], ['GET', 'o1'], ['GET', 'o2'], ['EXEC'], ['GET', 'o3']],
+      [1, ['MSET', 'o1', '1', 'o2', '1', 'o3', '1']],
+      [0, ['CLIENT', 'CACHING', 'yes'], ['NOSUCHCOMMAND'], ['GET', 'o1']],
+      [0, ['CLIENT', 'CACHING', 'yes'], ['CLIENT', 'CACHING'], ['GET', 'o2']],
+      [1, ['MSET', 'o1', '1', 'o2', '1']],
+      [0, ['CLIENT', 'TRACKING', 'off'], ['CLIENT', 'TRACKING', 'on', 'optout']],
+      [0, ['GET', 'o1'], ['CLIENT', 'CACHING', 'no'], ['GET', 'o2'], ['GET', 'o3']],
+      [1, ['MSET', 'o1', '1', 'o2', '1', 'o3', '1']],
+    ]);
+  });
+
+  test('BCAST: keys batched per prefix, sorted, NOLOOP filtering', async () => {
+    await same(3, [
+      [0, ['HELLO', '3'], ['CLIENT', 'TRACKING', 'on', 'bcast', 'prefix', 'p:', 'prefix', 'q']],
+      [2, ['HELLO', '3'], ['CLIENT', 'TRACKING', 'on', 'bcast', 'noloop']],
+      [1, ['SET', 'p:2', 'x'], ['SET', 'p:1', 'x'], ['SET', 'q', '1'], ['SET', 'p:2', 'y'], ['SET', 'z', '1']],
+      [0, ['SET', 'p:3', '1'], ['GET', 'zz']],
+      [2, ['SET', 'a1', '1'], ['SET', 'a2', '1'], ['SET', 'p:9', '1']],
+      [1, ['SET', 'zz', '1']],
+      [0, ['CLIENT', 'TRACKINGINFO']],
+      [1, ['FLUSHALL']],
+    ]);
+  });
+
+  test('REDIRECT to a RESP2 subscriber, to a RESP3 client, and a broken redirect', async () => {
+    await same(4, [
+      [2, ['SUBSCRIBE', '__redis__:invalidate']],
+      [0, ['CLIENT', 'TRACKING', 'on', 'redirect', '{id:2}', 'redirect', '{id:2}']],
+      [0, ['CLIENT', 'TRACKING', 'on', 'redirect', '{id:2}'], ['GET', 'k'], ['CLIENT', 'TRACKINGINFO']],
+      [1, ['SET', 'k', '1']],
+      [1, ['FLUSHALL']],
+      [0, ['GET', 'k'], ['SET', 'k', '1'], ['FLUSHALL']],
+      [0, ['HELLO', '3']],
+      [1, ['FLUSHALL']],
+      [0, ['HELLO', '2']],
+      [3, ['HELLO', '3']],
+      [0, ['CLIENT', 'TRACKING', 'on', 'redirect', '{id:3}'], ['GET', 'k']],
+      [1, ['SET', 'k', '2']],
+      ['close', 3],
+      [0, ['GET', 'k'], ['CLIENT', 'TRACKINGINFO']],
+      [1, ['SET', 'k', '3']],
+      [0, ['CLIENT', 'TRACKINGINFO'], ['HELLO', '3'], ['GET', 'k']],
+      [1, ['SET', 'k', '4']],
+      [1, ['FLUSHALL']],
+    ]);
+  });
+
+  test('a key that expires is invalidated', async () => {
+    await same(2, [
+      [0, ['HELLO', '3'], ['CLIENT', 'TRACKING', 'on']],
+      [1, ['SET', 'e', 'v', 'PX', '30']],
+      [0, ['GET', 'e']],
+      ['sleep', 120],
+      [1, ['GET', 'e']],
+    ]);
+  });
+});

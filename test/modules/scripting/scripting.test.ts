@@ -1,0 +1,209 @@
+import Redis from 'ioredis';
+import { createClient } from 'redis';
+import type { Ferrous } from '../../../kernel/bootstrap';
+import { RawClient } from '../../helpers/raw-client';
+import { startTestServer } from '../../helpers/server';
+
+const BUSY = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
+
+/** Poll until a long script has passed busy-reply-threshold (other clients then get BUSY). */
+async function waitBusy(c: RawClient): Promise<string> {
+  for (;;) {
+    const r = await c.call('GET', 'x');
+    if (r.startsWith('-BUSY')) return r;
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
+describe('scripting', () => {
+  let f: Ferrous;
+  let io: Redis;
+  let nr: ReturnType<typeof createClient>;
+  const propagated: string[][] = [];
+
+  beforeAll(async () => {
+    f = await startTestServer({ 'busy-reply-threshold': 50, 'script-hard-time-limit': 300 });
+    f.server.hooks.onPropagate((_db, argv) => propagated.push(argv));
+    io = new Redis(f.port, '127.0.0.1');
+    nr = createClient({ socket: { port: f.port, host: '127.0.0.1' } });
+    await nr.connect();
+  });
+  afterAll(async () => {
+    io.disconnect();
+    await nr.quit();
+    await f.close();
+  });
+  beforeEach(async () => {
+    await io.flushall();
+    propagated.length = 0;
+  });
+
+  it('runs scripts through ioredis and node-redis, caching them by SHA1', async () => {
+    expect(await io.eval("return redis.call('SET', KEYS[1], ARGV[1])", 1, 'k', 'v')).toBe('OK');
+    const sha = (await io.script('LOAD', "return redis.call('GET', KEYS[1])")) as string;
+    expect(await io.evalsha(sha, 1, 'k')).toBe('v');
+    expect(await nr.evalSha(sha, { keys: ['k'] })).toBe('v');
+    expect(await nr.eval('return {1, 2, {3}}')).toEqual([1, 2, [3]]);
+    expect(await io.script('EXISTS', sha, 'nope')).toEqual([1, 0]);
+    expect(await io.script('FLUSH')).toBe('OK');
+    await expect(io.evalsha(sha, 1, 'k')).rejects.toThrow('NOSCRIPT No matching script. Please use EVAL.');
+  });
+
+  it('keys and values are binary-safe', async () => {
+    const bin = Buffer.from([0, 1, 0xff, 0x80, 13, 10, 0xe9]);
+    await io.set(bin, bin);
+    const r = (await io.evalBuffer("return {KEYS[1], redis.call('GET', KEYS[1]), #ARGV[1]}", 1, bin, bin)) as [Buffer, Buffer, number];
+    expect(r[0].equals(bin)).toBe(true);
+    expect(r[1].equals(bin)).toBe(true);
+    expect(r[2]).toBe(bin.length);
+  });
+
+  it("propagates a script's writes as MULTI/EXEC, never the EVAL itself", async () => {
+    await io.eval("redis.call('SET', 'a', '1') redis.call('GET', 'a') redis.call('INCR', 'a')", 0);
+    expect(propagated).toEqual([['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['EXEC']]);
+    propagated.length = 0;
+    await io.eval("redis.call('SET', 'b', '1')", 0);
+    expect(propagated).toEqual([['SET', 'b', '1']]);
+    propagated.length = 0;
+    await io.eval("redis.set_repl(redis.REPL_NONE) redis.call('SET', 'c', '1') redis.set_repl(redis.REPL_ALL) redis.call('SET', 'd', '2')", 0);
+    expect(propagated).toEqual([['SET', 'd', '2']]);
+    propagated.length = 0;
+    await io.eval("return redis.call('GET', 'a')", 0);
+    expect(propagated).toEqual([]);
+  });
+
+  it('SCRIPT KILL stops an endless loop from a second client, which got BUSY meanwhile', async () => {
+    const c1 = await RawClient.connect(f.port);
+    const c2 = await RawClient.connect(f.port);
+    try {
+      const looping = c1.call('EVAL', 'while true do end', '0');
+      expect(await waitBusy(c2)).toBe(BUSY);
+      expect(await c2.call('SCRIPT', 'KILL')).toBe('+OK\r\n');
+      expect(await looping).toMatch(/^-ERR Script killed by user with SCRIPT KILL\.\.\. script: [0-9a-f]{40}, on @user_script:1\.\r\n$/);
+      expect(await c2.call('PING')).toBe('+PONG\r\n');
+      expect(await c1.call('PING')).toBe('+PONG\r\n');
+      expect(await c2.call('SCRIPT', 'KILL')).toBe('-NOTBUSY No scripts in execution right now.\r\n');
+    } finally {
+      c1.close();
+      c2.close();
+    }
+  });
+
+  it('SCRIPT KILL works after the script caught an error with pcall (the fengari hook fix)', async () => {
+    const c1 = await RawClient.connect(f.port);
+    const c2 = await RawClient.connect(f.port);
+    try {
+      const looping = c1.call('EVAL', "pcall(function() error('caught') end)\nlocal n = 0\nwhile true do n = n + 1 end", '0');
+      expect(await waitBusy(c2)).toBe(BUSY);
+      expect(await c2.call('SCRIPT', 'KILL')).toBe('+OK\r\n');
+      expect(await looping).toMatch(/^-ERR Script killed by user/);
+    } finally {
+      c1.close();
+      c2.close();
+    }
+  });
+
+  it('a script that wrote cannot be killed; the writes are atomic to other clients', async () => {
+    const c1 = await RawClient.connect(f.port);
+    const c2 = await RawClient.connect(f.port);
+    try {
+      // Busy for half a second of server time, well past the 50 ms threshold.
+      const script =
+        "redis.call('SET', 'w', '1') local function now() local t = redis.call('TIME') return t[1] * 1e6 + t[2] end local s = now() while now() - s < 500000 do end redis.call('SET', 'w', '2') return 'done'";
+      const running = c1.call('EVAL', script, '0');
+      expect(await waitBusy(c2)).toBe(BUSY);
+      const k = await c2.call('SCRIPT', 'KILL'); if (!k.startsWith('-UNK')) console.log('DBGX', k, await running);
+      expect(k).toMatch(/^-UNKILLABLE Sorry the script already executed write commands/);
+      expect(await c2.call('FUNCTION', 'KILL')).toMatch(/^-UNKILLABLE/);
+      expect(await running).toBe('$4\r\ndone\r\n');
+      expect(await c2.call('GET', 'w')).toBe('$1\r\n2\r\n');
+    } finally {
+      c1.close();
+      c2.close();
+    }
+  });
+
+  it('a script that cannot yield (inside MULTI) is stopped by the hard limit, even through pcall', async () => {
+    const c = await RawClient.connect(f.port);
+    try {
+      expect(await c.call('MULTI')).toBe('+OK\r\n');
+      await c.call('EVAL', 'while true do pcall(function() while true do end end) end', '0');
+      const r = await c.call('EXEC');
+      expect(r).toMatch(/^\*1\r\n-ERR Script exceeded the hard time limit and was stopped script: [0-9a-f]{40}, on @user_script:1\.\r\n$/);
+      expect(await c.call('PING')).toBe('+PONG\r\n');
+    } finally {
+      c.close();
+    }
+  });
+
+  it('unbounded allocation fails the script, and the server keeps serving', async () => {
+    await expect(io.eval("return string.rep('x', 2^31)", 0)).rejects.toThrow('resulting string too large');
+    await expect(io.eval("local s = 'x' for i = 1, 40 do s = s .. s end return #s", 0)).rejects.toThrow('string length overflow');
+    await expect(io.eval("return #string.rep('ab', 3, ',')", 0)).resolves.toBe(8);
+    expect(await io.ping()).toBe('PONG');
+  });
+
+  it('redis.log writes to the server log', async () => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(f.server.logger, 'warning').mockImplementation((m: string) => void lines.push(m));
+    try {
+      await io.eval("redis.log(redis.LOG_WARNING, 'hello', 'from', 'lua')", 0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual(['hello from lua']);
+  });
+
+  it('lua-time-limit is an alias of busy-reply-threshold', async () => {
+    expect(await io.config('GET', 'lua-time-limit')).toEqual(['lua-time-limit', '50']);
+    expect(await io.config('SET', 'lua-time-limit', '60')).toBe('OK');
+    expect(await io.config('GET', 'busy-reply-threshold')).toEqual(['busy-reply-threshold', '60']);
+    await io.config('SET', 'busy-reply-threshold', '50');
+  });
+});
+
+describe('functions', () => {
+  let f: Ferrous;
+  let io: Redis;
+  const LIB = "#!lua name=lib1\nredis.register_function{function_name='get1', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}, description='reads'}\nredis.register_function('set1', function(keys, args) return redis.call('SET', keys[1], args[1]) end)";
+
+  beforeAll(async () => {
+    f = await startTestServer();
+    io = new Redis(f.port, '127.0.0.1');
+  });
+  afterAll(async () => {
+    io.disconnect();
+    await f.close();
+  });
+
+  it('LIST, STATS, DUMP and RESTORE', async () => {
+    expect(await io.function('LOAD', LIB)).toBe('lib1');
+    expect(await io.fcall('set1', 1, 'k', 'v')).toBe('OK');
+    expect(await io.fcall_ro('get1', 1, 'k')).toBe('v');
+    expect(await io.function('LIST', 'WITHCODE')).toEqual([
+      [
+        'library_name', 'lib1', 'engine', 'LUA',
+        'functions', [
+          ['name', 'get1', 'description', 'reads', 'flags', ['no-writes']],
+          ['name', 'set1', 'description', null, 'flags', []],
+        ],
+        'library_code', LIB,
+      ],
+    ]);
+    expect(await io.function('LIST', 'LIBRARYNAME', 'nomatch*')).toEqual([]);
+    expect(await io.function('STATS')).toEqual(['running_script', null, 'engines', ['LUA', ['libraries_count', 1, 'functions_count', 2]]]);
+    const dump = (await io.call('FUNCTION', 'DUMP')) as string;
+    expect(await io.function('FLUSH')).toBe('OK');
+    await expect(io.fcall('get1', 1, 'k')).rejects.toThrow('ERR Function not found');
+    expect(await io.call('FUNCTION', 'RESTORE', dump)).toBe('OK');
+    expect(await io.fcall('get1', 1, 'k')).toBe('v');
+    await expect(io.call('FUNCTION', 'RESTORE', dump)).rejects.toThrow('ERR Library lib1 already exists');
+    expect(await io.call('FUNCTION', 'RESTORE', dump, 'REPLACE')).toBe('OK');
+    await expect(io.call('FUNCTION', 'RESTORE', 'garbage')).rejects.toThrow('ERR payload version or checksum are wrong');
+  });
+
+  it('register_function is only available while loading', async () => {
+    await io.function('LOAD', 'REPLACE', "#!lua name=lib2\nredis.register_function('late', function() return redis.register_function('x', function() end) end)");
+    await expect(io.fcall('late', 0)).rejects.toThrow('redis.register_function can only be called on FUNCTION LOAD command');
+  });
+});
