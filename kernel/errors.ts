@@ -1,6 +1,14 @@
 import { ReplyError } from './reply';
 
 /**
+ * The most elements Ferrous puts in a reply whose length a client chose (SRANDMEMBER,
+ * ZRANDMEMBER, HRANDFIELD with a negative count). Redis streams such a reply and would try to
+ * send billions of elements; Ferrous builds a reply whole, so it refuses rather than exhaust
+ * the heap and die.
+ */
+export const MAX_REPLY_COUNT = 1 << 22;
+
+/**
  * Redis's shared error replies, created once: a thrown constant costs no stack capture,
  * and every module words them identically.
  */
@@ -14,6 +22,7 @@ export const Errors = {
   outOfRange: new ReplyError('ERR index out of range'),
   noAuth: new ReplyError('NOAUTH Authentication required.'),
   invalidDb: new ReplyError('ERR DB index is out of range'),
+  replyTooLarge: new ReplyError(`ERR value is out of range, Ferrous replies with at most ${MAX_REPLY_COUNT} elements`),
   invalidExpire: (cmd: string) => new ReplyError(`ERR invalid expire time in '${cmd}' command`),
   wrongArity: (name: string) => new ReplyError(`ERR wrong number of arguments for '${name}' command`),
   unknownSubcommand: (sub: string, container: string) =>

@@ -22,7 +22,7 @@ export { Database, Entry } from './keyspace/database';
 export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
 export { Logger, type LogLevel } from './logging';
 export * from './reply';
-export { Errors } from './errors';
+export { Errors, MAX_REPLY_COUNT } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
 export * from './util/numbers';

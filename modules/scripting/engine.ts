@@ -7,13 +7,13 @@ import { installRedisApi, raiseError, REPL_ALL, type ScriptHost, type ScriptRun 
 import { lockGlobals, openLibraries, setProtectedGlobal } from './sandbox';
 
 /** Instructions between two runs of the limits hook. */
-const HOOK_EVERY = 10000;
+const HOOK_EVERY = 1000;
 /** Once past busy-reply-threshold, how long the script runs between two turns of the event loop (ms). */
 const SLICE_MS = 10;
 /** resume()'s answer when the hook yielded: the script goes on after a turn of the event loop. */
 const YIELDED: unique symbol = Symbol('yielded');
 /** Memory is sampled every this many hook runs. */
-const MEMORY_EVERY = 8;
+const MEMORY_EVERY = 64;
 
 export interface Limits {
   /** busy-reply-threshold (ms): past it, other clients are answered BUSY and SCRIPT KILL works. */

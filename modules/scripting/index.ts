@@ -162,7 +162,6 @@ export default class ScriptingModule {
 
   /** Redis's processCommand check while a script holds the server: only allow-busy commands pass. */
   private readonly busyGate = (_c: Client, cmd: RegisteredCommand, argv: string[]): ReplyError | null => {
-    console.log('DBGG', cmd.name, Date.now());
     const busy = this.running!.isEval ? BUSY_EVAL : BUSY_FUNCTION;
     if (!cmd.has(CmdFlag.AllowBusy)) return busy;
     if (cmd.name === 'shutdown' && !argv.some((a) => a.toLowerCase() === 'nosave')) return busy;
@@ -182,9 +181,7 @@ export default class ScriptingModule {
     if (!(r instanceof Promise)) return r;
     this.running = { engine, isEval, name, command: argv, start: Date.now() };
     this.server.busy = this.busyGate;
-    console.log('DBGS', Date.now());
     return r.finally(() => {
-      console.log('DBGE', Date.now());
       this.running = null;
       this.server.busy = null;
     });
@@ -251,7 +248,6 @@ export default class ScriptingModule {
   /** scriptKill: only a suspended script that has not written can be stopped. */
   private kill(isEval: boolean): Reply {
     const r = this.running;
-    console.log('DBGK', r === null, this.server.busy === null, Date.now());
     if (r === null) throw NOTBUSY;
     if (r.engine.wrote) throw UNKILLABLE;
     if (isEval && !r.isEval) throw BUSY_FUNCTION;

@@ -6,6 +6,7 @@ import {
   inject,
   INT64_MIN,
   Keyspace,
+  MAX_REPLY_COUNT,
   Notify,
   parseInt64,
   parseScanCursor,
@@ -225,7 +226,10 @@ export default class SetsModule {
     const set = readSet(ctx, argv[1]);
     const count = Number(v);
     if (set === undefined || count === 0) return [];
-    if (count < 0) return picks(set, -count);
+    if (count < 0) {
+      if (-count > MAX_REPLY_COUNT) throw Errors.replyTooLarge;
+      return picks(set, -count);
+    }
     if (count === 1) return [set.random()];
     if (count >= set.size) return set.ordered();
     return sample(set, count);

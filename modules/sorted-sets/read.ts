@@ -1,4 +1,4 @@
-import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, parseInt64, parseIntArg, parseScanCursor, parseScanOptions, type Reply, ReplyError } from '../../kernel';
+import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, MAX_REPLY_COUNT, parseInt64, parseIntArg, parseScanCursor, parseScanOptions, type Reply, ReplyError } from '../../kernel';
 import type { ZNode } from './skiplist';
 import { readZset, type ZSet } from './zset';
 
@@ -66,6 +66,7 @@ export function zrandmember(ctx: CommandContext, argv: string[]): Reply {
   if (!unique) l = -l;
   const size = z.size;
   if (!unique || l === 1) {
+    if (l > MAX_REPLY_COUNT) throw Errors.replyTooLarge;
     for (let i = 0; i < l; i++) pushMember(out, randomNode(z), withScores, resp);
     return out;
   }

@@ -1,8 +1,5 @@
-import type { Ferrous } from '../../kernel/bootstrap';
 import { useCompat } from '../helpers/compat';
 import { command, RawClient } from '../helpers/raw-client';
-import { startRealRedis, type RealRedis } from '../helpers/redis';
-import { startTestServer } from '../helpers/server';
 
 /** Every command in one write, then QUIT; returns all bytes the server sent before closing. */
 async function transcript(port: number, commands: string[][]): Promise<string> {
@@ -259,20 +256,11 @@ describe('connection commands vs redis-server 7.0', () => {
 });
 
 describe('connection commands with requirepass vs redis-server 7.0', () => {
-  let redis: RealRedis;
-  let ferrous: Ferrous;
-  beforeAll(async () => {
-    redis = await startRealRedis(['--requirepass', 'secret']);
-    ferrous = await startTestServer({ requirepass: 'secret' });
-  });
-  afterAll(async () => {
-    await ferrous?.close();
-    await redis?.stop();
-  });
+  const h = useCompat({ requirepass: 'secret' }, ['--requirepass', 'secret']);
 
   const compare = async (cmds: string[][]) => {
-    const f = await transcript(ferrous.port, cmds);
-    const r = await transcript(redis.port, cmds);
+    const f = await transcript(h.ferrousPort(), cmds);
+    const r = await transcript(h.redisPort(), cmds);
     expect(normaliseHello(f)).toEqual(normaliseHello(r));
   };
 

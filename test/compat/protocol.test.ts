@@ -1,8 +1,5 @@
-import type { Ferrous } from '../../kernel/bootstrap';
 import { useCompat } from '../helpers/compat';
 import { command, RawClient } from '../helpers/raw-client';
-import { startRealRedis, type RealRedis } from '../helpers/redis';
-import { startTestServer } from '../helpers/server';
 
 /**
  * The protocol layer against a real redis-server 7.0: malformed RESP, inline commands,
@@ -312,20 +309,11 @@ describe('protocol vs redis-server 7.0', () => {
 });
 
 describe('protocol limits before AUTH vs redis-server 7.0', () => {
-  let redis: RealRedis;
-  let ferrous: Ferrous;
-  beforeAll(async () => {
-    redis = await startRealRedis(['--requirepass', 'pw']);
-    ferrous = await startTestServer({ requirepass: 'pw' });
-  });
-  afterAll(async () => {
-    await ferrous?.close();
-    await redis?.stop();
-  });
+  const h = useCompat({ requirepass: 'pw' }, ['--requirepass', 'pw']);
 
   async function both(fn: (port: number) => Promise<Outcome>): Promise<Outcome> {
-    const r = await fn(redis.port);
-    const f = await fn(ferrous.port);
+    const r = await fn(h.redisPort());
+    const f = await fn(h.ferrousPort());
     expect(f).toEqual(r);
     return r;
   }

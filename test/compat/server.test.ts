@@ -11,11 +11,15 @@ function normalizeInfo(d: Decoded, keep: Set<string>): Decoded {
   return [...d.slice(0, 9), subs];
 }
 
+function isMap(d: Decoded): d is { map: [Decoded, Decoded][] } {
+  return d !== null && typeof d === 'object' && !Array.isArray(d) && 'map' in d;
+}
+
 function normalizeDocs(d: Decoded, keep: Set<string>): Decoded {
-  if (d === null || typeof d !== 'object' || !('map' in d)) return d;
+  if (!isMap(d)) return d;
   return {
-    map: d.map.map(([k, v]) => {
-      if (k !== 'subcommands' || v === null || typeof v !== 'object' || !('map' in v)) return [k, v];
+    map: d.map.map(([k, v]): [Decoded, Decoded] => {
+      if (k !== 'subcommands' || !isMap(v)) return [k, v];
       const subs = v.map.filter(([name]) => keep.has(name as string)).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
       return [k, { map: subs }];
     }),

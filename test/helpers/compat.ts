@@ -21,11 +21,12 @@ export interface Compat {
   redisPort(): number;
 }
 
-export function useCompat(config: Record<string, string | number> = {}): Compat {
+/** `config` goes to Ferrous, `redisArgs` to redis-server (e.g. both with a password). */
+export function useCompat(config: Record<string, string | number> = {}, redisArgs: string[] = []): Compat {
   let redis: RealRedis;
   let ferrous: Ferrous;
   beforeAll(async () => {
-    redis = await startRealRedis();
+    redis = await startRealRedis(redisArgs);
     ferrous = await startTestServer(config);
   });
   afterAll(async () => {

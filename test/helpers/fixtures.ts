@@ -24,8 +24,8 @@ export interface ServerFixture {
   /** Shorthand for `ferrous.container`, to resolve kernel services. */
   readonly container: Ferrous['container'];
   /**
-   * A raw connection opened before each test (after FLUSHALL on it) and closed after it, so
-   * no test inherits another's MULTI, WATCH, SELECT, HELLO or CLIENT REPLY state.
+   * A raw connection opened before each test (the FLUSHALL goes through it) and closed after
+   * it, so no test inherits another's MULTI, WATCH, SELECT, HELLO or CLIENT REPLY state.
    */
   readonly raw: RawClient;
   /** One ioredis client for the suite, created on first use (ioredis queues until connected). */
@@ -39,7 +39,6 @@ export interface ServerFixture {
   /** Another node-redis client, connected (e.g. `{ RESP: 3 }`), closed after the suite. */
   nodeRedis<RESP extends 2 | 3 = 2>(options?: { RESP?: RESP }): Promise<NodeRedis<RESP>>;
 }
-
 
 export interface ServerOptions {
   /** FLUSHALL before each test (default true). */

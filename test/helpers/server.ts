@@ -13,6 +13,6 @@ import { startServer, type DirectiveValue, type Ferrous } from '../../kernel/boo
 export async function startTestServer(config: Record<string, DirectiveValue> = {}): Promise<Ferrous> {
   const disabled = String(config['disable-module'] ?? '');
   const persistence = !/\bpersistence\b/.test(disabled);
-  const files = persistence ? { save: '', dir: fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-test-')) } : {};
+  const files: Record<string, DirectiveValue> = persistence ? { save: '', dir: fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-test-')) } : {};
   return startServer({ config: { port: 0, bind: '127.0.0.1', loglevel: 'warning', ...files, ...config } });
 }

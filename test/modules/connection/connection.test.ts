@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { Hooks, type Client } from '../../../kernel';
-import { command, RawClient } from '../../helpers/raw-client';
+import { command } from '../../helpers/raw-client';
 import { decode } from '../../helpers/resp-reader';
 import { useServer } from '../../helpers/fixtures';
 

@@ -112,7 +112,7 @@ describe('MULTI / EXEC / DISCARD', () => {
     try {
       const popped = waiter.blpop('q', 0);
       // Wait until the BLPOP is parked.
-      while (!(await f.io.client('LIST')).toString().includes('cmd=blpop')) await new Promise((r) => setImmediate(r));
+      while (!String(await f.io.call('CLIENT', 'LIST')).includes('cmd=blpop')) await new Promise((r) => setImmediate(r));
       const r = await f.io.multi().rpush('q', 'a').rpush('q', 'b').llen('q').exec();
       // The waiter did not take 'a' between the pushes.
       expect(r).toEqual([
