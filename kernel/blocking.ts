@@ -3,7 +3,7 @@ import type { Client } from './client';
 import { Hooks } from './hooks';
 import type { Database } from './keyspace/database';
 import { type Reply, ReplyError } from './reply';
-import { parseDouble } from './util/numbers';
+import { parseLongDouble } from './util/long-double';
 
 /** Tries to serve a blocked client once a key it waits on changed; undefined = keep waiting. */
 export type ServeFn = (ctx: Client) => Reply | undefined;
@@ -187,7 +187,8 @@ export class Blocking {
 
 /** A blocking command's timeout argument (seconds, fractions allowed) in ms; 0 = forever. */
 export function parseTimeout(arg: string): number {
-  const v = parseDouble(arg);
+  // A long double, as Redis reads it: 1e309 is a valid (huge) timeout there, not a bad float.
+  const v = parseLongDouble(arg);
   if (Number.isNaN(v)) throw TIMEOUT_NOT_FLOAT;
   const ms = Math.ceil(v * 1000);
   // Redis casts the milliseconds to long long: beyond its range (inf too) they turn negative.

@@ -90,6 +90,7 @@ export class RespParser {
     while (this.argsLeft > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= buf.length) return null;
+        if (this.fastBulkHeader(buf)) continue;
         const nl = lineEnd(buf, this.pos, CR);
         if (nl < 0) {
           if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big bulk count string');
@@ -120,6 +121,27 @@ export class RespParser {
     this.argv = null;
     this.compact();
     return argv;
+  }
+
+  /**
+   * The common bulk header (`$<1-9 digits>\r`, within limits) read in JS: cheaper than two
+   * native indexOf calls per argument. Anything else (including every error) takes the
+   * general path, which keeps Redis's exact checks and texts.
+   */
+  private fastBulkHeader(buf: Buffer): boolean {
+    let i = this.pos;
+    if (buf[i] !== 36 /* '$' */) return false;
+    let c = buf[++i];
+    if (c < 49 || c > 57) return false;
+    let n = 0;
+    do {
+      n = n * 10 + (c - 48);
+      c = buf[++i];
+    } while (c >= 48 && c <= 57 && i - this.pos <= 10);
+    if (c !== CR || i + 1 >= buf.length || n > this.limits.maxBulkLen || n > 16384) return false;
+    this.pos = i + 2;
+    this.bulkLen = n;
+    return true;
   }
 
   private compact(): void {

@@ -64,7 +64,7 @@ function commandsDoc(table: CommandTable): string {
     for (const n of names) {
       const cmd = implemented.get(n);
       const status = cmd === undefined ? '—' : cmd.handler !== null || cmd.subcommands !== null ? 'yes' : '—';
-      lines.push(`| \`${n.toUpperCase()}\` | ${status} | ${cmd?.module ?? ''} | ${(redisSpec(n)?.summary ?? '').replace(/\|/g, '\\|')} |`);
+      lines.push(`| \`${n.replace('|', ' ').toUpperCase()}\` | ${status} | ${cmd?.module ?? ''} | ${(redisSpec(n)?.summary ?? '').replace(/\|/g, '\\|')} |`);
     }
     lines.push('');
   }

@@ -126,6 +126,19 @@ function format(v: LongDouble): string {
   return v.neg && digits !== '0' ? '-' + digits : digits;
 }
 
+/**
+ * A number as Redis's getLongDoubleFromObject reads it, rounded to a double: beyond the
+ * double range (yet a valid long double, such as 1e309) it is ±Infinity; NaN when invalid.
+ */
+export function parseLongDouble(s: string): number {
+  const v = parse(s);
+  if (v === null) return NaN;
+  if (v === INF) return s.charCodeAt(0) === 45 /* - */ ? -Infinity : Infinity;
+  if (v.mant === 0n) return 0;
+  const abs = Number(v.mant) * 2 ** v.exp;
+  return v.neg ? -abs : abs;
+}
+
 export enum FloatIncr {
   /** The stored value or the increment is not a valid float. */
   Invalid,

@@ -1,4 +1,4 @@
-import { Errors } from '../errors';
+import { cstr, Errors } from '../errors';
 import { ReplyError } from '../reply';
 import { parseIntArg } from './numbers';
 
@@ -9,9 +9,10 @@ const invalidCursor = new ReplyError('ERR invalid cursor');
 /**
  * parseScanCursorOrReply (strtoul): decimal with an optional sign, no leading space, nothing
  * after the digits; a negative value wraps as in C (to a cursor past every element); an
- * empty string is cursor 0.
+ * empty string is cursor 0. strtoul reads a C string, so a NUL ends the cursor ("\0" is 0).
  */
-export function parseScanCursor(arg: string): number {
+export function parseScanCursor(raw: string): number {
+  const arg = cstr(raw);
   if (arg === '') return 0;
   if (!CURSOR.test(arg)) throw invalidCursor;
   const c0 = arg.charCodeAt(0);

@@ -10,6 +10,7 @@ import {
   isInt64,
   Keyspace,
   MapReply,
+  MAX_REPLY_COUNT,
   Notify,
   OK,
   parseInt64,
@@ -258,6 +259,8 @@ export default class HashesModule {
     const h = this.read(ctx, argv[1]);
     if (h === undefined || l === 0) return [];
     const count = Number(l);
+    // A negative count repeats fields: Redis would build a reply of any size; refuse past the cap.
+    if (-count > MAX_REPLY_COUNT) throw Errors.replyTooLarge;
     return randomFields(h, Math.abs(count), count > 0, withValues, ctx.resp === 3);
   }
 

@@ -354,6 +354,6 @@ export default class StringsModule {
       } else throw Errors.syntax;
     }
     if (o.idx && o.len) throw lcsIdxAndLen;
-    return lcsReply(a ?? '', b ?? '', o);
+    return lcsReply(a ?? '', b ?? '', o, ctx.server.parserLimits.maxBulkLen);
   }
 }

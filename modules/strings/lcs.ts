@@ -8,17 +8,22 @@ export interface LcsOptions {
 }
 
 const noMemory = new ReplyError('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
+const allocFailed = new ReplyError('ERR Insufficient memory, failed allocating transient memory for LCS');
 
-/** The dynamic-programming table of lcsCommand: cell (i, j) at j + i * (blen + 1). */
-function table(a: string, b: string): Uint32Array {
+/**
+ * The dynamic-programming table of lcsCommand: cell (i, j) at j + i * (blen + 1). Like Redis,
+ * a table larger than proto-max-bulk-len bytes is refused before anything is allocated.
+ */
+function table(a: string, b: string, maxBytes: number): Uint32Array {
   const alen = a.length;
   const blen = b.length;
   const w = blen + 1;
+  if ((alen + 1) * w * 4 > maxBytes) throw noMemory;
   let dp: Uint32Array;
   try {
     dp = new Uint32Array((alen + 1) * w);
   } catch {
-    throw noMemory;
+    throw allocFailed;
   }
   for (let i = 1; i <= alen; i++) {
     const ca = a.charCodeAt(i - 1);
@@ -37,11 +42,11 @@ function table(a: string, b: string): Uint32Array {
 }
 
 /** LCS's reply, walking the table backwards exactly as Redis does so ranges come out identical. */
-export function lcsReply(a: string, b: string, o: LcsOptions): Reply {
+export function lcsReply(a: string, b: string, o: LcsOptions, maxBytes: number): Reply {
   const alen = a.length;
   const blen = b.length;
   const w = blen + 1;
-  const dp = table(a, b);
+  const dp = table(a, b, maxBytes);
   const total = dp[alen * w + blen];
   if (o.len && !o.idx) return total;
   const chars: string[] = new Array<string>(total);

@@ -135,7 +135,8 @@ export class VectorGenerator {
     else this.args(def.arguments, args, blocking);
     const r = this.rng.next();
     if (r < 0.08 && args.length > 0) args.pop();
-    else if (r < 0.16) args.push(this.rng.pick(this.rng.chance(0.5) ? STRINGS : KEYS));
+    // An extra argument may become a blocking command's timeout: keep it short.
+    else if (r < 0.16) args.push(this.rng.pick(blocking ? TIMEOUTS : this.rng.chance(0.5) ? STRINGS : KEYS));
     return [...name.map((n) => (this.rng.chance(0.3) ? n.toUpperCase() : n)), ...args];
   }
 

@@ -1,0 +1,364 @@
+import { constants } from 'buffer';
+import {
+  Command,
+  type CommandContext,
+  Errors,
+  Notify,
+  parseBigInt64,
+  parseIntArg,
+  RedisModule,
+  type Reply,
+  ReplyError,
+} from '../../kernel';
+import { countBits, findBit, readSigned, readUnsigned, window, writeBits } from './bits';
+
+const badOffset = new ReplyError('ERR bit offset is not an integer or out of range');
+const badBit = new ReplyError('ERR bit is not an integer or out of range');
+const bitposBit = new ReplyError('ERR The bit argument must be 1 or 0.');
+const notSingleSource = new ReplyError('ERR BITOP NOT must be called with a single source key.');
+const badType = new ReplyError(
+  'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+);
+const badOverflow = new ReplyError('ERR Invalid OVERFLOW type specified');
+const roOnlyGet = new ReplyError('ERR BITFIELD_RO only supports the GET subcommand');
+const tooLong = new ReplyError('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+
+const enum Overflow {
+  Wrap,
+  Sat,
+  Fail,
+}
+
+const enum Op {
+  Get,
+  Set,
+  IncrBy,
+}
+
+interface FieldOp {
+  op: Op;
+  signed: boolean;
+  bits: number;
+  /** Bit offsets go up to 8 * proto-max-bulk-len: beyond 2^31, so no `>>` on them. */
+  offset: number;
+  value: bigint;
+  overflow: Overflow;
+}
+
+/** What strcasecmp sees of an argument: the bytes before the first NUL, lower-cased. */
+function word(s: string): string {
+  const i = s.indexOf('\0');
+  return (i < 0 ? s : s.slice(0, i)).toLowerCase();
+}
+
+/** A string value for a bit command, undefined when missing; bitmaps are plain strings. */
+function asString(v: unknown): string | undefined {
+  if (v === undefined || typeof v === 'string') return v;
+  throw Errors.wrongType;
+}
+
+/** A read lookup (lookupKeyRead): statistics and the keymiss event. */
+function readString(ctx: CommandContext, key: string): string | undefined {
+  const v = asString(ctx.db.get(key));
+  if (v === undefined) ctx.keyMiss(key);
+  return v;
+}
+
+/**
+ * getBitOffsetFromArgument: a bit offset, or with `#` (BITFIELD) a field index scaled by the
+ * field width, which wraps around in int64 like Redis's multiplication. It must address a byte
+ * below proto-max-bulk-len.
+ */
+function bitOffset(ctx: CommandContext, arg: string, bits: number): number {
+  let off: number;
+  if (bits > 0 && arg.length > 1 && arg.charCodeAt(0) === 35 /* # */) {
+    const n = parseBigInt64(arg.slice(1));
+    if (n === null) throw badOffset;
+    off = Number(BigInt.asIntN(64, n * BigInt(bits)));
+  } else {
+    off = parseIntArg(arg);
+  }
+  if (!(off >= 0) || Math.floor(off / 8) >= ctx.server.parserLimits.maxBulkLen) throw badOffset;
+  return off;
+}
+
+/** A string of at least `len` bytes, zero-padded (sdsgrowzero), within V8's string limit. */
+function grow(cur: string, len: number): string {
+  if (cur.length >= len) return cur;
+  if (len > constants.MAX_STRING_LENGTH) throw tooLong;
+  return cur + '\0'.repeat(len - cur.length);
+}
+
+/**
+ * The BITCOUNT/BITPOS range arguments as an inclusive bit range over a `len`-byte string,
+ * with Redis's clamping of negative and out-of-range indexes; null when empty.
+ */
+function bitRange(len: number, start: number, end: number, isBit: boolean): [number, number] | null {
+  const total = isBit ? len * 8 : len;
+  if (start < 0) start = Math.max(0, total + start);
+  if (end < 0) end = Math.max(0, total + end);
+  if (end >= total) end = total - 1;
+  if (start > end) return null;
+  return isBit ? [start, end] : [start * 8, end * 8 + 7];
+}
+
+/** The optional BYTE|BIT unit argument. */
+function isBitUnit(arg: string | undefined): boolean {
+  if (arg === undefined) return false;
+  const w = word(arg);
+  if (w === 'bit') return true;
+  if (w === 'byte') return false;
+  throw Errors.syntax;
+}
+
+function intArg(arg: string): number {
+  const n = parseIntArg(arg);
+  if (Number.isNaN(n)) throw Errors.notInteger;
+  return n;
+}
+
+/** getBitfieldTypeFromArgument: i1..i64 or u1..u63 (C reads the width up to a NUL). */
+function fieldType(arg: string): [signed: boolean, bits: number] {
+  const c = arg.charAt(0);
+  if (c !== 'i' && c !== 'u') throw badType;
+  const nul = arg.indexOf('\0');
+  const bits = parseIntArg(nul < 0 ? arg.slice(1) : arg.slice(1, nul));
+  if (!(bits >= 1) || bits > (c === 'i' ? 64 : 63)) throw badType;
+  return [c === 'i', bits];
+}
+
+/**
+ * checkSignedBitfieldOverflow / checkUnsignedBitfieldOverflow with their int64 arithmetic:
+ * the value to store, or null when FAIL refuses it.
+ */
+function fieldResult(f: FieldOp, value: bigint, incr: bigint): bigint | null {
+  const { bits, signed, overflow } = f;
+  let over: boolean;
+  if (signed) {
+    const max = (1n << BigInt(bits - 1)) - 1n;
+    const min = -max - 1n;
+    // Redis computes these in int64 and they can wrap when `value` is out of range (SET).
+    const maxIncr = BigInt.asIntN(64, max - value);
+    const minIncr = BigInt.asIntN(64, min - value);
+    const wide = bits !== 64;
+    const high = value > max || (wide && incr > maxIncr) || (value >= 0n && incr > 0n && incr > maxIncr);
+    const low = !high && (value < min || (wide && incr < minIncr) || (value < 0n && incr < 0n && incr < minIncr));
+    over = high || low;
+    if (!over) return value + incr;
+    if (overflow === Overflow.Fail) return null;
+    if (overflow === Overflow.Sat) return high ? max : min;
+    return BigInt.asIntN(bits, value + incr);
+  }
+  const max = (1n << BigInt(bits)) - 1n;
+  const u = BigInt.asUintN(64, value);
+  const high = u > max || (incr > 0n && incr > max - u);
+  over = high || (incr < 0n && incr < -u);
+  if (!over) return u + incr;
+  if (overflow === Overflow.Fail) return null;
+  if (overflow === Overflow.Sat) return high ? max : 0n;
+  return BigInt.asUintN(bits, u + incr);
+}
+
+@RedisModule({ name: 'bitmaps' })
+export default class BitmapsModule {
+  @Command('setbit')
+  setbit(ctx: CommandContext, argv: string[]): Reply {
+    const key = argv[1];
+    const offset = bitOffset(ctx, argv[2], 0);
+    const on = parseIntArg(argv[3]);
+    if (on !== 0 && on !== 1) throw badBit;
+    const cur = asString(ctx.db.peek(key));
+    const byte = Math.floor(offset / 8);
+    const v = grow(cur ?? '', byte + 1);
+    const old = v.charCodeAt(byte);
+    const mask = 1 << (7 - (offset % 8));
+    const was = (old & mask) !== 0 ? 1 : 0;
+    // Like Redis, a write that changes nothing (same bit, same length) is not a modification.
+    if (v !== cur || was !== on) {
+      const next = on === 1 ? old | mask : old & ~mask;
+      ctx.db.set(key, v.slice(0, byte) + String.fromCharCode(next) + v.slice(byte + 1), true);
+      ctx.modified(key, Notify.STRING, 'setbit');
+    }
+    return was;
+  }
+
+  @Command('getbit')
+  getbit(ctx: CommandContext, argv: string[]): Reply {
+    const offset = bitOffset(ctx, argv[2], 0);
+    const v = readString(ctx, argv[1]);
+    if (v === undefined) return 0;
+    const byte = Math.floor(offset / 8);
+    if (byte >= v.length) return 0;
+    return (v.charCodeAt(byte) >> (7 - (offset % 8))) & 1;
+  }
+
+  @Command('bitcount')
+  bitcount(ctx: CommandContext, argv: string[]): Reply {
+    // Redis 7.0 looks the key up before it parses the range: a missing key answers 0 regardless.
+    const v = readString(ctx, argv[1]);
+    if (v === undefined) return 0;
+    let range: [number, number] | null;
+    if (argv.length === 4 || argv.length === 5) {
+      const start = intArg(argv[2]);
+      const end = intArg(argv[3]);
+      const isBit = isBitUnit(argv[4]);
+      if (start < 0 && end < 0 && start > end) return 0;
+      range = bitRange(v.length, start, end, isBit);
+    } else if (argv.length === 2) {
+      range = v.length === 0 ? null : [0, v.length * 8 - 1];
+    } else {
+      throw Errors.syntax;
+    }
+    return range === null ? 0 : countBits(v, range[0], range[1]);
+  }
+
+  @Command('bitpos')
+  bitpos(ctx: CommandContext, argv: string[]): Reply {
+    const bit = parseIntArg(argv[2]);
+    if (Number.isNaN(bit)) throw Errors.notInteger;
+    if (bit !== 0 && bit !== 1) throw bitposBit;
+    // A missing key is an infinite run of clear bits.
+    const v = readString(ctx, argv[1]);
+    if (v === undefined) return bit === 1 ? -1 : 0;
+    let range: [number, number] | null;
+    const endGiven = argv.length >= 5;
+    if (argv.length >= 4 && argv.length <= 6) {
+      const start = intArg(argv[3]);
+      const isBit = isBitUnit(argv[5]);
+      const end = endGiven ? intArg(argv[4]) : isBit ? v.length * 8 + 7 : v.length - 1;
+      range = bitRange(v.length, start, end, isBit);
+    } else if (argv.length === 3) {
+      range = v.length === 0 ? null : [0, v.length * 8 - 1];
+    } else {
+      throw Errors.syntax;
+    }
+    if (range === null) return -1;
+    const pos = findBit(v, bit, range[0], range[1]);
+    // Looking for a clear bit without an explicit end, the string is taken as zero-padded.
+    if (pos === -1 && bit === 0 && !endGiven) return range[1] + 1;
+    return pos;
+  }
+
+  @Command('bitop')
+  bitop(ctx: CommandContext, argv: string[]): Reply {
+    const op = word(argv[1]);
+    if (op !== 'and' && op !== 'or' && op !== 'xor' && op !== 'not') throw Errors.syntax;
+    if (op === 'not' && argv.length !== 4) throw notSingleSource;
+    const dest = argv[2];
+    const srcs: Buffer[] = [];
+    let maxLen = 0;
+    for (let i = 3; i < argv.length; i++) {
+      const v = asString(ctx.db.get(argv[i]));
+      if (v === undefined) ctx.keyMiss(argv[i]);
+      const b = Buffer.from(v ?? '', 'latin1');
+      srcs.push(b);
+      if (b.length > maxLen) maxLen = b.length;
+    }
+    if (maxLen === 0) {
+      if (ctx.db.delete(dest)) ctx.modified(dest, Notify.GENERIC, 'del');
+      return 0;
+    }
+    // Shorter sources count as zero-padded to the longest.
+    const res = Buffer.alloc(maxLen);
+    srcs[0].copy(res);
+    if (op === 'not') {
+      for (let j = 0; j < maxLen; j++) res[j] = ~res[j];
+    } else {
+      for (let i = 1; i < srcs.length; i++) {
+        const s = srcs[i];
+        if (op === 'and') {
+          for (let j = 0; j < maxLen; j++) res[j] &= j < s.length ? s[j] : 0;
+        } else if (op === 'or') {
+          for (let j = 0; j < s.length; j++) res[j] |= s[j];
+        } else {
+          for (let j = 0; j < s.length; j++) res[j] ^= s[j];
+        }
+      }
+    }
+    ctx.db.set(dest, res.toString('latin1'));
+    ctx.modified(dest, Notify.STRING, 'set');
+    return maxLen;
+  }
+
+  @Command('bitfield')
+  bitfield(ctx: CommandContext, argv: string[]): Reply {
+    return this.bitfieldGeneric(ctx, argv, false);
+  }
+
+  @Command('bitfield_ro')
+  bitfieldRo(ctx: CommandContext, argv: string[]): Reply {
+    return this.bitfieldGeneric(ctx, argv, true);
+  }
+
+  /** bitfieldGeneric: parse every operation first, then run them in order on one buffer. */
+  private bitfieldGeneric(ctx: CommandContext, argv: string[], readOnlyCommand: boolean): Reply {
+    const ops: FieldOp[] = [];
+    let overflow = Overflow.Wrap;
+    let readOnly = true;
+    let highest = 0;
+    for (let j = 2; j < argv.length; j++) {
+      const remaining = argv.length - j - 1;
+      const sub = word(argv[j]);
+      let op: Op;
+      if (sub === 'get' && remaining >= 2) op = Op.Get;
+      else if (sub === 'set' && remaining >= 3) op = Op.Set;
+      else if (sub === 'incrby' && remaining >= 3) op = Op.IncrBy;
+      else if (sub === 'overflow' && remaining >= 1) {
+        const t = word(argv[++j]);
+        if (t === 'wrap') overflow = Overflow.Wrap;
+        else if (t === 'sat') overflow = Overflow.Sat;
+        else if (t === 'fail') overflow = Overflow.Fail;
+        else throw badOverflow;
+        continue;
+      } else {
+        throw Errors.syntax;
+      }
+      const [signed, bits] = fieldType(argv[j + 1]);
+      const offset = bitOffset(ctx, argv[j + 2], bits);
+      let value = 0n;
+      if (op !== Op.Get) {
+        readOnly = false;
+        highest = Math.max(highest, offset + bits - 1);
+        const v = parseBigInt64(argv[j + 3]);
+        if (v === null) throw Errors.notInteger;
+        value = v;
+      }
+      ops.push({ op, signed, bits, offset, value, overflow });
+      j += op === Op.Get ? 2 : 3;
+    }
+
+    const key = argv[1];
+    let buf: Buffer | undefined;
+    let src: string | undefined;
+    if (readOnly) {
+      src = readString(ctx, key);
+    } else {
+      if (readOnlyCommand) throw roOnlyGet;
+      buf = Buffer.from(grow(asString(ctx.db.peek(key)) ?? '', Math.floor(highest / 8) + 1), 'latin1');
+    }
+
+    const out: Reply[] = [];
+    for (const f of ops) {
+      if (f.op === Op.Get) {
+        const byte = Math.floor(f.offset / 8);
+        const w = window(buf ?? src, byte);
+        const rel = f.offset - byte * 8;
+        out.push(f.signed ? readSigned(w, rel, f.bits) : readUnsigned(w, rel, f.bits));
+        continue;
+      }
+      const old = f.signed ? readSigned(buf!, f.offset, f.bits) : readUnsigned(buf!, f.offset, f.bits);
+      const next = f.op === Op.IncrBy ? fieldResult(f, old, f.value) : fieldResult(f, f.value, 0n);
+      if (next === null) {
+        out.push(null);
+        continue;
+      }
+      writeBits(buf!, f.offset, f.bits, next);
+      out.push(f.op === Op.IncrBy ? next : old);
+    }
+    if (buf !== undefined) {
+      ctx.db.set(key, buf.toString('latin1'), true);
+      ctx.modified(key, Notify.STRING, 'setbit');
+    }
+    return out;
+  }
+}

@@ -1,0 +1,134 @@
+import { useCompat } from '../helpers/compat';
+
+const HDR_SPARSE = 'HYLL\x01\x00\x00\x00' + '\x00'.repeat(8);
+const HDR_DENSE = 'HYLL\x00\x00\x00\x00' + '\x00'.repeat(8);
+const range = (prefix: string, from: number, to: number): string[] =>
+  Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
+
+describe('hyperloglog vs redis-server 7.0', () => {
+  const h = useCompat();
+
+  it('PFADD builds byte-identical sparse HLLs, one element at a time and in bulk', async () => {
+    const cmds: string[][] = [['PFADD', 'empty'], ['GET', 'empty'], ['PFCOUNT', 'empty'], ['GET', 'empty']];
+    cmds.push(['PFADD', 'empty']);
+    for (const e of range('x', 0, 120)) cmds.push(['PFADD', 'one', e]);
+    cmds.push(['GET', 'one'], ['PFCOUNT', 'one'], ['GET', 'one'], ['PFADD', 'one', 'x1', 'x2'], ['PFCOUNT', 'one']);
+    cmds.push(['PFADD', 'bulk', ...range('', 0, 300)], ['GET', 'bulk'], ['PFCOUNT', 'bulk'], ['STRLEN', 'bulk']);
+    cmds.push(['PFADD', 'bin', '', '\x00', '\xff\xfe', 'a\r\nb', '12345678', '123456789abcdefg\x00'], ['GET', 'bin'], ['PFCOUNT', 'bin']);
+    await h.same(...cmds);
+  });
+
+  it('promotion to dense past hll-sparse-max-bytes, dense adds and counts', async () => {
+    await h.same(
+      ['PFADD', 'big', ...range('el', 0, 3000)],
+      ['GET', 'big'],
+      ['PFCOUNT', 'big'],
+      ['PFADD', 'big', ...range('el', 2990, 20000)],
+      ['PFCOUNT', 'big'],
+      ['GET', 'big'],
+      ['PFADD', 'big', 'el5'],
+      ['PFADD', 'mid', ...range('m', 0, 700)],
+      ['STRLEN', 'mid'],
+      ['GET', 'mid'],
+      ['PFCOUNT', 'mid'],
+    );
+  });
+
+  it('hll-sparse-max-bytes decides when to promote', async () => {
+    const cmds: string[][] = [['CONFIG', 'SET', 'hll-sparse-max-bytes', '100']];
+    for (const e of range('v', 0, 60)) cmds.push(['PFADD', 'k', e], ['STRLEN', 'k']);
+    cmds.push(['GET', 'k'], ['PFCOUNT', 'k'], ['CONFIG', 'SET', 'hll-sparse-max-bytes', '3000']);
+    cmds.push(['CONFIG', 'GET', 'hll-sparse-max-bytes']);
+    await h.same(...cmds);
+  });
+
+  it('PFCOUNT of several keys and PFMERGE of sparse and dense HLLs', async () => {
+    await h.same(
+      ['PFADD', 's1', ...range('a', 0, 50)],
+      ['PFADD', 's2', ...range('a', 25, 90)],
+      ['PFADD', 'd1', ...range('b', 0, 5000)],
+      ['PFCOUNT', 's1', 's2'],
+      ['PFCOUNT', 's1', 's2', 'missing', 'd1'],
+      ['PFCOUNT', 'missing', 'missing2'],
+      ['PFMERGE', 'm1', 's1', 's2'],
+      ['GET', 'm1'],
+      ['PFCOUNT', 'm1'],
+      ['PFMERGE', 's1', 's2'],
+      ['GET', 's1'],
+      ['PFMERGE', 'm2', 's1', 'd1'],
+      ['GET', 'm2'],
+      ['PFCOUNT', 'm2'],
+      ['PFMERGE', 'm3'],
+      ['GET', 'm3'],
+      ['PFMERGE', 'm4', 'missing'],
+      ['GET', 'm4'],
+      ['PFMERGE', 'd1', 's2'],
+      ['GET', 'd1'],
+      ['SET', 't', 'x'],
+      ['DEL', 't'],
+      ['PFADD', 't', 'a'],
+      ['EXPIRE', 't', '100'],
+      ['PFADD', 't', 'b'],
+      ['PFMERGE', 't', 's1'],
+      ['PFCOUNT', 't'],
+      ['TTL', 't'],
+    );
+  });
+
+  it('wrong types, invalid and corrupted HLL strings', async () => {
+    await h.same(
+      ['SET', 'str', 'hello'],
+      ['PFADD', 'str', 'a'],
+      ['PFCOUNT', 'str'],
+      ['PFCOUNT', 'str', 'missing'],
+      ['PFMERGE', 'str', 'missing'],
+      ['PFMERGE', 'x', 'str'],
+      ['SET', 'num', '12345678901234567890'],
+      ['PFADD', 'num', 'a'],
+      ['RPUSH', 'l', 'x'],
+      ['PFADD', 'l', 'a'],
+      ['PFCOUNT', 'l'],
+      ['PFCOUNT', 'l', 'str'],
+      ['PFMERGE', 'l'],
+      ['PFMERGE', 'x', 'l'],
+      ['SET', 'badenc', 'HYLL\x02\x00\x00\x00' + '\x00'.repeat(10)],
+      ['PFCOUNT', 'badenc'],
+      ['SET', 'shortdense', HDR_DENSE + '\x00'.repeat(100)],
+      ['PFADD', 'shortdense', 'a'],
+      ['SET', 'short', 'HYLL\x01\x00\x00'],
+      ['PFCOUNT', 'short'],
+      ['SET', 'few', HDR_SPARSE + '\x7f\xfe'],
+      ['PFCOUNT', 'few'],
+      ['PFCOUNT', 'few', 'missing'],
+      ['PFMERGE', 'x', 'few'],
+      ['PFADD', 'few', 'a', 'b', 'c'],
+      ['GET', 'few'],
+      ['SET', 'many', HDR_SPARSE + '\x7f\xff\x80'],
+      ['PFCOUNT', 'many'],
+      ['PFADD', 'many', 'a'],
+      ['SET', 'overrun', HDR_SPARSE + '\x7f\xfe\x83'],
+      ['PFCOUNT', 'overrun'],
+      ['SET', 'cached', HDR_SPARSE.slice(0, 8) + '\x2a' + '\x00'.repeat(7) + '\x7f\xff'],
+      ['PFCOUNT', 'cached'],
+      ['SET', 'dense', HDR_DENSE + '\xff'.repeat(12288)],
+      ['PFCOUNT', 'dense'],
+      ['GET', 'dense'],
+      ['PFADD', 'dense', 'a'],
+      ['PFADD'],
+      ['PFCOUNT'],
+      ['PFMERGE'],
+    );
+  });
+
+  it('PFADD and PFCOUNT in MULTI and over RESP3', async () => {
+    await h.same3(
+      ['MULTI'],
+      ['PFADD', 'k', 'a', 'b', 'c'],
+      ['PFCOUNT', 'k'],
+      ['PFMERGE', 'k2', 'k'],
+      ['PFCOUNT', 'k', 'k2'],
+      ['EXEC'],
+      ['GET', 'k2'],
+    );
+  });
+});
