@@ -246,6 +246,7 @@ export class Client {
     this.server.stats.netInputBytes += chunk.length;
     this.lastInteraction = Date.now();
     this.parser!.feed(chunk);
+    this.server.tick();
     this.process();
     this.flush();
   }

@@ -86,6 +86,12 @@ export class Server {
   readonly startTime = Date.now();
   readonly parserLimits: ParserLimits = { maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 };
   requirePass = '';
+  /**
+   * When the running command started (ms, performance.now). One clock read per command: a
+   * command's end is the next one's start, and each batch of input starts it afresh
+   * (tick), so durations include the few hundred ns of parsing that precede a command.
+   */
+  private clock = 0;
   /** The TCP port actually bound (useful with `port 0`). */
   port = 0;
   pause: PauseState | null = null;
@@ -194,6 +200,11 @@ export class Server {
     if (this.blocking.pending) this.blocking.serveReady();
   }
 
+  /** Restart the command clock: new input arrived, or a held command runs again. */
+  tick(): void {
+    this.clock = performance.now();
+  }
+
   /**
    * Run a checked command and send its reply. Transactions and scripts call this for each
    * command they run.
@@ -206,7 +217,7 @@ export class Server {
       for (let i = 1; i < argv.length; i++) this.hooks.emitBeforeWrite(c.db, argv[i]);
     }
     const dirty = this.keyspace.stats.dirty;
-    const t0 = performance.now();
+    const t0 = this.clock;
     let r: HandlerResult;
     try {
       r = cmd.handler!(c, argv);
@@ -236,7 +247,7 @@ export class Server {
       for (let i = 1; i < argv.length; i++) this.hooks.emitBeforeWrite(c.db, argv[i]);
     }
     const dirty = this.keyspace.stats.dirty;
-    const t0 = performance.now();
+    const t0 = (this.clock = performance.now());
     let r: HandlerResult;
     try {
       r = cmd.handler!(c, argv);
@@ -266,7 +277,9 @@ export class Server {
   }
 
   private finish(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
-    const usec = (performance.now() - t0) * 1000;
+    const now = performance.now();
+    this.clock = now;
+    const usec = (now - t0) * 1000;
     const st = cmd.stats;
     st.calls++;
     st.usec += usec;
@@ -373,6 +386,7 @@ export class Server {
     for (const [c, cmd, argv] of held) {
       if (c.closed) continue;
       c.waiting = false;
+      this.tick();
       this.call(c, cmd, argv);
       if (!c.waiting && c.parser !== null) c.process();
       c.flush();

@@ -69,6 +69,7 @@ export class RespParser {
     if (this.argv === null) {
       if (this.pos >= buf.length) return null;
       if (buf[this.pos] !== 42 /* '*' */) return this.inline();
+      if (this.fastArrayHeader(buf)) return this.next();
       const cr = lineEnd(buf, this.pos, CR);
       if (cr < 0) {
         if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('too big mbulk count string');
@@ -81,8 +82,7 @@ export class RespParser {
       if (n > 10 && this.requireAuth()) throw new ProtocolError('unauthenticated multibulk length');
       this.pos = cr + 2;
       if (n <= 0) return EMPTY_ARGV;
-      this.argv = new Array<string>(n);
-      this.argv.length = 0;
+      this.argv = [];
       this.argsLeft = n;
       this.bulkLen = -1;
     }
@@ -121,6 +121,26 @@ export class RespParser {
     this.argv = null;
     this.compact();
     return argv;
+  }
+
+  /** The common array header (`*<1-9 digits>\r`, at most 10 elements) read in JS; see fastBulkHeader. */
+  private fastArrayHeader(buf: Buffer): boolean {
+    let i = this.pos + 1;
+    const c = buf[i];
+    if (c < 49 || c > 57) return false;
+    let n = c - 48;
+    if (buf[++i] !== CR) {
+      const d = buf[i];
+      if (d !== 48 || buf[++i] !== CR) return false;
+      n = n * 10;
+      if (n > 10) return false;
+    }
+    if (i + 1 >= buf.length) return false;
+    this.pos = i + 2;
+    this.argv = [];
+    this.argsLeft = n;
+    this.bulkLen = -1;
+    return true;
   }
 
   /**

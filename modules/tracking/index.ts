@@ -122,6 +122,8 @@ function overlap(a: string, b: string): boolean {
 export default class TrackingModule {
   /** Clients with tracking on. */
   private clients = 0;
+  /** Whether the per-command listener is installed (see observeCommands). */
+  private observing = false;
   /** Key -> ids of the clients that read it (default mode), oldest key first. */
   private readonly table = new Map<string, Set<number>>();
   /** Sum of the table's id sets (INFO tracking_total_items). */
@@ -137,7 +139,7 @@ export default class TrackingModule {
 
   constructor(
     @inject(Server) private readonly server: Server,
-    @inject(Hooks) hooks: Hooks,
+    @inject(Hooks) private readonly hooks: Hooks,
     @inject(Config) config: Config,
   ) {
     config.watch('tracking-table-max-keys', (v) => (this.maxKeys = v as number));
@@ -147,9 +149,6 @@ export default class TrackingModule {
     });
     hooks.onFlush(() => {
       if (this.clients !== 0 || this.table.size !== 0) this.flushed();
-    });
-    hooks.onCommand((c, cmd, argv) => {
-      if (this.clients !== 0 || this.pendingClient !== null) this.afterCommand(c, cmd, argv);
     });
     hooks.onRejected((c, cmd, error) => {
       if (this.clients !== 0) this.commandDone(c, cmd);
@@ -166,6 +165,18 @@ export default class TrackingModule {
       ['tracking_total_items', this.items],
       ['tracking_total_prefixes', this.prefixes.size],
     ]);
+  }
+
+  /**
+   * Listen to every command only once some client has used tracking, so a server where
+   * nobody tracks pays nothing per command.
+   */
+  private observeCommands(): void {
+    if (this.observing) return;
+    this.observing = true;
+    this.hooks.onCommand((c, cmd, argv) => {
+      if (this.clients !== 0 || this.pendingClient !== null) this.afterCommand(c, cmd, argv);
+    });
   }
 
   // ---- commands ---------------------------------------------------------------------------
@@ -270,6 +281,7 @@ export default class TrackingModule {
       c.state.set(TRACKING, st);
       c.flags.add('tracking');
       this.clients++;
+      this.observeCommands();
     }
     // CACHING survives re-enabling, as in Redis.
     st.opts = (st.opts & Opt.Caching) | opts;
@@ -392,6 +404,7 @@ export default class TrackingModule {
 
   private defer(c: Client, key: string | null): void {
     if (this.pendingClient !== c) this.dropPending();
+    this.observeCommands();
     this.pendingClient = c;
     this.pending.push(key);
   }
