@@ -5,7 +5,7 @@
  * the other (taskset), so the figures are ratios measured under identical conditions.
  *
  *   npm run bench                                   # the core suite
- *   node bench/run.js --suite collections           # core | collections | messaging | scripting | all
+ *   node bench/run.js --suite collections           # core | collections | messaging | aof | scripting | all
  *   node bench/run.js --suite core --requests 100000 --clients 50
  *
  * Prints, per test: ops/s for both servers, the ratio Ferrous/Redis, and each server's CPU
@@ -95,7 +95,8 @@ function driver(port, test, requests) {
 }
 
 async function measure(kind, suite) {
-  const { port, proc } = await startServer(kind, suite.serverArgs ?? []);
+  const extra = typeof suite.serverArgs === 'function' ? suite.serverArgs() : (suite.serverArgs ?? []);
+  const { port, proc } = await startServer(kind, extra);
   const out = {};
   try {
     for (const test of suite.tests) {

@@ -1,6 +1,12 @@
 'use strict';
 /** What each benchmark suite runs. A test is a redis-benchmark built-in (`t`), a custom command (`cmd`), or a node driver. */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const { call, pipelineFill } = require('./drivers/resp');
+
+/** A fresh directory for a server's data files. */
+const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-bench-'));
 
 const SMALL_SCRIPT = 'return redis.call("INCR", KEYS[1])';
 const HUNDRED_CALLS = 'local n = 0 for i = 1, 100 do n = redis.call("INCR", KEYS[1]) end return n';
@@ -46,6 +52,11 @@ const suites = {
       { name: 'PUBLISH to 50 subscribers', driver: 'publish.js', driverArgs: ['50'], requests: 50000 },
       { name: 'MULTI + 10 SET + EXEC', driver: 'multi-exec.js', requests: 50000 },
     ],
+  },
+  /** Issue 6: writes with the append-only file, fsync every second (compare with core's SET). */
+  aof: {
+    serverArgs: () => ['--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dataDir()],
+    tests: [{ t: 'set', pipelines: [1, 16] }],
   },
   /** Issue 5: scripting. */
   scripting: {

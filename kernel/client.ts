@@ -185,12 +185,14 @@ export class Client {
 
   /**
    * An out-of-band message already encoded for this client's protocol, so one encoding serves
-   * every receiver. Written at the end of the current tick, after replies queued before it.
+   * every receiver. Written at the end of this event-loop turn, after replies queued before it.
    */
   pushEncoded(data: string): void {
     if (this.closed) return;
     this.out += data;
-    if (!this.flushQueued) {
+    // A client running a command gets the message with that command's reply (before it, as
+    // in Redis); the others are written once per event-loop turn, like Redis's beforeSleep.
+    if ((this.current === null || this.waiting) && !this.flushQueued) {
       this.flushQueued = true;
       this.server.queueFlush(this);
     }

@@ -340,7 +340,9 @@ export class Server {
    * clients with pending writes: a pipeline of PUBLISHes costs each subscriber one write.
    */
   queueFlush(c: Client): void {
-    if (this.flushQueue.push(c) === 1) queueMicrotask(this.flushQueued);
+    // setImmediate runs after every ready socket of this turn was read: one write per
+    // receiver however many publishers fed it meanwhile.
+    if (this.flushQueue.push(c) === 1) setImmediate(this.flushQueued);
   }
 
   private readonly flushQueued = (): void => {
