@@ -8,6 +8,8 @@ export { inject, injectable } from 'tsyringe';
 export { RedisModule, Command, type ModuleOptions, type CommandDeclaration } from './commands/decorators';
 export { type CommandDefinition, type KeySpec, type ArgumentSpec, redisSpec, allRedisCommandNames } from './commands/spec';
 export { CommandTable, RegisteredCommand, CmdFlag, type Handler } from './commands/registry';
+export { keyPositions, isNotKey, type KeyRef } from './commands/keys';
+export { redactArgv } from './commands/redact';
 export { Client, type CommandContext, type Interceptor, InterceptorOrder, ReplyMode } from './client';
 export { Server, ServerStats } from './server';
 export { Config } from './config/config';

@@ -10,6 +10,7 @@ import {
   Keyspace,
   OK,
   parseIntArg,
+  redactArgv,
   RedisModule,
   type RegisteredCommand,
   type Reply,
@@ -68,7 +69,7 @@ export default class DiagnosticsModule {
   private readonly observe = (c: Client, cmd: RegisteredCommand, argv: string[], usec: number): void => {
     const us = Math.floor(usec);
     if (this.slowerThan >= 0 && us >= this.slowerThan && !cmd.def.flags.includes('skip_slowlog')) {
-      this.slowlog.push(c, redact(cmd.name, argv), us, this.peer(c));
+      this.slowlog.push(c, redactArgv(cmd.name, argv), us, this.peer(c));
     }
     const ms = Math.floor(us / 1000);
     if (this.latencyThreshold !== 0 && ms >= this.latencyThreshold) {
@@ -284,17 +285,3 @@ function help(container: string, lines: string[]): Reply {
     (l) => new StatusReply(l),
   );
 }
-
-/** argv with secrets replaced, as Redis 7.0's redactClientCommandArgument does for the slow log. */
-function redact(name: string, argv: string[]): string[] {
-  if (name === 'auth') return [argv[0], ...argv.slice(1).map(() => REDACTED)];
-  let from = -1;
-  if (name === 'hello') from = argv.findIndex((a, i) => i > 1 && a.toLowerCase() === 'auth');
-  else if (name === 'migrate') from = argv.findIndex((a, i) => i > 5 && /^auth2?$/i.test(a));
-  if (from < 0) return argv;
-  const n = name === 'migrate' && argv[from].toLowerCase() === 'auth' ? 1 : 2;
-  const out = argv.slice();
-  for (let i = from + 1; i <= from + n && i < out.length; i++) out[i] = REDACTED;
-  return out;
-}
-const REDACTED = '(redacted)';

@@ -9,6 +9,7 @@ import {
   inject,
   NO_REPLY,
   OK,
+  redactArgv,
   RedisModule,
   type RegisteredCommand,
   type Reply,
@@ -73,7 +74,7 @@ export default class MonitorModule {
     if (cmd.def.flags.includes('skip_monitor') && !SCRIPT_CALLS.has(cmd.name)) return;
     const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
     let line = `+${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')} [${c.db.id} ${this.peer(c)}]`;
-    const shown = redact(cmd.name, argv);
+    const shown = redactArgv(cmd.name, argv);
     for (let i = 0; i < shown.length; i++) line += ' ' + repr(shown[i]);
     line += '\r\n';
     for (const m of this.monitors) m.pushEncoded(line);
@@ -85,19 +86,6 @@ export default class MonitorModule {
   }
 }
 
-/** argv with secrets replaced as Redis 7.0's redactClientCommandArgument does. */
-function redact(name: string, argv: string[]): string[] {
-  if (name === 'auth') return [argv[0], ...argv.slice(1).map(() => REDACTED)];
-  let from = -1;
-  if (name === 'hello') from = argv.findIndex((a, i) => i > 1 && a.toLowerCase() === 'auth');
-  else if (name === 'migrate') from = argv.findIndex((a, i) => i > 5 && /^auth2?$/i.test(a));
-  if (from < 0) return argv;
-  const n = argv[from].toLowerCase() === 'auth' && name === 'migrate' ? 1 : 2;
-  const out = argv.slice();
-  for (let i = from + 1; i <= from + n && i < out.length; i++) out[i] = REDACTED;
-  return out;
-}
-const REDACTED = '(redacted)';
 
 /** sdscatrepr: a double-quoted string with C escapes and \xHH for other unprintable bytes. */
 function repr(s: string): string {
