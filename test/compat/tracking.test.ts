@@ -43,7 +43,10 @@ async function transcripts(port: number, clients: number, steps: Step[]): Promis
         for (const argv of commands) out += command(...argv.map((a) => a.replace(/\{id:(\d+)\}/, (_m, n: string) => ids[Number(n)])));
         cs[i].write(out);
       }
-      for (let i = 0; i < cs.length; i++) {
+      // The client that acted is synchronised first: its commands have then run before any
+      // other client's PING arrives, on both servers alike.
+      const actor = typeof step[0] === 'number' ? step[0] : 0;
+      for (const i of [actor, ...cs.keys()].filter((k, n, all) => all.indexOf(k) === n)) {
         if (cs[i].closed) continue;
         const marker = `sync:${seq++}`;
         cs[i].write(command('PING', marker));
