@@ -15,7 +15,7 @@ import { projectRoot } from '../util/paths';
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const ferrous = await startServer({
-    config: { port: 0, bind: '127.0.0.1', loglevel: 'warning', loadmodule: ['./plugins/hello'] },
+    config: { port: 0, bind: '127.0.0.1', loglevel: 'warning', save: '', appendonly: 'no', loadmodule: ['./plugins/hello'] },
   });
   const table = ferrous.container.resolve(CommandTable);
   const config = ferrous.container.resolve(Config);

@@ -14,6 +14,8 @@ const SLICE_MS = 10;
 const YIELDED: unique symbol = Symbol('yielded');
 /** Memory is sampled every this many hook runs. */
 const MEMORY_EVERY = 64;
+const KEYS = lstr('KEYS');
+const ARGV = lstr('ARGV');
 
 export interface Limits {
   /** busy-reply-threshold (ms): past it, other clients are answered BUSY and SCRIPT KILL works. */
@@ -80,6 +82,8 @@ export class ScriptEngine implements ScriptHost {
   L: LuaState;
   private running: Run | null = null;
   private xpcallRef = 0;
+  /** A finished script's coroutine, kept for the next run: [thread, its registry reference]. */
+  private idle: [LuaState, number] | null = null;
   /** The connection-less client scripts run their commands as. */
   private readonly client: Client;
 
@@ -122,6 +126,7 @@ export class ScriptEngine implements ScriptHost {
     lua.lua_getglobal(L, lstr('xpcall'));
     this.xpcallRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     lockGlobals(L);
+    this.idle = null;
     return L;
   }
 
@@ -144,12 +149,11 @@ export class ScriptEngine implements ScriptHost {
   execute(ref: number, opts: RunOptions): Reply | Promise<Reply> {
     const L = this.L;
     if (!opts.asArguments) {
-      setProtectedGlobal(L, 'KEYS', () => pushArray(L, opts.keys));
-      setProtectedGlobal(L, 'ARGV', () => pushArray(L, opts.args));
+      setProtectedGlobal(L, KEYS, () => pushArray(L, opts.keys));
+      setProtectedGlobal(L, ARGV, () => pushArray(L, opts.args));
     }
-    const co = lua.lua_newthread(L);
-
-    const threadRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    const [co, threadRef] = this.idle ?? [lua.lua_newthread(L), lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX)];
+    this.idle = null;
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.xpcallRef);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
     lua.lua_pushjsfunction(co, this.messageHandler);
@@ -162,11 +166,6 @@ export class ScriptEngine implements ScriptHost {
     this.client.db = opts.caller.db;
     this.client.resp = 2;
     const run = new Run(this.client, opts.readOnly, opts.name, co, threadRef, !opts.caller.denyBlocking);
-    if (this.limits.memory > 0) {
-      run.heapBase = heapUsed();
-      const room = getHeapStatistics().heap_size_limit - process.memoryUsage().heapUsed;
-      run.heapLimit = Math.min(this.limits.memory, room / 2);
-    }
     this.running = run;
     this.server.hooks.beginAtomic();
     const r = this.resume(run, opts.asArguments ? 4 : 2);
@@ -202,7 +201,13 @@ export class ScriptEngine implements ScriptHost {
 
   private end(run: Run, r: Reply): Reply {
     this.running = null;
-    lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, run.threadRef);
+    // A coroutine that returned (not one killed while suspended, nor a doomed one) can run the next script.
+    if (lua.lua_status(run.thread) === lua.LUA_OK && run.doomed === null) {
+      lua.lua_settop(run.thread, 0);
+      this.idle = [run.thread, run.threadRef];
+    } else {
+      lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, run.threadRef);
+    }
     this.server.hooks.endAtomic();
     return r;
   }
@@ -276,7 +281,13 @@ export class ScriptEngine implements ScriptHost {
     const run = this.running;
     if (run === null) return;
     if (run.doomed !== null) raiseError(L, run.doomed);
-    if (run.heapLimit > 0 && ++run.hookRuns % MEMORY_EVERY === 0 && heapUsed() - run.heapBase > run.heapLimit) {
+    // The heap is measured from the first hook run on: sampling it costs more than a short script.
+    if (++run.hookRuns === 1 && this.limits.memory > 0) {
+      const stats = getHeapStatistics();
+      run.heapBase = heapUsed();
+      run.heapLimit = Math.min(this.limits.memory, (stats.heap_size_limit - stats.used_heap_size) / 2);
+    }
+    if (run.heapLimit > 0 && run.hookRuns % MEMORY_EVERY === 0 && heapUsed() - run.heapBase > run.heapLimit) {
       this.doom(L, run, 'ERR Script used too much memory and was stopped');
     }
     const now = Date.now();

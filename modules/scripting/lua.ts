@@ -31,6 +31,11 @@ export function toBytes(s: string): Uint8Array {
 
 /** Lua bytes as a binary (latin1) string. */
 export function fromBytes(a: Uint8Array): string {
+  if (a.length < 64) {
+    let s = '';
+    for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
+    return s;
+  }
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('latin1');
 }
 

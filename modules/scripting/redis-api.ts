@@ -51,34 +51,36 @@ export function raiseError(L: LuaState, text: string): never {
   throw new Error('unreachable');
 }
 
+/** redis.call raises the error; redis.pcall returns it. */
+function fail(L: LuaState, raise: boolean, text: string): number {
+  if (raise) raiseError(L, text);
+  pushErrorTable(L, text);
+  return 1;
+}
+
 /** redis.call / redis.pcall (luaRedisGenericCommand). */
 function genericCall(host: ScriptHost, L: LuaState, raise: boolean): number {
-  const fail = (text: string): number => {
-    if (raise) raiseError(L, text);
-    pushErrorTable(L, text);
-    return 1;
-  };
   const run = host.current();
   const argc = lua.lua_gettop(L);
-  if (argc === 0) return fail('ERR Please specify at least one argument for this redis lib call');
+  if (argc === 0) return fail(L, raise, 'ERR Please specify at least one argument for this redis lib call');
   const argv: string[] = new Array(argc);
   for (let i = 1; i <= argc; i++) {
     const t = lua.lua_type(L, i);
     // Numbers go out as "%.17g": lua_tolstring's "%.14g" would lose precision.
     if (t === lua.LUA_TNUMBER) argv[i - 1] = formatG(lua.lua_tonumber(L, i), 17);
     else if (t === lua.LUA_TSTRING) argv[i - 1] = toString(L, i)!;
-    else return fail('ERR Lua redis lib command arguments must be strings or integers');
+    else return fail(L, raise, 'ERR Lua redis lib command arguments must be strings or integers');
   }
-  if (run === null) return fail('ERR redis.call is not available while loading a library');
+  if (run === null) return fail(L, raise, 'ERR redis.call is not available while loading a library');
   const server = host.server;
   let cmd = server.commands.lookup(argv[0]);
   if (cmd !== undefined && cmd.subcommands !== null && argc > 1) cmd = cmd.subcommands.get(argv[1].toLowerCase());
-  if (cmd === undefined) return fail('ERR Unknown Redis command called from script');
+  if (cmd === undefined) return fail(L, raise, 'ERR Unknown Redis command called from script');
   const arity = cmd.def.arity;
-  if ((arity > 0 && arity !== argc) || argc < -arity) return fail('ERR Wrong number of args calling Redis command from script');
-  if (cmd.has(CmdFlag.NoScript) || cmd.handler === null) return fail('ERR This Redis command is not allowed from script');
+  if ((arity > 0 && arity !== argc) || argc < -arity) return fail(L, raise, 'ERR Wrong number of args calling Redis command from script');
+  if (cmd.has(CmdFlag.NoScript) || cmd.handler === null) return fail(L, raise, 'ERR This Redis command is not allowed from script');
   if (cmd.has(CmdFlag.Write)) {
-    if (run.readOnly) return fail('ERR Write commands are not allowed from read-only scripts.');
+    if (run.readOnly) return fail(L, raise, 'ERR Write commands are not allowed from read-only scripts.');
     run.wrote = true;
   }
   const client = run.client;

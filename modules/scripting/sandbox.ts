@@ -70,11 +70,11 @@ function protect(L: LuaState, idx: number, seen: Set<unknown>): void {
 }
 
 /** Set a global despite the protection (KEYS and ARGV before each run) to what `push` pushes. */
-export function setProtectedGlobal(L: LuaState, name: string, push: () => void): void {
+export function setProtectedGlobal(L: LuaState, name: Uint8Array, push: () => void): void {
   lua.lua_pushglobaltable(L);
   setReadonly(L, -1, false);
   push();
-  lua.lua_setfield(L, -2, lstr(name));
+  lua.lua_setfield(L, -2, name);
   setReadonly(L, -1, true);
   lua.lua_pop(L, 1);
 }
