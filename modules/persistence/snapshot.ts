@@ -3,8 +3,10 @@ import type { Database, Hooks, Keyspace, Logger } from '../../kernel';
 import { Crc64 } from './crc64';
 import { RdbOutput, writeEntry, writeHeader, writeSelectDb, writeTrailer } from './rdb';
 
-/** Keys serialised per slice before yielding to the event loop (BGSAVE). */
-const SLICE_KEYS = 2000;
+/** Keys serialised between two looks at the clock (BGSAVE). */
+const SLICE_KEYS = 128;
+/** How long one slice may hold the event loop (ms) before other clients get their turn. */
+const SLICE_MS = 1;
 /** Bytes buffered before a slice's output goes to the file. */
 const FLUSH_BYTES = 1 << 20;
 
@@ -92,17 +94,21 @@ export class Snapshot {
         this.enterDb(i);
         const state = this.states[i];
         if (state.complete) continue;
-        const keys = this.keyspace.dbs[i].keys();
-        for (let k = 0; k < keys.length; k++) {
+        // Walk the keys in insertion order with a SCAN cursor, about a millisecond at a time,
+        // so the server keeps answering between slices: no up-front key list either. Keys
+        // created after the snapshot began have a higher sequence number and are skipped.
+        let cursor = 0;
+        do {
           if (this.aborted) throw new Error('background save aborted');
-          // Re-read the database each time: SWAPDB may have moved the data (then `complete` is set).
-          if (state.complete) break;
-          this.saveKey(this.keyspace.dbs[i], state, keys[k], this.out);
-          if ((k + 1) % SLICE_KEYS === 0) {
-            if (this.out.len >= FLUSH_BYTES) await write(this.out.take());
-            await new Promise<void>((resolve) => setImmediate(resolve));
-          }
-        }
+          const sliceStart = performance.now();
+          do {
+            // Re-read the database each slice: SWAPDB may have moved the data (then `complete` is set).
+            const db = this.keyspace.dbs[i];
+            cursor = db.scan(cursor, SLICE_KEYS, (key) => this.saveKey(db, state, key, this.out));
+          } while (cursor !== 0 && !state.complete && performance.now() - sliceStart < SLICE_MS);
+          if (this.out.len >= FLUSH_BYTES) await write(this.out.take());
+          if (cursor !== 0 && !state.complete) await new Promise<void>((resolve) => setImmediate(resolve));
+        } while (cursor !== 0 && !state.complete);
       }
       // The last database's early saves may arrive up to the final synchronous step.
       this.detach();
