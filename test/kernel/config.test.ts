@@ -280,7 +280,7 @@ describe('configuration sources at start-up', () => {
       'redis.conf',
       ['# a comment', '', 'port 0', 'bind 127.0.0.1', '  hz 20', 'databases 4', 'loglevel warning', 'proto-max-bulk-len 2mb', 'timeout 5', 'requirepass "s e c r e t"'].join('\n'),
     );
-    const f = await startServer({ argv: [conf, '--hz', '30', '--maxclients', '77'], config: { timeout: 9 } });
+    const f = await startServer({ argv: [conf, '--hz', '30', '--maxclients', '77'], config: { timeout: 9, save: '', dir } });
     try {
       const c = f.server.config;
       expect(c.get('hz')).toBe(30);

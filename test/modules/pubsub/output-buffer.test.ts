@@ -142,7 +142,7 @@ describe('pubsub: output buffer limits', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-obuf-'));
     const file = path.join(dir, 'redis.conf');
     fs.writeFileSync(file, 'client-output-buffer-limit pubsub 1mb 512kb 5\nclient-output-buffer-limit replica 2mb 1mb 10\n');
-    const f2 = await startServer({ configFile: file, config: { port: 0, bind: '127.0.0.1', loglevel: 'warning' } });
+    const f2 = await startServer({ configFile: file, config: { port: 0, bind: '127.0.0.1', loglevel: 'warning', save: '', dir } });
     try {
       const c = await RawClient.connect(f2.port);
       expect(await c.exec('CONFIG', 'GET', 'client-output-buffer-limit')).toEqual([

@@ -17,7 +17,8 @@ afterAll(() => {
 /** Write a Redis-style config file; every server here listens on a free local port, quietly. */
 function configFile(name: string, ...lines: string[]): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, ['port 0', 'bind 127.0.0.1', 'loglevel warning', ...lines, ''].join('\n'));
+  // Data files stay in the test's own directory: nothing is loaded from or saved to the cwd.
+  fs.writeFileSync(file, ['port 0', 'bind 127.0.0.1', 'loglevel warning', 'save ""', `dir ${dir}`, ...lines, ''].join('\n'));
   return file;
 }
 
@@ -100,7 +101,7 @@ describe('loading from a config file and flags', () => {
 
   it('loads with the --loadmodule flag', async () => {
     const ferrous = await startServer({
-      argv: ['--port', '0', '--bind', '127.0.0.1', '--loglevel', 'warning', '--loadmodule', './plugins/hello'],
+      argv: ['--port', '0', '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', '', '--dir', dir, '--loadmodule', './plugins/hello'],
     });
     try {
       expect(await greet(ferrous, 'flag')).toBe('$12\r\nHello, flag!\r\n');
@@ -118,7 +119,8 @@ describe('loading from a config file and flags', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect(err).toMatchObject({
       message: 'greeting must not contain control characters',
-      line: 5,
+      // After the five lines configFile writes first.
+      line: 7,
       text: 'hello-greeting "two\\nlines"',
     });
   });
