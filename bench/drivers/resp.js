@@ -85,4 +85,41 @@ function pipelineFill(port, key, n) {
   });
 }
 
-module.exports = { encode, skipReply, call, pipelineFill };
+/**
+ * A closed-loop load: `clients` connections each send `request` (bytes that produce
+ * `repliesPerRequest` replies), wait for all its replies, send again, until `requests` requests
+ * completed overall. Resolves with requests per second.
+ */
+function closedLoop(port, clients, requests, request, repliesPerRequest) {
+  let done = 0;
+  let sent = 0;
+  const start = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    for (let c = 0; c < clients; c++) {
+      const s = net.createConnection({ port, host: '127.0.0.1' });
+      let buf = Buffer.alloc(0);
+      let replies = 0;
+      const send = () => {
+        if (sent >= requests) return;
+        sent++;
+        s.write(request);
+      };
+      s.on('connect', send);
+      s.on('data', (d) => {
+        buf = buf.length ? Buffer.concat([buf, d]) : d;
+        let p = 0;
+        for (;;) {
+          const next = skipReply(buf, p);
+          if (next < 0) break;
+          p = next;
+          if (++replies % repliesPerRequest !== 0) continue;
+          if (++done === requests) resolve(requests / (Number(process.hrtime.bigint() - start) / 1e9));
+          else send();
+        }
+        buf = buf.subarray(p);
+      });
+    }
+  });
+}
+
+module.exports = { encode, skipReply, call, pipelineFill, closedLoop };

@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Client, type Keyspace, type Logger, type PortableValue, type Server } from '../../kernel';
-import { crc64 } from './crc64';
-import { isEmptyAggregate } from './dump';
-import { Op, RDB_VERSION, RdbError, RdbInput } from './rdb';
+import { Client, type Keyspace, type Logger, type Server } from '../../kernel';
+import { applyRecords } from './apply';
+import { readRdb } from './rdb';
 
 /** A file that cannot be loaded: the server refuses to start with this message. */
 export class AofLoadError extends Error {}
@@ -80,77 +79,11 @@ export class AofLoader {
 
   /** The RDB part: returns the offset just after it (after the checksum). */
   private loadRdb(buf: Buffer): number {
-    const input = new RdbInput(buf);
-    const magic = input.raw(9).toString('latin1');
-    const version = Number(magic.slice(5));
-    if (!Number.isInteger(version) || version < 1 || version > RDB_VERSION) throw new RdbError(`Can't handle RDB format version ${magic.slice(5)}`);
-    const now = Date.now();
-    let db = 0;
-    let expireMs = -1;
-    let idle = -1;
-    const pending: [number, string, PortableValue, number, number][] = [];
-    for (;;) {
-      const op = input.byte();
-      if (op === Op.Eof) break;
-      switch (op) {
-        case Op.ExpireTimeMs:
-          expireMs = Number(input.raw(8).readBigInt64LE(0));
-          continue;
-        case Op.ExpireTime:
-          expireMs = input.raw(4).readInt32LE(0) * 1000;
-          continue;
-        case Op.Idle:
-          idle = input.length();
-          continue;
-        case Op.Freq:
-          input.byte();
-          continue;
-        case Op.SelectDb:
-          db = input.length();
-          if (db >= this.keyspace.dbs.length) throw new RdbError(`FATAL: Data file was created with a Redis server configured to handle more than ${this.keyspace.dbs.length} databases. Exiting`);
-          continue;
-        case Op.ResizeDb:
-          input.length();
-          input.length();
-          continue;
-        case Op.Aux:
-          input.string();
-          input.string();
-          continue;
-        case Op.ModuleAux:
-          throw new RdbError('the RDB holds module auxiliary data, which Ferrous cannot load');
-        case Op.Function2:
-        case Op.FunctionPreGa:
-          throw new RdbError('the RDB holds function libraries, which Ferrous cannot load');
-        default: {
-          const key = input.string();
-          pending.push([db, key, input.value(op), expireMs, idle]);
-          expireMs = -1;
-          idle = -1;
-        }
-      }
-    }
-    if (version >= 5) {
-      const end = input.pos;
-      const stored = input.raw(8);
-      if (!stored.equals(Buffer.alloc(8)) && !stored.equals(crc64(buf, 0, end))) throw new RdbError('Wrong RDB checksum');
-    }
-    for (const [dbid, key, value, exp, idl] of pending) {
-      if (isEmptyAggregate(value)) continue;
-      // Keys already expired are skipped, as rdbLoad does on a master.
-      if (exp !== -1 && exp <= now) {
-        this.stats.expired++;
-        continue;
-      }
-      const type = this.keyspace.types.forKind(value.kind);
-      if (type?.fromPortable === undefined) throw new RdbError(`no loaded module can rebuild ${value.kind} values (key '${key}')`);
-      const d = this.keyspace.db(dbid);
-      d.set(key, type.fromPortable(value));
-      if (exp !== -1) d.setExpire(key, exp);
-      if (idl >= 0) d.peekEntry(key)!.lru = this.keyspace.lruClock - idl;
-      this.stats.keys++;
-    }
-    return input.pos;
+    const { records, end } = readRdb(buf, true);
+    const applied = applyRecords(this.keyspace, records);
+    this.stats.keys += applied.keys;
+    this.stats.expired += applied.expired;
+    return end;
   }
 
   /** The RESP part, command by command, with Redis's handling of torn tails and bad formats. */

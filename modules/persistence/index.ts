@@ -18,7 +18,8 @@ import {
   StatusReply,
 } from '../../kernel';
 import { parseSavePoints, persistenceParams, type SavePoint } from './config';
-import { dump, isEmptyAggregate, restore } from './dump';
+import { applyRecords } from './apply';
+import { dump, restore } from './dump';
 import { readRdb } from './rdb';
 import { logSkipped, Snapshot } from './snapshot';
 // Append-only file (aof*.ts): config, loading, writing, BGREWRITEAOF.
@@ -98,40 +99,15 @@ export default class PersistenceModule {
       throw this.loadError(file, (e as Error).message);
     }
     const t0 = Date.now();
-    let records;
+    let applied;
     try {
-      records = readRdb(buf, this.config.get<boolean>('rdbchecksum'));
+      applied = applyRecords(this.keyspace, readRdb(buf, this.config.get<boolean>('rdbchecksum')).records);
     } catch (e) {
       throw this.loadError(file, (e as Error).message);
     }
-    const now = Date.now();
-    const values: [number, string, unknown, number, number][] = [];
-    const seen = this.keyspace.dbs.map(() => new Set<string>());
-    let expired = 0;
-    for (const r of records) {
-      if (r.db >= this.keyspace.dbs.length) {
-        throw this.loadError(file, `Data file was created with a Redis server configured to handle more than ${this.keyspace.dbs.length} databases`);
-      }
-      if (seen[r.db].has(r.key)) throw this.loadError(file, `Duplicate key '${r.key}' in DB ${r.db}`);
-      seen[r.db].add(r.key);
-      if (isEmptyAggregate(r.value)) continue;
-      if (r.expireMs !== -1 && r.expireMs <= now) {
-        expired++;
-        continue;
-      }
-      const type = this.keyspace.types.forKind(r.value.kind);
-      if (type?.fromPortable === undefined) throw this.loadError(file, `no loaded module can rebuild ${r.value.kind} values (key '${r.key}')`);
-      values.push([r.db, r.key, type.fromPortable(r.value), r.expireMs, r.idle]);
-    }
-    for (const [dbid, key, value, expireMs, idle] of values) {
-      const db = this.keyspace.db(dbid);
-      db.set(key, value);
-      if (expireMs !== -1) db.setExpire(key, expireMs);
-      if (idle >= 0) db.peekEntry(key)!.lru = this.keyspace.lruClock - idle;
-    }
-    this.loadedKeys = values.length;
-    this.expiredOnLoad = expired;
-    this.logger.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${values.length} keys, ${expired} expired)`);
+    this.loadedKeys = applied.keys;
+    this.expiredOnLoad = applied.expired;
+    this.logger.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${applied.keys} keys, ${applied.expired} expired)`);
   }
 
   private loadError(file: string, reason: string): Error {

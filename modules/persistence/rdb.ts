@@ -474,11 +474,12 @@ function parseScore(s: string): number {
 }
 
 /**
- * Parse a whole RDB file. Nothing is applied here: the caller loads the records only once
- * the file has been read to its end and its checksum verified, so a bad file never leaves a
- * partial dataset behind.
+ * Parse an RDB file (or an AOF's RDB preamble, which more data may follow): the records and
+ * the offset just after the checksum. Nothing is applied here: the caller loads the records
+ * only once the file has been read to its end and its checksum verified, so a bad file never
+ * leaves a partial dataset behind.
  */
-export function readRdb(buf: Buffer, verifyChecksum: boolean): RdbRecord[] {
+export function readRdb(buf: Buffer, verifyChecksum: boolean): { records: RdbRecord[]; end: number } {
   const input = new RdbInput(buf);
   const magic = input.raw(9).toString('latin1');
   if (!magic.startsWith('REDIS')) throw new RdbError('Wrong signature trying to load DB from file');
@@ -538,7 +539,7 @@ export function readRdb(buf: Buffer, verifyChecksum: boolean): RdbRecord[] {
       throw new RdbError(`Wrong RDB checksum expected: ${stored.readBigUInt64LE(0).toString(16)} got: ${crc64(buf, 0, end).readBigUInt64LE(0).toString(16)}`);
     }
   }
-  return out;
+  return { records: out, end: input.pos };
 }
 
 /** verifyDumpPayload: long enough, an RDB version this server reads, a matching CRC64. */

@@ -123,7 +123,7 @@ describe('RDB files written by redis-server 7.0', () => {
     expect(await c.call('SAVE')).toBe('+OK\r\n');
 
     const file = fs.readFileSync(path.join(redis.dir, 'dump.rdb'));
-    const records = readRdb(file, true);
+    const { records } = readRdb(file, true);
     const got = new Map(records.filter((r) => r.db === 0).map((r) => [r.key, canonical(r.value)]));
     expect(got).toEqual(new Map([...expected].map(([k, v]) => [k, canonical(v)])));
     expect(records.find((r) => r.key === 'in-db-3')).toMatchObject({ db: 3, value: { kind: 'string', value: 'yes' }, expireMs: -1 });
@@ -162,7 +162,7 @@ describe('RDB files written by redis-server 7.0', () => {
     fs.writeFileSync(file, body);
     const check = spawnSync('redis-check-rdb', [file], { encoding: 'utf8' });
     expect(check.stdout).toMatch(/RDB looks OK/);
-    expect(readRdb(body, true).map((r) => [r.key, r.value])).toEqual(values);
+    expect(readRdb(body, true).records.map((r) => [r.key, r.value])).toEqual(values);
     // DUMP payloads from the encoder restore in the real server.
     await c.call('FLUSHALL');
     for (const [k, v] of values) {
