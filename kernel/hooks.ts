@@ -107,7 +107,7 @@ export class Hooks {
       if (i >= 0) this.beforeWrite.splice(i, 1);
     };
   }
-  /** Contribute fields to an INFO section ("persistence", or a section of the module's own). */
+  /** Contribute fields to an INFO section (INFO shows those of "clients", "stats" and "persistence"). */
   onInfo(section: string, fn: () => InfoField[]): void {
     const list = this.info.get(section) ?? [];
     list.push(fn);
