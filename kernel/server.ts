@@ -210,20 +210,9 @@ export class Server {
    * command they run.
    */
   call(c: Client, cmd: RegisteredCommand, argv: string[]): void {
-    c.current = cmd;
-    // A snapshot in progress must see the old values of whatever this write may change in
-    // place; any argument may be a key, and guarding a non-key costs only a lookup.
-    if (this.hooks.guardingWrites && (cmd.bits & (CmdFlag.Write | CmdFlag.MayReplicate)) !== 0) {
-      for (let i = 1; i < argv.length; i++) this.hooks.emitBeforeWrite(c.db, argv[i]);
-    }
     const dirty = this.keyspace.stats.dirty;
     const t0 = this.clock;
-    let r: HandlerResult;
-    try {
-      r = cmd.handler!(c, argv);
-    } catch (e) {
-      r = this.toReplyError(cmd, e);
-    }
+    const r = this.invoke(c, cmd, argv);
     if (r instanceof Promise) {
       c.waiting = true;
       r.then(
@@ -242,18 +231,9 @@ export class Server {
    * `propagate` false the command's writes are not propagated (redis.set_repl).
    */
   run(c: Client, cmd: RegisteredCommand, argv: string[], propagate = true): Reply {
-    c.current = cmd;
-    if (this.hooks.guardingWrites && (cmd.bits & (CmdFlag.Write | CmdFlag.MayReplicate)) !== 0) {
-      for (let i = 1; i < argv.length; i++) this.hooks.emitBeforeWrite(c.db, argv[i]);
-    }
     const dirty = this.keyspace.stats.dirty;
     const t0 = (this.clock = performance.now());
-    let r: HandlerResult;
-    try {
-      r = cmd.handler!(c, argv);
-    } catch (e) {
-      r = this.toReplyError(cmd, e);
-    }
+    let r = this.invoke(c, cmd, argv);
     if (r instanceof Promise) {
       r.catch((e: unknown) => this.handlerBug(cmd.name, e));
       r = this.toReplyError(cmd, new Error('asynchronous reply to a synchronous caller'));
@@ -266,6 +246,21 @@ export class Server {
     if (!propagate) c.propagateInstead = [];
     this.finish(c, cmd, argv, NO_REPLY, t0, dirty);
     return reply;
+  }
+
+  /** The handler itself, after BGSAVE's guard; a thrown error becomes the reply. */
+  private invoke(c: Client, cmd: RegisteredCommand, argv: string[]): HandlerResult {
+    c.current = cmd;
+    // A snapshot in progress must see the old values of whatever this write may change in
+    // place; any argument may be a key, and guarding a non-key costs only a lookup.
+    if (this.hooks.guardingWrites && (cmd.bits & (CmdFlag.Write | CmdFlag.MayReplicate)) !== 0) {
+      for (let i = 1; i < argv.length; i++) this.hooks.emitBeforeWrite(c.db, argv[i]);
+    }
+    try {
+      return cmd.handler!(c, argv);
+    } catch (e) {
+      return this.toReplyError(cmd, e);
+    }
   }
 
   private asyncDone(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
