@@ -21,7 +21,6 @@ const badType = new ReplyError(
 );
 const badOverflow = new ReplyError('ERR Invalid OVERFLOW type specified');
 const roOnlyGet = new ReplyError('ERR BITFIELD_RO only supports the GET subcommand');
-const tooLong = new ReplyError('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
 
 const enum Overflow {
   Wrap,
@@ -85,7 +84,7 @@ function bitOffset(ctx: CommandContext, arg: string, bits: number): number {
 /** A string of at least `len` bytes, zero-padded (sdsgrowzero), within V8's string limit. */
 function grow(cur: string, len: number): string {
   if (cur.length >= len) return cur;
-  if (len > constants.MAX_STRING_LENGTH) throw tooLong;
+  if (len > constants.MAX_STRING_LENGTH) throw Errors.stringTooLong;
   return cur + '\0'.repeat(len - cur.length);
 }
 

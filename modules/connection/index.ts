@@ -48,7 +48,7 @@ function intArg(s: string): number {
   const v = parseInt64(s);
   if (v === null) throw Errors.notInteger;
   if (typeof v !== 'number' || v < -2147483648 || v > 2147483647) {
-    throw new ReplyError('ERR value is out of range, value must between -2147483648 and 2147483647');
+    throw Errors.intOutOfRange;
   }
   return v;
 }

@@ -28,9 +28,6 @@ export { Hash, HashType } from './hash';
 const notInteger = new ReplyError('ERR hash value is not an integer');
 const notFloat = new ReplyError('ERR hash value is not a float');
 const nanOrInfinity = new ReplyError('ERR value is NaN or Infinity');
-const notFinite = new ReplyError('ERR increment would produce NaN or Infinity');
-const outOfRange = new ReplyError('ERR value is out of range');
-const countOutOfRange = new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
 /** LONG_MAX / 2: the largest HRANDFIELD count WITHVALUES accepts (its reply has twice as many items). */
 const HALF_LONG_MAX = 4611686018427387903n;
 const LONG_MAX_BITS = 2 ** 63;
@@ -236,7 +233,7 @@ export default class HashesModule {
     const cur = h.get(argv[2]);
     const r = cur === undefined ? alone : incrByFloat(cur, incr);
     if (r === FloatIncr.Invalid) throw notFloat;
-    if (r === FloatIncr.NotFinite) throw notFinite;
+    if (r === FloatIncr.NotFinite) throw Errors.notFinite;
     h.store(argv[2], r, this.limits);
     ctx.modified(key, Notify.HASH, 'hincrbyfloat');
     // Replicas and the AOF get the result, not a float addition to redo.
@@ -252,10 +249,10 @@ export default class HashesModule {
     }
     const l = parseInt64(argv[2]);
     if (l === null) throw Errors.notInteger;
-    if (typeof l === 'bigint' && l < -9223372036854775807n) throw countOutOfRange;
+    if (typeof l === 'bigint' && l < -9223372036854775807n) throw Errors.longOutOfRange;
     if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) throw Errors.syntax;
     const withValues = argv.length === 4;
-    if (withValues && typeof l === 'bigint' && (l > HALF_LONG_MAX || l < -HALF_LONG_MAX)) throw outOfRange;
+    if (withValues && typeof l === 'bigint' && (l > HALF_LONG_MAX || l < -HALF_LONG_MAX)) throw Errors.valueOutOfRange;
     const h = this.read(ctx, argv[1]);
     if (h === undefined || l === 0) return [];
     const count = Number(l);

@@ -68,6 +68,6 @@ export function parseInt32(arg: string, msg?: string): number {
   if (typeof v === 'number' && v <= 2147483647 && v >= -2147483648) return v;
   if (msg !== undefined) throw new ReplyError(`ERR ${msg}`);
   if (v === null) throw Errors.notInteger;
-  throw new ReplyError('ERR value is out of range, value must between -2147483648 and 2147483647');
+  throw Errors.intOutOfRange;
 }
 

@@ -10,7 +10,6 @@ import {
   Keyspace,
   Notify,
   OK,
-  parseIntArg,
   parseScanCursor,
   parseScanOptions,
   RedisModule,
@@ -445,11 +444,4 @@ export default class KeysModule {
     // Access frequency is not tracked: every key reads as never accessed.
     return 0;
   }
-}
-
-/** getLongFromObjectOrReply. */
-function parseInt64Arg(arg: string): number {
-  const v = parseIntArg(arg);
-  if (Number.isNaN(v)) throw Errors.notInteger;
-  return v;
 }

@@ -1,9 +1,7 @@
-import { type CommandContext, Errors, Notify, parseIntArg, ReplyError } from '../../kernel';
+import { type CommandContext, Errors, Notify, parseIntArg } from '../../kernel';
 import { Deque } from './deque';
 import { deleteIfEmpty } from './type';
 
-const numkeysNotPositive = new ReplyError('ERR numkeys should be greater than 0');
-const countNotPositive = new ReplyError('ERR count should be greater than 0');
 
 /** LEFT or RIGHT (any case): true for LEFT; anything else is a syntax error. */
 export function parseWhere(arg: string): boolean {
@@ -22,7 +20,7 @@ export interface MpopArgs {
 
 export function parseMpop(argv: string[], at: number): MpopArgs {
   const numkeys = parseIntArg(argv[at]);
-  if (!(numkeys >= 1)) throw numkeysNotPositive;
+  if (!(numkeys >= 1)) throw Errors.numkeysNotPositive;
   const whereAt = at + numkeys + 1;
   if (whereAt >= argv.length) throw Errors.syntax;
   const left = parseWhere(argv[whereAt]);
@@ -30,7 +28,7 @@ export function parseMpop(argv: string[], at: number): MpopArgs {
   for (let j = whereAt + 1; j < argv.length; j++) {
     if (count === -1 && argv[j].toLowerCase() === 'count' && j < argv.length - 1) {
       count = parseIntArg(argv[++j]);
-      if (!(count >= 1)) throw countNotPositive;
+      if (!(count >= 1)) throw Errors.countNotPositive;
     } else {
       throw Errors.syntax;
     }

@@ -1,10 +1,9 @@
-import { type CommandContext, Errors, Notify, NULL_ARRAY, OK, parseIntArg, type Reply, ReplyError } from '../../kernel';
+import { type CommandContext, Errors, Notify, NULL_ARRAY, OK, parseIntArg, type Reply } from '../../kernel';
 import { Deque } from './deque';
 import { moveElement, parseMpop, parseWhere, popMany, popOne } from './ops';
 import { deleteIfEmpty, peekList } from './type';
 
 const EMPTY: Reply[] = [];
-const countNotPositive = new ReplyError('ERR value is out of range, must be positive');
 
 /** LPUSH/RPUSH (the key is created when missing) and LPUSHX/RPUSHX (`onlyExisting`). */
 export function push(ctx: CommandContext, argv: string[], left: boolean, onlyExisting: boolean): Reply {
@@ -30,7 +29,7 @@ export function pop(ctx: CommandContext, argv: string[], left: boolean): Reply {
     return list === undefined ? null : popOne(ctx, key, list, left);
   }
   const count = parseIntArg(argv[2]);
-  if (!(count >= 0)) throw countNotPositive;
+  if (!(count >= 0)) throw Errors.mustBePositive;
   const list = peekList(ctx.db, key);
   if (list === undefined) return NULL_ARRAY;
   return count === 0 ? EMPTY : popMany(ctx, key, list, left, count);

@@ -9,7 +9,6 @@ import {
   type InfoField,
   Keyspace,
   Logger,
-  REDIS_VERSION,
   type Reply,
   ReplyError,
   Server,
@@ -276,7 +275,7 @@ export class Aof {
     const tmp = path.join(this.dir, `temp-rewriteaof-${process.pid}.aof`);
     try {
       if (this.config.get<boolean>('aof-use-rdb-preamble')) {
-        const s = this.snapshot();
+        const s = new Snapshot(this.keyspace, this.hooks, this.config);
         s.saveSync(tmp);
         logSkipped(this.logger, s);
       } else {
@@ -290,16 +289,6 @@ export class Aof {
     }
   }
 
-  private snapshot(): Snapshot {
-    return new Snapshot(
-      this.keyspace,
-      this.hooks,
-      this.logger,
-      this.config.get<boolean>('rdbcompression'),
-      this.config.get<boolean>('rdbchecksum'),
-      REDIS_VERSION,
-    );
-  }
 
   private logSkippedTypes(skipped: Set<string>): void {
     if (skipped.size !== 0) this.logger.warning(`AOF: values of type ${[...skipped].join(', ')} cannot be rewritten and were left out`);
@@ -492,7 +481,7 @@ export class Aof {
     this.logger.notice('Background append only file rewriting started');
     let done: Promise<void>;
     if (this.config.get<boolean>('aof-use-rdb-preamble')) {
-      r.snapshot = this.snapshot();
+      r.snapshot = new Snapshot(this.keyspace, this.hooks, this.config);
       done = r.snapshot.saveInBackground(tmp);
     } else {
       // The command-format base is written synchronously (no point-in-time slicing yet).

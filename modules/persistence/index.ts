@@ -11,7 +11,6 @@ import {
   Logger,
   OK,
   RedisModule,
-  REDIS_VERSION,
   type Reply,
   ReplyError,
   type ShutdownOptions,
@@ -133,23 +132,13 @@ export default class PersistenceModule {
 
   // ---- saving -----------------------------------------------------------------------------
 
-  private snapshot(): Snapshot {
-    return new Snapshot(
-      this.keyspace,
-      this.hooks,
-      this.logger,
-      this.config.get<boolean>('rdbcompression'),
-      this.config.get<boolean>('rdbchecksum'),
-      REDIS_VERSION,
-    );
-  }
 
   /** rdbSave: write the whole dataset now. Returns false (and logs) on failure. */
   private trySave(): boolean {
     const file = this.file;
     const tmp = path.join(path.dirname(file), `temp-${process.pid}.rdb`);
     try {
-      const s = this.snapshot();
+      const s = new Snapshot(this.keyspace, this.hooks, this.config);
       s.saveSync(tmp);
       fs.renameSync(tmp, file);
       logSkipped(this.logger, s);
@@ -171,7 +160,7 @@ export default class PersistenceModule {
   private startBackground(): void {
     const file = this.file;
     const tmp = path.join(path.dirname(file), `temp-bg-${process.pid}.rdb`);
-    const snapshot = this.snapshot();
+    const snapshot = new Snapshot(this.keyspace, this.hooks, this.config);
     const started = Date.now();
     const dirtyBefore = this.dirty;
     this.lastBgsaveTry = started;

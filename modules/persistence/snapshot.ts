@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import type { Database, Hooks, Keyspace, Logger } from '../../kernel';
+import { type Config, type Database, type Hooks, type Keyspace, type Logger, REDIS_VERSION } from '../../kernel';
 import { Crc64 } from './crc64';
 import { RdbOutput, writeEntry, writeHeader, writeSelectDb, writeTrailer } from './rdb';
 
@@ -39,16 +39,14 @@ export class Snapshot {
   skippedTypes = new Set<string>();
   aborted = false;
 
+  /** A snapshot of the keyspace as it is now, with the rdbcompression/rdbchecksum settings. */
   constructor(
     private readonly keyspace: Keyspace,
     private readonly hooks: Hooks,
-    private readonly logger: Logger,
-    compress: boolean,
-    checksum: boolean,
-    private readonly redisVersion: string,
+    config: Config,
   ) {
-    this.out = new RdbOutput(compress);
-    this.crc = checksum ? new Crc64() : null;
+    this.out = new RdbOutput(config.get<boolean>('rdbcompression'));
+    this.crc = config.get<boolean>('rdbchecksum') ? new Crc64() : null;
     this.states = keyspace.dbs.map((db) => ({ maxSeq: db.lastSeq, done: new Set<string>(), early: null, complete: false }));
   }
 
@@ -60,7 +58,7 @@ export class Snapshot {
         this.crc?.update(b);
         fs.writeSync(fd, b);
       };
-      writeHeader(this.out, this.redisVersion, process.memoryUsage().heapUsed);
+      writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
         const db = this.keyspace.dbs[i];
@@ -89,7 +87,7 @@ export class Snapshot {
         this.crc?.update(b);
         await fh.write(b);
       };
-      writeHeader(this.out, this.redisVersion, process.memoryUsage().heapUsed);
+      writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
         const state = this.states[i];

@@ -22,9 +22,6 @@ import { RSet, setOf, SetType } from './set';
 
 export { SetType, RSet } from './set';
 
-const notPositive = new ReplyError('ERR value is out of range, must be positive');
-const countRange = new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
-const badNumkeys = new ReplyError('ERR numkeys should be greater than 0');
 const tooManyKeys = new ReplyError("ERR Number of keys can't be greater than number of args");
 const negativeLimit = new ReplyError("ERR LIMIT can't be negative");
 const EMPTY_SCAN: Reply = ['0', []];
@@ -55,7 +52,7 @@ function moreDirty(ctx: CommandContext, n: number): void {
 /** Positive count for SPOP (getPositiveLongFromObjectOrReply). */
 function positiveCount(arg: string): number {
   const v = parseInt64(arg);
-  if (v === null || v < 0) throw notPositive;
+  if (v === null || v < 0) throw Errors.mustBePositive;
   return Number(v);
 }
 
@@ -222,7 +219,7 @@ export default class SetsModule {
     }
     const v = parseInt64(argv[2]);
     if (v === null) throw Errors.notInteger;
-    if (v === INT64_MIN) throw countRange;
+    if (v === INT64_MIN) throw Errors.longOutOfRange;
     const set = readSet(ctx, argv[1]);
     const count = Number(v);
     if (set === undefined || count === 0) return [];
@@ -244,7 +241,7 @@ export default class SetsModule {
   @Command('sintercard')
   sintercard(ctx: CommandContext, argv: string[]): Reply {
     const numkeys = parseInt64(argv[1]);
-    if (numkeys === null || numkeys < 1) throw badNumkeys;
+    if (numkeys === null || numkeys < 1) throw Errors.numkeysNotPositive;
     if (numkeys > argv.length - 2) throw tooManyKeys;
     const end = 2 + Number(numkeys);
     let limit = 0;

@@ -1,9 +1,7 @@
-import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, MAX_REPLY_COUNT, parseInt64, parseIntArg, parseScanCursor, parseScanOptions, type Reply, ReplyError } from '../../kernel';
+import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, MAX_REPLY_COUNT, parseInt64, parseScanCursor, parseScanOptions, type Reply } from '../../kernel';
 import type { ZNode } from './skiplist';
 import { readZset, type ZSet } from './zset';
 
-const countRange = new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
-const halfRange = new ReplyError('ERR value is out of range');
 const HALF_LONG = 4611686018427387903n;
 
 export function zcard(ctx: CommandContext, argv: string[]): Reply {
@@ -52,11 +50,11 @@ export function zrandmember(ctx: CommandContext, argv: string[]): Reply {
   }
   const raw = parseInt64(argv[2]);
   if (raw === null) throw Errors.notInteger;
-  if (raw === INT64_MIN) throw countRange;
+  if (raw === INT64_MIN) throw Errors.longOutOfRange;
   if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withscores')) throw Errors.syntax;
   const withScores = argv.length === 4;
   // With scores the reply doubles in length: Redis refuses counts beyond LONG_MAX/2.
-  if (withScores && (raw < -HALF_LONG || raw > HALF_LONG)) throw halfRange;
+  if (withScores && (raw < -HALF_LONG || raw > HALF_LONG)) throw Errors.valueOutOfRange;
   let l = Number(raw);
   const z = readZset(ctx, argv[1]);
   if (z === undefined || l === 0) return [];

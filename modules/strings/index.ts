@@ -22,8 +22,6 @@ import { peekString, StringType } from './type';
 
 export { StringType } from './type';
 
-const notFinite = new ReplyError('ERR increment would produce NaN or Infinity');
-const tooLong = new ReplyError('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
 const offsetOutOfRange = new ReplyError('ERR offset is out of range');
 const decrementOverflow = new ReplyError('ERR decrement would overflow');
 const lcsWrongType = new ReplyError('ERR The specified keys must contain string values');
@@ -36,7 +34,7 @@ const INT64_MIN = -9223372036854775808n;
  */
 function checkLength(ctx: CommandContext, size: number, append: number): void {
   const total = size + append;
-  if (total > ctx.server.parserLimits.maxBulkLen || total > constants.MAX_STRING_LENGTH) throw tooLong;
+  if (total > ctx.server.parserLimits.maxBulkLen || total > constants.MAX_STRING_LENGTH) throw Errors.stringTooLong;
 }
 
 /** INCR/DECR/INCRBY/DECRBY: int64 arithmetic, bigint only once past 2^53. Keeps the TTL. */
@@ -268,7 +266,7 @@ export default class StringsModule {
     const key = argv[1];
     const r = incrByFloat(peekString(ctx.db, key) ?? '0', argv[2]);
     if (r === FloatIncr.Invalid) throw Errors.notFloat;
-    if (r === FloatIncr.NotFinite) throw notFinite;
+    if (r === FloatIncr.NotFinite) throw Errors.notFinite;
     ctx.db.set(key, r, true);
     ctx.modified(key, Notify.STRING, 'incrbyfloat');
     ctx.propagate(['SET', key, r, 'KEEPTTL']);

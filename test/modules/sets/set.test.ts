@@ -1,7 +1,7 @@
 import { difference, intersect, intersectCard, union } from '../../../modules/sets/algebra';
 import { picks, sample } from '../../../modules/sets/random';
 import { sscan } from '../../../modules/sets/scan';
-import { compareInt, RSet, setOf, SetType } from '../../../modules/sets/set';
+import { compareInt, setOf, SetType } from '../../../modules/sets/set';
 
 const MAX = 512;
 
