@@ -7,6 +7,7 @@ import { encode } from './resp/encoder';
 import { RespParser, ProtocolError } from './resp/parser';
 import { OutputClass } from './config/output-limits';
 import type { Server } from './server';
+import type { Transport } from './transport';
 
 /**
  * Decides about a command before it runs (RESP2 subscriber mode, MULTI queueing).
@@ -67,6 +68,8 @@ export class Client {
   /** Per-client state that modules keep, keyed by a symbol of their own. */
   readonly state = new Map<symbol, unknown>();
   readonly parser: RespParser | null;
+  /** Where replies go; null for connection-less callers and until the server attaches one. */
+  transport: Transport | null = null;
   readonly addr: string;
   readonly laddr: string;
   /** Statistics for CLIENT LIST. */
@@ -190,17 +193,23 @@ export class Client {
   pushEncoded(data: string): void {
     if (this.closed) return;
     this.out += data;
-    // A client running a command gets the message with that command's reply (before it, as
-    // in Redis); the others are written once per event-loop turn, like Redis's beforeSleep.
-    if ((this.current === null || this.waiting) && !this.flushQueued) {
-      this.flushQueued = true;
-      this.server.queueFlush(this);
-    }
+    this.scheduleFlush();
+  }
+
+  /**
+   * Write this client's output once every ready connection of this event-loop turn was read,
+   * as Redis's beforeSleep does (handleClientsWithPendingWrites): the replies to a turn's
+   * commands leave in one burst, which keeps the peers busy instead of waking them one by one.
+   */
+  scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    this.server.queueFlush(this);
   }
 
   /** Write queued replies to the socket in one write. */
   flush(): void {
-    if (this.out.length === 0 || this.socket === null) {
+    if (this.out.length === 0 || this.transport === null) {
       // QUIT or CLIENT KILL under CLIENT REPLY OFF: nothing to write, close all the same.
       if (this.closing && !this.waiting) this.close();
       return;
@@ -209,8 +218,8 @@ export class Client {
     this.out = '';
     if (this.closed) return;
     this.server.stats.netOutputBytes += out.length;
-    this.socket.write(out, 'latin1');
-    if (this.socket.writableLength !== 0 || this.softLimitSince !== 0) this.checkOutputLimit();
+    this.transport.write(out);
+    if (this.transport.pending !== 0 || this.softLimitSince !== 0) this.checkOutputLimit();
     if (this.closing && !this.waiting) this.close();
   }
 
@@ -227,7 +236,7 @@ export class Client {
       : f.has('pubsub') ? OutputClass.PubSub
       : OutputClass.Normal;
     const limit = this.server.outputLimits[cls];
-    const used = this.socket!.writableLength;
+    const used = this.transport!.pending;
     let over = limit.hard !== 0 && used >= limit.hard;
     if (limit.soft !== 0 && used >= limit.soft) {
       const now = Math.floor(Date.now() / 1000);
@@ -239,18 +248,20 @@ export class Client {
     if (!over || this.closed) return;
     this.server.logger.warning(`Client id=${this.id} addr=${this.addr} closed for overcoming of output buffer limits.`);
     this.out = '';
-    this.socket!.destroy();
+    this.transport!.destroy();
     this.close();
   }
 
-  /** Bytes arrived: parse and run every complete command, then write the replies at once. */
+  /** Bytes arrived: parse and run every complete command; the replies leave at the end of the turn. */
   onData(chunk: Buffer): void {
     this.server.stats.netInputBytes += chunk.length;
     this.lastInteraction = Date.now();
-    this.parser!.feed(chunk);
+    const parser = this.parser!;
+    parser.feed(chunk);
     this.server.tick();
     this.process();
-    this.flush();
+    parser.retain();
+    this.scheduleFlush();
   }
 
   /** Run queued commands until input runs out or an asynchronous command holds the line. */
@@ -280,7 +291,7 @@ export class Client {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket?.destroySoon();
+    this.transport?.end();
     this.server.clientClosed(this);
   }
 }

@@ -13,6 +13,7 @@ import { Keyspace } from './keyspace/keyspace';
 import { Logger, type LogLevel } from './logging';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
 import type { ParserLimits } from './resp/parser';
+import { openTransport } from './transport';
 
 export class ServerStats {
   totalConnections = 0;
@@ -443,17 +444,18 @@ export class Server {
     const c = new Client(this, socket);
     this.clients.set(c.id, c);
     this.stats.totalConnections++;
-    socket.on('data', (chunk) => {
-      try {
-        c.onData(chunk);
-      } catch (e) {
-        // The dispatcher answers handler bugs itself; reaching here is a kernel bug.
-        this.handlerBug('connection', e);
-        c.close();
-      }
+    c.transport = openTransport(socket, {
+      data: (chunk) => {
+        try {
+          c.onData(chunk);
+        } catch (e) {
+          // The dispatcher answers handler bugs itself; reaching here is a kernel bug.
+          this.handlerBug('connection', e);
+          c.close();
+        }
+      },
+      closed: () => c.close(),
     });
-    socket.on('error', () => c.close());
-    socket.on('close', () => c.close());
   }
 
   /** Forget a closed client and tell the modules (pub/sub, blocking, tracking). */
@@ -514,7 +516,7 @@ export class Server {
     const closed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
     for (const c of [...this.clients.values()]) {
       c.flush();
-      c.socket?.destroy();
+      c.transport?.destroy();
       c.close();
     }
     await closed;

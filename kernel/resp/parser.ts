@@ -29,6 +29,8 @@ export class RespParser {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private wantBytes = 0;
+  /** `buf` is the caller's chunk, which may be reused after this turn (see retain). */
+  private borrowed = false;
 
   constructor(private readonly limits: ParserLimits, private readonly requireAuth: () => boolean) {}
 
@@ -39,11 +41,12 @@ export class RespParser {
 
   feed(chunk: Buffer): void {
     if (this.wantBytes > 0) {
-      this.held.push(chunk);
+      this.held.push(Buffer.from(chunk));
       this.heldBytes += chunk.length;
       if (this.buf.length - this.pos + this.heldBytes < this.wantBytes) return;
       this.held.unshift(this.buf.subarray(this.pos));
       this.buf = Buffer.concat(this.held);
+      this.borrowed = false;
       this.pos = 0;
       this.held = [];
       this.heldBytes = 0;
@@ -52,9 +55,24 @@ export class RespParser {
     }
     if (this.pos >= this.buf.length) {
       this.buf = chunk;
+      this.borrowed = true;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.borrowed = false;
     }
+    this.pos = 0;
+  }
+
+  /**
+   * Copy the unconsumed bytes of the last chunk fed, so its memory can be reused for the
+   * next read (the transport reads every connection into one buffer). Arguments are already
+   * copies (latin1 strings): only a command still arriving needs this.
+   */
+  retain(): void {
+    if (!this.borrowed) return;
+    this.borrowed = false;
+    if (this.pos >= this.buf.length) this.buf = EMPTY;
+    else this.buf = Buffer.from(this.buf.subarray(this.pos));
     this.pos = 0;
   }
 
@@ -167,6 +185,7 @@ export class RespParser {
   private compact(): void {
     if (this.pos >= this.buf.length) {
       this.buf = EMPTY;
+      this.borrowed = false;
       this.pos = 0;
     }
   }

@@ -299,3 +299,38 @@ describe('splitArgs (sdssplitargs)', () => {
     expect(splitArgs(line)).toEqual(expected);
   });
 });
+
+describe('RESP parser: chunks in a reused read buffer', () => {
+  /** Feed each chunk through one shared buffer, overwritten between reads, as the transport does. */
+  function viaSharedBuffer(chunks: string[]): string[][] {
+    const shared = Buffer.alloc(1 << 17);
+    const p = parser();
+    const out: string[][] = [];
+    for (const c of chunks) {
+      const n = shared.write(c, 'latin1');
+      p.feed(shared.subarray(0, n));
+      out.push(...drain(p));
+      p.retain();
+      shared.fill(0x21);
+    }
+    return out;
+  }
+
+  test('a command split across reads survives the buffer being overwritten', () => {
+    const cmd = '*3\r\n$3\r\nSET\r\n$5\r\nhello\r\n$5\r\nworld\r\n';
+    for (let cut = 1; cut < cmd.length; cut++) {
+      expect(viaSharedBuffer([cmd.slice(0, cut), cmd.slice(cut) + '*1\r\n$4\r\nPING\r\n'])).toEqual([
+        ['SET', 'hello', 'world'],
+        ['PING'],
+      ]);
+    }
+  });
+
+  test('a big argument arriving in many reads is assembled from copies', () => {
+    const big = 'x'.repeat(100000) + 'y';
+    const cmd = `*2\r\n$3\r\nGET\r\n$${big.length}\r\n${big}\r\n`;
+    const chunks: string[] = [];
+    for (let i = 0; i < cmd.length; i += 7000) chunks.push(cmd.slice(i, i + 7000));
+    expect(viaSharedBuffer(chunks)).toEqual([['GET', big]]);
+  });
+});

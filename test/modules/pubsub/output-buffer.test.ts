@@ -90,7 +90,7 @@ describe('pubsub: output buffer limits', () => {
     try {
       await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 256kb 1');
       const slow = await stalledSubscriber(f.port, 'soft', 'soft');
-      const pending = (): number => serverClient(f, 'soft')?.socket?.writableLength ?? 0;
+      const pending = (): number => serverClient(f, 'soft')?.transport?.pending ?? 0;
       await flood(pub, 'soft', () => pending() >= 256 * 1024);
       // Just over the soft limit: not closed yet.
       expect(serverClient(f, 'soft')).toBeDefined();
@@ -122,7 +122,7 @@ describe('pubsub: output buffer limits', () => {
       await new Promise((r) => late.once('connect', r));
       late.pause();
       late.write(command('CLIENT', 'SETNAME', 'late') + command('GET', 'big').repeat(8));
-      await waitFor(() => (serverClient(f, 'late')?.socket?.writableLength ?? 0) > 1024 * 1024, 'output to pile up');
+      await waitFor(() => (serverClient(f, 'late')?.transport?.pending ?? 0) > 1024 * 1024, 'output to pile up');
       expect(serverClient(f, 'late')).toBeDefined();
       // ...until its class gets a limit: then the next write closes it.
       await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1mb 0 0');

@@ -1,0 +1,183 @@
+import type * as net from 'net';
+import { types } from 'util';
+
+/**
+ * A connection's byte pipe: what a Client reads from and writes to.
+ *
+ * Ferrous answers a request with one read and one write. Node's stream layers on top of
+ * libuv (a Readable pushing a freshly allocated Buffer per read, a Writable with its state
+ * machine, a WriteWrap and a nextTick per write) cost about as much CPU as the command itself,
+ * so where the runtime allows, the transport drives the socket's libuv handle directly: reads
+ * land in one shared buffer (no allocation per read) and writes go straight to
+ * `writeLatin1String`. Where those internals are missing (another runtime or Node version),
+ * it falls back to the public stream API with the same behaviour.
+ */
+export interface Transport {
+  /** Whether this transport drives the libuv handle itself (false: the stream API). */
+  readonly direct: boolean;
+  /** Queue latin1 data for the peer. */
+  write(data: string): void;
+  /** Bytes accepted but not yet handed to the kernel (output buffer limits). */
+  readonly pending: number;
+  /** Close after the queued output was written. */
+  end(): void;
+  /** Close now, dropping queued output. */
+  destroy(): void;
+}
+
+export interface TransportEvents {
+  /** Bytes arrived. The buffer may be reused once this returns: copy what must be kept. */
+  data(chunk: Buffer): void;
+  /** The peer closed or the connection failed. */
+  closed(): void;
+}
+
+interface StreamBinding {
+  streamBaseState: Int32Array;
+  WriteWrap: new () => WriteReq;
+  kReadBytesOrError: number;
+  kArrayBufferOffset: number;
+  kLastWriteWasAsync: number;
+}
+
+interface WriteReq {
+  handle: unknown;
+  oncomplete: (status: number) => void;
+  async: boolean;
+}
+
+interface StreamHandle {
+  onread: (buf?: ArrayBuffer) => void;
+  useUserBuffer(buf: Uint8Array): void;
+  writeLatin1String(req: WriteReq, data: string): number;
+  readonly writeQueueSize: number;
+}
+
+/** Node's stream_wrap binding, or null where it is not reachable. */
+function loadBinding(): StreamBinding | null {
+  try {
+    const p = process as unknown as { binding?: (name: string) => unknown };
+    const b = p.binding?.('stream_wrap') as Partial<StreamBinding> | undefined;
+    if (b === undefined || !types.isInt32Array(b.streamBaseState) || typeof b.WriteWrap !== 'function') return null;
+    if (typeof b.kReadBytesOrError !== 'number' || typeof b.kLastWriteWasAsync !== 'number') return null;
+    return b as StreamBinding;
+  } catch {
+    return null;
+  }
+}
+
+const binding = loadBinding();
+/** One read buffer for every connection: a read is consumed before the next one lands. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+function usableHandle(socket: net.Socket): StreamHandle | null {
+  if (binding === null) return null;
+  const h = (socket as unknown as { _handle?: Partial<StreamHandle> })._handle;
+  if (h == null || typeof h.useUserBuffer !== 'function' || typeof h.writeLatin1String !== 'function') return null;
+  return h as StreamHandle;
+}
+
+/** The fastest transport the runtime supports for an accepted socket (`direct` false: the stream API). */
+export function openTransport(socket: net.Socket, events: TransportEvents, direct = true): Transport {
+  const handle = direct ? usableHandle(socket) : null;
+  return handle !== null ? new HandleTransport(socket, handle, events) : new StreamTransport(socket, events);
+}
+
+class HandleTransport implements Transport {
+  readonly direct = true;
+  /** A write request object, reused while writes complete synchronously (the usual case). */
+  private req: WriteReq | null = null;
+  private failed = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly handle: StreamHandle,
+    private readonly events: TransportEvents,
+  ) {
+    const state = binding!.streamBaseState;
+    const kRead = binding!.kReadBytesOrError;
+    handle.useUserBuffer(READ_BUFFER);
+    // Replaces net.Socket's reader: the socket object stays for addresses, options and close.
+    handle.onread = () => {
+      const n = state[kRead];
+      if (n > 0) events.data(READ_BUFFER.subarray(0, n));
+      // EOF or a read error: Redis closes the client whatever output is pending.
+      else if (n < 0) this.fail();
+    };
+    socket.on('error', () => events.closed());
+    socket.on('close', () => events.closed());
+  }
+
+  get pending(): number {
+    return this.failed ? 0 : this.handle.writeQueueSize;
+  }
+
+  write(data: string): void {
+    if (this.failed) return;
+    const req = this.req ?? this.newReq();
+    const err = this.handle.writeLatin1String(req, data);
+    if (err !== 0) {
+      this.fail();
+      return;
+    }
+    // A request libuv still holds completes later: the next write needs another one.
+    if (binding!.streamBaseState[binding!.kLastWriteWasAsync] !== 0) this.req = null;
+  }
+
+  private newReq(): WriteReq {
+    const req = new binding!.WriteWrap();
+    req.handle = this.handle;
+    req.async = false;
+    req.oncomplete = this.writeDone;
+    this.req = req;
+    return req;
+  }
+
+  private readonly writeDone = (status: number): void => {
+    if (status < 0) this.fail();
+  };
+
+  end(): void {
+    if (!this.failed) this.socket.destroySoon();
+  }
+
+  destroy(): void {
+    this.failed = true;
+    this.socket.destroy();
+  }
+
+  private fail(): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.socket.destroy();
+    this.events.closed();
+  }
+}
+
+class StreamTransport implements Transport {
+  readonly direct = false;
+  constructor(
+    private readonly socket: net.Socket,
+    events: TransportEvents,
+  ) {
+    socket.on('data', (chunk: Buffer) => events.data(chunk));
+    socket.on('error', () => events.closed());
+    socket.on('close', () => events.closed());
+  }
+
+  get pending(): number {
+    return this.socket.writableLength;
+  }
+
+  write(data: string): void {
+    this.socket.write(data, 'latin1');
+  }
+
+  end(): void {
+    this.socket.destroySoon();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
