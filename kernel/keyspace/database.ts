@@ -1,5 +1,6 @@
 import { Errors } from '../errors';
 import { ScanIndex } from '../util/scan-index';
+import { StringMap } from '../util/string-map';
 import type { DataType } from './types';
 import type { Keyspace } from './keyspace';
 
@@ -19,7 +20,7 @@ export class Entry {
  * and an insertion-ordered index that keeps SCAN cursors valid while the keyspace grows.
  */
 export class Database {
-  private readonly dict = new Map<string, Entry>();
+  private dict = new StringMap<Entry>();
   /** Absolute expiry in ms, for keys that have one. */
   readonly expires = new Map<string, number>();
   /** Insertion order: SCAN cursors and RANDOMKEY. */
