@@ -1,5 +1,5 @@
 import { type CommandContext, DoubleReply, Errors, Notify, parseDouble, parseIntArg, type Reply, ReplyError } from '../../kernel';
-import { parseLexRange, parseScoreRange } from './ranges';
+import { lexSpan, parseLexRange, parseScoreRange, scoreSpan } from './ranges';
 import { type Limits, writeZset, ZSet } from './zset';
 
 const nxXx = new ReplyError('ERR XX and NX options at the same time are not compatible');
@@ -63,10 +63,10 @@ export function zadd(ctx: CommandContext, argv: string[], limits: Limits, incrOn
   for (let i = 0; i < n; i++) {
     let score = scores[i];
     const ele = argv[scoreIdx + 2 * i + 1];
-    const node = z.dict.get(ele);
-    if (node !== undefined) {
+    const entry = z.dict.get(ele);
+    if (entry !== undefined) {
       if ((flags & Flag.NX) !== 0) continue;
-      const cur = node.score;
+      const cur = entry.score;
       if (incr) {
         score += cur;
         if (Number.isNaN(score)) {
@@ -78,7 +78,7 @@ export function zadd(ctx: CommandContext, argv: string[], limits: Limits, incrOn
       newScore = score;
       processed++;
       if (score !== cur) {
-        z.setScore(node, score);
+        z.setScore(ele, entry, score);
         updated++;
       }
     } else if ((flags & Flag.XX) === 0) {
@@ -143,8 +143,7 @@ export function zremrange(ctx: CommandContext, argv: string[], by: RemBy): Reply
   const key = argv[1];
   const z = writeZset(ctx.db, key);
   if (z === undefined) return 0;
-  const zsl = z.zsl;
-  let first = null;
+  let first = 0;
   let count = 0;
   if (by === RemBy.Rank) {
     const len = z.size;
@@ -153,15 +152,13 @@ export function zremrange(ctx: CommandContext, argv: string[], by: RemBy): Reply
     if (start < 0) start = 0;
     if (start > end || start >= len) return 0;
     if (end >= len) end = len - 1;
-    first = zsl.at(start);
+    first = start;
     count = end - start + 1;
   } else {
-    first = range !== null ? zsl.firstInRange(range) : zsl.firstInLexRange(lex!);
-    const last = range !== null ? zsl.lastInRange(range) : zsl.lastInLexRange(lex!);
-    if (first !== null && last !== null) count = zsl.rankOf(last) - zsl.rankOf(first) + 1;
+    [first, count] = range !== null ? scoreSpan(z, range) : lexSpan(z, lex!);
   }
-  if (first === null || count <= 0) return 0;
-  const deleted = z.deleteRun(first, count);
+  if (count <= 0) return 0;
+  const deleted = z.deleteRange(first, count);
   ctx.modified(key, Notify.ZSET, REM_EVENTS[by]);
   dropIfEmpty(ctx, key, z);
   return deleted;

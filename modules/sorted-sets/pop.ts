@@ -11,7 +11,6 @@ import {
 } from '../../kernel';
 import { writeZset, ZSet } from './zset';
 
-
 export const enum Where {
   Min,
   Max,
@@ -36,12 +35,13 @@ export const enum Shape {
 function popFrom(ctx: CommandContext, key: string, z: ZSet, where: Where, count: number, shape: Shape): Reply {
   const n = Math.min(count === -1 ? 1 : count, z.size);
   const items: Reply[] = [];
-  const zsl = z.zsl;
   for (let i = 0; i < n; i++) {
-    const node = where === Where.Min ? zsl.first! : zsl.tail!;
-    z.delete(node.ele);
-    if (shape === Shape.Pairs || shape === Shape.KeyedPairs) items.push([node.ele, new DoubleReply(node.score)]);
-    else items.push(node.ele, new DoubleReply(node.score));
+    const c = z.at(where === Where.Min ? 0 : z.size - 1);
+    const ele = c.ele;
+    const score = c.score;
+    z.delete(ele);
+    if (shape === Shape.Pairs || shape === Shape.KeyedPairs) items.push([ele, new DoubleReply(score)]);
+    else items.push(ele, new DoubleReply(score));
   }
   ctx.modified(key, Notify.ZSET, where === Where.Min ? 'zpopmin' : 'zpopmax');
   if (z.size === 0) {

@@ -1,6 +1,5 @@
 import { type CommandContext, DoubleReply, Errors, Notify, parseIntArg, type Reply, ReplyError } from '../../kernel';
-import { lexGteMin, lexLteMax, type LexRange, parseLexRange, parseScoreRange, type ScoreRange, scoreGteMin, scoreLteMax } from './ranges';
-import type { ZNode } from './skiplist';
+import { type LexRange, lexSpan, parseLexRange, parseScoreRange, type ScoreRange, scoreSpan } from './ranges';
 import { type Limits, readZset, ZSet } from './zset';
 
 const limitNeedsBy = new ReplyError('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
@@ -19,74 +18,61 @@ export const enum Dir {
   Reverse,
 }
 
+/** Members picked from a sorted set, in reply order, with their scores. */
+export interface Picked {
+  eles: string[];
+  scores: number[];
+}
+
 /** Members (and scores) in the order given: flat in RESP2, [member, score] pairs in RESP3. */
-export function nodesReply(nodes: ZNode[], withScores: boolean, resp: number): Reply[] {
-  if (!withScores) {
-    const out = new Array<Reply>(nodes.length);
-    for (let i = 0; i < nodes.length; i++) out[i] = nodes[i].ele;
-    return out;
-  }
+export function pickedReply(p: Picked, withScores: boolean, resp: number): Reply[] {
+  const { eles, scores } = p;
+  if (!withScores) return eles;
   if (resp === 2) {
-    const out = new Array<Reply>(nodes.length * 2);
-    for (let i = 0; i < nodes.length; i++) {
-      out[2 * i] = nodes[i].ele;
-      out[2 * i + 1] = new DoubleReply(nodes[i].score);
+    const out = new Array<Reply>(eles.length * 2);
+    for (let i = 0; i < eles.length; i++) {
+      out[2 * i] = eles[i];
+      out[2 * i + 1] = new DoubleReply(scores[i]);
     }
     return out;
   }
-  const out = new Array<Reply>(nodes.length);
-  for (let i = 0; i < nodes.length; i++) out[i] = [nodes[i].ele, new DoubleReply(nodes[i].score)];
+  const out = new Array<Reply>(eles.length);
+  for (let i = 0; i < eles.length; i++) out[i] = [eles[i], new DoubleReply(scores[i])];
   return out;
 }
 
-/** Nodes at ranks start..end (Redis's clamping of negative and out-of-range indexes). */
-function byRank(z: ZSet, start: number, end: number, rev: boolean): ZNode[] {
+/** `n` members from `rank` on, walking down the order when `rev`. */
+function walk(z: ZSet, rank: number, n: number, rev: boolean): Picked {
+  const eles = new Array<string>(n);
+  const scores = new Array<number>(n);
+  const c = z.at(rank);
+  for (let i = 0; i < n; i++) {
+    eles[i] = c.ele;
+    scores[i] = c.score;
+    if (rev) c.prev();
+    else c.next();
+  }
+  return { eles, scores };
+}
+
+const NONE: Picked = { eles: [], scores: [] };
+
+/** Members at ranks start..end (Redis's clamping of negative and out-of-range indexes). */
+function byRank(z: ZSet, start: number, end: number, rev: boolean): Picked {
   const len = z.size;
   if (start < 0) start += len;
   if (end < 0) end += len;
   if (start < 0) start = 0;
-  if (start > end || start >= len) return [];
+  if (start > end || start >= len) return NONE;
   if (end >= len) end = len - 1;
-  const n = end - start + 1;
-  const out = new Array<ZNode>(n);
-  let x = rev ? z.zsl.at(len - 1 - start) : z.zsl.at(start);
-  for (let i = 0; i < n && x !== null; i++) {
-    out[i] = x;
-    x = rev ? x.backward : x.next[0];
-  }
-  return out;
+  return walk(z, rev ? len - 1 - start : start, end - start + 1, rev);
 }
 
-/** Skip `offset` nodes from `x` in the walking direction, by rank: O(log N) rather than O(offset). */
-function skip(z: ZSet, x: ZNode | null, offset: number, rev: boolean): ZNode | null {
-  if (x === null || offset === 0) return x;
-  if (offset < 0) return null;
-  const r = z.zsl.rankOf(x);
-  return z.zsl.at(rev ? r - offset : r + offset);
-}
-
-function byScore(z: ZSet, r: ScoreRange, offset: number, limit: number, rev: boolean): ZNode[] {
-  const out: ZNode[] = [];
-  if (offset > 0 && offset >= z.size) return out;
-  let x = skip(z, rev ? z.zsl.lastInRange(r) : z.zsl.firstInRange(r), offset, rev);
-  while (x !== null && limit-- !== 0) {
-    if (rev ? !scoreGteMin(x.score, r) : !scoreLteMax(x.score, r)) break;
-    out.push(x);
-    x = rev ? x.backward : x.next[0];
-  }
-  return out;
-}
-
-function byLex(z: ZSet, r: LexRange, offset: number, limit: number, rev: boolean): ZNode[] {
-  const out: ZNode[] = [];
-  if (offset > 0 && offset >= z.size) return out;
-  let x = skip(z, rev ? z.zsl.lastInLexRange(r) : z.zsl.firstInLexRange(r), offset, rev);
-  while (x !== null && limit-- !== 0) {
-    if (rev ? !lexGteMin(x.ele, r) : !lexLteMax(x.ele, r)) break;
-    out.push(x);
-    x = rev ? x.backward : x.next[0];
-  }
-  return out;
+/** The members of a span [first, first + count) after LIMIT's offset and count, from either end. */
+function fromSpan(z: ZSet, [first, count]: [number, number], offset: number, limit: number, rev: boolean): Picked {
+  if (offset < 0 || offset >= count) return NONE;
+  const n = limit < 0 ? count - offset : Math.min(limit, count - offset);
+  return walk(z, rev ? first + count - 1 - offset : first + offset, n, rev);
 }
 
 /**
@@ -137,18 +123,14 @@ export function zrange(ctx: CommandContext, argv: string[], first: number, by: B
   }
   const src = argv[first];
   const z = readZset(ctx, src);
-  let nodes: ZNode[];
-  if (z === undefined) nodes = [];
-  else if (by === By.Rank) nodes = byRank(z, start, end, rev);
-  else if (score !== null) nodes = byScore(z, score, offset, limit, rev);
-  else nodes = byLex(z, lex!, offset, limit, rev);
-  if (dst === null) return nodesReply(nodes, withScores, ctx.resp);
-  return storeNodes(ctx, dst, nodes, limits);
-}
-
-function storeNodes(ctx: CommandContext, dst: string, nodes: ZNode[], limits: Limits): Reply {
+  let picked: Picked;
+  if (z === undefined) picked = NONE;
+  else if (by === By.Rank) picked = byRank(z, start, end, rev);
+  else if (score !== null) picked = fromSpan(z, scoreSpan(z, score), offset, limit, rev);
+  else picked = fromSpan(z, lexSpan(z, lex!), offset, limit, rev);
+  if (dst === null) return pickedReply(picked, withScores, ctx.resp);
   const out = new ZSet();
-  for (let i = 0; i < nodes.length; i++) out.insert(nodes[i].score, nodes[i].ele, limits);
+  for (let i = 0; i < picked.eles.length; i++) out.insert(picked.scores[i], picked.eles[i], limits);
   return storeResult(ctx, dst, out, 'zrangestore');
 }
 
@@ -166,19 +148,11 @@ export function storeResult(ctx: CommandContext, dst: string, out: ZSet, event: 
 export function zcount(ctx: CommandContext, argv: string[]): Reply {
   const r = parseScoreRange(argv[2], argv[3]);
   const z = readZset(ctx, argv[1]);
-  if (z === undefined) return 0;
-  const a = z.zsl.firstInRange(r);
-  if (a === null) return 0;
-  const b = z.zsl.lastInRange(r)!;
-  return z.zsl.rankOf(b) - z.zsl.rankOf(a) + 1;
+  return z === undefined ? 0 : scoreSpan(z, r)[1];
 }
 
 export function zlexcount(ctx: CommandContext, argv: string[]): Reply {
   const r = parseLexRange(argv[2], argv[3]);
   const z = readZset(ctx, argv[1]);
-  if (z === undefined) return 0;
-  const a = z.zsl.firstInLexRange(r);
-  if (a === null) return 0;
-  const b = z.zsl.lastInLexRange(r)!;
-  return z.zsl.rankOf(b) - z.zsl.rankOf(a) + 1;
+  return z === undefined ? 0 : lexSpan(z, r)[1];
 }

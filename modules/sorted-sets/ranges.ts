@@ -1,4 +1,5 @@
 import { parseDouble, ReplyError } from '../../kernel';
+import type { ZSet } from './zset';
 
 export const notFloatRange = new ReplyError('ERR min or max is not a float');
 export const notLexRange = new ReplyError('ERR min or max not valid string range item');
@@ -57,14 +58,6 @@ export function parseScoreRange(minArg: string, maxArg: string): ScoreRange {
   return { min, max, minex, maxex };
 }
 
-export function scoreGteMin(v: number, r: ScoreRange): boolean {
-  return r.minex ? v > r.min : v >= r.min;
-}
-
-export function scoreLteMax(v: number, r: ScoreRange): boolean {
-  return r.maxex ? v < r.max : v <= r.max;
-}
-
 export function scoreRangeEmpty(r: ScoreRange): boolean {
   return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
 }
@@ -104,16 +97,6 @@ export function parseLexRange(minArg: string, maxArg: string): LexRange {
   return r;
 }
 
-export function lexGteMin(v: string, r: LexRange): boolean {
-  if (r.minKind !== Lex.Value) return r.minKind === Lex.Minus;
-  return r.minex ? v > r.min : v >= r.min;
-}
-
-export function lexLteMax(v: string, r: LexRange): boolean {
-  if (r.maxKind !== Lex.Value) return r.maxKind === Lex.Plus;
-  return r.maxex ? v < r.max : v <= r.max;
-}
-
 /** sdscmplex(min, max) > 0, or equal with an exclusive end: nothing can match. */
 export function lexRangeEmpty(r: LexRange): boolean {
   let cmp: number;
@@ -122,4 +105,21 @@ export function lexRangeEmpty(r: LexRange): boolean {
   else if (r.minKind === Lex.Plus || r.maxKind === Lex.Minus) cmp = 1;
   else cmp = r.min < r.max ? -1 : r.min > r.max ? 1 : 0;
   return cmp > 0 || (cmp === 0 && (r.minex || r.maxex));
+}
+
+/** The members of a sorted set within a score range: [rank of the first, how many]. */
+export function scoreSpan(z: ZSet, r: ScoreRange): [number, number] {
+  if (scoreRangeEmpty(r)) return [0, 0];
+  const first = z.tree.rankByScore(r.min, r.minex);
+  const end = z.tree.rankByScore(r.max, !r.maxex);
+  return [first, Math.max(0, end - first)];
+}
+
+/** The members within a lex range (meaningful when all scores are equal): [rank of the first, how many]. */
+export function lexSpan(z: ZSet, r: LexRange): [number, number] {
+  if (lexRangeEmpty(r)) return [0, 0];
+  const len = z.size;
+  const first = r.minKind === Lex.Minus ? 0 : r.minKind === Lex.Plus ? len : z.tree.rankByLex(r.min, r.minex);
+  const end = r.maxKind === Lex.Plus ? len : r.maxKind === Lex.Minus ? 0 : z.tree.rankByLex(r.max, !r.maxex);
+  return [first, Math.max(0, end - first)];
 }

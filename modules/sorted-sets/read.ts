@@ -1,5 +1,5 @@
 import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, MAX_REPLY_COUNT, parseInt64, parseScanCursor, parseScanOptions, type Reply } from '../../kernel';
-import type { ZNode } from './skiplist';
+import type { Cursor } from './tree';
 import { readZset, type ZSet } from './zset';
 
 const HALF_LONG = 4611686018427387903n;
@@ -25,28 +25,27 @@ export function zmscore(ctx: CommandContext, argv: string[]): Reply {
 
 export function zrank(ctx: CommandContext, argv: string[], rev: boolean): Reply {
   const z = readZset(ctx, argv[1]);
-  const node = z?.dict.get(argv[2]);
-  if (node === undefined) return null;
-  const r = z!.zsl.rankOf(node);
+  const r = z === undefined ? -1 : z.rank(argv[2]);
+  if (r < 0) return null;
   return rev ? z!.size - 1 - r : r;
 }
 
-function randomNode(z: ZSet): ZNode {
-  return z.zsl.at(Math.floor(Math.random() * z.size))!;
+function randomRank(z: ZSet): number {
+  return Math.floor(Math.random() * z.size);
 }
 
 /** One reply entry of ZRANDMEMBER: RESP3 pairs with scores, flat in RESP2. */
-function pushMember(out: Reply[], n: ZNode, withScores: boolean, resp: number): void {
-  if (!withScores) out.push(n.ele);
-  else if (resp === 2) out.push(n.ele, new DoubleReply(n.score));
-  else out.push([n.ele, new DoubleReply(n.score)]);
+function pushMember(out: Reply[], c: Cursor, withScores: boolean, resp: number): void {
+  if (!withScores) out.push(c.ele);
+  else if (resp === 2) out.push(c.ele, new DoubleReply(c.score));
+  else out.push([c.ele, new DoubleReply(c.score)]);
 }
 
 /** zrandmemberCommand / zrandmemberWithCountCommand. */
 export function zrandmember(ctx: CommandContext, argv: string[]): Reply {
   if (argv.length === 2) {
     const z = readZset(ctx, argv[1]);
-    return z === undefined ? null : randomNode(z).ele;
+    return z === undefined ? null : z.at(randomRank(z)).ele;
   }
   const raw = parseInt64(argv[2]);
   if (raw === null) throw Errors.notInteger;
@@ -65,30 +64,29 @@ export function zrandmember(ctx: CommandContext, argv: string[]): Reply {
   const size = z.size;
   if (!unique || l === 1) {
     if (l > MAX_REPLY_COUNT) throw Errors.replyTooLarge;
-    for (let i = 0; i < l; i++) pushMember(out, randomNode(z), withScores, resp);
+    for (let i = 0; i < l; i++) pushMember(out, z.at(randomRank(z)), withScores, resp);
     return out;
   }
   if (l >= size) {
     // The whole set, highest score first, as Redis 7.0 happens to reply.
-    for (let n = z.zsl.tail; n !== null; n = n.backward) pushMember(out, n, withScores, resp);
+    for (const c = z.at(size - 1); c.valid; c.prev()) pushMember(out, c, withScores, resp);
     return out;
   }
-  let picked: ZNode[];
+  let picked: number[];
   if (l * 3 > size) {
-    // Most of the set: drop random members from a copy until `l` remain.
-    picked = [];
-    for (let n = z.zsl.first; n !== null; n = n.next[0]) picked.push(n);
+    // Most of the set: drop random ranks from the full list until `l` remain.
+    picked = Array.from({ length: size }, (_, i) => i);
     while (picked.length > l) {
       const i = Math.floor(Math.random() * picked.length);
       picked[i] = picked[picked.length - 1];
       picked.pop();
     }
   } else {
-    const seen = new Set<ZNode>();
-    while (seen.size < l) seen.add(randomNode(z));
+    const seen = new Set<number>();
+    while (seen.size < l) seen.add(randomRank(z));
     picked = [...seen];
   }
-  for (const n of picked) pushMember(out, n, withScores, resp);
+  for (const r of picked) pushMember(out, z.at(r), withScores, resp);
   return out;
 }
 
@@ -101,9 +99,9 @@ export function zscan(ctx: CommandContext, argv: string[]): Reply {
   const items: Reply[] = [];
   let next = 0;
   if (z.index === null) {
-    for (let n = z.zsl.first; n !== null; n = n.next[0]) {
-      if (pattern === null || globMatch(pattern, n.ele)) items.push(n.ele, formatDouble(n.score));
-    }
+    z.forEach((ele, score) => {
+      if (pattern === null || globMatch(pattern, ele)) items.push(ele, formatDouble(score));
+    });
   } else {
     const dict = z.dict;
     next = z.index.scan(cursor, count, (ele) => {

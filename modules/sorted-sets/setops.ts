@@ -1,6 +1,5 @@
 import { type CommandContext, Errors, parseDouble, parseInt64, parseIntArg, type Reply, ReplyError, type TypeRegistry } from '../../kernel';
-import { nodesReply, storeResult } from './range';
-import type { ZNode } from './skiplist';
+import { pickedReply, storeResult } from './range';
 import { type Limits, ZSet } from './zset';
 
 const weightNotFloat = new ReplyError('ERR weight value is not a float');
@@ -48,12 +47,10 @@ class Source {
     if (this.members !== null) return [this.members, null];
     const eles: string[] = [];
     const scores: number[] = [];
-    if (this.z !== null) {
-      for (let n = this.z.zsl.first; n !== null; n = n.next[0]) {
-        eles.push(n.ele);
-        scores.push(n.score);
-      }
-    }
+    this.z?.forEach((ele, score) => {
+      eles.push(ele);
+      scores.push(score);
+    });
     return [eles, scores];
   }
 }
@@ -141,9 +138,13 @@ export function zsetOp(
   else if (op === Op.Union) union(src, agg, out, lim);
   else diff(src, out, lim);
   if (dst !== null) return storeResult(ctx, dst, out, STORE_EVENTS[op]);
-  const nodes: ZNode[] = [];
-  for (let n = out.zsl.first; n !== null; n = n.next[0]) nodes.push(n);
-  return nodesReply(nodes, withScores, ctx.resp);
+  const eles: string[] = [];
+  const scores: number[] = [];
+  out.forEach((ele, score) => {
+    eles.push(ele);
+    scores.push(score);
+  });
+  return pickedReply({ eles, scores }, withScores, ctx.resp);
 }
 
 function interCard(src: Source[], limit: number): number {

@@ -1,5 +1,5 @@
-import { type Database, type DataType, Errors, ScanIndex } from '../../kernel';
-import { SkipList, type ZNode } from './skiplist';
+import { type Database, type DataType, Errors, ScanIndex, StringMap } from '../../kernel';
+import { type Cursor, ScoreTree } from './tree';
 
 /** zset-max-listpack-entries / zset-max-listpack-value, kept current by the module. */
 export interface Limits {
@@ -7,19 +7,27 @@ export interface Limits {
   maxValue: number;
 }
 
-/**
- * A sorted set: member -> skip list node (holding the score) plus the skip list itself.
- * Small sets report Redis's "listpack" encoding; once a limit is crossed they report
- * "skiplist" for good, as in Redis 7.0, and get a ScanIndex for ZSCAN cursors.
- */
 /** A listpack stores scores as text that drops the sign of zero (Redis 7.0's d2string). */
 function listpackScore(score: number): number {
   return score === 0 ? 0 : score;
 }
 
+/** What the member dictionary holds: the score, and the ZSCAN sequence number once indexed. */
+export class ZEntry {
+  constructor(
+    public score: number,
+    public seq: number,
+  ) {}
+}
+
+/**
+ * A sorted set: member -> score (Redis's dict) plus the members in (score, member) order.
+ * Small sets report Redis's "listpack" encoding; once a limit is crossed they report
+ * "skiplist" for good, as in Redis 7.0, and get a ScanIndex for ZSCAN cursors.
+ */
 export class ZSet {
-  readonly dict = new Map<string, ZNode>();
-  readonly zsl = new SkipList();
+  readonly dict = new StringMap<ZEntry>();
+  readonly tree = new ScoreTree();
   listpack = true;
   index: ScanIndex<string> | null = null;
 
@@ -31,49 +39,66 @@ export class ZSet {
     return this.dict.get(ele)?.score;
   }
 
-  /** Add a member known to be absent, converting to skiplist first if a limit is crossed (zsetAdd). */
-  insert(score: number, ele: string, limits: Limits): ZNode {
-    if (this.listpack && (this.dict.size + 1 > limits.maxEntries || ele.length > limits.maxValue)) this.toSkiplist();
-    const node = this.zsl.insert(this.listpack ? listpackScore(score) : score, ele);
-    this.dict.set(ele, node);
-    if (this.index !== null) node.seq = this.index.add(ele);
-    return node;
+  /** 0-based rank of a member, or -1. */
+  rank(ele: string): number {
+    const e = this.dict.get(ele);
+    return e === undefined ? -1 : this.tree.rankOf(e.score, ele);
   }
 
-  setScore(node: ZNode, score: number): void {
-    this.zsl.updateScore(node, this.listpack ? listpackScore(score) : score);
+  /** Add a member known to be absent, converting to skiplist first if a limit is crossed (zsetAdd). */
+  insert(score: number, ele: string, limits: Limits): void {
+    if (this.listpack && (this.dict.size + 1 > limits.maxEntries || ele.length > limits.maxValue)) this.toSkiplist();
+    if (this.listpack) score = listpackScore(score);
+    this.tree.insert(score, ele);
+    this.dict.set(ele, new ZEntry(score, this.index !== null ? this.index.add(ele) : 0));
+  }
+
+  setScore(ele: string, e: ZEntry, score: number): void {
+    if (this.listpack) score = listpackScore(score);
+    this.tree.delete(e.score, ele);
+    this.tree.insert(score, ele);
+    e.score = score;
   }
 
   delete(ele: string): boolean {
-    const node = this.dict.get(ele);
-    if (node === undefined) return false;
+    const e = this.dict.get(ele);
+    if (e === undefined) return false;
     this.dict.delete(ele);
-    this.zsl.delete(node);
-    if (this.index !== null) this.index.remove(node.seq);
+    this.tree.delete(e.score, ele);
+    if (this.index !== null) this.index.remove(e.seq);
     return true;
   }
 
-  /** Remove `count` consecutive members from `first` on; returns how many went. */
-  deleteRun(first: ZNode, count: number): number {
-    const removed = this.zsl.deleteRun(first, count);
-    for (const n of removed) {
-      this.dict.delete(n.ele);
-      if (this.index !== null) this.index.remove(n.seq);
-    }
-    return removed.length;
+  /** Remove `count` members in order from `rank` on; returns how many went. */
+  deleteRange(rank: number, count: number): number {
+    return this.tree.deleteRange(rank, count, (ele) => {
+      const e = this.dict.get(ele)!;
+      this.dict.delete(ele);
+      if (this.index !== null) this.index.remove(e.seq);
+    });
   }
 
   toSkiplist(): void {
     this.listpack = false;
     const index = new ScanIndex<string>();
-    for (let n = this.zsl.first; n !== null; n = n.next[0]) n.seq = index.add(n.ele);
+    this.forEach((ele) => (this.dict.get(ele)!.seq = index.add(ele)));
     this.index = index;
+  }
+
+  /** A cursor at `rank` (see ScoreTree.at). */
+  at(rank: number): Cursor {
+    return this.tree.at(rank);
+  }
+
+  /** Every member in order, with its score. */
+  forEach(fn: (ele: string, score: number) => void): void {
+    for (const c = this.tree.at(0); c.valid; c.next()) fn(c.ele, c.score);
   }
 
   /** Members in score order. */
   members(): string[] {
     const out: string[] = [];
-    for (let n = this.zsl.first; n !== null; n = n.next[0]) out.push(n.ele);
+    this.forEach((ele) => out.push(ele));
     return out;
   }
 }
@@ -86,7 +111,10 @@ export function zsetType(limits: Limits): DataType<ZSet> {
     encoding: (z) => (z.listpack ? 'listpack' : 'skiplist'),
     clone(z) {
       const c = new ZSet();
-      for (let n = z.zsl.first; n !== null; n = n.next[0]) c.dict.set(n.ele, c.zsl.insert(n.score, n.ele));
+      z.forEach((ele, score) => {
+        c.tree.insert(score, ele);
+        c.dict.set(ele, new ZEntry(score, 0));
+      });
       if (!z.listpack) c.toSkiplist();
       return c;
     },
@@ -94,23 +122,23 @@ export function zsetType(limits: Limits): DataType<ZSet> {
       // Member bytes are estimated from the first few members, as MEMORY USAGE samples.
       let sampled = 0;
       let bytes = 0;
-      for (let n = z.zsl.first; n !== null && sampled < 16; n = n.next[0], sampled++) bytes += n.ele.length;
+      for (const c = z.at(0); c.valid && sampled < 16; c.next(), sampled++) bytes += c.ele.length;
       const avg = sampled === 0 ? 0 : bytes / sampled;
       return Math.round(64 + z.size * (avg + (z.listpack ? 12 : 80)));
     },
     elements: (z) => z.members(),
     toPortable(z) {
       const entries: [string, number][] = [];
-      for (let n = z.zsl.first; n !== null; n = n.next[0]) entries.push([n.ele, n.score]);
+      z.forEach((ele, score) => entries.push([ele, score]));
       return { kind: 'zset', entries };
     },
     fromPortable(p) {
       if (p.kind !== 'zset') throw new Error(`cannot make a sorted set of a ${p.kind}`);
       const z = new ZSet();
       for (const [ele, score] of p.entries) {
-        const node = z.dict.get(ele);
-        if (node === undefined) z.insert(score, ele, limits);
-        else z.setScore(node, score);
+        const e = z.dict.get(ele);
+        if (e === undefined) z.insert(score, ele, limits);
+        else z.setScore(ele, e, score);
       }
       return z;
     },
