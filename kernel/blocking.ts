@@ -136,6 +136,7 @@ export class Blocking {
   }
 
   private signal(db: Database, key: string): void {
+    if (this.byClient.size === 0) return;
     const perDb = this.waiting.get(db.id);
     if (perDb === undefined || !perDb.has(key)) return;
     this.ready.set(`${db.id}\0${key}`, [db.id, key]);

@@ -43,10 +43,20 @@ export function pushString(L: LuaState, s: string): void {
   lua.lua_pushstring(L, toBytes(s));
 }
 
-/** The string at `idx` (numbers are converted in place, as lua_tolstring does), or null. */
+/** Lua strings are immutable byte arrays: the JS string made of one is kept on it. */
+interface LuaBytes extends Uint8Array {
+  js?: string;
+}
+
+/**
+ * The string at `idx` (numbers are converted in place, as lua_tolstring does), or null.
+ * A script passes the same strings (command names, KEYS, constants) to redis.call again and
+ * again: each is converted once.
+ */
 export function toString(L: LuaState, idx: number): string | null {
-  const a = lua.lua_tolstring(L, idx);
-  return a === null || a === undefined ? null : fromBytes(a);
+  const a = lua.lua_tolstring(L, idx) as LuaBytes | null | undefined;
+  if (a === null || a === undefined) return null;
+  return a.js ?? (a.js = fromBytes(a));
 }
 
 /** Raise `msg` from a JavaScript function, with the caller's position, like luaL_error. */
