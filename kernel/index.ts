@@ -24,11 +24,30 @@ export { Keyspace } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
 export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
 export { Logger, type LogLevel } from './logging';
-export * from './reply';
+// Named, not `export *`: each name then gets its own getter, which V8 inlines; the shared
+// getter of a star re-export makes every access a megamorphic keyed load.
+export {
+  type Reply,
+  type HandlerResult,
+  StatusReply,
+  ReplyError,
+  DoubleReply,
+  MapReply,
+  SetReply,
+  VerbatimReply,
+  PushReply,
+  BigNumberReply,
+  NullArrayReply,
+  OK,
+  QUEUED,
+  PONG,
+  NULL_ARRAY,
+  NO_REPLY,
+} from './reply';
 export { Errors, MAX_REPLY_COUNT } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
-export * from './util/numbers';
+export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble } from './util/numbers';
 export { globMatch } from './util/glob';
 export {
   startServer,

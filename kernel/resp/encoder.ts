@@ -33,9 +33,38 @@ export function encode(r: Reply, resp: number): string {
 }
 
 function encodeAggregate(prefix: string, items: Reply[], resp: number): string {
+  if (items.length >= 8 && allStrings(items)) return encodeStrings(prefix, items as string[]);
   let out = `${prefix}${items.length}\r\n`;
   for (let i = 0; i < items.length; i++) out += encode(items[i], resp);
   return out;
+}
+
+function allStrings(items: Reply[]): boolean {
+  for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'string') return false;
+  return true;
+}
+
+/** "\r\n$<n>\r\n": what stands between one bulk string and the next of length n. */
+const BETWEEN: string[] = Array.from({ length: 1024 }, (_, n) => `\r\n$${n}\r\n`);
+
+/**
+ * An array of bulk strings (LRANGE, ZRANGE, HKEYS, SMEMBERS...) joined in one go: the items
+ * themselves and cached separators, so nothing is allocated per item and the reply is copied
+ * once, instead of growing a rope of small concatenations that is flattened at write time.
+ */
+function encodeStrings(prefix: string, items: string[]): string {
+  const n = items.length;
+  const parts = new Array<string>(2 * n + 1);
+  parts[0] = `${prefix}${n}\r\n$${items[0].length}\r\n`;
+  for (let i = 0; i < n; i++) {
+    parts[2 * i + 1] = items[i];
+    if (i + 1 === n) parts[2 * i + 2] = '\r\n';
+    else {
+      const len = items[i + 1].length;
+      parts[2 * i + 2] = len < 1024 ? BETWEEN[len] : `\r\n$${len}\r\n`;
+    }
+  }
+  return parts.join('');
 }
 
 function encodeDouble(d: number, resp: number): string {

@@ -97,4 +97,16 @@ describe('RESP encoder', () => {
     expect(() => encode({ a: 1 } as unknown as Reply, 3)).toThrow(TypeError);
     expect(() => encode([1, undefined] as unknown as Reply, 2)).toThrow(TypeError);
   });
+
+  it('long arrays of strings (joined in one go) encode as item by item', () => {
+    const lengths = [0, 1, 9, 10, 99, 100, 1023, 1024, 5000, 3, 0, 2];
+    const items = lengths.map((n, i) => String.fromCharCode(...Array.from({ length: n }, (_, k) => (i * 31 + k) % 256)));
+    const expected = (prefix: string) => `${prefix}${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join('');
+    expect(encode(items, 2)).toBe(expected('*'));
+    expect(encode(new SetReply(items), 3)).toBe(expected('~'));
+    expect(encode(new PushReply(items), 3)).toBe(expected('>'));
+    // One non-string among them takes the general path, with the same bytes.
+    const mixed: Reply[] = [...items, 7];
+    expect(encode(mixed, 2)).toBe(`*${mixed.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join('') + ':7\r\n');
+  });
 });
