@@ -64,6 +64,8 @@ const INFINITY = /^([+-]?)(?:inf|infinity)$/i;
  */
 export function parseDouble(s: string): number {
   if (s.length === 0) return NaN;
+  const plain = plainDigits(s);
+  if (plain >= 0) return plain;
   if (DECIMAL.test(s)) {
     const v = Number(s);
     if (!Number.isFinite(v)) return NaN;
@@ -76,6 +78,19 @@ export function parseDouble(s: string): number {
   const h = HEX.exec(s);
   if (h !== null) return parseHexDouble(h[1] === '-', h[2], h[3] ?? '', h[4]);
   return NaN;
+}
+
+/** The value of 1 to 15 ASCII digits (exact in a double), or -1: the common score or timeout. */
+function plainDigits(s: string): number {
+  const n = s.length;
+  if (n > 15) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 function mantissaOf(s: string): string {

@@ -22,7 +22,10 @@ export function zadd(ctx: CommandContext, argv: string[], limits: Limits, incrOn
   let scoreIdx = 2;
   if (!incrOnly) {
     for (; scoreIdx < argv.length; scoreIdx++) {
-      const o = argv[scoreIdx].toLowerCase();
+      // Options are at most four letters: a longer argument is the first score.
+      const a = argv[scoreIdx];
+      if (a.length > 4) break;
+      const o = a.toLowerCase();
       if (o === 'nx') flags |= Flag.NX;
       else if (o === 'xx') flags |= Flag.XX;
       else if (o === 'gt') flags |= Flag.GT;

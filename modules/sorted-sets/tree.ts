@@ -195,7 +195,7 @@ export class ScoreTree {
       // The separators before the target form a prefix: binary search its end.
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (isBefore(inner.sepScores[mid], inner.sepEles[mid], kind, score, ele, ex)) lo = mid + 1;
+        if (isBefore(inner.sepScores, inner.sepEles, mid, kind, score, ele, ex)) lo = mid + 1;
         else hi = mid;
       }
       // An exact key equal to a separator lives in that separator's child.
@@ -278,10 +278,14 @@ export class ScoreTree {
   }
 }
 
-function isBefore(s: number, e: string, kind: Bound, score: number, ele: string, ex: boolean): boolean {
-  if (kind === Bound.Key) return s < score || (s === score && e < ele);
-  if (kind === Bound.Score) return ex ? s <= score : s < score;
-  return ex ? e <= ele : e < ele;
+/** Whether key i of (scores, eles) is before the bound; members are read only when needed. */
+function isBefore(scores: Float64Array, eles: string[], i: number, kind: Bound, score: number, ele: string, ex: boolean): boolean {
+  if (kind === Bound.Key) {
+    const s = scores[i];
+    return s < score || (s === score && eles[i] < ele);
+  }
+  if (kind === Bound.Score) return ex ? scores[i] <= score : scores[i] < score;
+  return ex ? eles[i] <= ele : eles[i] < ele;
 }
 
 /** Index of the first key of `leaf` that is not before the bound. */
@@ -290,7 +294,7 @@ function leafBound(leaf: Leaf, kind: Bound, score: number, ele: string, ex: bool
   let hi = leaf.n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (isBefore(leaf.scores[mid], leaf.eles[mid], kind, score, ele, ex)) lo = mid + 1;
+    if (isBefore(leaf.scores, leaf.eles, mid, kind, score, ele, ex)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
