@@ -55,6 +55,7 @@ export class Hooks {
   private readonly clientReset: ClientListener[] = [];
   private readonly rejected: RejectedListener[] = [];
   private readonly beforeWrite: BeforeWriteListener[] = [];
+  private readonly beforeReplies: Array<() => void> = [];
   private readonly info = new Map<string, Array<() => InfoField[]>>();
   /** Open atomic units (beginAtomic) and the propagations they hold. */
   private atomicDepth = 0;
@@ -106,6 +107,18 @@ export class Hooks {
       const i = this.beforeWrite.indexOf(fn);
       if (i >= 0) this.beforeWrite.splice(i, 1);
     };
+  }
+  /**
+   * Once per event-loop turn, before that turn's replies are written (Redis's beforeSleep):
+   * the AOF writes and fsyncs what the turn's commands propagated here, so no reply leaves
+   * before its write is in the file.
+   */
+  onBeforeReplies(fn: () => void): void {
+    this.beforeReplies.push(fn);
+  }
+  emitBeforeReplies(): void {
+    const l = this.beforeReplies;
+    for (let i = 0; i < l.length; i++) l[i]();
   }
   /** Contribute fields to an INFO section (INFO shows those of "clients", "stats" and "persistence"). */
   onInfo(section: string, fn: () => InfoField[]): void {

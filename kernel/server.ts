@@ -269,7 +269,7 @@ export class Server {
     this.finish(c, cmd, argv, r, t0, dirty);
     if (c.closed) return;
     if (c.parser !== null) c.process();
-    c.flush();
+    c.scheduleFlush();
   }
 
   private finish(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
@@ -333,7 +333,8 @@ export class Server {
 
   /**
    * Write `c`'s output once the current callback is done, as Redis's beforeSleep does for
-   * clients with pending writes: a pipeline of PUBLISHes costs each subscriber one write.
+   * clients with pending writes (after the onBeforeReplies listeners): a pipeline of
+   * PUBLISHes costs each subscriber one write. Every reply leaves through this pass.
    */
   queueFlush(c: Client): void {
     // setImmediate runs after every ready socket of this turn was read: one write per
@@ -342,6 +343,7 @@ export class Server {
   }
 
   private readonly flushQueued = (): void => {
+    this.hooks.emitBeforeReplies();
     const q = this.flushQueue;
     // Flushing may close a client, which may push to others: they join this same pass.
     for (let i = 0; i < q.length; i++) {
@@ -387,7 +389,7 @@ export class Server {
       this.tick();
       this.call(c, cmd, argv);
       if (!c.waiting && c.parser !== null) c.process();
-      c.flush();
+      c.scheduleFlush();
     }
   }
 

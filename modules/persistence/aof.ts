@@ -96,8 +96,6 @@ export class Aof {
   private buf = '';
   private selectedDb = -1;
   private flushScheduled = false;
-  /** Inside a propagated MULTI ... EXEC block (appendfsync always writes it as one unit). */
-  private inMulti = false;
   private fsyncPolicy: Fsync = 'everysec';
   private timestamps = false;
   private lastTimestamp = 0;
@@ -300,6 +298,9 @@ export class Aof {
       // Subscribed only once the AOF is first on: with appendonly no, writes pay nothing.
       this.listening = true;
       this.hooks.onPropagate((dbid, argv) => this.feed(dbid, argv));
+      this.hooks.onBeforeReplies(() => {
+        if (this.buf.length !== 0) this.flush(this.fsyncPolicy === 'always');
+      });
     }
   }
 
@@ -322,24 +323,18 @@ export class Aof {
       this.selectedDb = dbid;
     }
     this.buf += s + encodeCommand(argv);
-    if (this.fsyncPolicy === 'always') {
-      // On disk before the reply leaves: the kernel writes replies when the handler returns.
-      // A MULTI ... EXEC block is emitted in one go, so it is written and synced as one unit.
-      if (argv.length === 1 && argv[0] === 'MULTI') this.inMulti = true;
-      else if (argv.length === 1 && argv[0] === 'EXEC') this.inMulti = false;
-      if (!this.inMulti) this.flush(true);
-      return;
-    }
-    // everysec/no: one write per batch of commands, at the end of the current tick.
+    // One write per event-loop turn (with `always`, one fsync: a group commit), done before
+    // the turn's replies leave (Hooks.onBeforeReplies). Writes no reply waits for (expiry,
+    // timers) are flushed by the task scheduled here.
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(this.flushTask);
+      setImmediate(this.flushTask);
     }
   }
 
   private readonly flushTask = (): void => {
     this.flushScheduled = false;
-    this.flush(false);
+    this.flush(this.fsyncPolicy === 'always');
   };
 
   /** flushAppendOnlyFile: write the buffer; fsync it too for `always` (or when `sync`). */

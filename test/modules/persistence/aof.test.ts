@@ -160,6 +160,26 @@ describe('append-only file', () => {
     expect(raw).not.toContain('spop');
   });
 
+  test('with appendfsync always, a reply leaves only after its write is in the file (a served BLPOP too)', async () => {
+    const c = await start({ appendfsync: 'always' });
+    const waiter = new Redis(f!.port, '127.0.0.1');
+    try {
+      const incr = path.join(aofDir(dir), 'appendonly.aof.1.incr.aof');
+      const popped = waiter.blpop('q', 0).then((v) => [v, fs.readFileSync(incr, 'latin1')] as const);
+      await new Promise((res) => setTimeout(res, 20));
+      // Several writes in one pipeline: each reply finds its own write in the file already.
+      const seen = await Promise.all(
+        ['a', 'b', 'c'].map((v) => c.rpush('q', v).then(() => fs.readFileSync(incr, 'latin1'))),
+      );
+      ['a', 'b', 'c'].forEach((v, i) => expect(seen[i]).toContain(`$5\r\nrpush\r\n$1\r\nq\r\n$1\r\n${v}\r\n`));
+      const [reply, file] = await popped;
+      expect(reply).toEqual(['q', 'a']);
+      expect(file).toMatch(/LPOP\r\n\$1\r\nq\r\n/i);
+    } finally {
+      waiter.disconnect();
+    }
+  });
+
   test('BGREWRITEAOF writes a new base from a point-in-time snapshot and retires the old files', async () => {
     let c = await start();
     await populate(c);
