@@ -4,16 +4,25 @@ import { Crc64 } from './crc64';
 import { RdbOutput, writeEntry, writeHeader, writeSelectDb, writeTrailer } from './rdb';
 
 /** Keys serialised between two looks at the clock (BGSAVE). */
-const SLICE_KEYS = 128;
-/** How long one slice may hold the event loop (ms) before other clients get their turn. */
-const SLICE_MS = 1;
+const SLICE_KEYS = 64;
+/**
+ * How long one slice may hold the event loop (ms). A command arriving during a slice waits
+ * for its end, so this bounds the latency a BGSAVE adds.
+ */
+const SLICE_MS = 0.25;
 /** Bytes buffered before a slice's output goes to the file. */
-const FLUSH_BYTES = 1 << 20;
+const FLUSH_BYTES = 256 * 1024;
 
 interface DbState {
   /** Entries with a sequence number above this were created after the snapshot began. */
   readonly maxSeq: number;
-  /** Keys already saved (or found missing) because a write touched them first. */
+  /**
+   * Where the walk in insertion order has got to: entries with a lower sequence number are
+   * saved. Only keys that writes made the snapshot save out of turn are remembered by name,
+   * so the memory a BGSAVE needs follows the writes during it, not the size of the data.
+   */
+  walked: number;
+  /** Keys saved out of turn because a write touched them before the walk reached them. */
   readonly done: Set<string>;
   /** Early-saved entries for a database the writer has not reached yet. */
   early: RdbOutput | null;
@@ -47,7 +56,7 @@ export class Snapshot {
   ) {
     this.out = new RdbOutput(config.get<boolean>('rdbcompression'));
     this.crc = config.get<boolean>('rdbchecksum') ? new Crc64() : null;
-    this.states = keyspace.dbs.map((db) => ({ maxSeq: db.lastSeq, done: new Set<string>(), early: null, complete: false }));
+    this.states = keyspace.dbs.map((db) => ({ maxSeq: db.lastSeq, walked: 0, done: new Set<string>(), early: null, complete: false }));
   }
 
   /** Serialise everything now (SAVE, and shutdown). */
@@ -62,7 +71,7 @@ export class Snapshot {
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
         const db = this.keyspace.dbs[i];
-        for (const key of db.keys()) this.saveKey(db, this.states[i], key, this.out);
+        for (const key of db.keys()) this.saveKey(db, this.states[i], key, this.out, false);
         if (this.out.len >= FLUSH_BYTES) write(this.out.take());
       }
       const last = writeTrailer(this.out, null);
@@ -83,18 +92,14 @@ export class Snapshot {
     this.unsubscribe = this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
     const fh = await fs.promises.open(file, 'w');
     try {
-      const write = async (b: Buffer) => {
-        this.crc?.update(b);
-        await fh.write(b);
-      };
       writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
         const state = this.states[i];
         if (state.complete) continue;
-        // Walk the keys in insertion order with a SCAN cursor, about a millisecond at a time,
-        // so the server keeps answering between slices: no up-front key list either. Keys
-        // created after the snapshot began have a higher sequence number and are skipped.
+        // Walk the keys in insertion order with a SCAN cursor, a fraction of a millisecond at
+        // a time, so the server keeps answering between slices: no up-front key list either.
+        // Keys created after the snapshot began have a higher sequence number and are skipped.
         let cursor = 0;
         do {
           if (this.aborted) throw new Error('background save aborted');
@@ -102,22 +107,29 @@ export class Snapshot {
           do {
             // Re-read the database each slice: SWAPDB may have moved the data (then `complete` is set).
             const db = this.keyspace.dbs[i];
-            cursor = db.scan(cursor, SLICE_KEYS, (key) => this.saveKey(db, state, key, this.out));
+            cursor = db.scan(cursor, SLICE_KEYS, (key) => this.saveKey(db, state, key, this.out, false));
+            state.walked = cursor === 0 ? Infinity : cursor;
           } while (cursor !== 0 && !state.complete && performance.now() - sliceStart < SLICE_MS);
-          if (this.out.len >= FLUSH_BYTES) await write(this.out.take());
-          if (cursor !== 0 && !state.complete) await new Promise<void>((resolve) => setImmediate(resolve));
+          // The checksum runs over each slice's output as it is made, not over a large block later.
+          if (this.out.len >= FLUSH_BYTES) await fh.write(this.checksummed(this.out.take()));
+          if (cursor !== 0 && !state.complete) await yieldToReplies();
         } while (cursor !== 0 && !state.complete);
       }
       // The last database's early saves may arrive up to the final synchronous step.
       this.detach();
       const last = writeTrailer(this.out, null);
-      await write(last.subarray(0, last.length - 8));
+      await fh.write(this.checksummed(last.subarray(0, last.length - 8)));
       await fh.write(this.crc === null ? Buffer.alloc(8) : this.crc.digest());
       await fh.sync();
     } finally {
       this.detach();
       await fh.close();
     }
+  }
+
+  private checksummed(b: Buffer): Buffer {
+    this.crc?.update(b);
+    return b;
   }
 
   detach(): void {
@@ -137,12 +149,18 @@ export class Snapshot {
     if (early !== null) this.out.bytes(early.buf.subarray(0, early.len));
   }
 
-  /** Save `key` if it belongs to the snapshot and has not been saved yet. */
-  private saveKey(db: Database, state: DbState, key: string, out: RdbOutput): void {
-    if (state.done.has(key)) return;
+  /**
+   * Save `key` if it belongs to the snapshot and has not been saved yet: by the walk
+   * (`early` false), or out of turn before a write changes it.
+   */
+  private saveKey(db: Database, state: DbState, key: string, out: RdbOutput, early: boolean): void {
+    if (state.done.size !== 0 && state.done.has(key)) return;
     const e = db.peekEntry(key);
     if (e === undefined || e.seq > state.maxSeq) return;
-    state.done.add(key);
+    if (early) {
+      if (e.seq < state.walked) return;
+      state.done.add(key);
+    }
     const type = this.keyspace.types.of(e.value);
     if (type.toPortable === undefined) {
       this.skippedTypes.add(type.name);
@@ -159,14 +177,22 @@ export class Snapshot {
     if (state.complete) return;
     const out = i === this.current ? this.out : (state.early ??= new RdbOutput(this.out.compress));
     if (key !== null) {
-      this.saveKey(db, state, key, out);
+      this.saveKey(db, state, key, out, true);
       return;
     }
-    for (const k of db.keys()) this.saveKey(db, state, k, out);
+    for (const k of db.keys()) this.saveKey(db, state, k, out, true);
     state.complete = true;
     // The section header of a database not reached yet is written when it is: note the keys there.
     if (i !== this.current && state.early !== null && state.early.len === 0) state.early = null;
   }
+}
+
+/**
+ * Let the replies of this turn go out before the next slice: the turn-end pass that writes
+ * them is queued behind an immediate scheduled now, so wait one immediate more.
+ */
+function yieldToReplies(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /** Write through a temporary file and rename, so a crash never leaves a half-written dump. */
