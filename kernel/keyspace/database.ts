@@ -105,6 +105,20 @@ export class Database {
     if (this.keyspace.newKeyEvents) this.keyspace.keyAdded(this, key);
   }
 
+  /** Make room for `n` keys in all (a size hint from a file being loaded). */
+  reserve(n: number): void {
+    this.dict.reserve(n);
+  }
+
+  /** Store a new key (loading data): false, changing nothing, if the key exists already. */
+  add(key: string, value: unknown): boolean {
+    const e = new Entry(value, 0, this.keyspace.lruClock);
+    if (!this.dict.add(key, e)) return false;
+    e.seq = this.index.add(key);
+    if (this.keyspace.newKeyEvents) this.keyspace.keyAdded(this, key);
+    return true;
+  }
+
   /** Remove a key. Returns whether it existed (expired keys count as missing). */
   delete(key: string): boolean {
     const e = this.dict.get(key);

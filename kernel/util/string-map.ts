@@ -46,8 +46,24 @@ export class StringMap<V> {
     return this.find(key, hashString(key)) >= 0;
   }
 
+  /** Grow once to hold `n` entries without further resizing. */
+  reserve(n: number): void {
+    let cap = this.hashes.length;
+    while (cap < n * 2) cap *= 2;
+    if (cap > this.hashes.length) this.resize(cap);
+  }
+
   /** Store a value; returns true when the key is new. */
   set(key: string, value: V): boolean {
+    return this.put(key, value, true);
+  }
+
+  /** Store a value only if the key is absent; returns whether it was stored. */
+  add(key: string, value: V): boolean {
+    return this.put(key, value, false);
+  }
+
+  private put(key: string, value: V, overwrite: boolean): boolean {
     const h = hashString(key);
     const hashes = this.hashes;
     const mask = this.mask;
@@ -56,7 +72,7 @@ export class StringMap<V> {
       const x = hashes[i];
       if (x === 0) break;
       if (x === h && this.slots[2 * i] === key) {
-        this.slots[2 * i + 1] = value;
+        if (overwrite) this.slots[2 * i + 1] = value;
         return false;
       }
     }

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Client, type Keyspace, type Logger, type Server } from '../../kernel';
-import { applyRecords } from './apply';
-import { readRdb } from './rdb';
+import { loadRdb } from './apply';
 
 /** A file that cannot be loaded: the server refuses to start with this message. */
 export class AofLoadError extends Error {}
@@ -79,11 +78,10 @@ export class AofLoader {
 
   /** The RDB part: returns the offset just after it (after the checksum). */
   private loadRdb(buf: Buffer): number {
-    const { records, end } = readRdb(buf, true);
-    const applied = applyRecords(this.keyspace, records);
+    const applied = loadRdb(this.keyspace, buf, true);
     this.stats.keys += applied.keys;
     this.stats.expired += applied.expired;
-    return end;
+    return applied.end;
   }
 
   /** The RESP part, command by command, with Redis's handling of torn tails and bad formats. */

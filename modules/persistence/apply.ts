@@ -1,42 +1,49 @@
 import type { Keyspace } from '../../kernel';
 import { isEmptyAggregate } from './dump';
-import { RdbError, type RdbRecord } from './rdb';
+import { RdbError, readRdb } from './rdb';
 
 export interface Applied {
   keys: number;
   /** Keys skipped because their TTL had passed, as rdbLoad does on a master. */
   expired: number;
+  /** Offset just after the RDB image (after its checksum). */
+  end: number;
 }
 
 /**
- * Store what an RDB file (a dump, or an AOF's base/preamble) held. Every record is checked and
- * rebuilt before the first one is stored, so a file that cannot be loaded leaves nothing behind.
+ * Load an RDB image (a dump, or an AOF's base/preamble) into the keyspace at start-up, key by
+ * key as it is read. A file that cannot be loaded (corrupt, truncated, a wrong checksum, a
+ * value no module can rebuild) throws, after emptying the keyspace: nothing of it stays.
  */
-export function applyRecords(keyspace: Keyspace, records: RdbRecord[]): Applied {
+export function loadRdb(keyspace: Keyspace, buf: Buffer, verifyChecksum: boolean): Applied {
   const now = Date.now();
-  const values: [number, string, unknown, number, number][] = [];
-  const seen = keyspace.dbs.map(() => new Set<string>());
+  let keys = 0;
   let expired = 0;
-  for (const r of records) {
-    if (r.db >= keyspace.dbs.length) {
-      throw new RdbError(`Data file was created with a Redis server configured to handle more than ${keyspace.dbs.length} databases`);
-    }
-    if (seen[r.db].has(r.key)) throw new RdbError(`Duplicate key '${r.key}' in DB ${r.db}`);
-    seen[r.db].add(r.key);
-    if (isEmptyAggregate(r.value)) continue;
-    if (r.expireMs !== -1 && r.expireMs <= now) {
-      expired++;
-      continue;
-    }
-    const type = keyspace.types.forKind(r.value.kind);
-    if (type?.fromPortable === undefined) throw new RdbError(`no loaded module can rebuild ${r.value.kind} values (key '${r.key}')`);
-    values.push([r.db, r.key, type.fromPortable(r.value), r.expireMs, r.idle]);
+  try {
+    const end = readRdb(buf, verifyChecksum, (dbid, key, value, expireMs, idle) => {
+      if (dbid >= keyspace.dbs.length) {
+        throw new RdbError(`Data file was created with a Redis server configured to handle more than ${keyspace.dbs.length} databases`);
+      }
+      const db = keyspace.db(dbid);
+      if (isEmptyAggregate(value)) return;
+      if (expireMs !== -1 && expireMs <= now) {
+        expired++;
+        return;
+      }
+      const type = keyspace.types.forKind(value.kind);
+      if (type?.fromPortable === undefined) throw new RdbError(`no loaded module can rebuild ${value.kind} values (key '${key}')`);
+      if (!db.add(key, type.fromPortable(value))) throw new RdbError(`Duplicate key '${key}' in DB ${dbid}`);
+      if (expireMs !== -1) db.setExpire(key, expireMs);
+      if (idle >= 0) db.peekEntry(key)!.lru = keyspace.lruClock - idle;
+      keys++;
+    }, (dbid, n) => {
+      // dictExpand on RESIZEDB: the table is sized once instead of doubling its way up. A key
+      // takes at least three bytes of the file, which bounds what a corrupt hint can ask for.
+      if (dbid < keyspace.dbs.length) keyspace.db(dbid).reserve(Math.min(n, Math.floor(buf.length / 3)));
+    });
+    return { keys, expired, end };
+  } catch (e) {
+    keyspace.flush(-1);
+    throw e;
   }
-  for (const [dbid, key, value, expireMs, idle] of values) {
-    const db = keyspace.db(dbid);
-    db.set(key, value);
-    if (expireMs !== -1) db.setExpire(key, expireMs);
-    if (idle >= 0) db.peekEntry(key)!.lru = keyspace.lruClock - idle;
-  }
-  return { keys: values.length, expired };
 }

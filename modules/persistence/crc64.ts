@@ -26,6 +26,26 @@ const THI = new Uint32Array(256);
   }
 }
 
+/**
+ * Slicing-by-8 tables: entry k of table t is the CRC of byte k followed by t zero bytes, so
+ * eight bytes are folded with eight independent lookups (per half) instead of a chain of eight.
+ */
+const SLO = new Uint32Array(256 * 8);
+const SHI = new Uint32Array(256 * 8);
+{
+  SLO.set(TLO, 0);
+  SHI.set(THI, 0);
+  for (let t = 1; t < 8; t++) {
+    for (let k = 0; k < 256; k++) {
+      const lo = SLO[(t - 1) * 256 + k];
+      const hi = SHI[(t - 1) * 256 + k];
+      const idx = lo & 0xff;
+      SLO[t * 256 + k] = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ TLO[idx]) >>> 0;
+      SHI[t * 256 + k] = ((hi >>> 8) ^ THI[idx]) >>> 0;
+    }
+  }
+}
+
 /** A running CRC64: update() with consecutive chunks, then digest(). */
 export class Crc64 {
   private lo = 0;
@@ -34,7 +54,22 @@ export class Crc64 {
   update(buf: Uint8Array, start = 0, end = buf.length): this {
     let lo = this.lo;
     let hi = this.hi;
-    for (let i = start; i < end; i++) {
+    let i = start;
+    for (; i + 8 <= end; i += 8) {
+      const a = (lo ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24))) >>> 0;
+      const b = (hi ^ (buf[i + 4] | (buf[i + 5] << 8) | (buf[i + 6] << 16) | (buf[i + 7] << 24))) >>> 0;
+      const k7 = 7 * 256 + (a & 0xff);
+      const k6 = 6 * 256 + ((a >>> 8) & 0xff);
+      const k5 = 5 * 256 + ((a >>> 16) & 0xff);
+      const k4 = 4 * 256 + (a >>> 24);
+      const k3 = 3 * 256 + (b & 0xff);
+      const k2 = 2 * 256 + ((b >>> 8) & 0xff);
+      const k1 = 256 + ((b >>> 16) & 0xff);
+      const k0 = b >>> 24;
+      lo = (SLO[k7] ^ SLO[k6] ^ SLO[k5] ^ SLO[k4] ^ SLO[k3] ^ SLO[k2] ^ SLO[k1] ^ SLO[k0]) >>> 0;
+      hi = (SHI[k7] ^ SHI[k6] ^ SHI[k5] ^ SHI[k4] ^ SHI[k3] ^ SHI[k2] ^ SHI[k1] ^ SHI[k0]) >>> 0;
+    }
+    for (; i < end; i++) {
       const idx = (lo ^ buf[i]) & 0xff;
       lo = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ TLO[idx]) >>> 0;
       hi = ((hi >>> 8) ^ THI[idx]) >>> 0;

@@ -17,9 +17,8 @@ import {
   StatusReply,
 } from '../../kernel';
 import { parseSavePoints, persistenceParams, type SavePoint } from './config';
-import { applyRecords } from './apply';
+import { loadRdb } from './apply';
 import { dump, restore } from './dump';
-import { readRdb } from './rdb';
 import { logSkipped, Snapshot } from './snapshot';
 // Append-only file (aof*.ts): config, loading, writing, BGREWRITEAOF.
 import { Aof, aofParams } from './aof';
@@ -100,7 +99,7 @@ export default class PersistenceModule {
     const t0 = Date.now();
     let applied;
     try {
-      applied = applyRecords(this.keyspace, readRdb(buf, this.config.get<boolean>('rdbchecksum')).records);
+      applied = loadRdb(this.keyspace, buf, this.config.get<boolean>('rdbchecksum'));
     } catch (e) {
       throw this.loadError(file, (e as Error).message);
     }

@@ -269,15 +269,12 @@ export function dumpPayload(p: PortableValue): Buffer | null {
 // ---- reading --------------------------------------------------------------------------------
 
 /** A key read from an RDB file. */
-export interface RdbRecord {
-  db: number;
-  key: string;
-  value: PortableValue;
-  /** Absolute expiry in ms, or -1. */
-  expireMs: number;
-  /** Seconds idle (LRU), or -1. */
-  idle: number;
-}
+/**
+ * Receives each key of an RDB file as it is read: `expireMs` is the absolute expiry in ms or
+ * -1, `idle` the seconds idle (LRU) or -1. Records are not collected: a large file is loaded
+ * without a second copy of its contents in memory.
+ */
+export type RecordSink = (db: number, key: string, value: PortableValue, expireMs: number, idle: number) => void;
 
 const TYPE_NAMES: Partial<Record<number, string>> = {
   [RdbType.Module]: 'module',
@@ -355,8 +352,18 @@ export class RdbInput {
   }
 
   string(): string {
-    const b = this.bufferString();
-    return b.latin1Slice(0, b.length);
+    const start = this.pos;
+    const [n, enc] = this.lengthOrEncoding();
+    if (enc) {
+      this.pos = start;
+      const b = this.bufferString();
+      return b.latin1Slice(0, b.length);
+    }
+    // The common case, a plain string: read in place, without a Buffer view per string.
+    this.need(n);
+    const s = this.buf.latin1Slice(this.pos, this.pos + n);
+    this.pos += n;
+    return s;
   }
 
   /** ZSET_2 scores: binary little-endian doubles. */
@@ -479,13 +486,16 @@ function parseScore(s: string): number {
  * only once the file has been read to its end and its checksum verified, so a bad file never
  * leaves a partial dataset behind.
  */
-export function readRdb(buf: Buffer, verifyChecksum: boolean): { records: RdbRecord[]; end: number } {
+/**
+ * Read an RDB image, handing each key to `sink` (and each RESIZEDB size hint to `sized`);
+ * returns the offset after it (after the checksum).
+ */
+export function readRdb(buf: Buffer, verifyChecksum: boolean, sink: RecordSink, sized?: (db: number, keys: number) => void): number {
   const input = new RdbInput(buf);
   const magic = input.raw(9).toString('latin1');
   if (!magic.startsWith('REDIS')) throw new RdbError('Wrong signature trying to load DB from file');
   const version = Number(magic.slice(5));
   if (!Number.isInteger(version) || version < 1 || version > RDB_VERSION) throw new RdbError(`Can't handle RDB format version ${magic.slice(5)}`);
-  const out: RdbRecord[] = [];
   let db = 0;
   let expireMs = -1;
   let idle = -1;
@@ -507,10 +517,12 @@ export function readRdb(buf: Buffer, verifyChecksum: boolean): { records: RdbRec
       case Op.SelectDb:
         db = input.length();
         continue;
-      case Op.ResizeDb:
+      case Op.ResizeDb: {
+        const keys = input.length();
         input.length();
-        input.length();
+        sized?.(db, keys);
         continue;
+      }
       case Op.Aux:
         input.string();
         input.string();
@@ -524,7 +536,7 @@ export function readRdb(buf: Buffer, verifyChecksum: boolean): { records: RdbRec
         break;
       default: {
         const key = input.string();
-        out.push({ db, key, value: input.value(op), expireMs, idle });
+        sink(db, key, input.value(op), expireMs, idle);
         expireMs = -1;
         idle = -1;
         continue;
@@ -539,7 +551,7 @@ export function readRdb(buf: Buffer, verifyChecksum: boolean): { records: RdbRec
       throw new RdbError(`Wrong RDB checksum expected: ${stored.readBigUInt64LE(0).toString(16)} got: ${crc64(buf, 0, end).readBigUInt64LE(0).toString(16)}`);
     }
   }
-  return { records: out, end: input.pos };
+  return input.pos;
 }
 
 /** verifyDumpPayload: long enough, an RDB version this server reads, a matching CRC64. */
