@@ -101,6 +101,11 @@ export class Server {
    * another client's command, or null to let it run (Redis's isInsideYieldingLongCommand).
    */
   busy: ((c: Client, cmd: RegisteredCommand, argv: string[]) => ReplyError | null) | null = null;
+  /**
+   * When set, write commands (and PING, as in Redis) are refused with this error: persistence
+   * sets it while saving to disk fails (stop-writes-on-bgsave-error). Null costs one check.
+   */
+  denyWrites: ReplyError | null = null;
   private readonly paused: Array<[Client, RegisteredCommand, string[]]> = [];
   private pauseTimer: NodeJS.Timeout | null = null;
   private readonly listeners: net.Server[] = [];
@@ -185,6 +190,11 @@ export class Server {
         this.reject(c, cmd, busy);
         return;
       }
+    }
+    if (this.denyWrites !== null && ((cmd.bits & CmdFlag.Write) !== 0 || cmd.name === 'ping')) {
+      cmd.stats.rejected++;
+      this.reject(c, cmd, this.denyWrites);
+      return;
     }
     const icpt = c.interceptors;
     if (icpt !== null) {

@@ -47,6 +47,12 @@ export const persistenceParams: ConfigParam[] = [
     doc: 'Save points `<seconds> <changes>` (repeatable; several pairs per line allowed): BGSAVE when at least <changes> writes happened in <seconds>. `save ""` disables.',
     validate: (v) => (parseSavePoints(v) === null ? INVALID_SAVE : undefined),
   },
+  {
+    name: 'stop-writes-on-bgsave-error',
+    type: 'bool',
+    default: true,
+    doc: 'While the last background save failed (and save points are set), refuse writes with MISCONF until a save succeeds.',
+  },
   { name: 'rdbcompression', type: 'bool', default: true, doc: 'Compress strings longer than 20 bytes in RDB files with LZF when that saves space.' },
   { name: 'rdbchecksum', type: 'bool', default: true, doc: 'Write a CRC64 checksum at the end of RDB files and verify it when loading.' },
 ];

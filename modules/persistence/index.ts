@@ -13,6 +13,7 @@ import {
   RedisModule,
   type Reply,
   ReplyError,
+  Server,
   type ShutdownOptions,
   StatusReply,
 } from '../../kernel';
@@ -34,13 +35,18 @@ const CRON_MS = 100;
  * RDB persistence: load at start-up, SAVE, BGSAVE (a point-in-time snapshot written in
  * slices, see Snapshot), save points, saving at shutdown, LASTSAVE, DUMP and RESTORE.
  */
+const MISCONF = new ReplyError(
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+);
+
 @RedisModule({ name: 'persistence', config: [...persistenceParams, ...aofParams] })
 export default class PersistenceModule {
   private savePoints: SavePoint[] = [];
   /** Set once the dataset has been loaded: a server that failed to load must not save over the file. */
   private loaded = false;
   private lastSave = Math.floor(Date.now() / 1000);
-  private lastBgsaveOk = true;
+  private bgsaveOk = true;
+  private stopWritesOnError = true;
   private lastBgsaveTry = 0;
   private lastBgsaveSec = -1;
   private saves = 0;
@@ -55,8 +61,16 @@ export default class PersistenceModule {
     @inject(Hooks) private readonly hooks: Hooks,
     @inject(Logger) private readonly logger: Logger,
     @inject(Aof) private readonly aof: Aof,
+    @inject(Server) private readonly server: Server,
   ) {
-    config.watch('save', (v) => (this.savePoints = parseSavePoints(v) ?? []));
+    config.watch('save', (v) => {
+      this.savePoints = parseSavePoints(v) ?? [];
+      this.updateWriteGate();
+    });
+    config.watch('stop-writes-on-bgsave-error', (v) => {
+      this.stopWritesOnError = v as boolean;
+      this.updateWriteGate();
+    });
     hooks.onInfo('persistence', () => this.infoFields());
     // FLUSHALL with save points configured saves the now empty dataset, as Redis does.
     hooks.onFlush((dbid) => {
@@ -65,6 +79,21 @@ export default class PersistenceModule {
         this.trySave();
       }
     });
+  }
+
+  private get lastBgsaveOk(): boolean {
+    return this.bgsaveOk;
+  }
+
+  private set lastBgsaveOk(ok: boolean) {
+    this.bgsaveOk = ok;
+    this.updateWriteGate();
+  }
+
+  /** writeCommandsDeniedByDiskError's RDB case: the last save failed and save points are set. */
+  private updateWriteGate(): void {
+    const deny = this.stopWritesOnError && this.savePoints.length !== 0 && !this.bgsaveOk;
+    this.server.denyWrites = deny ? MISCONF : null;
   }
 
   private get file(): string {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import Redis from 'ioredis';
+import { RawClient } from '../helpers/raw-client';
 import { startRealRedis } from '../helpers/redis';
 import { startTestServer } from '../helpers/server';
 
@@ -139,5 +140,61 @@ describe('RDB interchange with redis-server 7.0', () => {
     fr.disconnect();
     await f.close();
     await redis.stop();
+  });
+});
+
+describe('stop-writes-on-bgsave-error (MISCONF), as redis-server 7.0', () => {
+  /** The same transcript on a server whose background save failed: raw replies, in order. */
+  async function transcript(port: number): Promise<string[]> {
+    const c = await RawClient.connect(port);
+    const out: string[] = [];
+    const run = async (...args: string[]) => out.push(await c.call(...args));
+    await run('SET', 'a', '1');
+    await run('BGSAVE');
+    // The save fails (the file name is taken by a directory): wait for the status to say so.
+    for (let i = 0; i < 200 && !(await c.call('INFO', 'persistence')).includes('rdb_last_bgsave_status:err'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const cmd of [
+      ['SET', 'b', '2'],
+      ['PING'],
+      ['GET', 'a'],
+      ['DEL', 'a'],
+      ['MULTI'],
+      ['SET', 'x', '1'],
+      ['EXEC'],
+      ['EVAL', 'return 1', '0'],
+      ['EVAL', "return redis.pcall('set', 'q', '1')['err']", '0'],
+      ['CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'no'],
+      ['SET', 'b', '2'],
+      ['CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'yes'],
+      ['INCR', 'n'],
+      ['CONFIG', 'SET', 'save', ''],
+      ['SET', 'b', '3'],
+    ]) {
+      await run(...cmd);
+    }
+    c.close();
+    return out;
+  }
+
+  test('writes and PING are refused with MISCONF until the condition clears; reads go on', async () => {
+    const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-misconf-')));
+    try {
+      const redis = await startRealRedis(['--dir', dirs[0], '--save', '3600 1']);
+      const ferrous = await startTestServer({ dir: dirs[1], save: '3600 1' });
+      for (const d of dirs) fs.mkdirSync(path.join(d, 'dump.rdb', 'x'), { recursive: true });
+      try {
+        const [fromRedis, fromFerrous] = [await transcript(redis.port), await transcript(ferrous.port)];
+        expect(fromFerrous).toEqual(fromRedis);
+        expect(fromRedis[2]).toMatch(/^-MISCONF /);
+        expect(fromRedis[fromRedis.length - 1]).toBe('+OK\r\n');
+      } finally {
+        await redis.stop();
+        await ferrous.close();
+      }
+    } finally {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
   });
 });
