@@ -1,3 +1,5 @@
+import { StringMap } from './string-map';
+
 /**
  * An insertion-ordered index that makes SCAN-style cursors possible over a JS Map: each
  * element gets a sequence number when added; a cursor is the sequence number to resume from.
@@ -99,9 +101,12 @@ export class ScanIndex<K> {
   }
 }
 
-/** A Map plus a ScanIndex over its keys: for collections that need SCAN cursors or sampling. */
-export class ScanMap<K, V> {
-  private readonly map = new Map<K, { value: V; seq: number }>();
+/**
+ * A string-keyed map plus a ScanIndex over its keys: for collections that need SCAN cursors
+ * or sampling. The map is a StringMap, which keeps large collections cheap to probe.
+ */
+export class ScanMap<K extends string, V> {
+  private readonly map = new StringMap<{ value: V; seq: number }>();
   private readonly index = new ScanIndex<K>();
 
   get size(): number {
@@ -143,12 +148,15 @@ export class ScanMap<K, V> {
     return this.index.random();
   }
 
-  *entries(): IterableIterator<[K, V]> {
-    for (const [k, e] of this.map) yield [k, e.value];
+  /** The entries as they are now (the map may be modified while the result is used). */
+  entries(): Array<[K, V]> {
+    const out: Array<[K, V]> = [];
+    this.map.forEach((e, k) => out.push([k as K, e.value]));
+    return out;
   }
 
-  keys(): IterableIterator<K> {
-    return this.map.keys();
+  keys(): K[] {
+    return this.map.keys() as K[];
   }
 
   clear(): void {

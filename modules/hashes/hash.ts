@@ -46,7 +46,7 @@ export class Hash {
     return this.list !== null ? this.list.delete(field) : this.table!.delete(field);
   }
 
-  entries(): IterableIterator<[string, string]> {
+  entries(): Iterable<[string, string]> {
     return this.list !== null ? this.list.entries() : this.table!.entries();
   }
 
