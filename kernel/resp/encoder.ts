@@ -48,23 +48,22 @@ function allStrings(items: Reply[]): boolean {
 const BETWEEN: string[] = Array.from({ length: 1024 }, (_, n) => `\r\n$${n}\r\n`);
 
 /**
- * An array of bulk strings (LRANGE, ZRANGE, HKEYS, SMEMBERS...) joined in one go: the items
- * themselves and cached separators, so nothing is allocated per item and the reply is copied
- * once, instead of growing a rope of small concatenations that is flattened at write time.
+ * An array of bulk strings (LRANGE, ZRANGE, HKEYS, SMEMBERS...): the items themselves joined by
+ * cached separators, so nothing is allocated per item but the rope's nodes, and the reply is
+ * copied once, when the output is written.
  */
 function encodeStrings(prefix: string, items: string[]): string {
   const n = items.length;
-  const parts = new Array<string>(2 * n + 1);
-  parts[0] = `${prefix}${n}\r\n$${items[0].length}\r\n`;
+  let out = `${prefix}${n}\r\n$${items[0].length}\r\n`;
   for (let i = 0; i < n; i++) {
-    parts[2 * i + 1] = items[i];
-    if (i + 1 === n) parts[2 * i + 2] = '\r\n';
+    out += items[i];
+    if (i + 1 === n) out += '\r\n';
     else {
       const len = items[i + 1].length;
-      parts[2 * i + 2] = len < 1024 ? BETWEEN[len] : `\r\n$${len}\r\n`;
+      out += len < 1024 ? BETWEEN[len] : `\r\n$${len}\r\n`;
     }
   }
-  return parts.join('');
+  return out;
 }
 
 function encodeDouble(d: number, resp: number): string {
