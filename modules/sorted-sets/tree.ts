@@ -190,14 +190,8 @@ export class ScoreTree {
     let node = this.root;
     for (let d = 0; d < this.depth; d++) {
       const inner = node as Inner;
-      let lo = 1;
-      let hi = inner.n;
-      // The separators before the target form a prefix: binary search its end.
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (isBefore(inner.sepScores, inner.sepEles, mid, kind, score, ele, ex)) lo = mid + 1;
-        else hi = mid;
-      }
+      // The separators before the target form a prefix (slot 0 has none): find its end.
+      const lo = firstNotBefore(inner.sepScores, inner.sepEles, 1, inner.n, kind, score, ele, ex);
       // An exact key equal to a separator lives in that separator's child.
       let c = lo - 1;
       if (kind === Bound.Key && lo < inner.n && inner.sepScores[lo] === score && inner.sepEles[lo] === ele) c = lo;
@@ -288,16 +282,19 @@ function isBefore(scores: Float64Array, eles: string[], i: number, kind: Bound, 
   return ex ? eles[i] <= ele : eles[i] < ele;
 }
 
-/** Index of the first key of `leaf` that is not before the bound. */
-function leafBound(leaf: Leaf, kind: Bound, score: number, ele: string, ex: boolean): number {
-  let lo = 0;
-  let hi = leaf.n;
+/** Binary search in keys lo..hi-1 (a prefix of which is before the bound): the prefix's end. */
+function firstNotBefore(scores: Float64Array, eles: string[], lo: number, hi: number, kind: Bound, score: number, ele: string, ex: boolean): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (isBefore(leaf.scores, leaf.eles, mid, kind, score, ele, ex)) lo = mid + 1;
+    if (isBefore(scores, eles, mid, kind, score, ele, ex)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** Index of the first key of `leaf` that is not before the bound. */
+function leafBound(leaf: Leaf, kind: Bound, score: number, ele: string, ex: boolean): number {
+  return firstNotBefore(leaf.scores, leaf.eles, 0, leaf.n, kind, score, ele, ex);
 }
 
 interface Split {
