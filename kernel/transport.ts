@@ -36,7 +36,6 @@ interface StreamBinding {
   streamBaseState: Int32Array;
   WriteWrap: new () => WriteReq;
   kReadBytesOrError: number;
-  kArrayBufferOffset: number;
   kLastWriteWasAsync: number;
 }
 

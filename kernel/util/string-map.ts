@@ -32,14 +32,8 @@ export class StringMap<V> {
   }
 
   get(key: string): V | undefined {
-    const h = hashString(key);
-    const hashes = this.hashes;
-    const mask = this.mask;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const x = hashes[i];
-      if (x === 0) return undefined;
-      if (x === h && this.slots[2 * i] === key) return this.slots[2 * i + 1] as V;
-    }
+    const i = this.find(key, hashString(key));
+    return i < 0 ? undefined : (this.slots[2 * i + 1] as V);
   }
 
   has(key: string): boolean {
@@ -167,7 +161,11 @@ export class StringMap<V> {
   }
 }
 
-/** Per-process seed, so which keys collide cannot be known in advance (hash flooding). */
+/**
+ * Per-process seed, so which keys collide is not fixed in advance. This is a fast seeded hash,
+ * not a keyed PRF like Redis's SipHash: it raises the bar for hash flooding, it does not rule
+ * it out.
+ */
 const SEED = (Math.random() * 0x100000000) | 0;
 
 /** FNV-1a over the char codes from a random basis, then murmur3's finaliser for the low bits. */

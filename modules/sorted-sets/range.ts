@@ -55,7 +55,10 @@ function walk(z: ZSet, rank: number, n: number, rev: boolean): Picked {
   return { eles, scores };
 }
 
-const NONE: Picked = { eles: [], scores: [] };
+/** No members: a fresh value each time, as the reply array goes to the caller. */
+function none(): Picked {
+  return { eles: [], scores: [] };
+}
 
 /** Members at ranks start..end (Redis's clamping of negative and out-of-range indexes). */
 function byRank(z: ZSet, start: number, end: number, rev: boolean): Picked {
@@ -63,14 +66,14 @@ function byRank(z: ZSet, start: number, end: number, rev: boolean): Picked {
   if (start < 0) start += len;
   if (end < 0) end += len;
   if (start < 0) start = 0;
-  if (start > end || start >= len) return NONE;
+  if (start > end || start >= len) return none();
   if (end >= len) end = len - 1;
   return walk(z, rev ? len - 1 - start : start, end - start + 1, rev);
 }
 
 /** The members of a span [first, first + count) after LIMIT's offset and count, from either end. */
 function fromSpan(z: ZSet, [first, count]: [number, number], offset: number, limit: number, rev: boolean): Picked {
-  if (offset < 0 || offset >= count) return NONE;
+  if (offset < 0 || offset >= count) return none();
   const n = limit < 0 ? count - offset : Math.min(limit, count - offset);
   return walk(z, rev ? first + count - 1 - offset : first + offset, n, rev);
 }
@@ -124,10 +127,10 @@ export function zrange(ctx: CommandContext, argv: string[], first: number, by: B
   const src = argv[first];
   const z = readZset(ctx, src);
   let picked: Picked;
-  if (z === undefined) picked = NONE;
+  if (z === undefined) picked = none();
   else if (by === By.Rank) picked = byRank(z, start, end, rev);
   else if (score !== null) picked = fromSpan(z, scoreSpan(z, score), offset, limit, rev);
-  else picked = fromSpan(z, lexSpan(z, lex!), offset, limit, rev);
+  else picked = fromSpan(z, lexSpan(z, lex!, rev), offset, limit, rev);
   if (dst === null) return pickedReply(picked, withScores, ctx.resp);
   const out = new ZSet();
   for (let i = 0; i < picked.eles.length; i++) out.insert(picked.scores[i], picked.eles[i], limits);

@@ -115,10 +115,44 @@ export function scoreSpan(z: ZSet, r: ScoreRange): [number, number] {
   return [first, Math.max(0, end - first)];
 }
 
-/** The members within a lex range (meaningful when all scores are equal): [rank of the first, how many]. */
-export function lexSpan(z: ZSet, r: LexRange): [number, number] {
+function lexGteMin(v: string, r: LexRange): boolean {
+  if (r.minKind !== Lex.Value) return r.minKind === Lex.Minus;
+  return r.minex ? v > r.min : v >= r.min;
+}
+
+function lexLteMax(v: string, r: LexRange): boolean {
+  if (r.maxKind !== Lex.Value) return r.maxKind === Lex.Plus;
+  return r.maxex ? v < r.max : v <= r.max;
+}
+
+/**
+ * The members within a lex range: [rank of the first, how many], walking down from the end
+ * when `rev` (ZREVRANGEBYLEX). Lex ranges are meant for sets whose scores are all equal. A
+ * listpack-encoded set is read as Redis reads a listpack, which also fixes the answer when
+ * scores differ: from the head (or tail) to the first member at or past the bound, then on
+ * while members stay within the other bound. A larger set finds both bounds by rank.
+ */
+export function lexSpan(z: ZSet, r: LexRange, rev = false): [number, number] {
   if (lexRangeEmpty(r)) return [0, 0];
   const len = z.size;
+  if (z.listpack) {
+    // zzlIsInLexRange, then zzlFirstInLexRange / zzlLastInLexRange and the walk.
+    if (len === 0 || !lexGteMin(z.at(len - 1).ele, r) || !lexLteMax(z.at(0).ele, r)) return [0, 0];
+    if (!rev) {
+      let rank = 0;
+      const c = z.at(0);
+      for (; c.valid && !lexGteMin(c.ele, r); c.next()) rank++;
+      let n = 0;
+      for (; c.valid && lexLteMax(c.ele, r); c.next()) n++;
+      return [rank, n];
+    }
+    let rank = len - 1;
+    const c = z.at(rank);
+    for (; c.valid && !lexLteMax(c.ele, r); c.prev()) rank--;
+    let n = 0;
+    for (; c.valid && lexGteMin(c.ele, r); c.prev()) n++;
+    return [rank - n + 1, n];
+  }
   const first = r.minKind === Lex.Minus ? 0 : r.minKind === Lex.Plus ? len : z.tree.rankByLex(r.min, r.minex);
   const end = r.maxKind === Lex.Plus ? len : r.maxKind === Lex.Minus ? 0 : z.tree.rankByLex(r.max, !r.maxex);
   return [first, Math.max(0, end - first)];

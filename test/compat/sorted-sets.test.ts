@@ -255,6 +255,25 @@ describe('sorted sets vs redis-server 7.0', () => {
     );
   });
 
+  it('lex ranges over a small set whose scores differ read it as Redis reads a listpack', async () => {
+    await h.same(
+      ['ZADD', 'm', '1', 'b', '2', 'a', '3', 'c', '4', 'e', '5', 'd'],
+      ['ZRANGEBYLEX', 'm', '[a', '[b'],
+      ['ZRANGEBYLEX', 'm', '(b', '+'],
+      ['ZRANGEBYLEX', 'm', '[a', '[d', 'LIMIT', '1', '2'],
+      ['ZREVRANGEBYLEX', 'm', '[d', '[a'],
+      ['ZREVRANGEBYLEX', 'm', '[c', '-'],
+      ['ZRANGE', 'm', '[d', '[a', 'BYLEX', 'REV', 'LIMIT', '1', '3'],
+      ['ZLEXCOUNT', 'm', '[a', '[d'],
+      ['ZLEXCOUNT', 'm', '[c', '+'],
+      ['ZLEXCOUNT', 'm', '[f', '+'],
+      ['ZRANGESTORE', 'dst', 'm', '[a', '[d', 'BYLEX'],
+      ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+      ['ZREMRANGEBYLEX', 'm', '[c', '[d'],
+      ['ZRANGE', 'm', '0', '-1', 'WITHSCORES'],
+    );
+  });
+
   it('ZCOUNT', async () => {
     await h.same(
       ...SEED,
