@@ -81,7 +81,7 @@ export function zadd(ctx: CommandContext, argv: string[], limits: Limits, incrOn
       newScore = score;
       processed++;
       if (score !== cur) {
-        z.setScore(ele, entry, score);
+        z.setScore(entry, score);
         updated++;
       }
     } else if ((flags & Flag.XX) === 0) {

@@ -3,38 +3,134 @@
  * and access by rank, as Redis's skip list gives, but as a counted B+ tree.
  *
  * A skip list visits a few dozen nodes per operation on a large set, each a separate heap
- * object (and in JS, its level arrays another): every step is a cache miss. Here a leaf keeps
- * up to 64 members and their scores in flat arrays and an inner node up to 64 children with
- * their sizes and lower-bound keys, so a million members are four levels deep and an
- * operation touches a handful of cache lines; ranges are read from contiguous arrays.
+ * object: every step is a cache miss. Here a node holds up to 63 keys, so a million members
+ * are four levels deep, and nodes are not objects at all: node k of a tree is slots
+ * k*W .. k*W+W-1 of arrays the tree owns (scores, members, counts, children). A step down
+ * reads the keys it compares and nothing else — no object, array or typed-array headers on
+ * the way, which on a large set are cache misses of their own.
  *
  * Members are binary (latin1) strings, whose JS comparison is Redis's memcmp order.
  */
-const MAX = 64;
-/** Below this many entries a node borrows from or merges with a sibling. */
+
+/** Slots per node: one more than a node keeps, for the key that makes it split. */
+const W = 64;
+const MAX = W - 1;
+/** Below this many keys a node borrows from or merges with a sibling. */
 const MIN = 16;
-/** Deeper than any tree of 2^53 members can grow (64^9). */
-const MAX_DEPTH = 10;
+/** Deeper than any tree of 2^53 members can grow (16^14). */
+const MAX_DEPTH = 14;
+const NONE = -1;
+const NO_DOUBLES = new Float64Array(0);
+const NO_INTS = new Int32Array(0);
+const NO_STRINGS: string[] = [];
 
-class Leaf {
-  n = 0;
-  readonly scores = new Float64Array(MAX + 1);
-  readonly eles: string[] = new Array<string>(MAX + 1).fill('');
-  next: Leaf | null = null;
-  prev: Leaf | null = null;
+/** Node capacity after `used`: 1.5 times, so a large set's arrays are at most a third unused. */
+function grownCapacity(used: number): number {
+  return used + Math.max(1, used >>> 1);
 }
 
-class Inner {
-  n = 0;
-  readonly children: Node[] = new Array<Node>(MAX + 1);
-  /** Members under each child. */
-  readonly counts = new Float64Array(MAX + 1);
-  /** Lower bound of child i (i >= 1): every key of child i-1 is below it, every key of child i at or above. */
-  readonly sepScores = new Float64Array(MAX + 1);
-  readonly sepEles: string[] = new Array<string>(MAX + 1).fill('');
+/**
+ * The descent path of the last search: inner nodes and the child index taken in each. One
+ * operation uses it at a time, so all trees share it.
+ */
+const pathNodes = new Int32Array(MAX_DEPTH);
+const pathIdx = new Int32Array(MAX_DEPTH);
+
+/**
+ * A tree's leaves: keys in (scores, eles), and per leaf its size and neighbours in `meta`.
+ * The arrays grow with the tree and are not shrunk; released leaves are reused first.
+ */
+class Leaves {
+  scores = new Float64Array(W);
+  eles: string[] = new Array<string>(W).fill('');
+  /** Leaf l: size at 3l, next leaf at 3l+1, previous at 3l+2. */
+  meta: number[] = [0, NONE, NONE];
+  private used = 0;
+  /** Released leaves, linked through their next field. */
+  private free = NONE;
+
+  alloc(): number {
+    let l = this.free;
+    if (l !== NONE) {
+      this.free = this.meta[3 * l + 1];
+    } else {
+      if (this.used * 3 === this.meta.length) this.grow();
+      l = this.used++;
+    }
+    this.meta[3 * l] = 0;
+    this.meta[3 * l + 1] = NONE;
+    this.meta[3 * l + 2] = NONE;
+    return l;
+  }
+
+  release(l: number): void {
+    this.eles.fill('', l * W, l * W + W);
+    this.meta[3 * l + 1] = this.free;
+    this.free = l;
+  }
+
+  private grow(): void {
+    const cap = grownCapacity(this.used);
+    const scores = new Float64Array(cap * W);
+    scores.set(this.scores);
+    this.scores = scores;
+    const eles = new Array<string>(cap * W).fill('');
+    for (let i = 0; i < this.used * W; i++) eles[i] = this.eles[i];
+    this.eles = eles;
+    for (let i = this.meta.length; i < cap * 3; i++) this.meta.push(0);
+  }
 }
 
-type Node = Leaf | Inner;
+/** A tree's inner nodes: child i of node k is kids[k*W+i], with counts[k*W+i] members and lower bound (sepScores, sepEles)[k*W+i] for i >= 1. */
+class Inners {
+  // Empty until the first split (most sorted sets never have one); grow() replaces them.
+  sepScores: Float64Array = NO_DOUBLES;
+  sepEles: string[] = NO_STRINGS;
+  counts: Float64Array = NO_DOUBLES;
+  kids: Int32Array = NO_INTS;
+  /** Children per node. */
+  n: Int32Array = NO_INTS;
+  private used = 0;
+  /** Released nodes, linked through their first child. */
+  private free = NONE;
+
+  alloc(): number {
+    let k = this.free;
+    if (k !== NONE) {
+      this.free = this.kids[k * W];
+    } else {
+      if (this.used === this.n.length) this.grow();
+      k = this.used++;
+    }
+    this.n[k] = 0;
+    return k;
+  }
+
+  release(k: number): void {
+    this.sepEles.fill('', k * W, k * W + W);
+    this.kids[k * W] = this.free;
+    this.free = k;
+  }
+
+  private grow(): void {
+    const cap = grownCapacity(this.used);
+    const sepScores = new Float64Array(cap * W);
+    sepScores.set(this.sepScores);
+    this.sepScores = sepScores;
+    const sepEles = new Array<string>(cap * W).fill('');
+    for (let i = 0; i < this.used * W; i++) sepEles[i] = this.sepEles[i];
+    this.sepEles = sepEles;
+    const counts = new Float64Array(cap * W);
+    counts.set(this.counts);
+    this.counts = counts;
+    const kids = new Int32Array(cap * W);
+    kids.set(this.kids);
+    this.kids = kids;
+    const n = new Int32Array(cap);
+    n.set(this.n);
+    this.n = n;
+  }
+}
 
 /** Where a search for a bound stops: before the first key that is not "before" it. */
 const enum Bound {
@@ -49,41 +145,43 @@ const enum Bound {
 /** A position in the tree: read `score`/`ele`, step with next()/prev(). */
 export class Cursor {
   constructor(
-    private leaf: Leaf | null,
+    private readonly leaves: Leaves,
+    private leaf: number,
     private i: number,
   ) {}
 
   get valid(): boolean {
-    return this.leaf !== null;
+    return this.leaf !== NONE;
   }
   get score(): number {
-    return this.leaf!.scores[this.i];
+    return this.leaves.scores[this.leaf * W + this.i];
   }
   get ele(): string {
-    return this.leaf!.eles[this.i];
+    return this.leaves.eles[this.leaf * W + this.i];
   }
 
   next(): void {
-    const l = this.leaf!;
-    if (++this.i < l.n) return;
-    this.leaf = l.next;
+    const meta = this.leaves.meta;
+    if (++this.i < meta[3 * this.leaf]) return;
+    this.leaf = meta[3 * this.leaf + 1];
     this.i = 0;
   }
 
   prev(): void {
     if (--this.i >= 0) return;
-    this.leaf = this.leaf!.prev;
-    this.i = this.leaf === null ? 0 : this.leaf.n - 1;
+    const meta = this.leaves.meta;
+    this.leaf = meta[3 * this.leaf + 2];
+    this.i = this.leaf === NONE ? 0 : meta[3 * this.leaf] - 1;
   }
 }
 
 export class ScoreTree {
-  private root: Node = new Leaf();
+  private readonly leaves = new Leaves();
+  private readonly inners = new Inners();
+  /** A leaf while depth is 0, else an inner node. */
+  private root = this.leaves.alloc();
   private depth = 0;
   private count = 0;
-  /** The descent path of the last search: inner nodes and the child index taken in each. */
-  private readonly pathNodes: Inner[] = new Array<Inner>(MAX_DEPTH);
-  private readonly pathIdx = new Int32Array(MAX_DEPTH);
 
   get length(): number {
     return this.count;
@@ -92,32 +190,38 @@ export class ScoreTree {
   /** Insert a member known to be absent. */
   insert(score: number, ele: string): void {
     const leaf = this.descend(Bound.Key, score, ele, false);
-    const i = leafBound(leaf, Bound.Key, score, ele, false);
-    for (let j = leaf.n; j > i; j--) {
-      leaf.scores[j] = leaf.scores[j - 1];
-      leaf.eles[j] = leaf.eles[j - 1];
+    const { scores, eles, meta } = this.leaves;
+    const base = leaf * W;
+    const n = meta[3 * leaf];
+    const i = firstNotBefore(scores, eles, base, base + n, Bound.Key, score, ele, false);
+    for (let j = base + n; j > i; j--) {
+      scores[j] = scores[j - 1];
+      eles[j] = eles[j - 1];
     }
-    leaf.scores[i] = score;
-    leaf.eles[i] = ele;
-    leaf.n++;
+    scores[i] = score;
+    eles[i] = ele;
+    meta[3 * leaf] = n + 1;
     this.count++;
-    for (let d = 0; d < this.depth; d++) this.pathNodes[d].counts[this.pathIdx[d]]++;
-    if (leaf.n > MAX) this.splitUp(leaf);
+    this.addToPath(1);
+    if (n + 1 > MAX) this.splitUp(leaf);
   }
 
   /** Remove a member present with this score; returns whether it was found. */
   delete(score: number, ele: string): boolean {
     const leaf = this.descend(Bound.Key, score, ele, false);
-    const i = leafBound(leaf, Bound.Key, score, ele, false);
-    if (i >= leaf.n || leaf.eles[i] !== ele || leaf.scores[i] !== score) return false;
-    for (let j = i + 1; j < leaf.n; j++) {
-      leaf.scores[j - 1] = leaf.scores[j];
-      leaf.eles[j - 1] = leaf.eles[j];
+    const { scores, eles, meta } = this.leaves;
+    const base = leaf * W;
+    const end = base + meta[3 * leaf];
+    const i = firstNotBefore(scores, eles, base, end, Bound.Key, score, ele, false);
+    if (i >= end || eles[i] !== ele || scores[i] !== score) return false;
+    for (let j = i + 1; j < end; j++) {
+      scores[j - 1] = scores[j];
+      eles[j - 1] = eles[j];
     }
-    leaf.n--;
-    leaf.eles[leaf.n] = '';
+    eles[end - 1] = '';
+    meta[3 * leaf]--;
     this.count--;
-    for (let d = 0; d < this.depth; d++) this.pathNodes[d].counts[this.pathIdx[d]]--;
+    this.addToPath(-1);
     this.rebalanceUp(leaf);
     return true;
   }
@@ -139,16 +243,16 @@ export class ScoreTree {
 
   /** A cursor at 0-based `rank` (invalid when out of range). */
   at(rank: number): Cursor {
-    if (rank < 0 || rank >= this.count) return new Cursor(null, 0);
+    if (rank < 0 || rank >= this.count) return new Cursor(this.leaves, NONE, 0);
+    const { counts, kids } = this.inners;
     let node = this.root;
     let left = rank;
     for (let d = 0; d < this.depth; d++) {
-      const inner = node as Inner;
-      let c = 0;
-      while (left >= inner.counts[c]) left -= inner.counts[c++];
-      node = inner.children[c];
+      let c = node * W;
+      while (left >= counts[c]) left -= counts[c++];
+      node = kids[c];
     }
-    return new Cursor(node as Leaf, left);
+    return new Cursor(this.leaves, node, left);
   }
 
   /** Remove `count` members from `rank` on; calls `fn` with each before it goes. */
@@ -173,11 +277,13 @@ export class ScoreTree {
 
   private boundRank(kind: Bound, score: number, ele: string, ex: boolean): number {
     const leaf = this.descend(kind, score, ele, ex);
-    let rank = leafBound(leaf, kind, score, ele, ex);
+    const { scores, eles, meta } = this.leaves;
+    const base = leaf * W;
+    let rank = firstNotBefore(scores, eles, base, base + meta[3 * leaf], kind, score, ele, ex) - base;
+    const counts = this.inners.counts;
     for (let d = 0; d < this.depth; d++) {
-      const inner = this.pathNodes[d];
-      const idx = this.pathIdx[d];
-      for (let c = 0; c < idx; c++) rank += inner.counts[c];
+      const b = pathNodes[d] * W;
+      for (let c = b; c < b + pathIdx[d]; c++) rank += counts[c];
     }
     return rank;
   }
@@ -186,89 +292,336 @@ export class ScoreTree {
    * Walk down to the leaf where the bound falls, recording the path: in each inner node, the
    * last child whose lower bound is still before the target (the first child if none).
    */
-  private descend(kind: Bound, score: number, ele: string, ex: boolean): Leaf {
+  private descend(kind: Bound, score: number, ele: string, ex: boolean): number {
+    const { sepScores, sepEles, kids, n } = this.inners;
     let node = this.root;
     for (let d = 0; d < this.depth; d++) {
-      const inner = node as Inner;
+      const base = node * W;
+      const end = base + n[node];
       // The separators before the target form a prefix (slot 0 has none): find its end.
-      const lo = firstNotBefore(inner.sepScores, inner.sepEles, 1, inner.n, kind, score, ele, ex);
+      const lo = firstNotBefore(sepScores, sepEles, base + 1, end, kind, score, ele, ex);
       // An exact key equal to a separator lives in that separator's child.
       let c = lo - 1;
-      if (kind === Bound.Key && lo < inner.n && inner.sepScores[lo] === score && inner.sepEles[lo] === ele) c = lo;
-      this.pathNodes[d] = inner;
-      this.pathIdx[d] = c;
-      node = inner.children[c];
+      if (kind === Bound.Key && lo < end && sepScores[lo] === score && sepEles[lo] === ele) c = lo;
+      pathNodes[d] = node;
+      pathIdx[d] = c - base;
+      node = kids[c];
     }
-    return node as Leaf;
+    return node;
+  }
+
+  private addToPath(delta: number): void {
+    const counts = this.inners.counts;
+    for (let d = 0; d < this.depth; d++) counts[pathNodes[d] * W + pathIdx[d]] += delta;
+  }
+
+  private size(node: number, leaf: boolean): number {
+    return leaf ? this.leaves.meta[3 * node] : this.inners.n[node];
   }
 
   // ---- splitting and merging ----------------------------------------------------------------
 
   /** Split an overfull node (the path leads to it) and any parent that overflows in turn. */
-  private splitUp(leaf: Leaf): void {
+  private splitUp(leaf: number): void {
     let d = this.depth;
-    let node: Node = leaf;
-    while (node.n > MAX) {
-      const { right, sepScore, sepEle, leftCount, rightCount } = node instanceof Leaf ? splitLeaf(node) : splitInner(node);
+    let node = leaf;
+    let isLeaf = true;
+    while (this.size(node, isLeaf) > MAX) {
+      let right: number;
+      let sepScore: number;
+      let sepEle: string;
+      let leftCount: number;
+      let rightCount: number;
+      if (isLeaf) {
+        right = this.splitLeaf(node);
+        const { scores, eles, meta } = this.leaves;
+        sepScore = scores[right * W];
+        sepEle = eles[right * W];
+        leftCount = meta[3 * node];
+        rightCount = meta[3 * right];
+      } else {
+        right = this.splitInner(node);
+        // The right node's own first separator moves up: its slot 0 needs none.
+        sepScore = this.inners.sepScores[right * W];
+        sepEle = this.inners.sepEles[right * W];
+        leftCount = this.total(node);
+        rightCount = this.total(right);
+      }
       if (d === 0) {
-        const root = new Inner();
-        root.n = 2;
-        root.children[0] = node;
-        root.children[1] = right;
-        root.counts[0] = leftCount;
-        root.counts[1] = rightCount;
-        root.sepScores[1] = sepScore;
-        root.sepEles[1] = sepEle;
+        const root = this.inners.alloc();
+        const { sepScores, sepEles, counts, kids, n } = this.inners;
+        const b = root * W;
+        n[root] = 2;
+        kids[b] = node;
+        kids[b + 1] = right;
+        counts[b] = leftCount;
+        counts[b + 1] = rightCount;
+        sepScores[b + 1] = sepScore;
+        sepEles[b + 1] = sepEle;
         this.root = root;
         this.depth++;
         return;
       }
       d--;
-      const parent = this.pathNodes[d];
-      const at = this.pathIdx[d] + 1;
-      for (let j = parent.n; j > at; j--) {
-        parent.children[j] = parent.children[j - 1];
-        parent.counts[j] = parent.counts[j - 1];
-        parent.sepScores[j] = parent.sepScores[j - 1];
-        parent.sepEles[j] = parent.sepEles[j - 1];
+      const parent = pathNodes[d];
+      const { sepScores, sepEles, counts, kids, n } = this.inners;
+      const b = parent * W;
+      const at = b + pathIdx[d] + 1;
+      for (let j = b + n[parent]; j > at; j--) {
+        kids[j] = kids[j - 1];
+        counts[j] = counts[j - 1];
+        sepScores[j] = sepScores[j - 1];
+        sepEles[j] = sepEles[j - 1];
       }
-      parent.children[at] = right;
-      parent.counts[at] = rightCount;
-      parent.counts[at - 1] = leftCount;
-      parent.sepScores[at] = sepScore;
-      parent.sepEles[at] = sepEle;
-      parent.n++;
+      kids[at] = right;
+      counts[at] = rightCount;
+      counts[at - 1] = leftCount;
+      sepScores[at] = sepScore;
+      sepEles[at] = sepEle;
+      n[parent]++;
       node = parent;
+      isLeaf = false;
     }
   }
 
+  /** Members under an inner node. */
+  private total(node: number): number {
+    const counts = this.inners.counts;
+    let sum = 0;
+    for (let c = node * W; c < node * W + this.inners.n[node]; c++) sum += counts[c];
+    return sum;
+  }
+
+  /** Move the upper half of leaf l into a new leaf after it; returns the new leaf. */
+  private splitLeaf(l: number): number {
+    const r = this.leaves.alloc();
+    const { scores, eles, meta } = this.leaves;
+    const n = meta[3 * l];
+    const h = n >>> 1;
+    const lb = l * W;
+    const rb = r * W;
+    for (let j = h; j < n; j++) {
+      scores[rb + j - h] = scores[lb + j];
+      eles[rb + j - h] = eles[lb + j];
+      eles[lb + j] = '';
+    }
+    meta[3 * r] = n - h;
+    meta[3 * l] = h;
+    const next = meta[3 * l + 1];
+    meta[3 * r + 1] = next;
+    if (next !== NONE) meta[3 * next + 2] = r;
+    meta[3 * r + 2] = l;
+    meta[3 * l + 1] = r;
+    return r;
+  }
+
+  /** Move the upper half of inner node p into a new node; returns it, with the separator to move up in its slot 0. */
+  private splitInner(p: number): number {
+    const r = this.inners.alloc();
+    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const h = n[p] >>> 1;
+    const pb = p * W;
+    const rb = r * W;
+    for (let j = h; j < n[p]; j++) {
+      kids[rb + j - h] = kids[pb + j];
+      counts[rb + j - h] = counts[pb + j];
+      sepScores[rb + j - h] = sepScores[pb + j];
+      sepEles[rb + j - h] = sepEles[pb + j];
+      sepEles[pb + j] = '';
+    }
+    n[r] = n[p] - h;
+    n[p] = h;
+    return r;
+  }
+
   /** After a removal from `leaf` (the path leads to it): fix underfull nodes bottom-up. */
-  private rebalanceUp(leaf: Leaf): void {
-    let node: Node = leaf;
-    for (let d = this.depth - 1; d >= 0 && node.n < MIN; d--) {
-      const parent = this.pathNodes[d];
-      const idx = this.pathIdx[d];
+  private rebalanceUp(leaf: number): void {
+    let node = leaf;
+    let isLeaf = true;
+    for (let d = this.depth - 1; d >= 0 && this.size(node, isLeaf) < MIN; d--) {
+      const parent = pathNodes[d];
+      const idx = pathIdx[d];
       // Pair the node with its left sibling when it has one, else with its right.
       const li = idx > 0 ? idx - 1 : idx;
-      if (li + 1 >= parent.n) break;
-      const left = parent.children[li];
-      const right = parent.children[li + 1];
-      if (left.n + right.n <= MAX) {
-        mergeInto(parent, li);
+      if (li + 1 >= this.inners.n[parent]) break;
+      const kids = this.inners.kids;
+      const left = kids[parent * W + li];
+      const right = kids[parent * W + li + 1];
+      if (this.size(left, isLeaf) + this.size(right, isLeaf) <= MAX) {
+        if (isLeaf) this.mergeLeaves(parent, li);
+        else this.mergeInners(parent, li);
       } else if (node === right) {
-        if (left instanceof Leaf) borrowFromLeftLeaf(parent, li);
-        else borrowFromLeftInner(parent, li);
-      } else if (left instanceof Leaf) {
-        borrowFromRightLeaf(parent, li);
+        if (isLeaf) this.borrowFromLeftLeaf(parent, li);
+        else this.borrowFromLeftInner(parent, li);
+      } else if (isLeaf) {
+        this.borrowFromRightLeaf(parent, li);
       } else {
-        borrowFromRightInner(parent, li);
+        this.borrowFromRightInner(parent, li);
       }
       node = parent;
+      isLeaf = false;
     }
-    while (this.depth > 0 && this.root.n === 1) {
-      this.root = (this.root as Inner).children[0];
+    while (this.depth > 0 && this.inners.n[this.root] === 1) {
+      const old = this.root;
+      this.root = this.inners.kids[old * W];
+      this.inners.release(old);
       this.depth--;
     }
+  }
+
+  /** Drop child i+1 of inner node p, whose keys its left sibling has taken. */
+  private dropChild(p: number, i: number): void {
+    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const b = p * W;
+    counts[b + i] += counts[b + i + 1];
+    for (let j = b + i + 1; j < b + n[p] - 1; j++) {
+      kids[j] = kids[j + 1];
+      counts[j] = counts[j + 1];
+      sepScores[j] = sepScores[j + 1];
+      sepEles[j] = sepEles[j + 1];
+    }
+    n[p]--;
+    sepEles[b + n[p]] = '';
+  }
+
+  /** Merge leaf li+1 of inner node p into leaf li. */
+  private mergeLeaves(p: number, li: number): void {
+    const kids = this.inners.kids;
+    const l = kids[p * W + li];
+    const r = kids[p * W + li + 1];
+    const { scores, eles, meta } = this.leaves;
+    const ln = meta[3 * l];
+    const rn = meta[3 * r];
+    for (let j = 0; j < rn; j++) {
+      scores[l * W + ln + j] = scores[r * W + j];
+      eles[l * W + ln + j] = eles[r * W + j];
+    }
+    meta[3 * l] = ln + rn;
+    const next = meta[3 * r + 1];
+    meta[3 * l + 1] = next;
+    if (next !== NONE) meta[3 * next + 2] = l;
+    this.leaves.release(r);
+    this.dropChild(p, li);
+  }
+
+  /** Merge inner node li+1 of p into inner node li. */
+  private mergeInners(p: number, li: number): void {
+    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const l = kids[p * W + li];
+    const r = kids[p * W + li + 1];
+    const lb = l * W + n[l];
+    const rb = r * W;
+    // The separator between the two becomes the lower bound of the right node's first child.
+    sepScores[rb] = sepScores[p * W + li + 1];
+    sepEles[rb] = sepEles[p * W + li + 1];
+    for (let j = 0; j < n[r]; j++) {
+      kids[lb + j] = kids[rb + j];
+      counts[lb + j] = counts[rb + j];
+      sepScores[lb + j] = sepScores[rb + j];
+      sepEles[lb + j] = sepEles[rb + j];
+    }
+    n[l] += n[r];
+    this.inners.release(r);
+    this.dropChild(p, li);
+  }
+
+  /** Move the last key of leaf li to the front of leaf li+1. */
+  private borrowFromLeftLeaf(p: number, li: number): void {
+    const pb = p * W;
+    const { counts, kids, sepScores, sepEles } = this.inners;
+    const l = kids[pb + li];
+    const r = kids[pb + li + 1];
+    const { scores, eles, meta } = this.leaves;
+    const rb = r * W;
+    for (let j = rb + meta[3 * r]; j > rb; j--) {
+      scores[j] = scores[j - 1];
+      eles[j] = eles[j - 1];
+    }
+    const last = l * W + --meta[3 * l];
+    scores[rb] = scores[last];
+    eles[rb] = eles[last];
+    eles[last] = '';
+    meta[3 * r]++;
+    counts[pb + li]--;
+    counts[pb + li + 1]++;
+    sepScores[pb + li + 1] = scores[rb];
+    sepEles[pb + li + 1] = eles[rb];
+  }
+
+  /** Move the first key of leaf li+1 to the end of leaf li. */
+  private borrowFromRightLeaf(p: number, li: number): void {
+    const pb = p * W;
+    const { counts, kids, sepScores, sepEles } = this.inners;
+    const l = kids[pb + li];
+    const r = kids[pb + li + 1];
+    const { scores, eles, meta } = this.leaves;
+    const rb = r * W;
+    const end = l * W + meta[3 * l]++;
+    scores[end] = scores[rb];
+    eles[end] = eles[rb];
+    const rEnd = rb + --meta[3 * r];
+    for (let j = rb; j < rEnd; j++) {
+      scores[j] = scores[j + 1];
+      eles[j] = eles[j + 1];
+    }
+    eles[rEnd] = '';
+    counts[pb + li]++;
+    counts[pb + li + 1]--;
+    sepScores[pb + li + 1] = scores[rb];
+    sepEles[pb + li + 1] = eles[rb];
+  }
+
+  /** Rotate the last child of inner node li through the parent to the front of li+1. */
+  private borrowFromLeftInner(p: number, li: number): void {
+    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const pb = p * W;
+    const l = kids[pb + li];
+    const r = kids[pb + li + 1];
+    const rb = r * W;
+    for (let j = rb + n[r]; j > rb; j--) {
+      kids[j] = kids[j - 1];
+      counts[j] = counts[j - 1];
+      sepScores[j] = sepScores[j - 1];
+      sepEles[j] = sepEles[j - 1];
+    }
+    const last = l * W + --n[l];
+    kids[rb] = kids[last];
+    counts[rb] = counts[last];
+    sepScores[rb + 1] = sepScores[pb + li + 1];
+    sepEles[rb + 1] = sepEles[pb + li + 1];
+    sepScores[pb + li + 1] = sepScores[last];
+    sepEles[pb + li + 1] = sepEles[last];
+    sepEles[last] = '';
+    n[r]++;
+    counts[pb + li] -= counts[rb];
+    counts[pb + li + 1] += counts[rb];
+  }
+
+  /** Rotate the first child of inner node li+1 through the parent to the end of li. */
+  private borrowFromRightInner(p: number, li: number): void {
+    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const pb = p * W;
+    const l = kids[pb + li];
+    const r = kids[pb + li + 1];
+    const rb = r * W;
+    const moved = counts[rb];
+    const end = l * W + n[l]++;
+    kids[end] = kids[rb];
+    counts[end] = moved;
+    sepScores[end] = sepScores[pb + li + 1];
+    sepEles[end] = sepEles[pb + li + 1];
+    sepScores[pb + li + 1] = sepScores[rb + 1];
+    sepEles[pb + li + 1] = sepEles[rb + 1];
+    const rEnd = rb + --n[r];
+    for (let j = rb; j < rEnd; j++) {
+      kids[j] = kids[j + 1];
+      counts[j] = counts[j + 1];
+      sepScores[j] = sepScores[j + 1];
+      sepEles[j] = sepEles[j + 1];
+    }
+    sepEles[rEnd] = '';
+    counts[pb + li] += moved;
+    counts[pb + li + 1] -= moved;
   }
 }
 
@@ -290,176 +643,4 @@ function firstNotBefore(scores: Float64Array, eles: string[], lo: number, hi: nu
     else hi = mid;
   }
   return lo;
-}
-
-/** Index of the first key of `leaf` that is not before the bound. */
-function leafBound(leaf: Leaf, kind: Bound, score: number, ele: string, ex: boolean): number {
-  return firstNotBefore(leaf.scores, leaf.eles, 0, leaf.n, kind, score, ele, ex);
-}
-
-interface Split {
-  right: Node;
-  sepScore: number;
-  sepEle: string;
-  leftCount: number;
-  rightCount: number;
-}
-
-function splitLeaf(l: Leaf): Split {
-  const r = new Leaf();
-  const h = l.n >>> 1;
-  for (let j = h; j < l.n; j++) {
-    r.scores[j - h] = l.scores[j];
-    r.eles[j - h] = l.eles[j];
-    l.eles[j] = '';
-  }
-  r.n = l.n - h;
-  l.n = h;
-  r.next = l.next;
-  if (r.next !== null) r.next.prev = r;
-  r.prev = l;
-  l.next = r;
-  return { right: r, sepScore: r.scores[0], sepEle: r.eles[0], leftCount: l.n, rightCount: r.n };
-}
-
-function splitInner(p: Inner): Split {
-  const r = new Inner();
-  const h = p.n >>> 1;
-  let rightCount = 0;
-  for (let j = h; j < p.n; j++) {
-    r.children[j - h] = p.children[j];
-    r.counts[j - h] = p.counts[j];
-    r.sepScores[j - h] = p.sepScores[j];
-    r.sepEles[j - h] = p.sepEles[j];
-    rightCount += p.counts[j];
-    p.sepEles[j] = '';
-  }
-  r.n = p.n - h;
-  p.n = h;
-  let leftCount = 0;
-  for (let j = 0; j < h; j++) leftCount += p.counts[j];
-  // The right node's own first separator moves up: its slot 0 needs none.
-  return { right: r, sepScore: r.sepScores[0], sepEle: r.sepEles[0], leftCount, rightCount };
-}
-
-/** Merge child li+1 of `p` into child li and drop it from `p`. */
-function mergeInto(p: Inner, li: number): void {
-  const left = p.children[li];
-  const right = p.children[li + 1];
-  if (left instanceof Leaf) {
-    const r = right as Leaf;
-    for (let j = 0; j < r.n; j++) {
-      left.scores[left.n + j] = r.scores[j];
-      left.eles[left.n + j] = r.eles[j];
-    }
-    left.n += r.n;
-    left.next = r.next;
-    if (r.next !== null) r.next.prev = left;
-  } else {
-    const r = right as Inner;
-    // The separator between the two becomes the lower bound of the right node's first child.
-    r.sepScores[0] = p.sepScores[li + 1];
-    r.sepEles[0] = p.sepEles[li + 1];
-    for (let j = 0; j < r.n; j++) {
-      left.children[left.n + j] = r.children[j];
-      left.counts[left.n + j] = r.counts[j];
-      left.sepScores[left.n + j] = r.sepScores[j];
-      left.sepEles[left.n + j] = r.sepEles[j];
-    }
-    left.n += r.n;
-  }
-  p.counts[li] += p.counts[li + 1];
-  for (let j = li + 1; j < p.n - 1; j++) {
-    p.children[j] = p.children[j + 1];
-    p.counts[j] = p.counts[j + 1];
-    p.sepScores[j] = p.sepScores[j + 1];
-    p.sepEles[j] = p.sepEles[j + 1];
-  }
-  p.n--;
-  p.sepEles[p.n] = '';
-}
-
-/** Move the last key of leaf li to the front of leaf li+1. */
-function borrowFromLeftLeaf(p: Inner, li: number): void {
-  const l = p.children[li] as Leaf;
-  const r = p.children[li + 1] as Leaf;
-  for (let j = r.n; j > 0; j--) {
-    r.scores[j] = r.scores[j - 1];
-    r.eles[j] = r.eles[j - 1];
-  }
-  l.n--;
-  r.scores[0] = l.scores[l.n];
-  r.eles[0] = l.eles[l.n];
-  l.eles[l.n] = '';
-  r.n++;
-  p.counts[li]--;
-  p.counts[li + 1]++;
-  p.sepScores[li + 1] = r.scores[0];
-  p.sepEles[li + 1] = r.eles[0];
-}
-
-/** Move the first key of leaf li+1 to the end of leaf li. */
-function borrowFromRightLeaf(p: Inner, li: number): void {
-  const l = p.children[li] as Leaf;
-  const r = p.children[li + 1] as Leaf;
-  l.scores[l.n] = r.scores[0];
-  l.eles[l.n] = r.eles[0];
-  l.n++;
-  for (let j = 1; j < r.n; j++) {
-    r.scores[j - 1] = r.scores[j];
-    r.eles[j - 1] = r.eles[j];
-  }
-  r.n--;
-  r.eles[r.n] = '';
-  p.counts[li]++;
-  p.counts[li + 1]--;
-  p.sepScores[li + 1] = r.scores[0];
-  p.sepEles[li + 1] = r.eles[0];
-}
-
-/** Rotate the last child of inner node li through the parent to the front of li+1. */
-function borrowFromLeftInner(p: Inner, li: number): void {
-  const l = p.children[li] as Inner;
-  const r = p.children[li + 1] as Inner;
-  for (let j = r.n; j > 0; j--) {
-    r.children[j] = r.children[j - 1];
-    r.counts[j] = r.counts[j - 1];
-    r.sepScores[j] = r.sepScores[j - 1];
-    r.sepEles[j] = r.sepEles[j - 1];
-  }
-  l.n--;
-  r.children[0] = l.children[l.n];
-  r.counts[0] = l.counts[l.n];
-  r.sepScores[1] = p.sepScores[li + 1];
-  r.sepEles[1] = p.sepEles[li + 1];
-  p.sepScores[li + 1] = l.sepScores[l.n];
-  p.sepEles[li + 1] = l.sepEles[l.n];
-  l.sepEles[l.n] = '';
-  r.n++;
-  p.counts[li] -= r.counts[0];
-  p.counts[li + 1] += r.counts[0];
-}
-
-/** Rotate the first child of inner node li+1 through the parent to the end of li. */
-function borrowFromRightInner(p: Inner, li: number): void {
-  const l = p.children[li] as Inner;
-  const r = p.children[li + 1] as Inner;
-  const moved = r.counts[0];
-  l.children[l.n] = r.children[0];
-  l.counts[l.n] = moved;
-  l.sepScores[l.n] = p.sepScores[li + 1];
-  l.sepEles[l.n] = p.sepEles[li + 1];
-  l.n++;
-  p.sepScores[li + 1] = r.sepScores[1];
-  p.sepEles[li + 1] = r.sepEles[1];
-  for (let j = 1; j < r.n; j++) {
-    r.children[j - 1] = r.children[j];
-    r.counts[j - 1] = r.counts[j];
-    r.sepScores[j - 1] = r.sepScores[j];
-    r.sepEles[j - 1] = r.sepEles[j];
-  }
-  r.n--;
-  r.sepEles[r.n] = '';
-  p.counts[li] += moved;
-  p.counts[li + 1] -= moved;
 }

@@ -12,11 +12,16 @@ function listpackScore(score: number): number {
   return score === 0 ? 0 : score;
 }
 
-/** What the member dictionary holds: the score, and the ZSCAN sequence number once indexed. */
+/**
+ * What the member dictionary holds: the score, the ZSCAN sequence number once indexed, and the
+ * member string the tree holds, so an update hands the tree its own string back (found by
+ * identity, and the command's copy stays short-lived garbage).
+ */
 export class ZEntry {
   constructor(
     public score: number,
     public seq: number,
+    readonly ele: string,
   ) {}
 }
 
@@ -50,13 +55,13 @@ export class ZSet {
     if (this.listpack && (this.dict.size + 1 > limits.maxEntries || ele.length > limits.maxValue)) this.toSkiplist();
     if (this.listpack) score = listpackScore(score);
     this.tree.insert(score, ele);
-    this.dict.set(ele, new ZEntry(score, this.index !== null ? this.index.add(ele) : 0));
+    this.dict.set(ele, new ZEntry(score, this.index !== null ? this.index.add(ele) : 0, ele));
   }
 
-  setScore(ele: string, e: ZEntry, score: number): void {
+  setScore(e: ZEntry, score: number): void {
     if (this.listpack) score = listpackScore(score);
-    this.tree.delete(e.score, ele);
-    this.tree.insert(score, ele);
+    this.tree.delete(e.score, e.ele);
+    this.tree.insert(score, e.ele);
     e.score = score;
   }
 
@@ -113,7 +118,7 @@ export function zsetType(limits: Limits): DataType<ZSet> {
       const c = new ZSet();
       z.forEach((ele, score) => {
         c.tree.insert(score, ele);
-        c.dict.set(ele, new ZEntry(score, 0));
+        c.dict.set(ele, new ZEntry(score, 0, ele));
       });
       if (!z.listpack) c.toSkiplist();
       return c;
@@ -138,7 +143,7 @@ export function zsetType(limits: Limits): DataType<ZSet> {
       for (const [ele, score] of p.entries) {
         const e = z.dict.get(ele);
         if (e === undefined) z.insert(score, ele, limits);
-        else z.setScore(ele, e, score);
+        else z.setScore(e, score);
       }
       return z;
     },
