@@ -130,13 +130,26 @@ function unsigned(n: number): number {
 @injectable()
 export class CommandTable {
   private readonly commands = new Map<string, RegisteredCommand>();
+  /**
+   * The last name looked up and what it found: a pipeline or a script's loop repeats one
+   * command, and comparing a short name is cheaper than hashing it (a script passes the
+   * same string object each time, which compares at once).
+   */
+  private lastName = '';
+  private lastCmd: RegisteredCommand | undefined = undefined;
 
   /** Exact-case lookup first: clients almost always send one case, so this avoids lower-casing. */
   lookup(name: string): RegisteredCommand | undefined {
-    return this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+    if (name === this.lastName) return this.lastCmd;
+    const cmd = this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+    this.lastName = name;
+    this.lastCmd = cmd;
+    return cmd;
   }
 
   register(def: CommandDefinition, handler: Handler | null, module: string): RegisteredCommand {
+    this.lastName = '';
+    this.lastCmd = undefined;
     const bar = def.name.indexOf('|');
     if (bar < 0) {
       const existing = this.commands.get(def.name);
