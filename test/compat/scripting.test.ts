@@ -26,6 +26,67 @@ if type(ok) == 'table' and ok.err then
 end
 return ok`;
 
+/** Upvalues captured between calls, as frames grow and shrink their stack around each call. */
+const CLOSURES = `
+local fs = {}
+for i = 1, 10 do
+  local x = i * 2
+  fs[i] = function() return x + redis.call('INCR', KEYS[1]) * 0 end
+  redis.call('INCR', KEYS[1])
+end
+local out = {}
+for i = 1, 10 do out[i] = fs[i]() end
+local function counter() local a, b = 1, 2 return function() a = a + 1 return a + b end end
+local g = counter()
+g()
+out[11] = g()
+local co = coroutine.wrap(function(n)
+  local y = n
+  for j = 1, 3 do y = coroutine.yield(y + j + redis.call('INCR', KEYS[1]) * 0) end
+  return y
+end)
+out[12] = co(10) out[13] = co(20) out[14] = co(30) out[15] = co(40)
+return out`;
+/** Reads with constant keys from tables whose keys come and go, and through __index. */
+const CONSTANT_KEYS = `
+local t = {k = 1}
+local seen = {}
+for i = 1, 6 do
+  seen[#seen + 1] = t.k or 'nil'
+  if i % 2 == 1 then t.k = nil else t.k = i end
+end
+local proxy = setmetatable({}, {__index = function(_, key) return 'mm:' .. key end})
+seen[#seen + 1] = proxy.k
+rawset(proxy, 'k', 'raw')
+seen[#seen + 1] = proxy.k
+local function get(tab) return tab.k end
+seen[#seen + 1] = get({k = 'a'})
+seen[#seen + 1] = get({k = 'b'})
+seen[#seen + 1] = get({}) == nil and 'none' or 'some'
+seen[#seen + 1] = ({[1.0] = 'one'})[1]
+return seen`;
+/** Errors caught at several depths, the stack unwound below captured locals. */
+const UNWIND = `
+local out = {}
+local function deep(n)
+  local mine = n
+  if n == 0 then error({code = 'bottom'}) end
+  local ok, e = pcall(deep, n - 1)
+  return function() return mine, ok, type(e) == 'table' and e.code or type(e) end
+end
+for d = 1, 3 do
+  local f = deep(d)
+  local a, ok, e = f()
+  out[#out + 1] = a .. ':' .. tostring(ok) .. ':' .. tostring(e)
+end
+redis.call('SET', 'vm:str', 'x')
+local r = redis.pcall('INCR', 'vm:str')
+out[#out + 1] = type(r) .. ' ' .. r.err
+local ok, err = pcall(function() return redis.call('INCR', 'vm:str') end)
+out[#out + 1] = tostring(ok) .. ' ' .. (type(err) == 'table' and err.err or tostring(err))
+out[#out + 1] = redis.call('INCR', KEYS[1])
+return out`;
+
 describe('compat: EVAL and conversions', () => {
   const h = useCompat();
 
@@ -240,6 +301,14 @@ describe('compat: EVAL and conversions', () => {
       ['EVAL', MOVE_TO_ACTIVE, '3', 'bull:wait', 'bull:active', 'bull:job:', '1700000000001', 'tok'],
       ['EVAL', MOVE_TO_ACTIVE, '3', 'bull:wait', 'bull:active', 'bull:job:', '1700000000002', 'tok'],
       ['LRANGE', 'bull:active', '0', '-1'],
+    );
+  });
+
+  it('closures, coroutines and errors around redis.call (the VM paths fengari is patched on)', async () => {
+    await h.same(
+      ['EVAL', CLOSURES, '1', 'vm:counter'],
+      ['EVAL', CONSTANT_KEYS, '0'],
+      ['EVAL', UNWIND, '1', 'vm:counter'],
     );
   });
 });

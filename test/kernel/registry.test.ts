@@ -123,6 +123,21 @@ describe('the metadata checker itself', () => {
   });
 });
 
+describe('command lookup', () => {
+  it('finds either case, and a command registered after a lookup missed it', () => {
+    const t = new CommandTable();
+    expect(t.lookup('sort')).toBeUndefined();
+    const sort = t.register(resolveDefinition('sort'), () => null, 'test');
+    expect(t.lookup('sort')).toBe(sort);
+    expect(t.lookup('SORT')).toBe(sort);
+    expect(t.lookup('SoRt')).toBe(sort);
+    expect(t.lookup('migrate')).toBeUndefined();
+    const migrate = t.register(resolveDefinition('migrate'), () => null, 'test');
+    expect(t.lookup('migrate')).toBe(migrate);
+    expect(t.lookup('sort')).toBe(sort);
+  });
+});
+
 describe('command registry: metadata of every registered command', () => {
   let ferrous: Ferrous;
   let commands: RegisteredCommand[];
