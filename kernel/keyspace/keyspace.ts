@@ -11,6 +11,17 @@ export class KeyspaceStats {
   dirty = 0;
 }
 
+/**
+ * Function libraries, which Redis saves and loads with the data (RDB, AOF) though they are no
+ * key: provided by the scripting module, saved and read by the persistence module.
+ */
+export interface FunctionStore {
+  /** Every library's code, in the order they were loaded. */
+  codes(): string[];
+  /** Load a saved library (replacing one of the same name). Throws with Redis's error text. */
+  restore(code: string): void;
+}
+
 /** The databases, expiry and the change counters. */
 @injectable()
 export class Keyspace {
@@ -25,6 +36,8 @@ export class Keyspace {
   newKeyEvents = false;
   /** Off while loading data or on a replica: keys then expire only when the source says so. */
   expiryEnabled = true;
+  /** Null while no module keeps function libraries. */
+  functions: FunctionStore | null = null;
 
   constructor(
     @inject(Hooks) private readonly hooks: Hooks,

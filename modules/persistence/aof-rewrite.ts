@@ -60,6 +60,8 @@ export function writeAofBase(file: string, keyspace: Keyspace): Set<string> {
       }
     };
     const now = Date.now();
+    // rewriteFunctions: the libraries first, as the commands that load them.
+    for (const code of keyspace.functions?.codes() ?? []) emit(['FUNCTION', 'LOAD', code]);
     for (const db of keyspace.dbs) {
       if (db.size === 0) continue;
       emit(['SELECT', String(db.id)]);

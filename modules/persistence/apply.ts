@@ -17,6 +17,7 @@ export interface Applied {
  */
 export function loadRdb(keyspace: Keyspace, buf: Buffer, verifyChecksum: boolean): Applied {
   const now = Date.now();
+  const store = keyspace.functions;
   let keys = 0;
   let expired = 0;
   try {
@@ -40,6 +41,12 @@ export function loadRdb(keyspace: Keyspace, buf: Buffer, verifyChecksum: boolean
       // dictExpand on RESIZEDB: the table is sized once instead of doubling its way up. A key
       // takes at least three bytes of the file, which bounds what a corrupt hint can ask for.
       if (dbid < keyspace.dbs.length) keyspace.db(dbid).reserve(Math.min(n, Math.floor(buf.length / 3)));
+    }, store === null ? undefined : (code) => {
+      try {
+        store.restore(code);
+      } catch (e) {
+        throw new RdbError(`Failed loading library: ${e instanceof Error ? e.message : String(e)}`);
+      }
     });
     return { keys, expired, end };
   } catch (e) {

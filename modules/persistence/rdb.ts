@@ -237,6 +237,14 @@ export function writeHeader(out: RdbOutput, redisVersion: string, usedMem: numbe
   aux('aof-base', '0');
 }
 
+/** rdbSaveFunctions: each function library's code, after the AUX fields and before the keys. */
+export function writeFunctions(out: RdbOutput, codes: string[]): void {
+  for (const code of codes) {
+    out.byte(Op.Function2);
+    out.string(code);
+  }
+}
+
 export function writeSelectDb(out: RdbOutput, db: number, size: number, expires: number): void {
   out.byte(Op.SelectDb);
   out.length(db);
@@ -490,7 +498,16 @@ function parseScore(s: string): number {
  * Read an RDB image, handing each key to `sink` (and each RESIZEDB size hint to `sized`);
  * returns the offset after it (after the checksum).
  */
-export function readRdb(buf: Buffer, verifyChecksum: boolean, sink: RecordSink, sized?: (db: number, keys: number) => void): number {
+/** Receives each function library's code read from an RDB file. */
+export type FunctionSink = (code: string) => void;
+
+export function readRdb(
+  buf: Buffer,
+  verifyChecksum: boolean,
+  sink: RecordSink,
+  sized?: (db: number, keys: number) => void,
+  functions?: FunctionSink,
+): number {
   const input = new RdbInput(buf);
   const magic = input.raw(9).toString('latin1');
   if (!magic.startsWith('REDIS')) throw new RdbError('Wrong signature trying to load DB from file');
@@ -530,8 +547,11 @@ export function readRdb(buf: Buffer, verifyChecksum: boolean, sink: RecordSink, 
       case Op.ModuleAux:
         throw new RdbError('RDB holds module auxiliary data, which Ferrous cannot load');
       case Op.Function2:
+        if (functions === undefined) throw new RdbError('RDB holds function libraries, and no loaded module keeps them');
+        functions(input.string());
+        continue;
       case Op.FunctionPreGa:
-        throw new RdbError('RDB holds function libraries, which Ferrous cannot load');
+        throw new RdbError('Pre-release function format not supported');
       case Op.Eof:
         break;
       default: {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { type Config, type Database, type Hooks, type Keyspace, type Logger, REDIS_VERSION } from '../../kernel';
 import { Crc64 } from './crc64';
-import { RdbOutput, writeEntry, writeHeader, writeSelectDb, writeTrailer } from './rdb';
+import { RdbOutput, writeEntry, writeFunctions, writeHeader, writeSelectDb, writeTrailer } from './rdb';
 
 /** Keys serialised between two looks at the clock (BGSAVE). */
 const SLICE_KEYS = 64;
@@ -43,6 +43,8 @@ export class Snapshot {
   private current = -1;
   private readonly out: RdbOutput;
   private readonly crc: Crc64 | null;
+  /** The function libraries as they are when the snapshot begins. */
+  private readonly functions: string[];
   private unsubscribe: (() => void) | null = null;
   keysSaved = 0;
   skippedTypes = new Set<string>();
@@ -56,6 +58,7 @@ export class Snapshot {
   ) {
     this.out = new RdbOutput(config.get<boolean>('rdbcompression'));
     this.crc = config.get<boolean>('rdbchecksum') ? new Crc64() : null;
+    this.functions = keyspace.functions?.codes() ?? [];
     this.states = keyspace.dbs.map((db) => ({ maxSeq: db.lastSeq, walked: 0, done: new Set<string>(), early: null, complete: false }));
   }
 
@@ -68,6 +71,7 @@ export class Snapshot {
         fs.writeSync(fd, b);
       };
       writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
+      writeFunctions(this.out, this.functions);
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
         const db = this.keyspace.dbs[i];
@@ -93,6 +97,7 @@ export class Snapshot {
     const fh = await fs.promises.open(file, 'w');
     try {
       writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
+      writeFunctions(this.out, this.functions);
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
         const state = this.states[i];

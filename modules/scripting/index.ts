@@ -158,6 +158,11 @@ export default class ScriptingModule {
     this.cache = new ScriptCache(this.evalEngine);
     this.fnEngine = new ScriptEngine(server, logger, this.limits, '@user_function', this.libs.extendApi);
     this.libs.engine = this.fnEngine;
+    // Saved and loaded with the data by the persistence module, as Redis does.
+    server.keyspace.functions = {
+      codes: () => [...this.libs.libraries.values()].map((l) => l.code),
+      restore: (code) => void this.libs.load(code, true),
+    };
   }
 
   /** Redis's processCommand check while a script holds the server: only allow-busy commands pass. */
@@ -285,12 +290,20 @@ export default class ScriptingModule {
       else throw new ReplyError(`ERR Unknown option given: ${argv[i]}`);
     }
     if (i !== argv.length - 1) throw new ReplyError('ERR Function code is missing');
-    return this.libs.load(argv[i], replace);
+    const name = this.libs.load(argv[i], replace);
+    this.changed();
+    return name;
+  }
+
+  /** Libraries changed: counted as a write (server.dirty++), so the command reaches the AOF. */
+  private changed(): void {
+    this.server.keyspace.stats.dirty++;
   }
 
   @Command('function|delete')
   functionDelete(_ctx: CommandContext, argv: string[]): Reply {
     this.libs.delete(argv[2]);
+    this.changed();
     return OK;
   }
 
@@ -298,6 +311,7 @@ export default class ScriptingModule {
   functionFlush(_ctx: CommandContext, argv: string[]): Reply {
     checkFlushMode(argv, new ReplyError('ERR FUNCTION FLUSH only supports SYNC|ASYNC option'));
     this.libs.flush();
+    this.changed();
     return OK;
   }
 
@@ -324,6 +338,7 @@ export default class ScriptingModule {
     const policy = argv.length > 3 ? argv[3].toLowerCase() : 'append';
     if (argv.length > 4 || !['flush', 'append', 'replace'].includes(policy)) throw new ReplyError('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
     this.libs.restore(argv[2], policy);
+    this.changed();
     return OK;
   }
 

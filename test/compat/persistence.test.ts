@@ -30,6 +30,21 @@ async function populate(r: Redis): Promise<void> {
   await r.select(0);
 }
 
+/** Function libraries, saved with the data: a long one (LZF-compressed in the file) and a short one. */
+const LIBRARIES = [
+  `#!lua name=long\nredis.register_function('long_echo', function(keys, args) return 'long:' .. table.concat(args, ',') end)\n-- ${'padding '.repeat(20)}`,
+  "#!lua name=s\nredis.register_function('s1', function() return 1 end)",
+];
+
+async function loadLibraries(r: Redis): Promise<void> {
+  for (const code of LIBRARIES) await r.call('FUNCTION', 'LOAD', code);
+}
+
+async function librariesOf(r: Redis): Promise<unknown> {
+  const list = (await r.call('FUNCTION', 'LIST', 'WITHCODE')) as unknown[][];
+  return { libraries: list.map((l) => [l[1], l[7]]).sort(), call: await r.call('FCALL', 'long_echo', '0', 'a', 'b') };
+}
+
 /** Every key's type, value and TTL (to the second), per database. */
 async function snapshot(r: Redis): Promise<unknown> {
   const out: Record<string, unknown> = {};
@@ -56,12 +71,14 @@ describe('RDB interchange with redis-server 7.0', () => {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-compat-rdb-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('an RDB written by Ferrous passes redis-check-rdb and loads in redis-server', async () => {
+  test('an RDB written by Ferrous (keys and function libraries) passes redis-check-rdb and loads in redis-server', async () => {
     const f = await startTestServer({ dir, dbfilename: 'ferrous.rdb' });
     const fr = new Redis(f.port, '127.0.0.1');
     await populate(fr);
+    await loadLibraries(fr);
     await fr.save();
     const expected = await snapshot(fr);
+    const expectedLibraries = await librariesOf(fr);
     fr.disconnect();
     await f.close();
     const check = spawnSync('redis-check-rdb', [path.join(dir, 'ferrous.rdb')], { encoding: 'utf8' });
@@ -70,20 +87,23 @@ describe('RDB interchange with redis-server 7.0', () => {
     const redis = await startRealRedis(['--dir', dir, '--dbfilename', 'ferrous.rdb']);
     const rr = new Redis(redis.port, '127.0.0.1');
     expect(await snapshot(rr)).toEqual(expected);
+    expect(await librariesOf(rr)).toEqual(expectedLibraries);
     rr.disconnect();
     await redis.stop();
   });
 
-  test('an RDB written by redis-server (SAVE after DEBUG RELOAD) loads in Ferrous', async () => {
+  test('an RDB written by redis-server (SAVE after DEBUG RELOAD, with function libraries) loads in Ferrous', async () => {
     const redis = await startRealRedis(['--enable-debug-command', 'yes']);
     const rr = new Redis(redis.port, '127.0.0.1');
     await populate(rr);
+    await loadLibraries(rr);
     expect(await rr.object('ENCODING', 'set:int')).toBe('intset');
     expect(await rr.object('ENCODING', 'zset:big')).toBe('skiplist');
     expect(await rr.object('ENCODING', 'hash:big')).toBe('hashtable');
     expect(await rr.debug('RELOAD')).toBe('OK');
     await rr.save();
     const expected = await snapshot(rr);
+    const expectedLibraries = await librariesOf(rr);
     fs.copyFileSync(path.join(redis.dir, 'dump.rdb'), path.join(dir, 'redis.rdb'));
     rr.disconnect();
     await redis.stop();
@@ -91,6 +111,7 @@ describe('RDB interchange with redis-server 7.0', () => {
     const f = await startTestServer({ dir, dbfilename: 'redis.rdb' });
     const fr = new Redis(f.port, '127.0.0.1');
     expect(await snapshot(fr)).toEqual(expected);
+    expect(await librariesOf(fr)).toEqual(expectedLibraries);
     fr.disconnect();
     await f.close();
   });
