@@ -20,7 +20,7 @@ export { Blocking, parseTimeout, type ServeFn } from './blocking';
 export { Messaging, type Publisher } from './messaging';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
-export { Keyspace, type FunctionStore } from './keyspace/keyspace';
+export { Keyspace, type FunctionPayloads, type FunctionStore } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
 export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
 export { Logger, type LogLevel } from './logging';

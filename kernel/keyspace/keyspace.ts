@@ -22,6 +22,14 @@ export interface FunctionStore {
   restore(code: string): void;
 }
 
+/** FUNCTION DUMP's payload format, which is the RDB's: provided by the persistence module. */
+export interface FunctionPayloads {
+  /** The libraries' code as a payload (RDB records, the RDB version, a CRC64). */
+  encode(codes: string[]): Buffer;
+  /** The libraries' code in a payload; throws with Redis's error text when it is not one. */
+  decode(payload: Buffer): string[];
+}
+
 /** The databases, expiry and the change counters. */
 @injectable()
 export class Keyspace {
@@ -38,6 +46,8 @@ export class Keyspace {
   expiryEnabled = true;
   /** Null while no module keeps function libraries. */
   functions: FunctionStore | null = null;
+  /** Null while no module reads and writes RDB data. */
+  functionPayloads: FunctionPayloads | null = null;
 
   constructor(
     @inject(Hooks) private readonly hooks: Hooks,

@@ -19,6 +19,7 @@ import {
 } from '../../kernel';
 import { parseSavePoints, persistenceParams, type SavePoint } from './config';
 import { loadRdb } from './apply';
+import { decodeFunctionsPayload, functionsPayload, RdbError } from './rdb';
 import { dump, restore } from './dump';
 import { logSkipped, Snapshot } from './snapshot';
 // Append-only file (aof*.ts): config, loading, writing, BGREWRITEAOF.
@@ -72,6 +73,16 @@ export default class PersistenceModule {
       this.updateWriteGate();
     });
     hooks.onInfo('persistence', () => this.infoFields());
+    keyspace.functionPayloads = {
+      encode: (codes) => functionsPayload(codes, this.config.get<boolean>('rdbcompression')),
+      decode: (payload) => {
+        try {
+          return decodeFunctionsPayload(payload);
+        } catch (e) {
+          throw new ReplyError(`ERR ${e instanceof RdbError ? e.message : 'failed loading the given functions payload'}`);
+        }
+      },
+    };
     // FLUSHALL with save points configured saves the now empty dataset, as Redis does.
     hooks.onFlush((dbid) => {
       if (dbid === -1 && this.loaded && this.savePoints.length !== 0) {

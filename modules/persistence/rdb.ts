@@ -574,6 +574,31 @@ export function readRdb(
   return input.pos;
 }
 
+/** FUNCTION DUMP's payload: the libraries as RDB records, then the RDB version and CRC64 as in DUMP. */
+export function functionsPayload(codes: string[], compress: boolean): Buffer {
+  const out = new RdbOutput(compress);
+  writeFunctions(out, codes);
+  out.byte(RDB_VERSION & 0xff);
+  out.byte(RDB_VERSION >> 8);
+  const body = out.take();
+  return Buffer.concat([body, crc64(body)]);
+}
+
+/** functionRestoreCommand's reading of a payload: the libraries' code, or Redis's error. */
+export function decodeFunctionsPayload(payload: Buffer): string[] {
+  if (!verifyDumpPayload(payload)) throw new RdbError('DUMP payload version or checksum are wrong');
+  const footer = payload.length - 10;
+  const input = new RdbInput(payload.subarray(0, footer));
+  const codes: string[] = [];
+  while (input.pos < footer) {
+    const op = input.byte();
+    if (op === Op.FunctionPreGa) throw new RdbError('Pre-GA function format not supported');
+    if (op !== Op.Function2) throw new RdbError('given type is not a function');
+    codes.push(input.string());
+  }
+  return codes;
+}
+
 /** verifyDumpPayload: long enough, an RDB version this server reads, a matching CRC64. */
 export function verifyDumpPayload(payload: Buffer): boolean {
   if (payload.length < 10) return false;

@@ -4,7 +4,6 @@ import { lauxlib, lstr, lua, type LuaState, toString } from './lua';
 import { raiseError } from './redis-api';
 
 const FUNCTION_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
-const DUMP_MAGIC = 'FERROUS-FUNCTIONS-1\n';
 
 export interface LuaFunctionDef {
   name: string;
@@ -183,19 +182,13 @@ export class FunctionLibraries {
     return out;
   }
 
-  /** FUNCTION DUMP: Ferrous's own payload (the libraries' code), not Redis's RDB-based one. */
-  dump(): string {
-    return DUMP_MAGIC + JSON.stringify([...this.libraries.values()].map((l) => Buffer.from(l.code, 'latin1').toString('base64')));
+  /** The libraries' code, in the order they were loaded. */
+  codes(): string[] {
+    return [...this.libraries.values()].map((l) => l.code);
   }
 
-  restore(payload: string, policy: string): void {
-    let codes: string[];
-    try {
-      if (!payload.startsWith(DUMP_MAGIC)) throw new Error();
-      codes = (JSON.parse(payload.slice(DUMP_MAGIC.length)) as string[]).map((c) => Buffer.from(c, 'base64').toString('latin1'));
-    } catch {
-      throw new ReplyError('ERR payload version or checksum are wrong');
-    }
+  /** FUNCTION RESTORE of libraries read from a payload. */
+  restore(codes: string[], policy: string): void {
     if (policy === 'flush') this.flush();
     if (policy === 'append') {
       for (const code of codes) {

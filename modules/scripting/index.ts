@@ -6,6 +6,7 @@ import {
   Config,
   type ConfigParam,
   Errors,
+  type FunctionPayloads,
   inject,
   Logger,
   MapReply,
@@ -160,7 +161,7 @@ export default class ScriptingModule {
     this.libs.engine = this.fnEngine;
     // Saved and loaded with the data by the persistence module, as Redis does.
     server.keyspace.functions = {
-      codes: () => [...this.libs.libraries.values()].map((l) => l.code),
+      codes: () => this.libs.codes(),
       restore: (code) => void this.libs.load(code, true),
     };
   }
@@ -330,14 +331,21 @@ export default class ScriptingModule {
 
   @Command('function|dump')
   functionDump(): Reply {
-    return this.libs.dump();
+    return this.payloads().encode(this.libs.codes()).toString('latin1');
+  }
+
+  /** FUNCTION DUMP's format is the RDB's, which the persistence module reads and writes. */
+  private payloads(): FunctionPayloads {
+    const p = this.server.keyspace.functionPayloads;
+    if (p === null) throw new ReplyError('ERR FUNCTION DUMP and RESTORE need the persistence module');
+    return p;
   }
 
   @Command('function|restore')
   functionRestore(_ctx: CommandContext, argv: string[]): Reply {
     const policy = argv.length > 3 ? argv[3].toLowerCase() : 'append';
     if (argv.length > 4 || !['flush', 'append', 'replace'].includes(policy)) throw new ReplyError('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
-    this.libs.restore(argv[2], policy);
+    this.libs.restore(this.payloads().decode(Buffer.from(argv[2], 'latin1')), policy);
     this.changed();
     return OK;
   }

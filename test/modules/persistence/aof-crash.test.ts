@@ -97,17 +97,16 @@ describe('appendfsync always survives kill -9', () => {
       c.on('error', () => undefined);
       await c.connect();
       expect(await c.ping()).toBe('PONG');
-      // A window of writes stays in flight, refilled as each is acknowledged, until the kill:
-      // the writes under way then are never acknowledged (replies leave in bursts, so a fixed
-      // batch could be acknowledged whole before the signal lands).
+      // A window of writes stays in flight, refilled as each is acknowledged, until the server
+      // is gone: the writes under way then are never acknowledged. (Refilling only until the
+      // signal is sent let a fast server acknowledge the whole window before it landed.)
       const killAt = 2000 + run * 300;
       const window = 64;
       let done = 0;
       let sent = 0;
-      let killed = false;
       const inflight: Promise<unknown>[] = [];
       const sendOne = (): void => {
-        if (killed) return;
+        if (proc.exitCode !== null || proc.signalCode !== null) return;
         const i = sent++;
         const key = `r${run}:k${i}`;
         const value = `v${i}:${'x'.repeat(i % 37)}`;
@@ -115,10 +114,7 @@ describe('appendfsync always survives kill -9', () => {
           c.set(key, value).then(
             () => {
               acked.set(key, value);
-              if (++done === killAt) {
-                killed = true;
-                proc.kill('SIGKILL');
-              }
+              if (++done === killAt) proc.kill('SIGKILL');
               sendOne();
             },
             () => undefined,

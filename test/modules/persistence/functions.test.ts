@@ -79,7 +79,7 @@ describe('function libraries in the data files', () => {
       await r.call('FUNCTION', 'LOAD', LIB);
       await r.call('FUNCTION', 'LOAD', LIB2);
       await r.call('FUNCTION', 'DELETE', 'other');
-      const withOne = await r.callBuffer('FUNCTION', 'DUMP');
+      const withOne = (await r.callBuffer('FUNCTION', 'DUMP')) as Buffer;
       await r.call('FUNCTION', 'FLUSH');
       await r.call('FUNCTION', 'RESTORE', withOne);
     });

@@ -191,14 +191,14 @@ describe('functions', () => {
     ]);
     expect(await io.function('LIST', 'LIBRARYNAME', 'nomatch*')).toEqual([]);
     expect(await io.function('STATS')).toEqual(['running_script', null, 'engines', ['LUA', ['libraries_count', 1, 'functions_count', 2]]]);
-    const dump = (await io.call('FUNCTION', 'DUMP')) as string;
+    const dump = (await io.callBuffer('FUNCTION', 'DUMP')) as Buffer;
     expect(await io.function('FLUSH')).toBe('OK');
     await expect(io.fcall('get1', 1, 'k')).rejects.toThrow('ERR Function not found');
     expect(await io.call('FUNCTION', 'RESTORE', dump)).toBe('OK');
     expect(await io.fcall('get1', 1, 'k')).toBe('v');
     await expect(io.call('FUNCTION', 'RESTORE', dump)).rejects.toThrow('ERR Library lib1 already exists');
     expect(await io.call('FUNCTION', 'RESTORE', dump, 'REPLACE')).toBe('OK');
-    await expect(io.call('FUNCTION', 'RESTORE', 'garbage')).rejects.toThrow('ERR payload version or checksum are wrong');
+    await expect(io.call('FUNCTION', 'RESTORE', 'garbage')).rejects.toThrow('ERR DUMP payload version or checksum are wrong');
   });
 
   it('register_function is only available while loading', async () => {
