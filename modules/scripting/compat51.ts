@@ -3,14 +3,20 @@ import { fromBytes, lauxlib, lstr, lua, type LuaState, pushString, raise, toStri
 /**
  * Lua 5.1 on fengari's Lua 5.3. Redis scripts are written for 5.1, where every number is a
  * double; fengari's 5.3 integers are 32-bit and wrap at 2^31. So numbers stay floats:
- * numerals are read as floats (floatNumerals), library functions that return
+ * numerals are read as floats (lua51Syntax), library functions that return
  * integers are wrapped to return floats, and printing uses "%.14g" (patches/: fengari's
  * number formatting). Integer results only survive where two library integers meet (`#a * #b`).
  */
 
-/** Make the lexer read every numeral as a float (an opt-in of patches/fengari), so `65536*65536` cannot wrap. */
-export function floatNumerals(L: LuaState): void {
-  (L as { l_G: { floatnumerals?: boolean } }).l_G.floatnumerals = true;
+/**
+ * Compile Lua 5.1 (opt-ins of patches/fengari): every numeral is read as a float, so
+ * `65536*65536` cannot wrap; `//`, `::`, `goto` and the bitwise operators are not syntax, and
+ * error messages quote every token, as 5.1's do ("near '<eof>'").
+ */
+export function lua51Syntax(L: LuaState): void {
+  const g = (L as { l_G: { floatnumerals?: boolean; lua51?: boolean } }).l_G;
+  g.floatnumerals = true;
+  g.lua51 = true;
 }
 
 /** Compile text (never bytecode) with float constants; pushes the function or an error message. */
@@ -140,7 +146,7 @@ gcinfo = function() return collectgarbage('count') end
 
 /** Install the 5.1 names and behaviour on the globals (before the sandbox locks them). */
 export function installCompat51(L: LuaState): void {
-  floatNumerals(L);
+  lua51Syntax(L);
   const code = lstr(COMPAT_LUA);
   if (loadText(L, code, '=compat51') !== lua.LUA_OK) throw new Error(toString(L, -1) ?? 'compat51');
   lua.lua_call(L, 0, 0);

@@ -305,6 +305,18 @@ describe('compat: EVAL and conversions', () => {
     );
   });
 
+  it("Lua 5.1's syntax and its error messages (fengari compiles 5.3)", async () => {
+    const scripts = [
+      'return 1 +', 'local x = = 2', 'return "abc', 'if x then', 'return 1 2', 'for i=1 do end', 'return [[abc',
+      'function end', 'return {1,2', 'f() = 1', 'goto l', 'local goto = 5 return goto', '::a:: return 1',
+      'return 1 // 2', 'return 1 & 2', 'return 1 | 2', 'return ~1', 'return 1 ~ 2', 'return 1 << 2', 'return 1 >> 2',
+      'return 1 ~= 2', 'return -[[x]]', 'local t = {} t.a.b = 1', 'local s = "a" return s + 1', 'local a; a()',
+      'return ({}).x.y', 'local u = {} return u .. "x"', 'local n return #n', 'return -{}',
+      'local up = nil local function f() return up.x end return f()',
+    ];
+    await h.same(...scripts.map((code) => ['EVAL', code, '0']));
+  });
+
   it('closures, coroutines and errors around redis.call (the VM paths fengari is patched on)', async () => {
     await h.same(
       ['EVAL', CLOSURES, '1', 'vm:counter'],
