@@ -113,11 +113,8 @@ function formatInteger(flags: string, width: string, prec: string | undefined, c
 
 /** Lua-side compatibility: functions whose integer results must be floats, and 5.1 names. */
 const COMPAT_LUA = `
-local floor, ceil, fmod, tonum, huge = math.floor, math.ceil, math.fmod, tonumber, math.huge
+local floor, tonum, huge = math.floor, tonumber, math.huge
 local function float(n) if n then return n + 0.0 end return n end
-math.floor = function(x) return float(floor(x)) end
-math.ceil = function(x) return float(ceil(x)) end
-math.fmod = function(a, b) return float(fmod(a, b)) end
 math.mod = math.fmod
 math.pow = function(a, b) return a ^ b end
 math.log10 = function(x) return math.log(x, 10) end
@@ -144,9 +141,31 @@ string.gfind = string.gmatch
 gcinfo = function() return collectgarbage('count') end
 `;
 
+/**
+ * math.floor, math.ceil and math.fmod as 5.1 has them: C's, on doubles, so the results are
+ * floats (5.3's are integers). In JavaScript, not Lua, so a bad argument is reported where the
+ * script called them, as Redis reports it.
+ */
+const FLOAT_MATH: Array<[string, (L: LuaState) => number]> = [
+  ['floor', (L) => pushFloat(L, Math.floor(lauxlib.luaL_checknumber(L, 1) as number))],
+  ['ceil', (L) => pushFloat(L, Math.ceil(lauxlib.luaL_checknumber(L, 1) as number))],
+  ['fmod', (L) => pushFloat(L, (lauxlib.luaL_checknumber(L, 1) as number) % (lauxlib.luaL_checknumber(L, 2) as number))],
+];
+
+function pushFloat(L: LuaState, n: number): number {
+  lua.lua_pushnumber(L, n);
+  return 1;
+}
+
 /** Install the 5.1 names and behaviour on the globals (before the sandbox locks them). */
 export function installCompat51(L: LuaState): void {
   lua51Syntax(L);
+  lua.lua_getglobal(L, lstr('math'));
+  for (const [name, fn] of FLOAT_MATH) {
+    lua.lua_pushjsfunction(L, fn);
+    lua.lua_setfield(L, -2, lstr(name));
+  }
+  lua.lua_pop(L, 1);
   const code = lstr(COMPAT_LUA);
   if (loadText(L, code, '=compat51') !== lua.LUA_OK) throw new Error(toString(L, -1) ?? 'compat51');
   lua.lua_call(L, 0, 0);

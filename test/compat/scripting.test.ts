@@ -313,6 +313,8 @@ describe('compat: EVAL and conversions', () => {
       'return 1 ~= 2', 'return -[[x]]', 'local t = {} t.a.b = 1', 'local s = "a" return s + 1', 'local a; a()',
       'return ({}).x.y', 'local u = {} return u .. "x"', 'local n return #n', 'return -{}',
       'local up = nil local function f() return up.x end return f()',
+      'return math.floor("x")', 'return math.ceil()', 'return math.fmod(1)',
+      'return {tostring(math.floor(-0.5)), tostring(math.ceil(-0.5)), tostring(math.fmod(-7, 3)), tostring(math.fmod(7, 0)), tostring(math.mod(7.5, 2))}',
     ];
     await h.same(...scripts.map((code) => ['EVAL', code, '0']));
   });
