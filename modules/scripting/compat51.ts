@@ -1,4 +1,5 @@
 import { fromBytes, lauxlib, lstr, lua, type LuaState, pushString, raise, toString } from './lua';
+import { formatG } from './redis-api';
 
 /**
  * Lua 5.1 on fengari's Lua 5.3. Redis scripts are written for 5.1, where every number is a
@@ -79,6 +80,15 @@ function format(L: LuaState): number {
       out += conv === 'c' ? String.fromCharCode(Math.trunc(n) & 255) : formatInteger(flags, width, prec, conv, n);
       continue;
     }
+    if ((conv === 'g' || conv === 'G') && !flags.includes('#')) {
+      // C's %g (fengari's prints 1e20 in full).
+      const n = lauxlib.luaL_checknumber(L, arg) as number;
+      const g = formatG(n, prec === undefined ? 6 : Math.max(1, Number(prec || 0)));
+      out += pad(flags, width, conv === 'G' ? g.toUpperCase() : g);
+      continue;
+    }
+    // 5.1's %s takes a string or a number, not any value through tostring as 5.3's does.
+    if (conv === 's') lauxlib.luaL_checklstring(L, arg);
     // Other conversions: fengari's own format, one conversion at a time.
     lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
     pushString(L, whole);
@@ -90,6 +100,20 @@ function format(L: LuaState): number {
   out += f.slice(last);
   pushString(L, out);
   return 1;
+}
+
+/** A formatted number padded to `width` as printf's flags ask (sign, space, '-', '0'). */
+function pad(flags: string, width: string, s: string): string {
+  if (!s.startsWith('-') && flags.includes('+')) s = `+${s}`;
+  else if (!s.startsWith('-') && flags.includes(' ')) s = ` ${s}`;
+  const w = Number(width || 0);
+  if (s.length >= w) return s;
+  if (flags.includes('-')) return s.padEnd(w);
+  if (flags.includes('0') && /^[-+ ]?[0-9]/.test(s)) {
+    const sign = /^[-+ ]/.test(s) ? s[0] : '';
+    return sign + s.slice(sign.length).padStart(w - sign.length, '0');
+  }
+  return s.padStart(w);
 }
 
 function formatInteger(flags: string, width: string, prec: string | undefined, conv: string, n: number): string {
@@ -188,20 +212,14 @@ export function installCompat51(L: LuaState): void {
 /** Strings longer than this fail to build (fengari's concatenation has the same bound, patches/). */
 export const MAX_STRING = 512 * 1024 * 1024;
 
-/** string.rep with the result's size checked before anything is allocated. */
+/** string.rep(s, n) with the result's size checked before anything is allocated; 5.1's has no separator. */
 function rep(L: LuaState): number {
   const s = lauxlib.luaL_checklstring(L, 1) as Uint8Array;
   const n = lauxlib.luaL_checknumber(L, 2) as number;
-  const sep = lua.lua_isnoneornil(L, 3) ? 0 : (lauxlib.luaL_checklstring(L, 3) as Uint8Array).length;
-  if (n >= 1 && s.length * n + sep * (n - 1) > MAX_STRING) raise(L, 'resulting string too large');
+  if (n >= 1 && s.length * n > MAX_STRING) raise(L, 'resulting string too large');
   lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
   lua.lua_pushvalue(L, 1);
   lua.lua_pushnumber(L, Math.trunc(n));
-  if (sep === 0) {
-    lua.lua_call(L, 2, 1);
-  } else {
-    lua.lua_pushvalue(L, 3);
-    lua.lua_call(L, 3, 1);
-  }
+  lua.lua_call(L, 2, 1);
   return 1;
 }

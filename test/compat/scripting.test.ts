@@ -315,6 +315,10 @@ describe('compat: EVAL and conversions', () => {
       'local up = nil local function f() return up.x end return f()',
       'return math.floor("x")', 'return math.ceil()', 'return math.fmod(1)',
       'return {tostring(math.floor(-0.5)), tostring(math.ceil(-0.5)), tostring(math.fmod(-7, 3)), tostring(math.fmod(7, 0)), tostring(math.mod(7.5, 2))}',
+      'return string.rep("ab", 3, ",")',
+      'return string.format("%g|%G|%10.3g|%-8g|%+g|% g|%08.2g", 1e20, 1e-20, 3.14159, 2.5, 1, 1, 1.5)',
+      'return string.format("%g %g %g %g %g %g %g", 0.0001, 0.00001, 123456, 1234567, 100, 1/0, 0/0)',
+      'return string.format("%s", {})',
     ];
     await h.same(...scripts.map((code) => ['EVAL', code, '0']));
   });

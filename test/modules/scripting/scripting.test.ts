@@ -138,7 +138,8 @@ describe('scripting', () => {
   it('unbounded allocation fails the script, and the server keeps serving', async () => {
     await expect(io.eval("return string.rep('x', 2^31)", 0)).rejects.toThrow('resulting string too large');
     await expect(io.eval("local s = 'x' for i = 1, 40 do s = s .. s end return #s", 0)).rejects.toThrow('string length overflow');
-    await expect(io.eval("return #string.rep('ab', 3, ',')", 0)).resolves.toBe(8);
+    // 5.1's string.rep has no separator argument (Redis: 6).
+    await expect(io.eval("return #string.rep('ab', 3, ',')", 0)).resolves.toBe(6);
     expect(await io.ping()).toBe('PONG');
   });
 
