@@ -1,4 +1,5 @@
 import { fromBytes, lauxlib, lstr, lua, type LuaState, pushString, raise, toString } from './lua';
+import { getHeapStatistics } from 'v8';
 import { formatG } from './redis-api';
 
 /**
@@ -87,6 +88,24 @@ function format(L: LuaState): number {
       out += pad(flags, width, conv === 'G' ? g.toUpperCase() : g);
       continue;
     }
+    if (conv === 'e' || conv === 'E') {
+      // C's exponent has at least two digits (fengari's "1.23e+4").
+      const n = lauxlib.luaL_checknumber(L, arg) as number;
+      let e = Number.isFinite(n) ? n.toExponential(prec === undefined ? 6 : Number(prec || 0)).replace(/e([+-])(\d)$/, 'e$10$2') : formatG(n, 1);
+      if (conv === 'E') e = e.toUpperCase();
+      out += pad(flags, width, e);
+      continue;
+    }
+    if (conv === 'f' && !flags.includes('#')) {
+      // fengari's %f has no default precision ("1.5" where C prints "1.500000").
+      out += pad(flags, width, fixed(lauxlib.luaL_checknumber(L, arg) as number, prec === undefined ? 6 : Number(prec || 0)));
+      continue;
+    }
+    if (conv === 'q') {
+      out += quoted(lauxlib.luaL_checklstring(L, arg) as Uint8Array);
+      continue;
+    }
+    if (!'fs'.includes(conv)) raise(L, `invalid option '%${conv}' to 'format'`);
     // 5.1's %s takes a string or a number, not any value through tostring as 5.3's does.
     if (conv === 's') lauxlib.luaL_checklstring(L, arg);
     // Other conversions: fengari's own format, one conversion at a time.
@@ -100,6 +119,49 @@ function format(L: LuaState): number {
   out += f.slice(last);
   pushString(L, out);
   return 1;
+}
+
+/**
+ * C's %.{p}f: the double's exact binary value rounded to p decimals, ties to even (Number's
+ * toFixed rounds ties up and turns to exponents from 1e21).
+ */
+function fixed(n: number, p: number): string {
+  if (!Number.isFinite(n)) return formatG(n, 1);
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(n));
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const mantissa = biased === 0 ? bits & 0xfffffffffffffn : (bits & 0xfffffffffffffn) | (1n << 52n);
+  const exp = biased === 0 ? -1074 : biased - 1075;
+  const scaled = mantissa * 10n ** BigInt(p);
+  let q: bigint;
+  if (exp >= 0) {
+    q = scaled << BigInt(exp);
+  } else {
+    const shift = BigInt(-exp);
+    q = scaled >> shift;
+    const rest = scaled - (q << shift);
+    const half = 1n << (shift - 1n);
+    if (rest > half || (rest === half && (q & 1n) === 1n)) q += 1n;
+  }
+  let digits = q.toString();
+  if (p > 0) {
+    digits = digits.padStart(p + 1, '0');
+    digits = `${digits.slice(0, -p)}.${digits.slice(-p)}`;
+  }
+  return n < 0 || Object.is(n, -0) ? `-${digits}` : digits;
+}
+
+/** 5.1's %q (addquoted): quotes, backslashes and newlines escaped, "\r" and "\000" spelled out. */
+function quoted(s: Uint8Array): string {
+  let out = '"';
+  for (const c of s) {
+    if (c === 34 || c === 92 || c === 10) out += `\\${String.fromCharCode(c)}`;
+    else if (c === 13) out += '\\r';
+    else if (c === 0) out += '\\000';
+    else out += String.fromCharCode(c);
+  }
+  return `${out}"`;
 }
 
 /** A formatted number padded to `width` as printf's flags ask (sign, space, '-', '0'). */
@@ -181,9 +243,31 @@ function pushFloat(L: LuaState, n: number): number {
   return 1;
 }
 
+const GC_OPTIONS = ['stop', 'restart', 'collect', 'count', 'step', 'setpause', 'setstepmul'];
+/** setpause and setstepmul answer the previous value; 5.1 starts both at 200. */
+const gcTuning: Record<string, number> = { setpause: 200, setstepmul: 200 };
+
+/**
+ * collectgarbage as 5.1 answers it (fengari has none: JavaScript's collector runs on its own):
+ * "count" is the JavaScript heap in use, in KB; the controls change nothing and answer 0.
+ */
+function collectgarbage(L: LuaState): number {
+  const opt = GC_OPTIONS[lauxlib.luaL_checkoption(L, 1, lstr('collect'), GC_OPTIONS.map(lstr))];
+  const arg = lauxlib.luaL_optinteger(L, 2, 0) as number;
+  if (opt === 'count') lua.lua_pushnumber(L, getHeapStatistics().used_heap_size / 1024);
+  else if (opt === 'step') lua.lua_pushboolean(L, false);
+  else if (opt in gcTuning) {
+    lua.lua_pushnumber(L, gcTuning[opt]);
+    gcTuning[opt] = arg;
+  } else lua.lua_pushnumber(L, 0);
+  return 1;
+}
+
 /** Install the 5.1 names and behaviour on the globals (before the sandbox locks them). */
 export function installCompat51(L: LuaState): void {
   lua51Syntax(L);
+  lua.lua_pushjsfunction(L, collectgarbage);
+  lua.lua_setglobal(L, lstr('collectgarbage'));
   lua.lua_getglobal(L, lstr('math'));
   for (const [name, fn] of FLOAT_MATH) {
     lua.lua_pushjsfunction(L, fn);

@@ -61,7 +61,8 @@ export function toString(L: LuaState, idx: number): string | null {
 
 /** Raise `msg` from a JavaScript function, with the caller's position, like luaL_error. */
 export function raise(L: LuaState, msg: string): never {
-  lauxlib.luaL_error(L, lstr(msg));
+  // As an argument, not the format: a '%' in the message is text.
+  lauxlib.luaL_error(L, lstr('%s'), lstr(msg));
   throw new Error('unreachable');
 }
 

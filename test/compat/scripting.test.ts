@@ -319,6 +319,14 @@ describe('compat: EVAL and conversions', () => {
       'return string.format("%g|%G|%10.3g|%-8g|%+g|% g|%08.2g", 1e20, 1e-20, 3.14159, 2.5, 1, 1, 1.5)',
       'return string.format("%g %g %g %g %g %g %g", 0.0001, 0.00001, 123456, 1234567, 100, 1/0, 0/0)',
       'return string.format("%s", {})',
+      'return string.format("%f|%.2f|%10.3f|%-8.1f|%+.1f|%08.2f|%.0f|%.20f", 1.5, 2.345, -3, 2.25, 3, -1.5, 2.5, 0.1)',
+      'return string.format("%f %f %f %.0f %.0f", 1/0, -1/0, 1e22, 0.5, -2.5)',
+      'return string.format("%5.2e|%E|%e|%.0e|%12.3e", 12345.678, 0.000123, 1e300, 5, -1.5)',
+      'return string.format("%q", "a\\nb\\0c\\r\\"d")',
+      'return string.format("%a", 1)',
+      'local t = setmetatable({}, {__len = function() return 42 end}) return #t',
+      'return {collectgarbage(), collectgarbage("collect"), collectgarbage("count") > 0, collectgarbage("setpause", 100), type(collectgarbage("step"))}',
+      'return collectgarbage("bogus")',
     ];
     await h.same(...scripts.map((code) => ['EVAL', code, '0']));
   });
