@@ -1,5 +1,6 @@
 import { fromBytes, lauxlib, lstr, lua, type LuaState, pushString, raise, toString } from './lua';
 import { getHeapStatistics } from 'v8';
+import { formatE } from './lib';
 import { formatG } from './redis-api';
 
 /**
@@ -89,9 +90,9 @@ function format(L: LuaState): number {
       continue;
     }
     if (conv === 'e' || conv === 'E') {
-      // C's exponent has at least two digits (fengari's "1.23e+4").
+      // C's, rounded from the exact value, with at least two exponent digits (fengari's "1.23e+4").
       const n = lauxlib.luaL_checknumber(L, arg) as number;
-      let e = Number.isFinite(n) ? n.toExponential(prec === undefined ? 6 : Number(prec || 0)).replace(/e([+-])(\d)$/, 'e$10$2') : formatG(n, 1);
+      let e = Number.isNaN(n) ? '-nan' : formatE(n, prec === undefined ? 6 : Number(prec || 0));
       if (conv === 'E') e = e.toUpperCase();
       out += pad(flags, width, e);
       continue;

@@ -1,6 +1,7 @@
 import { type Client, CmdFlag, type Logger, type LogLevel, REDIS_VERSION, type Server } from '../../kernel';
 import { sha1 } from 'js-sha1';
 import { errorText, pushErrorTable, pushReply } from './conversions';
+import { formatG as exactFormatG } from './lib';
 import { fromBytes, lstr, lua, type LuaFunction, type LuaState, pushString, toString } from './lua';
 
 export const REPL_NONE = 0;
@@ -27,21 +28,9 @@ export interface ScriptHost {
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'verbose', 'notice', 'warning'];
 
-/** C's "%.{p}g". */
+/** C's "%.{p}g" of a Lua number; a NaN is "-nan", as 0/0 makes one on x86 (its sign is lost in JS). */
 export function formatG(n: number, p: number): string {
-  if (Number.isNaN(n)) return '-nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  if (n === 0) return Object.is(n, -0) ? '-0' : '0';
-  const e = n.toExponential(p - 1);
-  const i = e.indexOf('e');
-  const x = Number(e.slice(i + 1));
-  if (x < -4 || x >= p) {
-    const m = e.slice(0, i).replace(/\.?0+$/, '');
-    const a = Math.abs(x);
-    return `${m}${x < 0 ? 'e-' : 'e+'}${a < 10 ? '0' : ''}${a}`;
-  }
-  const f = n.toFixed(p - 1 - x);
-  return f.includes('.') ? f.replace(/\.?0+$/, '') : f;
+  return Number.isNaN(n) ? '-nan' : exactFormatG(n, p);
 }
 
 /** Raise a Redis error table {err=text}; the script's message handler adds where it happened. */

@@ -324,6 +324,7 @@ describe('compat: EVAL and conversions', () => {
       'return string.format("%5.2e|%E|%e|%.0e|%12.3e", 12345.678, 0.000123, 1e300, 5, -1.5)',
       'return string.format("%q", "a\\nb\\0c\\r\\"d")',
       'return string.format("%a", 1)',
+      'return string.format("%.0g %.1g %.10g %.1g %.2g %.0e %.1e %.2e", 12.5, 0.25, 1/3, 2.5, 0.125, 2.5, 0.25, 1.125)',
       'local t = setmetatable({}, {__len = function() return 42 end}) return #t',
       'return {collectgarbage(), collectgarbage("collect"), collectgarbage("count") > 0, collectgarbage("setpause", 100), type(collectgarbage("step"))}',
       'return collectgarbage("bogus")',

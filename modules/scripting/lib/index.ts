@@ -9,7 +9,7 @@ import { lua, type LuaState } from './lua-api';
 import { openStruct } from './struct';
 
 export type { LuaState } from './lua-api';
-export { formatG, strtod } from './number-format';
+export { formatE, formatG, strtod } from './number-format';
 
 /** Registers the globals cjson, cmsgpack, bit and struct in L. */
 export function openRedisLibs(L: LuaState): void {

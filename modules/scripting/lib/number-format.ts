@@ -24,17 +24,11 @@ function exactDecimal(x: number): { digits: string; point: number } {
   return { digits, point: digits.length + exp };
 }
 
-/** printf("%.{precision}g", x) with glibc's exact round-half-even. */
-export function formatG(x: number, precision = 14): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const sign = x < 0 ? '-' : '';
-  const abs = Math.abs(x);
-  if (Number.isInteger(abs) && abs < 1e21) {
-    const plain = String(abs);
-    if (plain.length <= precision) return sign + plain;
-  }
+/**
+ * A finite positive double's first `precision` significant digits, rounded half-to-even from
+ * its exact value (zeros kept): value ~= 0.<digits> * 10^point.
+ */
+function roundedDigits(abs: number, precision: number): { digits: string; point: number } {
   let { digits, point } = exactDecimal(abs);
   if (digits.length > precision) {
     const head = digits.slice(0, precision);
@@ -48,16 +42,47 @@ export function formatG(x: number, precision = 14): string {
       point++;
     }
   }
-  digits = digits.replace(/0+$/, '');
+  return { digits: digits.padEnd(precision, '0'), point };
+}
+
+/** printf("%.{precision}g", x) with glibc's exact round-half-even. */
+export function formatG(x: number, precision = 14): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const sign = x < 0 ? '-' : '';
+  const abs = Math.abs(x);
+  if (Number.isInteger(abs) && abs < 1e21) {
+    const plain = String(abs);
+    if (plain.length <= precision) return sign + plain;
+  }
+  const rounded = roundedDigits(abs, precision);
+  const digits = rounded.digits.replace(/0+$/, '');
+  const point = rounded.point;
   const exp10 = point - 1;
   if (exp10 < -4 || exp10 >= precision) {
     const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    const e = Math.abs(exp10);
-    return `${sign}${mant}e${exp10 < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+    return sign + mant + exponent(exp10);
   }
   if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
   if (digits.length <= point) return sign + digits + '0'.repeat(point - digits.length);
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** printf("%.{precision}e", x) with glibc's exact round-half-even. */
+export function formatE(x: number, precision = 6): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  if (x === 0) return `${sign}0${precision > 0 ? `.${'0'.repeat(precision)}` : ''}e+00`;
+  const { digits, point } = roundedDigits(Math.abs(x), precision + 1);
+  return `${sign}${digits[0]}${precision > 0 ? `.${digits.slice(1)}` : ''}${exponent(point - 1)}`;
+}
+
+/** C's exponent: a sign and at least two digits. */
+function exponent(e10: number): string {
+  const a = Math.abs(e10);
+  return `e${e10 < 0 ? '-' : '+'}${a < 10 ? '0' : ''}${a}`;
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
