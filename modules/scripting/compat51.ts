@@ -72,6 +72,8 @@ function format(L: LuaState): number {
     out += f.slice(last, m.index);
     last = spec.lastIndex;
     const [whole, flags, width, prec, conv] = m;
+    if (flags.length > 5) raise(L, 'invalid format (repeated flags)');
+    if (width.length > 2 || (prec !== undefined && prec.length > 2)) raise(L, 'invalid format (width or precision too long)');
     if (conv === '%') {
       out += '%';
       continue;
@@ -204,7 +206,9 @@ local floor, tonum, huge = math.floor, tonumber, math.huge
 local function float(n) if n then return n + 0.0 end return n end
 math.mod = math.fmod
 math.pow = function(a, b) return a ^ b end
-math.log10 = function(x) return math.log(x, 10) end
+local log = math.log
+math.log = function(x) return log(x) end
+math.log10 = function(x) return log(x, 10) end
 math.ldexp = function(m, e) return m * 2.0 ^ e end
 math.frexp = function(x)
   if x == 0 or x ~= x or x == huge or x == -huge then return x, 0 end
@@ -267,6 +271,8 @@ function collectgarbage(L: LuaState): number {
 /** Install the 5.1 names and behaviour on the globals (before the sandbox locks them). */
 export function installCompat51(L: LuaState): void {
   lua51Syntax(L);
+  // tostring and concatenation print numbers as 5.1's "%.14g", rounded as glibc rounds.
+  (L as { l_G: { number2str?: (n: number) => string } }).l_G.number2str = (n) => formatG(n, 14);
   lua.lua_pushjsfunction(L, collectgarbage);
   lua.lua_setglobal(L, lstr('collectgarbage'));
   lua.lua_getglobal(L, lstr('math'));

@@ -29,6 +29,15 @@ function exactDecimal(x: number): { digits: string; point: number } {
  * its exact value (zeros kept): value ~= 0.<digits> * 10^point.
  */
 function roundedDigits(abs: number, precision: number): { digits: string; point: number } {
+  // Number's rounding is the exact value's except on a tie, which shows as a 5 in the next digit.
+  if (precision <= 20) {
+    const probe = abs.toExponential(precision);
+    if (probe.charCodeAt(precision + 1) !== 53 /* '5' */) {
+      const e = abs.toExponential(precision - 1);
+      const cut = e.indexOf('e');
+      return { digits: e[0] + e.slice(2, cut), point: Number(e.slice(cut + 1)) + 1 };
+    }
+  }
   let { digits, point } = exactDecimal(abs);
   if (digits.length > precision) {
     const head = digits.slice(0, precision);
