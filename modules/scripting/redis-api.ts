@@ -134,7 +134,8 @@ export function installRedisApi(L: LuaState, host: ScriptHost): void {
     },
     set_repl: (L) => {
       const run = host.current();
-      if (lua.lua_gettop(L) !== 1) raiseError(L, 'ERR redis.set_repl() requires one argument.');
+      // Redis 7.0's own text, though one argument is what it takes.
+      if (lua.lua_gettop(L) !== 1) raiseError(L, 'ERR redis.set_repl() requires two arguments.');
       const v = lua.lua_tonumber(L, 1);
       if (!(v >= REPL_NONE && v <= REPL_ALL && Number.isInteger(v))) {
         raiseError(L, 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');

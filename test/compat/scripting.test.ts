@@ -327,6 +327,7 @@ describe('compat: EVAL and conversions', () => {
       'return {tostring(123456789012345), 123456789012345 .. "", tostring(2.5), tostring(12345678901234.5), tostring(0.1), tostring(1/3), tostring(2^63)}',
       'return {tostring(math.log(8, 2)), tostring(math.log10(1000)), tostring(math.log(math.exp(2)))}',
       'return string.format("%100d", 1)',
+      'return redis.set_repl()', 'return redis.set_repl(99)', 'return redis.setresp(4)', 'return redis.log(99, "x")',
       'return string.format("%.0g %.1g %.10g %.1g %.2g %.0e %.1e %.2e", 12.5, 0.25, 1/3, 2.5, 0.125, 2.5, 0.25, 1.125)',
       'local t = setmetatable({}, {__len = function() return 42 end}) return #t',
       'return {collectgarbage(), collectgarbage("collect"), collectgarbage("count") > 0, collectgarbage("setpause", 100), type(collectgarbage("step"))}',
