@@ -1,6 +1,7 @@
 import { globMatch, MapReply, ReplyError, SetReply, type Reply } from '../../kernel';
 import type { ScriptEngine } from './engine';
-import { lauxlib, lstr, lua, type LuaState, toString } from './lua';
+import { lauxlib, lstr, lua, type LuaState, setReadonly, toString } from './lua';
+import { guardMissing } from './sandbox';
 import { raiseError } from './redis-api';
 
 const FUNCTION_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
@@ -64,24 +65,32 @@ export class FunctionLibraries {
       lua.lua_pushnil(L);
       while (lua.lua_next(L, 1) !== 0) {
         const key = lua.lua_type(L, -2) === lua.LUA_TSTRING ? toString(L, -2) : null;
-        if (key === 'function_name') name = lua.lua_type(L, -1) === lua.LUA_TSTRING ? toString(L, -1) : null;
-        else if (key === 'callback') {
+        if (key === 'function_name') {
+          if (!lua.lua_isstring(L, -1)) raiseError(L, 'ERR function_name argument given to redis.register_function must be a string');
+          name = toString(L, -1);
+        } else if (key === 'callback') {
+          if (lua.lua_type(L, -1) !== lua.LUA_TFUNCTION) raiseError(L, 'ERR callback argument given to redis.register_function must be a function');
           lua.lua_pushvalue(L, -1);
           lua.lua_replace(L, 2);
+        } else if (key === 'description') {
+          if (!lua.lua_isstring(L, -1)) raiseError(L, 'ERR description argument given to redis.register_function must be a string');
+          description = toString(L, -1);
         }
-        else if (key === 'description') description = toString(L, -1);
         else if (key === 'flags') flags = this.readFlags(L, lua.lua_gettop(L));
         else raiseError(L, 'ERR unknown argument given to redis.register_function');
         lua.lua_pop(L, 1);
       }
     } else {
       if (lua.lua_gettop(L) !== 2) raiseError(L, 'ERR wrong number of arguments to redis.register_function');
-      name = lua.lua_type(L, 1) === lua.LUA_TSTRING ? toString(L, 1) : null;
+      if (!lua.lua_isstring(L, 1)) raiseError(L, 'ERR first argument to redis.register_function must be a string');
+      if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) raiseError(L, 'ERR second argument to redis.register_function must be a function');
+      name = toString(L, 1);
     }
     if (name === null) raiseError(L, 'ERR redis.register_function must get a function name argument');
     if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) raiseError(L, 'ERR redis.register_function must get a callback argument');
     if (!/^[A-Za-z0-9_]+$/.test(name)) {
-      raiseError(L, 'ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+      // Redis 7.0 says "Library" here too.
+      raiseError(L, 'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
     }
     if (lib.functions.has(name)) raiseError(L, 'ERR Function already exists in the library');
     lua.lua_pushvalue(L, 2);
@@ -118,9 +127,18 @@ export class FunctionLibraries {
     }
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
     this.engine.release(ref);
+    // The code runs with only what Redis 7.0 gives a library being loaded (its _ENV is shared
+    // with the functions it defines, which see the real globals once it is put back).
+    const chunk = lua.lua_gettop(L);
+    this.pushLoadEnv(L);
+    lua.lua_setupvalue(L, chunk, 1);
+    lua.lua_pushvalue(L, chunk);
     this.loading = lib;
     const status = lua.lua_pcall(L, 0, 0, 0);
     this.loading = null;
+    lua.lua_pushglobaltable(L);
+    lua.lua_setupvalue(L, chunk, 1);
+    lua.lua_remove(L, chunk);
     const fail = (e: ReplyError): never => {
       for (const f of lib.functions.values()) this.engine.release(f.ref);
       throw e;
@@ -132,7 +150,8 @@ export class FunctionLibraries {
         msg = toString(L, -1) ?? '';
         lua.lua_pop(L, 1);
       } else {
-        msg = toString(L, -1) ?? 'unknown error';
+        // A Lua error (a string, with where it happened) reads as Redis words it: "ERR ...".
+        msg = `ERR ${toString(L, -1) ?? 'unknown error'}`;
       }
       lua.lua_pop(L, 1);
       fail(new ReplyError(`ERR Error registering functions: ${msg}`));
@@ -146,6 +165,33 @@ export class FunctionLibraries {
     this.libraries.set(name, lib);
     for (const f of lib.functions.values()) this.functions.set(f.name, f);
     return name;
+  }
+
+  private loadEnvRef = -1;
+
+  /**
+   * The globals of a library's code while FUNCTION LOAD runs it, as in Redis 7.0: `redis` with
+   * register_function, log, the LOG_* levels and the version; reading anything else is the
+   * nonexistent-global error.
+   */
+  private pushLoadEnv(L: LuaState): void {
+    if (this.loadEnvRef < 0) {
+      lua.lua_createtable(L, 0, 1);
+      lua.lua_createtable(L, 0, 8);
+      lua.lua_getglobal(L, lstr('redis'));
+      for (const name of ['register_function', 'log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM']) {
+        lua.lua_getfield(L, -1, lstr(name));
+        lua.lua_setfield(L, -3, lstr(name));
+      }
+      lua.lua_pop(L, 1);
+      guardMissing(L);
+      setReadonly(L, -1, true);
+      lua.lua_setfield(L, -2, lstr('redis'));
+      guardMissing(L);
+      setReadonly(L, -1, true);
+      this.loadEnvRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    }
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.loadEnvRef);
   }
 
   private remove(lib: Library): void {
@@ -166,6 +212,7 @@ export class FunctionLibraries {
     this.libraries.clear();
     this.functions.clear();
     this.engine.reset();
+    this.loadEnvRef = -1;
   }
 
   list(pattern: string | null, withCode: boolean): Reply {

@@ -35,16 +35,21 @@ function nonexistentGlobal(L: LuaState): number {
  */
 export function lockGlobals(L: LuaState): void {
   lua.lua_pushglobaltable(L);
-  lua.lua_createtable(L, 0, 1);
-  lua.lua_pushjsfunction(L, nonexistentGlobal);
-  lua.lua_setfield(L, -2, lstr('__index'));
-  lua.lua_setmetatable(L, -2);
+  guardMissing(L);
   const seen = new Set<unknown>();
   protect(L, lua.lua_gettop(L), seen);
   lua.lua_pop(L, 1);
   pushStringMetatable(L);
   protect(L, lua.lua_gettop(L), seen);
   lua.lua_pop(L, 1);
+}
+
+/** The table on top: reading a field it lacks is Redis's nonexistent-global error. */
+export function guardMissing(L: LuaState): void {
+  lua.lua_createtable(L, 0, 1);
+  lua.lua_pushjsfunction(L, nonexistentGlobal);
+  lua.lua_setfield(L, -2, lstr('__index'));
+  lua.lua_setmetatable(L, -2);
 }
 
 function pushStringMetatable(L: LuaState): void {

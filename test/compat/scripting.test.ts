@@ -370,6 +370,27 @@ describe('compat: FUNCTION and FCALL', () => {
     );
   });
 
+  it('a library sees only what Redis gives it while it loads; register_function checks its arguments', async () => {
+    const bodies = [
+      "redis.call('PING')", "error('boom')", 'local s = string', 'x = 1', 'local x = 1 + {}', 'local x = ({}).a.b',
+      'redis.register_function()', "redis.register_function('a', 'notfn')", 'redis.register_function({}, function() end)',
+      "redis.register_function('bad name', function() end)", 'redis.log(1)',
+      "redis.register_function{function_name={}, callback=function() end}", "redis.register_function{function_name='n', callback=1}",
+      "redis.register_function{function_name='n', callback=function() end, description={}}",
+      "redis.register_function{function_name='n', callback=function() end, bogus=1}", 'redis.register_function{callback=function() end}',
+      "redis.register_function{function_name='n'}", "redis.register_function{function_name='n', callback=function() end, flags='x'}",
+      "redis.register_function{function_name='n', callback=function() end, flags={'bad'}}",
+      "redis.register_function('a', function() end) redis.register_function('a', function() end)", 'return',
+      "redis.log(redis.LOG_NOTICE, 'v' .. redis.REDIS_VERSION) local function up(x) return string.upper(x) end redis.register_function('up', function(keys, args) return up(args[1]) .. #keys end)",
+    ];
+    await h.same(
+      ['FUNCTION', 'FLUSH'],
+      ...bodies.map((b) => ['FUNCTION', 'LOAD', 'REPLACE', `#!lua name=t\n${b}`]),
+      ['FCALL', 'up', '1', 'k', 'abc'],
+      ['FUNCTION', 'LIST'],
+    );
+  });
+
   it("FUNCTION DUMP is Redis's payload, and each server restores the other's", async () => {
     const f = new Redis(h.ferrousPort(), '127.0.0.1');
     const r = new Redis(h.redisPort(), '127.0.0.1');
