@@ -156,7 +156,9 @@ describe('AOF interchange with redis-server 7.0', () => {
   });
 
   test('a torn tail: both servers cut it at the same offset', async () => {
-    redis = await startRealRedis(['--dir', dir, '--appendonly', 'yes']);
+    // appendfsync always: the kill below must not find the last write still buffered (with
+    // everysec Redis may postpone a write while a background fsync runs).
+    redis = await startRealRedis(['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
     const r = connect(redis.port);
     await r.set('a', '1');
     await r.rpush('l', 'x', 'y');
