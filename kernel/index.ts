@@ -24,8 +24,6 @@ export { Keyspace, type FunctionPayloads, type FunctionStore } from './keyspace/
 export { Database, Entry } from './keyspace/database';
 export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
 export { Logger, type LogLevel } from './logging';
-// Named, not `export *`: each name then gets its own getter, which V8 inlines; the shared
-// getter of a star re-export makes every access a megamorphic keyed load.
 export {
   type Reply,
   type HandlerResult,

@@ -46,7 +46,7 @@ export default class PersistenceModule {
   /** Set once the dataset has been loaded: a server that failed to load must not save over the file. */
   private loaded = false;
   private lastSave = Math.floor(Date.now() / 1000);
-  private bgsaveOk = true;
+  private lastBgsaveOk = true;
   private stopWritesOnError = true;
   private lastBgsaveTry = 0;
   private lastBgsaveSec = -1;
@@ -92,18 +92,15 @@ export default class PersistenceModule {
     });
   }
 
-  private get lastBgsaveOk(): boolean {
-    return this.bgsaveOk;
-  }
-
-  private set lastBgsaveOk(ok: boolean) {
-    this.bgsaveOk = ok;
+  /** The outcome of a save, which opens or closes the write gate. */
+  private saveResult(ok: boolean): void {
+    this.lastBgsaveOk = ok;
     this.updateWriteGate();
   }
 
   /** writeCommandsDeniedByDiskError's RDB case: the last save failed and save points are set. */
   private updateWriteGate(): void {
-    const deny = this.stopWritesOnError && this.savePoints.length !== 0 && !this.bgsaveOk;
+    const deny = this.stopWritesOnError && this.savePoints.length !== 0 && !this.lastBgsaveOk;
     this.server.denyWrites = deny ? MISCONF : null;
   }
 
@@ -184,13 +181,13 @@ export default class PersistenceModule {
     } catch (e) {
       this.logger.warning(`Failed saving the DB: ${(e as Error).message}`);
       fs.rmSync(tmp, { force: true });
-      this.lastBgsaveOk = false;
+      this.saveResult(false);
       return false;
     }
     this.logger.notice('DB saved on disk');
     this.keyspace.stats.dirty = 0;
     this.lastSave = Math.floor(Date.now() / 1000);
-    this.lastBgsaveOk = true;
+    this.saveResult(true);
     this.saves++;
     return true;
   }
@@ -211,7 +208,7 @@ export default class PersistenceModule {
         logSkipped(this.logger, snapshot);
         this.keyspace.stats.dirty = Math.max(0, this.dirty - dirtyBefore);
         this.lastSave = Math.floor(Date.now() / 1000);
-        this.lastBgsaveOk = true;
+        this.saveResult(true);
         this.saves++;
         this.logger.notice('Background saving terminated with success');
       })
@@ -219,7 +216,7 @@ export default class PersistenceModule {
         fs.rmSync(tmp, { force: true });
         // An abort (shutdown, FLUSHALL) is not a failure, as a child killed with SIGUSR1 is not in Redis.
         if (!snapshot.aborted) {
-          this.lastBgsaveOk = false;
+          this.saveResult(false);
           this.logger.warning(`Background saving error: ${e.message}`);
         }
       })

@@ -276,7 +276,6 @@ export function dumpPayload(p: PortableValue): Buffer | null {
 
 // ---- reading --------------------------------------------------------------------------------
 
-/** A key read from an RDB file. */
 /**
  * Receives each key of an RDB file as it is read: `expireMs` is the absolute expiry in ms or
  * -1, `idle` the seconds idle (LRU) or -1. Records are not collected: a large file is loaded
@@ -488,19 +487,15 @@ function parseScore(s: string): number {
   return v;
 }
 
-/**
- * Parse an RDB file (or an AOF's RDB preamble, which more data may follow): the records and
- * the offset just after the checksum. Nothing is applied here: the caller loads the records
- * only once the file has been read to its end and its checksum verified, so a bad file never
- * leaves a partial dataset behind.
- */
-/**
- * Read an RDB image, handing each key to `sink` (and each RESIZEDB size hint to `sized`);
- * returns the offset after it (after the checksum).
- */
 /** Receives each function library's code read from an RDB file. */
 export type FunctionSink = (code: string) => void;
 
+/**
+ * Read an RDB file (or an AOF's RDB preamble, which more data may follow), handing each key to
+ * `sink`, each RESIZEDB size hint to `sized` and each function library to `functions`; returns
+ * the offset just after the checksum. The checksum is checked at the end: a caller that must
+ * not keep a partial dataset undoes what it stored when this throws.
+ */
 export function readRdb(
   buf: Buffer,
   verifyChecksum: boolean,
@@ -588,7 +583,8 @@ export function functionsPayload(codes: string[], compress: boolean): Buffer {
 export function decodeFunctionsPayload(payload: Buffer): string[] {
   if (!verifyDumpPayload(payload)) throw new RdbError('DUMP payload version or checksum are wrong');
   const footer = payload.length - 10;
-  const input = new RdbInput(payload.subarray(0, footer));
+  // Over the whole payload, as Redis reads it: a record's last string may run into the footer.
+  const input = new RdbInput(payload);
   const codes: string[] = [];
   while (input.pos < footer) {
     const op = input.byte();

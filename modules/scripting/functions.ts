@@ -45,6 +45,8 @@ export class FunctionLibraries {
   readonly functions = new Map<string, LuaFunctionDef>();
   /** The library whose code is running (redis.register_function works only then). */
   private loading: Library | null = null;
+  /** The globals a library's code runs with while loaded (pushLoadEnv), once made. */
+  private loadEnvRef = -1;
   engine!: ScriptEngine;
 
   /** The `redis.register_function` the functions' interpreter gets. */
@@ -166,8 +168,6 @@ export class FunctionLibraries {
     for (const f of lib.functions.values()) this.functions.set(f.name, f);
     return name;
   }
-
-  private loadEnvRef = -1;
 
   /**
    * The globals of a library's code while FUNCTION LOAD runs it, as in Redis 7.0: `redis` with

@@ -55,6 +55,11 @@ function walk(z: ZSet, rank: number, n: number, rev: boolean): Picked {
   return { eles, scores };
 }
 
+/** Every member in order, with its score. */
+export function allMembers(z: ZSet): Picked {
+  return walk(z, 0, z.size, false);
+}
+
 /** No members: a fresh value each time, as the reply array goes to the caller. */
 function none(): Picked {
   return { eles: [], scores: [] };

@@ -1,5 +1,5 @@
 import { type CommandContext, Errors, parseDouble, parseInt64, parseIntArg, type Reply, ReplyError, type TypeRegistry } from '../../kernel';
-import { pickedReply, storeResult } from './range';
+import { allMembers, pickedReply, storeResult } from './range';
 import { type Limits, ZSet } from './zset';
 
 const weightNotFloat = new ReplyError('ERR weight value is not a float');
@@ -45,12 +45,8 @@ class Source {
   /** Members with their unweighted scores, in the input's order. */
   entries(): [string[], number[] | null] {
     if (this.members !== null) return [this.members, null];
-    const eles: string[] = [];
-    const scores: number[] = [];
-    this.z?.forEach((ele, score) => {
-      eles.push(ele);
-      scores.push(score);
-    });
+    if (this.z === null) return [[], []];
+    const { eles, scores } = allMembers(this.z);
     return [eles, scores];
   }
 }
@@ -138,13 +134,7 @@ export function zsetOp(
   else if (op === Op.Union) union(src, agg, out, lim);
   else diff(src, out, lim);
   if (dst !== null) return storeResult(ctx, dst, out, STORE_EVENTS[op]);
-  const eles: string[] = [];
-  const scores: number[] = [];
-  out.forEach((ele, score) => {
-    eles.push(ele);
-    scores.push(score);
-  });
-  return pickedReply({ eles, scores }, withScores, ctx.resp);
+  return pickedReply(allMembers(out), withScores, ctx.resp);
 }
 
 function interCard(src: Source[], limit: number): number {

@@ -29,6 +29,27 @@ function grownCapacity(used: number): number {
   return used + Math.max(1, used >>> 1);
 }
 
+/** A copy of `a` in `len` slots (zeros after it). */
+function widerDoubles(a: Float64Array, len: number): Float64Array {
+  const b = new Float64Array(len);
+  b.set(a);
+  return b;
+}
+
+/** A copy of `a` in `len` slots (zeros after it). */
+function widerInts(a: Int32Array, len: number): Int32Array {
+  const b = new Int32Array(len);
+  b.set(a);
+  return b;
+}
+
+/** A copy of `a` in `len` slots (empty strings after it). */
+function widerStrings(a: string[], len: number): string[] {
+  const b = new Array<string>(len).fill('');
+  for (let i = 0; i < a.length; i++) b[i] = a[i];
+  return b;
+}
+
 /**
  * The descent path of the last search: inner nodes and the child index taken in each. One
  * operation uses it at a time, so all trees share it.
@@ -41,7 +62,7 @@ const pathIdx = new Int32Array(MAX_DEPTH);
  * The arrays grow with the tree and are not shrunk; released leaves are reused first.
  */
 class Leaves {
-  scores = new Float64Array(W);
+  scores: Float64Array = new Float64Array(W);
   eles: string[] = new Array<string>(W).fill('');
   /** Leaf l: size at 3l, next leaf at 3l+1, previous at 3l+2. */
   meta: number[] = [0, NONE, NONE];
@@ -71,12 +92,8 @@ class Leaves {
 
   private grow(): void {
     const cap = grownCapacity(this.used);
-    const scores = new Float64Array(cap * W);
-    scores.set(this.scores);
-    this.scores = scores;
-    const eles = new Array<string>(cap * W).fill('');
-    for (let i = 0; i < this.used * W; i++) eles[i] = this.eles[i];
-    this.eles = eles;
+    this.scores = widerDoubles(this.scores, cap * W);
+    this.eles = widerStrings(this.eles, cap * W);
     for (let i = this.meta.length; i < cap * 3; i++) this.meta.push(0);
   }
 }
@@ -114,21 +131,11 @@ class Inners {
 
   private grow(): void {
     const cap = grownCapacity(this.used);
-    const sepScores = new Float64Array(cap * W);
-    sepScores.set(this.sepScores);
-    this.sepScores = sepScores;
-    const sepEles = new Array<string>(cap * W).fill('');
-    for (let i = 0; i < this.used * W; i++) sepEles[i] = this.sepEles[i];
-    this.sepEles = sepEles;
-    const counts = new Float64Array(cap * W);
-    counts.set(this.counts);
-    this.counts = counts;
-    const kids = new Int32Array(cap * W);
-    kids.set(this.kids);
-    this.kids = kids;
-    const n = new Int32Array(cap);
-    n.set(this.n);
-    this.n = n;
+    this.sepScores = widerDoubles(this.sepScores, cap * W);
+    this.sepEles = widerStrings(this.sepEles, cap * W);
+    this.counts = widerDoubles(this.counts, cap * W);
+    this.kids = widerInts(this.kids, cap * W);
+    this.n = widerInts(this.n, cap);
   }
 }
 

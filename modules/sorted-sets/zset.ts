@@ -69,7 +69,7 @@ export class ZSet {
     const e = this.dict.get(ele);
     if (e === undefined) return false;
     this.dict.delete(ele);
-    this.tree.delete(e.score, ele);
+    this.tree.delete(e.score, e.ele);
     if (this.index !== null) this.index.remove(e.seq);
     return true;
   }
