@@ -40,7 +40,15 @@ export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
 export { Keyspace } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
-export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
+export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';
+export { RDB_VERSION, RdbType, Op, RdbError } from './rdb/format';
+export { RdbInput, pairs, parseScore } from './rdb/input';
+export { RdbOutput } from './rdb/output';
+export { ModuleTypeInput, ModuleTypeOutput } from './rdb/module-type';
+export { rdbTypeOf, writeValue, writeKeyValue, readValue, dumpPayload, verifyDumpPayload, decodeDumpPayload, emitBatched } from './rdb/values';
+export { crc64, Crc64 } from './rdb/crc64';
+export { lzfCompress, lzfDecompress } from './rdb/lzf';
+export { ziplistEntries, listpackEntries, intsetEntries, zipmapPairs } from './rdb/packed';
 export { Logger, type LogLevel } from './logging';
 export {
   type Reply,
