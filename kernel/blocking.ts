@@ -19,6 +19,8 @@ class Waiter {
     readonly serve: ServeFn,
     readonly timeoutReply: Reply,
     readonly resolve: (r: Reply) => void,
+    /** Set for a client waiting on an event instead of keys. */
+    readonly event: string | null = null,
   ) {}
 }
 
@@ -39,6 +41,8 @@ export class Blocking {
   /** dbid -> key -> waiters in arrival order. */
   private readonly waiting = new Map<number, Map<string, Waiter[]>>();
   private readonly byClient = new Map<Client, Waiter>();
+  /** Clients waiting on an event (blockOnEvent): event -> waiters in arrival order. */
+  private readonly events = new Map<string, Waiter[]>();
   /** Keys signalled since the last serve round: "dbid\0key" -> [db, key]. */
   private ready = new Map<string, [number, string]>();
 
@@ -96,6 +100,33 @@ export class Blocking {
     });
   }
 
+  /**
+   * Park `ctx` until an event, not a key: each `signalEvent(name)` retries `serve`, which
+   * returns the reply once the client's condition holds (WAIT's acknowledged replicas, the end
+   * of a pause). The client counts as blocked like one waiting on keys (INFO, CLIENT UNBLOCK,
+   * timeouts); inside MULTI or a script it gets `timeoutReply` at once.
+   */
+  blockOnEvent(ctx: Client, event: string, timeoutMs: number, serve: ServeFn, timeoutReply: Reply): Reply | Promise<Reply> {
+    if (ctx.denyBlocking) return timeoutReply;
+    ctx.propagateInstead = [];
+    return new Promise<Reply>((resolve) => {
+      const w = new Waiter(ctx, ctx.db.id, [], serve, timeoutReply, resolve, event);
+      const list = this.events.get(event);
+      if (list === undefined) this.events.set(event, [w]);
+      else list.push(w);
+      this.byClient.set(ctx, w);
+      ctx.flags.add('blocked');
+      if (timeoutMs > 0) this.arm(w, Date.now() + timeoutMs);
+    });
+  }
+
+  /** Retry the clients waiting on `event`, first blocked first served. */
+  signalEvent(event: string): void {
+    const list = this.events.get(event);
+    if (list === undefined) return;
+    for (const w of [...list]) if (!w.done) this.tryServe(w);
+  }
+
   /** Node timers cap at 2^31-1 ms: longer timeouts re-arm until the deadline. */
   private arm(w: Waiter, deadline: number): void {
     const left = deadline - Date.now();
@@ -125,6 +156,11 @@ export class Blocking {
     if (w.timer !== null) clearTimeout(w.timer);
     this.byClient.delete(w.client);
     w.client.flags.delete('blocked');
+    if (w.event !== null) {
+      const list = this.events.get(w.event)!;
+      list.splice(list.indexOf(w), 1);
+      if (list.length === 0) this.events.delete(w.event);
+    }
     const perDb = this.waiting.get(w.dbid);
     if (perDb !== undefined) {
       for (const k of w.keys) {
@@ -170,22 +206,23 @@ export class Blocking {
       for (const [dbid, key] of round.values()) {
         const list = this.waiting.get(dbid)?.get(key);
         if (list === undefined) continue;
-        for (const w of [...list]) {
-          if (w.done) continue;
-          // A blocked client runs nothing else, so it is still in the database it waits in.
-          let r: Reply | undefined;
-          try {
-            for (const k of w.keys) w.client.willModify(k);
-            r = w.serve(w.client);
-          } catch (e) {
-            r = e instanceof ReplyError ? e : new ReplyError(`ERR ${(e as Error).message}`);
-          }
-          if (r !== undefined) {
-            this.propagateServed(w);
-            this.finish(w, r);
-          }
-        }
+        for (const w of [...list]) if (!w.done) this.tryServe(w);
       }
+    }
+  }
+
+  /** Serve one waiter if its condition holds. A blocked client runs nothing else, so it is still in the database it waits in. */
+  private tryServe(w: Waiter): void {
+    let r: Reply | undefined;
+    try {
+      for (const k of w.keys) w.client.willModify(k);
+      r = w.serve(w.client);
+    } catch (e) {
+      r = e instanceof ReplyError ? e : new ReplyError(`ERR ${(e as Error).message}`);
+    }
+    if (r !== undefined) {
+      this.propagateServed(w);
+      this.finish(w, r);
     }
   }
 }

@@ -46,6 +46,34 @@ describe('services by token', () => {
     }
   });
 
+  it('blocks a client on an event, not a key: served when its condition holds, timeouts, UNBLOCK, MULTI', async () => {
+    const ferrous = await startTestServer({ loadmodule: fixture('services') });
+    const a = await RawClient.connect(ferrous.port);
+    const b = await RawClient.connect(ferrous.port);
+    try {
+      const waiting = a.call('EV.WAIT', 'acks', '2', '0');
+      while (!/blocked_clients:1\r\n/.test(await b.call('INFO', 'clients'))) await new Promise((r) => setTimeout(r, 5));
+      await b.call('EV.FIRE', 'acks');
+      expect(await b.call('INFO', 'clients')).toMatch(/blocked_clients:1\r\n/);
+      await b.call('EV.FIRE', 'acks');
+      expect(await waiting).toBe(':2\r\n');
+      expect(await b.call('INFO', 'clients')).toMatch(/blocked_clients:0\r\n/);
+      expect(await a.call('EV.WAIT', 'other', '1', '0.05')).toBe('$-1\r\n');
+      const aid = String(await a.exec('CLIENT', 'ID'));
+      const unblocked = a.call('EV.WAIT', 'other', '1', '0');
+      while (!/blocked_clients:1\r\n/.test(await b.call('INFO', 'clients'))) await new Promise((r) => setTimeout(r, 5));
+      expect(await b.call('CLIENT', 'UNBLOCK', aid, 'ERROR')).toBe(':1\r\n');
+      expect(await unblocked).toBe('-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n');
+      expect(await a.call('MULTI')).toBe('+OK\r\n');
+      expect(await a.call('EV.WAIT', 'other', '1', '0')).toBe('+QUEUED\r\n');
+      expect(await a.call('EXEC')).toBe('*1\r\n$-1\r\n');
+    } finally {
+      a.close();
+      b.close();
+      await ferrous.close();
+    }
+  });
+
   it('refuses to start when a module needs a service that no loaded module provides', async () => {
     await expect(startTestServer({ loadmodule: fixture('services'), 'disable-module': 'pubsub' })).rejects.toThrow(
       new ConfigError("Module 'announcer' needs the 'publisher' service, which no loaded module provides"),
