@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import type { Ferrous } from '../../../kernel/bootstrap';
-import { RawClient } from '../../helpers/raw-client';
+import { command, RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
 
 const BUSY = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
@@ -200,6 +200,27 @@ describe('functions', () => {
     await expect(io.call('FUNCTION', 'RESTORE', dump)).rejects.toThrow('ERR Library lib1 already exists');
     expect(await io.call('FUNCTION', 'RESTORE', dump, 'REPLACE')).toBe('OK');
     await expect(io.call('FUNCTION', 'RESTORE', 'garbage')).rejects.toThrow('ERR DUMP payload version or checksum are wrong');
+  });
+
+  it('a library whose code never returns is stopped after 500 ms; a client waiting meanwhile is answered and the data is intact', async () => {
+    await io.set('kept', 'yes');
+    const loader = await RawClient.connect(f.port);
+    const other = await RawClient.connect(f.port);
+    try {
+      const started = Date.now();
+      loader.write(command('FUNCTION', 'LOAD', '#!lua name=spin\nlocal n = 0\nwhile true do n = n + 1 end'));
+      other.write(command('GET', 'kept'));
+      expect(await loader.read(5000)).toBe('-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+      expect(await other.read(5000)).toBe('$3\r\nyes\r\n');
+      expect(await loader.call('FUNCTION', 'LIST', 'LIBRARYNAME', 'spin')).toBe('*0\r\n');
+      // The interpreter is usable afterwards: a library loads and runs.
+      expect(await loader.call('FUNCTION', 'LOAD', "#!lua name=after\nredis.register_function('after', function() return 7 end)")).toBe('$5\r\nafter\r\n');
+      expect(await loader.call('FCALL', 'after', '0')).toBe(':7\r\n');
+    } finally {
+      loader.close();
+      other.close();
+    }
   });
 
   it('register_function is only available while loading', async () => {
