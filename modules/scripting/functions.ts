@@ -1,5 +1,5 @@
 import { globMatch, MapReply, ReplyError, SetReply, splitArgs, type Reply } from '../../kernel';
-import type { ScriptEngine } from './engine';
+import { NO_ERR_FIELD, type ScriptEngine } from './engine';
 import { lauxlib, lstr, lua, type LuaState, setReadonly, toString } from './lua';
 import { guardMissing } from './sandbox';
 import { raiseError } from './redis-api';
@@ -173,7 +173,7 @@ export class FunctionLibraries {
       let msg: string;
       if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
         lua.lua_getfield(L, -1, lstr('err'));
-        msg = toString(L, -1) ?? '';
+        msg = toString(L, -1) ?? NO_ERR_FIELD;
         lua.lua_pop(L, 1);
       } else {
         // A Lua error (a string, with where it happened) reads as Redis words it: "ERR ...".

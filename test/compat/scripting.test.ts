@@ -344,6 +344,28 @@ describe('compat: EVAL and conversions', () => {
       ['EVAL', UNWIND, '1', 'vm:counter'],
     );
   });
+
+  it('replies nested 20 to 500 deep, and self-containing tables cut at the Lua stack limit as Redis cuts them', async () => {
+    const cmds: string[][] = [];
+    for (const d of [19, 20, 21, 50, 100, 200, 500]) {
+      cmds.push(['EVAL', `local t = {'leaf'} for i = 1, ${d} do t = {i, t} end return t`, '0']);
+      cmds.push(['EVAL', `local t = {map={a='leaf'}} for i = 1, ${d} do t = {map={k=t}} end return t`, '0']);
+      cmds.push(['EVAL', `local t = {set={leaf=true}} for i = 1, ${d} do t = {set={[t]=true}} end return t`, '0']);
+    }
+    for (const script of [
+      'local t = {} t[1] = t return t',
+      "local t = {} t[1] = t t[2] = 'x' return t",
+      'local t = {1} t[2] = t return t',
+      'local t = {} t.map = {} t.map.a = t return t',
+      'local t = {} t.set = {} t.set[t] = true return t',
+      'local t = {} t[1] = t return {1, 2, t}',
+      "local t = {} t.map = {} t.map[t] = 'v' return t",
+    ]) {
+      cmds.push(['EVAL', script, '0'], ['PING']);
+    }
+    await h.same(...cmds);
+    await h.same3(...cmds);
+  }, 60_000);
 });
 
 describe('compat: FUNCTION and FCALL', () => {

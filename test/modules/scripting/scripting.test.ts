@@ -58,6 +58,38 @@ describe('scripting', () => {
     expect(r[2]).toBe(bin.length);
   });
 
+  it('error({}) and other error tables without a string err field answer a clear error; the connection stays usable', async () => {
+    const c = await RawClient.connect(f.port);
+    try {
+      const text = "ERR the script raised a table without an 'err' field as its error";
+      for (const script of ['error({})', 'error({foo = 1})', 'error({err = {}})', 'error({err = false})']) {
+        const r = await c.call('EVAL', script, '0');
+        expect(r.startsWith(`-${text}`)).toBe(true);
+      }
+      expect(await c.call('EVAL', 'error({err = 5})', '0')).toMatch(/^-5 /);
+      await c.call('FUNCTION', 'LOAD', 'REPLACE', "#!lua name=errtab\nredis.register_function('errtab', function() error({}) end)");
+      expect((await c.call('FCALL', 'errtab', '0')).startsWith(`-${text}`)).toBe(true);
+      expect(await c.call('EVAL', "return 'still here'", '0')).toBe('$10\r\nstill here\r\n');
+      expect(f.server.stats.handlerErrors).toBe(0);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a script reply nested past the JS stack (a table holding itself) is encoded for RESP2 and RESP3 clients alike', async () => {
+    const c = await RawClient.connect(f.port);
+    try {
+      for (const resp of ['2', '3']) {
+        await c.call('HELLO', resp);
+        const r = await c.call('EVAL', 'local t = {} t[1] = t return t', '0');
+        expect(r).toBe('*1\r\n'.repeat(7995) + '-ERR reached lua stack limit\r\n');
+      }
+      expect(await c.call('PING')).toBe('+PONG\r\n');
+    } finally {
+      c.close();
+    }
+  });
+
   it("propagates a script's writes as MULTI/EXEC, never the EVAL itself", async () => {
     await io.eval("redis.call('SET', 'a', '1') redis.call('GET', 'a') redis.call('INCR', 'a')", 0);
     expect(propagated).toEqual([['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['EXEC']]);
