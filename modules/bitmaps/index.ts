@@ -330,11 +330,17 @@ export default class BitmapsModule {
     const key = argv[1];
     let buf: Buffer | undefined;
     let src: string | undefined;
+    /** The key was created or lengthened: every write counts as a change then, as in Redis. */
+    let grew = false;
+    let changes = 0;
     if (readOnly) {
       src = readString(ctx, key);
     } else {
       if (readOnlyCommand) throw roOnlyGet;
-      buf = Buffer.from(grow(asString(ctx.db.peek(key)) ?? '', Math.floor(highest / 8) + 1), 'latin1');
+      const cur = asString(ctx.db.peek(key));
+      const v = grow(cur ?? '', Math.floor(highest / 8) + 1);
+      grew = v !== cur;
+      buf = Buffer.from(v, 'latin1');
     }
 
     const out: Reply[] = [];
@@ -353,11 +359,15 @@ export default class BitmapsModule {
         continue;
       }
       writeBits(buf!, f.offset, f.bits, next);
+      if (grew || next !== old) changes++;
       out.push(f.op === Op.IncrBy ? next : old);
     }
-    if (buf !== undefined) {
-      ctx.db.set(key, buf.toString('latin1'), true);
+    // Redis counts each write that changed a value (dirty, rdb_changes_since_last_save); a key
+    // created by writes that all failed (OVERFLOW FAIL) is stored without being signalled.
+    if (buf !== undefined && (changes > 0 || grew)) ctx.db.set(key, buf.toString('latin1'), true);
+    if (changes > 0) {
       ctx.modified(key, Notify.STRING, 'setbit');
+      ctx.server.keyspace.stats.dirty += changes - 1;
     }
     return out;
   }

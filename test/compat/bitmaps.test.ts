@@ -324,4 +324,25 @@ describe('bitmaps vs redis-server 7.0', () => {
       ['GET', 'k2'],
     );
   });
+
+  it('SETBIT and BITFIELD count a change (rdb_changes_since_last_save) only for a write that changed something', async () => {
+    const writes = [
+      'SETBIT k 5 1', 'SETBIT k 5 1', 'SETBIT k 5 0', 'SETBIT k 100 0', 'SETBIT k 100 0', 'SETBIT n 3 0',
+      'BITFIELD k SET u8 0 0', 'BITFIELD k SET u8 0 0', 'BITFIELD k SET u8 0 255', 'BITFIELD k INCRBY u8 0 0',
+      'BITFIELD k GET u8 0', 'BITFIELD k INCRBY u8 0 1', 'BITFIELD k OVERFLOW FAIL INCRBY u8 0 1', 'BITFIELD k SET u8 1000 0',
+      'BITFIELD m GET u8 0', 'BITFIELD z SET u8 0 1 SET u8 8 1', 'BITFIELD z SET u8 0 1 SET u8 8 2', 'BITFIELD z SET u8 0 1 SET u8 8 2',
+      'BITFIELD z SET u8 64 0 SET u8 0 5', 'BITFIELD z INCRBY u8 0 0 INCRBY u8 8 1', 'BITFIELD z OVERFLOW FAIL INCRBY u8 0 300',
+      'BITFIELD z OVERFLOW SAT INCRBY u8 0 300', 'BITFIELD z OVERFLOW SAT INCRBY u8 0 300', 'BITFIELD y OVERFLOW FAIL INCRBY u8 0 300',
+      'EXISTS y', 'BITFIELD x GET u8 0 SET u8 0 0', 'BITFIELD_RO z GET u8 0', 'BITFIELD w OVERFLOW FAIL INCRBY i8 0 200 SET i8 8 0',
+    ];
+    const cmds: string[][] = [['INFO', 'persistence']];
+    for (const w of writes) cmds.push(w.split(' '), ['INFO', 'persistence']);
+    const { ferrous, redis } = await h.both(cmds);
+    // Per command: its reply and how much the dirty counter moved.
+    const steps = (replies: string[]): string[] => {
+      const dirty = (info: string): number => Number(/rdb_changes_since_last_save:(\d+)/.exec(info)![1]);
+      return writes.map((w, i) => `${w} -> ${JSON.stringify(replies[2 * i + 1])} dirty +${dirty(replies[2 * i + 2]) - dirty(replies[2 * i])}`);
+    };
+    expect(steps(ferrous)).toEqual(steps(redis));
+  });
 });
