@@ -1,4 +1,5 @@
 /** Number parsing and formatting with Redis's exact rules (string2ll, strtod, %.17g). */
+import { decimalInInt64 } from './int64';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -27,8 +28,8 @@ export function parseInt64(s: string): number | bigint | null {
     v = v * 10 + c;
   }
   if (v <= Number.MAX_SAFE_INTEGER) return c0 === 45 ? -v : v;
-  const b = BigInt(s);
-  return b > INT64_MAX || b < INT64_MIN ? null : b;
+  // Range-checked on the digits: no BigInt arithmetic, only the value carried as one.
+  return decimalInInt64(s) ? BigInt(s) : null;
 }
 
 /**
