@@ -1,5 +1,6 @@
 import { cstr, Errors } from '../errors';
 import { ReplyError } from '../reply';
+import { addDecimal } from './int64';
 import { parseIntArg } from './numbers';
 
 /** 2^64 and ULONG_MAX as decimal digits: cursors are compared and wrapped without BigInt. */
@@ -22,20 +23,7 @@ export function parseScanCursor(raw: string): number {
   if (digits.length > ULONG_MAX.length || (digits.length === ULONG_MAX.length && digits > ULONG_MAX)) throw invalidCursor;
   if (digits === '') return 0;
   // A negative cursor wraps as in C: 2^64 - n, exact where it lands within double precision.
-  return Number(c0 === 45 ? subtractDecimal(TWO_64, digits) : digits);
-}
-
-/** a - b for decimal digit strings with a >= b >= 0. */
-function subtractDecimal(a: string, b: string): string {
-  let out = '';
-  let borrow = 0;
-  for (let i = a.length - 1, j = b.length - 1; i >= 0; i--, j--) {
-    let d = a.charCodeAt(i) - 48 - borrow - (j >= 0 ? b.charCodeAt(j) - 48 : 0);
-    borrow = d < 0 ? 1 : 0;
-    if (d < 0) d += 10;
-    out = String(d) + out;
-  }
-  return out;
+  return Number(c0 === 45 ? addDecimal(TWO_64, `-${digits}`) : digits);
 }
 
 export interface ScanOptions {
