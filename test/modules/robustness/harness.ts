@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
@@ -70,8 +71,34 @@ export async function resetFixtures(port: number): Promise<void> {
 
 /** Where crashing or bug-revealing inputs are saved; regressions.test.ts replays every file here. */
 export const REGRESSIONS = path.join(__dirname, 'regressions');
-/** The batch being sent: still on disk after a run only if the process died during it. */
-const PENDING = path.join(REGRESSIONS, 'pending-crash.json');
+/**
+ * The batch this process is sending, outside the worktree: still there after a run only if the
+ * process died during it. The next run adopts it as a regression case (adoptCrashes).
+ */
+const PENDING = path.join(os.tmpdir(), `ferrous-fuzz-pending-${process.pid}.json`);
+const PENDING_NAME = /^ferrous-fuzz-pending-(\d+)\.json$/;
+
+/** Move batches left by processes that died while sending them into REGRESSIONS. */
+function adoptCrashes(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const m = PENDING_NAME.exec(name);
+    if (m === null || isRunning(Number(m[1]))) continue;
+    fs.mkdirSync(REGRESSIONS, { recursive: true });
+    fs.renameSync(path.join(os.tmpdir(), name), path.join(REGRESSIONS, `crash-${Date.now()}-${m[1]}.json`));
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// Before regressions.test.ts lists its cases, and before a sweep or fuzz run starts.
+adoptCrashes();
 
 /** A saved input: raw bytes (latin1) sent on one connection, with why it was saved. */
 export interface Regression {
@@ -88,7 +115,6 @@ export function encodeCommand(argv: string[]): string {
 
 /** Write what is about to be sent: if the server takes the process down, the file stays behind. */
 export function journal(connections: string[]): void {
-  fs.mkdirSync(REGRESSIONS, { recursive: true });
   const r: Regression = { reason: 'the process died while this was sent', connections };
   fs.writeFileSync(PENDING, JSON.stringify(r));
 }
