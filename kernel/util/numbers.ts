@@ -163,11 +163,23 @@ function stripZeros(s: string): string {
   return s.slice(0, end);
 }
 
+/**
+ * isTie without BigInt where d's exact decimal expansion has at most 100 significant digits,
+ * so toPrecision(100) writes it whole: a tie when the 18 digits are all there is.
+ */
+function isTieExact(d: number, digits18: string): boolean {
+  const p = d.toPrecision(100);
+  const e = p.indexOf('e');
+  const sig = (e < 0 ? p : p.slice(0, e)).replace('.', '').replace(/^0+/, '');
+  return sig.startsWith(digits18) && /^0*$/.test(sig.slice(18));
+}
+
 /** Whether positive `d` lies exactly halfway between two 17-significant-digit decimals. */
 function isTie(d: number): boolean {
   const e = d.toExponential(17);
   const at = e.indexOf('e');
   if (e.charCodeAt(at - 1) !== 53 /* 5 */) return false;
+  if (d > 1e-20 && d < 1e100) return isTieExact(d, e.slice(0, at).replace('.', ''));
   // The 18-digit decimal ending in 5 must be the exact value of d.
   let a = BigInt(e.slice(0, at).replace('.', ''));
   const view = new DataView(new ArrayBuffer(8));
