@@ -206,4 +206,12 @@ describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
       ),
     );
   });
+
+  it('number formatting at ties and across magnitudes: tostring (%.14g), string.format, cjson, as Redis prints them', async () => {
+    const values = ['12345678901234.5', '12345678901235.5', '0.5', '2.5', '1.25', '0.125', '1e-5', '1234567.8901234567', '0.1', '1e21', '1e-21', '1e99', '1e101',
+      '123456789012345678', '0.30000000000000004', '5e-324', '1.7976931348623157e308', '4503599627370495.5', '1000000000000000.25', '-2.675', '1e15', '1e16'];
+    const script =
+      "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = tostring(x) .. ' ' .. string.format('%.3f %g %.17g %e %.0f', x, x, x, x, x) .. ' ' .. cjson.encode(x) end return t";
+    await h.same(['EVAL', script, '0', ...values]);
+  });
 });
