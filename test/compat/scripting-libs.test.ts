@@ -212,6 +212,7 @@ describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
       '123456789012345678', '0.30000000000000004', '5e-324', '1.7976931348623157e308', '4503599627370495.5', '1000000000000000.25', '-2.675', '1e15', '1e16'];
     const script =
       "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = tostring(x) .. ' ' .. string.format('%.3f %g %.17g %e %.0f', x, x, x, x, x) .. ' ' .. cjson.encode(x) end return t";
-    await h.same(['EVAL', script, '0', ...values]);
+    const ints = "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = string.format('%d|%5.3d|%-6d|%+d|%x|%#X|%#o|%u|%.0d', x, x, x, x, x, x, x, x, x) end return t";
+    await h.same(['EVAL', script, '0', ...values], ['EVAL', ints, '0', '0', '-1', '255', '-255', '3.99', '-3.99', '9007199254740993', '-9223372036854775808', '1e300', '-1e300', '9223372036854775807', '18446744073709551615', '1e19', '-9223372036854777856', '4294967296']);
   });
 });
