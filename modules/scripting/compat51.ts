@@ -130,6 +130,17 @@ function format(L: LuaState): number {
  */
 function fixed(n: number, p: number): string {
   if (!Number.isFinite(n)) return formatG(n, 1);
+  const abs = Math.abs(n);
+  if (p <= 60 && abs < 1e21 && (abs === 0 || abs >= 2 ** -100)) {
+    // In this range toFixed(100) is the exact expansion, so an exact tie shows as a 5 and zeros
+    // after the last kept decimal; anything else rounds the same up or to even, without BigInt.
+    const full = abs.toFixed(100);
+    const rest = full.slice(full.indexOf('.') + 1 + p);
+    if (!(rest.charCodeAt(0) === 53 && /^0*$/.test(rest.slice(1)))) {
+      const digits = abs.toFixed(p);
+      return n < 0 || Object.is(n, -0) ? `-${digits}` : digits;
+    }
+  }
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, Math.abs(n));
   const bits = view.getBigUint64(0);

@@ -213,6 +213,9 @@ describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
     const script =
       "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = tostring(x) .. ' ' .. string.format('%.3f %g %.17g %e %.0f', x, x, x, x, x) .. ' ' .. cjson.encode(x) end return t";
     const ints = "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = string.format('%d|%5.3d|%-6d|%+d|%x|%#X|%#o|%u|%.0d', x, x, x, x, x, x, x, x, x) end return t";
+    const fixed = "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = string.format('%.2f|%.0f|%.1f|%10.3f|%-8.1f|%.5f|%f', x, x, x, x, x, x, x) end return t";
+    const fixedValues = ['0.125', '0.375', '2.5', '3.5', '-2.5', '0.005', '1.005', '1e-5', '123.456', '-0.0001', '1e20', '1e22', '0', '9007199254740993', '0.1', '2.675', '1e-30'];
+    await h.same(['EVAL', fixed, '0', ...fixedValues]);
     await h.same(['EVAL', script, '0', ...values], ['EVAL', ints, '0', '0', '-1', '255', '-255', '3.99', '-3.99', '9007199254740993', '-9223372036854775808', '1e300', '-1e300', '9223372036854775807', '18446744073709551615', '1e19', '-9223372036854777856', '4294967296']);
   });
 });
