@@ -120,8 +120,12 @@ describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
       '1.5', '0.1', '-0.0', '1e20', '2^63', 'math.huge', '0/0', 'true', 'false', 'nil', "'abc'",
       "string.rep('a', 32)", "string.rep('a', 256)", '{}', '{1,2}', "{a=1}", '{[2]=1}', '{{{}}}',
       'function() end', 'cjson.null', "1, 'two', {3}",
+      // 64-bit integers, packed and read back with plain number arithmetic.
+      '2^53', '-2^53', '2^53 + 2', '2^62 + 2^40', '-(2^62) - 2^33', '-2^63', '2^63 - 1024', '-2147483648', '4294967295', '-128', '-129',
     ];
     await h.same(...evalAll(...values.map((v) => `${HEX} return hex(cmsgpack.pack(${v}))`)));
+    const roundTrip = "local t = {} for _, x in ipairs({2^53, -2^53, 2^62 + 2^40, -(2^62) - 2^33, -2^63, 2^63 - 1024, 4294967295, -2147483649}) do t[#t + 1] = string.format('%.17g', cmsgpack.unpack(cmsgpack.pack(x))) end return t";
+    await h.same(['EVAL', roundTrip, '0'], ['EVAL', `${UNHEX} return {cmsgpack.unpack(unhex('cfffffffffffffffff'))}`, '0'], ['EVAL', `${UNHEX} return {cmsgpack.unpack(unhex('cf8000000000000001'))}`, '0']);
   });
 
   it('cmsgpack.unpack, unpack_one, unpack_limit and errors', async () => {
