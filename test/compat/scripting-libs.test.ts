@@ -193,6 +193,10 @@ describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
         "return {struct.unpack('b c0', '\\3abcd')}",
         `${UNHEX} return {struct.unpack('>L', unhex('ffffffffffffffff'))}`,
         `${UNHEX} return {struct.unpack('>i9', unhex('008000000000000001'))}`,
+        // 64-bit words without BigInt: packing negative, huge, NaN and out-of-range numbers, and unpacking them signed and unsigned.
+        `${HEX} return hex(struct.pack('>l <l >L >i8 >I8 >i4', -2^62 - 3, 2^63 + 2^40, 2^64, -2^63, 0/0, -2^31))`,
+        `${HEX} return hex(struct.pack('>l >l >L >i12 >I16', -(2^64), 2^63 - 1024, -1, -5, 2^53 + 2))`,
+        `${UNHEX} local t = {struct.unpack('>l <L >i3 >i5 >I7 >i16 >I12', unhex('8000000000000001' .. 'ffffffffffffff7f' .. '800001' .. 'ff00000001' .. 'ffffffffffffff' .. '000000000000000000000000000000f0' .. '0000000180000000000000ff'))} for i = 1, #t do t[i] = string.format('%.17g', t[i]) end return t`,
         "return {struct.unpack('>i', struct.pack('>i >i', 1, 2), 5)}",
         "return tostring(struct.unpack('>d', struct.pack('>d', 2.5)))",
         "return {struct.size('>i'), struct.size('!8 b d'), struct.size('bhilT'), struct.size('c5 x f')}",

@@ -80,7 +80,8 @@ export function formatG(x: number, precision = 14): string {
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
   const sign = x < 0 ? '-' : '';
   const abs = Math.abs(x);
-  if (Number.isInteger(abs) && abs < 1e21) {
+  // String() is exact only for safe integers: past 2^53 it prints the shortest round trip.
+  if (Number.isInteger(abs) && abs <= Number.MAX_SAFE_INTEGER) {
     const plain = String(abs);
     if (plain.length <= precision) return sign + plain;
   }
