@@ -72,7 +72,7 @@ export {
 export { Errors, MAX_REPLY_COUNT } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
-export { addDecimal, decimalInInt64, int64Reply, uint64Decimal } from './util/int64';
+export { addDecimal, decimalInInt64, int64Reply, magnitudeAbove, uint64Decimal } from './util/int64';
 export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble } from './util/numbers';
 export { globMatch } from './util/glob';
 export {

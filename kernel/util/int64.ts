@@ -22,10 +22,13 @@ const INT64_MIN_DIGITS = '9223372036854775808';
 
 /** Whether decimal `s` (optional '-', no leading zeros) lies within int64, compared as digits. */
 export function decimalInInt64(s: string): boolean {
-  const neg = s.charCodeAt(0) === 45;
-  const digits = neg ? s.slice(1) : s;
-  const limit = neg ? INT64_MIN_DIGITS : INT64_MAX_DIGITS;
-  return digits.length < limit.length || (digits.length === limit.length && digits <= limit);
+  return !magnitudeAbove(s, s.charCodeAt(0) === 45 ? INT64_MIN_DIGITS : INT64_MAX_DIGITS);
+}
+
+/** Whether decimal `s` (optional '-', no leading zeros) is larger in magnitude than the digits `limit`. */
+export function magnitudeAbove(s: string, limit: string): boolean {
+  const digits = s.charCodeAt(0) === 45 ? s.slice(1) : s;
+  return digits.length > limit.length || (digits.length === limit.length && digits > limit);
 }
 
 /** Compare magnitudes given as digit strings without leading zeros. */

@@ -10,6 +10,7 @@ import {
   addDecimal,
   decimalInInt64,
   int64Reply,
+  magnitudeAbove,
   Keyspace,
   MapReply,
   MAX_REPLY_COUNT,
@@ -249,8 +250,7 @@ export default class HashesModule {
     if (typeof l === 'bigint' && argv[2] === '-9223372036854775808') throw Errors.longOutOfRange;
     if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) throw Errors.syntax;
     const withValues = argv.length === 4;
-    const magnitude = argv[2].charCodeAt(0) === 45 ? argv[2].slice(1) : argv[2];
-    if (withValues && typeof l === 'bigint' && (magnitude.length > HALF_LONG_MAX.length || (magnitude.length === HALF_LONG_MAX.length && magnitude > HALF_LONG_MAX))) throw Errors.valueOutOfRange;
+    if (withValues && typeof l === 'bigint' && magnitudeAbove(argv[2], HALF_LONG_MAX)) throw Errors.valueOutOfRange;
     const h = this.read(ctx, argv[1]);
     if (h === undefined || l === 0) return [];
     const count = Number(l);

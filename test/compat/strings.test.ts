@@ -483,6 +483,8 @@ describe('strings vs redis-server 7.0', () => {
     }
     cmds.push(['SET', 'far', 'v', 'PXAT', '9223372036854775807'], ['PEXPIRETIME', 'far'], ['EXPIRETIME', 'far']);
     cmds.push(['HRANDFIELD', 'h', '-9223372036854775808'], ['HRANDFIELD', 'h', '-4611686018427387904', 'WITHVALUES'], ['HRANDFIELD', 'h', '9007199254740993', 'WITHVALUES']);
+    cmds.push(['ZADD', 'z', '1', 'a', '2', 'b'], ['ZRANDMEMBER', 'z', '-9223372036854775808'], ['ZRANDMEMBER', 'z', '-9223372036854775807', 'WITHSCORES']);
+    for (const n of ['4611686018427387904', '-4611686018427387904', '9223372036854775807', '4611686018427387903']) cmds.push(['ZRANDMEMBER', 'z', n, 'WITHSCORES'], ['HRANDFIELD', 'h', n, 'WITHVALUES']);
     await h.same(...cmds);
   });
 });
