@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { Client } from './client';
+import { Journal } from './journal';
 import { Hooks } from './hooks';
 import type { Database } from './keyspace/database';
 import { type Reply, ReplyError } from './reply';
@@ -41,7 +42,10 @@ export class Blocking {
   /** Keys signalled since the last serve round: "dbid\0key" -> [db, key]. */
   private ready = new Map<string, [number, string]>();
 
-  constructor(@inject(Hooks) private readonly hooks: Hooks) {
+  constructor(
+    @inject(Hooks) hooks: Hooks,
+    @inject(Journal) private readonly journal: Journal,
+  ) {
     hooks.onKeyModified((db, key) => this.signal(db, key));
     hooks.onClientClosed((c) => this.cancel(c));
   }
@@ -151,8 +155,8 @@ export class Blocking {
     const c = w.client;
     const writes = c.propagateInstead;
     c.propagateInstead = [];
-    if (writes === null || !this.hooks.propagating) return;
-    for (const argv of writes) this.hooks.emitPropagate(w.dbid, argv);
+    if (writes === null || !this.journal.active) return;
+    for (const argv of writes) this.journal.append(w.dbid, argv);
   }
 
   /**

@@ -11,6 +11,7 @@ import { resolveDefinition } from './commands/spec';
 import { Config } from './config/config';
 import { kernelParams } from './config/kernel-params';
 import { Hooks, type ShutdownOptions } from './hooks';
+import { Journal } from './journal';
 import { Keyspace } from './keyspace/keyspace';
 import { TypeRegistry } from './keyspace/types';
 import { Logger, type LogLevel } from './logging';
@@ -93,7 +94,7 @@ interface Directive {
 export async function startServer(options: ServerOptions = {}): Promise<Ferrous> {
   const di = rootContainer.createChildContainer();
   di.registerInstance(Services, new Services(di));
-  for (const service of [Config, Logger, Hooks, TypeRegistry, Keyspace, CommandTable, Blocking, Messaging, Server]) {
+  for (const service of [Config, Logger, Hooks, Journal, TypeRegistry, Keyspace, CommandTable, Blocking, Messaging, Server]) {
     di.registerSingleton(service as never);
   }
   const config = di.resolve(Config);

@@ -1,6 +1,7 @@
 import type * as net from 'net';
 import type { RegisteredCommand } from './commands/registry';
 import { Notify, type NotifyClass } from './hooks';
+import { JournalTarget } from './journal';
 import type { Database } from './keyspace/database';
 import { type Reply, ReplyError, PushReply } from './reply';
 import { encode } from './resp/encoder';
@@ -74,6 +75,8 @@ export class Client {
   private interceptorOrder: number[] = [];
   /** Set by a handler to propagate other commands instead of its own argv. */
   propagateInstead: string[][] | null = null;
+  /** Where this command's writes go (JournalTarget): all but for a script's redis.set_repl. */
+  propagateTargets: number = JournalTarget.All;
   /** Per-client state that modules keep, keyed by a symbol of their own. */
   readonly state = new Map<symbol, unknown>();
   readonly parser: RespParser | null;

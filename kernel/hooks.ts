@@ -23,7 +23,6 @@ export type NotifyClass = (typeof Notify)[keyof typeof Notify];
 
 export type KeyModifiedListener = (db: Database, key: string) => void;
 export type KeyspaceEventListener = (cls: NotifyClass, event: string, key: string, dbid: number) => void;
-export type PropagateListener = (dbid: number, argv: string[]) => void;
 export type CommandListener = (client: Client, cmd: RegisteredCommand, argv: string[], usec: number) => void;
 export type FlushListener = (dbid: number) => void;
 export type ClientListener = (client: Client) => void;
@@ -48,7 +47,6 @@ export type InfoField = [name: string, value: string | number];
 export class Hooks {
   private readonly keyModified: KeyModifiedListener[] = [];
   private readonly keyspaceEvent: KeyspaceEventListener[] = [];
-  private readonly propagate: PropagateListener[] = [];
   private readonly command: CommandListener[] = [];
   private readonly flushed: FlushListener[] = [];
   private readonly clientClosed: ClientListener[] = [];
@@ -57,9 +55,6 @@ export class Hooks {
   private readonly beforeWrite: BeforeWriteListener[] = [];
   private readonly beforeReplies: Array<() => void> = [];
   private readonly info = new Map<string, Array<() => InfoField[]>>();
-  /** Open atomic units (beginAtomic) and the propagations they hold. */
-  private atomicDepth = 0;
-  private held: Array<[number, string[]]> = [];
   private readonly lifecycle = { start: [] as LifecycleListener[], loaded: [] as LifecycleListener[], shutdown: [] as LifecycleListener[] };
 
   /** A key's value changed (WATCH, client tracking, blocked clients). */
@@ -69,10 +64,6 @@ export class Hooks {
   /** A keyspace notification (pub/sub `notify-keyspace-events`). */
   onKeyspaceEvent(fn: KeyspaceEventListener): void {
     this.keyspaceEvent.push(fn);
-  }
-  /** A write to propagate to the AOF and replicas, already rewritten to be deterministic. */
-  onPropagate(fn: PropagateListener): void {
-    this.propagate.push(fn);
   }
   /** A command finished (MONITOR, slowlog, latency tracking). */
   onCommand(fn: CommandListener): void {
@@ -110,7 +101,7 @@ export class Hooks {
   }
   /**
    * Once per event-loop turn, before that turn's replies are written (Redis's beforeSleep):
-   * the AOF writes and fsyncs what the turn's commands propagated here, so no reply leaves
+   * the AOF writes and fsyncs what the turn's commands journaled here, so no reply leaves
    * before its write is in the file.
    */
   onBeforeReplies(fn: () => void): void {
@@ -134,9 +125,6 @@ export class Hooks {
     this.lifecycle[phase].push(fn);
   }
 
-  get propagating(): boolean {
-    return this.propagate.length !== 0;
-  }
   get guardingWrites(): boolean {
     return this.beforeWrite.length !== 0;
   }
@@ -155,41 +143,6 @@ export class Hooks {
   emitKeyspaceEvent(cls: NotifyClass, event: string, key: string, dbid: number): void {
     const l = this.keyspaceEvent;
     for (let i = 0; i < l.length; i++) l[i](cls, event, key, dbid);
-  }
-  emitPropagate(dbid: number, argv: string[]): void {
-    if (this.atomicDepth !== 0) {
-      this.held.push([dbid, argv]);
-      return;
-    }
-    this.propagateNow(dbid, argv);
-  }
-
-  /**
-   * Hold propagated writes until the matching endAtomic() (EXEC, scripts), so replicas and
-   * the AOF apply them as one unit. Nests: only the outermost unit emits.
-   */
-  beginAtomic(): void {
-    this.atomicDepth++;
-  }
-
-  /** Emit the held writes, inside MULTI ... EXEC when more than one, as Redis 7.0's propagatePendingCommands. */
-  endAtomic(): void {
-    if (--this.atomicDepth !== 0) return;
-    const ops = this.held;
-    if (ops.length === 0) return;
-    this.held = [];
-    if (ops.length === 1) {
-      this.propagateNow(ops[0][0], ops[0][1]);
-      return;
-    }
-    this.propagateNow(ops[0][0], ['MULTI']);
-    for (const [dbid, argv] of ops) this.propagateNow(dbid, argv);
-    this.propagateNow(ops[ops.length - 1][0], ['EXEC']);
-  }
-
-  private propagateNow(dbid: number, argv: string[]): void {
-    const l = this.propagate;
-    for (let i = 0; i < l.length; i++) l[i](dbid, argv);
   }
   emitCommand(client: Client, cmd: RegisteredCommand, argv: string[], usec: number): void {
     const l = this.command;

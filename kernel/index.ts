@@ -15,6 +15,7 @@ export { Server, ServerStats } from './server';
 export { Config } from './config/config';
 export type { ConfigParam, ConfigValue } from './config/params';
 export { parseMemory } from './config/params';
+export { Journal, JournalTarget, encodeCommand, type JournalSink, type JournalSubscription } from './journal';
 export { Hooks, Notify, type NotifyClass, type ShutdownOptions, type InfoField } from './hooks';
 export { Blocking, parseTimeout, type ServeFn } from './blocking';
 export { Messaging } from './messaging';

@@ -9,6 +9,7 @@ import { Config } from './config/config';
 import { DEFAULT_OUTPUT_LIMITS, type OutputLimits, outputLimits } from './config/output-limits';
 import { cstr, Errors, truncate } from './errors';
 import { Hooks, type ShutdownOptions } from './hooks';
+import { Journal, JournalTarget } from './journal';
 import { Keyspace } from './keyspace/keyspace';
 import { Logger, type LogLevel } from './logging';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
@@ -122,6 +123,7 @@ export class Server {
     @inject(CommandTable) readonly commands: CommandTable,
     @inject(Logger) readonly logger: Logger,
     @inject(Blocking) readonly blocking: Blocking,
+    @inject(Journal) readonly journal: Journal,
   ) {}
 
   /** Read the kernel's settings and follow their changes. */
@@ -261,10 +263,10 @@ export class Server {
   /**
    * Run a checked command for a connection-less caller (a script's client) and return its
    * reply instead of sending it. The handler must answer synchronously (the caller sets
-   * `denyBlocking`). Stats, command listeners and propagation work as in call(); with
-   * `propagate` false the command's writes are not propagated (redis.set_repl).
+   * `denyBlocking`). Stats, command listeners and propagation work as in call(); the
+   * command's writes go to `targets` only (redis.set_repl).
    */
-  run(c: Client, cmd: RegisteredCommand, argv: string[], propagate = true): Reply {
+  run(c: Client, cmd: RegisteredCommand, argv: string[], targets: number = JournalTarget.All): Reply {
     const dirty = this.keyspace.stats.dirty;
     const t0 = (this.clock = performance.now());
     let r = this.invoke(c, cmd, argv);
@@ -277,8 +279,9 @@ export class Server {
       cmd.stats.failed++;
       this.countError(reply);
     }
-    if (!propagate) c.propagateInstead = [];
+    c.propagateTargets = targets;
     this.finish(c, cmd, argv, NO_REPLY, t0, dirty);
+    c.propagateTargets = JournalTarget.All;
     return reply;
   }
 
@@ -323,7 +326,7 @@ export class Server {
     c.commandsProcessed++;
     c.lastCommand = cmd.name;
     c.current = null;
-    if (this.keyspace.stats.dirty !== dirty && this.hooks.propagating) this.propagate(c, argv);
+    if (this.keyspace.stats.dirty !== dirty && this.journal.active) this.propagate(c, argv);
     else c.propagateInstead = null;
     if (this.hooks.observingCommands) this.hooks.emitCommand(c, cmd, argv, usec);
   }
@@ -331,11 +334,11 @@ export class Server {
   private propagate(c: Client, argv: string[]): void {
     const instead = c.propagateInstead;
     if (instead === null) {
-      this.hooks.emitPropagate(c.db.id, argv);
+      this.journal.append(c.db.id, argv, c.propagateTargets);
       return;
     }
     c.propagateInstead = null;
-    for (const a of instead) this.hooks.emitPropagate(c.db.id, a);
+    for (const a of instead) this.journal.append(c.db.id, a, c.propagateTargets);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { Hooks, Notify } from '../hooks';
+import { Journal } from '../journal';
 import { Database } from './database';
 import { TypeRegistry } from './types';
 
@@ -29,6 +30,7 @@ export class Keyspace {
   constructor(
     @inject(Hooks) private readonly hooks: Hooks,
     @inject(TypeRegistry) readonly types: TypeRegistry,
+    @inject(Journal) readonly journal: Journal,
   ) {}
 
   /** Create the databases (`databases` config). */
@@ -51,7 +53,7 @@ export class Keyspace {
     this.stats.expiredKeys++;
     this.hooks.emitKeyspaceEvent(Notify.EXPIRED, 'expired', key, db.id);
     this.hooks.emitKeyModified(db, key);
-    if (this.hooks.propagating) this.hooks.emitPropagate(db.id, ['DEL', key]);
+    this.journal.append(db.id, ['DEL', key]);
   }
 
   /**

@@ -188,7 +188,7 @@ export default class KeysModule {
     }
     db.setExpire(key, when);
     ctx.modified(key, Notify.GENERIC, 'expire');
-    if (name !== 'pexpireat' && ctx.server.hooks.propagating) {
+    if (name !== 'pexpireat' && ctx.server.journal.active) {
       const prop = argv.slice();
       prop[0] = 'PEXPIREAT';
       prop[2] = msDigits(when);

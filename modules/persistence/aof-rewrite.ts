@@ -1,18 +1,8 @@
 import * as fs from 'fs';
-import type { FunctionStore, Keyspace } from '../../kernel';
+import { encodeCommand, type FunctionStore, type Keyspace } from '../../kernel';
 
 /** Bytes buffered before a write to the file. */
 const FLUSH_CHARS = 1 << 20;
-
-/** catAppendOnlyGenericCommand: one command in RESP, arguments being binary (latin1) strings. */
-export function encodeCommand(argv: string[]): string {
-  let s = `*${argv.length}\r\n`;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    s += `$${a.length}\r\n${a}\r\n`;
-  }
-  return s;
-}
 
 /**
  * rewriteAppendOnlyFileRio without an RDB preamble: the whole dataset as commands, written

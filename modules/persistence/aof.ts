@@ -7,6 +7,9 @@ import {
   Hooks,
   inject,
   injectable,
+  Journal,
+  type JournalSubscription,
+  JournalTarget,
   type InfoField,
   Keyspace,
   Logger,
@@ -30,7 +33,7 @@ import {
   readManifest,
   writeManifest,
 } from './aof-manifest';
-import { encodeCommand, writeAofBase } from './aof-rewrite';
+import { writeAofBase } from './aof-rewrite';
 import { logSkipped, Snapshot } from './snapshot';
 
 export const aofParams: ConfigParam[] = [
@@ -90,13 +93,14 @@ export class Aof {
   private state: State = 'off';
   private started = false;
   private loading = false;
-  private listening = false;
+  private flushHooked = false;
+  /** The AOF's subscription to the journal, from the first time the AOF is on. */
+  private journaled: JournalSubscription | null = null;
   private manifest: AofManifest = emptyManifest();
   private manifestRead = false;
   private dir = '';
   private fd = -1;
   private buf = '';
-  private selectedDb = -1;
   private flushScheduled = false;
   private fsyncPolicy: Fsync = 'everysec';
   private timestamps = false;
@@ -119,6 +123,7 @@ export class Aof {
     @inject(Config) private readonly config: Config,
     @inject(Keyspace) private readonly keyspace: Keyspace,
     @inject(Hooks) private readonly hooks: Hooks,
+    @inject(Journal) private readonly journal: Journal,
     @inject(Logger) private readonly logger: Logger,
     @inject(Server) private readonly server: Server,
     @inject(Services) private readonly services: Services,
@@ -267,7 +272,7 @@ export class Aof {
     writeManifest(this.dir, name, m);
     this.manifest = m;
     this.deleteFiles(history);
-    this.selectedDb = -1;
+    this.journaled?.reselect();
     this.setState('on');
   }
 
@@ -297,10 +302,16 @@ export class Aof {
 
   private setState(s: State): void {
     this.state = s;
-    if (s !== 'off' && !this.listening) {
-      // Subscribed only once the AOF is first on: with appendonly no, writes pay nothing.
-      this.listening = true;
-      this.hooks.onPropagate((dbid, argv) => this.feed(dbid, argv));
+    if (s === 'off') {
+      // Off the journal while off: with appendonly no, writes pay nothing.
+      this.journaled?.detach();
+      this.journaled = null;
+      return;
+    }
+    if (this.journaled !== null) return;
+    this.journaled = this.journal.attach(JournalTarget.Aof, (chunk) => this.feed(chunk));
+    if (!this.flushHooked) {
+      this.flushHooked = true;
       this.hooks.onBeforeReplies(() => {
         if (this.buf.length !== 0) this.flush(this.fsyncPolicy === 'always');
       });
@@ -309,8 +320,8 @@ export class Aof {
 
   // ---- writing --------------------------------------------------------------------------
 
-  /** feedAppendOnlyFile: append a propagated write (with SELECT when the database changes). */
-  private feed(dbid: number, argv: string[]): void {
+  /** feedAppendOnlyFile: append a journaled write (with SELECT when the database changed). */
+  private feed(chunk: string): void {
     if (this.state === 'off' || this.loading) return;
     let s = '';
     if (this.timestamps) {
@@ -320,12 +331,7 @@ export class Aof {
         s += `#TS:${now}\r\n`;
       }
     }
-    if (dbid !== this.selectedDb) {
-      const id = String(dbid);
-      s += `*2\r\n$6\r\nSELECT\r\n$${id.length}\r\n${id}\r\n`;
-      this.selectedDb = dbid;
-    }
-    this.buf += s + encodeCommand(argv);
+    this.buf += s + chunk;
     // One write per event-loop turn (with `always`, one fsync: a group commit), done before
     // the turn's replies leave (Hooks.onBeforeReplies). Writes no reply waits for (expiry,
     // timers) are flushed by the task scheduled here.
@@ -471,7 +477,7 @@ export class Aof {
       if (this.state === 'on') this.manifest = m;
       if (this.fd >= 0) fs.closeSync(this.fd);
       this.fd = fd;
-      this.selectedDb = -1;
+      this.journaled?.reselect();
     }
     const tmp = path.join(dir, `temp-rewriteaof-bg-${process.pid}.aof`);
     const r: Rewrite = { started: Date.now(), tmp, snapshot: null, incr, aborted: false };

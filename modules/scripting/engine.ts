@@ -169,7 +169,7 @@ export class ScriptEngine implements ScriptHost {
     this.client.resp = 2;
     const run = new Run(this.client, opts.readOnly, opts.name, co, threadRef, !opts.caller.denyBlocking);
     this.running = run;
-    this.server.hooks.beginAtomic();
+    this.server.journal.begin();
     const r = this.resume(run, opts.asArguments ? 4 : 2);
     if (r !== YIELDED) return this.end(run, r);
     return new Promise((resolve) => {
@@ -210,7 +210,7 @@ export class ScriptEngine implements ScriptHost {
     } else {
       lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, run.threadRef);
     }
-    this.server.hooks.endAtomic();
+    this.server.journal.end();
     return r;
   }
 

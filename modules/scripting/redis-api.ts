@@ -76,7 +76,7 @@ function genericCall(host: ScriptHost, L: LuaState, raise: boolean): number {
   }
   const client = run.client;
   client.resp = run.resp;
-  const reply = server.run(client, cmd, argv, run.repl !== REPL_NONE);
+  const reply = server.run(client, cmd, argv, run.repl);
   if (raise && reply instanceof Error) raiseError(L, errorText(reply.message));
   pushReply(L, reply, run.resp);
   return 1;

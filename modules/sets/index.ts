@@ -172,7 +172,7 @@ export default class SetsModule {
     set.remove(member);
     ctx.modified(key, Notify.SET, 'spop');
     this.deleteIfEmpty(ctx, key, set);
-    if (ctx.server.hooks.propagating) ctx.propagate(['SREM', key, member]);
+    if (ctx.server.journal.active) ctx.propagate(['SREM', key, member]);
     return member;
   }
 
@@ -201,7 +201,7 @@ export default class SetsModule {
       popped = set.ordered();
       ctx.db.set(key, setOf(kept, this.maxIntset), true);
     }
-    if (ctx.server.hooks.propagating) for (const m of popped) ctx.propagate(['SREM', key, m]);
+    if (ctx.server.journal.active) for (const m of popped) ctx.propagate(['SREM', key, m]);
     return new SetReply(popped);
   }
 

@@ -88,7 +88,7 @@ function setGeneric(
   }
   db.set(key, value, (flags & Opt.KEEPTTL) !== 0);
   ctx.modified(key, Notify.STRING, 'set');
-  const propagating = ctx.server.hooks.propagating;
+  const propagating = ctx.server.journal.active;
   if (expire !== undefined) {
     db.setExpire(key, Number(when));
     ctx.notify(Notify.GENERIC, 'expire', key);

@@ -48,7 +48,7 @@ export default class TransactionsModule {
   private watchedCount = 0;
 
   constructor(
-    @inject(Hooks) private readonly hooks: Hooks,
+    @inject(Hooks) hooks: Hooks,
     @inject(Keyspace) private readonly keyspace: Keyspace,
   ) {
     hooks.onKeyModified((db, key) => {
@@ -132,11 +132,11 @@ export default class TransactionsModule {
     // Each command replies in turn, inside the array this header opens.
     if (ctx.replyMode === ReplyMode.On) ctx.out += `*${queue.length}\r\n`;
     ctx.denyBlocking = true;
-    this.hooks.beginAtomic();
+    this.keyspace.journal.begin();
     try {
       for (let i = 0; i < queue.length; i++) server.call(ctx, queue[i][0], queue[i][1]);
     } finally {
-      this.hooks.endAtomic();
+      this.keyspace.journal.end();
       ctx.denyBlocking = denied;
       this.discard(tx);
     }

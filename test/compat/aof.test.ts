@@ -155,6 +155,33 @@ describe('AOF interchange with redis-server 7.0', () => {
     expect(await dumpAll(connect(redis.port))).toEqual(after);
   });
 
+  test('the journal writes the same incremental file bytes as Redis: SELECT, MULTI/EXEC units, redis.set_repl', async () => {
+    const writes = async (r: Redis) => {
+      await r.set('a', '1');
+      await r.select(2);
+      await r.multi().set('b', '2').incr('n').select(3).rpush('l', 'x', 'y').exec();
+      await r.set('c', '3');
+      await r.eval("redis.call('set', 'e1', '1'); redis.call('incr', 'e2'); return 1", 0);
+      await r.eval("redis.call('set', 'only', '1'); return 1", 0);
+      await r.eval("redis.set_repl(redis.REPL_NONE); redis.call('set', 'none', '1'); redis.set_repl(redis.REPL_AOF); redis.call('set', 'aof', '1'); redis.set_repl(redis.REPL_REPLICA); redis.call('set', 'replica', '1'); return 1", 0);
+      await r.select(0);
+      await r.multi().del('a').exec();
+      await r.del('missing');
+    };
+    const incr = (d: string) => fs.readFileSync(path.join(d, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1');
+    redis = await startRealRedis(['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
+    await writes(connect(redis.port));
+    const expected = incr(dir);
+    const fdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-aof-compat-'));
+    try {
+      ferrous = await startTestServer({ dir: fdir, appendonly: 'yes', appendfsync: 'always' });
+      await writes(connect(ferrous.port));
+      expect(incr(fdir)).toBe(expected);
+    } finally {
+      fs.rmSync(fdir, { recursive: true, force: true });
+    }
+  });
+
   test('a torn tail: both servers cut it at the same offset', async () => {
     // appendfsync always: the kill below must not find the last write still buffered (with
     // everysec Redis may postpone a write while a background fsync runs).

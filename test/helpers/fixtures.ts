@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import type { DirectiveValue, Ferrous } from '../../kernel/bootstrap';
 import { RawClient } from './raw-client';
 import { startTestServer } from './server';
+import { recordJournal } from './journal';
 
 /**
  * Shared jest fixtures for suites that run one in-process Ferrous: call them at the top of a
@@ -154,7 +155,7 @@ export function useRecorder(f: ServerFixture, options: RecorderOptions = {}): Re
   const rec: Recorder<Array<number | string>> = { events: [], propagated: [] };
   beforeAll(() => {
     f.server.hooks.onKeyspaceEvent((cls, event, key, db) => rec.events.push(`${cls}:${event}:${key}${options.eventDb ? `@${db}` : ''}`));
-    f.server.hooks.onPropagate((db, argv) => rec.propagated.push(options.propagateDb ? [db, ...argv] : argv));
+    recordJournal(f.server.journal, (db, argv) => rec.propagated.push(options.propagateDb ? [db, ...argv] : argv));
   });
   beforeEach(() => {
     rec.events = [];

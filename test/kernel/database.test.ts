@@ -1,4 +1,6 @@
 import { Hooks } from '../../kernel/hooks';
+import { Journal } from '../../kernel/journal';
+import { recordJournal } from '../helpers/journal';
 import type { Database } from '../../kernel/keyspace/database';
 import { Keyspace } from '../../kernel/keyspace/keyspace';
 import { type DataType, TypeRegistry } from '../../kernel/keyspace/types';
@@ -26,12 +28,13 @@ function setup(): { ks: Keyspace; hooks: Hooks; db: Database; events: string[]; 
   const types = new TypeRegistry();
   types.register(stringType as DataType);
   types.register(listType as DataType);
-  const ks = new Keyspace(hooks, types);
+  const journal = new Journal();
+  const ks = new Keyspace(hooks, types, journal);
   ks.init(16);
   const events: string[] = [];
   const propagated: string[][] = [];
   hooks.onKeyspaceEvent((cls, event, key, dbid) => events.push(`${dbid}:${cls}:${event}:${key}`));
-  hooks.onPropagate((_dbid, argv) => propagated.push(argv));
+  recordJournal(journal, (_dbid, argv) => propagated.push(argv));
   return { ks, hooks, db: ks.db(0), events, propagated };
 }
 

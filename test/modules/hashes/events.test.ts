@@ -1,6 +1,7 @@
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
+import { recordJournal } from '../../helpers/journal';
 
 /** Keyspace events, dirty counts and propagated commands, observed through the kernel's hooks. */
 describe('hashes: keyspace events and propagation', () => {
@@ -12,7 +13,7 @@ describe('hashes: keyspace events and propagation', () => {
   beforeAll(async () => {
     f = await startTestServer();
     f.server.hooks.onKeyspaceEvent((cls, event, key) => events.push(`${cls}:${event}:${key}`));
-    f.server.hooks.onPropagate((_db, argv) => propagated.push(argv));
+    recordJournal(f.server.journal, (_db, argv) => propagated.push(argv));
     c = await RawClient.connect(f.port);
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { RawClient, command } from '../../helpers/raw-client';
 import { useRecorder, useServer } from '../../helpers/fixtures';
+import { recordJournal } from '../../helpers/journal';
 
 describe('lists: blocking commands', () => {
   const f = useServer();
@@ -58,7 +59,7 @@ describe('lists: blocking commands', () => {
 
   it('a waiter in db 1 is served in db 1 and propagates there', async () => {
     const dbs: number[] = [];
-    f.server.hooks.onPropagate((db, argv) => argv[0] === 'LPOP' && dbs.push(db));
+    recordJournal(f.server.journal, (db, argv) => argv[0] === 'LPOP' && dbs.push(db));
     const w = await f.connect();
     await w.call('SELECT', '1');
     await block(w, 'BLPOP', 'q', '0');

@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { command, RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
+import { recordJournal } from '../../helpers/journal';
 
 const BUSY = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
 
@@ -23,7 +24,7 @@ describe('scripting', () => {
 
   beforeAll(async () => {
     f = await startTestServer({ 'busy-reply-threshold': 50, 'script-hard-time-limit': 300 });
-    f.server.hooks.onPropagate((_db, argv) => propagated.push(argv));
+    recordJournal(f.server.journal, (_db, argv) => propagated.push(argv));
     io = new Redis(f.port, '127.0.0.1');
     nr = createClient({ socket: { port: f.port, host: '127.0.0.1' } });
     await nr.connect();

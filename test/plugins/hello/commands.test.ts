@@ -4,6 +4,7 @@ import { CommandTable, Hooks, type NotifyClass } from '../../../kernel';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
+import { recordJournal } from '../../helpers/journal';
 
 describe('hello plugin commands', () => {
   let ferrous: Ferrous;
@@ -103,7 +104,7 @@ describe('hello plugin commands', () => {
     const propagated: [number, string[]][] = [];
     hooks.onKeyspaceEvent((cls, event, key, dbid) => events.push([cls, event, key, dbid]));
     hooks.onKeyModified((_db, key) => modified.push(key));
-    hooks.onPropagate((dbid, argv) => propagated.push([dbid, argv]));
+    recordJournal(ferrous.server.journal, (dbid, argv) => propagated.push([dbid, argv]));
     await raw.call('HELLO.COUNT', 'k');
     await raw.call('HELLO.GREET');
     expect(events).toEqual([['d', 'hello.count', 'k', 0]]);
