@@ -10,6 +10,9 @@ import { OutputClass } from './config/output-limits';
 import type { Server } from './server';
 import type { Transport } from './transport';
 
+/** Pending output past this many bytes leaves the string for the chunk queue (Client.spill). */
+const SPILL_BYTES = 64 * 1024;
+
 /**
  * Decides about a command before it runs (RESP2 subscriber mode, MULTI queueing).
  * Returns true when it has dealt with the command (replied or queued it).
@@ -50,8 +53,14 @@ export class Client {
   current: RegisteredCommand | null = null;
   lastCommand = 'NULL';
   replyMode = ReplyMode.On;
-  /** Replies not yet written to the socket. */
+  /**
+   * Replies not yet written to the socket: the latest as one string (a turn's small replies
+   * leave in one write), older output in `chunks` once it passed SPILL_BYTES (spill).
+   */
   out = '';
+  private chunks: Buffer[] | null = null;
+  /** Bytes in `chunks`. */
+  private chunkBytes = 0;
   /** An asynchronous command is under way: later commands wait, so replies keep pipeline order. */
   waiting = false;
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
@@ -182,6 +191,7 @@ export class Client {
       this.server.handlerBug(this.current?.name ?? '?', e);
       this.out += `-ERR internal error while encoding the reply\r\n`;
     }
+    if (this.out.length >= SPILL_BYTES) this.spill();
   }
 
   /** An out-of-band message (pub/sub, invalidation): sent whatever the reply mode. */
@@ -196,7 +206,27 @@ export class Client {
   pushEncoded(data: string): void {
     if (this.closed) return;
     this.out += data;
+    if (this.out.length >= SPILL_BYTES) this.spill();
     this.scheduleFlush();
+  }
+
+  /**
+   * Move the pending string into the chunk queue as a Buffer (off the V8 heap): a pipeline of
+   * large replies would otherwise build one string past V8's maximum length. What is queued
+   * counts against the client's output buffer limit at once, as Redis checks while it appends
+   * replies. A connection-less client keeps its string (its caller takes and clears it).
+   */
+  private spill(): void {
+    if (this.transport === null) return;
+    if (this.closed) {
+      this.out = '';
+      return;
+    }
+    const b = Buffer.from(this.out, 'latin1');
+    this.out = '';
+    (this.chunks ??= []).push(b);
+    this.chunkBytes += b.length;
+    this.checkOutputLimit();
   }
 
   /**
@@ -212,16 +242,23 @@ export class Client {
 
   /** Write queued replies to the socket in one write. */
   flush(): void {
-    if (this.out.length === 0 || this.transport === null) {
+    if ((this.out.length === 0 && this.chunks === null) || this.transport === null) {
       // QUIT or CLIENT KILL under CLIENT REPLY OFF: nothing to write, close all the same.
       if (this.closing && !this.waiting) this.close();
       return;
     }
     const out = this.out;
     this.out = '';
+    const chunks = this.chunks;
+    if (chunks !== null) {
+      this.chunks = null;
+      this.server.stats.netOutputBytes += this.chunkBytes;
+      this.chunkBytes = 0;
+      if (!this.closed) for (let i = 0; i < chunks.length; i++) this.transport.writeBuffer(chunks[i]);
+    }
     if (this.closed) return;
     this.server.stats.netOutputBytes += out.length;
-    this.transport.write(out);
+    if (out.length !== 0) this.transport.write(out);
     if (this.transport.pending !== 0 || this.softLimitSince !== 0) this.checkOutputLimit();
     if (this.closing && !this.waiting) this.close();
   }
@@ -239,7 +276,7 @@ export class Client {
       : f.has('pubsub') ? OutputClass.PubSub
       : OutputClass.Normal;
     const limit = this.server.outputLimits[cls];
-    const used = this.transport!.pending;
+    const used = this.transport!.pending + this.chunkBytes;
     let over = limit.hard !== 0 && used >= limit.hard;
     if (limit.soft !== 0 && used >= limit.soft) {
       const now = Math.floor(Date.now() / 1000);
@@ -270,7 +307,7 @@ export class Client {
   /** Run queued commands until input runs out or an asynchronous command holds the line. */
   process(): void {
     const parser = this.parser!;
-    while (!this.waiting && !this.closing) {
+    while (!this.waiting && !this.closing && !this.closed) {
       let argv: string[] | null;
       try {
         argv = parser.next();
@@ -294,6 +331,8 @@ export class Client {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.chunks = null;
+    this.chunkBytes = 0;
     this.transport?.end();
     this.server.clientClosed(this);
   }

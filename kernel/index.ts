@@ -75,7 +75,7 @@ export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
 export { ReplyReader, ReplyProtocolError, INCOMPLETE } from './resp/reply-reader';
 export { OutboundConnection } from './outbound';
-export { uint64Decimal } from './util/int64';
+export { addDecimal, decimalInInt64, int64Reply, magnitudeAbove, uint64Decimal } from './util/int64';
 export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble } from './util/numbers';
 export { globMatch } from './util/glob';
 export {

@@ -402,6 +402,13 @@ export class Server {
     return (cmd.bits & (CmdFlag.Write | CmdFlag.MayReplicate)) !== 0;
   }
 
+  /** Clients holding a command until CLIENT PAUSE ends (Redis counts them as blocked). */
+  get pausedClients(): number {
+    let n = 0;
+    for (const [c] of this.paused) if (!c.closed) n++;
+    return n;
+  }
+
   /** CLIENT PAUSE: hold commands (all, or only writes) until `until` (ms). */
   pauseClients(until: number, writesOnly: boolean): void {
     if (this.pause !== null) {

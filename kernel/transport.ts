@@ -17,6 +17,8 @@ export interface Transport {
   readonly direct: boolean;
   /** Queue latin1 data for the peer. */
   write(data: string): void;
+  /** Queue bytes for the peer (kept, not copied, until written). */
+  writeBuffer(data: Buffer): void;
   /** Bytes accepted but not yet handed to the kernel (output buffer limits). */
   readonly pending: number;
   /** Close after the queued output was written. */
@@ -41,6 +43,8 @@ interface StreamBinding {
 
 interface WriteReq {
   handle: unknown;
+  /** The Buffer an asynchronous write still reads from, kept alive until it completes. */
+  buffer: Buffer | null;
   oncomplete: (status: number) => void;
   async: boolean;
 }
@@ -49,6 +53,7 @@ interface StreamHandle {
   onread: (buf?: ArrayBuffer) => void;
   useUserBuffer(buf: Uint8Array): void;
   writeLatin1String(req: WriteReq, data: string): number;
+  writeBuffer(req: WriteReq, data: Uint8Array): number;
   readonly writeQueueSize: number;
 }
 
@@ -72,7 +77,7 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 function usableHandle(socket: net.Socket): StreamHandle | null {
   if (binding === null) return null;
   const h = (socket as unknown as { _handle?: Partial<StreamHandle> })._handle;
-  if (h == null || typeof h.useUserBuffer !== 'function' || typeof h.writeLatin1String !== 'function') return null;
+  if (h == null || typeof h.useUserBuffer !== 'function' || typeof h.writeLatin1String !== 'function' || typeof h.writeBuffer !== 'function') return null;
   return h as StreamHandle;
 }
 
@@ -113,8 +118,19 @@ class HandleTransport implements Transport {
 
   write(data: string): void {
     if (this.failed) return;
+    this.written(this.handle.writeLatin1String(this.req ?? this.newReq(), data));
+  }
+
+  writeBuffer(data: Buffer): void {
+    if (this.failed) return;
     const req = this.req ?? this.newReq();
-    const err = this.handle.writeLatin1String(req, data);
+    req.buffer = data;
+    this.written(this.handle.writeBuffer(req, data));
+    // Written at once: the reused request must not keep the bytes alive.
+    if (this.req === req) req.buffer = null;
+  }
+
+  private written(err: number): void {
     if (err !== 0) {
       this.fail();
       return;
@@ -126,6 +142,7 @@ class HandleTransport implements Transport {
   private newReq(): WriteReq {
     const req = new binding!.WriteWrap();
     req.handle = this.handle;
+    req.buffer = null;
     req.async = false;
     req.oncomplete = this.writeDone;
     this.req = req;
@@ -170,6 +187,10 @@ class StreamTransport implements Transport {
 
   write(data: string): void {
     this.socket.write(data, 'latin1');
+  }
+
+  writeBuffer(data: Buffer): void {
+    this.socket.write(data);
   }
 
   end(): void {

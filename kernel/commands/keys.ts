@@ -17,6 +17,12 @@ export function isNotKey(s: KeySpec): boolean {
  * arguments (an unknown search, a bad key count, an incomplete spec).
  */
 export function keyPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] | null {
+  const found = specPositions(cmd, argv);
+  // As Redis's getKeysFromCommandWithSpecs: the command's own procedure when the specs fail.
+  return found === null && cmd.def.getKeys !== undefined ? cmd.def.getKeys(argv, cmd.def.keySpecs ?? []) : found;
+}
+
+function specPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] | null {
   const argc = argv.length;
   const out: KeyRef[] = [];
   for (const spec of cmd.def.keySpecs ?? []) {

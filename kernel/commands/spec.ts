@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { projectRoot } from '../util/paths';
+import type { KeyRef } from './keys';
 
 /** Key spec, in the shape Redis 7.0 uses (COMMAND INFO, COMMAND GETKEYS, ACL key patterns). */
 export interface KeySpec {
@@ -53,6 +54,11 @@ export interface CommandDefinition {
   replacedBy?: string;
   history?: [string, string][];
   arguments?: ArgumentSpec[];
+  /**
+   * Redis's getkeys_proc: the key arguments of `argv` when the key specs cannot find them (a
+   * spec with an unknown search, e.g. SORT's STORE), each with the spec that describes it.
+   */
+  getKeys?: (argv: string[], specs: KeySpec[]) => KeyRef[];
 }
 
 interface RedisJson {

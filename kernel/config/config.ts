@@ -112,7 +112,7 @@ export class Config {
   /** CONFIG SET: all pairs or none. Returns Redis's error text, or undefined on success. */
   setMany(pairs: [string, string][]): string | undefined {
     const seen = new Set<string>();
-    const parsed: [ConfigParam, ConfigValue][] = [];
+    const parsed: [ConfigParam, ConfigValue, string][] = [];
     for (const [name, raw] of pairs) {
       const p = this.find(name);
       if (p === undefined) return `Unknown option or number of arguments for CONFIG SET - '${name}'`;
@@ -123,10 +123,33 @@ export class Config {
       if (typeof v === 'object' && !Array.isArray(v)) return `CONFIG SET failed (possibly related to argument '${name}') - ${v.error}`;
       const custom = p.validate?.(v);
       if (custom !== undefined) return `CONFIG SET failed (possibly related to argument '${name}') - ${custom}`;
-      parsed.push([p, p.normalize ? p.normalize(v) : v]);
+      parsed.push([p, p.normalize ? p.normalize(v) : v, name]);
     }
-    for (const [p, v] of parsed) this.set(p.name, v);
+    // Applying a value may fail (a listener throws): every value set so far, that one's included,
+    // is put back, as Redis's restoreBackupConfig, so the pairs apply all or none.
+    const previous: [string, ConfigValue][] = [];
+    for (const [p, v, name] of parsed) {
+      previous.push([p.name, this.get(p.name)]);
+      try {
+        this.set(p.name, v);
+      } catch (e) {
+        for (const [n, old] of previous.reverse()) this.restore(n, old);
+        return `CONFIG SET failed (possibly related to argument '${name}') - ${(e as Error).message}`;
+      }
+    }
     return undefined;
+  }
+
+  /** Put a value back after a failed CONFIG SET; a listener failing again changes nothing more. */
+  private restore(name: string, value: ConfigValue): void {
+    this.convict.set(name, value);
+    for (const fn of this.listeners.get(name) ?? []) {
+      try {
+        fn(value);
+      } catch {
+        // The value it held before cannot fail in a way the first application did not.
+      }
+    }
   }
 
   /** A raw value in the parameter's type, or by its own parser. */

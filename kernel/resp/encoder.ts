@@ -13,8 +13,11 @@ import {
 } from '../reply';
 import { formatDouble } from '../util/numbers';
 
+/** Aggregates nested deeper than this are encoded without recursion (encodeNested). */
+const MAX_RECURSION = 100;
+
 /** Encode a reply as RESP2 or RESP3. Strings are binary (latin1): length in chars = bytes. */
-export function encode(r: Reply, resp: number): string {
+export function encode(r: Reply, resp: number, depth = 0): string {
   switch (typeof r) {
     case 'string':
       return `$${r.length}\r\n${r}\r\n`;
@@ -26,18 +29,65 @@ export function encode(r: Reply, resp: number): string {
       return resp === 3 ? (r ? '#t\r\n' : '#f\r\n') : r ? ':1\r\n' : ':0\r\n';
     case 'object':
       if (r === null) return resp === 3 ? '_\r\n' : '$-1\r\n';
-      if (Array.isArray(r)) return encodeAggregate('*', r, resp);
-      return encodeObject(r, resp);
+      if (depth > MAX_RECURSION) return encodeNested(r, resp);
+      if (Array.isArray(r)) return encodeAggregate('*', r, resp, depth);
+      return encodeObject(r, resp, depth);
     default:
       throw new TypeError(`cannot encode a reply of type ${typeof r}`);
   }
 }
 
-function encodeAggregate(prefix: string, items: Reply[], resp: number): string {
+function encodeAggregate(prefix: string, items: Reply[], resp: number, depth: number): string {
   if (items.length >= 8 && allStrings(items)) return encodeStrings(prefix, items as string[]);
   let out = `${prefix}${items.length}\r\n`;
-  for (let i = 0; i < items.length; i++) out += encode(items[i], resp);
+  for (let i = 0; i < items.length; i++) out += encode(items[i], resp, depth + 1);
   return out;
+}
+
+/** The header encodeNested writes for the aggregate aggregateItems last recognised. */
+let nestedHeader = '';
+
+/** An aggregate's items (its header in nestedHeader), or null for a reply without items. */
+function aggregateItems(r: Reply, resp: number): Reply[] | null {
+  if (Array.isArray(r)) {
+    nestedHeader = `*${r.length}\r\n`;
+    return r;
+  }
+  if (r instanceof MapReply) {
+    nestedHeader = resp === 3 ? `%${r.entries.length / 2}\r\n` : `*${r.entries.length}\r\n`;
+    return r.entries;
+  }
+  if (r instanceof SetReply || r instanceof PushReply) {
+    nestedHeader = `${resp !== 3 ? '*' : r instanceof SetReply ? '~' : '>'}${r.items.length}\r\n`;
+    return r.items;
+  }
+  return null;
+}
+
+/**
+ * A deeply nested reply (a script returning a table that contains itself nests thousands of
+ * levels, as Redis does) encoded with an explicit stack: recursion would exhaust the JS stack.
+ */
+function encodeNested(r: Reply, resp: number): string {
+  let out = '';
+  const lists: Reply[][] = [];
+  const next: number[] = [];
+  let item = r;
+  for (;;) {
+    const items = aggregateItems(item, resp);
+    if (items === null) out += encode(item, resp);
+    else {
+      out += nestedHeader;
+      lists.push(items);
+      next.push(0);
+    }
+    while (lists.length > 0 && next[next.length - 1] === lists[lists.length - 1].length) {
+      lists.pop();
+      next.pop();
+    }
+    if (lists.length === 0) return out;
+    item = lists[lists.length - 1][next[next.length - 1]++];
+  }
 }
 
 function allStrings(items: Reply[]): boolean {
@@ -72,18 +122,18 @@ function encodeDouble(d: number, resp: number): string {
   return resp === 3 ? `,${s}\r\n` : `$${s.length}\r\n${s}\r\n`;
 }
 
-function encodeObject(r: object, resp: number): string {
+function encodeObject(r: object, resp: number, depth: number): string {
   if (r instanceof StatusReply) return `+${r.text}\r\n`;
   if (r instanceof ReplyError) return `-${errorLine(r.message)}\r\n`;
   if (r instanceof DoubleReply) return encodeDouble(r.value, resp);
   if (r instanceof MapReply) {
-    if (resp !== 3) return encodeAggregate('*', r.entries, resp);
+    if (resp !== 3) return encodeAggregate('*', r.entries, resp, depth);
     let out = `%${r.entries.length / 2}\r\n`;
-    for (let i = 0; i < r.entries.length; i++) out += encode(r.entries[i], resp);
+    for (let i = 0; i < r.entries.length; i++) out += encode(r.entries[i], resp, depth + 1);
     return out;
   }
-  if (r instanceof SetReply) return encodeAggregate(resp === 3 ? '~' : '*', r.items, resp);
-  if (r instanceof PushReply) return encodeAggregate(resp === 3 ? '>' : '*', r.items, resp);
+  if (r instanceof SetReply) return encodeAggregate(resp === 3 ? '~' : '*', r.items, resp, depth);
+  if (r instanceof PushReply) return encodeAggregate(resp === 3 ? '>' : '*', r.items, resp, depth);
   if (r instanceof VerbatimReply) {
     if (resp !== 3) return `$${r.text.length}\r\n${r.text}\r\n`;
     return `=${r.text.length + 4}\r\n${r.format}:${r.text}\r\n`;

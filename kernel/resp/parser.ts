@@ -3,6 +3,8 @@
  * pipelined, split at any byte. Arguments come out as binary (latin1) strings.
  * Mirrors Redis's processMultibulkBuffer / processInlineBuffer, including error texts.
  */
+import { decimalInInt64 } from '../util/int64';
+
 const CR = 13;
 const LF = 10;
 const PROTO_INLINE_MAX_SIZE = 64 * 1024;
@@ -231,8 +233,7 @@ function parseLong(buf: Buffer, start: number, end: number): number {
   if (end - start >= 19) {
     const s = buf.latin1Slice(start, end);
     if (!/^-?[1-9][0-9]*$/.test(s)) return NaN;
-    const b = BigInt(s);
-    return b > 9223372036854775807n || b < -9223372036854775808n ? NaN : Number(b);
+    return decimalInInt64(s) ? Number(s) : NaN;
   }
   if (end - start === 1 && buf[start] === 48) return 0;
   let i = start;

@@ -28,6 +28,7 @@ type Parsed = LongDouble | typeof INF | null;
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 const INFINITY = /^[+-]?inf(?:inity)?$/i;
+const SHORT_DECIMAL = /^-?\d{1,9}(?:\.\d{1,6})?$/;
 
 function bitLength(m: bigint): number {
   return m === 0n ? 0 : m.toString(2).length;
@@ -131,6 +132,9 @@ function format(v: LongDouble): string {
  * double range (yet a valid long double, such as 1e309) it is ±Infinity; NaN when invalid.
  */
 export function parseLongDouble(s: string): number {
+  // A timeout such as "0", "5" or "0.25": the double is the long double's rounding too (at most
+  // 15 significant digits), so the usual blocking call needs no BigInt arithmetic.
+  if (SHORT_DECIMAL.test(s)) return Number(s);
   const v = parse(s);
   if (v === null) return NaN;
   if (v === INF) return s.charCodeAt(0) === 45 /* - */ ? -Infinity : Infinity;

@@ -1,4 +1,5 @@
 /** Number parsing and formatting with Redis's exact rules (string2ll, strtod, %.17g). */
+import { decimalInInt64 } from './int64';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -27,8 +28,8 @@ export function parseInt64(s: string): number | bigint | null {
     v = v * 10 + c;
   }
   if (v <= Number.MAX_SAFE_INTEGER) return c0 === 45 ? -v : v;
-  const b = BigInt(s);
-  return b > INT64_MAX || b < INT64_MIN ? null : b;
+  // Range-checked on the digits: no BigInt arithmetic, only the value carried as one.
+  return decimalInInt64(s) ? BigInt(s) : null;
 }
 
 /**
@@ -162,11 +163,23 @@ function stripZeros(s: string): string {
   return s.slice(0, end);
 }
 
+/**
+ * isTie without BigInt where d's exact decimal expansion has at most 100 significant digits,
+ * so toPrecision(100) writes it whole: a tie when the 18 digits are all there is.
+ */
+function isTieExact(d: number, digits18: string): boolean {
+  const p = d.toPrecision(100);
+  const e = p.indexOf('e');
+  const sig = (e < 0 ? p : p.slice(0, e)).replace('.', '').replace(/^0+/, '');
+  return sig.startsWith(digits18) && /^0*$/.test(sig.slice(18));
+}
+
 /** Whether positive `d` lies exactly halfway between two 17-significant-digit decimals. */
 function isTie(d: number): boolean {
   const e = d.toExponential(17);
   const at = e.indexOf('e');
   if (e.charCodeAt(at - 1) !== 53 /* 5 */) return false;
+  if (d > 1e-20 && d < 1e100) return isTieExact(d, e.slice(0, at).replace('.', ''));
   // The 18-digit decimal ending in 5 must be the exact value of d.
   let a = BigInt(e.slice(0, at).replace('.', ''));
   const view = new DataView(new ArrayBuffer(8));

@@ -1,8 +1,11 @@
 import { cstr, Errors } from '../errors';
 import { ReplyError } from '../reply';
+import { addDecimal } from './int64';
 import { parseIntArg } from './numbers';
 
-const ULONG_MAX = 18446744073709551615n;
+/** 2^64 and ULONG_MAX as decimal digits: cursors are compared and wrapped without BigInt. */
+const TWO_64 = '18446744073709551616';
+const ULONG_MAX = '18446744073709551615';
 const CURSOR = /^[+-]?\d+$/;
 const invalidCursor = new ReplyError('ERR invalid cursor');
 
@@ -16,9 +19,11 @@ export function parseScanCursor(raw: string): number {
   if (arg === '') return 0;
   if (!CURSOR.test(arg)) throw invalidCursor;
   const c0 = arg.charCodeAt(0);
-  const n = BigInt(c0 === 45 || c0 === 43 ? arg.slice(1) : arg);
-  if (n > ULONG_MAX) throw invalidCursor;
-  return Number(c0 === 45 && n !== 0n ? ULONG_MAX + 1n - n : n);
+  const digits = (c0 === 45 || c0 === 43 ? arg.slice(1) : arg).replace(/^0+/, '');
+  if (digits.length > ULONG_MAX.length || (digits.length === ULONG_MAX.length && digits > ULONG_MAX)) throw invalidCursor;
+  if (digits === '') return 0;
+  // A negative cursor wraps as in C: 2^64 - n, exact where it lands within double precision.
+  return Number(c0 === 45 ? addDecimal(TWO_64, `-${digits}`) : digits);
 }
 
 export interface ScanOptions {

@@ -54,6 +54,24 @@ export function readUnsigned(p: Buffer, offset: number, bits: number): bigint {
   return v;
 }
 
+/** getUnsignedBitfield for a field of at most 32 bits, as a number (no BigInt on the usual path). */
+export function readSmall(p: Buffer, offset: number, bits: number): number {
+  let v = 0;
+  for (let j = 0; j < bits; j++, offset++) v = v * 2 + ((p[Math.floor(offset / 8)] >> (7 - (offset % 8))) & 1);
+  return v;
+}
+
+/** setUnsignedBitfield for a field of at most 32 bits: `value` modulo 2^bits, from bit `offset` on. */
+export function writeSmall(p: Buffer, offset: number, bits: number, value: number): void {
+  const m = 2 ** bits;
+  const u = ((value % m) + m) % m;
+  for (let j = bits - 1; j >= 0; j--, offset++) {
+    const byte = Math.floor(offset / 8);
+    const mask = 1 << (7 - (offset % 8));
+    p[byte] = Math.floor(u / 2 ** j) % 2 === 1 ? p[byte] | mask : p[byte] & ~mask;
+  }
+}
+
 /** getSignedBitfield: the field read as a two's complement integer of `bits` bits. */
 export function readSigned(p: Buffer, offset: number, bits: number): bigint {
   return BigInt.asIntN(bits, readUnsigned(p, offset, bits));

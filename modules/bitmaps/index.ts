@@ -4,13 +4,13 @@ import {
   type CommandContext,
   Errors,
   Notify,
-  parseBigInt64,
+  parseInt64,
   parseIntArg,
   RedisModule,
   type Reply,
   ReplyError,
 } from '../../kernel';
-import { countBits, findBit, readSigned, readUnsigned, window, writeBits } from './bits';
+import { countBits, findBit, readSigned, readSmall, readUnsigned, window, writeBits, writeSmall } from './bits';
 
 const badOffset = new ReplyError('ERR bit offset is not an integer or out of range');
 const badBit = new ReplyError('ERR bit is not an integer or out of range');
@@ -40,8 +40,19 @@ interface FieldOp {
   bits: number;
   /** Bit offsets go up to 8 * proto-max-bulk-len: beyond 2^31, so no `>>` on them. */
   offset: number;
-  value: bigint;
+  /** SET's value or INCRBY's increment: a number within double precision, a bigint beyond. */
+  value: number | bigint;
   overflow: Overflow;
+}
+
+/**
+ * Fields of up to 32 bits with a value below this in magnitude are computed with numbers, exactly
+ * (sums stay below 2^53); wider fields and int64 values near the limits take the bigint path.
+ */
+const SMALL_VALUE = 2 ** 52;
+
+function isSmall(f: FieldOp): f is FieldOp & { value: number } {
+  return f.bits <= 32 && typeof f.value === 'number' && f.value < SMALL_VALUE && f.value > -SMALL_VALUE;
 }
 
 /** What strcasecmp sees of an argument: the bytes before the first NUL, lower-cased. */
@@ -71,9 +82,10 @@ function readString(ctx: CommandContext, key: string): string | undefined {
 function bitOffset(ctx: CommandContext, arg: string, bits: number): number {
   let off: number;
   if (bits > 0 && arg.length > 1 && arg.charCodeAt(0) === 35 /* # */) {
-    const n = parseBigInt64(arg.slice(1));
+    const n = parseInt64(arg.slice(1));
     if (n === null) throw badOffset;
-    off = Number(BigInt.asIntN(64, n * BigInt(bits)));
+    // Exact in doubles unless the index is huge; then Redis's int64 wrap decides, as a bigint.
+    off = typeof n === 'number' && Math.abs(n) < 2 ** 46 ? n * bits : Number(BigInt.asIntN(64, BigInt(n) * BigInt(bits)));
   } else {
     off = parseIntArg(arg);
   }
@@ -124,6 +136,30 @@ function fieldType(arg: string): [signed: boolean, bits: number] {
   const bits = parseIntArg(nul < 0 ? arg.slice(1) : arg.slice(1, nul));
   if (!(bits >= 1) || bits > (c === 'i' ? 64 : 63)) throw badType;
   return [c === 'i', bits];
+}
+
+/** fieldResult for a small field (isSmall): the same checks in exact double arithmetic. */
+function smallResult(f: FieldOp, value: number, incr: number): number | null {
+  const { bits, signed, overflow } = f;
+  const m = 2 ** bits;
+  if (signed) {
+    const max = m / 2 - 1;
+    const min = -max - 1;
+    const high = value > max || incr > max - value;
+    const low = !high && (value < min || incr < min - value);
+    if (!high && !low) return value + incr;
+    if (overflow === Overflow.Fail) return null;
+    if (overflow === Overflow.Sat) return high ? max : min;
+    const r = (((value + incr) % m) + m) % m;
+    return r > max ? r - m : r;
+  }
+  const max = m - 1;
+  // Redis reads the value as a uint64: a negative one is past every unsigned field's range.
+  const high = value < 0 || value > max || (incr > 0 && incr > max - value);
+  if (!high && !(incr < 0 && incr < -value)) return value + incr;
+  if (overflow === Overflow.Fail) return null;
+  if (overflow === Overflow.Sat) return high ? max : 0;
+  return (((value + incr) % m) + m) % m;
 }
 
 /**
@@ -315,11 +351,11 @@ export default class BitmapsModule {
       }
       const [signed, bits] = fieldType(argv[j + 1]);
       const offset = bitOffset(ctx, argv[j + 2], bits);
-      let value = 0n;
+      let value: number | bigint = 0;
       if (op !== Op.Get) {
         readOnly = false;
         highest = Math.max(highest, offset + bits - 1);
-        const v = parseBigInt64(argv[j + 3]);
+        const v = parseInt64(argv[j + 3]);
         if (v === null) throw Errors.notInteger;
         value = v;
       }
@@ -330,15 +366,39 @@ export default class BitmapsModule {
     const key = argv[1];
     let buf: Buffer | undefined;
     let src: string | undefined;
+    /** The key was created or lengthened: every write counts as a change then, as in Redis. */
+    let grew = false;
+    let changes = 0;
     if (readOnly) {
       src = readString(ctx, key);
     } else {
       if (readOnlyCommand) throw roOnlyGet;
-      buf = Buffer.from(grow(asString(ctx.db.peek(key)) ?? '', Math.floor(highest / 8) + 1), 'latin1');
+      const cur = asString(ctx.db.peek(key));
+      const v = grow(cur ?? '', Math.floor(highest / 8) + 1);
+      grew = v !== cur;
+      buf = Buffer.from(v, 'latin1');
     }
 
     const out: Reply[] = [];
     for (const f of ops) {
+      if (isSmall(f)) {
+        const byte = Math.floor(f.offset / 8);
+        const raw = f.op === Op.Get ? readSmall(window(buf ?? src, byte), f.offset - byte * 8, f.bits) : readSmall(buf!, f.offset, f.bits);
+        const old = f.signed && raw >= 2 ** (f.bits - 1) ? raw - 2 ** f.bits : raw;
+        if (f.op === Op.Get) {
+          out.push(old);
+          continue;
+        }
+        const next = f.op === Op.IncrBy ? smallResult(f, old, f.value) : smallResult(f, f.value, 0);
+        if (next === null) {
+          out.push(null);
+          continue;
+        }
+        writeSmall(buf!, f.offset, f.bits, next);
+        if (grew || next !== old) changes++;
+        out.push(f.op === Op.IncrBy ? next : old);
+        continue;
+      }
       if (f.op === Op.Get) {
         const byte = Math.floor(f.offset / 8);
         const w = window(buf ?? src, byte);
@@ -347,17 +407,21 @@ export default class BitmapsModule {
         continue;
       }
       const old = f.signed ? readSigned(buf!, f.offset, f.bits) : readUnsigned(buf!, f.offset, f.bits);
-      const next = f.op === Op.IncrBy ? fieldResult(f, old, f.value) : fieldResult(f, f.value, 0n);
+      const next = f.op === Op.IncrBy ? fieldResult(f, old, BigInt(f.value)) : fieldResult(f, BigInt(f.value), 0n);
       if (next === null) {
         out.push(null);
         continue;
       }
       writeBits(buf!, f.offset, f.bits, next);
+      if (grew || next !== old) changes++;
       out.push(f.op === Op.IncrBy ? next : old);
     }
-    if (buf !== undefined) {
-      ctx.db.set(key, buf.toString('latin1'), true);
+    // Redis counts each write that changed a value (dirty, rdb_changes_since_last_save); a key
+    // created by writes that all failed (OVERFLOW FAIL) is stored without being signalled.
+    if (buf !== undefined && (changes > 0 || grew)) ctx.db.set(key, buf.toString('latin1'), true);
+    if (changes > 0) {
       ctx.modified(key, Notify.STRING, 'setbit');
+      ctx.server.keyspace.stats.dirty += changes - 1;
     }
     return out;
   }

@@ -7,7 +7,10 @@ import {
   FloatIncr,
   incrByFloat,
   inject,
-  isInt64,
+  addDecimal,
+  decimalInInt64,
+  int64Reply,
+  magnitudeAbove,
   Keyspace,
   MapReply,
   MAX_REPLY_COUNT,
@@ -30,7 +33,8 @@ const notInteger = new ReplyError('ERR hash value is not an integer');
 const notFloat = new ReplyError('ERR hash value is not a float');
 const nanOrInfinity = new ReplyError('ERR value is NaN or Infinity');
 /** LONG_MAX / 2: the largest HRANDFIELD count WITHVALUES accepts (its reply has twice as many items). */
-const HALF_LONG_MAX = 4611686018427387903n;
+/** LONG_MAX / 2, as digits: HRANDFIELD's largest count WITHVALUES (compared without BigInt). */
+const HALF_LONG_MAX = '4611686018427387903';
 const LONG_MAX_BITS = 2 ** 63;
 
 /** Redis's size_t limits go to LONG_MAX; the error names it exactly. */
@@ -203,15 +207,16 @@ export default class HashesModule {
       if (v === null) throw notInteger;
       value = v;
     }
-    let next: number | bigint = typeof value === 'number' && typeof incr === 'number' ? value + incr : NaN;
+    let next: number | string = typeof value === 'number' && typeof incr === 'number' ? value + incr : NaN;
     if (!Number.isSafeInteger(next)) {
-      const b = BigInt(value) + BigInt(incr);
-      if (!isInt64(b)) throw Errors.overflow;
-      next = Number.isSafeInteger(Number(b)) ? Number(b) : b;
+      // Past 2^53 the sum is done on the digits, exactly and without BigInt.
+      next = addDecimal(String(value), String(incr));
+      if (!decimalInInt64(next)) throw Errors.overflow;
     }
-    h.store(argv[2], String(next), this.limits);
+    const text = String(next);
+    h.store(argv[2], text, this.limits);
     ctx.modified(key, Notify.HASH, 'hincrby');
-    return next;
+    return typeof next === 'number' ? next : int64Reply(text);
   }
 
   @Command('hincrbyfloat')
@@ -242,10 +247,10 @@ export default class HashesModule {
     }
     const l = parseInt64(argv[2]);
     if (l === null) throw Errors.notInteger;
-    if (typeof l === 'bigint' && l < -9223372036854775807n) throw Errors.longOutOfRange;
+    if (typeof l === 'bigint' && argv[2] === '-9223372036854775808') throw Errors.longOutOfRange;
     if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) throw Errors.syntax;
     const withValues = argv.length === 4;
-    if (withValues && typeof l === 'bigint' && (l > HALF_LONG_MAX || l < -HALF_LONG_MAX)) throw Errors.valueOutOfRange;
+    if (withValues && typeof l === 'bigint' && magnitudeAbove(argv[2], HALF_LONG_MAX)) throw Errors.valueOutOfRange;
     const h = this.read(ctx, argv[1]);
     if (h === undefined || l === 0) return [];
     const count = Number(l);

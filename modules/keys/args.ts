@@ -1,4 +1,4 @@
-import { Errors, INT64_MAX, parseInt64, ReplyError } from '../../kernel';
+import { addDecimal, decimalInInt64, Errors, int64Reply, type IntegerReply, parseInt64, ReplyError } from '../../kernel';
 
 export const enum ExpireFlag {
   NX = 1,
@@ -27,8 +27,9 @@ export function parseExpireFlags(argv: string[]): number {
   return flags;
 }
 
-const INT64_MIN_DIV_1000 = -9223372036854775n;
-const INT64_MAX_DIV_1000 = 9223372036854775n;
+/** INT64_MAX / 1000 (and -INT64_MIN / 1000, truncated), as digits. */
+const INT64_DIV_1000 = '9223372036854775';
+const INT64_MAX_DIGITS = '9223372036854775807';
 
 /**
  * The absolute expiry in ms for an EXPIRE-family argument, with Redis's int64 overflow checks
@@ -41,25 +42,39 @@ export function absoluteExpire(arg: string, seconds: boolean, basetime: number, 
     const when = (seconds ? v * 1000 : v) + basetime;
     if (Number.isSafeInteger(when)) return when;
   }
-  let when = BigInt(v);
+  // Past double precision Redis's int64 checks are done on the digits, without BigInt.
+  let when = String(v);
   if (seconds) {
-    if (when > INT64_MAX_DIV_1000 || when < INT64_MIN_DIV_1000) throw Errors.invalidExpire(cmd);
-    when *= 1000n;
+    const digits = when.charCodeAt(0) === 45 ? when.slice(1) : when;
+    if (digits.length > INT64_DIV_1000.length || (digits.length === INT64_DIV_1000.length && digits > INT64_DIV_1000)) {
+      throw Errors.invalidExpire(cmd);
+    }
+    if (when !== '0') when += '000';
   }
-  if (when > INT64_MAX - BigInt(basetime)) throw Errors.invalidExpire(cmd);
-  return Number(when + BigInt(basetime));
+  const sum = addDecimal(when, String(basetime));
+  if (!decimalInInt64(sum)) throw Errors.invalidExpire(cmd);
+  return Number(sum);
 }
 
-/** A stored ms time as an integer reply: exact below 2^53, int64-clamped above (doubles round up to 2^63). */
-export function msReply(ms: number): number | bigint {
-  if (Number.isSafeInteger(ms)) return ms;
-  return ms >= 2 ** 63 ? INT64_MAX : BigInt(ms);
+/** A stored ms time's exact digits, int64-clamped (doubles past 2^63 round up to it). */
+export function msDigits(ms: number): string {
+  if (Number.isSafeInteger(ms)) return String(ms);
+  // toFixed(0) gives an integral double's exact digits.
+  return ms >= 2 ** 63 ? INT64_MAX_DIGITS : ms.toFixed(0);
 }
 
-/** Milliseconds rounded to seconds as Redis does ((ms+500)/1000 in int64). */
-export function secondsReply(ms: number): number | bigint {
+/** A stored ms time as an integer reply: exact below 2^53, its digits above. */
+export function msReply(ms: number): number | IntegerReply {
+  return Number.isSafeInteger(ms) ? ms : int64Reply(msDigits(ms));
+}
+
+/** Milliseconds rounded to seconds as Redis does ((ms+500)/1000 in int64, truncated). */
+export function secondsReply(ms: number): number | IntegerReply {
   if (Number.isSafeInteger(ms + 500)) return Math.floor((ms + 500) / 1000);
-  return (BigInt(msReply(ms)) + 500n) / 1000n;
+  const sum = addDecimal(msDigits(ms), '500');
+  const neg = sum.charCodeAt(0) === 45;
+  const digits = (neg ? sum.slice(1) : sum).slice(0, -3) || '0';
+  return int64Reply(neg && digits !== '0' ? `-${digits}` : digits);
 }
 
 /** getIntFromObjectOrReply: a C int, or Redis's errors (`msg` replaces both generic texts). */

@@ -17,7 +17,7 @@ import {
   ReplyError,
   StatusReply,
 } from '../../kernel';
-import { absoluteExpire, ExpireFlag, msReply, parseExpireFlags, parseInt32, secondsReply } from './args';
+import { absoluteExpire, ExpireFlag, msDigits, msReply, parseExpireFlags, parseInt32, secondsReply } from './args';
 
 const NONE = new StatusReply('none');
 const SAME_OBJECT = new ReplyError('ERR source and destination objects are the same');
@@ -191,7 +191,7 @@ export default class KeysModule {
     if (name !== 'pexpireat' && ctx.server.journal.active) {
       const prop = argv.slice();
       prop[0] = 'PEXPIREAT';
-      prop[2] = String(msReply(when));
+      prop[2] = msDigits(when);
       ctx.propagate(prop);
     }
     return 1;

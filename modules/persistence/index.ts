@@ -35,6 +35,43 @@ import { logSkipped, Snapshot } from './snapshot';
 // Append-only file (aof*.ts): config, loading, writing, BGREWRITEAOF.
 import { Aof, aofParams } from './aof';
 
+/** A save's temporary file (temp-<pid>.rdb, temp-bg-<pid>.rdb, temp-<pid>-<tag>.rdb): group 1 is the pid. */
+const TEMP_RDB = /^temp-(?:bg-)?(\d+)(?:-[^/]*)?\.rdb$/;
+
+/**
+ * Temporary dump files of processes that no longer run (a kill during BGSAVE) are removed at
+ * start: their names carry the pid, so a live server's file, this process's included, is left.
+ */
+function removeStaleTempFiles(dir: string, logger: Logger): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMP_RDB.exec(name);
+    if (m === null || isRunning(Number(m[1]))) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+      logger.notice(`Removed the temporary file ${name} left by a process that no longer runs`);
+    } catch (e) {
+      logger.warning(`Could not remove the temporary file ${name}: ${(e as Error).message}`);
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const BGSAVE_STARTED = new StatusReply('Background saving started');
 const IN_PROGRESS = new ReplyError('ERR Background save already in progress');
 /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long to retry. */
@@ -141,6 +178,7 @@ export default class PersistenceModule {
   // ---- start-up and shutdown ------------------------------------------------------------
 
   onStart(): void {
+    removeStaleTempFiles(path.dirname(this.file), this.logger);
     // With appendonly yes the AOF is loaded instead of the RDB file, as Redis's loadDataFromDisk.
     if (!this.aof.loadAtStart()) this.load();
     this.aof.start();

@@ -15,8 +15,8 @@ import {
   provide,
   type Publisher,
   PUBLISHER,
-  PushReply,
   RedisModule,
+  ReplyMode,
   type Reply,
   ReplyError,
   StatusReply,
@@ -37,6 +37,12 @@ interface Kind {
 }
 
 /** What a RESP2 client may run while subscribed (PING is answered by the guard itself). */
+/** A command that answered with pushes only still takes the place of a CLIENT REPLY SKIP. */
+function skipDone(c: Client): typeof NO_REPLY {
+  if (c.replyMode === ReplyMode.Skip) c.replyMode = ReplyMode.On;
+  return NO_REPLY;
+}
+
 const ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 const SSUBSCRIBE_DENIED = new ReplyError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
@@ -151,7 +157,11 @@ export default class PubSubModule {
     return this.unsubscribeFrom(ctx, argv, this.kinds.shard);
   }
 
-  /** One confirmation per name, each with the client's count after it. */
+  /**
+   * One confirmation per name, each with the client's count after it. Confirmations are pushed
+   * whatever the reply mode (CLIENT REPLY OFF silences command replies only, as in Redis); the
+   * command still uses up a CLIENT REPLY SKIP (skipDone).
+   */
   private subscribeTo(c: Client, argv: string[], k: Kind): typeof NO_REPLY {
     let s = subscriptionsOf(c);
     if (s === undefined) c.state.set(SUBS, (s = new Subscriptions()));
@@ -162,10 +172,10 @@ export default class PubSubModule {
         mine.add(name);
         indexAdd(k.index, name, c);
       }
-      c.reply(new PushReply([k.subscribe, name, k.count(s)]));
+      c.push([k.subscribe, name, k.count(s)]);
     }
     this.update(c, s);
-    return NO_REPLY;
+    return skipDone(c);
   }
 
   /** Without names: every subscription of the kind, or one reply with a null name if none. */
@@ -173,21 +183,21 @@ export default class PubSubModule {
     const s = subscriptionsOf(c) ?? new Subscriptions();
     const mine = k.of(s);
     if (argv.length === 1) {
-      if (mine.size === 0) c.reply(new PushReply([k.unsubscribe, null, k.count(s)]));
+      if (mine.size === 0) c.push([k.unsubscribe, null, k.count(s)]);
       for (const name of mine) {
         mine.delete(name);
         indexRemove(k.index, name, c);
-        c.reply(new PushReply([k.unsubscribe, name, k.count(s)]));
+        c.push([k.unsubscribe, name, k.count(s)]);
       }
     } else {
       for (let j = 1; j < argv.length; j++) {
         const name = argv[j];
         if (mine.delete(name)) indexRemove(k.index, name, c);
-        c.reply(new PushReply([k.unsubscribe, name, k.count(s)]));
+        c.push([k.unsubscribe, name, k.count(s)]);
       }
     }
     this.update(c, s);
-    return NO_REPLY;
+    return skipDone(c);
   }
 
   /** Keep CLIENT LIST's counts, and subscriber mode (flag `pubsub`, the RESP2 guard), in step. */

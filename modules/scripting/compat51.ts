@@ -130,6 +130,17 @@ function format(L: LuaState): number {
  */
 function fixed(n: number, p: number): string {
   if (!Number.isFinite(n)) return formatG(n, 1);
+  const abs = Math.abs(n);
+  if (p <= 60 && abs < 1e21 && (abs === 0 || abs >= 2 ** -100)) {
+    // In this range toFixed(100) is the exact expansion, so an exact tie shows as a 5 and zeros
+    // after the last kept decimal; anything else rounds the same up or to even, without BigInt.
+    const full = abs.toFixed(100);
+    const rest = full.slice(full.indexOf('.') + 1 + p);
+    if (!(rest.charCodeAt(0) === 53 && /^0*$/.test(rest.slice(1)))) {
+      const digits = abs.toFixed(p);
+      return n < 0 || Object.is(n, -0) ? `-${digits}` : digits;
+    }
+  }
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, Math.abs(n));
   const bits = view.getBigUint64(0);
@@ -182,16 +193,31 @@ function pad(flags: string, width: string, s: string): string {
 }
 
 function formatInteger(flags: string, width: string, prec: string | undefined, conv: string, n: number): string {
-  let v = !Number.isFinite(n) || n >= 2 ** 63 || n < -(2 ** 63) ? -(2n ** 63n) : BigInt(Math.trunc(n));
-  if ('uxXo'.includes(conv) && v < 0n) v += 2n ** 64n;
-  const neg = v < 0n;
-  if (neg) v = -v;
   const radix = conv === 'x' || conv === 'X' ? 16 : conv === 'o' ? 8 : 10;
-  let digits = v.toString(radix);
+  const t = Math.trunc(n);
+  let neg: boolean;
+  let digits: string;
+  if (Number.isSafeInteger(t) && !(t < 0 && 'uxXo'.includes(conv))) {
+    // The usual case, without BigInt: the number's own digits.
+    neg = t < 0;
+    digits = Math.abs(t).toString(radix);
+  } else {
+    // The int64 edges and a negative number read as unsigned need 64 bits: C's casts of the
+    // double as x86-64 does them (signed: LLONG_MIN when out of range; unsigned: two's complement,
+    // 2^63 below -2^63, 0 from 2^64 on), as redis-server prints them.
+    let v: bigint;
+    if (!'uxXo'.includes(conv)) v = !Number.isFinite(n) || n >= 2 ** 63 || n < -(2 ** 63) ? -(2n ** 63n) : BigInt(t);
+    else if (!(n < 2 ** 64)) v = 0n;
+    else if (n < -(2 ** 63)) v = 2n ** 63n;
+    else v = BigInt.asUintN(64, BigInt(t));
+    neg = v < 0n;
+    digits = (neg ? -v : v).toString(radix);
+  }
+  const zero = digits === '0';
   if (conv === 'X') digits = digits.toUpperCase();
-  if (prec !== undefined) digits = Number(prec) === 0 && v === 0n ? '' : digits.padStart(Number(prec), '0');
+  if (prec !== undefined) digits = Number(prec) === 0 && zero ? '' : digits.padStart(Number(prec), '0');
   const sign = neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-  const prefix = flags.includes('#') && v !== 0n ? (conv === 'x' ? '0x' : conv === 'X' ? '0X' : conv === 'o' ? '0' : '') : '';
+  const prefix = flags.includes('#') && !zero ? (conv === 'x' ? '0x' : conv === 'X' ? '0X' : conv === 'o' ? '0' : '') : '';
   const w = Number(width || 0);
   const len = sign.length + prefix.length + digits.length;
   if (len >= w) return sign + prefix + digits;

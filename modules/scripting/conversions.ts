@@ -14,9 +14,7 @@ import {
 } from '../../kernel';
 import { lstr, lua, type LuaState, pushString, toString } from './lua';
 
-/** Nesting beyond this is a self-referencing table, not data. */
-const MAX_DEPTH = 1000;
-const INT64_MIN = -(2n ** 63n);
+const LLONG_MIN = new IntegerReply('-9223372036854775808');
 
 /** Newlines would break the reply: Redis maps them to spaces in status and error texts. */
 export function oneLine(s: string): string {
@@ -34,17 +32,80 @@ export function errorText(message: string): string {
 }
 
 /** A Lua number as Redis replies it: truncated to a long long (out of range: LLONG_MIN). */
-function integerReply(n: number): number | bigint {
-  if (!Number.isFinite(n) || n >= 2 ** 63 || n < -(2 ** 63)) return INT64_MIN;
+function integerReply(n: number): number | IntegerReply {
+  if (!Number.isFinite(n) || n >= 2 ** 63 || n < -(2 ** 63)) return LLONG_MIN;
   const t = Math.trunc(n);
-  return Number.isSafeInteger(t) ? t : BigInt(t);
+  // toFixed(0) gives an integral double's exact digits (below 1e21), without BigInt.
+  return Number.isSafeInteger(t) ? t : new IntegerReply(t.toFixed(0));
+}
+
+/**
+ * Redis's Lua (5.1) refuses lua_checkstack past LUAI_MAXCSTACK slots, and luaReplyToRedisReply
+ * answers `reached lua stack limit` in place of any value it meets then: a self-referencing table
+ * comes out nested down to that depth. The conversion counts the slots Redis's would hold.
+ */
+const LUAI_MAXCSTACK = 8000;
+/** Slots below the reply when Redis converts it (the error handler and the reply itself). */
+const REPLY_BASE = 2;
+const STACK_LIMIT = new ReplyError('ERR reached lua stack limit');
+
+const enum Kind {
+  Array,
+  Map,
+  Set,
+}
+
+/** A table being converted: its items so far and where its iteration stands. */
+class Frame {
+  readonly items: Reply[] = [];
+  constructor(
+    readonly kind: Kind,
+    /** Redis's stack height when the table itself was entered. */
+    readonly height: number,
+    /** The array's table, or the `map` / `set` field's table (absolute stack index). */
+    readonly table: number,
+    /** The next array index; for a map, whether its value (1) or next key (0) comes next. */
+    public next: number,
+  ) {}
 }
 
 /**
  * luaReplyToRedisReply: the Lua value at `idx` as a reply. Booleans are RESP3's for a script
- * that called redis.setresp(3); otherwise false is a null and true is 1.
+ * that called redis.setresp(3); otherwise false is a null and true is 1. Nested tables are
+ * walked with an explicit stack, as deep as Redis goes (thousands of levels), not by recursion.
  */
-export function luaToReply(L: LuaState, idx: number, resp3 = false, depth = 0): Reply {
+export function luaToReply(L: LuaState, idx: number, resp3 = false): Reply {
+  if (lua.lua_type(L, idx) !== lua.LUA_TTABLE) return scalar(L, idx, resp3);
+  lua.lua_pushvalue(L, idx);
+  const frames: Frame[] = [];
+  let height = REPLY_BASE;
+  for (;;) {
+    // Enter the value on top of the stack.
+    let r: Reply | Frame;
+    if (height + 4 > LUAI_MAXCSTACK) r = STACK_LIMIT;
+    else if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) r = scalar(L, -1, resp3);
+    else r = classify(L, lua.lua_gettop(L), height);
+    if (r instanceof Frame) frames.push(r);
+    else {
+      lua.lua_pop(L, 1);
+      if (frames.length === 0) return r;
+      frames[frames.length - 1].items.push(r);
+    }
+    // Find the next value to enter; finished tables hand their reply to the one holding them.
+    for (;;) {
+      const f = frames[frames.length - 1];
+      height = nextChild(L, f);
+      if (height >= 0) break;
+      frames.pop();
+      lua.lua_pop(L, 1);
+      const done = f.kind === Kind.Map ? new MapReply(f.items) : f.kind === Kind.Set ? new SetReply(f.items) : f.items;
+      if (frames.length === 0) return done;
+      frames[frames.length - 1].items.push(done);
+    }
+  }
+}
+
+function scalar(L: LuaState, idx: number, resp3: boolean): Reply {
   switch (lua.lua_type(L, idx)) {
     case lua.LUA_TSTRING:
       return toString(L, idx)!;
@@ -53,9 +114,6 @@ export function luaToReply(L: LuaState, idx: number, resp3 = false, depth = 0): 
     case lua.LUA_TBOOLEAN:
       if (resp3) return lua.lua_toboolean(L, idx) === true;
       return lua.lua_toboolean(L, idx) ? 1 : null;
-    case lua.LUA_TTABLE:
-      if (depth >= MAX_DEPTH) return new ReplyError('ERR reached lua stack limit');
-      return tableToReply(L, lua.lua_absindex(L, idx), resp3, depth + 1);
     default:
       return null;
   }
@@ -79,7 +137,9 @@ function tableField(L: LuaState, t: number, name: string): boolean {
   return false;
 }
 
-function tableToReply(L: LuaState, t: number, resp3: boolean, depth: number): Reply {
+/** A table entered at `height`: the reply it stands for, or a Frame to walk its items. */
+function classify(L: LuaState, t: number, height: number): Reply | Frame {
+  lua.lua_checkstack(L, 8);
   const err = stringField(L, t, 'err');
   if (err !== null) return new ReplyError(oneLine(err));
   const ok = stringField(L, t, 'ok');
@@ -95,26 +155,12 @@ function tableToReply(L: LuaState, t: number, resp3: boolean, depth: number): Re
   const big = stringField(L, t, 'big_number');
   if (big !== null) return new BigNumberReply(oneLine(big));
   if (tableField(L, t, 'map')) {
-    const entries: Reply[] = [];
-    const m = lua.lua_gettop(L);
     lua.lua_pushnil(L);
-    while (lua.lua_next(L, m) !== 0) {
-      entries.push(luaToReply(L, -2, resp3, depth), luaToReply(L, -1, resp3, depth));
-      lua.lua_pop(L, 1);
-    }
-    lua.lua_pop(L, 1);
-    return new MapReply(entries);
+    return new Frame(Kind.Map, height, lua.lua_gettop(L) - 1, 0);
   }
   if (tableField(L, t, 'set')) {
-    const items: Reply[] = [];
-    const s = lua.lua_gettop(L);
     lua.lua_pushnil(L);
-    while (lua.lua_next(L, s) !== 0) {
-      items.push(luaToReply(L, -2, resp3, depth));
-      lua.lua_pop(L, 1);
-    }
-    lua.lua_pop(L, 1);
-    return new SetReply(items);
+    return new Frame(Kind.Set, height, lua.lua_gettop(L) - 1, 0);
   }
   if (tableField(L, t, 'verbatim_string')) {
     const v = lua.lua_gettop(L);
@@ -124,16 +170,38 @@ function tableToReply(L: LuaState, t: number, resp3: boolean, depth: number): Re
     if (format !== null && text !== null) return new VerbatimReply(format, text);
   }
   // An array: up to the first nil, as Redis does.
-  const items: Reply[] = [];
-  for (let i = 1; ; i++) {
-    if (lua.lua_rawgeti(L, t, i) === lua.LUA_TNIL) {
-      lua.lua_pop(L, 1);
-      break;
-    }
-    items.push(luaToReply(L, -1, resp3, depth));
+  return new Frame(Kind.Array, height, t, 1);
+}
+
+/**
+ * Push the frame's next value and return Redis's stack height for it (an array's element:
+ * one above the table; a map's key: table, field, key, value and its copy; a map's value and
+ * a set's member: three above), or -1 when the table is done (a map's or set's field popped).
+ */
+function nextChild(L: LuaState, f: Frame): number {
+  if (f.kind === Kind.Array) {
+    if (lua.lua_rawgeti(L, f.table, f.next++) !== lua.LUA_TNIL) return f.height + 1;
     lua.lua_pop(L, 1);
+    return -1;
   }
-  return items;
+  if (f.kind === Kind.Map && f.next === 1) {
+    // The key was converted from a copy: its value is on top now.
+    f.next = 0;
+    return f.height + 3;
+  }
+  if (lua.lua_next(L, f.table) === 0) {
+    lua.lua_pop(L, 1);
+    return -1;
+  }
+  if (f.kind === Kind.Map) {
+    lua.lua_pushvalue(L, -2);
+    f.next = 1;
+    return f.height + 4;
+  }
+  // A set's member is its key: drop the value, convert a copy of the key.
+  lua.lua_pop(L, 1);
+  lua.lua_pushvalue(L, -1);
+  return f.height + 3;
 }
 
 /** Push {err=text}. */

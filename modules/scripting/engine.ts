@@ -14,6 +14,8 @@ const SLICE_MS = 10;
 const YIELDED: unique symbol = Symbol('yielded');
 /** Memory is sampled every this many hook runs. */
 const MEMORY_EVERY = 64;
+/** The error text for a script that raised a table without an `err` field. */
+export const NO_ERR_FIELD = "ERR the script raised a table without an 'err' field as its error";
 const KEYS = lstr('KEYS');
 const ARGV = lstr('ARGV');
 
@@ -246,7 +248,8 @@ export class ScriptEngine implements ScriptHost {
       lua.lua_pop(co, 1);
       return s;
     };
-    const msg = field('err') ?? '';
+    // error({}) (Redis 7.0 crashes on it): say what was raised rather than an empty error.
+    const msg = field('err') ?? NO_ERR_FIELD;
     const source = field('source');
     const line = field('line');
     const where = source !== null && line !== null ? ` script: ${run.name}, on ${source}:${line}.` : '';

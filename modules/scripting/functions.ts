@@ -1,8 +1,13 @@
-import { globMatch, MapReply, ReplyError, SetReply, type Reply } from '../../kernel';
-import type { ScriptEngine } from './engine';
+import { globMatch, MapReply, ReplyError, SetReply, splitArgs, type Reply } from '../../kernel';
+import { NO_ERR_FIELD, type ScriptEngine } from './engine';
 import { lauxlib, lstr, lua, type LuaState, setReadonly, toString } from './lua';
 import { guardMissing } from './sandbox';
 import { raiseError } from './redis-api';
+
+/** How long a library's code may run at FUNCTION LOAD before it is stopped (Redis's LOAD_TIMEOUT_MS). */
+const LOAD_TIMEOUT_MS = 500;
+/** Instructions between two checks of the load timeout. */
+const LOAD_HOOK_EVERY = 10000;
 
 const FUNCTION_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
 
@@ -20,19 +25,26 @@ export interface Library {
   functions: Map<string, LuaFunctionDef>;
 }
 
-/** `#!lua name=<lib>`: the library's name (functionExtractLibMetaData). */
+/**
+ * `#!lua name=<lib>`: the library's name (functionExtractLibMetaData). The shebang line is split
+ * as Redis splits it (quotes, any white space); its metadata is checked before the engine, and
+ * the engine's name and the keys are case-insensitive.
+ */
 function libraryName(code: string): string {
   if (!code.startsWith('#!')) throw new ReplyError('ERR Missing library metadata');
   const nl = code.indexOf('\n');
-  const parts = (nl < 0 ? code : code.slice(0, nl)).slice(2).split(' ').filter((p) => p !== '');
-  if (parts[0] !== 'lua') throw new ReplyError(`ERR Engine '${parts[0] ?? ''}' not found`);
+  const parts = nl < 0 ? null : splitArgs(code.slice(0, nl));
+  if (parts === null || parts.length === 0) throw new ReplyError('ERR Invalid library metadata');
   let name: string | null = null;
   for (const p of parts.slice(1)) {
-    if (!p.startsWith('name=')) throw new ReplyError(`ERR Invalid metadata value given: ${p}`);
+    if (p.slice(0, 5).toLowerCase() !== 'name=') throw new ReplyError(`ERR Invalid metadata value given: ${p}`);
+    if (name !== null) throw new ReplyError('ERR Invalid metadata value, name argument was given multiple times');
     name = p.slice(5);
   }
   if (name === null) throw new ReplyError('ERR Library name was not given');
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new ReplyError('ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+  const engine = parts[0].slice(2);
+  if (engine.toLowerCase() !== 'lua') throw new ReplyError(`ERR Engine '${engine}' not found`);
   return name;
 }
 
@@ -47,12 +59,21 @@ export class FunctionLibraries {
   private loading: Library | null = null;
   /** The globals a library's code runs with while loaded (pushLoadEnv), once made. */
   private loadEnvRef = -1;
+  /** When the running library's code started (for LOAD_TIMEOUT_MS). */
+  private loadStart = 0;
   engine!: ScriptEngine;
 
   /** The `redis.register_function` the functions' interpreter gets. */
   readonly extendApi = (L: LuaState): void => {
     lua.lua_pushjsfunction(L, this.registerFunction);
     lua.lua_setfield(L, -2, lstr('register_function'));
+  };
+
+  /** Stops a library's code past LOAD_TIMEOUT_MS; raised at every instruction after, so nothing can catch it for good. */
+  private readonly loadHook = (L: LuaState): void => {
+    if (Date.now() - this.loadStart < LOAD_TIMEOUT_MS) return;
+    lua.lua_sethook(L, this.loadHook, lua.LUA_MASKCOUNT, 1);
+    raiseError(L, 'ERR FUNCTION LOAD timeout');
   };
 
   private readonly registerFunction = (L: LuaState): number => {
@@ -136,7 +157,10 @@ export class FunctionLibraries {
     lua.lua_setupvalue(L, chunk, 1);
     lua.lua_pushvalue(L, chunk);
     this.loading = lib;
+    this.loadStart = Date.now();
+    lua.lua_sethook(L, this.loadHook, lua.LUA_MASKCOUNT, LOAD_HOOK_EVERY);
     const status = lua.lua_pcall(L, 0, 0, 0);
+    lua.lua_sethook(L, null, 0, 0);
     this.loading = null;
     lua.lua_pushglobaltable(L);
     lua.lua_setupvalue(L, chunk, 1);
@@ -149,7 +173,7 @@ export class FunctionLibraries {
       let msg: string;
       if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
         lua.lua_getfield(L, -1, lstr('err'));
-        msg = toString(L, -1) ?? '';
+        msg = toString(L, -1) ?? NO_ERR_FIELD;
         lua.lua_pop(L, 1);
       } else {
         // A Lua error (a string, with where it happened) reads as Redis words it: "ERR ...".

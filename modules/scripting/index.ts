@@ -16,7 +16,7 @@ import {
   Logger,
   MapReply,
   OK,
-  parseInt64,
+  parseIntArg,
   provide,
   RedisModule,
   type RegisteredCommand,
@@ -67,6 +67,16 @@ const BUSY_EVAL = new ReplyError('BUSY Redis is busy running a script. You can o
 const BUSY_FUNCTION = new ReplyError('BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
 const NEGATIVE_KEYS = new ReplyError("ERR Number of keys can't be negative");
 const TOO_MANY_KEYS = new ReplyError("ERR Number of keys can't be greater than number of args");
+const BAD_KEY_COUNT = new ReplyError('ERR Bad number of keys provided');
+
+/** EVAL's and FCALL's numkeys (argv[2]); `notInteger` is the command's error for a non-integer. */
+function numKeys(argv: string[], notInteger: ReplyError): number {
+  const n = parseIntArg(argv[2]);
+  if (Number.isNaN(n)) throw notInteger;
+  if (n < 0) throw NEGATIVE_KEYS;
+  if (n > argv.length - 3) throw TOO_MANY_KEYS;
+  return n;
+}
 const WRITE_WITH_RO = new ReplyError('ERR Can not execute a script with write flag using *_ro command.');
 const FLUSH_MODE = new ReplyError('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
 const FUNCTION_NOT_FOUND = new ReplyError('ERR Function not found');
@@ -202,12 +212,7 @@ export default class ScriptingModule {
   readonly busy = new ScriptBusy();
 
   /** Run a script; while it outlives busy-reply-threshold, other clients are answered BUSY. */
-  private run(engine: ScriptEngine, ref: number, ctx: CommandContext, argv: string[], name: string, isEval: boolean, readOnly: boolean): Reply | Promise<Reply> {
-    const numkeys = parseInt64(argv[2]);
-    if (numkeys === null) throw Errors.notInteger;
-    if (numkeys < 0) throw NEGATIVE_KEYS;
-    if (numkeys > argv.length - 3) throw TOO_MANY_KEYS;
-    const n = Number(numkeys);
+  private run(engine: ScriptEngine, ref: number, ctx: CommandContext, argv: string[], n: number, name: string, isEval: boolean, readOnly: boolean): Reply | Promise<Reply> {
     // The script's own writes are propagated, not the EVAL/FCALL.
     ctx.propagateInstead = [];
     const r = engine.execute(ref, { caller: ctx, name, readOnly, keys: argv.slice(3, 3 + n), args: argv.slice(3 + n), asArguments: !isEval });
@@ -219,14 +224,17 @@ export default class ScriptingModule {
   }
 
   private evalScript(ctx: CommandContext, argv: string[], readOnly: boolean): Reply | Promise<Reply> {
+    // EVAL and EVALSHA check the key count before they compile or look up the script.
+    const n = numKeys(argv, Errors.notInteger);
     const [sha, script] = this.cache.load(argv[1]);
-    return this.run(this.evalEngine, script.ref, ctx, argv, sha, true, readOnly || script.flags.has('no-writes'));
+    return this.run(this.evalEngine, script.ref, ctx, argv, n, sha, true, readOnly || script.flags.has('no-writes'));
   }
 
   private evalSha(ctx: CommandContext, argv: string[], readOnly: boolean): Reply | Promise<Reply> {
+    const n = numKeys(argv, Errors.notInteger);
     const script = argv[1].length === 40 ? this.cache.get(argv[1]) : undefined;
     if (script === undefined) throw NOSCRIPT;
-    return this.run(this.evalEngine, script.ref, ctx, argv, argv[1].toLowerCase(), true, readOnly || script.flags.has('no-writes'));
+    return this.run(this.evalEngine, script.ref, ctx, argv, n, argv[1].toLowerCase(), true, readOnly || script.flags.has('no-writes'));
   }
 
   @Command('eval')
@@ -292,9 +300,11 @@ export default class ScriptingModule {
   private fcall(ctx: CommandContext, argv: string[], readOnly: boolean): Reply | Promise<Reply> {
     const f = this.libs.functions.get(argv[1]);
     if (f === undefined) throw FUNCTION_NOT_FOUND;
+    // FCALL checks its key count after the lookup and before the function's flags.
+    const n = numKeys(argv, BAD_KEY_COUNT);
     const noWrites = f.flags.has('no-writes');
     if (readOnly && !noWrites) throw WRITE_WITH_RO;
-    return this.run(this.fnEngine, f.ref, ctx, argv, f.name, false, noWrites);
+    return this.run(this.fnEngine, f.ref, ctx, argv, n, f.name, false, noWrites);
   }
 
   @Command('fcall')
@@ -368,8 +378,9 @@ export default class ScriptingModule {
 
   @Command('function|restore')
   functionRestore(_ctx: CommandContext, argv: string[]): Reply {
+    if (argv.length > 4) throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try FUNCTION HELP.`);
     const policy = argv.length > 3 ? argv[3].toLowerCase() : 'append';
-    if (argv.length > 4 || !['flush', 'append', 'replace'].includes(policy)) throw new ReplyError('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+    if (!['flush', 'append', 'replace'].includes(policy)) throw new ReplyError('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
     this.libs.restore(this.payloads().decode(Buffer.from(argv[2], 'latin1')), policy);
     this.changed();
     return OK;

@@ -98,7 +98,7 @@ export class InfoReport {
       ['maxclients', this.config.get<number>('maxclients')],
       ['client_recent_max_input_buffer', 0],
       ['client_recent_max_output_buffer', 0],
-      ['blocked_clients', this.server.blocking.count],
+      ['blocked_clients', this.server.blocking.count + this.server.pausedClients],
       ...this.server.hooks.infoFields('clients'),
       ['clients_in_timeout_table', this.server.blocking.count],
       ['total_blocking_keys', this.server.blocking.keyCount],

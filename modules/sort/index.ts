@@ -1,5 +1,6 @@
 import { Command, type CommandContext, inject, Keyspace, RedisModule, type Reply, type TypeRegistry } from '../../kernel';
 import { sortCommand } from './sort';
+import { sortKeys, sortRoKeys } from './keys';
 
 /**
  * SORT and SORT_RO. Knows no data-type module: elements, hash fields and the stored list all
@@ -13,12 +14,12 @@ export default class SortModule {
     this.types = keyspace.types;
   }
 
-  @Command('sort')
+  @Command({ name: 'sort', getKeys: sortKeys })
   sort(ctx: CommandContext, argv: string[]): Reply {
     return sortCommand(ctx, this.types, argv, false);
   }
 
-  @Command('sort_ro')
+  @Command({ name: 'sort_ro', getKeys: sortRoKeys })
   sortRo(ctx: CommandContext, argv: string[]): Reply {
     return sortCommand(ctx, this.types, argv, true);
   }

@@ -1,8 +1,9 @@
-import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, INT64_MIN, MAX_REPLY_COUNT, parseInt64, parseScanCursor, parseScanOptions, type Reply } from '../../kernel';
+import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, magnitudeAbove, MAX_REPLY_COUNT, parseInt64, parseScanCursor, parseScanOptions, type Reply } from '../../kernel';
 import type { Cursor } from './tree';
 import { readZset, type ZSet } from './zset';
 
-const HALF_LONG = 4611686018427387903n;
+/** LONG_MAX / 2, as digits: ZRANDMEMBER's largest count WITHSCORES (compared without BigInt). */
+const HALF_LONG = '4611686018427387903';
 
 export function zcard(ctx: CommandContext, argv: string[]): Reply {
   return readZset(ctx, argv[1])?.size ?? 0;
@@ -49,11 +50,11 @@ export function zrandmember(ctx: CommandContext, argv: string[]): Reply {
   }
   const raw = parseInt64(argv[2]);
   if (raw === null) throw Errors.notInteger;
-  if (raw === INT64_MIN) throw Errors.longOutOfRange;
+  if (typeof raw === 'bigint' && argv[2] === '-9223372036854775808') throw Errors.longOutOfRange;
   if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withscores')) throw Errors.syntax;
   const withScores = argv.length === 4;
   // With scores the reply doubles in length: Redis refuses counts beyond LONG_MAX/2.
-  if (withScores && (raw < -HALF_LONG || raw > HALF_LONG)) throw Errors.valueOutOfRange;
+  if (withScores && typeof raw === 'bigint' && magnitudeAbove(argv[2], HALF_LONG)) throw Errors.valueOutOfRange;
   let l = Number(raw);
   const z = readZset(ctx, argv[1]);
   if (z === undefined || l === 0) return [];

@@ -6,7 +6,9 @@ import {
   FloatIncr,
   incrByFloat,
   inject,
-  isInt64,
+  addDecimal,
+  decimalInInt64,
+  int64Reply,
   Keyspace,
   Notify,
   OK,
@@ -26,7 +28,6 @@ const offsetOutOfRange = new ReplyError('ERR offset is out of range');
 const decrementOverflow = new ReplyError('ERR decrement would overflow');
 const lcsWrongType = new ReplyError('ERR The specified keys must contain string values');
 const lcsIdxAndLen = new ReplyError('ERR If you want both the length and indexes, please just use IDX.');
-const INT64_MIN = -9223372036854775808n;
 
 /**
  * checkStringLength: a string may not outgrow proto-max-bulk-len, nor V8's own string limit
@@ -38,23 +39,24 @@ function checkLength(ctx: CommandContext, size: number, append: number): void {
 }
 
 /** INCR/DECR/INCRBY/DECRBY: int64 arithmetic, bigint only once past 2^53. Keeps the TTL. */
-function incrBy(ctx: CommandContext, key: string, by: number | bigint): number | bigint {
+function incrBy(ctx: CommandContext, key: string, by: number | bigint | string): Reply {
   const db = ctx.db;
   const cur = peekString(db, key);
-  let next: number | bigint = by;
+  let next: number | string = typeof by === 'number' ? by : String(by);
   if (cur !== undefined) {
     const v = parseInt64(cur);
     if (v === null) throw Errors.notInteger;
     next = typeof v === 'number' && typeof by === 'number' ? v + by : NaN;
     if (!Number.isSafeInteger(next)) {
-      const b = BigInt(v) + BigInt(by);
-      if (!isInt64(b)) throw Errors.overflow;
-      next = Number.isSafeInteger(Number(b)) ? Number(b) : b;
+      // Past 2^53 the sum is done on the digits, exactly and without BigInt.
+      next = addDecimal(String(v), String(by));
+      if (!decimalInInt64(next)) throw Errors.overflow;
     }
   }
-  db.set(key, String(next), true);
+  const text = String(next);
+  db.set(key, text, true);
   ctx.modified(key, Notify.STRING, 'incrby');
-  return next;
+  return typeof next === 'number' ? next : int64Reply(text);
 }
 
 /** setGenericCommand: SET with its options, SETNX, SETEX and PSETEX. */
@@ -70,7 +72,7 @@ function setGeneric(
 ): Reply {
   const key = argv[1];
   const db = ctx.db;
-  let when: number | bigint = 0;
+  let when: number | string = 0;
   if (expire !== undefined) {
     when = expireAt(expire, (flags & (Opt.EX | Opt.EXAT)) !== 0, (flags & (Opt.EX | Opt.PX)) !== 0, cmd);
   }
@@ -160,7 +162,7 @@ export default class StringsModule {
     if (expire !== undefined) {
       const when = expireAt(expire, (flags & (Opt.EX | Opt.EXAT)) !== 0, (flags & (Opt.EX | Opt.PX)) !== 0, 'getex');
       // An absolute time already past deletes the key, as checkAlreadyExpired does.
-      if ((flags & (Opt.EXAT | Opt.PXAT)) !== 0 && when <= Date.now()) {
+      if ((flags & (Opt.EXAT | Opt.PXAT)) !== 0 && Number(when) <= Date.now()) {
         db.delete(key);
         ctx.modified(key, Notify.GENERIC, 'del');
         ctx.propagate(['DEL', key]);
@@ -257,8 +259,11 @@ export default class StringsModule {
   decrby(ctx: CommandContext, argv: string[]): Reply {
     const by = parseInt64(argv[2]);
     if (by === null) throw Errors.notInteger;
-    if (by === INT64_MIN) throw decrementOverflow;
-    return incrBy(ctx, argv[1], typeof by === 'number' ? 0 - by : -by);
+    if (typeof by === 'number') return incrBy(ctx, argv[1], 0 - by);
+    // Negated on the digits; INT64_MIN has no int64 negation.
+    const neg = argv[2].charCodeAt(0) === 45 ? argv[2].slice(1) : `-${argv[2]}`;
+    if (!decimalInInt64(neg)) throw decrementOverflow;
+    return incrBy(ctx, argv[1], neg);
   }
 
   @Command('incrbyfloat')

@@ -1,4 +1,4 @@
-import { Errors, INT64_MAX, parseInt64 } from '../../kernel';
+import { addDecimal, decimalInInt64, Errors, parseInt64 } from '../../kernel';
 
 /** Option bits of SET and GETEX (Redis's OBJ_SET_* / OBJ_* flags). */
 export const enum Opt {
@@ -72,25 +72,31 @@ function expireOption(flags: number, bit: Opt, hasNext: boolean): number {
   return hasNext && (flags & (Opt.KEEPTTL | Opt.PERSIST | (EXPIRES & ~bit))) === 0 ? bit : 0;
 }
 
-/** Beyond this, ms arithmetic leaves the exact range of doubles and goes through bigints. */
+/** Beyond this, ms arithmetic leaves the exact range of doubles and is done on the digits. */
 const SAFE_MS = 2 ** 52;
+/** INT64_MAX / 1000, truncated, as digits. */
+const INT64_MAX_DIV_1000 = '9223372036854775';
 
 /**
  * getExpireMillisecondsOrReply: the absolute expiry in ms for an EX/PX/EXAT/PXAT argument
- * (`seconds`: EX/EXAT; `relative`: EX/PX). Exact as a bigint when beyond double precision.
+ * (`seconds`: EX/EXAT; `relative`: EX/PX). Its exact digits when beyond double precision,
+ * checked against int64 as Redis does, without BigInt.
  */
-export function expireAt(arg: string, seconds: boolean, relative: boolean, cmd: string): number | bigint {
+export function expireAt(arg: string, seconds: boolean, relative: boolean, cmd: string): number | string {
   const v = parseInt64(arg);
   if (v === null) throw Errors.notInteger;
   if (typeof v === 'number' && v > 0 && v < SAFE_MS / 1000) {
     const ms = (seconds ? v * 1000 : v) + (relative ? Date.now() : 0);
     if (ms < SAFE_MS) return ms;
   }
-  let ms = BigInt(v);
-  if (ms <= 0n || (seconds && ms > INT64_MAX / 1000n)) throw Errors.invalidExpire(cmd);
-  if (seconds) ms *= 1000n;
-  if (relative) ms += BigInt(Date.now());
+  let ms = String(v);
+  if (ms.charCodeAt(0) === 45 || ms === '0') throw Errors.invalidExpire(cmd);
+  if (seconds) {
+    if (ms.length > INT64_MAX_DIV_1000.length || (ms.length === INT64_MAX_DIV_1000.length && ms > INT64_MAX_DIV_1000)) throw Errors.invalidExpire(cmd);
+    ms += '000';
+  }
+  if (relative) ms = addDecimal(ms, String(Date.now()));
   // Redis detects the int64 overflow of `ms + now` as a non-positive result.
-  if (ms > INT64_MAX) throw Errors.invalidExpire(cmd);
+  if (!decimalInInt64(ms)) throw Errors.invalidExpire(cmd);
   return ms;
 }

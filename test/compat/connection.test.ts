@@ -253,6 +253,26 @@ describe('connection commands vs redis-server 7.0', () => {
     for (let i = 0; i < 300; i++) cmds.push(i % 3 === 0 ? ['PING'] : i % 3 === 1 ? ['PING', `p${i}`] : ['ECHO', `e${i}`]);
     expect(await transcript(h.ferrousPort(), cmds)).toEqual(await transcript(h.redisPort(), cmds));
   });
+  it('clients held by CLIENT PAUSE count in INFO blocked_clients, with those blocked on keys', async () => {
+    const run = async (port: number): Promise<string[]> => {
+      const [admin, writer, popper] = await Promise.all([RawClient.connect(port), RawClient.connect(port), RawClient.connect(port)]);
+      const blocked = async (): Promise<string> => /blocked_clients:\d+/.exec(await admin.call('INFO', 'clients'))![0];
+      try {
+        const out = [await blocked()];
+        popper.write(command('BLPOP', 'nolist', '0'));
+        while ((await blocked()) === 'blocked_clients:0') await new Promise((r) => setTimeout(r, 5));
+        out.push(await blocked(), await admin.call('CLIENT', 'PAUSE', '5000', 'WRITE'));
+        writer.write(command('SET', 'x', '1') + command('GET', 'x'));
+        while ((await blocked()) === 'blocked_clients:1') await new Promise((r) => setTimeout(r, 5));
+        out.push(await blocked(), await admin.call('CLIENT', 'UNPAUSE'), await writer.read(), await writer.read());
+        out.push(await admin.call('RPUSH', 'nolist', 'v'), await popper.read(), await blocked());
+        return out;
+      } finally {
+        for (const c of [admin, writer, popper]) c.close();
+      }
+    };
+    expect(await run(h.ferrousPort())).toEqual(await run(h.redisPort()));
+  });
 });
 
 describe('connection commands with requirepass vs redis-server 7.0', () => {

@@ -1,53 +1,26 @@
 import { useCompat } from '../helpers/compat';
-import { command, RawClient } from '../helpers/raw-client';
+import { firstDifferences, pipelined, seeded } from '../helpers/pipeline';
+import { RawClient } from '../helpers/raw-client';
 
 const HDR_SPARSE = 'HYLL\x01\x00\x00\x00' + '\x00'.repeat(8);
 const HDR_DENSE = 'HYLL\x00\x00\x00\x00' + '\x00'.repeat(8);
 const range = (prefix: string, from: number, to: number): string[] =>
   Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
 
-/** mulberry32: the same pseudo-random elements for both servers. */
-function rng(seed: number): () => number {
-  let state = seed;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Sends `commands` pipelined in batches and returns every reply, in order. */
-async function pipeline(port: number, commands: string[][], batch = 5000): Promise<string[]> {
-  const c = await RawClient.connect(port);
-  try {
-    const out: string[] = [];
-    for (let i = 0; i < commands.length; i += batch) {
-      const part = commands.slice(i, i + batch);
-      c.write(part.map((cmd) => command(...cmd)).join(''));
-      for (let j = 0; j < part.length; j++) out.push(await c.read(30000));
-    }
-    return out;
-  } finally {
-    c.close();
-  }
-}
-
 describe('hyperloglog vs redis-server 7.0', () => {
   const h = useCompat();
 
   /** The same commands, pipelined, to both servers: replies must be identical. */
   async function samePipelined(commands: string[][]): Promise<string[]> {
-    const redis = await pipeline(h.redisPort(), commands);
-    const ferrous = await pipeline(h.ferrousPort(), commands);
-    const diff = commands.map((c, i) => [c, redis[i], ferrous[i]]).filter(([, r, f]) => r !== f);
-    expect(diff.slice(0, 5)).toEqual([]);
+    const redis = await pipelined(h.redisPort(), commands);
+    const ferrous = await pipelined(h.ferrousPort(), commands);
+    expect(firstDifferences(commands, redis, ferrous)).toEqual([]);
     expect(ferrous).toHaveLength(commands.length);
     return ferrous;
   }
 
   it('PFADD driven hot (300,000 pipelined calls, random elements of every length) keeps byte-identical HLLs', async () => {
-    const rand = rng(0x411);
+    const rand = seeded(0x411);
     const cmds: string[][] = [['FLUSHALL']];
     for (let i = 0; i < 300_000; i++) {
       // redis-benchmark's __rand_int__ elements, and random binary ones of 0..24 bytes.
@@ -67,7 +40,7 @@ describe('hyperloglog vs redis-server 7.0', () => {
   }, 120_000);
 
   it('corrupt HLL payloads driven hot through PFCOUNT, PFMERGE and PFADD answer as Redis and leave the server up', async () => {
-    const rand = rng(0xbad);
+    const rand = seeded(0xbad);
     const base: string[] = [];
     const seedCmds: string[][] = [['FLUSHALL'], ['PFADD', 'sp', ...range('s', 0, 200)], ['PFADD', 'de', ...range('d', 0, 4000)]];
     await samePipelined(seedCmds);

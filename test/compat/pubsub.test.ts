@@ -179,6 +179,40 @@ describe('pub/sub vs redis-server 7.0', () => {
     ]);
   });
 
+  it('CLIENT REPLY OFF and SKIP silence command replies only: confirmations, messages and notifications arrive (RESP2 and RESP3)', async () => {
+    /** Every frame the subscriber gets, up to RESET's reply (RESET also puts replies back on). */
+    const untilReset = async (c: RawClient): Promise<string[]> => {
+      const frames: string[] = [];
+      for (;;) {
+        const f = await c.read();
+        frames.push(f);
+        if (f === '+RESET\r\n') return frames;
+      }
+    };
+    const run = async (port: number, resp: string): Promise<string[]> => {
+      const sub = await RawClient.connect(port);
+      const pub = await RawClient.connect(port);
+      try {
+        await sub.call('HELLO', resp);
+        await pub.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+        sub.write(['CLIENT REPLY OFF', 'SUBSCRIBE ch', 'PSUBSCRIBE __key*__:*', 'PING', 'GET x'].map((l) => command(...l.split(' '))).join(''));
+        while ((await pub.call('PUBSUB', 'NUMPAT')) !== ':1\r\n') await new Promise((r) => setTimeout(r, 5));
+        await pub.call('PUBLISH', 'ch', 'hello');
+        await pub.call('SET', 'kk', 'v');
+        sub.write(['UNSUBSCRIBE ch', 'CLIENT REPLY ON', 'PING', 'RESET'].map((l) => command(...l.split(' '))).join(''));
+        const off = await untilReset(sub);
+        sub.write(['CLIENT REPLY SKIP', 'SUBSCRIBE ch2', 'PING', 'CLIENT REPLY SKIP', 'UNSUBSCRIBE', 'PING', 'RESET'].map((l) => command(...l.split(' '))).join(''));
+        const skip = await untilReset(sub);
+        await pub.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+        return [...off, '--', ...skip];
+      } finally {
+        sub.close();
+        pub.close();
+      }
+    };
+    for (const resp of ['2', '3']) expect(await run(h.ferrousPort(), resp)).toEqual(await run(h.redisPort(), resp));
+  });
+
   it('RESET and QUIT leave every subscription', async () => {
     await sameScript(3, [
       [0, 'SUBSCRIBE', 'c'],

@@ -120,8 +120,12 @@ describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
       '1.5', '0.1', '-0.0', '1e20', '2^63', 'math.huge', '0/0', 'true', 'false', 'nil', "'abc'",
       "string.rep('a', 32)", "string.rep('a', 256)", '{}', '{1,2}', "{a=1}", '{[2]=1}', '{{{}}}',
       'function() end', 'cjson.null', "1, 'two', {3}",
+      // 64-bit integers, packed and read back with plain number arithmetic.
+      '2^53', '-2^53', '2^53 + 2', '2^62 + 2^40', '-(2^62) - 2^33', '-2^63', '2^63 - 1024', '-2147483648', '4294967295', '-128', '-129',
     ];
     await h.same(...evalAll(...values.map((v) => `${HEX} return hex(cmsgpack.pack(${v}))`)));
+    const roundTrip = "local t = {} for _, x in ipairs({2^53, -2^53, 2^62 + 2^40, -(2^62) - 2^33, -2^63, 2^63 - 1024, 4294967295, -2147483649}) do t[#t + 1] = string.format('%.17g', cmsgpack.unpack(cmsgpack.pack(x))) end return t";
+    await h.same(['EVAL', roundTrip, '0'], ['EVAL', `${UNHEX} return {cmsgpack.unpack(unhex('cfffffffffffffffff'))}`, '0'], ['EVAL', `${UNHEX} return {cmsgpack.unpack(unhex('cf8000000000000001'))}`, '0']);
   });
 
   it('cmsgpack.unpack, unpack_one, unpack_limit and errors', async () => {
@@ -189,6 +193,10 @@ describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
         "return {struct.unpack('b c0', '\\3abcd')}",
         `${UNHEX} return {struct.unpack('>L', unhex('ffffffffffffffff'))}`,
         `${UNHEX} return {struct.unpack('>i9', unhex('008000000000000001'))}`,
+        // 64-bit words without BigInt: packing negative, huge, NaN and out-of-range numbers, and unpacking them signed and unsigned.
+        `${HEX} return hex(struct.pack('>l <l >L >i8 >I8 >i4', -2^62 - 3, 2^63 + 2^40, 2^64, -2^63, 0/0, -2^31))`,
+        `${HEX} return hex(struct.pack('>l >l >L >i12 >I16', -(2^64), 2^63 - 1024, -1, -5, 2^53 + 2))`,
+        `${UNHEX} local t = {struct.unpack('>l <L >i3 >i5 >I7 >i16 >I12', unhex('8000000000000001' .. 'ffffffffffffff7f' .. '800001' .. 'ff00000001' .. 'ffffffffffffff' .. '000000000000000000000000000000f0' .. '0000000180000000000000ff'))} for i = 1, #t do t[i] = string.format('%.17g', t[i]) end return t`,
         "return {struct.unpack('>i', struct.pack('>i >i', 1, 2), 5)}",
         "return tostring(struct.unpack('>d', struct.pack('>d', 2.5)))",
         "return {struct.size('>i'), struct.size('!8 b d'), struct.size('bhilT'), struct.size('c5 x f')}",
@@ -205,5 +213,17 @@ describe('compat: Lua libraries (cjson, cmsgpack, bit, struct)', () => {
         "return struct.size('c0')",
       ),
     );
+  });
+
+  it('number formatting at ties and across magnitudes: tostring (%.14g), string.format, cjson, as Redis prints them', async () => {
+    const values = ['12345678901234.5', '12345678901235.5', '0.5', '2.5', '1.25', '0.125', '1e-5', '1234567.8901234567', '0.1', '1e21', '1e-21', '1e99', '1e101',
+      '123456789012345678', '0.30000000000000004', '5e-324', '1.7976931348623157e308', '4503599627370495.5', '1000000000000000.25', '-2.675', '1e15', '1e16'];
+    const script =
+      "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = tostring(x) .. ' ' .. string.format('%.3f %g %.17g %e %.0f', x, x, x, x, x) .. ' ' .. cjson.encode(x) end return t";
+    const ints = "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = string.format('%d|%5.3d|%-6d|%+d|%x|%#X|%#o|%u|%.0d', x, x, x, x, x, x, x, x, x) end return t";
+    const fixed = "local t = {} for _, v in ipairs(ARGV) do local x = tonumber(v) t[#t + 1] = string.format('%.2f|%.0f|%.1f|%10.3f|%-8.1f|%.5f|%f', x, x, x, x, x, x, x) end return t";
+    const fixedValues = ['0.125', '0.375', '2.5', '3.5', '-2.5', '0.005', '1.005', '1e-5', '123.456', '-0.0001', '1e20', '1e22', '0', '9007199254740993', '0.1', '2.675', '1e-30'];
+    await h.same(['EVAL', fixed, '0', ...fixedValues]);
+    await h.same(['EVAL', script, '0', ...values], ['EVAL', ints, '0', '0', '-1', '255', '-255', '3.99', '-3.99', '9007199254740993', '-9223372036854775808', '1e300', '-1e300', '9223372036854775807', '18446744073709551615', '1e19', '-9223372036854777856', '4294967296']);
   });
 });

@@ -344,6 +344,28 @@ describe('compat: EVAL and conversions', () => {
       ['EVAL', UNWIND, '1', 'vm:counter'],
     );
   });
+
+  it('replies nested 20 to 500 deep, and self-containing tables cut at the Lua stack limit as Redis cuts them', async () => {
+    const cmds: string[][] = [];
+    for (const d of [19, 20, 21, 50, 100, 200, 500]) {
+      cmds.push(['EVAL', `local t = {'leaf'} for i = 1, ${d} do t = {i, t} end return t`, '0']);
+      cmds.push(['EVAL', `local t = {map={a='leaf'}} for i = 1, ${d} do t = {map={k=t}} end return t`, '0']);
+      cmds.push(['EVAL', `local t = {set={leaf=true}} for i = 1, ${d} do t = {set={[t]=true}} end return t`, '0']);
+    }
+    for (const script of [
+      'local t = {} t[1] = t return t',
+      "local t = {} t[1] = t t[2] = 'x' return t",
+      'local t = {1} t[2] = t return t',
+      'local t = {} t.map = {} t.map.a = t return t',
+      'local t = {} t.set = {} t.set[t] = true return t',
+      'local t = {} t[1] = t return {1, 2, t}',
+      "local t = {} t.map = {} t.map[t] = 'v' return t",
+    ]) {
+      cmds.push(['EVAL', script, '0'], ['PING']);
+    }
+    await h.same(...cmds);
+    await h.same3(...cmds);
+  }, 60_000);
 });
 
 describe('compat: FUNCTION and FCALL', () => {
@@ -390,6 +412,45 @@ describe('compat: FUNCTION and FCALL', () => {
       ['FCALL', 'up', '1', 'k', 'abc'],
       ['FUNCTION', 'LIST'],
     );
+  });
+
+  it('a library whose code never returns is stopped after 500 ms, and both servers go on serving', async () => {
+    const started = Date.now();
+    await h.same(
+      ['FUNCTION', 'FLUSH'],
+      ['FUNCTION', 'LOAD', '#!lua name=spin\nwhile 1 do end'],
+      ['FUNCTION', 'LOAD', "#!lua name=spin\nredis.register_function('f', function() return 1 end)\nlocal t = {}\nwhile true do t[1] = 1 end"],
+      ['FUNCTION', 'LOAD', '#!lua name=spin\nlocal function deep() while 1 do end end\ndeep()'],
+      ['FUNCTION', 'LIST'],
+      ['PING'],
+      ['FUNCTION', 'LOAD', "#!lua name=ok\nredis.register_function('f', function() return 1 end)"],
+      ['FCALL', 'f', '0'],
+    );
+    // Three stopped loads on each server: each took its 500 ms, none hung.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 30_000);
+
+  it('the shebang: engine name and metadata keys in any case, a repeated name refused', async () => {
+    const body = "\nredis.register_function('f', function() return 1 end)";
+    await h.same(
+      ['FUNCTION', 'FLUSH'],
+      ...['#!LUA name=a1', '#!Lua name=a2', '#!lUa  name=a3', '#!LUAx name=a4', '#!lua NAME=a5', '#!lua Name=a6', '#!lua name=a7 name=a8', '#!lua name=a7 NAME=a8']
+        .concat(['#!lua nam=a9', '#! lua name=b1', '#!LUA', '#!foo name=b-ad', '#!foo', '#!foo name=ok x=1', '#!lua\tname=t1', '#!lua "name=q1"', '#!lua "name=x', '#!', '#!lua name=c\r'])
+        .map((sh) => ['FUNCTION', 'LOAD', 'REPLACE', sh + body]),
+      ['FUNCTION', 'LOAD', '#!lua name=nonewline'],
+      ['FUNCTION', 'LIST', 'LIBRARYNAME', 'a'],
+    );
+  });
+
+  it('numkeys errors: EVAL before the script, FCALL after the function lookup and before its flags', async () => {
+    const sha = '0123456789012345678901234567890123456789';
+    const cmds: string[][] = [['FUNCTION', 'FLUSH'], ['FUNCTION', 'LOAD', LIB]];
+    for (const n of ['x', '-1', '5', '1.5', '', '9223372036854775808', '1']) {
+      cmds.push(['EVAL', 'return 1', n], ['EVAL', 'retur 1', n], ['EVALSHA', sha, n], ['EVALSHA_RO', sha, n]);
+      for (const f of ['myset', 'myget', 'nosuch']) cmds.push(['FCALL', f, n, 'k'], ['FCALL_RO', f, n, 'k']);
+    }
+    cmds.push(['FUNCTION', 'RESTORE', 'a', 'b', 'c'], ['function', 'restore', 'a', 'FLUSH', 'c', 'd'], ['FUNCTION', 'RESTORE', 'a', 'b'], ['FUNCTION', 'RESTORE']);
+    await h.same(...cmds);
   });
 
   it("FUNCTION DUMP is Redis's payload, and each server restores the other's", async () => {

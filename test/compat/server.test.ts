@@ -29,6 +29,34 @@ function normalizeDocs(d: Decoded, keep: Set<string>): Decoded {
 describe('server commands vs Redis 7.0', () => {
   const h = useCompat();
 
+  it('CONFIG SET with several pairs applies all or none; CONFIG GET with several patterns (compared as maps: Redis lists them in hash order)', async () => {
+    const cmds: string[][] = [
+      ['CONFIG', 'SET', 'hz', '20', 'timeout', '5', 'slowlog-max-len', '64'],
+      ['CONFIG', 'GET', 'hz', 'timeout', 'slowlog-max-len'],
+      ['CONFIG', 'SET', 'hz', '30', 'timeout', '-1'],
+      ['CONFIG', 'SET', 'hz', '30', 'HZ', '40'],
+      ['CONFIG', 'SET', 'timeout', '7', 'databases', '3'],
+      ['CONFIG', 'SET', 'hz', '30', 'nosuch', '1'],
+      ['CONFIG', 'SET', 'hz', '30', 'timeout'],
+      ['CONFIG', 'SET', 'hz', '30', 'notify-keyspace-events', 'Q'],
+      ['CONFIG', 'GET', 'hz', 'timeout', 'notify-keyspace-events'],
+      ['CONFIG', 'GET', 'slowlog*', 'HZ', 'hz', 'slowlog-max-len', 'nosuch', 'zset-max-*-entries'],
+      ['CONFIG', 'GET', 'list-max-ziplist-size', 'list-max-listpack-size', 'LIST-MAX-*'],
+      ['CONFIG', 'SET', 'hz', '10', 'timeout', '0', 'slowlog-max-len', '128'],
+      ['CONFIG', 'GET', 'hz', 'timeout', 'slowlog-max-len'],
+    ];
+    const { ferrous, redis } = await h.both(cmds);
+    // A map reply's pairs, sorted; other replies as they are.
+    const pairs = (raw: string): unknown => {
+      const d = decode(raw);
+      if (!Array.isArray(d)) return d;
+      const out: string[] = [];
+      for (let i = 0; i < d.length; i += 2) out.push(`${String(d[i])}=${String(d[i + 1])}`);
+      return out.sort();
+    };
+    expect(ferrous.map(pairs)).toEqual(redis.map(pairs));
+  });
+
   it('FLUSHALL, FLUSHDB and DBSIZE', async () => {
     await h.same(
       ['SET', 'a', '1'],

@@ -174,4 +174,13 @@ describe('SORT / SORT_RO vs redis-server 7.0', () => {
     await h.same(...cmds);
     await h.same3(...cmds);
   });
+
+  it('COMMAND GETKEYS and GETKEYSANDFLAGS for SORT and SORT_RO: the sorted key and the last STORE destination', async () => {
+    const forms = [
+      'SORT k', 'SORT k STORE d', 'SORT k BY w_* GET o_* STORE d', 'SORT k store d', 'SORT k STORE', 'SORT k LIMIT 0 1 STORE d',
+      'SORT k STORE d STORE e', 'SORT k BY nosort', 'SORT k GET # STORE d ALPHA', 'SORT k LIMIT 0 STORE d', 'SORT k ASC STORE d DESC',
+      'SORT k BY', 'SORT k STORE limit 1 2', 'SORT k constructor STORE d', 'SORT_RO k', 'SORT_RO k BY x', 'SORT_RO k STORE d', 'SORT',
+    ];
+    await h.same(...forms.flatMap((f) => [['COMMAND', 'GETKEYS', ...f.split(' ')], ['COMMAND', 'GETKEYSANDFLAGS', ...f.split(' ')]]));
+  });
 });

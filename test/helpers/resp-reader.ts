@@ -29,7 +29,24 @@ function lineEnd(buf: Buffer, pos: number): number {
   return i;
 }
 
+/**
+ * Where the reply at `pos` ends, or -1 if incomplete. Counts the elements still owed instead of
+ * recursing, so replies nested thousands deep (a script's self-referencing table) are read too.
+ */
 function scan(buf: Buffer, pos: number): number {
+  let owed = 1;
+  let p = pos;
+  while (owed > 0) {
+    const end = scanHeader(buf, p);
+    if (end === -1) return -1;
+    owed += end.items - 1;
+    p = end.next;
+  }
+  return p;
+}
+
+/** One element's own bytes: where the next element starts and how many elements it contains. */
+function scanHeader(buf: Buffer, pos: number): { next: number; items: number } | -1 {
   if (pos >= buf.length) return -1;
   const t = String.fromCharCode(buf[pos]);
   const le = lineEnd(buf, pos);
@@ -44,28 +61,22 @@ function scan(buf: Buffer, pos: number): number {
     case ',':
     case '#':
     case '(':
-      return after;
+      return { next: after, items: 0 };
     case '$':
     case '=':
     case '!': {
       const n = Number(head);
-      if (n < 0) return after;
-      return buf.length >= after + n + 2 ? after + n + 2 : -1;
+      if (n < 0) return { next: after, items: 0 };
+      return buf.length >= after + n + 2 ? { next: after + n + 2, items: 0 } : -1;
     }
     case '*':
     case '~':
     case '>':
     case '%':
     case '|': {
-      let n = Number(head);
-      if (n < 0) return after;
-      if (t === '%' || t === '|') n *= 2;
-      let p = after;
-      for (let i = 0; i < n; i++) {
-        p = scan(buf, p);
-        if (p < 0) return -1;
-      }
-      return p;
+      const n = Number(head);
+      if (n < 0) return { next: after, items: 0 };
+      return { next: after, items: t === '%' || t === '|' ? n * 2 : n };
     }
     default:
       throw new Error(`bad reply type byte ${JSON.stringify(t)} in ${JSON.stringify(buf.latin1Slice(pos, Math.min(buf.length, pos + 80)))}`);

@@ -162,6 +162,23 @@ describe('Config', () => {
       expect(seen).toEqual([10]);
     });
 
+    it('rolls back every value already applied when applying one fails, with the failure in Redis words', () => {
+      const c = makeConfig();
+      const seen: unknown[] = [];
+      c.watch('hz', (v) => seen.push(v));
+      c.watch('maxmemory', (v) => {
+        if (v === 2048) throw new Error('Failed to apply');
+      });
+      expect(c.setMany([['hz', '20'], ['maxmemory', '2kb'], ['appendonly', 'yes']])).toBe(
+        "CONFIG SET failed (possibly related to argument 'maxmemory') - Failed to apply",
+      );
+      expect([c.get('hz'), c.get('maxmemory'), c.get('appendonly')]).toEqual([10, 0, false]);
+      // hz was applied, then put back: its listener saw both.
+      expect(seen).toEqual([10, 20, 10]);
+      expect(c.setMany([['hz', '30'], ['maxmemory', '1kb']])).toBeUndefined();
+      expect([c.get('hz'), c.get('maxmemory')]).toEqual([30, 1024]);
+    });
+
     // Texts checked against redis-server 7.0.15 (CONFIG SET replies, after "ERR ").
     it.each([
       [[['nosuch', '1']], "Unknown option or number of arguments for CONFIG SET - 'nosuch'"],

@@ -179,6 +179,10 @@ describe('formatDouble (printf %.17g)', () => {
     expect(formatDouble(100000000000000.125)).toBe('100000000000000.12');
     expect(formatDouble(-100000000000000.125)).toBe('-100000000000000.12');
     expect(formatDouble(100000000000000.375)).toBe('100000000000000.38');
+    // 18 significant digits ending in 5, decided from toPrecision(100) (no BigInt), as python3 '%.17g' prints them.
+    expect(formatDouble(1000000000000000.25)).toBe('1000000000000000.2');
+    expect(formatDouble(1000000000000000.75)).toBe('1000000000000000.8');
+    expect(formatDouble(-1125899906842623.75)).toBe('-1125899906842623.8');
   });
 
   it('switches to exponent notation below 1e-4 and from 1e17, with a two-digit exponent at least', () => {

@@ -8,6 +8,16 @@ describe('SCAN argument parsing (scanGenericCommand)', () => {
     expect(() => parseScanCursor('1x')).toThrow('ERR invalid cursor');
     expect(() => parseScanCursor(' 1')).toThrow('ERR invalid cursor');
     expect(() => parseScanCursor('18446744073709551616')).toThrow('ERR invalid cursor');
+    expect(() => parseScanCursor('-18446744073709551616')).toThrow('ERR invalid cursor');
+    expect(() => parseScanCursor('99999999999999999999999')).toThrow('ERR invalid cursor');
+    // Wrapped without BigInt: exact where the result is small.
+    expect(parseScanCursor('-18446744073709551615')).toBe(1);
+    expect(parseScanCursor('-18446744073709551605')).toBe(11);
+    expect(parseScanCursor('18446744073709551615')).toBe(18446744073709551615);
+    expect(parseScanCursor('0000000000000000000000042')).toBe(42);
+    expect(parseScanCursor('-0')).toBe(0);
+    expect(parseScanCursor('-000')).toBe(0);
+    expect(parseScanCursor('9007199254740993')).toBe(9007199254740992);
   });
 
   it('parses COUNT, MATCH and TYPE with Redis errors', () => {

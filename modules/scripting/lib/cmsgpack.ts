@@ -25,22 +25,35 @@ const TWO_63 = 9223372036854775808;
 
 const scratch = new DataView(new ArrayBuffer(8));
 
-function encodeInt(out: ByteBuffer, n: bigint): void {
-  const put = (tag: number, size: number): void => {
-    out.byte(tag);
-    for (let shift = BigInt((size - 1) * 8); shift >= 0n; shift -= 8n) out.byte(Number((n >> shift) & 0xffn));
-  };
-  if (n >= 0n) {
-    if (n <= 127n) out.byte(Number(n));
-    else if (n <= 0xffn) put(0xcc, 1);
-    else if (n <= 0xffffn) put(0xcd, 2);
-    else if (n <= 0xffffffffn) put(0xce, 4);
-    else put(0xcf, 8);
-  } else if (n >= -32n) out.byte(Number(n) & 0xff);
-  else if (n >= -128n) put(0xd0, 1);
-  else if (n >= -32768n) put(0xd1, 2);
-  else if (n >= -2147483648n) put(0xd2, 4);
-  else put(0xd3, 8);
+/**
+ * An integral double within int64, big-endian in `size` bytes after `tag`, two's complement.
+ * Plain number arithmetic is exact here: the high word is n / 2^32 floored (a power-of-two
+ * division), the low word what remains.
+ */
+function putInt(out: ByteBuffer, tag: number, size: number, n: number): void {
+  out.byte(tag);
+  if (size === 8) {
+    const hi = Math.floor(n / 4294967296);
+    const lo = n - hi * 4294967296;
+    for (let shift = 24; shift >= 0; shift -= 8) out.byte((hi >>> shift) & 0xff);
+    for (let shift = 24; shift >= 0; shift -= 8) out.byte((lo >>> shift) & 0xff);
+    return;
+  }
+  for (let shift = (size - 1) * 8; shift >= 0; shift -= 8) out.byte((n >>> shift) & 0xff);
+}
+
+function encodeInt(out: ByteBuffer, n: number): void {
+  if (n >= 0) {
+    if (n <= 127) out.byte(n);
+    else if (n <= 0xff) putInt(out, 0xcc, 1, n);
+    else if (n <= 0xffff) putInt(out, 0xcd, 2, n);
+    else if (n <= 0xffffffff) putInt(out, 0xce, 4, n);
+    else putInt(out, 0xcf, 8, n);
+  } else if (n >= -32) out.byte(n & 0xff);
+  else if (n >= -128) putInt(out, 0xd0, 1, n);
+  else if (n >= -32768) putInt(out, 0xd1, 2, n);
+  else if (n >= -2147483648) putInt(out, 0xd2, 4, n);
+  else putInt(out, 0xd3, 8, n);
 }
 
 function encodeDouble(out: ByteBuffer, d: number): void {
@@ -59,7 +72,7 @@ function encodeDouble(out: ByteBuffer, d: number): void {
 
 function encodeNumber(out: ByteBuffer, n: number): void {
   // (int64_t)n == n: integral and inside the int64 range.
-  if (Number.isInteger(n) && n >= -TWO_63 && n < TWO_63) encodeInt(out, BigInt(n));
+  if (Number.isInteger(n) && n >= -TWO_63 && n < TWO_63) encodeInt(out, n);
   else encodeDouble(out, n);
 }
 
@@ -181,9 +194,10 @@ class Decoder {
     if (this.left < n) throw MISSING;
   }
 
-  private uint(offset: number, size: number): bigint {
-    let v = 0n;
-    for (let i = 0; i < size; i++) v = (v << 8n) | BigInt(this.data[this.pos + offset + i]);
+  /** A big-endian unsigned length of 2 or 4 bytes. */
+  private uint(offset: number, size: number): number {
+    let v = 0;
+    for (let i = 0; i < size; i++) v = v * 256 + this.data[this.pos + offset + i];
     return v;
   }
 
@@ -252,7 +266,8 @@ class Decoder {
       case 0xcf:
       case 0xd3:
         this.need(9);
-        return this.number(8, Number(BigInt.asIntN(64, this.uint(1, 8))));
+        // The high word signed, the low word unsigned: hi * 2^32 + lo rounds once, as the cast to double does.
+        return this.number(8, view().getInt32(0) * 4294967296 + view().getUint32(4));
       case 0xc0:
         lua.lua_pushnil(L);
         this.pos++;
@@ -273,26 +288,26 @@ class Decoder {
         return this.string(2, d[p + 1]);
       case 0xda:
         this.need(3);
-        return this.string(3, Number(this.uint(1, 2)));
+        return this.string(3, this.uint(1, 2));
       case 0xdb:
         this.need(5);
-        return this.string(5, Number(this.uint(1, 4)));
+        return this.string(5, this.uint(1, 4));
       case 0xdc:
         this.need(3);
         this.pos += 3;
-        return this.array(Number(this.uint(-2, 2)));
+        return this.array(this.uint(-2, 2));
       case 0xdd:
         this.need(5);
         this.pos += 5;
-        return this.array(Number(this.uint(-4, 4)));
+        return this.array(this.uint(-4, 4));
       case 0xde:
         this.need(3);
         this.pos += 3;
-        return this.map(Number(this.uint(-2, 2)));
+        return this.map(this.uint(-2, 2));
       case 0xdf:
         this.need(5);
         this.pos += 5;
-        return this.map(Number(this.uint(-4, 4)));
+        return this.map(this.uint(-4, 4));
     }
     if ((tag & 0x80) === 0) return this.number(0, tag);
     if ((tag & 0xe0) === 0xe0) return this.number(0, (tag << 24) >> 24);

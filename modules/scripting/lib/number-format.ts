@@ -1,3 +1,5 @@
+import { addDecimal } from '../../../kernel';
+
 /**
  * C's printf("%.<precision>g") and strtod() for doubles, exactly as glibc does them, so numbers
  * render and parse the way Redis's Lua libraries (and Lua 5.1's "%.14g") produce them.
@@ -8,6 +10,9 @@ const U32 = new Uint32Array(F64.buffer);
 
 /** The exact decimal expansion of a finite positive double: value = 0.<digits> * 10^point. */
 function exactDecimal(x: number): { digits: string; point: number } {
+  // In this range the expansion has at most 100 significant digits: toPrecision(100) writes it
+  // whole, without BigInt arithmetic.
+  if (x > 1e-20 && x < 1e100) return fromPrecision(x.toPrecision(100));
   F64[0] = x;
   const hi = U32[1] & 0xfffff;
   const biased = (U32[1] >>> 20) & 0x7ff;
@@ -22,6 +27,20 @@ function exactDecimal(x: number): { digits: string; point: number } {
   // m * 2^exp = m * 5^-exp / 10^-exp
   const digits = (mantissa * 5n ** BigInt(-exp)).toString();
   return { digits, point: digits.length + exp };
+}
+
+/** toPrecision's text ("123.45", "0.00012", "1.2e-7") as significant digits and a point. */
+function fromPrecision(p: string): { digits: string; point: number } {
+  const e = p.indexOf('e');
+  const mant = e < 0 ? p : p.slice(0, e);
+  const dot = mant.indexOf('.');
+  const whole = dot < 0 ? mant : mant.slice(0, dot);
+  const all = whole + (dot < 0 ? '' : mant.slice(dot + 1));
+  const lead = all.search(/[1-9]/);
+  const digits = all.slice(lead);
+  // Digits before the point, counted from the first significant one.
+  const point = e < 0 ? whole.length - lead : Number(p.slice(e + 1)) + 1;
+  return { digits, point };
 }
 
 /**
@@ -45,7 +64,7 @@ function roundedDigits(abs: number, precision: number): { digits: string; point:
     const tail = digits.slice(precision + 1);
     const odd = (head.charCodeAt(precision - 1) - 48) % 2 === 1;
     const up = next > 5 || (next === 5 && (/[1-9]/.test(tail) || odd));
-    digits = up ? (BigInt(head) + 1n).toString() : head;
+    digits = up ? addDecimal(head, '1') : head;
     if (digits.length > precision) {
       digits = digits.slice(0, precision);
       point++;
@@ -61,7 +80,8 @@ export function formatG(x: number, precision = 14): string {
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
   const sign = x < 0 ? '-' : '';
   const abs = Math.abs(x);
-  if (Number.isInteger(abs) && abs < 1e21) {
+  // String() is exact only for safe integers: past 2^53 it prints the shortest round trip.
+  if (Number.isInteger(abs) && abs <= Number.MAX_SAFE_INTEGER) {
     const plain = String(abs);
     if (plain.length <= precision) return sign + plain;
   }

@@ -99,35 +99,64 @@ function controloptions(L: LuaState, opt: number, fmt: Format, h: Header): void 
 
 const isIntegerOption = (opt: number): boolean => 'bBhHlLTiI'.includes(String.fromCharCode(opt));
 
-/** The C conversion of a double to the 64-bit unsigned `value` written by putinteger. */
-function toUint64(n: number): bigint {
-  if (n < 0) return n >= -TWO_63 ? BigInt.asUintN(64, BigInt(Math.trunc(n))) : 1n << 63n;
-  if (n < TWO_63) return BigInt(Math.trunc(n));
-  // (uint64_t) of >= 2^63 subtracts 2^63 and converts signed; overflow (or NaN) yields 0.
-  return n - TWO_63 < TWO_63 ? BigInt(n - TWO_63) + (1n << 63n) : 0n;
+/** A 64-bit value as two unsigned 32-bit words, without BigInt (set by toUint64). */
+let hiWord = 0;
+let loWord = 0;
+
+/** Split an integral double of magnitude below 2^64 into hiWord:loWord (two's complement when negative). */
+function splitWords(t: number): void {
+  const hi = Math.floor(t / 4294967296);
+  loWord = t - hi * 4294967296;
+  hiWord = hi >>> 0;
+}
+
+/** The C conversion of a double to the 64-bit unsigned `value` written by putinteger, into the words. */
+function toUint64(n: number): void {
+  if (n < 0) {
+    if (n >= -TWO_63) splitWords(Math.trunc(n));
+    else (hiWord = 0x80000000), (loWord = 0);
+  } else if (n < TWO_63) {
+    splitWords(Math.trunc(n));
+  } else if (n - TWO_63 < TWO_63) {
+    // (uint64_t) of >= 2^63 subtracts 2^63 and converts signed: the same integral value.
+    splitWords(n);
+  } else {
+    // Overflow yields 0; NaN converts as x86's cvttsd2si does, to 2^63.
+    hiWord = Number.isNaN(n) ? 0x80000000 : 0;
+    loWord = 0;
+  }
 }
 
 function putinteger(L: LuaState, out: ByteBuffer, arg: number, endian: number, size: number): void {
-  let value = toUint64(checkNumber(L, arg));
+  toUint64(checkNumber(L, arg));
   const buff = new Uint8Array(size);
   for (let i = 0; i < size; i++) {
-    buff[endian === LITTLE ? i : size - 1 - i] = Number(value & 0xffn);
-    value >>= 8n;
+    const byte = i < 4 ? loWord >>> (8 * i) : i < 8 ? hiWord >>> (8 * (i - 4)) : 0;
+    buff[endian === LITTLE ? i : size - 1 - i] = byte & 0xff;
   }
   out.append(buff);
 }
 
 function getinteger(data: Uint8Array, pos: number, endian: number, signed: boolean, size: number): number {
-  let l = 0n;
+  // Shifted in most significant byte first, keeping the low 64 bits, as the C loop does.
+  let hi = 0;
+  let lo = 0;
   for (let i = 0; i < size; i++) {
     const b = data[endian === LITTLE ? pos + size - 1 - i : pos + i];
-    l = BigInt.asUintN(64, (l << 8n) | BigInt(b));
+    hi = ((hi << 8) | (lo >>> 24)) >>> 0;
+    lo = ((lo << 8) | b) >>> 0;
   }
-  if (!signed) return Number(l);
-  // x86 masks the shift count to 6 bits, which decides sign extension for sizes above 8.
-  const mask = BigInt.asUintN(64, ~0n << BigInt((size * 8 - 1) & 63));
-  if (l & mask) l |= mask;
-  return Number(BigInt.asIntN(64, l));
+  if (!signed) return hi * 4294967296 + lo;
+  // x86 masks the shift count to 6 bits, which decides sign extension for sizes above 8:
+  // every bit from `bit` up is set when any of them is.
+  const bit = (size * 8 - 1) & 63;
+  const maskHi = bit >= 32 ? (~0 << (bit - 32)) >>> 0 : 0xffffffff;
+  const maskLo = bit >= 32 ? 0 : (~0 << bit) >>> 0;
+  if ((hi & maskHi) !== 0 || (lo & maskLo) !== 0) {
+    hi = (hi | maskHi) >>> 0;
+    lo = (lo | maskLo) >>> 0;
+  }
+  return (hi | 0) * 4294967296 + lo;
 }
 
 function floatBytes(n: number, size: number, endian: number): Uint8Array {

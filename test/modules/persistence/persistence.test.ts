@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -71,6 +72,20 @@ describe('SAVE, loading at start-up, LASTSAVE, INFO', () => {
     r = new Redis(f.port, '127.0.0.1');
     await check(r);
     expect(await info(r)).toMatchObject({ rdb_last_load_keys_loaded: '10', rdb_changes_since_last_save: '0' });
+    r.disconnect();
+    await f.close();
+  });
+
+  test("temporary dump files of processes that no longer run are removed at start; a live process's are kept", async () => {
+    // A pid that ran and exited: what a kill during BGSAVE leaves behind.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = [`temp-bg-${dead}.rdb`, `temp-${dead}.rdb`, `temp-${dead}-sync.rdb`];
+    const kept = [`temp-${process.pid}.rdb`, `temp-bg-${process.ppid}.rdb`, 'temp-notapid.rdb', 'other.rdb', `temp-${dead}.aof`];
+    for (const name of [...stale, ...kept]) fs.writeFileSync(path.join(dir, name), 'partial');
+    const f = await startTestServer({ dir, dbfilename: 'x.rdb' });
+    const r = new Redis(f.port, '127.0.0.1');
+    expect(await r.ping()).toBe('PONG');
+    expect(fs.readdirSync(dir).sort()).toEqual([...kept].sort());
     r.disconnect();
     await f.close();
   });

@@ -1,52 +1,19 @@
 import { CmdFlag, CommandTable, type RegisteredCommand } from '../../../kernel';
-import type { Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
-import { startTestServer } from '../../helpers/server';
-import { FIXTURES, Rng, VectorGenerator } from './generator';
+import { Rng, VectorGenerator } from './generator';
+import { DISRUPTIVE, resetFixtures, useCanaryServer } from './harness';
 
-/**
- * Commands that would end or disturb the run itself (stop the server, close or silence
- * connections, hold every client, wipe the canary's database, write files), not commands
- * whose handlers are exempt from robustness: each has its own suite.
- */
-const SKIPPED = new Set([
-  'shutdown',
-  'quit',
-  'reset',
-  'monitor',
-  'client|pause',
-  'client|kill',
-  'client|reply',
-  'flushall',
-  'swapdb',
-  'save',
-  'bgsave',
-  'bgrewriteaof',
-  'debug',
-]);
+const SKIPPED = new Set([...DISRUPTIVE, 'reset']);
 
 const VECTORS_PER_COMMAND = 24;
 const CANARY = ['canary:\x00robustness', 'still here \xff'];
 
 describe('every registered command survives hostile arguments', () => {
-  let ferrous: Ferrous;
-  let control: RawClient;
-
-  beforeAll(async () => {
-    ferrous = await startTestServer();
-    control = await RawClient.connect(ferrous.port);
-    // The canary lives in a database the vectors never select: nothing they send may reach it.
-    await control.call('SELECT', '9');
-    await control.call('SET', ...CANARY);
-  });
-  afterAll(async () => {
-    control?.close();
-    await ferrous?.close();
-  });
+  const s = useCanaryServer([['SET', ...CANARY]]);
 
   /** Send one vector on a fresh connection; its replies end where the marker PING answers. */
   async function run(argv: string[], marker: string): Promise<string[]> {
-    const c = await RawClient.connect(ferrous.port);
+    const c = await RawClient.connect(s.ferrous.port);
     try {
       c.write(command(argv) + command(['PING', marker]));
       const replies: string[] = [];
@@ -62,7 +29,7 @@ describe('every registered command survives hostile arguments', () => {
   }
 
   it('answers every vector without a handler bug, and loses nothing', async () => {
-    const table = ferrous.container.resolve(CommandTable);
+    const table = s.ferrous.container.resolve(CommandTable);
     const commands = table.allWithSubcommands().filter((c) => !SKIPPED.has(c.name));
     expect(commands.length).toBeGreaterThan(150);
     const rng = new Rng(0x5eed);
@@ -70,7 +37,7 @@ describe('every registered command survives hostile arguments', () => {
     const bugs: string[] = [];
     let sent = 0;
     for (const cmd of commands) {
-      await resetFixtures();
+      await resetFixtures(s.ferrous.port);
       for (let i = 0; i < VECTORS_PER_COMMAND; i++) {
         const argv = gen.vector(cmd.def, isBlocking(cmd));
         let replies: string[];
@@ -82,26 +49,13 @@ describe('every registered command survives hostile arguments', () => {
         }
         for (const r of replies) if (r.startsWith('-ERR internal error')) bugs.push(`${show(argv)} -> ${r.trim()}`);
       }
-      expect(await control.call('PING')).toBe('+PONG\r\n');
-      expect(await control.call('GET', CANARY[0])).toBe(`$${CANARY[1].length}\r\n${CANARY[1]}\r\n`);
+      expect(await s.control.call('PING')).toBe('+PONG\r\n');
+      expect(await s.control.call('GET', CANARY[0])).toBe(`$${CANARY[1].length}\r\n${CANARY[1]}\r\n`);
     }
     expect(bugs).toEqual([]);
-    expect(ferrous.server.stats.handlerErrors).toBe(0);
+    expect(s.ferrous.server.stats.handlerErrors).toBe(0);
     expect(sent).toBe(commands.length * VECTORS_PER_COMMAND);
   }, 120_000);
-
-  async function resetFixtures(): Promise<void> {
-    const c = await RawClient.connect(ferrous.port);
-    try {
-      await c.call('FLUSHDB');
-      for (const f of FIXTURES) await c.call(...f);
-      // CONFIG SET vectors may leave odd settings behind: put back the ones they touch.
-      await c.call('CONFIG', 'SET', 'hz', '10', 'list-max-listpack-size', '-2', 'zset-max-listpack-entries', '128');
-      await c.call('CONFIG', 'SET', 'set-max-intset-entries', '512', 'slowlog-log-slower-than', '10000', 'notify-keyspace-events', '');
-    } finally {
-      c.close();
-    }
-  }
 });
 
 function isBlocking(cmd: RegisteredCommand): boolean {

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import type { Ferrous } from '../../../kernel/bootstrap';
-import { RawClient } from '../../helpers/raw-client';
+import { command, RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
 import { recordJournal } from '../../helpers/journal';
 
@@ -57,6 +57,38 @@ describe('scripting', () => {
     expect(r[0].equals(bin)).toBe(true);
     expect(r[1].equals(bin)).toBe(true);
     expect(r[2]).toBe(bin.length);
+  });
+
+  it('error({}) and other error tables without a string err field answer a clear error; the connection stays usable', async () => {
+    const c = await RawClient.connect(f.port);
+    try {
+      const text = "ERR the script raised a table without an 'err' field as its error";
+      for (const script of ['error({})', 'error({foo = 1})', 'error({err = {}})', 'error({err = false})']) {
+        const r = await c.call('EVAL', script, '0');
+        expect(r.startsWith(`-${text}`)).toBe(true);
+      }
+      expect(await c.call('EVAL', 'error({err = 5})', '0')).toMatch(/^-5 /);
+      await c.call('FUNCTION', 'LOAD', 'REPLACE', "#!lua name=errtab\nredis.register_function('errtab', function() error({}) end)");
+      expect((await c.call('FCALL', 'errtab', '0')).startsWith(`-${text}`)).toBe(true);
+      expect(await c.call('EVAL', "return 'still here'", '0')).toBe('$10\r\nstill here\r\n');
+      expect(f.server.stats.handlerErrors).toBe(0);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a script reply nested past the JS stack (a table holding itself) is encoded for RESP2 and RESP3 clients alike', async () => {
+    const c = await RawClient.connect(f.port);
+    try {
+      for (const resp of ['2', '3']) {
+        await c.call('HELLO', resp);
+        const r = await c.call('EVAL', 'local t = {} t[1] = t return t', '0');
+        expect(r).toBe('*1\r\n'.repeat(7995) + '-ERR reached lua stack limit\r\n');
+      }
+      expect(await c.call('PING')).toBe('+PONG\r\n');
+    } finally {
+      c.close();
+    }
   });
 
   it("propagates a script's writes as MULTI/EXEC, never the EVAL itself", async () => {
@@ -201,6 +233,27 @@ describe('functions', () => {
     await expect(io.call('FUNCTION', 'RESTORE', dump)).rejects.toThrow('ERR Library lib1 already exists');
     expect(await io.call('FUNCTION', 'RESTORE', dump, 'REPLACE')).toBe('OK');
     await expect(io.call('FUNCTION', 'RESTORE', 'garbage')).rejects.toThrow('ERR DUMP payload version or checksum are wrong');
+  });
+
+  it('a library whose code never returns is stopped after 500 ms; a client waiting meanwhile is answered and the data is intact', async () => {
+    await io.set('kept', 'yes');
+    const loader = await RawClient.connect(f.port);
+    const other = await RawClient.connect(f.port);
+    try {
+      const started = Date.now();
+      loader.write(command('FUNCTION', 'LOAD', '#!lua name=spin\nlocal n = 0\nwhile true do n = n + 1 end'));
+      other.write(command('GET', 'kept'));
+      expect(await loader.read(5000)).toBe('-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+      expect(await other.read(5000)).toBe('$3\r\nyes\r\n');
+      expect(await loader.call('FUNCTION', 'LIST', 'LIBRARYNAME', 'spin')).toBe('*0\r\n');
+      // The interpreter is usable afterwards: a library loads and runs.
+      expect(await loader.call('FUNCTION', 'LOAD', "#!lua name=after\nredis.register_function('after', function() return 7 end)")).toBe('$5\r\nafter\r\n');
+      expect(await loader.call('FCALL', 'after', '0')).toBe(':7\r\n');
+    } finally {
+      loader.close();
+      other.close();
+    }
   });
 
   it('register_function is only available while loading', async () => {

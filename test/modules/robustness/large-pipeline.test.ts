@@ -1,0 +1,90 @@
+import * as net from 'net';
+import type { Ferrous } from '../../../kernel/bootstrap';
+import { command, RawClient } from '../../helpers/raw-client';
+import { startTestServer } from '../../helpers/server';
+
+const MIB = 1024 * 1024;
+/** A 1 MiB value of every byte value in turn, so a shifted or torn reply cannot match. */
+const VALUE = Buffer.alloc(MIB, Buffer.from(Array.from({ length: 256 }, (_, i) => i))).toString('latin1');
+const FRAME = Buffer.from(`$${MIB}\r\n${VALUE}\r\n`, 'latin1');
+
+/**
+ * Sends `count` pipelined GETs of `key` in one write and checks the byte stream against `count`
+ * identical frames as it arrives, keeping nothing: resolves with the number of whole frames.
+ */
+function pipelinedGets(port: number, key: string, count: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createConnection({ port, host: '127.0.0.1' });
+    let received = 0;
+    const total = count * FRAME.length;
+    s.on('connect', () => s.write(Buffer.from(command('GET', key).repeat(count), 'latin1')));
+    s.on('data', (chunk: Buffer) => {
+      for (let at = 0; at < chunk.length; ) {
+        const off = received % FRAME.length;
+        const n = Math.min(chunk.length - at, FRAME.length - off);
+        if (chunk.compare(FRAME, off, off + n, at, at + n) !== 0) {
+          s.destroy();
+          reject(new Error(`reply ${Math.floor(received / FRAME.length)} differs at byte ${off}: ${JSON.stringify(chunk.latin1Slice(at, at + 80))}`));
+          return;
+        }
+        at += n;
+        received += n;
+      }
+      if (received === total) {
+        s.destroy();
+        resolve(count);
+      }
+    });
+    s.on('error', reject);
+    s.on('close', () => resolve(Math.floor(received / FRAME.length)));
+  });
+}
+
+describe('large pipelined replies', () => {
+  let f: Ferrous;
+  let admin: RawClient;
+
+  beforeAll(async () => {
+    f = await startTestServer();
+    admin = await RawClient.connect(f.port);
+    expect(await admin.call('SET', 'big', VALUE)).toBe('+OK\r\n');
+  });
+  afterAll(async () => {
+    admin?.close();
+    await f?.close();
+  });
+
+  it('answers 600 pipelined GETs of a 1 MiB value, every byte in order (600 MiB of output, more than one V8 string holds)', async () => {
+    expect(await pipelinedGets(f.port, 'big', 600)).toBe(600);
+    expect(f.server.stats.handlerErrors).toBe(0);
+    expect(await admin.call('STRLEN', 'big')).toBe(`:${MIB}\r\n`);
+  }, 120_000);
+
+  it('a normal-class output limit closes a client whose queued replies pass it, mid-pipeline, and nobody else', async () => {
+    await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 8mb 0 0');
+    try {
+      const got = await pipelinedGets(f.port, 'big', 600);
+      // Closed once about 8 MiB were queued: far fewer than 600 replies ever left.
+      expect(got).toBeLessThan(20);
+      expect(await admin.call('PING')).toBe('+PONG\r\n');
+      expect(await admin.call('STRLEN', 'big')).toBe(`:${MIB}\r\n`);
+    } finally {
+      await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+    }
+    expect(await pipelinedGets(f.port, 'big', 30)).toBe(30);
+  }, 60_000);
+
+  it('small replies of a pipeline still come out whole and in order around large ones', async () => {
+    const c = await RawClient.connect(f.port);
+    try {
+      c.write(command('PING') + command('GET', 'big') + command('ECHO', 'after') + command('GET', 'big') + command('INCR', 'n'));
+      expect(await c.read()).toBe('+PONG\r\n');
+      expect(await c.read()).toBe(FRAME.toString('latin1'));
+      expect(await c.read()).toBe('$5\r\nafter\r\n');
+      expect(await c.read()).toBe(FRAME.toString('latin1'));
+      expect(await c.read()).toBe(':1\r\n');
+    } finally {
+      c.close();
+    }
+  });
+});
