@@ -19,7 +19,6 @@ import {
   Server,
   StatusReply,
   VerbatimReply,
-  type Client,
 } from '../../kernel';
 import { CLIENT_HELP, clientInfoLine, clientType, type ClientType, clientTypeByName } from './client-info';
 
@@ -88,24 +87,16 @@ export default class ConnectionModule {
 
   // ---- authentication and protocol --------------------------------------------------------
 
-  /** Only the `default` user exists: it takes `requirepass`, or any password when none is set. */
-  private authenticate(ctx: Client, user: string, pass: string): boolean {
-    const required = this.server.requirePass;
-    if (user !== 'default' || (required !== '' && pass !== required)) return false;
-    ctx.user = user;
-    ctx.authenticated = true;
-    return true;
-  }
-
   @Command('auth')
   auth(ctx: CommandContext, argv: string[]): Reply {
     if (argv.length > 3) throw Errors.syntax;
-    if (argv.length === 2 && this.server.requirePass === '') {
+    if (argv.length === 2 && this.server.access.defaultNoPass) {
       throw new ReplyError(
         'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
       );
     }
-    const ok = argv.length === 2 ? this.authenticate(ctx, 'default', argv[1]) : this.authenticate(ctx, argv[1], argv[2]);
+    const access = this.server.access;
+    const ok = argv.length === 2 ? access.authenticate(ctx, 'default', argv[1]) : access.authenticate(ctx, argv[1], argv[2]);
     if (!ok) throw WRONGPASS;
     return OK;
   }
@@ -123,7 +114,7 @@ export default class ConnectionModule {
       const more = argv.length - 1 - j;
       const opt = argv[j].toLowerCase();
       if (opt === 'auth' && more >= 2) {
-        if (!this.authenticate(ctx, argv[j + 1], argv[j + 2])) throw WRONGPASS;
+        if (!this.server.access.authenticate(ctx, argv[j + 1], argv[j + 2])) throw WRONGPASS;
         j += 2;
       } else if (opt === 'setname' && more >= 1) {
         const name = argv[++j];
@@ -166,8 +157,7 @@ export default class ConnectionModule {
     this.hooks.emitClientReset(ctx);
     ctx.select(0);
     ctx.resp = 2;
-    ctx.user = 'default';
-    ctx.authenticated = this.server.requirePass === '';
+    this.server.access.connect(ctx);
     ctx.name = '';
     if (ctx.replyMode === ReplyMode.Off) ctx.replyMode = ReplyMode.On;
     return RESET;
