@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'crypto';
 import type { Client } from './client';
 import type { RegisteredCommand } from './commands/registry';
-import type { ReplyError } from './reply';
+import { ReplyError } from './reply';
 
 /** A password as stored: its SHA-256, in hex (ACL's `#<hash>` form). */
 export function passwordHash(password: string): string {
@@ -27,13 +27,29 @@ export interface AccessControl {
   requirePass(password: string): void;
   /** Log `c` in as the default user if that needs no password (new connections, RESET). */
   connect(c: Client): void;
-  /** AUTH / HELLO AUTH: on success `c` runs as `user` from now on; false for a bad pair. */
-  authenticate(c: Client, user: string, password: string): boolean;
+  /**
+   * AUTH / HELLO AUTH: on success `c` runs as `user` from now on; false for a bad pair.
+   * `command` is the command's name as the client wrote it (ACL LOG shows it).
+   */
+  authenticate(c: Client, user: string, password: string, command: string): boolean;
   /**
    * For a client whose `restricted` is set: the error refusing this command (its keys, its
    * channels), or null to let it run.
    */
   check(c: Client, cmd: RegisteredCommand, argv: string[]): ReplyError | null;
+}
+
+/** What a permission check refused: the command itself, one of its keys, or a channel. */
+export type DenyReason = 'command' | 'key' | 'channel';
+
+/** The -NOPERM error of a refused command, with what was refused (scripts word it their way). */
+export class PermissionError extends ReplyError {
+  constructor(
+    message: string,
+    readonly reason: DenyReason,
+  ) {
+    super(message);
+  }
 }
 
 /** Without the acl module: only `default`, with `requirepass`, and every command allowed. */
@@ -53,7 +69,7 @@ export class PasswordAccess implements AccessControl {
     c.authenticated = this.hash === null;
   }
 
-  authenticate(c: Client, user: string, password: string): boolean {
+  authenticate(c: Client, user: string, password: string, _command: string): boolean {
     // The hash is compared even for an unknown user, so timing does not tell users apart.
     const ok = this.hash === null || passwordMatches(password, this.hash);
     if (user !== 'default' || !ok) return false;

@@ -9,12 +9,15 @@ export { RedisModule, Command, type ModuleOptions, type CommandDeclaration } fro
 export { type CommandDefinition, type KeySpec, type ArgumentSpec, redisSpec, allRedisCommandNames } from './commands/spec';
 export { CommandTable, RegisteredCommand, CmdFlag, type Handler } from './commands/registry';
 export { keyPositions, isNotKey, type KeyRef } from './commands/keys';
+export { ACL_CATEGORIES, commandCategories } from './commands/categories';
 export { redactArgv } from './commands/redact';
 export { Client, type CommandContext, type Interceptor, InterceptorOrder, ReplyMode } from './client';
 export { Server, ServerStats } from './server';
 export {
   type AccessControl,
   PasswordAccess,
+  PermissionError,
+  type DenyReason,
   passwordHash,
   passwordMatches,
   isLocalClient,

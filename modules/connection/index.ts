@@ -58,7 +58,9 @@ export default class ConnectionModule {
     @inject(Server) private readonly server: Server,
     @inject(Hooks) private readonly hooks: Hooks,
     @inject(Blocking) private readonly blocking: Blocking,
-  ) {}
+  ) {
+    server.describeClient = (c) => clientInfoLine(c, null);
+  }
 
   @Command('ping')
   ping(_ctx: CommandContext, argv: string[]): Reply {
@@ -96,7 +98,7 @@ export default class ConnectionModule {
       );
     }
     const access = this.server.access;
-    const ok = argv.length === 2 ? access.authenticate(ctx, 'default', argv[1]) : access.authenticate(ctx, argv[1], argv[2]);
+    const ok = argv.length === 2 ? access.authenticate(ctx, 'default', argv[1], argv[0]) : access.authenticate(ctx, argv[1], argv[2], argv[0]);
     if (!ok) throw WRONGPASS;
     return OK;
   }
@@ -114,7 +116,7 @@ export default class ConnectionModule {
       const more = argv.length - 1 - j;
       const opt = argv[j].toLowerCase();
       if (opt === 'auth' && more >= 2) {
-        if (!this.server.access.authenticate(ctx, argv[j + 1], argv[j + 2])) throw WRONGPASS;
+        if (!this.server.access.authenticate(ctx, argv[j + 1], argv[j + 2], argv[0])) throw WRONGPASS;
         j += 2;
       } else if (opt === 'setname' && more >= 1) {
         const name = argv[++j];

@@ -23,10 +23,10 @@ describe('passwords', () => {
     const c = { user: '', authenticated: false } as Client;
     access.connect(c);
     expect(c).toMatchObject({ user: 'default', authenticated: false });
-    expect(access.authenticate(c, 'default', 'wrong')).toBe(false);
-    expect(access.authenticate(c, 'other', 'hunter2')).toBe(false);
+    expect(access.authenticate(c, 'default', 'wrong', 'auth')).toBe(false);
+    expect(access.authenticate(c, 'other', 'hunter2', 'auth')).toBe(false);
     expect(c.authenticated).toBe(false);
-    expect(access.authenticate(c, 'default', 'hunter2')).toBe(true);
+    expect(access.authenticate(c, 'default', 'hunter2', 'auth')).toBe(true);
     expect(c).toMatchObject({ user: 'default', authenticated: true });
     access.requirePass('');
     expect(access.defaultNoPass).toBe(true);
