@@ -15,6 +15,19 @@ export function passwordMatches(password: string, hash: string): boolean {
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
+/** What a permission check refused: the command itself, one of its keys, or a channel. */
+export type DenyReason = 'command' | 'key' | 'channel';
+
+/** The -NOPERM error of a refused command, with what was refused (scripts word it their way). */
+export class PermissionError extends ReplyError {
+  constructor(
+    message: string,
+    readonly reason: DenyReason,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Who may connect and what they may run. The kernel's own knows one user, `default`, whose
  * only password is `requirepass`; the acl module installs its users instead
@@ -36,20 +49,7 @@ export interface AccessControl {
    * For a client whose `restricted` is set: the error refusing this command (its keys, its
    * channels), or null to let it run.
    */
-  check(c: Client, cmd: RegisteredCommand, argv: string[]): ReplyError | null;
-}
-
-/** What a permission check refused: the command itself, one of its keys, or a channel. */
-export type DenyReason = 'command' | 'key' | 'channel';
-
-/** The -NOPERM error of a refused command, with what was refused (scripts word it their way). */
-export class PermissionError extends ReplyError {
-  constructor(
-    message: string,
-    readonly reason: DenyReason,
-  ) {
-    super(message);
-  }
+  check(c: Client, cmd: RegisteredCommand, argv: string[]): PermissionError | null;
 }
 
 /** Without the acl module: only `default`, with `requirepass`, and every command allowed. */
@@ -78,7 +78,7 @@ export class PasswordAccess implements AccessControl {
     return true;
   }
 
-  check(): ReplyError | null {
+  check(): PermissionError | null {
     return null;
   }
 }

@@ -14,9 +14,10 @@ export function isNotKey(s: KeySpec): boolean {
 /**
  * getKeysUsingKeySpecs from Redis 7.0: the key arguments of `argv` for `cmd` (COMMAND GETKEYS,
  * client tracking, ACL key patterns), or null when a spec cannot be applied to these
- * arguments (an unknown search, a bad key count, an incomplete spec).
+ * arguments (an unknown search, a bad key count, an incomplete spec). With `partial`
+ * (GET_KEYSPEC_RETURN_PARTIAL) such a spec is skipped and the keys of the others returned.
  */
-export function keyPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] | null {
+export function keyPositions(cmd: RegisteredCommand, argv: string[], partial = false): KeyRef[] | null {
   const argc = argv.length;
   const out: KeyRef[] = [];
   for (const spec of cmd.def.keySpecs ?? []) {
@@ -38,6 +39,7 @@ export function keyPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] |
       }
       if (first === 0) continue;
     } else {
+      if (partial) continue;
       return null;
     }
     let last: number;
@@ -50,17 +52,27 @@ export function keyPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] |
       else last = first + (Math.trunc((argc - first) / fk.range.limit) + fk.range.lastkey);
     } else if ('keynum' in fk) {
       step = fk.keynum.step;
-      if (fk.keynum.keynumidx >= argc - first) return null;
+      if (fk.keynum.keynumidx >= argc - first) {
+        if (partial) continue;
+        return null;
+      }
       const raw = argv[first + fk.keynum.keynumidx];
-      if (!/^(0|-?[1-9]\d*)$/.test(raw) || Number(raw) < 0) return null;
+      if (!/^(0|-?[1-9]\d*)$/.test(raw) || Number(raw) < 0) {
+        if (partial) continue;
+        return null;
+      }
       first += fk.keynum.firstkey;
       last = first + Number(raw) - 1;
     } else {
+      if (partial) continue;
       return null;
     }
-    if (last >= argc || last < first || first >= argc) return null;
+    if (last >= argc || last < first || first >= argc) {
+      if (partial) continue;
+      return null;
+    }
     for (let i = first; i <= last; i += step) out.push({ pos: i, spec });
-    if (spec.flags.some((f) => f.toLowerCase() === 'incomplete')) return null;
+    if (!partial && spec.flags.some((f) => f.toLowerCase() === 'incomplete')) return null;
   }
   return out;
 }

@@ -435,12 +435,15 @@ function checkSelector(s: Selector, cmd: RegisteredCommand, argv: string[]): Den
   // Commands that run before authentication (AUTH, HELLO) are never refused.
   if (!cmd.has(CmdFlag.NoAuth) && !s.allowsCommand(cmd, argv)) return { reason: 'command', object: cmd.name };
   if (!s.allKeys && (cmd.def.keySpecs?.length ?? 0) > 0) {
-    const refs = keyPositions(cmd, argv);
-    // Keys that cannot be worked out are not granted.
-    if (refs === null) return { reason: 'key', object: argv[1] ?? '' };
-    for (const { pos, spec } of refs) {
+    for (const { pos, spec } of keyPositions(cmd, argv, true)!) {
       const [read, write] = keyAccess(cmd, argv, spec.flags);
       if (!s.allowsKey(argv[pos], read, write)) return { reason: 'key', object: argv[pos] };
+    }
+    // The specs Redis cannot follow (marked unknown): its getkeys procedures.
+    if (cmd.name === 'sort' || cmd.name === 'sort_ro' || cmd.name === 'migrate') {
+      for (const [pos, read, write] of extraKeys(cmd.name, argv)) {
+        if (!s.allowsKey(argv[pos], read, write)) return { reason: 'key', object: argv[pos] };
+      }
     }
   }
   const ch = CHANNEL_ARGS[cmd.name];
@@ -466,6 +469,24 @@ function keyAccess(cmd: RegisteredCommand, argv: string[], flags: string[]): [bo
     else if (flag === 'INSERT' || flag === 'DELETE' || flag === 'UPDATE') write = true;
   }
   return [read, write];
+}
+
+/** SORT's STORE destination (sortGetKeys) and MIGRATE's keys (migrateGetKeys): [position, read, write]. */
+function extraKeys(name: string, argv: string[]): Array<[number, boolean, boolean]> {
+  if (name === 'migrate') {
+    for (let i = 6; i < argv.length; i++) {
+      if (argv[i].toLowerCase() === 'keys') return argv.slice(i + 1).map((_, j) => [i + 1 + j, true, true]);
+    }
+    return argv.length > 3 && argv[3] !== '' ? [[3, true, true]] : [];
+  }
+  const skip: Record<string, number> = { limit: 2, get: 1, by: 1 };
+  let store = -1;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (a in skip) i += skip[a];
+    else if (a === 'store' && i + 1 < argv.length) store = ++i;
+  }
+  return store < 0 ? [] : [[store, false, true]];
 }
 
 /** BITFIELD with only GET (and OVERFLOW) operations. */

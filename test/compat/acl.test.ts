@@ -1,4 +1,5 @@
 import { useCompat } from '../helpers/compat';
+import { RawClient } from '../helpers/raw-client';
 
 const HASH = 'c592df4a86933b92addc9842402ddf198c638ea9be58916ee6e3734e1e3152f8';
 
@@ -21,7 +22,7 @@ describe('ACL vs redis-server 7.0', () => {
       ['ACL', 'SETUSER', 'dave', 'on', `#${HASH}`, '+config', '-config|set', '~a', '~b', '%R~a'],
       ['ACL', 'SETUSER', 'erin', '+@all', '-@hash', '+hget', 'resetkeys', '~x'],
       ['ACL', 'SETUSER', 'frank', '+@read', '-@all', '+set', 'on', '>a', '>b', '<a'],
-      ['ACL', 'SETUSER', 'gina', '+select|0', '+get', '(+set ~a)', '(+get ~b)'],
+      ['ACL', 'SETUSER', 'gina', '+select|0', '(+set ~a)', '(+get ~b)'],
       ['ACL', 'SETUSER', 'gina', 'clearselectors'],
       ['ACL', 'LIST'],
       ['ACL', 'USERS'],
@@ -141,6 +142,42 @@ describe('ACL vs redis-server 7.0', () => {
     );
   });
 
+  it('EXEC checks again: rules changed after queueing refuse those commands with Redis text, the rest run', async () => {
+    const run = async (port: number): Promise<string[]> => {
+      const [a, admin] = await Promise.all([RawClient.connect(port), RawClient.connect(port)]);
+      try {
+        const out = [await admin.call('ACL', 'SETUSER', 'p5', 'on', '>p', '+@all', '~*', '&*')];
+        for (const c of [['AUTH', 'p5', 'p'], ['MULTI'], ['GET', 'a'], ['PUBLISH', 'ch', 'm'], ['SET', 'zz', '1'], ['FLUSHALL']]) out.push(await a.call(...c));
+        out.push(await admin.call('ACL', 'SETUSER', 'p5', 'resetkeys', 'resetchannels', '~zz', '-flushall'));
+        out.push(await a.call('EXEC'), await admin.call('GET', 'zz'), await admin.call('ACL', 'DELUSER', 'p5'));
+        return out;
+      } finally {
+        a.close();
+        admin.close();
+      }
+    };
+    expect(await run(h.ferrousPort())).toEqual(await run(h.redisPort()));
+  });
+
+  it('scripts and functions run under the caller: redis.call raises, redis.pcall returns the refusal', async () => {
+    await h.same(
+      ['ACL', 'SETUSER', 'p6', 'on', '>p', '~a*', '&c*', '+@all', '-flushall'],
+      ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=acltest\nredis.register_function('getb', function() return redis.call('get', 'b') end)"],
+      ['AUTH', 'p6', 'p'],
+      ['EVAL', "return redis.call('get', 'a1')", '0'],
+      ['EVAL', "return redis.call('get', 'b')", '0'],
+      ['EVAL', "return redis.pcall('get', 'b')", '0'],
+      ['EVAL', "return redis.call('flushall')", '0'],
+      ['EVAL', "return redis.pcall('publish', 'x', 'y')", '0'],
+      ['EVAL', "return redis.pcall('publish', 'c1', 'y')", '0'],
+      ['FCALL', 'getb', '0'],
+      ['AUTH', 'default', 'x'],
+      ['EVAL', "return redis.call('get', 'b')", '0'],
+      ['FUNCTION', 'DELETE', 'acltest'],
+      ['ACL', 'DELUSER', 'p6'],
+    );
+  });
+
   it('ACL LOG entries (reasons, contexts, objects, grouping) and RESET', async () => {
     const steps = [
       ['ACL', 'LOG', 'RESET'],
@@ -154,6 +191,7 @@ describe('ACL vs redis-server 7.0', () => {
       ['MULTI'],
       ['GET', 'zz'],
       ['DISCARD'],
+      ['EVAL', "return redis.pcall('get', 'lua1')", '0'],
       ['AUTH', 'default', 'x'],
       ['ACL', 'LOG'],
       ['ACL', 'LOG', '2'],
