@@ -409,7 +409,7 @@ export default class AclModule implements AccessControl {
         errors.push(`${file}:${line}: Duplicate user '${args[1]}' found. `);
         continue;
       }
-      const err = this.setUser(users, args[1], ['reset', ...args.slice(2)]);
+      const err = this.setUser(users, args[1], args.slice(2));
       if (err !== null) errors.push(`${file}:${line}: ${err.replace(/^Error in ACL SETUSER modifier /, 'Error in applying operation ')}. `);
     }
     if (errors.length > 0) return errors.join('').trimEnd();
