@@ -50,6 +50,11 @@ export interface AccessControl {
    * channels), or null to let it run.
    */
   check(c: Client, cmd: RegisteredCommand, argv: string[]): PermissionError | null;
+  /**
+   * Whether a restricted client may run this command with read access to every key
+   * (ACLUserCheckCmdWithUnrestrictedKeyAccess): SORT's BY and GET patterns need it.
+   */
+  readsAnyKey(c: Client, cmd: RegisteredCommand, argv: string[]): boolean;
 }
 
 /** Without the acl module: only `default`, with `requirepass`, and every command allowed. */
@@ -80,6 +85,10 @@ export class PasswordAccess implements AccessControl {
 
   check(): PermissionError | null {
     return null;
+  }
+
+  readsAnyKey(): boolean {
+    return true;
   }
 }
 

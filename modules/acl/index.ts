@@ -198,6 +198,12 @@ export default class AclModule implements AccessControl {
     return new PermissionError(noPermText(denial, cmd), denial.reason);
   }
 
+  readsAnyKey(c: Client, cmd: RegisteredCommand, argv: string[]): boolean {
+    const u = this.users.get(c.user);
+    if (u === undefined) return false;
+    return [u.root, ...u.selectors].some((s) => checkSelector(s, cmd, argv) === null && s.readsAnyKey());
+  }
+
   private context(c: Client): LogContext {
     if (c.flags.has('multi')) return 'multi';
     return c.socket === null ? 'lua' : 'toplevel';

@@ -174,6 +174,11 @@ export class Selector {
     return false;
   }
 
+  /** ACLSelectorHasUnrestrictedKeyAccess for reads: all keys, or a readable `*` pattern. */
+  readsAnyKey(): boolean {
+    return this.allKeys || this.keys.some((k) => k.read && k.pattern === '*');
+  }
+
   /** A channel, or (for PSUBSCRIBE) a pattern, which must be one of the patterns as written. */
   allowsChannel(channel: string, isPattern: boolean): boolean {
     if (this.allChannels) return true;

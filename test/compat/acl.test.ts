@@ -178,6 +178,26 @@ describe('ACL vs redis-server 7.0', () => {
     );
   });
 
+  it('SORT: BY and GET patterns need read access to every key; STORE is a written key', async () => {
+    await h.same(
+      ['RPUSH', 'l1', '3', '1', '2'],
+      ['ACL', 'SETUSER', 's1', 'on', '>p', '~l*', '+@all'],
+      ['ACL', 'SETUSER', 's2', 'on', '>p', '%R~*', '~l*', '+@all'],
+      ['AUTH', 's1', 'p'],
+      ['SORT', 'l1', 'BY', 'w_*'],
+      ['SORT', 'l1', 'GET', '#'],
+      ['SORT', 'l1', 'BY', 'nosort'],
+      ['SORT', 'l1', 'STORE', 'x'],
+      ['SORT', 'l1', 'STORE', 'l2'],
+      ['SORT_RO', 'l1', 'GET', 'x*'],
+      ['AUTH', 's2', 'p'],
+      ['SORT', 'l1', 'BY', 'w_*', 'GET', '#'],
+      ['SORT', 'l1', 'BY', 'w_*', 'STORE', 'x'],
+      ['AUTH', 'default', 'x'],
+      ['ACL', 'DELUSER', 's1', 's2'],
+    );
+  });
+
   it('ACL LOG entries (reasons, contexts, objects, grouping) and RESET', async () => {
     const steps = [
       ['ACL', 'LOG', 'RESET'],
