@@ -36,6 +36,8 @@ export class PermissionError extends ReplyError {
 export interface AccessControl {
   /** The default user takes no password (protected mode refuses remote clients then). */
   readonly defaultNoPass: boolean;
+  /** Whether a user of this name exists (CLIENT KILL USER). */
+  hasUser(name: string): boolean;
   /** `requirepass`: the default user's only password, or none when empty. */
   requirePass(password: string): void;
   /** Log `c` in as the default user if that needs no password (new connections, RESET). */
@@ -63,6 +65,10 @@ export class PasswordAccess implements AccessControl {
 
   get defaultNoPass(): boolean {
     return this.hash === null;
+  }
+
+  hasUser(name: string): boolean {
+    return name === 'default';
   }
 
   requirePass(password: string): void {

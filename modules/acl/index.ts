@@ -56,11 +56,11 @@ const ACL_HELP = [
   'SETUSER <username> <attribute> [<attribute> ...]',
   '    Create or modify a user with the specified attributes.',
   'USERS',
-  '    List all the registered users.',
+  '    List all the registered usernames.',
   'WHOAMI',
   '    Return the current connection username.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 const HELP_REPLY = ACL_HELP.map((line) => new StatusReply(line));
@@ -158,6 +158,10 @@ export default class AclModule implements AccessControl {
 
   get defaultNoPass(): boolean {
     return this.users.get('default')!.nopass;
+  }
+
+  hasUser(name: string): boolean {
+    return this.users.has(name);
   }
 
   /** As Redis's ACLUpdateDefaultUserPassword: the one password, or nopass. */
@@ -319,6 +323,7 @@ export default class AclModule implements AccessControl {
 
   @Command('acl|cat')
   cat(_ctx: CommandContext, argv: string[]): Reply {
+    if (argv.length > 3) throw subcommandArity('CAT');
     const all = this.table.allWithSubcommands();
     if (argv.length === 2) {
       const extra = new Set(all.flatMap(commandCategories).filter((c) => !ACL_CATEGORIES.includes(c)));
@@ -363,7 +368,7 @@ export default class AclModule implements AccessControl {
 
   @Command('acl|log')
   aclLog(_ctx: CommandContext, argv: string[]): Reply {
-    if (argv.length > 3) throw Errors.syntax;
+    if (argv.length > 3) throw subcommandArity('LOG');
     let count = 10;
     if (argv.length === 3) {
       if (argv[2].toLowerCase() === 'reset') {
@@ -423,6 +428,11 @@ export default class AclModule implements AccessControl {
     this.users = users;
     return null;
   }
+}
+
+/** Redis's reply to ACL LOG / CAT with too many arguments (their arity is open-ended). */
+function subcommandArity(sub: string): ReplyError {
+  return new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ACL HELP.`);
 }
 
 function selectorFields(s: Selector): Reply[] {

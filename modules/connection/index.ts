@@ -251,7 +251,7 @@ export default class ConnectionModule {
         } else if (opt === 'laddr') {
           laddr = val;
         } else if (opt === 'user') {
-          if (val !== 'default') throw new ReplyError(`ERR No such user '${val}'`);
+          if (!this.server.access.hasUser(val)) throw new ReplyError(`ERR No such user '${val}'`);
           user = val;
         } else if (opt === 'skipme') {
           const v = val.toLowerCase();

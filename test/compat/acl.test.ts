@@ -225,6 +225,24 @@ describe('ACL vs redis-server 7.0', () => {
     expect(ferrous.map(logShape)).toEqual(redis.map(logShape));
   });
 
+  it('HELP, arity and unknown subcommands; CLIENT KILL USER', async () => {
+    await h.same(
+      ['ACL', 'HELP'],
+      ['ACL'],
+      ['ACL', 'nosuch'],
+      ['ACL', 'WHOAMI', 'x'],
+      ['ACL', 'USERS', 'x'],
+      ['ACL', 'LIST', 'x'],
+      ['ACL', 'SAVE', 'x'],
+      ['ACL', 'LOG', '1', '2'],
+      ['ACL', 'CAT', 'a', 'b'],
+      ['ACL', 'SETUSER', 'killme', 'on', 'nopass', '+@all'],
+      ['CLIENT', 'KILL', 'USER', 'killme'],
+      ['CLIENT', 'KILL', 'USER', 'nosuch'],
+      ['ACL', 'DELUSER', 'killme'],
+    );
+  });
+
   it('CAT and GENPASS', async () => {
     await h.same(['ACL', 'CAT'], ['ACL', 'CAT', 'nosuch'], ['ACL', 'GENPASS', '0'], ['ACL', 'GENPASS', '4097'], ['ACL', 'GENPASS', 'x']);
     const { ferrous, redis } = await h.both([['ACL', 'GENPASS'], ['ACL', 'GENPASS', '5'], ['ACL', 'GENPASS', '32']]);
