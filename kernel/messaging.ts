@@ -1,6 +1,10 @@
 import { injectable } from 'tsyringe';
+import type { Client } from './client';
 
 export type Publisher = (channel: string, message: string) => number;
+
+/** A client's subscriptions: channel names and patterns, each with whether it is a pattern. */
+export type SubscriptionLister = (c: Client) => Array<[string, boolean]>;
 
 /**
  * Publishing for modules that are not pub/sub (keyspace notifications' sources, client-side
@@ -10,9 +14,16 @@ export type Publisher = (channel: string, message: string) => number;
 @injectable()
 export class Messaging {
   private publisher: Publisher | null = null;
+  private lister: SubscriptionLister | null = null;
 
-  provide(fn: Publisher): void {
+  provide(fn: Publisher, subscriptions: SubscriptionLister): void {
     this.publisher = fn;
+    this.lister = subscriptions;
+  }
+
+  /** What `c` is subscribed to (ACL drops clients whose channels it no longer allows). */
+  subscriptions(c: Client): Array<[string, boolean]> {
+    return this.lister === null ? [] : this.lister(c);
   }
 
   /** Deliver to a channel's subscribers (and matching patterns); returns how many received it. */

@@ -12,6 +12,7 @@ import {
   inject,
   keyPositions,
   MapReply,
+  Messaging,
   OK,
   parseInt64,
   passwordMatches,
@@ -112,6 +113,7 @@ export default class AclModule implements AccessControl {
     @inject(Server) private readonly server: Server,
     @inject(Config) private readonly config: Config,
     @inject(CommandTable) private readonly table: CommandTable,
+    @inject(Messaging) private readonly messaging: Messaging,
   ) {
     config.watch('acllog-max-len', (v) => {
       this.log.maxLen = v as number;
@@ -270,10 +272,20 @@ export default class AclModule implements AccessControl {
     return c;
   }
 
-  /** After a user changed: its clients' fast path follows. */
+  /**
+   * After a user changed: its clients' fast path follows, and a client subscribed to a
+   * channel the user may no longer access is disconnected (ACLKillPubsubClientsIfNeeded).
+   */
   private refreshClients(name: string): void {
     const u = this.users.get(name);
-    for (const c of this.server.clients.values()) if (c.user === name && u !== undefined) c.restricted = !u.unrestricted;
+    if (u === undefined) return;
+    const selectors = [u.root, ...u.selectors];
+    for (const c of [...this.server.clients.values()]) {
+      if (c.user !== name) continue;
+      c.restricted = !u.unrestricted;
+      const subs = this.messaging.subscriptions(c);
+      if (subs.some(([ch, isPattern]) => !selectors.some((s) => s.allowsChannel(ch, isPattern)))) c.close();
+    }
   }
 
   @Command('acl|getuser')
@@ -388,11 +400,12 @@ export default class AclModule implements AccessControl {
     if (file === '') throw new ReplyError('ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.');
     const err = this.load(file);
     if (err !== null) throw new ReplyError(`ERR ${err}`);
-    for (const c of this.server.clients.values()) {
-      const u = this.users.get(c.user);
-      if (u === undefined) c.close();
-      else c.restricted = !u.unrestricted;
+    const names = new Set<string>();
+    for (const c of [...this.server.clients.values()]) {
+      if (this.users.has(c.user)) names.add(c.user);
+      else c.close();
     }
+    for (const name of names) this.refreshClients(name);
     return OK;
   }
 

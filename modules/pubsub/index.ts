@@ -100,7 +100,14 @@ export default class PubSubModule {
       pattern: { subscribe: 'psubscribe', unsubscribe: 'punsubscribe', index: this.hub.patterns, of: (s) => s.patterns, count: global },
       shard: { subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe', index: this.hub.shardChannels, of: (s) => s.shard, count: (s) => s.shard.size },
     };
-    messaging.provide((channel, message) => this.hub.publish(channel, message));
+    messaging.provide(
+      (channel, message) => this.hub.publish(channel, message),
+      (c) => {
+        const s = subscriptionsOf(c);
+        if (s === undefined) return [];
+        return [...[...s.channels, ...s.shard].map((ch): [string, boolean] => [ch, false]), ...[...s.patterns].map((p): [string, boolean] => [p, true])];
+      },
+    );
     hooks.onClientClosed(this.dropAll);
     hooks.onClientReset(this.dropAll);
     hooks.onKeyspaceEvent(this.keyspaceEvent);

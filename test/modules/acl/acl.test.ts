@@ -102,7 +102,15 @@ describe('acl module', () => {
     expect(await c.call('SUBSCRIBE', 'news.1')).toBe('*3\r\n$9\r\nsubscribe\r\n$6\r\nnews.1\r\n:1\r\n');
     expect(await c.call('PSUBSCRIBE', 'news.*')).toBe('*3\r\n$10\r\npsubscribe\r\n$6\r\nnews.*\r\n:2\r\n');
     expect(await c.call('PSUBSCRIBE', 'news.a*')).toBe('-NOPERM this user has no permissions to access one of the channels used as arguments\r\n');
-    c.close();
+    // Revoking a channel it listens to disconnects it, as in Redis 7.0; others stay.
+    const other = await f.connect();
+    await other.call('AUTH', 'sub', 'x');
+    expect(await other.call('SUBSCRIBE', 'news.2')).toBe('*3\r\n$9\r\nsubscribe\r\n$6\r\nnews.2\r\n:1\r\n');
+    await f.raw.call('ACL', 'SETUSER', 'sub', 'resetchannels', '&news.2');
+    await c.waitClosed();
+    expect(c.closed).toBe(true);
+    expect(other.closed).toBe(false);
+    other.close();
     expect(await f.raw.call('CONFIG', 'SET', 'acl-pubsub-default', 'allchannels')).toBe('+OK\r\n');
     await f.raw.call('ACL', 'SETUSER', 'pub');
     expect(await f.raw.exec('ACL', 'GETUSER', 'pub')).toContain('&*');
