@@ -1,29 +1,18 @@
 import { injectable } from 'tsyringe';
-import type { Client } from './client';
-
-export type Publisher = (channel: string, message: string) => number;
-
-/** A client's subscriptions: channel names and patterns, each with whether it is a pattern. */
-export type SubscriptionLister = (c: Client) => Array<[string, boolean]>;
+import { type Publisher, PUBLISHER, type Services } from './services';
 
 /**
  * Publishing for modules that are not pub/sub (keyspace notifications' sources, client-side
- * caching's `__redis__:invalidate` redirects): the pub/sub module provides delivery; without
- * it a publish reaches nobody.
+ * caching's `__redis__:invalidate` redirects): delivery is the PUBLISHER service, which the
+ * pub/sub module provides; without it a publish reaches nobody.
  */
 @injectable()
 export class Messaging {
   private publisher: Publisher | null = null;
-  private lister: SubscriptionLister | null = null;
 
-  provide(fn: Publisher, subscriptions: SubscriptionLister): void {
-    this.publisher = fn;
-    this.lister = subscriptions;
-  }
-
-  /** What `c` is subscribed to (ACL drops clients whose channels it no longer allows). */
-  subscriptions(c: Client): Array<[string, boolean]> {
-    return this.lister === null ? [] : this.lister(c);
+  /** Called by the loader once every module is built. */
+  bindServices(services: Services): void {
+    this.publisher = services.find(PUBLISHER) ?? null;
   }
 
   /** Deliver to a channel's subscribers (and matching patterns); returns how many received it. */

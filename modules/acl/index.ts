@@ -12,7 +12,10 @@ import {
   inject,
   keyPositions,
   MapReply,
-  Messaging,
+  provide,
+  Services,
+  SUBSCRIPTIONS,
+  ACCESS_CONTROL,
   OK,
   parseInt64,
   passwordMatches,
@@ -86,11 +89,12 @@ interface Denial {
 
 /**
  * ACL users (Redis 7.0's semantics and texts): ACL SETUSER and friends, AUTH as a user, and
- * the permission check the dispatcher runs for restricted clients. Installed as the
- * server's AccessControl.
+ * the permission check the dispatcher runs for restricted clients: the ACCESS_CONTROL
+ * service (`Server.access`).
  */
 @RedisModule({
   name: 'acl',
+  provides: [provide(ACCESS_CONTROL, (m: AclModule) => m)],
   config: [
     { name: 'aclfile', type: 'string', default: '', mutable: false, doc: 'File of ACL users (ACL LOAD / ACL SAVE); exclusive with `user` directives.' },
     { name: 'acllog-max-len', type: 'int', default: 128, min: 0, max: 2147483647, doc: 'Entries kept in ACL LOG.' },
@@ -113,7 +117,7 @@ export default class AclModule implements AccessControl {
     @inject(Server) private readonly server: Server,
     @inject(Config) private readonly config: Config,
     @inject(CommandTable) private readonly table: CommandTable,
-    @inject(Messaging) private readonly messaging: Messaging,
+    @inject(Services) private readonly services: Services,
   ) {
     config.watch('acllog-max-len', (v) => {
       this.log.maxLen = v as number;
@@ -125,7 +129,6 @@ export default class AclModule implements AccessControl {
   /** Every command is registered by now: build the users and take over authentication. */
   onLoad(): void {
     this.users = new Map([['default', this.defaultUser()]]);
-    this.server.access = this;
     this.requirePass(this.config.get<string>('requirepass'));
     const declared = this.config.get<string[]>('user');
     const file = this.config.get<string>('aclfile');
@@ -283,7 +286,7 @@ export default class AclModule implements AccessControl {
     for (const c of [...this.server.clients.values()]) {
       if (c.user !== name) continue;
       c.restricted = !u.unrestricted;
-      const subs = this.messaging.subscriptions(c);
+      const subs = this.services.find(SUBSCRIPTIONS)?.(c) ?? [];
       if (subs.some(([ch, isPattern]) => !selectors.some((s) => s.allowsChannel(ch, isPattern)))) c.close();
     }
   }

@@ -10,14 +10,18 @@ import {
   type Interceptor,
   InterceptorOrder,
   Keyspace,
-  Messaging,
   NO_REPLY,
   type NotifyClass,
+  provide,
+  type Publisher,
+  PUBLISHER,
   PushReply,
   RedisModule,
   type Reply,
   ReplyError,
   StatusReply,
+  SUBSCRIPTIONS,
+  type SubscriptionLister,
 } from '../../kernel';
 import { Hub, type Index, indexAdd, indexRemove, Subscriptions } from './hub';
 import { classBit, eventFlags, KEYEVENT, KEYSPACE, NEW_KEY, parseNotifyConfig } from './notifications';
@@ -69,10 +73,11 @@ function subscriptionsOf(c: Client): Subscriptions | undefined {
 /**
  * Pub/sub: channels, patterns and shard channels, PUBSUB introspection, RESP2 subscriber
  * mode, and keyspace notifications (`notify-keyspace-events`). Other modules publish
- * through the kernel's Messaging, which this module serves.
+ * through the kernel's Messaging, for which this module provides the PUBLISHER service.
  */
 @RedisModule({
   name: 'pubsub',
+  provides: [provide(PUBLISHER, (m: PubSubModule) => m.publisher), provide(SUBSCRIPTIONS, (m: PubSubModule) => m.subscriptionsOf)],
   config: [
     {
       name: 'notify-keyspace-events',
@@ -87,10 +92,20 @@ export default class PubSubModule {
   private readonly hub = new Hub();
   private readonly kinds: { channel: Kind; pattern: Kind; shard: Kind };
   private notifyFlags = 0;
+  readonly publisher: Publisher = (channel, message) => this.hub.publish(channel, message);
+  /** A client's channels and patterns, for ACL. */
+  readonly subscriptionsOf: SubscriptionLister = (c) => {
+    const s = subscriptionsOf(c);
+    if (s === undefined) return [];
+    const out: Array<[string, boolean]> = [];
+    for (const ch of s.channels) out.push([ch, false]);
+    for (const ch of s.shard) out.push([ch, false]);
+    for (const p of s.patterns) out.push([p, true]);
+    return out;
+  };
 
   constructor(
     @inject(Hooks) hooks: Hooks,
-    @inject(Messaging) messaging: Messaging,
     @inject(Config) config: Config,
     @inject(Keyspace) keyspace: Keyspace,
   ) {
@@ -100,14 +115,6 @@ export default class PubSubModule {
       pattern: { subscribe: 'psubscribe', unsubscribe: 'punsubscribe', index: this.hub.patterns, of: (s) => s.patterns, count: global },
       shard: { subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe', index: this.hub.shardChannels, of: (s) => s.shard, count: (s) => s.shard.size },
     };
-    messaging.provide(
-      (channel, message) => this.hub.publish(channel, message),
-      (c) => {
-        const s = subscriptionsOf(c);
-        if (s === undefined) return [];
-        return [...[...s.channels, ...s.shard].map((ch): [string, boolean] => [ch, false]), ...[...s.patterns].map((p): [string, boolean] => [p, true])];
-      },
-    );
     hooks.onClientClosed(this.dropAll);
     hooks.onClientReset(this.dropAll);
     hooks.onKeyspaceEvent(this.keyspaceEvent);
