@@ -166,10 +166,11 @@ export class Config {
       const lower = pattern.toLowerCase();
       if (!/[*?[]/.test(lower)) {
         const exact = this.find(lower);
-        if (exact !== undefined && !out.has(lower)) out.set(lower, [pattern, this.display(exact)]);
+        if (exact !== undefined && exact.hidden !== true && !out.has(lower)) out.set(lower, [pattern, this.display(exact)]);
         continue;
       }
       for (const p of this.params.values()) {
+        if (p.hidden === true) continue;
         if (!out.has(p.name) && globMatch(lower, p.name, true)) out.set(p.name, [p.name, this.display(p)]);
         for (const a of p.aliases ?? []) if (!out.has(a) && globMatch(lower, a, true)) out.set(a, [a, this.display(p)]);
       }

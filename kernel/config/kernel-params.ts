@@ -17,7 +17,7 @@ export const kernelParams: ConfigParam[] = [
   protectedSetting('enable-protected-configs', 'CONFIG SET of protected parameters (`dir`, `dbfilename`)'),
   protectedSetting('enable-debug-command', 'The DEBUG command'),
   protectedSetting('enable-module-command', 'The MODULE command'),
-  { name: 'rename-command', type: 'list', default: [], mutable: false, doc: 'Rename a command (`rename-command CONFIG hidden-config`), or remove it with an empty name (config file only).' },
+  { name: 'rename-command', type: 'list', default: [], mutable: false, hidden: true, doc: 'Rename a command (`rename-command CONFIG hidden-config`), or remove it with an empty name (config file only).' },
   { name: 'pidfile', type: 'string', default: '', mutable: false, doc: 'Write the process id to this file while running (empty: none).' },
   { name: 'daemonize', type: 'bool', default: false, mutable: false, doc: 'Run in the background, detached from the terminal.' },
   { name: 'tcp-backlog', type: 'int', default: 511, min: 0, max: 2147483647, mutable: false, doc: 'Length of the queue of connections not yet accepted.' },

@@ -23,6 +23,11 @@ export interface ConfigParam {
    */
   protected?: boolean;
   /**
+   * A directive for the config file only, which CONFIG GET does not show, as in Redis
+   * (`user` lines may carry passwords; `rename-command`).
+   */
+  hidden?: boolean;
+  /**
    * Accepted for compatibility with Redis's configuration files but without effect here (a
    * tuning knob of Redis's internals): setting it from a file or flag is logged once. A module
    * that gives the parameter a meaning declares it again, replacing this one.

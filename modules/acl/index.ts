@@ -105,7 +105,7 @@ interface Denial {
       values: ['allchannels', 'resetchannels'],
       doc: 'Channel permissions of new users: `resetchannels` (none) or `allchannels`.',
     },
-    { name: 'user', type: 'list', default: [], mutable: false, doc: 'A user and its rules, as ACL SETUSER takes them (`user alice on >pw ~* +@read`); repeatable.' },
+    { name: 'user', type: 'list', default: [], mutable: false, hidden: true, doc: 'A user and its rules, as ACL SETUSER takes them (`user alice on >pw ~* +@read`); repeatable.' },
   ],
 })
 export default class AclModule implements AccessControl {

@@ -197,6 +197,10 @@ describe('ACL files and user directives', () => {
       expect(await c.call('AUTH', 'worker', 'w')).toBe('+OK\r\n');
       expect(await c.call('LPUSH', 'jobs:1', 'x')).toBe(':1\r\n');
       expect(await c.call('LPUSH', 'other', 'x')).toBe(`-${NOPERM_KEY}\r\n`);
+      // As in Redis, CONFIG GET does not show user lines (they may carry passwords).
+      await c.call('AUTH', 'default', 'x');
+      expect(await c.call('CONFIG', 'GET', 'user')).toBe('*0\r\n');
+      expect(await c.exec('CONFIG', 'GET', '*')).not.toContain('user');
       c.close();
     } finally {
       await f.close();
