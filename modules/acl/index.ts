@@ -249,7 +249,8 @@ export default class AclModule implements AccessControl {
    * copy first). Returns Redis's error text.
    */
   private setUser(users: Map<string, User>, name: string, args: string[]): string | null {
-    if (/[\s]/.test(name)) return 'Usernames can\'t contain spaces or null characters';
+    // ACLStringHasSpaces: C's isspace or NUL.
+    if (/[ \t\n\v\f\r\x00]/.test(name)) return "Usernames can't contain spaces or null characters";
     const rules = mergeSelectorArgs(args);
     if (!Array.isArray(rules)) return rules.error;
     const existing = users.get(name);
