@@ -1,22 +1,25 @@
 import * as fs from 'fs';
 import { splitArgs } from '../../kernel';
 
-/** The non-empty lines of an ACL file, split as Redis splits them; or the error reading it. */
-export function loadAclFile(file: string): Array<{ line: number; args: string[] }> | { error: string } {
+/**
+ * The non-empty lines of an ACL file, split as Redis splits them (null for unbalanced
+ * quotes); or the error opening it.
+ */
+export function loadAclFile(file: string): Array<{ line: number; args: string[] | null }> | { error: string } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'latin1');
   } catch (e) {
-    return { error: `Error loading ACLs, opening file '${file}': ${(e as Error).message}` };
+    const err = e as NodeJS.ErrnoException;
+    return { error: `Error loading ACLs, opening file '${file}': ${err.code === 'ENOENT' ? 'No such file or directory' : err.message}` };
   }
-  const out: Array<{ line: number; args: string[] }> = [];
+  const out: Array<{ line: number; args: string[] | null }> = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].trim();
-    if (raw === '' || raw.startsWith('#')) continue;
+    const raw = lines[i].replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    if (raw === '') continue;
     const args = splitArgs(raw);
-    if (args === null) return { error: `${file}:${i + 1}: unbalanced quotes in acl line. ` };
-    if (args.length > 0) out.push({ line: i + 1, args });
+    if (args === null || args.length > 0) out.push({ line: i + 1, args });
   }
   return out;
 }

@@ -422,29 +422,49 @@ export default class AclModule implements AccessControl {
     return OK;
   }
 
-  /** ACLLoadFromFile: all users or none; the default user is created if the file lacks it. */
+  /** ACLLoadFromFile: all users or none, with Redis's error texts; the default user is created if the file lacks it. */
   private load(file: string): string | null {
     const parsed = loadAclFile(file);
     if (!Array.isArray(parsed)) return parsed.error;
     const users = new Map<string, User>();
-    const errors: string[] = [];
+    let errors = '';
     for (const { line, args } of parsed) {
+      if (args === null) {
+        errors += `${file}:${line}: Syntax error. `;
+        continue;
+      }
       if (args[0] !== 'user' || args.length < 2) {
-        errors.push(`/${file}:${line}: line should start with user keyword. `);
+        errors += `${file}:${line} should start with user keyword followed by the username. `;
         continue;
       }
-      if (users.has(args[1])) {
-        errors.push(`${file}:${line}: Duplicate user '${args[1]}' found. `);
+      const rules = mergeSelectorArgs(args.slice(2));
+      if (!Array.isArray(rules)) {
+        errors += `${file}:${line}: Unmatched parenthesis in selector definition.`;
         continue;
       }
-      const err = this.setUser(users, args[1], args.slice(2));
-      if (err !== null) errors.push(`${file}:${line}: ${err.replace(/^Error in ACL SETUSER modifier /, 'Error in applying operation ')}. `);
+      const u = this.newUser(args[1]);
+      let failed = false;
+      for (const rule of rules) {
+        try {
+          u.apply(rule);
+        } catch (e) {
+          if (!(e instanceof RuleError)) throw e;
+          // Unknown commands are named; of other errors only the line's first is told.
+          if (e.notFound) errors += `${file}:${line}: Error in applying operation '${rule}': ${e.message}. `;
+          else if (!failed) errors += `${file}:${line}: ${e.message}. `;
+          failed = true;
+        }
+      }
+      if (failed) continue;
+      if (users.has(u.name)) errors += `WARNING: Duplicate user '${u.name}' found on line ${line}. `;
+      else users.set(u.name, u);
     }
-    if (errors.length > 0) return errors.join('').trimEnd();
+    if (errors !== '') return `${errors}WARNING: ACL errors detected, no change to the previously active ACL rules was performed`;
     if (!users.has('default')) users.set('default', this.defaultUser());
     this.users = users;
     return null;
   }
+
 }
 
 /** Redis's reply to ACL LOG / CAT with too many arguments (their arity is open-ended). */

@@ -8,7 +8,12 @@ export interface KeyPattern {
 }
 
 /** A rule that could not be applied: Redis's explanation, after "Error in ACL SETUSER modifier '...': ". */
-export class RuleError extends Error {}
+export class RuleError extends Error {
+  /** A command or category that does not exist (Redis's ENOENT): ACL files name the rule then. */
+  get notFound(): boolean {
+    return this.message === UNKNOWN;
+  }
+}
 
 const UNKNOWN = 'Unknown command or category name in ACL';
 const SYNTAX = 'Syntax error';

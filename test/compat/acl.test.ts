@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { useCompat } from '../helpers/compat';
 import { RawClient } from '../helpers/raw-client';
 
@@ -259,5 +262,36 @@ describe('ACL vs redis-server 7.0', () => {
       const theirs = new Set(cats.redis[i].split('\r\n').filter((l) => /^[a-z|]+$/.test(l)));
       expect([...ours].sort()).toEqual([...theirs].sort());
     }
+  });
+});
+
+describe('ACL LOAD / SAVE vs redis-server 7.0', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-aclfile-'));
+  const ours = path.join(dir, 'ferrous.acl');
+  const theirs = path.join(dir, 'redis.acl');
+  for (const f of [ours, theirs]) fs.writeFileSync(f, 'user default on nopass ~* &* +@all\n');
+  const h = useCompat({ aclfile: ours }, ['--aclfile', theirs]);
+
+  /** Both files get `text`; both servers run `commands`; file names are made alike in the replies. */
+  async function sameWithFile(text: string, ...commands: string[][]): Promise<void> {
+    fs.writeFileSync(ours, text);
+    fs.writeFileSync(theirs, text);
+    const { ferrous, redis } = await h.both(commands);
+    const plain = (r: string) => r.split(ours).join('FILE').split(theirs).join('FILE').replace(/^-(ERR .*)\r\n$/, '$1');
+    expect(ferrous.map(plain)).toEqual(redis.map(plain));
+  }
+
+  it('loads users, skips blank lines, and refuses bad files whole with Redis texts', async () => {
+    await sameWithFile('\n  user ok on nopass +@all ~*\n\nuser two off #' + HASH + ' (~a +get)\n', ['ACL', 'LOAD'], ['ACL', 'LIST']);
+    await sameWithFile('user ok on nopass +@all\nuser bad on +nosuchcmd -@foo\n', ['ACL', 'LOAD'], ['ACL', 'LIST']);
+    await sameWithFile('user ok on nopass +@all\nuser ok on nopass\n', ['ACL', 'LOAD']);
+    await sameWithFile('# comment\nfoo bar\nuser\n', ['ACL', 'LOAD']);
+    await sameWithFile('user x on "unbalanced\nuser a b c\nuser c (~x\n', ['ACL', 'LOAD']);
+    await sameWithFile('user default on >pw ~* &* +@all\n', ['ACL', 'LOAD'], ['ACL', 'LIST']);
+  });
+
+  it('SAVE writes what LOAD reads back', async () => {
+    await sameWithFile('user default on nopass ~* &* +@all\n', ['ACL', 'LOAD'], ['ACL', 'SETUSER', 'saved', 'on', '>x', '~k*', '+@read'], ['ACL', 'SAVE'], ['ACL', 'DELUSER', 'saved'], ['ACL', 'LOAD'], ['ACL', 'LIST']);
+    expect(fs.readFileSync(ours, 'utf8')).toBe(fs.readFileSync(theirs, 'utf8'));
   });
 });
