@@ -26,6 +26,7 @@ import {
   ReplyError,
   Server,
   splitArgs,
+  SetReply,
   StatusReply,
   ACL_CATEGORIES,
   commandCategories,
@@ -297,7 +298,7 @@ export default class AclModule implements AccessControl {
     const u = this.users.get(argv[2]);
     if (u === undefined) return null;
     return new MapReply([
-      'flags', u.flags(),
+      'flags', new SetReply(u.flags()),
       'passwords', u.passwords.slice(),
       ...selectorFields(u.root),
       'selectors', u.selectors.map((s) => new MapReply(selectorFields(s))),

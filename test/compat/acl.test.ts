@@ -251,6 +251,19 @@ describe('ACL vs redis-server 7.0', () => {
     );
   });
 
+  it('RESP3: GETUSER is a map with nested selector maps; LIST, USERS and CAT arrays', async () => {
+    await h.same3(
+      ['ACL', 'SETUSER', 'r3', 'on', '>p', '~k*', '&c', '+get', '(~s* +set)'],
+      ['ACL', 'GETUSER', 'r3'],
+      ['ACL', 'GETUSER', 'nosuch'],
+      ['ACL', 'LIST'],
+      ['ACL', 'USERS'],
+      ['ACL', 'CAT'],
+      ['ACL', 'DRYRUN', 'r3', 'GET', 'x'],
+      ['ACL', 'DELUSER', 'r3'],
+    );
+  });
+
   it('CAT and GENPASS', async () => {
     await h.same(['ACL', 'CAT'], ['ACL', 'CAT', 'nosuch'], ['ACL', 'GENPASS', '0'], ['ACL', 'GENPASS', '4097'], ['ACL', 'GENPASS', 'x']);
     const { ferrous, redis } = await h.both([['ACL', 'GENPASS'], ['ACL', 'GENPASS', '5'], ['ACL', 'GENPASS', '32']]);
