@@ -255,7 +255,7 @@ export default class AclModule implements AccessControl {
     const rules = mergeSelectorArgs(args);
     if (!Array.isArray(rules)) return rules.error;
     const existing = users.get(name);
-    const trial = existing === undefined ? this.newUser(name) : this.copy(existing);
+    const trial = existing === undefined ? this.newUser(name) : existing.clone();
     for (const rule of rules) {
       try {
         trial.apply(rule);
@@ -266,15 +266,6 @@ export default class AclModule implements AccessControl {
     }
     users.set(name, trial);
     return null;
-  }
-
-  /** A user rebuilt from its own description (what SETUSER changes until all rules passed). */
-  private copy(u: User): User {
-    const c = this.newUser(u.name);
-    const rules = mergeSelectorArgs(splitArgs(u.describe()) ?? []) as string[];
-    c.apply('resetchannels');
-    for (const r of rules) c.apply(r);
-    return c;
   }
 
   /**

@@ -45,6 +45,21 @@ export class Selector {
     this.known = new Set(table.allWithSubcommands());
   }
 
+  /** A copy to change (SETUSER applies its rules to one, keeping it only if all apply). */
+  clone(): Selector {
+    const s = new Selector(this.table);
+    for (const c of this.allowed) s.allowed.add(c);
+    for (const [c, args] of this.firstArgs) s.firstArgs.set(c, new Set(args));
+    s.known.clear();
+    for (const c of this.known) s.known.add(c);
+    s.future = this.future;
+    s.allKeys = this.allKeys;
+    for (const k of this.keys) s.keys.push({ ...k });
+    s.allChannels = this.allChannels;
+    s.channels.push(...this.channels);
+    return s;
+  }
+
   private permits(cmd: RegisteredCommand): boolean {
     return this.allowed.has(cmd) || (this.future && !this.known.has(cmd));
   }
@@ -297,6 +312,18 @@ export class User {
   ) {
     this.root = new Selector(table);
     if (allChannelsByDefault()) this.root.allChannels = true;
+  }
+
+  clone(): User {
+    const u = new User(this.name, this.table, this.allChannelsByDefault);
+    u.enabled = this.enabled;
+    u.nopass = this.nopass;
+    u.sanitizePayload = this.sanitizePayload;
+    u.skipSanitizePayload = this.skipSanitizePayload;
+    u.passwords.push(...this.passwords);
+    u.root = this.root.clone();
+    u.selectors = this.selectors.map((s) => s.clone());
+    return u;
   }
 
   /** ACLSetUser: one rule (a selector in parentheses included). */

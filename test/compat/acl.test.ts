@@ -27,10 +27,13 @@ describe('ACL vs redis-server 7.0', () => {
       ['ACL', 'SETUSER', 'frank', '+@read', '-@all', '+set', 'on', '>a', '>b', '<a'],
       ['ACL', 'SETUSER', 'gina', '+select|0', '(+set ~a)', '(+get ~b)'],
       ['ACL', 'SETUSER', 'gina', 'clearselectors'],
+      ['ACL', 'SETUSER', 'spaces', '~a b', '&c d', '>p q'],
+      ['ACL', 'SETUSER', 'spaces', 'on', '%R~e f'],
+      ['ACL', 'GETUSER', 'spaces'],
       ['ACL', 'LIST'],
       ['ACL', 'USERS'],
       ['ACL', 'GETUSER', 'nosuch'],
-      ['ACL', 'DELUSER', 'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'nosuch'],
+      ['ACL', 'DELUSER', 'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'spaces', 'nosuch'],
       ['ACL', 'USERS'],
     );
   });
