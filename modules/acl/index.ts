@@ -34,7 +34,7 @@ import {
 } from '../../kernel';
 import { loadAclFile, saveAclFile } from './file';
 import { AclLog, type LogContext } from './log';
-import { mergeSelectorArgs, RuleError, type Selector, User } from './user';
+import { hasSpaces, mergeSelectorArgs, RuleError, type Selector, User } from './user';
 
 const ACL_HELP = [
   'ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -250,8 +250,7 @@ export default class AclModule implements AccessControl {
    * copy first). Returns Redis's error text.
    */
   private setUser(users: Map<string, User>, name: string, args: string[]): string | null {
-    // ACLStringHasSpaces: C's isspace or NUL.
-    if (/[ \t\n\v\f\r\x00]/.test(name)) return "Usernames can't contain spaces or null characters";
+    if (hasSpaces(name)) return "Usernames can't contain spaces or null characters";
     const rules = mergeSelectorArgs(args);
     if (!Array.isArray(rules)) return rules.error;
     const existing = users.get(name);
@@ -260,7 +259,8 @@ export default class AclModule implements AccessControl {
       try {
         trial.apply(rule);
       } catch (e) {
-        if (e instanceof RuleError) return `Error in ACL SETUSER modifier '${rule}': ${e.message}`;
+        // Redis prints the rule as a C string: up to a NUL.
+        if (e instanceof RuleError) return `Error in ACL SETUSER modifier '${rule.split('\0')[0]}': ${e.message}`;
         throw e;
       }
     }

@@ -92,6 +92,7 @@ export class Selector {
     } else if (op[0] === '&') {
       if (this.allChannels) throw new RuleError(CHANNELS_AFTER_ALL);
       const pattern = op.slice(1);
+      if (hasSpaces(pattern)) throw new RuleError(SYNTAX);
       if (!this.channels.includes(pattern)) this.channels.push(pattern);
     } else if ((op[0] === '+' || op[0] === '-') && op[1] === '@') {
       const cat = lower.slice(2);
@@ -125,6 +126,7 @@ export class Selector {
     } else {
       pattern = op.slice(1);
     }
+    if (hasSpaces(pattern)) throw new RuleError(SYNTAX);
     if (this.allKeys) throw new RuleError(KEYS_AFTER_ALL);
     const existing = this.keys.find((k) => k.pattern === pattern);
     if (existing !== undefined) {
@@ -388,6 +390,11 @@ export class User {
     for (const s of this.selectors) parts.push(`(${s.describe()})`);
     return parts.join(' ');
   }
+}
+
+/** Redis's ACLStringHasSpaces: C's isspace, or NUL. */
+export function hasSpaces(s: string): boolean {
+  return /[ \t\n\v\f\r\x00]/.test(s);
 }
 
 function checkHash(hash: string): string {
