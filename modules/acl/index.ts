@@ -11,6 +11,7 @@ import {
   type DenyReason,
   inject,
   keyPositions,
+  type KeySpec,
   MapReply,
   provide,
   Services,
@@ -481,7 +482,7 @@ function checkSelector(s: Selector, cmd: RegisteredCommand, argv: string[]): Den
   if (!cmd.has(CmdFlag.NoAuth) && !s.allowsCommand(cmd, argv)) return { reason: 'command', object: cmd.name };
   if (!s.allKeys && (cmd.def.keySpecs?.length ?? 0) > 0) {
     for (const { pos, spec } of keyPositions(cmd, argv, true)!) {
-      const [read, write] = keyAccess(cmd, argv, spec.flags);
+      const [read, write] = keyAccess(cmd, argv, spec);
       if (!s.allowsKey(argv[pos], read, write)) return { reason: 'key', object: argv[pos] };
     }
     // The specs Redis cannot follow (marked unknown): its getkeys procedures.
@@ -503,18 +504,20 @@ function checkSelector(s: Selector, cmd: RegisteredCommand, argv: string[]): Den
  * Whether a command reads (ACCESS) and writes (INSERT, DELETE, UPDATE) a key. SET and
  * BITFIELD declare VARIABLE_FLAGS: their arguments decide (Redis's setGetKeys, bitfieldGetKeys).
  */
-function keyAccess(cmd: RegisteredCommand, argv: string[], flags: string[]): [boolean, boolean] {
-  if (cmd.name === 'set') return [argv.slice(3).some((a) => a.toLowerCase() === 'get'), true];
+function keyAccess(cmd: RegisteredCommand, argv: string[], spec: KeySpec): readonly [boolean, boolean] {
+  if (cmd.name === 'set') return [setReads(argv), true];
   if (cmd.name === 'bitfield') return [true, !bitfieldReadOnly(argv)];
-  let read = false;
-  let write = false;
-  for (const f of flags) {
-    const flag = f.toUpperCase();
-    if (flag === 'ACCESS') read = true;
-    else if (flag === 'INSERT' || flag === 'DELETE' || flag === 'UPDATE') write = true;
+  let access = SPEC_ACCESS.get(spec);
+  if (access === undefined) {
+    const flags = spec.flags.map((f) => f.toUpperCase());
+    access = [flags.includes('ACCESS'), flags.some((f) => f === 'INSERT' || f === 'DELETE' || f === 'UPDATE')];
+    SPEC_ACCESS.set(spec, access);
   }
-  return [read, write];
+  return access;
 }
+
+/** What each key spec's flags grant, worked out once. */
+const SPEC_ACCESS = new WeakMap<KeySpec, readonly [boolean, boolean]>();
 
 /** SORT's STORE destination (sortGetKeys) and MIGRATE's keys (migrateGetKeys): [position, read, write]. */
 function extraKeys(name: string, argv: string[]): Array<[number, boolean, boolean]> {
@@ -532,6 +535,12 @@ function extraKeys(name: string, argv: string[]): Array<[number, boolean, boolea
     else if (a === 'store' && i + 1 < argv.length) store = ++i;
   }
   return store < 0 ? [] : [[store, false, true]];
+}
+
+/** SET ... GET reads the old value. */
+function setReads(argv: string[]): boolean {
+  for (let i = 3; i < argv.length; i++) if (argv[i].length === 3 && argv[i].toLowerCase() === 'get') return true;
+  return false;
 }
 
 /** BITFIELD with only GET (and OVERFLOW) operations. */
