@@ -49,6 +49,8 @@ export {
   ACCESS_CONTROL,
   SUBSCRIPTIONS,
   type SubscriptionLister,
+  CLIENT_INFO,
+  type ClientDescriber,
 } from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';

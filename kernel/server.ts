@@ -90,8 +90,6 @@ export class Server {
   readonly parserLimits: ParserLimits = { maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 };
   /** Users, passwords and permissions: the kernel's `requirepass` alone, or the acl module's. */
   access: AccessControl = new PasswordAccess();
-  /** A client as one CLIENT LIST line (the connection module provides it; ACL LOG shows it). */
-  describeClient: (c: Client) => string = () => '';
   private protectedMode = true;
   /**
    * When the running command started (ms, performance.now). One clock read per command: a

@@ -129,3 +129,7 @@ export const ACCESS_CONTROL = serviceToken<AccessControl>('access-control');
  */
 export type SubscriptionLister = (c: Client) => Array<[string, boolean]>;
 export const SUBSCRIPTIONS = serviceToken<SubscriptionLister>('subscriptions');
+
+/** A client as its CLIENT LIST line: provided by the connection module; ACL LOG shows it. */
+export type ClientDescriber = (c: Client) => string;
+export const CLIENT_INFO = serviceToken<ClientDescriber>('client-info');

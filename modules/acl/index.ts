@@ -17,6 +17,9 @@ import {
   Services,
   SUBSCRIPTIONS,
   ACCESS_CONTROL,
+  CLIENT_INFO,
+  type ClientDescriber,
+  type SubscriptionLister,
   OK,
   parseInt64,
   passwordMatches,
@@ -114,6 +117,9 @@ export default class AclModule implements AccessControl {
   private users = new Map<string, User>();
   private readonly log = new AclLog();
   private allChannelsByDefault = false;
+  /** Services of other modules, when loaded: CLIENT LIST lines, a client's subscriptions. */
+  private clientInfo: ClientDescriber | null = null;
+  private subscriptions: SubscriptionLister | null = null;
 
   constructor(
     @inject(Server) private readonly server: Server,
@@ -130,6 +136,8 @@ export default class AclModule implements AccessControl {
 
   /** Every command is registered by now: build the users and take over authentication. */
   onLoad(): void {
+    this.clientInfo = this.services.find(CLIENT_INFO) ?? null;
+    this.subscriptions = this.services.find(SUBSCRIPTIONS) ?? null;
     this.users = new Map([['default', this.defaultUser()]]);
     this.requirePass(this.config.get<string>('requirepass'));
     const declared = this.config.get<string[]>('user');
@@ -192,7 +200,7 @@ export default class AclModule implements AccessControl {
     let match = false;
     for (const h of u?.passwords ?? []) if (passwordMatches(password, h)) match = true;
     if (u === undefined || !u.enabled || !(u.nopass || match)) {
-      this.log.add('auth', this.context(c), command, username, this.server.describeClient(c));
+      this.log.add('auth', this.context(c), command, username, this.describe(c));
       return false;
     }
     c.user = u.name;
@@ -205,7 +213,7 @@ export default class AclModule implements AccessControl {
     const u = this.users.get(c.user);
     const denial = u === undefined ? { reason: 'command' as const, object: cmd.name } : this.deny(u, cmd, argv);
     if (denial === null) return null;
-    this.log.add(denial.reason, this.context(c), denial.object, c.user, this.server.describeClient(c));
+    this.log.add(denial.reason, this.context(c), denial.object, c.user, this.describe(c));
     return new PermissionError(noPermText(denial, cmd), denial.reason);
   }
 
@@ -213,6 +221,10 @@ export default class AclModule implements AccessControl {
     const u = this.users.get(c.user);
     if (u === undefined) return false;
     return [u.root, ...u.selectors].some((s) => checkSelector(s, cmd, argv) === null && s.readsAnyKey());
+  }
+
+  private describe(c: Client): string {
+    return this.clientInfo === null ? '' : this.clientInfo(c);
   }
 
   private context(c: Client): LogContext {
@@ -280,7 +292,7 @@ export default class AclModule implements AccessControl {
     for (const c of [...this.server.clients.values()]) {
       if (c.user !== name) continue;
       c.restricted = !u.unrestricted;
-      const subs = this.services.find(SUBSCRIPTIONS)?.(c) ?? [];
+      const subs = this.subscriptions === null ? [] : this.subscriptions(c);
       if (subs.some(([ch, isPattern]) => !selectors.some((s) => s.allowsChannel(ch, isPattern)))) c.close();
     }
   }

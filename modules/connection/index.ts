@@ -19,6 +19,9 @@ import {
   Server,
   StatusReply,
   VerbatimReply,
+  provide,
+  CLIENT_INFO,
+  type ClientDescriber,
 } from '../../kernel';
 import { CLIENT_HELP, clientInfoLine, clientType, type ClientType, clientTypeByName } from './client-info';
 
@@ -52,15 +55,16 @@ function intArg(s: string): number {
   return v;
 }
 
-@RedisModule({ name: 'connection' })
+@RedisModule({ name: 'connection', provides: [provide(CLIENT_INFO, (m: ConnectionModule) => m.describe)] })
 export default class ConnectionModule {
+  /** For ACL LOG's client-info. */
+  readonly describe: ClientDescriber = (c) => clientInfoLine(c, null);
+
   constructor(
     @inject(Server) private readonly server: Server,
     @inject(Hooks) private readonly hooks: Hooks,
     @inject(Blocking) private readonly blocking: Blocking,
-  ) {
-    server.describeClient = (c) => clientInfoLine(c, null);
-  }
+  ) {}
 
   @Command('ping')
   ping(_ctx: CommandContext, argv: string[]): Reply {
