@@ -25,9 +25,12 @@ function firstWords(port: number, host: string): Promise<string> {
     const s = net.connect({ port, host, localAddress: host }, () => s.write('PING\r\n'));
     let got = '';
     s.on('data', (d) => (got += d.toString('latin1')));
+    const timer = setTimeout(() => s.destroy(), 1000);
     s.on('error', reject);
-    s.on('close', () => resolve(got));
-    setTimeout(() => s.destroy(), 1000);
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
   });
 }
 
