@@ -229,9 +229,9 @@ export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s:
       v3h ^= mh;
       v3l ^= ml;
     }
-    // SipRound; an addition carries when the low half's unsigned sum wraps.
+    // SipRound. An addition's carry out of the low half is the top bit of (a & b) | ((a | b) & ~sum).
     u = (v0l + v1l) | 0;
-    v0h = (v0h + v1h + ((u >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0;
+    v0h = (v0h + v1h + (((v0l & v1l) | ((v0l | v1l) & ~u)) >>> 31)) | 0;
     v0l = u;
     t = (v1h << 13) | (v1l >>> 19);
     v1l = ((v1l << 13) | (v1h >>> 19)) ^ v0l;
@@ -240,19 +240,19 @@ export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s:
     v0h = v0l;
     v0l = t;
     u = (v2l + v3l) | 0;
-    v2h = (v2h + v3h + ((u >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0;
+    v2h = (v2h + v3h + (((v2l & v3l) | ((v2l | v3l) & ~u)) >>> 31)) | 0;
     v2l = u;
     t = (v3h << 16) | (v3l >>> 16);
     v3l = ((v3l << 16) | (v3h >>> 16)) ^ v2l;
     v3h = t ^ v2h;
     u = (v0l + v3l) | 0;
-    v0h = (v0h + v3h + ((u >>> 0) < (v0l >>> 0) ? 1 : 0)) | 0;
+    v0h = (v0h + v3h + (((v0l & v3l) | ((v0l | v3l) & ~u)) >>> 31)) | 0;
     v0l = u;
     t = (v3h << 21) | (v3l >>> 11);
     v3l = ((v3l << 21) | (v3h >>> 11)) ^ v0l;
     v3h = t ^ v0h;
     u = (v2l + v1l) | 0;
-    v2h = (v2h + v1h + ((u >>> 0) < (v2l >>> 0) ? 1 : 0)) | 0;
+    v2h = (v2h + v1h + (((v2l & v1l) | ((v2l | v1l) & ~u)) >>> 31)) | 0;
     v2l = u;
     t = (v1h << 17) | (v1l >>> 15);
     v1l = ((v1l << 17) | (v1h >>> 15)) ^ v2l;
