@@ -9,6 +9,7 @@ import { CommandTable } from './commands/registry';
 import { declaredCommands, moduleOptions, type ModuleOptions } from './commands/decorators';
 import { resolveDefinition } from './commands/spec';
 import { Config } from './config/config';
+import { inertParams } from './config/inert-params';
 import { kernelParams } from './config/kernel-params';
 import { Hooks, type ShutdownOptions } from './hooks';
 import { Journal } from './journal';
@@ -71,6 +72,11 @@ export interface ServerOptions {
   config?: Record<string, DirectiveValue>;
   /** Command-line arguments as redis-server takes them: `[configfile] [--name value ...]`. */
   argv?: string[];
+  /**
+   * With `daemonize yes`: called once the configuration is read, before anything is bound
+   * (the process entry point detaches there). Without it, `daemonize` is ignored.
+   */
+  daemonize?: () => void;
 }
 
 export interface Ferrous {
@@ -99,6 +105,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
   }
   const config = di.resolve(Config);
   config.define(kernelParams);
+  config.define(inertParams);
   config.loadJson(path.join(projectRoot, 'config', 'default.json'));
 
   const directives = collectDirectives(options);
@@ -129,6 +136,8 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     config.define(opts.config ?? []);
   }
   applyDirectives(config, later, true);
+  reportInert(config, directives, logger);
+  if (config.get<boolean>('daemonize') && options.daemonize !== undefined) options.daemonize();
   try {
     config.validate();
   } catch (e) {
@@ -146,6 +155,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     instances.push(instance);
     registerCommands(table, instance, cls, opts);
   }
+  renameCommands(table, config);
   server.bindServices(di.resolve(Services));
   di.resolve(Messaging).bindServices(di.resolve(Services));
   for (const m of instances) m.onLoad?.();
@@ -159,6 +169,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     await hooks.emitLifecycle('start');
     await hooks.emitLifecycle('loaded');
     await server.listen();
+    writePidFile(config.get<string>('pidfile'), hooks);
   } catch (e) {
     await server.shutdown();
     throw e;
@@ -172,6 +183,34 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     },
     close: () => server.shutdown(),
   };
+}
+
+/** `rename-command old new` lines (new empty: the command is removed). */
+function renameCommands(table: CommandTable, config: Config): void {
+  for (const line of config.get<string[]>('rename-command')) {
+    const args = splitArgs(line) ?? [];
+    if (args.length < 1 || args.length > 2) throw new ConfigError('wrong number of arguments', undefined, `rename-command ${line}`);
+    const err = table.rename(args[0], args[1] ?? '');
+    if (err !== undefined) throw new ConfigError(err, undefined, `rename-command ${line}`);
+  }
+}
+
+/** Directives of Redis's that mean nothing here: accepted, and said so once each. */
+function reportInert(config: Config, directives: Directive[], logger: Logger): void {
+  const seen = new Set<string>();
+  for (const d of directives) {
+    const p = config.find(d.name);
+    if (p?.inert !== true || seen.has(p.name)) continue;
+    seen.add(p.name);
+    logger.notice(`'${p.name}' is accepted for compatibility with Redis and has no effect in Ferrous`);
+  }
+}
+
+/** `pidfile`: the process id while the server runs, removed at shutdown. */
+function writePidFile(file: string, hooks: Hooks): void {
+  if (file === '') return;
+  fs.writeFileSync(file, `${process.pid}\n`);
+  hooks.onLifecycle('shutdown', () => fs.rmSync(file, { force: true }));
 }
 
 /**

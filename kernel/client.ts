@@ -48,7 +48,9 @@ export class Client {
   resp: 2 | 3 = 2;
   name = '';
   user = 'default';
-  authenticated: boolean;
+  authenticated = false;
+  /** The user's permissions are limited: the dispatcher asks `Server.access` about each command. */
+  restricted = false;
   /** The command being run now, and the last one run (CLIENT LIST's `cmd`). */
   current: RegisteredCommand | null = null;
   lastCommand = 'NULL';
@@ -102,11 +104,11 @@ export class Client {
     readonly socket: net.Socket | null,
   ) {
     this.db = server.keyspace.db(0);
-    this.authenticated = server.requirePass === '';
+    server.access.connect(this);
     this.addr = socket ? formatAddr(socket.remoteAddress, socket.remotePort) : '';
     this.laddr = socket ? formatAddr(socket.localAddress, socket.localPort) : '';
     this.parser = socket
-      ? new RespParser(server.parserLimits, () => !this.authenticated && server.requirePass !== '')
+      ? new RespParser(server.parserLimits, () => !this.authenticated)
       : null;
   }
 

@@ -9,9 +9,20 @@ export { RedisModule, Command, type ModuleOptions, type CommandDeclaration } fro
 export { type CommandDefinition, type KeySpec, type ArgumentSpec, redisSpec, allRedisCommandNames } from './commands/spec';
 export { CommandTable, RegisteredCommand, CmdFlag, type Handler } from './commands/registry';
 export { keyPositions, isNotKey, type KeyRef } from './commands/keys';
+export { ACL_CATEGORIES, commandCategories } from './commands/categories';
 export { redactArgv } from './commands/redact';
 export { Client, type CommandContext, type Interceptor, InterceptorOrder, ReplyMode } from './client';
 export { Server, ServerStats } from './server';
+export {
+  type AccessControl,
+  PasswordAccess,
+  PermissionError,
+  type DenyReason,
+  passwordHash,
+  passwordMatches,
+  isLocalClient,
+  protectedActionAllowed,
+} from './access';
 export { Config } from './config/config';
 export type { ConfigParam, ConfigValue } from './config/params';
 export { parseMemory } from './config/params';
@@ -36,6 +47,11 @@ export {
   WRITE_GATE,
   type WriteGate,
   GateOrder,
+  ACCESS_CONTROL,
+  SUBSCRIPTIONS,
+  type SubscriptionLister,
+  CLIENT_INFO,
+  type ClientDescriber,
 } from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
+import { spawn } from 'child_process';
 import { ConfigError, REDIS_VERSION, startServer } from './bootstrap';
 
 /** `node dist/kernel/main.js [configfile] [--name value ...]`, as redis-server takes them. */
 async function main(): Promise<void> {
   let ferrous;
   try {
-    ferrous = await startServer({ argv: process.argv.slice(2) });
+    ferrous = await startServer({ argv: process.argv.slice(2), daemonize });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n`);
@@ -27,6 +28,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** `daemonize yes`: start this same command detached, with no terminal, and leave. */
+function daemonize(): void {
+  if (process.env.FERROUS_DAEMON === '1') return;
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, FERROUS_DAEMON: '1' },
+  });
+  child.unref();
+  process.exit(0);
 }
 
 void main();

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import { performance } from 'perf_hooks';
 import { inject, injectable } from 'tsyringe';
+import { type AccessControl, PasswordAccess, isLocalAddress, protectedActionAllowed } from './access';
 import { Blocking } from './blocking';
 import { Client } from './client';
 import { CmdFlag, CommandTable, type RegisteredCommand } from './commands/registry';
@@ -15,7 +16,7 @@ import { Logger, type LogLevel } from './logging';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
 import type { ParserLimits } from './resp/parser';
 import { openTransport } from './transport';
-import { BUSY_SCRIPT, type BusyScript, type Services, WRITE_GATE, type WriteGate } from './services';
+import { ACCESS_CONTROL, BUSY_SCRIPT, type BusyScript, type Services, WRITE_GATE, type WriteGate } from './services';
 
 export class ServerStats {
   totalConnections = 0;
@@ -88,7 +89,9 @@ export class Server {
   private lastMetricsSample = 0;
   readonly startTime = Date.now();
   readonly parserLimits: ParserLimits = { maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 };
-  requirePass = '';
+  /** Users, passwords and permissions: the kernel's `requirepass` alone, or the acl module's. */
+  access: AccessControl = new PasswordAccess();
+  private protectedMode = true;
   /**
    * When the running command started (ms, performance.now). One clock read per command: a
    * command's end is the next one's start, and each batch of input starts it afresh
@@ -130,7 +133,8 @@ export class Server {
   configure(): void {
     const c = this.config;
     this.keyspace.init(c.get<number>('databases'));
-    c.watch('requirepass', (v) => (this.requirePass = v as string));
+    c.watch('requirepass', (v) => this.access.requirePass(v as string));
+    c.watch('protected-mode', (v) => (this.protectedMode = v as boolean));
     c.watch('maxclients', (v) => (this.maxClients = v as number));
     c.watch('timeout', (v) => (this.idleTimeout = v as number));
     c.watch('proto-max-bulk-len', (v) => (this.parserLimits.maxBulkLen = v as number));
@@ -175,10 +179,23 @@ export class Server {
       this.reject(c, cmd, Errors.wrongArity(cmd.name));
       return;
     }
+    if ((cmd.bits & CmdFlag.Protected) !== 0 && !this.protectedCommandAllowed(c, cmd)) {
+      cmd.stats.rejected++;
+      this.reject(c, cmd, protectedCommandError(cmd));
+      return;
+    }
     if (!c.authenticated && (cmd.bits & CmdFlag.NoAuth) === 0) {
       cmd.stats.rejected++;
       this.reject(c, cmd, Errors.noAuth);
       return;
+    }
+    if (c.restricted) {
+      const denied = this.access.check(c, cmd, argv);
+      if (denied !== null) {
+        cmd.stats.rejected++;
+        this.reject(c, cmd, denied);
+        return;
+      }
     }
     const busy = this.busyScript;
     if (busy !== null && busy.running) {
@@ -214,9 +231,18 @@ export class Server {
     if (this.blocking.pending) this.blocking.serveReady();
   }
 
+  /**
+   * Whether `c` may run a command flagged `protected` (DEBUG, MODULE): Redis's
+   * `enable-debug-command` / `enable-module-command`, `yes`, `no` or `local`.
+   */
+  protectedCommandAllowed(c: Client, cmd: RegisteredCommand): boolean {
+    return protectedActionAllowed(this.config.get<string>(`enable-${rootName(cmd)}-command`), c);
+  }
+
   /** Called by the loader once every module is built. */
   bindServices(services: Services): void {
     this.busyScript = services.find(BUSY_SCRIPT) ?? null;
+    this.access = services.find(ACCESS_CONTROL) ?? this.access;
     this.gates = services.all(WRITE_GATE).sort((a, b) => a.order - b.order);
   }
 
@@ -441,12 +467,13 @@ export class Server {
   async listen(): Promise<void> {
     const port = this.config.get<number>('port');
     const binds = this.config.get<string>('bind').split(/\s+/).filter(Boolean);
+    const backlog = this.config.get<number>('tcp-backlog');
     for (const spec of binds) {
       const optional = spec.startsWith('-');
       const addr = optional ? spec.slice(1) : spec;
       const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
       try {
-        await this.listenOn({ port: this.port || port, host, ipv6Only: host.includes(':') });
+        await this.listenOn({ port: this.port || port, host, ipv6Only: host.includes(':'), backlog });
       } catch (e) {
         if (optional) continue;
         throw e;
@@ -455,7 +482,7 @@ export class Server {
     const unix = this.config.get<string>('unixsocket');
     if (unix !== '') {
       if (fs.existsSync(unix)) fs.unlinkSync(unix);
-      await this.listenOn({ path: unix });
+      await this.listenOn({ path: unix, backlog });
       const perm = this.config.get<number>('unixsocketperm');
       if (perm !== 0) fs.chmodSync(unix, perm);
     }
@@ -479,8 +506,13 @@ export class Server {
 
   private accept(socket: net.Socket): void {
     if (this.clients.size >= this.maxClients || this.shuttingDown) {
+      refuse(socket, '-ERR max number of clients reached\r\n');
       this.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.protectedMode && this.access.defaultNoPass && socket.remoteAddress !== undefined && !isLocalAddress(socket.remoteAddress)) {
+      refuse(socket, PROTECTED_MODE_DENIED);
+      this.stats.rejectedConnections++;
       return;
     }
     socket.setNoDelay(true);
@@ -577,6 +609,28 @@ function unknownCommand(argv: string[]): ReplyError {
   for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${truncate(cstr(argv[i]), 128 - args.length)}' `;
   return new ReplyError(`ERR unknown command '${truncate(cstr(argv[0]), 128)}', with args beginning with: ${args}`);
 }
+
+/** Answer a connection not taken and close it; its input is drained, so the close completes. */
+function refuse(socket: net.Socket, text: string): void {
+  socket.resume();
+  socket.end(text);
+}
+
+function rootName(cmd: RegisteredCommand): string {
+  return cmd.parent !== null ? cmd.parent.name : cmd.name;
+}
+
+/** Redis's text refusing DEBUG or MODULE (rejectCommandFormat in processCommand). */
+function protectedCommandError(cmd: RegisteredCommand): ReplyError {
+  const name = rootName(cmd);
+  return new ReplyError(
+    `ERR ${name.toUpperCase()} command not allowed. If the enable-${name}-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+  );
+}
+
+/** What Redis 7.0 sends a remote client in protected mode before closing the connection. */
+const PROTECTED_MODE_DENIED =
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
 /** `POST` and `Host:` (any case) look like HTTP sent to Redis: processCommand refuses them. */
 function isCrossProtocolAttack(name: string): boolean {

@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Client } from './client';
 import type { RegisteredCommand } from './commands/registry';
 import type { ReplyError } from './reply';
+import type { AccessControl } from './access';
 
 /**
  * A service the kernel declares and a module provides. It is a tsyringe injection token: a
@@ -115,3 +116,20 @@ export interface WriteGate {
   refuse(cmd: RegisteredCommand, fromScript: boolean): ReplyError | null;
 }
 export const WRITE_GATE = serviceToken<WriteGate>('write-gate', true);
+
+/**
+ * Users, passwords and permissions (`Server.access` uses it): provided by the acl module;
+ * without it the kernel's PasswordAccess (`requirepass` only) serves.
+ */
+export const ACCESS_CONTROL = serviceToken<AccessControl>('access-control');
+
+/**
+ * A client's subscriptions: channel names and patterns, each with whether it is a pattern.
+ * Provided by the pub/sub module; ACL disconnects clients whose channels it no longer allows.
+ */
+export type SubscriptionLister = (c: Client) => Array<[string, boolean]>;
+export const SUBSCRIPTIONS = serviceToken<SubscriptionLister>('subscriptions');
+
+/** A client as its CLIENT LIST line: provided by the connection module; ACL LOG shows it. */
+export type ClientDescriber = (c: Client) => string;
+export const CLIENT_INFO = serviceToken<ClientDescriber>('client-info');

@@ -14,15 +14,16 @@ export function isNotKey(s: KeySpec): boolean {
 /**
  * getKeysUsingKeySpecs from Redis 7.0: the key arguments of `argv` for `cmd` (COMMAND GETKEYS,
  * client tracking, ACL key patterns), or null when a spec cannot be applied to these
- * arguments (an unknown search, a bad key count, an incomplete spec).
+ * arguments (an unknown search, a bad key count, an incomplete spec). With `partial`
+ * (GET_KEYSPEC_RETURN_PARTIAL) such a spec is skipped and the keys of the others returned.
  */
-export function keyPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] | null {
-  const found = specPositions(cmd, argv);
+export function keyPositions(cmd: RegisteredCommand, argv: string[], partial = false): KeyRef[] | null {
+  const found = specPositions(cmd, argv, partial);
   // As Redis's getKeysFromCommandWithSpecs: the command's own procedure when the specs fail.
   return found === null && cmd.def.getKeys !== undefined ? cmd.def.getKeys(argv, cmd.def.keySpecs ?? []) : found;
 }
 
-function specPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] | null {
+function specPositions(cmd: RegisteredCommand, argv: string[], partial: boolean): KeyRef[] | null {
   const argc = argv.length;
   const out: KeyRef[] = [];
   for (const spec of cmd.def.keySpecs ?? []) {
@@ -44,6 +45,7 @@ function specPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] | null 
       }
       if (first === 0) continue;
     } else {
+      if (partial) continue;
       return null;
     }
     let last: number;
@@ -56,17 +58,27 @@ function specPositions(cmd: RegisteredCommand, argv: string[]): KeyRef[] | null 
       else last = first + (Math.trunc((argc - first) / fk.range.limit) + fk.range.lastkey);
     } else if ('keynum' in fk) {
       step = fk.keynum.step;
-      if (fk.keynum.keynumidx >= argc - first) return null;
+      if (fk.keynum.keynumidx >= argc - first) {
+        if (partial) continue;
+        return null;
+      }
       const raw = argv[first + fk.keynum.keynumidx];
-      if (!/^(0|-?[1-9]\d*)$/.test(raw) || Number(raw) < 0) return null;
+      if (!/^(0|-?[1-9]\d*)$/.test(raw) || Number(raw) < 0) {
+        if (partial) continue;
+        return null;
+      }
       first += fk.keynum.firstkey;
       last = first + Number(raw) - 1;
     } else {
+      if (partial) continue;
       return null;
     }
-    if (last >= argc || last < first || first >= argc) return null;
+    if (last >= argc || last < first || first >= argc) {
+      if (partial) continue;
+      return null;
+    }
     for (let i = first; i <= last; i += step) out.push({ pos: i, spec });
-    if (spec.flags.some((f) => f.toLowerCase() === 'incomplete')) return null;
+    if (!partial && spec.flags.some((f) => f.toLowerCase() === 'incomplete')) return null;
   }
   return out;
 }

@@ -22,6 +22,8 @@ export const enum CmdFlag {
   NoMulti = 2048,
   AllowBusy = 4096,
   MayReplicate = 8192,
+  /** DEBUG and MODULE: allowed by `enable-debug-command` / `enable-module-command`. */
+  Protected = 16384,
 }
 
 const FLAG_BITS: Record<string, number> = {
@@ -39,6 +41,7 @@ const FLAG_BITS: Record<string, number> = {
   no_multi: CmdFlag.NoMulti,
   allow_busy: CmdFlag.AllowBusy,
   may_replicate: CmdFlag.MayReplicate,
+  protected: CmdFlag.Protected,
 };
 
 export class CommandStats {
@@ -186,11 +189,25 @@ export class CommandTable {
     this.commands.set(name.toUpperCase(), cmd);
   }
 
+  /**
+   * `rename-command`: the command answers to `to` from now on, or to nothing when `to` is
+   * empty; its own name (COMMAND, stats) stays. Returns Redis's error text.
+   */
+  rename(from: string, to: string): string | undefined {
+    const cmd = this.commands.get(from.toLowerCase());
+    if (cmd === undefined) return 'No such command in rename-command';
+    const target = to.toLowerCase();
+    if (target !== '' && this.commands.has(target)) return 'Target command name already exists';
+    for (const [name, c] of this.commands) if (c === cmd) this.commands.delete(name);
+    if (target !== '') this.add(target, cmd);
+    this.lastName = '';
+    this.lastCmd = undefined;
+    return undefined;
+  }
+
   /** Every top-level command, once each. */
   all(): RegisteredCommand[] {
-    const out: RegisteredCommand[] = [];
-    for (const [name, cmd] of this.commands) if (name === cmd.name) out.push(cmd);
-    return out;
+    return [...new Set(this.commands.values())];
   }
 
   /** Every command and subcommand, once each. */

@@ -25,7 +25,10 @@ export class Config {
   define(params: ConfigParam[]): void {
     for (const [k, v] of this.snapshot()) this.early.set(k, v);
     for (const p of params) {
-      if (this.params.has(p.name)) throw new Error(`config parameter '${p.name}' is declared twice`);
+      const prev = this.params.get(p.name);
+      if (prev !== undefined && (prev.inert !== true || p.inert === true)) {
+        throw new Error(`config parameter '${p.name}' is declared twice`);
+      }
       this.params.set(p.name, p);
       for (const a of p.aliases ?? []) this.byAlias.set(a, p);
     }
@@ -109,8 +112,11 @@ export class Config {
     return undefined;
   }
 
-  /** CONFIG SET: all pairs or none. Returns Redis's error text, or undefined on success. */
-  setMany(pairs: [string, string][]): string | undefined {
+  /**
+   * CONFIG SET: all pairs or none. Returns Redis's error text, or undefined on success.
+   * `allowProtected`: the caller may change protected parameters (`enable-protected-configs`).
+   */
+  setMany(pairs: [string, string][], allowProtected = true): string | undefined {
     const seen = new Set<string>();
     const parsed: [ConfigParam, ConfigValue, string][] = [];
     for (const [name, raw] of pairs) {
@@ -119,6 +125,7 @@ export class Config {
       if (seen.has(p.name)) return `CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
       seen.add(p.name);
       if (p.mutable === false) return `CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`;
+      if (p.protected === true && !allowProtected) return `CONFIG SET failed (possibly related to argument '${name}') - can't set protected config`;
       const v = this.parse(p, raw);
       if (typeof v === 'object' && !Array.isArray(v)) return `CONFIG SET failed (possibly related to argument '${name}') - ${v.error}`;
       const custom = p.validate?.(v);
@@ -182,10 +189,11 @@ export class Config {
       const lower = pattern.toLowerCase();
       if (!/[*?[]/.test(lower)) {
         const exact = this.find(lower);
-        if (exact !== undefined && !out.has(lower)) out.set(lower, [pattern, this.display(exact)]);
+        if (exact !== undefined && exact.hidden !== true && !out.has(lower)) out.set(lower, [pattern, this.display(exact)]);
         continue;
       }
       for (const p of this.params.values()) {
+        if (p.hidden === true) continue;
         if (!out.has(p.name) && globMatch(lower, p.name, true)) out.set(p.name, [p.name, this.display(p)]);
         for (const a of p.aliases ?? []) if (!out.has(a) && globMatch(lower, a, true)) out.set(a, [a, this.display(p)]);
       }

@@ -1,6 +1,11 @@
 import { DEFAULT_OUTPUT_LIMITS, parseOutputLimits } from './output-limits';
 import type { ConfigParam } from './params';
 
+/** `yes`, `no` or `local` (only clients on this host), settable only at start-up. */
+function protectedSetting(name: string, what: string): ConfigParam {
+  return { name, type: 'enum', default: 'no', values: ['no', 'yes', 'local'], mutable: false, doc: `${what}: \`yes\`, \`no\` or \`local\` (only clients on this host).` };
+}
+
 /** The kernel's part of the configuration schema. Modules add theirs. */
 export const kernelParams: ConfigParam[] = [
   { name: 'port', type: 'int', default: 6379, min: 0, max: 65535, mutable: false, doc: 'TCP port to listen on (0 picks a free port).' },
@@ -8,6 +13,14 @@ export const kernelParams: ConfigParam[] = [
   { name: 'unixsocket', type: 'string', default: '', mutable: false, doc: 'Path of a unix socket to listen on as well (empty: none).' },
   { name: 'unixsocketperm', type: 'int', default: 0, min: 0, max: 0o777, mutable: false, doc: 'Permissions of the unix socket, in octal as written in the file (0: leave as created).' },
   { name: 'databases', type: 'int', default: 16, min: 1, max: 1 << 20, mutable: false, doc: 'Number of databases (SELECT 0 to databases-1).' },
+  { name: 'protected-mode', type: 'bool', default: true, doc: 'Refuse clients from other hosts while the default user has no password.' },
+  protectedSetting('enable-protected-configs', 'CONFIG SET of protected parameters (`dir`, `dbfilename`)'),
+  protectedSetting('enable-debug-command', 'The DEBUG command'),
+  protectedSetting('enable-module-command', 'The MODULE command'),
+  { name: 'rename-command', type: 'list', default: [], mutable: false, hidden: true, doc: 'Rename a command (`rename-command CONFIG hidden-config`), or remove it with an empty name (config file only).' },
+  { name: 'pidfile', type: 'string', default: '', mutable: false, doc: 'Write the process id to this file while running (empty: none).' },
+  { name: 'daemonize', type: 'bool', default: false, mutable: false, doc: 'Run in the background, detached from the terminal.' },
+  { name: 'tcp-backlog', type: 'int', default: 511, min: 0, max: 2147483647, mutable: false, doc: 'Length of the queue of connections not yet accepted.' },
   { name: 'requirepass', type: 'string', default: '', doc: 'Password clients must give with AUTH or HELLO (empty: none).' },
   { name: 'maxclients', type: 'int', default: 10000, min: 1, max: 4294967295, doc: 'Maximum number of connected clients.' },
   { name: 'timeout', type: 'int', default: 0, min: 0, max: 2147483647, doc: 'Close a client idle for this many seconds (0: never).' },

@@ -18,6 +18,22 @@ export interface ConfigParam {
   /** False for parameters that can only be set at start-up (CONFIG SET refuses them). */
   mutable?: boolean;
   /**
+   * A path or file name an attacker could point elsewhere (`dir`, `dbfilename`): CONFIG SET
+   * needs `enable-protected-configs`, as in Redis 7.0.
+   */
+  protected?: boolean;
+  /**
+   * A directive for the config file only, which CONFIG GET does not show, as in Redis
+   * (`user` lines may carry passwords; `rename-command`).
+   */
+  hidden?: boolean;
+  /**
+   * Accepted for compatibility with Redis's configuration files but without effect here (a
+   * tuning knob of Redis's internals): setting it from a file or flag is logged once. A module
+   * that gives the parameter a meaning declares it again, replacing this one.
+   */
+  inert?: boolean;
+  /**
    * For a list: the first directive from the config sources replaces the default instead of
    * adding to it, later ones add (Redis's `save`: `save 900 1` lines replace the default points).
    */

@@ -1,3 +1,5 @@
+import { randomBytes } from 'crypto';
+
 /**
  * A hash map from binary (latin1) strings to values, for the keyspace and large collections.
  *
@@ -162,20 +164,107 @@ export class StringMap<V> {
 }
 
 /**
- * Per-process seed, so which keys collide is not fixed in advance. This is a fast seeded hash,
- * not a keyed PRF like Redis's SipHash: it raises the bar for hash flooding, it does not rule
- * it out.
+ * SipHash-1-2 (Redis's dict hash) with a 128-bit key drawn once per process, so neither reply
+ * order nor timing tells a client which keys collide. A keyed PRF, unlike the seeded FNV-1a it
+ * replaced, whose 32-bit seed could be recovered from KEYS order and then flooded.
+ *
+ * The 64-bit lanes are kept as 32-bit halves (no BigInt on the hot path): vNh/vNl. The string's
+ * char codes are its bytes (keys are latin1).
  */
-const SEED = (Math.random() * 0x100000000) | 0;
+const KEY = randomBytes(16);
+const K0L = KEY.readInt32LE(0);
+const K0H = KEY.readInt32LE(4);
+const K1L = KEY.readInt32LE(8);
+const K1H = KEY.readInt32LE(12);
 
-/** FNV-1a over the char codes from a random basis, then murmur3's finaliser for the low bits. */
+/**
+ * The last string hashed and its hash: a write usually looks its key up before storing it
+ * (and INCR reads, then writes), so the second hash is a string comparison.
+ */
+let lastString = '';
+let lastHash = 1;
+
+/** The 32-bit hash the maps use (never 0, which marks an empty slot). */
 export function hashString(s: string): number {
-  let h = SEED ^ s.length;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h === 0 ? 1 : h;
+  if (s === lastString) return lastHash;
+  const h = sipHash12(K0L, K0H, K1L, K1H, s);
+  lastString = s;
+  return (lastHash = h === 0 ? 1 : h);
+}
+
+/** The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l. */
+export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s: string): number {
+  const len = s.length;
+  // "somepseudorandomlygeneratedbytes" xor the key.
+  let v0h = k0h ^ 0x736f6d65;
+  let v0l = k0l ^ 0x70736575;
+  let v1h = k1h ^ 0x646f7261;
+  let v1l = k1l ^ 0x6e646f6d;
+  let v2h = k0h ^ 0x6c796765;
+  let v2l = k0l ^ 0x6e657261;
+  let v3h = k1h ^ 0x74656462;
+  let v3l = k1l ^ 0x79746573;
+  const end = len & ~7;
+  let mh = 0;
+  let ml = 0;
+  let t = 0;
+  let u = 0;
+  // One round (c = 1) per 8-byte block, the last block included, then d = 2 final rounds.
+  for (let p = 0; p <= end + 16; p += 8) {
+    const absorb = p <= end;
+    if (absorb) {
+      if (p < end) {
+        ml = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
+        mh = s.charCodeAt(p + 4) | (s.charCodeAt(p + 5) << 8) | (s.charCodeAt(p + 6) << 16) | (s.charCodeAt(p + 7) << 24);
+      } else {
+        // The last 0-7 bytes, little-endian, under the length's low byte.
+        ml = 0;
+        mh = len << 24;
+        for (let i = len - 1; i >= end; i--) {
+          const b = i - end;
+          if (b >= 4) mh |= s.charCodeAt(i) << ((b - 4) << 3);
+          else ml |= s.charCodeAt(i) << (b << 3);
+        }
+      }
+      v3h ^= mh;
+      v3l ^= ml;
+    }
+    // SipRound. An addition's carry out of the low half is the top bit of (a & b) | ((a | b) & ~sum).
+    u = (v0l + v1l) | 0;
+    v0h = (v0h + v1h + (((v0l & v1l) | ((v0l | v1l) & ~u)) >>> 31)) | 0;
+    v0l = u;
+    t = (v1h << 13) | (v1l >>> 19);
+    v1l = ((v1l << 13) | (v1h >>> 19)) ^ v0l;
+    v1h = t ^ v0h;
+    t = v0h;
+    v0h = v0l;
+    v0l = t;
+    u = (v2l + v3l) | 0;
+    v2h = (v2h + v3h + (((v2l & v3l) | ((v2l | v3l) & ~u)) >>> 31)) | 0;
+    v2l = u;
+    t = (v3h << 16) | (v3l >>> 16);
+    v3l = ((v3l << 16) | (v3h >>> 16)) ^ v2l;
+    v3h = t ^ v2h;
+    u = (v0l + v3l) | 0;
+    v0h = (v0h + v3h + (((v0l & v3l) | ((v0l | v3l) & ~u)) >>> 31)) | 0;
+    v0l = u;
+    t = (v3h << 21) | (v3l >>> 11);
+    v3l = ((v3l << 21) | (v3h >>> 11)) ^ v0l;
+    v3h = t ^ v0h;
+    u = (v2l + v1l) | 0;
+    v2h = (v2h + v1h + (((v2l & v1l) | ((v2l | v1l) & ~u)) >>> 31)) | 0;
+    v2l = u;
+    t = (v1h << 17) | (v1l >>> 15);
+    v1l = ((v1l << 17) | (v1h >>> 15)) ^ v2l;
+    v1h = t ^ v2h;
+    t = v2h;
+    v2h = v2l;
+    v2l = t;
+    if (absorb) {
+      v0h ^= mh;
+      v0l ^= ml;
+      if (p === end) v2l ^= 0xff;
+    }
+  }
+  return v0l ^ v1l ^ v2l ^ v3l;
 }

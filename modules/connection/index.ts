@@ -19,7 +19,9 @@ import {
   Server,
   StatusReply,
   VerbatimReply,
-  type Client,
+  provide,
+  CLIENT_INFO,
+  type ClientDescriber,
 } from '../../kernel';
 import { CLIENT_HELP, clientInfoLine, clientType, type ClientType, clientTypeByName } from './client-info';
 
@@ -53,8 +55,11 @@ function intArg(s: string): number {
   return v;
 }
 
-@RedisModule({ name: 'connection' })
+@RedisModule({ name: 'connection', provides: [provide(CLIENT_INFO, (m: ConnectionModule) => m.describe)] })
 export default class ConnectionModule {
+  /** For ACL LOG's client-info. */
+  readonly describe: ClientDescriber = (c) => clientInfoLine(c, null);
+
   constructor(
     @inject(Server) private readonly server: Server,
     @inject(Hooks) private readonly hooks: Hooks,
@@ -88,24 +93,16 @@ export default class ConnectionModule {
 
   // ---- authentication and protocol --------------------------------------------------------
 
-  /** Only the `default` user exists: it takes `requirepass`, or any password when none is set. */
-  private authenticate(ctx: Client, user: string, pass: string): boolean {
-    const required = this.server.requirePass;
-    if (user !== 'default' || (required !== '' && pass !== required)) return false;
-    ctx.user = user;
-    ctx.authenticated = true;
-    return true;
-  }
-
   @Command('auth')
   auth(ctx: CommandContext, argv: string[]): Reply {
     if (argv.length > 3) throw Errors.syntax;
-    if (argv.length === 2 && this.server.requirePass === '') {
+    if (argv.length === 2 && this.server.access.defaultNoPass) {
       throw new ReplyError(
         'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
       );
     }
-    const ok = argv.length === 2 ? this.authenticate(ctx, 'default', argv[1]) : this.authenticate(ctx, argv[1], argv[2]);
+    const access = this.server.access;
+    const ok = argv.length === 2 ? access.authenticate(ctx, 'default', argv[1], argv[0]) : access.authenticate(ctx, argv[1], argv[2], argv[0]);
     if (!ok) throw WRONGPASS;
     return OK;
   }
@@ -123,7 +120,7 @@ export default class ConnectionModule {
       const more = argv.length - 1 - j;
       const opt = argv[j].toLowerCase();
       if (opt === 'auth' && more >= 2) {
-        if (!this.authenticate(ctx, argv[j + 1], argv[j + 2])) throw WRONGPASS;
+        if (!this.server.access.authenticate(ctx, argv[j + 1], argv[j + 2], argv[0])) throw WRONGPASS;
         j += 2;
       } else if (opt === 'setname' && more >= 1) {
         const name = argv[++j];
@@ -166,8 +163,7 @@ export default class ConnectionModule {
     this.hooks.emitClientReset(ctx);
     ctx.select(0);
     ctx.resp = 2;
-    ctx.user = 'default';
-    ctx.authenticated = this.server.requirePass === '';
+    this.server.access.connect(ctx);
     ctx.name = '';
     if (ctx.replyMode === ReplyMode.Off) ctx.replyMode = ReplyMode.On;
     return RESET;
@@ -259,7 +255,7 @@ export default class ConnectionModule {
         } else if (opt === 'laddr') {
           laddr = val;
         } else if (opt === 'user') {
-          if (val !== 'default') throw new ReplyError(`ERR No such user '${val}'`);
+          if (!this.server.access.hasUser(val)) throw new ReplyError(`ERR No such user '${val}'`);
           user = val;
         } else if (opt === 'skipme') {
           const v = val.toLowerCase();

@@ -28,6 +28,7 @@ export const persistenceParams: ConfigParam[] = [
   {
     name: 'dir',
     type: 'string',
+    protected: true,
     default: '.',
     doc: 'Directory of the RDB file (relative paths are relative to the working directory).',
     validate: (v) => (fs.existsSync(String(v)) && fs.statSync(String(v)).isDirectory() ? undefined : 'No such file or directory'),
@@ -35,6 +36,7 @@ export const persistenceParams: ConfigParam[] = [
   {
     name: 'dbfilename',
     type: 'string',
+    protected: true,
     default: 'dump.rdb',
     doc: 'Name of the RDB file in `dir`.',
     validate: (v) => (/[/\\]/.test(String(v)) ? "dbfilename can't be a path, just a filename" : undefined),

@@ -1,4 +1,4 @@
-import { type Client, globMatch } from '../../kernel';
+import { type Client, globMatch, StringMap } from '../../kernel';
 
 /** A client's subscriptions, in the order made. */
 export class Subscriptions {
@@ -11,8 +11,18 @@ export class Subscriptions {
   }
 }
 
-/** Subscribers by channel (or pattern), each set in subscription order. */
-export type Index = Map<string, Set<Client>>;
+/**
+ * Subscribers by channel (or pattern), each set in subscription order. Channels live in a
+ * StringMap (keyed hash: client-chosen names cannot flood it); patterns in a Map, whose
+ * insertion order is the order PUBLISH tries them.
+ */
+export interface Index {
+  readonly size: number;
+  get(name: string): Set<Client> | undefined;
+  set(name: string, subscribers: Set<Client>): unknown;
+  delete(name: string): boolean;
+  keys(): Iterable<string>;
+}
 
 const MESSAGE = '$7\r\nmessage\r\n';
 const PMESSAGE = '$8\r\npmessage\r\n';
@@ -38,9 +48,9 @@ function deliver(clients: Set<Client>, len: number, body: string): number {
 
 /** The server's subscriptions and message delivery (pubsubPublishMessage). */
 export class Hub {
-  readonly channels: Index = new Map();
-  readonly patterns: Index = new Map();
-  readonly shardChannels: Index = new Map();
+  readonly channels: Index = new StringMap<Set<Client>>();
+  readonly patterns = new Map<string, Set<Client>>();
+  readonly shardChannels: Index = new StringMap<Set<Client>>();
 
   /** PUBLISH: channel subscribers, then each matching pattern's; returns the receivers. */
   publish(channel: string, message: string): number {

@@ -20,6 +20,8 @@ import {
   type Reply,
   ReplyError,
   StatusReply,
+  SUBSCRIPTIONS,
+  type SubscriptionLister,
 } from '../../kernel';
 import { Hub, type Index, indexAdd, indexRemove, Subscriptions } from './hub';
 import { classBit, eventFlags, KEYEVENT, KEYSPACE, NEW_KEY, parseNotifyConfig } from './notifications';
@@ -81,7 +83,7 @@ function subscriptionsOf(c: Client): Subscriptions | undefined {
  */
 @RedisModule({
   name: 'pubsub',
-  provides: [provide(PUBLISHER, (m: PubSubModule) => m.publisher)],
+  provides: [provide(PUBLISHER, (m: PubSubModule) => m.publisher), provide(SUBSCRIPTIONS, (m: PubSubModule) => m.subscriptionsOf)],
   config: [
     {
       name: 'notify-keyspace-events',
@@ -97,6 +99,16 @@ export default class PubSubModule {
   private readonly kinds: { channel: Kind; pattern: Kind; shard: Kind };
   private notifyFlags = 0;
   readonly publisher: Publisher = (channel, message) => this.hub.publish(channel, message);
+  /** A client's channels and patterns, for ACL. */
+  readonly subscriptionsOf: SubscriptionLister = (c) => {
+    const s = subscriptionsOf(c);
+    if (s === undefined) return [];
+    const out: Array<[string, boolean]> = [];
+    for (const ch of s.channels) out.push([ch, false]);
+    for (const ch of s.shard) out.push([ch, false]);
+    for (const p of s.patterns) out.push([p, true]);
+    return out;
+  };
 
   constructor(
     @inject(Hooks) hooks: Hooks,

@@ -166,6 +166,9 @@ export class ScriptEngine implements ScriptHost {
     lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_EVERY);
 
     this.client.db = opts.caller.db;
+    // redis.call runs under the caller's user and permissions.
+    this.client.user = opts.caller.user;
+    this.client.restricted = opts.caller.restricted;
     this.client.resp = 2;
     const run = new Run(this.client, opts.readOnly, opts.name, co, threadRef, !opts.caller.denyBlocking);
     this.running = run;

@@ -1,4 +1,4 @@
-import { type Client, CmdFlag, type Logger, type LogLevel, REDIS_VERSION, type Server } from '../../kernel';
+import { type Client, CmdFlag, type DenyReason, type Logger, type LogLevel, REDIS_VERSION, type Server } from '../../kernel';
 import { sha1 } from 'js-sha1';
 import { errorText, pushErrorTable, pushReply } from './conversions';
 import { formatG as exactFormatG } from './lib';
@@ -40,6 +40,13 @@ export function raiseError(L: LuaState, text: string): never {
   throw new Error('unreachable');
 }
 
+/** scriptVerifyACL's texts. */
+const SCRIPT_NOPERM: Record<DenyReason, string> = {
+  command: "ERR The user executing the script can't run this command or subcommand",
+  key: "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+  channel: "ERR The user executing the script can't publish to the channel mentioned in the command",
+};
+
 /** redis.call raises the error; redis.pcall returns it. */
 function fail(L: LuaState, raise: boolean, text: string): number {
   if (raise) raiseError(L, text);
@@ -68,6 +75,10 @@ function genericCall(host: ScriptHost, L: LuaState, raise: boolean): number {
   const arity = cmd.def.arity;
   if ((arity > 0 && arity !== argc) || argc < -arity) return fail(L, raise, 'ERR Wrong number of args calling Redis command from script');
   if (cmd.has(CmdFlag.NoScript) || cmd.handler === null) return fail(L, raise, 'ERR This Redis command is not allowed from script');
+  if (run.client.restricted) {
+    const denied = server.access.check(run.client, cmd, argv);
+    if (denied !== null) return fail(L, raise, SCRIPT_NOPERM[denied.reason]);
+  }
   if (cmd.has(CmdFlag.Write)) {
     if (run.readOnly) return fail(L, raise, 'ERR Write commands are not allowed from read-only scripts.');
     const refusal = server.scriptWriteRefusal(cmd);

@@ -1,5 +1,6 @@
 import {
   type ArgumentSpec,
+  commandCategories,
   type KeySpec,
   MapReply,
   type RegisteredCommand,
@@ -15,11 +16,6 @@ const FLAG_ORDER = [
   'movablekeys', 'allow_busy',
 ];
 
-/** ACL categories in the order of Redis's category table. */
-const ACL_ORDER = [
-  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo', 'stream',
-  'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
-];
 
 /** Key-spec flags in Redis's order, spelled as it replies them. */
 const KEY_FLAG_ORDER = ['RO', 'RW', 'OW', 'RM', 'access', 'update', 'insert', 'delete', 'not_key', 'incomplete', 'variable_flags'];
@@ -38,22 +34,6 @@ function ordered(items: Iterable<string>, order: string[]): string[] {
   });
 }
 
-/** The command's categories: declared ones plus those Redis implies from the flags (setImplicitACLCategories). */
-export function aclCategories(cmd: RegisteredCommand): string[] {
-  const cats = new Set((cmd.def.acl ?? []).map((c) => c.replace(/^@/, '').toLowerCase()));
-  const flags = new Set(cmd.def.flags);
-  if (flags.has('write')) cats.add('write');
-  if (flags.has('readonly') && !cats.has('scripting')) cats.add('read');
-  if (flags.has('admin')) {
-    cats.add('admin');
-    cats.add('dangerous');
-  }
-  if (flags.has('pubsub')) cats.add('pubsub');
-  if (flags.has('fast')) cats.add('fast');
-  if (flags.has('blocking')) cats.add('blocking');
-  if (!cats.has('fast')) cats.add('slow');
-  return ordered(cats, ACL_ORDER);
-}
 
 export function keySpecFlags(spec: KeySpec): string[] {
   return ordered(spec.flags, KEY_FLAG_ORDER);
@@ -100,7 +80,7 @@ export function commandInfo(cmd: RegisteredCommand): Reply {
     first,
     last,
     step,
-    new SetReply(aclCategories(cmd).map((c) => status(`@${c}`))),
+    new SetReply(commandCategories(cmd).map((c) => status(`@${c}`))),
     new SetReply(cmd.def.tips ?? []),
     new SetReply((cmd.def.keySpecs ?? []).map(keySpecReply)),
     cmd.subcommands ? [...cmd.subcommands.values()].map(commandInfo) : new SetReply([]),

@@ -1,5 +1,5 @@
-import { type CommandTable, globMatch, MapReply, type RegisteredCommand, type Reply, Errors } from '../../kernel';
-import { aclCategories, commandDocs, commandInfo } from './command-info';
+import { type CommandTable, commandCategories, globMatch, MapReply, type RegisteredCommand, type Reply, Errors } from '../../kernel';
+import { commandDocs, commandInfo } from './command-info';
 import { helpReply } from './help';
 
 export const COMMAND_HELP = helpReply('COMMAND', [
@@ -51,7 +51,7 @@ export function listReply(table: CommandTable, argv: string[]): Reply {
         break;
       case 'aclcat': {
         const cat = arg.toLowerCase();
-        keep = (cmd) => aclCategories(cmd).includes(cat);
+        keep = (cmd) => commandCategories(cmd).includes(cat);
         break;
       }
       case 'pattern':

@@ -1,4 +1,4 @@
-import { type CommandTable, type Config, Errors, type Keyspace, MapReply, OK, type Reply, ReplyError, type Server } from '../../kernel';
+import { type CommandContext, type CommandTable, type Config, protectedActionAllowed, Errors, type Keyspace, MapReply, OK, type Reply, ReplyError, type Server } from '../../kernel';
 import { helpReply } from './help';
 
 export const CONFIG_HELP = helpReply('CONFIG', [
@@ -19,11 +19,11 @@ export function configGet(config: Config, argv: string[]): Reply {
 }
 
 /** CONFIG SET name value [name value ...]: all pairs or none. */
-export function configSet(config: Config, argv: string[]): Reply {
+export function configSet(config: Config, argv: string[], ctx: CommandContext): Reply {
   if (argv.length % 2 !== 0) throw Errors.syntax;
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
-  const err = config.setMany(pairs);
+  const err = config.setMany(pairs, protectedActionAllowed(config.get<string>('enable-protected-configs'), ctx));
   if (err !== undefined) throw new ReplyError(`ERR ${err}`);
   return OK;
 }

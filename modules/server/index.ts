@@ -69,8 +69,8 @@ export default class ServerModule {
   }
 
   @Command('config|set')
-  configSet(_ctx: CommandContext, argv: string[]): Reply {
-    return configSet(this.config, argv);
+  configSet(ctx: CommandContext, argv: string[]): Reply {
+    return configSet(this.config, argv, ctx);
   }
 
   @Command('config|resetstat')

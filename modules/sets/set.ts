@@ -1,4 +1,4 @@
-import { type DataType, parseInt64 } from '../../kernel';
+import { type DataType, parseInt64, StringMap } from '../../kernel';
 
 /** Redis caps set-max-intset-entries at 1G entries (intset internals). */
 const INTSET_HARD_LIMIT = 1 << 30;
@@ -11,7 +11,7 @@ const INTSET_HARD_LIMIT = 1 << 30;
  */
 export class RSet {
   members: string[] = [];
-  private slots = new Map<string, number>();
+  private slots = new StringMap<number>();
   /**
    * Whether Redis 7.0 would hold this set as an intset: every member a canonical int64 and at
    * most set-max-intset-entries of them. Like Redis, a set never converts back.
@@ -61,7 +61,8 @@ export class RSet {
   clone(): RSet {
     const c = new RSet();
     c.members = this.members.slice();
-    c.slots = new Map(this.slots);
+    c.slots.reserve(this.members.length);
+    for (let i = 0; i < c.members.length; i++) c.slots.set(c.members[i], i);
     c.intset = this.intset;
     return c;
   }

@@ -1,4 +1,4 @@
-import { Errors, parseIntArg } from '../../kernel';
+import { Errors, parseIntArg, ReplyError } from '../../kernel';
 
 /** SORT's parsed options. */
 export interface SortOptions {
@@ -29,8 +29,11 @@ function limitArg(s: string): number {
   return n;
 }
 
-/** sortCommandGeneric's option loop; SORT_RO (`readonly`) does not know STORE. */
-export function parseSortOptions(argv: string[], readonly: boolean): SortOptions {
+/**
+ * sortCommandGeneric's option loop; SORT_RO (`readonly`) does not know STORE. `patterns`:
+ * the user may read every key, so BY and GET patterns are allowed.
+ */
+export function parseSortOptions(argv: string[], readonly: boolean, patterns = true): SortOptions {
   const o: SortOptions = {
     desc: false,
     alpha: false,
@@ -59,7 +62,9 @@ export function parseSortOptions(argv: string[], readonly: boolean): SortOptions
     } else if (opt === 'by' && left >= 1) {
       o.by = argv[++j];
       if (!hasStar(o.by)) o.dontSort = true;
+      else if (!patterns) throw new ReplyError('ERR BY option of SORT denied due to insufficient ACL permissions.');
     } else if (opt === 'get' && left >= 1) {
+      if (!patterns) throw new ReplyError('ERR GET option of SORT denied due to insufficient ACL permissions.');
       o.gets.push(argv[++j]);
     } else {
       throw Errors.syntax;

@@ -47,7 +47,9 @@ function comparator(o: SortOptions): (x: Item, y: Item) => number {
  * through `field`; STORE builds the list with the list type's `fromElements`.
  */
 export function sortCommand(ctx: CommandContext, types: TypeRegistry, argv: string[], readonly: boolean): Reply {
-  const o = parseSortOptions(argv, readonly);
+  // BY and GET patterns may name any key: Redis allows them only with read access to all keys.
+  const patterns = !ctx.restricted || ctx.server.access.readsAnyKey(ctx, ctx.current!, argv);
+  const o = parseSortOptions(argv, readonly, patterns);
   const v = ctx.db.get(argv[1]);
   let type: DataType | null = null;
   if (v === undefined) {

@@ -4,6 +4,7 @@ import {
   Command,
   type CommandContext,
   type Database,
+  type DenyReason,
   Hooks,
   inject,
   type Interceptor,
@@ -30,6 +31,13 @@ const NOT_ALLOWED = new ReplyError('ERR Command not allowed inside a transaction
 const EXECABORT = new ReplyError('EXECABORT Transaction discarded because of previous errors.');
 
 /** Commands that run at once inside MULTI instead of being queued (Redis's processCommand). */
+const EXEC_NOPERM =
+  'NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ';
+const EXEC_NOPERM_REASONS: Record<DenyReason, string> = {
+  command: 'no permission to execute the command or subcommand',
+  key: 'no permission to touch the specified keys',
+  channel: 'no permission to access one of the channels used as arguments',
+};
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /**
@@ -134,7 +142,13 @@ export default class TransactionsModule {
     ctx.denyBlocking = true;
     this.keyspace.journal.begin();
     try {
-      for (let i = 0; i < queue.length; i++) server.call(ctx, queue[i][0], queue[i][1]);
+      for (let i = 0; i < queue.length; i++) {
+        const [cmd, argv] = queue[i];
+        // Permissions are checked again: they may have changed since the command was queued.
+        const denied = ctx.restricted ? server.access.check(ctx, cmd, argv) : null;
+        if (denied === null) server.call(ctx, cmd, argv);
+        else ctx.reply(new ReplyError(`${EXEC_NOPERM}${EXEC_NOPERM_REASONS[denied.reason]}`));
+      }
     } finally {
       this.keyspace.journal.end();
       ctx.denyBlocking = denied;

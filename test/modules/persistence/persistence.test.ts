@@ -206,7 +206,8 @@ describe('save points, SHUTDOWN and configuration', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('save accepts pairs, CONFIG GET shows them, bad values are refused', async () => {
-    const f = await startTestServer({ dir, dbfilename: 'x.rdb' });
+    // dbfilename is a protected config: CONFIG SET reaches its own check only when allowed.
+    const f = await startTestServer({ dir, dbfilename: 'x.rdb', 'enable-protected-configs': 'yes' });
     const c = await RawClient.connect(f.port);
     expect(await c.exec('CONFIG', 'GET', 'save')).toEqual(['save', '']);
     expect(await c.call('CONFIG', 'SET', 'save', '100 10 50 5')).toBe('+OK\r\n');
