@@ -1,4 +1,4 @@
-import type { RegisteredCommand } from './registry';
+import type { CommandDefinition } from './spec';
 
 /** Redis 7.0's ACL categories, in the order of its category table (ACL CAT, COMMAND INFO). */
 export const ACL_CATEGORIES = [
@@ -8,11 +8,12 @@ export const ACL_CATEGORIES = [
 
 /**
  * A command's ACL categories, without '@': the declared ones plus those Redis implies from
- * the flags (setImplicitACLCategories), in the table's order. Plugin commands get theirs so too.
+ * the flags (setImplicitACLCategories), in the table's order. Computed once, when the command
+ * is registered (RegisteredCommand.categories); plugin commands get theirs so too.
  */
-export function commandCategories(cmd: RegisteredCommand): string[] {
-  const cats = new Set((cmd.def.acl ?? []).map((c) => c.replace(/^@/, '').toLowerCase()));
-  const flags = new Set(cmd.def.flags);
+export function commandCategories(def: CommandDefinition): string[] {
+  const cats = new Set((def.acl ?? []).map((c) => c.replace(/^@/, '').toLowerCase()));
+  const flags = new Set(def.flags);
   if (flags.has('write')) cats.add('write');
   if (flags.has('readonly') && !cats.has('scripting')) cats.add('read');
   if (flags.has('admin')) {

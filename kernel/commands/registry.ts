@@ -3,6 +3,7 @@ import type { CommandContext } from '../client';
 import type { HandlerResult } from '../reply';
 import type { CommandDefinition, KeySpec } from './spec';
 import { redisSpec } from './spec';
+import { commandCategories } from './categories';
 
 export type Handler = (ctx: CommandContext, argv: string[]) => HandlerResult;
 
@@ -60,6 +61,8 @@ export class RegisteredCommand {
   /** Legacy [first, last, step] derived from the key specs as Redis does. */
   legacyKeys!: [number, number, number];
   movableKeys!: boolean;
+  /** ACL categories, declared and implied by the flags, without '@' (commandCategories). */
+  categories!: string[];
 
   constructor(
     def: CommandDefinition,
@@ -79,6 +82,7 @@ export class RegisteredCommand {
     const [legacy, movable] = legacyRange(def.keySpecs ?? []);
     this.legacyKeys = legacy;
     this.movableKeys = movable;
+    this.categories = commandCategories(def);
   }
 
   get name(): string {

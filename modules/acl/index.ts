@@ -33,7 +33,6 @@ import {
   SetReply,
   StatusReply,
   ACL_CATEGORIES,
-  commandCategories,
   Errors,
 } from '../../kernel';
 import { loadAclFile, saveAclFile } from './file';
@@ -347,11 +346,11 @@ export default class AclModule implements AccessControl {
     if (argv.length > 3) throw subcommandArity('CAT');
     const all = this.table.allWithSubcommands();
     if (argv.length === 2) {
-      const extra = new Set(all.flatMap(commandCategories).filter((c) => !ACL_CATEGORIES.includes(c)));
+      const extra = new Set(all.flatMap((c) => c.categories).filter((c) => !ACL_CATEGORIES.includes(c)));
       return [...ACL_CATEGORIES, ...extra];
     }
     const cat = argv[2].toLowerCase();
-    const names = all.filter((c) => commandCategories(c).includes(cat)).map((c) => c.name);
+    const names = all.filter((c) => c.categories.includes(cat)).map((c) => c.name);
     if (names.length === 0 && !ACL_CATEGORIES.includes(cat)) throw new ReplyError(`ERR Unknown category '${argv[2]}'`);
     return names;
   }

@@ -1,4 +1,4 @@
-import { ACL_CATEGORIES, commandCategories, type CommandTable, globMatch, passwordHash, type RegisteredCommand } from '../../kernel';
+import { ACL_CATEGORIES, type CommandTable, globMatch, passwordHash, type RegisteredCommand } from '../../kernel';
 
 /** A key pattern and what it grants: `~p` both, `%R~p` reads, `%W~p` writes. */
 export interface KeyPattern {
@@ -96,7 +96,7 @@ export class Selector {
       if (!this.channels.includes(pattern)) this.channels.push(pattern);
     } else if ((op[0] === '+' || op[0] === '-') && op[1] === '@') {
       const cat = lower.slice(2);
-      if (!ACL_CATEGORIES.includes(cat) && !this.table.allWithSubcommands().some((c) => commandCategories(c).includes(cat))) {
+      if (!ACL_CATEGORIES.includes(cat) && !this.table.allWithSubcommands().some((c) => c.categories.includes(cat))) {
         throw new RuleError(UNKNOWN);
       }
       this.setCategory(cat, op[0] === '+');
@@ -151,7 +151,7 @@ export class Selector {
   }
 
   private setCategory(cat: string, allow: boolean): void {
-    for (const cmd of this.table.allWithSubcommands()) if (commandCategories(cmd).includes(cat)) this.change(cmd, allow);
+    for (const cmd of this.table.allWithSubcommands()) if (cmd.categories.includes(cat)) this.change(cmd, allow);
   }
 
   private commandRule(name: string, allow: boolean): void {
@@ -238,7 +238,7 @@ export class Selector {
     const fake = new Set<RegisteredCommand>(additive ? [] : all);
     const temp = new Set(this.allowed);
     const applied = new Set<string>();
-    const members = new Map(ACL_CATEGORIES.map((cat) => [cat, all.filter((c) => commandCategories(c).includes(cat))]));
+    const members = new Map(ACL_CATEGORIES.map((cat) => [cat, all.filter((c) => c.categories.includes(cat))]));
     for (;;) {
       let best: string | null = null;
       let mindiff = Infinity;

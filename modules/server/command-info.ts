@@ -1,6 +1,5 @@
 import {
   type ArgumentSpec,
-  commandCategories,
   type KeySpec,
   MapReply,
   type RegisteredCommand,
@@ -80,7 +79,7 @@ export function commandInfo(cmd: RegisteredCommand): Reply {
     first,
     last,
     step,
-    new SetReply(commandCategories(cmd).map((c) => status(`@${c}`))),
+    new SetReply(cmd.categories.map((c) => status(`@${c}`))),
     new SetReply(cmd.def.tips ?? []),
     new SetReply((cmd.def.keySpecs ?? []).map(keySpecReply)),
     cmd.subcommands ? [...cmd.subcommands.values()].map(commandInfo) : new SetReply([]),

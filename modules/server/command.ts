@@ -1,4 +1,4 @@
-import { type CommandTable, commandCategories, globMatch, MapReply, type RegisteredCommand, type Reply, Errors } from '../../kernel';
+import { type CommandTable, globMatch, MapReply, type RegisteredCommand, type Reply, Errors } from '../../kernel';
 import { commandDocs, commandInfo } from './command-info';
 import { helpReply } from './help';
 
@@ -51,7 +51,7 @@ export function listReply(table: CommandTable, argv: string[]): Reply {
         break;
       case 'aclcat': {
         const cat = arg.toLowerCase();
-        keep = (cmd) => commandCategories(cmd).includes(cat);
+        keep = (cmd) => cmd.categories.includes(cat);
         break;
       }
       case 'pattern':
