@@ -7,7 +7,7 @@ import 'reflect-metadata';
 export { inject, injectAll, injectable } from 'tsyringe';
 export { RedisModule, Command, type ModuleOptions, type CommandDeclaration } from './commands/decorators';
 export { type CommandDefinition, type KeySpec, type ArgumentSpec, redisSpec, allRedisCommandNames } from './commands/spec';
-export { CommandTable, RegisteredCommand, CmdFlag, type Handler } from './commands/registry';
+export { CommandTable, RegisteredCommand, CmdFlag, Unresolved, type Handler } from './commands/registry';
 export { keyPositions, isNotKey, type KeyRef } from './commands/keys';
 export { ACL_CATEGORIES, commandCategories } from './commands/categories';
 export { redactArgv } from './commands/redact';

@@ -5,7 +5,7 @@ import { inject, injectable } from 'tsyringe';
 import { type AccessControl, PasswordAccess, isLocalAddress, protectedActionAllowed } from './access';
 import { Blocking } from './blocking';
 import { Client } from './client';
-import { CmdFlag, CommandTable, type RegisteredCommand } from './commands/registry';
+import { CmdFlag, CommandTable, type RegisteredCommand, Unresolved } from './commands/registry';
 import { Config } from './config/config';
 import { DEFAULT_OUTPUT_LIMITS, type OutputLimits, outputLimits } from './config/output-limits';
 import { cstr, Errors, truncate } from './errors';
@@ -148,35 +148,9 @@ export class Server {
 
   /** Look up, check and run one command from a client, as Redis's processCommand does. */
   execute(c: Client, argv: string[]): void {
-    const name = argv[0];
-    let cmd = this.commands.lookup(name);
-    if (cmd === undefined) {
-      if (isCrossProtocolAttack(name)) {
-        // Redis drops such a client at once, without a reply (not even to earlier commands).
-        this.logger.warning(
-          'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.',
-        );
-        c.out = '';
-        c.closing = true;
-        c.close();
-        return;
-      }
-      this.reject(c, null, unknownCommand(argv));
-      return;
-    }
-    if (cmd.subcommands !== null && argv.length > 1) {
-      const sub = cmd.subcommands.get(argv[1]) ?? cmd.subcommands.get(argv[1].toLowerCase());
-      if (sub === undefined) {
-        this.reject(c, cmd, Errors.unknownSubcommand(argv[1], name));
-        return;
-      }
-      cmd = sub;
-    }
-    const arity = cmd.def.arity;
-    const argc = argv.length;
-    if ((arity > 0 && arity !== argc) || argc < -arity) {
-      cmd.stats.rejected++;
-      this.reject(c, cmd, Errors.wrongArity(cmd.name));
+    const cmd = this.commands.resolve(argv);
+    if (typeof cmd === 'number') {
+      this.unresolved(c, argv, cmd);
       return;
     }
     if ((cmd.bits & CmdFlag.Protected) !== 0 && !this.protectedCommandAllowed(c, cmd)) {
@@ -260,6 +234,27 @@ export class Server {
       if (err !== null) return err;
     }
     return null;
+  }
+
+  /** Refuse a command CommandTable.resolve could not resolve, with Redis's error. */
+  private unresolved(c: Client, argv: string[], why: Unresolved): void {
+    const at = this.commands.failedAt!;
+    if (why === Unresolved.WrongArity) {
+      at.stats.rejected++;
+      this.reject(c, at, Errors.wrongArity(at.name));
+    } else if (why === Unresolved.UnknownSubcommand) {
+      this.reject(c, at, Errors.unknownSubcommand(argv[1], argv[0]));
+    } else if (isCrossProtocolAttack(argv[0])) {
+      // Redis drops such a client at once, without a reply (not even to earlier commands).
+      this.logger.warning(
+        'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.',
+      );
+      c.out = '';
+      c.closing = true;
+      c.close();
+    } else {
+      this.reject(c, null, unknownCommand(argv));
+    }
   }
 
   /** Restart the command clock: new input arrived, or a held command runs again. */

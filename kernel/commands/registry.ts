@@ -133,6 +133,13 @@ function unsigned(n: number): number {
   return n < 0 ? 2 ** 32 + n : n;
 }
 
+/** Why CommandTable.resolve found no command to run. */
+export const enum Unresolved {
+  UnknownCommand = 0,
+  UnknownSubcommand = 1,
+  WrongArity = 2,
+}
+
 /** The command table: every registered command by lower-case name. */
 @injectable()
 export class CommandTable {
@@ -153,6 +160,35 @@ export class CommandTable {
     this.lastCmd = cmd;
     return cmd;
   }
+
+  /**
+   * Redis's lookupCommand plus the arity check, shared by dispatch, scripts and COMMAND
+   * GETKEYS: the command (a container's subcommand when one is named) that `argv` runs, or why
+   * there is none. On a failure `failedAt` holds the container (UnknownSubcommand) or the
+   * command (WrongArity), so nothing is allocated either way.
+   */
+  resolve(argv: string[]): RegisteredCommand | Unresolved {
+    let cmd = this.lookup(argv[0]);
+    if (cmd === undefined) return Unresolved.UnknownCommand;
+    if (cmd.subcommands !== null && argv.length > 1) {
+      const sub = cmd.subcommands.get(argv[1]) ?? cmd.subcommands.get(argv[1].toLowerCase());
+      if (sub === undefined) {
+        this.failedAt = cmd;
+        return Unresolved.UnknownSubcommand;
+      }
+      cmd = sub;
+    }
+    const arity = cmd.def.arity;
+    const argc = argv.length;
+    if ((arity > 0 && arity !== argc) || argc < -arity) {
+      this.failedAt = cmd;
+      return Unresolved.WrongArity;
+    }
+    return cmd;
+  }
+
+  /** What the last failed resolve() reached: the container or the command. */
+  failedAt: RegisteredCommand | null = null;
 
   register(def: CommandDefinition, handler: Handler | null, module: string): RegisteredCommand {
     this.lastName = '';

@@ -1,4 +1,4 @@
-import { type Client, CmdFlag, type DenyReason, type Logger, type LogLevel, REDIS_VERSION, type Server } from '../../kernel';
+import { type Client, CmdFlag, type DenyReason, type Logger, type LogLevel, REDIS_VERSION, type Server, Unresolved } from '../../kernel';
 import { sha1 } from 'js-sha1';
 import { errorText, pushErrorTable, pushReply } from './conversions';
 import { formatG as exactFormatG } from './lib';
@@ -69,11 +69,10 @@ function genericCall(host: ScriptHost, L: LuaState, raise: boolean): number {
   }
   if (run === null) return fail(L, raise, 'ERR redis.call is not available while loading a library');
   const server = host.server;
-  let cmd = server.commands.lookup(argv[0]);
-  if (cmd !== undefined && cmd.subcommands !== null && argc > 1) cmd = cmd.subcommands.get(argv[1].toLowerCase());
-  if (cmd === undefined) return fail(L, raise, 'ERR Unknown Redis command called from script');
-  const arity = cmd.def.arity;
-  if ((arity > 0 && arity !== argc) || argc < -arity) return fail(L, raise, 'ERR Wrong number of args calling Redis command from script');
+  const cmd = server.commands.resolve(argv);
+  if (typeof cmd === 'number') {
+    return fail(L, raise, cmd === Unresolved.WrongArity ? 'ERR Wrong number of args calling Redis command from script' : 'ERR Unknown Redis command called from script');
+  }
   if (cmd.has(CmdFlag.NoScript) || cmd.handler === null) return fail(L, raise, 'ERR This Redis command is not allowed from script');
   if (run.client.restricted) {
     const denied = server.access.check(run.client, cmd, argv);

@@ -1,5 +1,5 @@
 import type { Ferrous } from '../../kernel/bootstrap';
-import { CommandTable, type RegisteredCommand } from '../../kernel/commands/registry';
+import { CommandTable, type RegisteredCommand, Unresolved } from '../../kernel/commands/registry';
 import { type ArgumentSpec, type KeySpec, redisSpec, resolveDefinition } from '../../kernel/commands/spec';
 import { startTestServer } from '../helpers/server';
 
@@ -135,6 +135,26 @@ describe('command lookup', () => {
     const migrate = t.register(resolveDefinition('migrate'), () => null, 'test');
     expect(t.lookup('migrate')).toBe(migrate);
     expect(t.lookup('sort')).toBe(sort);
+  });
+});
+
+describe('command resolution (lookup + subcommand + arity, shared by dispatch, scripts, GETKEYS)', () => {
+  it('resolves a command or a subcommand in either case, or says why not without allocating', () => {
+    const t = new CommandTable();
+    const get = t.register(resolveDefinition('get'), () => null, 'test');
+    const config = t.register(resolveDefinition('config'), null, 'test');
+    const configGet = t.register(resolveDefinition('config|get'), () => null, 'test');
+    expect(t.resolve(['GET', 'k'])).toBe(get);
+    expect(t.resolve(['config', 'GeT', '*'])).toBe(configGet);
+    expect(t.resolve(['nope'])).toBe(Unresolved.UnknownCommand);
+    expect(t.resolve(['config', 'nope'])).toBe(Unresolved.UnknownSubcommand);
+    expect(t.failedAt).toBe(config);
+    expect(t.resolve(['get'])).toBe(Unresolved.WrongArity);
+    expect(t.failedAt).toBe(get);
+    expect(t.resolve(['config'])).toBe(Unresolved.WrongArity);
+    expect(t.failedAt).toBe(config);
+    expect(t.resolve(['config', 'get'])).toBe(Unresolved.WrongArity);
+    expect(t.failedAt).toBe(configGet);
   });
 });
 
