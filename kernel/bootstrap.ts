@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as semver from 'semver';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
@@ -69,6 +70,12 @@ export interface ServerOptions {
   config?: Record<string, DirectiveValue>;
   /** Command-line arguments as redis-server takes them: `[configfile] [--name value ...]`. */
   argv?: string[];
+  /**
+   * Defaults for a server in a test suite, before every other source (so each can be
+   * overridden): loopback only, a free port, no snapshots or AOF, warnings only, and files in
+   * a temporary directory that stop() removes.
+   */
+  ephemeral?: boolean;
 }
 
 export interface Ferrous {
@@ -76,7 +83,11 @@ export interface Ferrous {
   readonly container: DependencyContainer;
   /** The TCP port bound. */
   readonly port: number;
-  /** Shut down (runs the modules' shutdown hooks) and close every connection. */
+  /** The first address bound, as clients reach it (`127.0.0.1` for an ephemeral server). */
+  readonly host: string;
+  /** Shut down (runs the modules' shutdown hooks), close every connection and listener, remove an ephemeral server's directory. */
+  stop(): Promise<void>;
+  /** The same as stop(). */
   close(): Promise<void>;
 }
 
@@ -86,10 +97,25 @@ interface Directive {
   line?: number;
   text?: string;
   source: string;
+  /** Skipped when no loaded module defines it (an ephemeral default for a module switched off). */
+  optional?: boolean;
 }
 
 /** Build, configure and start a server. Throws ConfigError for a bad configuration. */
 export async function startServer(options: ServerOptions = {}): Promise<Ferrous> {
+  const tmp = options.ephemeral === true ? fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-')) : undefined;
+  const removeTmp = () => {
+    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    return await build(options, tmp, removeTmp);
+  } catch (e) {
+    removeTmp();
+    throw e;
+  }
+}
+
+async function build(options: ServerOptions, tmp: string | undefined, removeTmp: () => void): Promise<Ferrous> {
   const di = rootContainer.createChildContainer();
   for (const service of [Config, Logger, Hooks, TypeRegistry, Keyspace, CommandTable, Blocking, Messaging, Server]) {
     di.registerSingleton(service as never);
@@ -98,11 +124,12 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
   config.define(kernelParams);
   config.loadJson(path.join(projectRoot, 'config', 'default.json'));
 
-  const directives = collectDirectives(options);
+  const directives = [...ephemeralDefaults(tmp), ...collectDirectives(options)];
   // The kernel's own directives decide which modules load; the rest wait for the modules' schemas.
   const later = applyDirectives(config, directives, false);
   const logger = di.resolve(Logger);
   logger.configure(config.get<LogLevel>('loglevel'), config.get<string>('logfile'));
+  logger.notice(`Ferrous version=${FERROUS_VERSION} (Redis ${REDIS_VERSION} compatible), node=${process.version}, pid=${process.pid}, just started`);
 
   const packages = resolvePackages(config);
   const loaded = new Map<string, { cls: ModuleClass; opts: ModuleOptions; origin: string }>();
@@ -125,6 +152,8 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     }
     config.define(opts.config ?? []);
   }
+  logger.notice(`Modules: ${packages.filter((p) => p.version === undefined).map((p) => p.name).join(', ') || 'none'}`);
+  logger.notice(`Plugins: ${packages.filter((p) => p.version !== undefined).map((p) => `${p.name} ${p.version} (${p.origin})`).join(', ') || 'none'}`);
   applyDirectives(config, later, true);
   try {
     config.validate();
@@ -148,25 +177,43 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     if (m.onStart) hooks.onLifecycle('start', () => m.onStart!());
     if (m.onShutdown) hooks.onLifecycle('shutdown', (o) => m.onShutdown!(o));
   }
-  // Data is loaded (persistence's 'start' hook) before the port opens, so no client sees a
-  // half-loaded dataset; a failure here leaves nothing bound.
+  // Last, after the modules closed their files; also when a client sends SHUTDOWN.
+  hooks.onLifecycle('shutdown', removeTmp);
+  // Bind first, as Redis does: a port in use fails before the data files are read (or, through
+  // the shutdown hooks, written). Connections during the load are refused with -LOADING.
+  await server.listen();
   try {
     await hooks.emitLifecycle('start');
     await hooks.emitLifecycle('loaded');
-    await server.listen();
   } catch (e) {
     await server.shutdown();
     throw e;
   }
-  logger.notice(`Ferrous ${FERROUS_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${server.port}`);
+  server.ready();
+  logger.notice(`Ready to accept connections on port ${server.port} (Ferrous ${FERROUS_VERSION}, pid ${process.pid})`);
+  const stop = () => server.shutdown();
   return {
     server,
     container: di,
     get port() {
       return server.port;
     },
-    close: () => server.shutdown(),
+    host: reachableHost(config.get<string>('bind')),
+    stop,
+    close: stop,
   };
+}
+
+/** The first bound address as a client dials it (a wildcard bind is reached on loopback). */
+function reachableHost(bind: string): string {
+  const first = (bind.split(/\s+/).find(Boolean) ?? '*').replace(/^-/, '');
+  return first === '*' ? '127.0.0.1' : first === '::*' ? '::1' : first;
+}
+
+function ephemeralDefaults(dir: string | undefined): Directive[] {
+  if (dir === undefined) return [];
+  const d = (name: string, value: string, optional = false): Directive => ({ name, args: [value], source: 'ephemeral', optional });
+  return [d('port', '0'), d('bind', '127.0.0.1'), d('loglevel', 'warning'), d('save', '', true), d('appendonly', 'no', true), d('dir', dir, true)];
 }
 
 /** The explorer: register every @Command method of a module instance. */
@@ -186,6 +233,8 @@ function registerCommands(table: CommandTable, instance: object, cls: ModuleClas
 
 interface Package {
   name: string;
+  /** A plugin's manifest version (built-in modules have none). */
+  version?: string;
   origin: string;
   requires: string[];
   modules: ModuleClass[];
@@ -224,7 +273,7 @@ function loadPackage(file: string, origin: string, builtinName: string | undefin
         `Plugin '${manifest.name}' ${manifest.version} needs kernel API ${manifest.kernelApi}, but this Ferrous provides ${KERNEL_API_VERSION}`,
       );
     }
-    return { name: manifest.name, origin, requires: manifest.requires ?? [], modules };
+    return { name: manifest.name, version: manifest.version, origin, requires: manifest.requires ?? [], modules };
   }
   if (typeof exported.default === 'function') {
     return { name: builtinName ?? origin, origin, requires: [], modules: [exported.default as ModuleClass] };
@@ -242,6 +291,8 @@ function collectDirectives(options: ServerOptions): Directive[] {
     file = argv[0];
     argv = argv.slice(1);
   }
+  // Redis reads the flags as config lines after the file's and a blank one; errors count so.
+  let line = 2;
   if (file !== undefined) {
     let text: string;
     try {
@@ -249,7 +300,9 @@ function collectDirectives(options: ServerOptions): Directive[] {
     } catch (e) {
       throw new ConfigError(`Fatal error, can't open config file '${path.resolve(file)}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    text.split('\n').forEach((raw, i) => {
+    const lines = text.split('\n');
+    line = lines.length + 1;
+    lines.forEach((raw, i) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;
       const args = splitArgs(line);
@@ -262,7 +315,7 @@ function collectDirectives(options: ServerOptions): Directive[] {
   let cur: Directive | null = null;
   for (const a of argv) {
     if (a.startsWith('--') && a.length > 2) {
-      cur = { name: a.slice(2).toLowerCase(), args: [], source: 'command line', text: a };
+      cur = { name: a.slice(2).toLowerCase(), args: [], source: 'command line', line: line++ };
       out.push(cur);
     } else if (cur !== null) {
       cur.args.push(a);
@@ -285,13 +338,14 @@ function applyDirectives(config: Config, directives: Directive[], final: boolean
   const later: Directive[] = [];
   for (const d of directives) {
     if (config.find(d.name) === undefined) {
+      if (d.optional === true && final) continue;
       if (!final) {
         later.push(d);
         continue;
       }
     }
     const err = config.applyDirective(d.name, d.args.length === 0 ? [''] : d.args, true);
-    if (err !== undefined) throw new ConfigError(err, d.line, d.text ?? `${d.name} ${d.args.join(' ')}`);
+    if (err !== undefined) throw new ConfigError(err, d.line, d.text ?? `${d.name} ${d.args.map((a) => JSON.stringify(a)).join(' ')}`);
   }
   return later;
 }

@@ -55,6 +55,7 @@ export {
   ConfigError,
   type Ferrous,
   type ServerOptions,
+  type DirectiveValue,
   type PluginDefinition,
   type ModuleLifecycle,
 } from './bootstrap';

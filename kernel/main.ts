@@ -1,32 +1,78 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
-import { ConfigError, REDIS_VERSION, startServer } from './bootstrap';
+import { ConfigError, FERROUS_VERSION, REDIS_VERSION, startServer, type Ferrous } from './bootstrap';
 
-/** `node dist/kernel/main.js [configfile] [--name value ...]`, as redis-server takes them. */
-async function main(): Promise<void> {
-  let ferrous;
+const USAGE = `Usage: ferrous [/path/to/redis.conf] [options]
+       ferrous -v or --version
+       ferrous -h or --help
+
+Examples:
+       ferrous (run the server with default conf)
+       ferrous /etc/redis/6379.conf
+       ferrous --port 7777
+       ferrous /etc/myredis.conf --loglevel verbose --port 6380
+
+Options are redis.conf's directives as --name value (docs/configuration.md); they
+override the file's. Plugins load with --loadmodule <path or package name>.
+`;
+
+/** `ferrous [configfile] [--name value ...]`, as redis-server takes them. */
+async function main(argv: string[]): Promise<void> {
+  if (argv.length === 1 && (argv[0] === '-v' || argv[0] === '--version')) {
+    process.stdout.write(`Ferrous server v=${FERROUS_VERSION} redis=${REDIS_VERSION} node=${process.version}\n`);
+    return;
+  }
+  if (argv.length === 1 && (argv[0] === '-h' || argv[0] === '--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  // Installed first: a signal during the start is served once the server is up.
+  let stop: ((signal: string) => void) | null = null;
+  let pending: string | null = null;
+  const onSignal = (signal: string) => (stop === null ? (pending = signal) : stop(signal));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  let ferrous: Ferrous;
   try {
-    ferrous = await startServer({ argv: process.argv.slice(2) });
+    ferrous = await startServer({ argv });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n`);
       if (e.line !== undefined) process.stderr.write(`Reading the configuration file, at line ${e.line}\n`);
       if (e.text !== undefined) process.stderr.write(`>>> '${e.text}'\n`);
       process.stderr.write(`${e.message}\n`);
-      process.exit(1);
+    } else if (!/^Could not create server TCP listening socket/.test((e as Error).message)) {
+      // The bind failure was logged in Redis's words; anything else is unexpected.
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
     }
-    throw e;
+    // Not process.exit(): a logfile still receives the last lines.
+    process.exitCode = 1;
+    return;
   }
   const { server } = ferrous;
+  const exit = (code: number) => {
+    // The log's last lines reach a logfile before the process ends.
+    void server.logger.flush().finally(() => process.exit(code));
+  };
   server.onStopped = () => {
     server.logger.notice('Ferrous is now ready to exit, bye bye...');
-    setImmediate(() => process.exit(0));
+    exit(0);
   };
-  const stop = (signal: string) => {
+  let stopping = false;
+  stop = (signal: string) => {
+    if (stopping) {
+      server.logger.warning('You insist... exiting now.');
+      exit(1);
+      return;
+    }
+    stopping = true;
     server.logger.warning(`Received ${signal} scheduling shutdown...`);
-    server.shutdown().catch((e: Error) => server.logger.warning(`${e.message}: can't exit.`));
+    server.shutdown().catch((e: Error) => {
+      stopping = false;
+      server.logger.warning(`${e.message}: can't exit.`);
+    });
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (pending !== null) stop(pending);
 }
 
-void main();
+void main(process.argv.slice(2));
