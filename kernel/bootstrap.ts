@@ -28,6 +28,14 @@ export const REDIS_VERSION = '7.0.15';
 
 export type ModuleClass = new (...args: never[]) => object;
 
+/**
+ * Every copy of Ferrous loaded in this process, by package root. A plugin that loads its own
+ * copy (a `ferrous` in its own node_modules) gets another tsyringe and other kernel classes, and
+ * would fail deep in dependency injection ("TypeInfo not known"): it is refused by name instead.
+ */
+const copies: Set<string> = ((globalThis as Record<symbol, Set<string>>)[Symbol.for('ferrous.copies')] ??= new Set());
+copies.add(projectRoot);
+
 /** What a plugin package exports as `plugin`. */
 export interface PluginDefinition {
   manifest: {
@@ -260,11 +268,20 @@ function resolvePackages(config: Config): Package[] {
 
 function loadPackage(file: string, origin: string, builtinName: string | undefined): Package {
   let exported: { default?: unknown; plugin?: PluginDefinition };
+  const known = new Set(copies);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exported = require(file) as typeof exported;
   } catch (e) {
     throw new ConfigError(`Cannot load ${origin} from ${file}: ${(e as Error).message}`);
+  }
+  const other = [...copies].find((root) => !known.has(root));
+  if (other !== undefined) {
+    throw new ConfigError(
+      `${origin} loaded a second copy of Ferrous from ${other}, but this server runs ${projectRoot}. ` +
+        'A plugin must use the server\'s copy: install the plugin into the project that runs Ferrous (npm pack it, then npm install the tarball there), ' +
+        'or remove the ferrous package from the plugin\'s own node_modules.',
+    );
   }
   if (exported.plugin !== undefined) {
     const { manifest, modules } = exported.plugin;

@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
   const onSignal = (signal: string) => (stop === null ? (pending = signal) : stop(signal));
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
+  watchNpmParent(onSignal);
   let ferrous: Ferrous;
   try {
     ferrous = await startServer({ argv });
@@ -66,13 +67,31 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     stopping = true;
-    server.logger.warning(`Received ${signal} scheduling shutdown...`);
+    server.logger.warning(signal === PARENT_EXITED ? 'The npm process that started Ferrous exited, scheduling shutdown...' : `Received ${signal} scheduling shutdown...`);
     server.shutdown().catch((e: Error) => {
       stopping = false;
       server.logger.warning(`${e.message}: can't exit.`);
     });
   };
   if (pending !== null) stop(pending);
+}
+
+const PARENT_EXITED = 'parent-exited';
+
+/**
+ * npm and npx run a bin through `sh -c`; on SIGTERM npm passes the signal to that shell, which
+ * dies without passing it on, and the server would run on orphaned. Started by npm, the server
+ * treats its parent's exit as SIGTERM.
+ */
+function watchNpmParent(onSignal: (signal: string) => void): void {
+  if (process.env.npm_lifecycle_event === undefined && process.env.npm_command === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onSignal(PARENT_EXITED);
+  }, 250);
+  timer.unref();
 }
 
 void main(process.argv.slice(2));

@@ -34,6 +34,16 @@ describe('plugin loading', () => {
     );
   });
 
+  it('refuses a plugin that brought its own copy of Ferrous, saying which and what to do', async () => {
+    await expect(startTestServer({ loadmodule: fixture('second-copy') })).rejects.toThrow(
+      new RegExp(
+        "^plugin '.*second-copy' loaded a second copy of Ferrous from /elsewhere/my-plugin/node_modules/ferrous, but this server runs .*\\. " +
+          "A plugin must use the server's copy: install the plugin into the project that runs Ferrous \\(npm pack it, then npm install the tarball there\\), " +
+          "or remove the ferrous package from the plugin's own node_modules\\.$",
+      ),
+    );
+  });
+
   it('loads without the strings module, whose commands then do not exist', async () => {
     const ferrous = await startTestServer({ loadmodule: './plugins/hello', 'disable-module': 'strings' });
     const raw = await RawClient.connect(ferrous.port);
