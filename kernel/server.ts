@@ -278,7 +278,10 @@ export class Server {
 
   private asyncDone(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
     c.waiting = false;
-    this.finish(c, cmd, argv, r, t0, dirty);
+    // Time parked on keys is waiting, not execution: Redis's SLOWLOG and commandstats leave it out.
+    const start = t0 + c.blockedMs;
+    c.blockedMs = 0;
+    this.finish(c, cmd, argv, r, start, dirty);
     if (c.closed) return;
     if (c.parser !== null) c.process();
     c.scheduleFlush();
