@@ -43,8 +43,10 @@ async function main(argv: string[]): Promise<void> {
       if (e.text !== undefined) process.stderr.write(`>>> '${e.text}'\n`);
       process.stderr.write(`${e.message}\n`);
     } else if (!/^Could not create server TCP listening socket/.test((e as Error).message)) {
-      // The bind failure was logged in Redis's words; anything else is unexpected.
-      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      // The bind failure was logged in Redis's words. A plain Error is a refused start (a data
+      // file that does not load): its message is enough; anything else is a bug, with its stack.
+      const plain = e instanceof Error && e.constructor === Error;
+      process.stderr.write(`${plain ? e.message : ((e as Error).stack ?? String(e))}\n`);
     }
     // Not process.exit(): a logfile still receives the last lines.
     process.exitCode = 1;

@@ -58,6 +58,15 @@ describe('ferrous (the command)', () => {
     }
   });
 
+  it('refuses to start on a dump.rdb that does not load, with the reason and no stack trace', async () => {
+    fs.writeFileSync(path.join(dir, 'dump.rdb'), 'garbage');
+    const r = await exited(spawnFerrous(['--port', '0', '--bind', '127.0.0.1', '--dir', dir]));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/# Fatal error loading the RDB file .*dump\.rdb: .*Refusing to start: fix or remove the file\.\n/);
+    expect(r.out).not.toMatch(/\n\s+at /);
+    expect(fs.readFileSync(path.join(dir, 'dump.rdb'), 'utf8')).toBe('garbage');
+  });
+
   it('logs version, pid, modules and plugins at start; stops on SIGTERM with the last lines in the logfile', async () => {
     const log = path.join(dir, 'ferrous.log');
     const proc = spawnFerrous(['--port', '0', '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--logfile', log, '--loadmodule', './plugins/hello']);
