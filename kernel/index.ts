@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 
-export { inject, injectable } from 'tsyringe';
+export { inject, injectAll, injectable } from 'tsyringe';
 export { RedisModule, Command, type ModuleOptions, type CommandDeclaration } from './commands/decorators';
 export { type CommandDefinition, type KeySpec, type ArgumentSpec, redisSpec, allRedisCommandNames } from './commands/spec';
 export { CommandTable, RegisteredCommand, CmdFlag, type Handler } from './commands/registry';
@@ -17,12 +17,38 @@ export type { ConfigParam, ConfigValue } from './config/params';
 export { parseMemory } from './config/params';
 export { Hooks, Notify, type NotifyClass, type ShutdownOptions, type InfoField } from './hooks';
 export { Blocking, parseTimeout, type ServeFn } from './blocking';
-export { Messaging, type Publisher } from './messaging';
+export { Messaging } from './messaging';
+export {
+  type ServiceToken,
+  type Provision,
+  serviceToken,
+  provide,
+  Services,
+  FUNCTION_STORE,
+  type FunctionStore,
+  FUNCTION_PAYLOADS,
+  type FunctionPayloads,
+  PUBLISHER,
+  type Publisher,
+  BUSY_SCRIPT,
+  type BusyScript,
+  WRITE_GATE,
+  type WriteGate,
+  GateOrder,
+} from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
-export { Keyspace, type FunctionPayloads, type FunctionStore } from './keyspace/keyspace';
+export { Keyspace } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
-export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
+export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';
+export { RDB_VERSION, RdbType, Op, RdbError } from './rdb/format';
+export { RdbInput, pairs, parseScore } from './rdb/input';
+export { RdbOutput } from './rdb/output';
+export { ModuleTypeInput, ModuleTypeOutput } from './rdb/module-type';
+export { rdbTypeOf, writeValue, writeKeyValue, readValue, dumpPayload, verifyDumpPayload, decodeDumpPayload, emitBatched } from './rdb/values';
+export { crc64, Crc64 } from './rdb/crc64';
+export { lzfCompress, lzfDecompress } from './rdb/lzf';
+export { ziplistEntries, listpackEntries, intsetEntries, zipmapPairs } from './rdb/packed';
 export { Logger, type LogLevel } from './logging';
 export {
   type Reply,
@@ -35,6 +61,7 @@ export {
   VerbatimReply,
   PushReply,
   BigNumberReply,
+  IntegerReply,
   NullArrayReply,
   OK,
   QUEUED,
@@ -45,6 +72,7 @@ export {
 export { Errors, MAX_REPLY_COUNT } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
+export { uint64Decimal } from './util/int64';
 export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble } from './util/numbers';
 export { globMatch } from './util/glob';
 export {

@@ -19,6 +19,7 @@ export type Reply =
   | VerbatimReply
   | PushReply
   | BigNumberReply
+  | IntegerReply
   | NullArrayReply;
 
 export class StatusReply {
@@ -64,6 +65,11 @@ export class PushReply {
 
 /** A big number: RESP3 '(', a bulk string in RESP2. */
 export class BigNumberReply {
+  constructor(readonly digits: string) {}
+}
+
+/** An integer given by its decimal digits: a 64-bit value past 2^53, built without BigInt. */
+export class IntegerReply {
   constructor(readonly digits: string) {}
 }
 

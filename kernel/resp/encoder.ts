@@ -1,6 +1,7 @@
 import {
   BigNumberReply,
   DoubleReply,
+  IntegerReply,
   MapReply,
   NullArrayReply,
   PushReply,
@@ -90,6 +91,7 @@ function encodeObject(r: object, resp: number): string {
   if (r instanceof BigNumberReply) {
     return resp === 3 ? `(${r.digits}\r\n` : `$${r.digits.length}\r\n${r.digits}\r\n`;
   }
+  if (r instanceof IntegerReply) return `:${r.digits}\r\n`;
   if (r instanceof NullArrayReply) return resp === 3 ? '_\r\n' : '*-1\r\n';
   throw new TypeError(`cannot encode a reply object of class ${r.constructor?.name}`);
 }

@@ -89,7 +89,6 @@ export const HashType: DataType<Hash> = {
     return bytes;
   },
   field: (h, field) => h.get(field),
-  toPortable: (h) => ({ kind: 'hash', entries: [...h.entries()] }),
 };
 
 /** hashTypeLookupWriteOrCreate: the hash at `key`, stored empty when missing; WRONGTYPE for another type. */

@@ -1,6 +1,5 @@
-import type { Keyspace } from '../../kernel';
-import { isEmptyAggregate } from './dump';
-import { RdbError, readRdb } from './rdb';
+import { type FunctionStore, type Keyspace, RdbError } from '../../kernel';
+import { readRdb } from './rdb';
 
 export interface Applied {
   keys: number;
@@ -15,25 +14,22 @@ export interface Applied {
  * key as it is read. A file that cannot be loaded (corrupt, truncated, a wrong checksum, a
  * value no module can rebuild) throws, after emptying the keyspace: nothing of it stays.
  */
-export function loadRdb(keyspace: Keyspace, buf: Buffer, verifyChecksum: boolean): Applied {
+export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, buf: Buffer, verifyChecksum: boolean): Applied {
   const now = Date.now();
-  const store = keyspace.functions;
   let keys = 0;
   let expired = 0;
   try {
-    const end = readRdb(buf, verifyChecksum, (dbid, key, value, expireMs, idle) => {
+    const end = readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
       if (dbid >= keyspace.dbs.length) {
         throw new RdbError(`Data file was created with a Redis server configured to handle more than ${keyspace.dbs.length} databases`);
       }
       const db = keyspace.db(dbid);
-      if (isEmptyAggregate(value)) return;
+      if (value === null) return;
       if (expireMs !== -1 && expireMs <= now) {
         expired++;
         return;
       }
-      const type = keyspace.types.forKind(value.kind);
-      if (type?.fromPortable === undefined) throw new RdbError(`no loaded module can rebuild ${value.kind} values (key '${key}')`);
-      if (!db.add(key, type.fromPortable(value))) throw new RdbError(`Duplicate key '${key}' in DB ${dbid}`);
+      if (!db.add(key, value)) throw new RdbError(`Duplicate key '${key}' in DB ${dbid}`);
       if (expireMs !== -1) db.setExpire(key, expireMs);
       if (idle >= 0) db.peekEntry(key)!.lru = keyspace.lruClock - idle;
       keys++;
@@ -41,7 +37,7 @@ export function loadRdb(keyspace: Keyspace, buf: Buffer, verifyChecksum: boolean
       // dictExpand on RESIZEDB: the table is sized once instead of doubling its way up. A key
       // takes at least three bytes of the file, which bounds what a corrupt hint can ask for.
       if (dbid < keyspace.dbs.length) keyspace.db(dbid).reserve(Math.min(n, Math.floor(buf.length / 3)));
-    }, store === null ? undefined : (code) => {
+    }, store === undefined ? undefined : (code) => {
       try {
         store.restore(code);
       } catch (e) {

@@ -97,5 +97,4 @@ export const SetType: DataType<RSet> = {
     return bytes;
   },
   elements: (v) => v.ordered(),
-  toPortable: (v) => ({ kind: 'set', members: v.members.slice() }),
 };

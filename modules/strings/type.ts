@@ -1,4 +1,4 @@
-import { type DataType, Errors, parseInt64, type Database } from '../../kernel';
+import { type DataType, Errors, parseInt64, type Database, RdbType } from '../../kernel';
 
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_LIMIT = 44;
@@ -11,10 +11,11 @@ export const StringType: DataType<string> = {
   encoding: (v) => (v.length <= 20 && parseInt64(v) !== null ? 'int' : v.length <= EMBSTR_LIMIT ? 'embstr' : 'raw'),
   clone: (v) => v,
   memory: (v) => v.length + 16,
-  toPortable: (v) => ({ kind: 'string', value: v }),
-  fromPortable: (p) => {
-    if (p.kind !== 'string') throw new Error(`cannot make a string of a ${p.kind}`);
-    return p.value;
+  codec: {
+    rdbTypes: [RdbType.String],
+    save: (out, v) => out.string(v),
+    load: (input) => input.string(),
+    rewrite: (key, v, emit) => emit(['SET', key, v]),
   },
 };
 

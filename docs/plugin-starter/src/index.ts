@@ -27,8 +27,15 @@ export const MaximumType: DataType<Maximum> = {
   encoding: () => 'raw',
   clone: (v) => new Maximum(v.value),
   memory: () => 32,
-  // No toPortable/fromPortable: RDB files hold only Redis's own kinds (string, list, set, zset,
-  // hash), so these values are left out of snapshots (docs/plugins.md, section 5).
+  // Persisted as a Redis module type (9 characters): SAVE/BGSAVE, the AOF rewrite and
+  // DUMP/RESTORE keep the values; a server without this plugin refuses such a file by name.
+  moduleCodec: {
+    moduleType: 'starter-m',
+    encver: 1,
+    save: (io, v) => io.saveSigned(v.value),
+    load: (io) => new Maximum(io.loadSigned()),
+    rewrite: (key, v, emit) => emit(['STARTER.MAX', key, String(v.value)]),
+  },
 };
 
 @RedisModule({ name: 'starter', defaults: { group: 'module', since: '1.0.0' } })
