@@ -33,6 +33,12 @@ test('STARTER.MAX keeps the largest value', async () => {
   assert.equal(await redis.type('m'), 'starter-max');
 });
 
+test('values survive DUMP and RESTORE (the type's moduleCodec)', async () => {
+  await redis.call('STARTER.MAX', 'd', '9');
+  await redis.restore('d2', 0, await redis.dumpBuffer('d'));
+  assert.equal(await redis.call('STARTER.MAX', 'd2', '1'), 9);
+});
+
 test('bad input gets Redis errors', async () => {
   await redis.set('s', 'a string');
   await assert.rejects(redis.call('STARTER.MAX', 's', '1'), /^ReplyError: WRONGTYPE Operation against a key holding the wrong kind of value/);
