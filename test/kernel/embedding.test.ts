@@ -62,10 +62,15 @@ describe('startServer({ ephemeral: true })', () => {
   });
 
   it('lets every other source override its defaults, and works without the persistence module', async () => {
-    const f = await startServer({ ephemeral: true, argv: ['--loglevel', 'notice'], config: { 'disable-module': 'persistence', databases: 2 } });
+    const withSave = await startServer({ ephemeral: true, argv: ['--save', '900 1', '--loglevel', 'warning'] });
+    const w = new Redis({ port: withSave.port, host: withSave.host });
+    expect(await configGet(w, 'save')).toBe('900 1');
+    w.disconnect();
+    await withSave.stop();
+    const f = await startServer({ ephemeral: true, argv: ['--hz', '20'], config: { 'disable-module': 'persistence', databases: 2 } });
     const r = new Redis({ port: f.port, host: f.host });
     try {
-      expect(await configGet(r, 'loglevel')).toBe('notice');
+      expect(await configGet(r, 'hz')).toBe('20');
       expect(await configGet(r, 'databases')).toBe('2');
       expect(await r.config('GET', 'save')).toEqual([]);
     } finally {
