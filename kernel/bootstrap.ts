@@ -312,7 +312,8 @@ function loadPackage(file: string, origin: string, builtinName: string | undefin
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exported = require(file) as typeof exported;
   } catch (e) {
-    throw new ConfigError(`Cannot load ${origin} from ${file}: ${(e as Error).message}`);
+    // Node's message goes on with the require stack: the first line says what is wrong.
+    throw new ConfigError(`Cannot load ${origin} from ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
   const other = [...copies].find((root) => !known.has(root));
   if (other !== undefined) {
@@ -401,7 +402,7 @@ function applyDirectives(config: Config, directives: Directive[], final: boolean
       }
     }
     const err = config.applyDirective(d.name, d.args.length === 0 ? [''] : d.args, true);
-    if (err !== undefined) throw new ConfigError(err, d.line, d.text ?? `${d.name} ${d.args.map((a) => JSON.stringify(a)).join(' ')}`);
+    if (err !== undefined) throw new ConfigError(err, d.line, d.text ?? [d.name, ...d.args.map((a) => JSON.stringify(a))].join(' '));
   }
   return later;
 }
