@@ -32,6 +32,7 @@ export interface RedisMemoryServerOptions {
  */
 export class RedisMemoryServer {
   private running: Promise<Ferrous> | null = null;
+  private started: Ferrous | null = null;
 
   constructor(private readonly opts: RedisMemoryServerOptions = {}) {
     if (opts.autoStart !== false) void this.start().catch(() => undefined);
@@ -52,9 +53,10 @@ export class RedisMemoryServer {
       if (port !== undefined) config.port = port;
       if (ip !== undefined) config.bind = ip;
       this.running = startServer({ ephemeral: true, argv: args, config });
-      this.running.catch(() => {
-        this.running = null;
-      });
+      this.running.then(
+        (s) => (this.started = s),
+        () => (this.running = null),
+      );
     }
     await this.running;
     return true;
@@ -80,10 +82,16 @@ export class RedisMemoryServer {
     return redisUri(s);
   }
 
+  /** `{ ip, port }` of the running server, false before it started (as redis-memory-server). */
+  getInstanceInfo(): { ip: string; port: number } | false {
+    return this.started === null ? false : { ip: this.started.host, port: this.started.port };
+  }
+
   /** Stop and free everything (port, timers, temporary files); true when it was running. */
   async stop(): Promise<boolean> {
     const running = this.running;
     this.running = null;
+    this.started = null;
     if (running === null) return false;
     await (await running).stop();
     return true;

@@ -91,12 +91,14 @@ describe('ferrous/testing', () => {
   it('RedisMemoryServer.create() serves at getHost(), getPort() and getUri() until stop()', async () => {
     const server = await RedisMemoryServer.create();
     const uri = await server.getUri();
+    expect(server.getInstanceInfo()).toEqual({ ip: '127.0.0.1', port: await server.getPort() });
     expect(uri).toBe(`redis://${await server.getHost()}:${await server.getPort()}`);
     const r = new Redis(uri);
     expect(await r.ping()).toBe('PONG');
     r.disconnect();
     const port = await server.getPort();
     expect(await server.stop()).toBe(true);
+    expect(server.getInstanceInfo()).toBe(false);
     expect(await server.stop()).toBe(false);
     expect(await refused(port)).toBe(true);
   });
