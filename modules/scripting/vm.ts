@@ -16,10 +16,10 @@ export function loadVm(dir: string): any {
   try {
     vm = require(dir);
   } catch (e) {
-    throw new Error(`the patched Lua VM is missing at ${dir} (build it with 'npm run build'): ${(e as Error).message}`);
+    throw new Error(`the patched Lua VM is missing at ${dir} (build it with 'npm run build' in a checkout, or reinstall the ferrous package): ${(e as Error).message}`);
   }
   const why = unpatched(vm);
-  if (why !== undefined) throw new Error(`the Lua VM at ${dir} is not Ferrous's patched fengari (${why}); scripts would run without Redis's sandbox. Rebuild with 'npm run build'`);
+  if (why !== undefined) throw new Error(`the Lua VM at ${dir} is not Ferrous's patched fengari (${why}); scripts would run without Redis's sandbox. Rebuild with 'npm run build' in a checkout, or reinstall the ferrous package`);
   return vm;
 }
 

@@ -110,4 +110,9 @@ r.call('STARTER.MAX', 'k', '42').then((v) => { if (v !== 42) throw new Error('ST
 grep -q 'Plugins: starter 1.0.0' "$WORK/plugin.log" || fail "start-up lines do not name the plugin: $(cat "$WORK/plugin.log")"
 stop_npx "${PIDS[-1]}" "$WORK/plugin.log"
 
+step "without its patched Lua VM, the installed server refuses to start"
+rm -rf node_modules/ferrous/dist/vendor
+if npx ferrous --port 0 --save '' >"$WORK/novm.log" 2>&1; then fail "started without the patched VM"; fi
+grep -q "Cannot load built-in module 'scripting' from .*: the patched Lua VM is missing at .*npm run build" "$WORK/novm.log" || fail "$(cat "$WORK/novm.log")"
+
 printf '\npackage test passed\n'

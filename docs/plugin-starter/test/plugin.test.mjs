@@ -33,7 +33,7 @@ test('STARTER.MAX keeps the largest value', async () => {
   assert.equal(await redis.type('m'), 'starter-max');
 });
 
-test('values survive DUMP and RESTORE (the type's moduleCodec)', async () => {
+test("values survive DUMP and RESTORE (the type's moduleCodec)", async () => {
   await redis.call('STARTER.MAX', 'd', '9');
   await redis.restore('d2', 0, await redis.dumpBuffer('d'));
   assert.equal(await redis.call('STARTER.MAX', 'd2', '1'), 9);
