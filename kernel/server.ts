@@ -450,9 +450,10 @@ export class Server {
           await this.listenOn({ port: this.port || port, host, ipv6Only: host.includes(':') });
         } catch (e) {
           if (optional) continue;
-          this.logger.warning(`Warning: Could not create server TCP listening socket ${addr}:${this.port || port}: bind: ${errnoText(e as NodeJS.ErrnoException)}`);
+          const failure = `Could not create server TCP listening socket ${addr}:${this.port || port}: bind: ${errnoText(e as NodeJS.ErrnoException)}`;
+          this.logger.warning(`Warning: ${failure}`);
           this.logger.warning(`Failed listening on port ${this.port || port} (TCP), aborting.`);
-          throw new Error(`Could not create server TCP listening socket ${addr}:${this.port || port}: bind: ${errnoText(e as NodeJS.ErrnoException)}`);
+          throw new Error(failure);
         }
       }
       const unix = this.config.get<string>('unixsocket');
