@@ -54,7 +54,7 @@ export interface PluginDefinition {
 export interface ModuleLifecycle {
   /** After every module's commands are registered, before the server listens. */
   onLoad?(): void;
-  /** At start-up, before the server listens (persistence loads its data here). */
+  /** At start-up, once the port is bound, before connections are served (persistence loads its data here). */
   onStart?(): void | Promise<void>;
   /** When the server shuts down, before connections close. */
   onShutdown?(options: ShutdownOptions): void | Promise<void>;
