@@ -12,6 +12,7 @@ export type ServeFn = (ctx: Client) => Reply | undefined;
 class Waiter {
   timer: NodeJS.Timeout | null = null;
   done = false;
+  readonly since = performance.now();
   constructor(
     readonly client: Client,
     readonly dbid: number,
@@ -153,6 +154,7 @@ export class Blocking {
   private finish(w: Waiter, reply: Reply, deliver = true): void {
     if (w.done) return;
     w.done = true;
+    w.client.blockedMs += performance.now() - w.since;
     if (w.timer !== null) clearTimeout(w.timer);
     this.byClient.delete(w.client);
     w.client.flags.delete('blocked');

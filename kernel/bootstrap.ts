@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as semver from 'semver';
 import { container as rootContainer, type DependencyContainer, instanceCachingFactory } from 'tsyringe';
@@ -30,6 +31,14 @@ export const REDIS_VERSION = '7.0.15';
 
 export type ModuleClass = new (...args: never[]) => object;
 
+/**
+ * Every copy of Ferrous loaded in this process, by package root. A plugin that loads its own
+ * copy (a `ferrous` in its own node_modules) gets another tsyringe and other kernel classes, and
+ * would fail deep in dependency injection ("TypeInfo not known"): it is refused by name instead.
+ */
+const copies: Set<string> = ((globalThis as Record<symbol, Set<string>>)[Symbol.for('ferrous.copies')] ??= new Set());
+copies.add(projectRoot);
+
 /** What a plugin package exports as `plugin`. */
 export interface PluginDefinition {
   manifest: {
@@ -47,7 +56,7 @@ export interface PluginDefinition {
 export interface ModuleLifecycle {
   /** After every module's commands are registered, before the server listens. */
   onLoad?(): void;
-  /** At start-up, before the server listens (persistence loads its data here). */
+  /** At start-up, once the port is bound, before connections are served (persistence loads its data here). */
   onStart?(): void | Promise<void>;
   /** When the server shuts down, before connections close. */
   onShutdown?(options: ShutdownOptions): void | Promise<void>;
@@ -77,6 +86,12 @@ export interface ServerOptions {
    * (the process entry point detaches there). Without it, `daemonize` is ignored.
    */
   daemonize?: () => void;
+  /**
+   * Defaults for a server in a test suite, before every other source (so each can be
+   * overridden): loopback only, a free port, no snapshots or AOF, warnings only, and files in
+   * a temporary directory that stop() removes.
+   */
+  ephemeral?: boolean;
 }
 
 export interface Ferrous {
@@ -84,7 +99,11 @@ export interface Ferrous {
   readonly container: DependencyContainer;
   /** The TCP port bound. */
   readonly port: number;
-  /** Shut down (runs the modules' shutdown hooks) and close every connection. */
+  /** The first address bound, as clients reach it (`127.0.0.1` for an ephemeral server). */
+  readonly host: string;
+  /** Shut down (runs the modules' shutdown hooks), close every connection and listener, remove an ephemeral server's directory. */
+  stop(): Promise<void>;
+  /** The same as stop(). */
   close(): Promise<void>;
 }
 
@@ -94,10 +113,25 @@ interface Directive {
   line?: number;
   text?: string;
   source: string;
+  /** Skipped when no loaded module defines it (an ephemeral default for a module switched off). */
+  optional?: boolean;
 }
 
 /** Build, configure and start a server. Throws ConfigError for a bad configuration. */
 export async function startServer(options: ServerOptions = {}): Promise<Ferrous> {
+  const tmp = options.ephemeral === true ? fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-')) : undefined;
+  const removeTmp = () => {
+    if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    return await build(options, tmp, removeTmp);
+  } catch (e) {
+    removeTmp();
+    throw e;
+  }
+}
+
+async function build(options: ServerOptions, tmp: string | undefined, removeTmp: () => void): Promise<Ferrous> {
   const di = rootContainer.createChildContainer();
   di.registerInstance(Services, new Services(di));
   for (const service of [Config, Logger, Hooks, Journal, TypeRegistry, Keyspace, CommandTable, Blocking, Messaging, Server]) {
@@ -108,11 +142,12 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
   config.define(inertParams);
   config.loadJson(path.join(projectRoot, 'config', 'default.json'));
 
-  const directives = collectDirectives(options);
+  const directives = [...ephemeralDefaults(tmp), ...collectDirectives(options)];
   // The kernel's own directives decide which modules load; the rest wait for the modules' schemas.
   const later = applyDirectives(config, directives, false);
   const logger = di.resolve(Logger);
   logger.configure(config.get<LogLevel>('loglevel'), config.get<string>('logfile'));
+  logger.notice(`Ferrous version=${FERROUS_VERSION} (Redis ${REDIS_VERSION} compatible), node=${process.version}, pid=${process.pid}, just started`);
 
   const packages = resolvePackages(config);
   const loaded = new Map<string, { cls: ModuleClass; opts: ModuleOptions; origin: string }>();
@@ -135,6 +170,8 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     }
     config.define(opts.config ?? []);
   }
+  logger.notice(`Modules: ${packages.filter((p) => p.version === undefined).map((p) => p.name).join(', ') || 'none'}`);
+  logger.notice(`Plugins: ${packages.filter((p) => p.version !== undefined).map((p) => `${p.name} ${p.version} (${p.origin})`).join(', ') || 'none'}`);
   applyDirectives(config, later, true);
   reportInert(config, directives, logger);
   if (config.get<boolean>('daemonize') && options.daemonize !== undefined) options.daemonize();
@@ -163,25 +200,31 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
     if (m.onStart) hooks.onLifecycle('start', () => m.onStart!());
     if (m.onShutdown) hooks.onLifecycle('shutdown', (o) => m.onShutdown!(o));
   }
-  // Data is loaded (persistence's 'start' hook) before the port opens, so no client sees a
-  // half-loaded dataset; a failure here leaves nothing bound.
+  // Last, after the modules closed their files; also when a client sends SHUTDOWN.
+  hooks.onLifecycle('shutdown', removeTmp);
+  // Bind first, as Redis does: a port in use fails before the data files are read (or, through
+  // the shutdown hooks, written). Connections during the load are refused with -LOADING.
+  await server.listen();
   try {
     await hooks.emitLifecycle('start');
     await hooks.emitLifecycle('loaded');
-    await server.listen();
     writePidFile(config.get<string>('pidfile'), hooks);
   } catch (e) {
     await server.shutdown();
     throw e;
   }
-  logger.notice(`Ferrous ${FERROUS_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${server.port}`);
+  server.ready();
+  logger.notice(`Ready to accept connections on port ${server.port} (Ferrous ${FERROUS_VERSION}, pid ${process.pid})`);
+  const stop = () => server.shutdown();
   return {
     server,
     container: di,
     get port() {
       return server.port;
     },
-    close: () => server.shutdown(),
+    host: reachableHost(config.get<string>('bind')),
+    stop,
+    close: stop,
   };
 }
 
@@ -211,6 +254,18 @@ function writePidFile(file: string, hooks: Hooks): void {
   if (file === '') return;
   fs.writeFileSync(file, `${process.pid}\n`);
   hooks.onLifecycle('shutdown', () => fs.rmSync(file, { force: true }));
+}
+
+/** The first bound address as a client dials it (a wildcard bind is reached on loopback). */
+function reachableHost(bind: string): string {
+  const first = (bind.split(/\s+/).find(Boolean) ?? '*').replace(/^-/, '');
+  return first === '*' ? '127.0.0.1' : first === '::*' ? '::1' : first;
+}
+
+function ephemeralDefaults(dir: string | undefined): Directive[] {
+  if (dir === undefined) return [];
+  const d = (name: string, value: string, optional = false): Directive => ({ name, args: [value], source: 'ephemeral', optional });
+  return [d('port', '0'), d('bind', '127.0.0.1'), d('loglevel', 'warning'), d('save', '', true), d('appendonly', 'no', true), d('dir', dir, true)];
 }
 
 /**
@@ -261,6 +316,8 @@ function registerCommands(table: CommandTable, instance: object, cls: ModuleClas
 
 interface Package {
   name: string;
+  /** A plugin's manifest version (built-in modules have none). */
+  version?: string;
   origin: string;
   requires: string[];
   modules: ModuleClass[];
@@ -290,11 +347,21 @@ function resolvePackages(config: Config): Package[] {
 
 function loadPackage(file: string, origin: string, builtinName: string | undefined): Package {
   let exported: { default?: unknown; plugin?: PluginDefinition };
+  const known = new Set(copies);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     exported = require(file) as typeof exported;
   } catch (e) {
-    throw new ConfigError(`Cannot load ${origin} from ${file}: ${(e as Error).message}`);
+    // Node's message goes on with the require stack: the first line says what is wrong.
+    throw new ConfigError(`Cannot load ${origin} from ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const other = [...copies].find((root) => !known.has(root));
+  if (other !== undefined) {
+    throw new ConfigError(
+      `${origin} loaded a second copy of Ferrous from ${other}, but this server runs ${projectRoot}. ` +
+        'A plugin must use the server\'s copy: install the plugin into the project that runs Ferrous (npm pack it, then npm install the tarball there), ' +
+        'or remove the ferrous package from the plugin\'s own node_modules.',
+    );
   }
   if (exported.plugin !== undefined) {
     const { manifest, modules } = exported.plugin;
@@ -303,7 +370,7 @@ function loadPackage(file: string, origin: string, builtinName: string | undefin
         `Plugin '${manifest.name}' ${manifest.version} needs kernel API ${manifest.kernelApi}, but this Ferrous provides ${KERNEL_API_VERSION}`,
       );
     }
-    return { name: manifest.name, origin, requires: manifest.requires ?? [], modules };
+    return { name: manifest.name, version: manifest.version, origin, requires: manifest.requires ?? [], modules };
   }
   if (typeof exported.default === 'function') {
     return { name: builtinName ?? origin, origin, requires: [], modules: [exported.default as ModuleClass] };
@@ -321,6 +388,8 @@ function collectDirectives(options: ServerOptions): Directive[] {
     file = argv[0];
     argv = argv.slice(1);
   }
+  // Redis reads the flags as config lines after the file's and a blank one; errors count so.
+  let line = 2;
   if (file !== undefined) {
     let text: string;
     try {
@@ -328,7 +397,9 @@ function collectDirectives(options: ServerOptions): Directive[] {
     } catch (e) {
       throw new ConfigError(`Fatal error, can't open config file '${path.resolve(file)}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    text.split('\n').forEach((raw, i) => {
+    const lines = text.split('\n');
+    line = lines.length + 1;
+    lines.forEach((raw, i) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;
       const args = splitArgs(line);
@@ -341,7 +412,7 @@ function collectDirectives(options: ServerOptions): Directive[] {
   let cur: Directive | null = null;
   for (const a of argv) {
     if (a.startsWith('--') && a.length > 2) {
-      cur = { name: a.slice(2).toLowerCase(), args: [], source: 'command line', text: a };
+      cur = { name: a.slice(2).toLowerCase(), args: [], source: 'command line', line: line++ };
       out.push(cur);
     } else if (cur !== null) {
       cur.args.push(a);
@@ -364,13 +435,14 @@ function applyDirectives(config: Config, directives: Directive[], final: boolean
   const later: Directive[] = [];
   for (const d of directives) {
     if (config.find(d.name) === undefined) {
+      if (d.optional === true && final) continue;
       if (!final) {
         later.push(d);
         continue;
       }
     }
     const err = config.applyDirective(d.name, d.args.length === 0 ? [''] : d.args, true);
-    if (err !== undefined) throw new ConfigError(err, d.line, d.text ?? `${d.name} ${d.args.join(' ')}`);
+    if (err !== undefined) throw new ConfigError(err, d.line, d.text ?? [d.name, ...d.args.map((a) => JSON.stringify(a))].join(' '));
   }
   return later;
 }

@@ -65,6 +65,8 @@ export class Client {
   private chunkBytes = 0;
   /** An asynchronous command is under way: later commands wait, so replies keep pipeline order. */
   waiting = false;
+  /** Milliseconds the running command spent parked on keys: not execution time (SLOWLOG, commandstats). */
+  blockedMs = 0;
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
   closing = false;
   closed = false;

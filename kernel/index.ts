@@ -102,6 +102,7 @@ export {
   ConfigError,
   type Ferrous,
   type ServerOptions,
+  type DirectiveValue,
   type PluginDefinition,
   type ModuleLifecycle,
 } from './bootstrap';

@@ -50,11 +50,15 @@ export class Logger {
     this.logger.log('debug', msg);
   }
 
-  /** Wait until buffered lines are written (before exit). */
+  /**
+   * Wait until buffered lines are written (before exit); the logger takes no lines after.
+   * Each transport's own 'finish' is awaited: the logger's comes before a file is written.
+   */
   flush(): Promise<void> {
-    return new Promise((resolve) => {
-      this.logger.once('finish', () => resolve());
-      this.logger.end();
-    });
+    const transports = [...this.logger.transports];
+    const done = transports.map((t) => new Promise<void>((resolve) => t.once('finish', () => resolve())));
+    this.logger.end();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+    return Promise.race([Promise.all(done).then(() => undefined), timeout]);
   }
 }

@@ -1,33 +1,82 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
 import { spawn } from 'child_process';
-import { ConfigError, REDIS_VERSION, startServer } from './bootstrap';
+import { ConfigError, FERROUS_VERSION, REDIS_VERSION, startServer, type Ferrous } from './bootstrap';
 
-/** `node dist/kernel/main.js [configfile] [--name value ...]`, as redis-server takes them. */
-async function main(): Promise<void> {
-  let ferrous;
+const USAGE = `Usage: ferrous [/path/to/redis.conf] [options]
+       ferrous -v or --version
+       ferrous -h or --help
+
+Examples:
+       ferrous (run the server with default conf)
+       ferrous /etc/redis/6379.conf
+       ferrous --port 7777
+       ferrous /etc/myredis.conf --loglevel verbose --port 6380
+
+Options are redis.conf's directives as --name value (docs/configuration.md); they
+override the file's. Plugins load with --loadmodule <path or package name>.
+`;
+
+/** `ferrous [configfile] [--name value ...]`, as redis-server takes them. */
+async function main(argv: string[]): Promise<void> {
+  if (argv.length === 1 && (argv[0] === '-v' || argv[0] === '--version')) {
+    process.stdout.write(`Ferrous server v=${FERROUS_VERSION} redis=${REDIS_VERSION} node=${process.version}\n`);
+    return;
+  }
+  if (argv.length === 1 && (argv[0] === '-h' || argv[0] === '--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  // Installed first: a signal during the start is served once the server is up.
+  let stop: ((signal: string) => void) | null = null;
+  let pending: string | null = null;
+  const onSignal = (signal: string) => (stop === null ? (pending = signal) : stop(signal));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  watchNpmParent(onSignal);
+  let ferrous: Ferrous;
   try {
-    ferrous = await startServer({ argv: process.argv.slice(2), daemonize });
+    ferrous = await startServer({ argv, daemonize });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n`);
       if (e.line !== undefined) process.stderr.write(`Reading the configuration file, at line ${e.line}\n`);
       if (e.text !== undefined) process.stderr.write(`>>> '${e.text}'\n`);
       process.stderr.write(`${e.message}\n`);
-      process.exit(1);
+    } else if (!/^Could not create server TCP listening socket/.test((e as Error).message)) {
+      // The bind failure was logged in Redis's words. A plain Error is a refused start (a data
+      // file that does not load): its message is enough; anything else is a bug, with its stack.
+      const plain = e instanceof Error && e.constructor === Error;
+      process.stderr.write(`${plain ? e.message : ((e as Error).stack ?? String(e))}\n`);
     }
-    throw e;
+    // Not process.exit(): a logfile still receives the last lines.
+    process.exitCode = 1;
+    return;
   }
   const { server } = ferrous;
+  const exit = (code: number) => {
+    // The log's last lines reach a logfile before the process ends.
+    void server.logger.flush().finally(() => process.exit(code));
+  };
   server.onStopped = () => {
     server.logger.notice('Ferrous is now ready to exit, bye bye...');
-    setImmediate(() => process.exit(0));
+    exit(0);
   };
-  const stop = (signal: string) => {
-    server.logger.warning(`Received ${signal} scheduling shutdown...`);
-    server.shutdown().catch((e: Error) => server.logger.warning(`${e.message}: can't exit.`));
+  let stopping = false;
+  stop = (signal: string) => {
+    if (stopping) {
+      server.logger.warning('You insist... exiting now.');
+      exit(1);
+      return;
+    }
+    stopping = true;
+    server.logger.warning(signal === PARENT_EXITED ? 'The npm process that started Ferrous exited, scheduling shutdown...' : `Received ${signal} scheduling shutdown...`);
+    server.shutdown().catch((e: Error) => {
+      stopping = false;
+      server.logger.warning(`${e.message}: can't exit.`);
+    });
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (pending !== null) stop(pending);
 }
 
 /** `daemonize yes`: start this same command detached, with no terminal, and leave. */
@@ -42,4 +91,23 @@ function daemonize(): void {
   process.exit(0);
 }
 
-void main();
+
+const PARENT_EXITED = 'parent-exited';
+
+/**
+ * npm and npx run a bin through `sh -c`; on SIGTERM npm passes the signal to that shell, which
+ * dies without passing it on, and the server would run on orphaned. Started by npm, the server
+ * treats its parent's exit as SIGTERM.
+ */
+function watchNpmParent(onSignal: (signal: string) => void): void {
+  if (process.env.npm_lifecycle_event === undefined && process.env.npm_command === undefined) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onSignal(PARENT_EXITED);
+  }, 250);
+  timer.unref();
+}
+
+void main(process.argv.slice(2));

@@ -100,6 +100,8 @@ export class Server {
   private clock = 0;
   /** The TCP port actually bound (useful with `port 0`). */
   port = 0;
+  /** Until ready(): the port is bound while the data loads. */
+  private loading = true;
   pause: PauseState | null = null;
   /** The BUSY_SCRIPT service, when a module provides it. */
   private busyScript: BusyScript | null = null;
@@ -323,7 +325,10 @@ export class Server {
 
   private asyncDone(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
     c.waiting = false;
-    this.finish(c, cmd, argv, r, t0, dirty);
+    // Time parked on keys is waiting, not execution: Redis's SLOWLOG and commandstats leave it out.
+    const start = t0 + c.blockedMs;
+    c.blockedMs = 0;
+    this.finish(c, cmd, argv, r, start, dirty);
     if (c.closed) return;
     if (c.parser !== null) c.process();
     c.scheduleFlush();
@@ -459,28 +464,47 @@ export class Server {
 
   // ---- connections ----------------------------------------------------------------------
 
+  /**
+   * Bind every address, before any data is loaded (as Redis does): a port in use fails the start
+   * with Redis's messages and leaves the data files alone. Connections that arrive before
+   * ready() are refused with -LOADING.
+   */
   async listen(): Promise<void> {
     const port = this.config.get<number>('port');
     const binds = this.config.get<string>('bind').split(/\s+/).filter(Boolean);
     const backlog = this.config.get<number>('tcp-backlog');
-    for (const spec of binds) {
-      const optional = spec.startsWith('-');
-      const addr = optional ? spec.slice(1) : spec;
-      const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
-      try {
-        await this.listenOn({ port: this.port || port, host, ipv6Only: host.includes(':'), backlog });
-      } catch (e) {
-        if (optional) continue;
-        throw e;
+    try {
+      for (const spec of binds) {
+        const optional = spec.startsWith('-');
+        const addr = optional ? spec.slice(1) : spec;
+        const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
+        try {
+          await this.listenOn({ port: this.port || port, host, ipv6Only: host.includes(':'), backlog });
+        } catch (e) {
+          if (optional) continue;
+          const failure = `Could not create server TCP listening socket ${addr}:${this.port || port}: bind: ${errnoText(e as NodeJS.ErrnoException)}`;
+          this.logger.warning(`Warning: ${failure}`);
+          this.logger.warning(`Failed listening on port ${this.port || port} (TCP), aborting.`);
+          throw new Error(failure);
+        }
       }
+      const unix = this.config.get<string>('unixsocket');
+      if (unix !== '') {
+        if (fs.existsSync(unix)) fs.unlinkSync(unix);
+        await this.listenOn({ path: unix, backlog });
+        const perm = this.config.get<number>('unixsocketperm');
+        if (perm !== 0) fs.chmodSync(unix, perm);
+      }
+    } catch (e) {
+      await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+      this.listeners.length = 0;
+      throw e;
     }
-    const unix = this.config.get<string>('unixsocket');
-    if (unix !== '') {
-      if (fs.existsSync(unix)) fs.unlinkSync(unix);
-      await this.listenOn({ path: unix, backlog });
-      const perm = this.config.get<number>('unixsocketperm');
-      if (perm !== 0) fs.chmodSync(unix, perm);
-    }
+  }
+
+  /** The data is loaded: serve connections, start the cron. */
+  ready(): void {
+    this.loading = false;
     this.startCron();
   }
 
@@ -500,6 +524,10 @@ export class Server {
   }
 
   private accept(socket: net.Socket): void {
+    if (this.loading) {
+      socket.end('-LOADING Redis is loading the dataset in memory\r\n');
+      return;
+    }
     if (this.clients.size >= this.maxClients || this.shuttingDown) {
       refuse(socket, '-ERR max number of clients reached\r\n');
       this.stats.rejectedConnections++;
@@ -596,6 +624,17 @@ export class Server {
     if (unix !== '' && fs.existsSync(unix)) fs.unlinkSync(unix);
     this.onStopped?.();
   }
+}
+
+/** strerror()'s text for the errors bind() meets. */
+function errnoText(e: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = {
+    EADDRINUSE: 'Address already in use',
+    EADDRNOTAVAIL: 'Cannot assign requested address',
+    EACCES: 'Permission denied',
+    EAFNOSUPPORT: 'Address family not supported by protocol',
+  };
+  return known[e.code ?? ''] ?? e.message;
 }
 
 /** Redis's text: "unknown command 'x', with args beginning with: 'a' 'b' " (%.128s: C strings, cut at NUL). */

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { projectRoot } from '../util/paths';
 import type { KeyRef } from './keys';
 
 /** Key spec, in the shape Redis 7.0 uses (COMMAND INFO, COMMAND GETKEYS, ACL key patterns). */
@@ -88,7 +87,8 @@ interface RedisJson {
   arguments?: ArgumentSpec[];
 }
 
-const SPEC_DIR = path.join(projectRoot, 'kernel', 'commands', 'redis-7.0');
+/** Beside this file: in kernel/commands/ from sources, copied into dist/ by the build. */
+const SPEC_DIR = path.join(__dirname, 'redis-7.0');
 
 function specFile(name: string): string {
   return path.join(SPEC_DIR, `${name.replace('|', '-')}.json`);

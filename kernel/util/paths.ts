@@ -1,19 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-function findRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && fs.existsSync(path.join(dir, 'kernel'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`cannot find the Ferrous project root above ${start}`);
-    dir = up;
-  }
-}
-
-/** The project root (where package.json is), whether running from sources or from dist/. */
-export const projectRoot = findRoot(path.resolve(__dirname, '..', '..').replace(/[\\/]dist$/, ''));
+/**
+ * The project root (where package.json is), whether running from sources (kernel/util/) or
+ * from dist/ (dist/kernel/util/), in the repository or in an installed package that holds only
+ * dist/ and config/.
+ */
+export const projectRoot = path.resolve(__dirname, '..', '..').replace(/[\\/]dist$/, '');
+if (!fs.existsSync(path.join(projectRoot, 'package.json'))) throw new Error(`cannot find Ferrous's package.json in ${projectRoot}`);
 
 /** True when running compiled JavaScript from dist/. */
 export const compiled = __filename.endsWith('.js');

@@ -2,8 +2,8 @@
  * fengari (Lua 5.3 in JavaScript) as the scripting engine uses it. fengari ships no type
  * declarations and mirrors the C API, so its handles are typed loosely here, in one place.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
-const fengari = require('fengari');
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { fengari } from './vm';
 
 export const lua: any = fengari.lua;
 export const lauxlib: any = fengari.lauxlib;

@@ -3,6 +3,7 @@
  * Lua 5.1's argument-checking semantics and messages (Redis embeds Lua 5.1; fengari is 5.3).
  * Lua strings are byte arrays here; JS strings passed to Lua are always ASCII messages.
  */
+import { fengari as vm } from '../vm';
 
 /** An opaque fengari lua_State. */
 export type LuaState = object;
@@ -52,8 +53,8 @@ interface LauxApi {
   luaL_argerror(L: LuaState, arg: number, msg: Uint8Array): never;
 }
 
-// fengari ships no type declarations; `require` keeps this file independent of any ambient ones.
-const fengari = require('fengari') as { lua: LuaApi; lauxlib: LauxApi; to_luastring(s: string): Uint8Array };
+// fengari ships no type declarations: the patched VM is typed here by what this file uses.
+const fengari = vm as { lua: LuaApi; lauxlib: LauxApi; to_luastring(s: string): Uint8Array };
 
 export const lua = fengari.lua;
 const lauxlib = fengari.lauxlib;

@@ -58,6 +58,25 @@ describe('LATENCY', () => {
   });
 });
 
+describe('time spent blocked is not execution time (SLOWLOG, LATENCY, commandstats), as in Redis', () => {
+  const f = useServer({ 'latency-monitor-threshold': 50, 'slowlog-log-slower-than': 50000 });
+
+  it('a BLPOP that times out or is served after a wait records microseconds, not the wait', async () => {
+    await f.io.config('RESETSTAT');
+    await f.io.slowlog('RESET');
+    await f.io.latency('RESET');
+    expect(await f.io.blpop('nolist', 0.3)).toBeNull();
+    const other = f.ioredis();
+    setTimeout(() => void other.rpush('l', 'x'), 200);
+    expect(await f.io.blpop('l', 2)).toEqual(['l', 'x']);
+    expect(await f.io.slowlog('LEN')).toBe(0);
+    expect(await f.io.latency('LATEST')).toEqual([]);
+    const stat = /cmdstat_blpop:calls=2,usec=(\d+),/.exec(await f.io.info('commandstats'));
+    expect(stat).not.toBeNull();
+    expect(Number(stat![1])).toBeLessThan(50000);
+  });
+});
+
 describe('MEMORY and LOLWUT', () => {
   const f = useServer();
 

@@ -5,8 +5,8 @@
  * Strings are latin1: one character per byte.
  */
 import { formatG, openRedisLibs, strtod } from '../../../modules/scripting/lib';
+import { fengari } from '../../../modules/scripting/vm';
 
-const fengari = require('fengari');
 const { lua, lauxlib, lualib } = fengari;
 
 type Case = [code: string, expected: string];

@@ -1,3 +1,4 @@
+import * as net from 'net';
 import * as path from 'path';
 import { ConfigError, KERNEL_API_VERSION } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
@@ -31,6 +32,45 @@ describe('plugin loading', () => {
   it('refuses the same plugin loaded twice', async () => {
     await expect(startTestServer({ loadmodule: ['./plugins/hello', './plugins/hello'] })).rejects.toThrow(
       new ConfigError("Module 'hello' is loaded twice (plugin './plugins/hello')"),
+    );
+  });
+
+  it('binds before the modules start: a connection meanwhile is answered -LOADING, then served', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const starting = startTestServer({ port, loadmodule: fixture('slow-start') });
+    const early = await new Promise<string>((resolve, reject) => {
+      const attempt = (left: number) => {
+        const s = net.connect({ port, host: '127.0.0.1' });
+        let got = '';
+        s.on('data', (d) => (got += d.toString('latin1')));
+        s.once('close', () => resolve(got));
+        s.once('error', () => (left > 0 ? setTimeout(() => attempt(left - 1), 10) : reject(new Error('never bound'))));
+      };
+      attempt(40);
+    });
+    expect(early).toBe('-LOADING Redis is loading the dataset in memory\r\n');
+    const ferrous = await starting;
+    const raw = await RawClient.connect(ferrous.port);
+    try {
+      expect(await raw.call('PING')).toBe('+PONG\r\n');
+    } finally {
+      raw.close();
+      await ferrous.close();
+    }
+  });
+
+  it('refuses a plugin that brought its own copy of Ferrous, saying which and what to do', async () => {
+    await expect(startTestServer({ loadmodule: fixture('second-copy') })).rejects.toThrow(
+      new RegExp(
+        "^plugin '.*second-copy' loaded a second copy of Ferrous from /elsewhere/my-plugin/node_modules/ferrous, but this server runs .*\\. " +
+          "A plugin must use the server's copy: install the plugin into the project that runs Ferrous \\(npm pack it, then npm install the tarball there\\), " +
+          "or remove the ferrous package from the plugin's own node_modules\\.$",
+      ),
     );
   });
 
