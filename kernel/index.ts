@@ -22,6 +22,7 @@ export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
 export { Keyspace, type FunctionPayloads, type FunctionStore } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
+export type { SortedSets, SortedSetValue, SortedSetCursor } from './keyspace/sorted-sets';
 export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
 export { Logger, type LogLevel } from './logging';
 export {
@@ -45,7 +46,7 @@ export {
 export { Errors, MAX_REPLY_COUNT } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
-export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble } from './util/numbers';
+export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble, formatFixed, formatHumanDouble } from './util/numbers';
 export { globMatch } from './util/glob';
 export {
   startServer,

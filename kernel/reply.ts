@@ -38,8 +38,12 @@ export class ReplyError extends Error {
 }
 ReplyError.prototype.name = 'ReplyError';
 
+/** A double: RESP3 ',', a bulk string in RESP2; `text` replaces the default %.17g form. */
 export class DoubleReply {
-  constructor(readonly value: number) {}
+  constructor(
+    readonly value: number,
+    readonly text?: string,
+  ) {}
 }
 
 /** A map: RESP3 '%', flattened to an array in RESP2. `entries` alternates key, value. */

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { Hooks, Notify } from '../hooks';
 import { Database } from './database';
+import type { SortedSets } from './sorted-sets';
 import { TypeRegistry } from './types';
 
 export class KeyspaceStats {
@@ -48,6 +49,8 @@ export class Keyspace {
   functions: FunctionStore | null = null;
   /** Null while no module reads and writes RDB data. */
   functionPayloads: FunctionPayloads | null = null;
+  /** Sorted sets for other modules; null while the sorted-sets module is not loaded. */
+  sortedSets: SortedSets | null = null;
 
   constructor(
     @inject(Hooks) private readonly hooks: Hooks,

@@ -66,15 +66,15 @@ function encodeStrings(prefix: string, items: string[]): string {
   return out;
 }
 
-function encodeDouble(d: number, resp: number): string {
-  const s = formatDouble(d);
+function encodeDouble(d: number, resp: number, text?: string): string {
+  const s = text ?? formatDouble(d);
   return resp === 3 ? `,${s}\r\n` : `$${s.length}\r\n${s}\r\n`;
 }
 
 function encodeObject(r: object, resp: number): string {
   if (r instanceof StatusReply) return `+${r.text}\r\n`;
   if (r instanceof ReplyError) return `-${errorLine(r.message)}\r\n`;
-  if (r instanceof DoubleReply) return encodeDouble(r.value, resp);
+  if (r instanceof DoubleReply) return encodeDouble(r.value, resp, r.text);
   if (r instanceof MapReply) {
     if (resp !== 3) return encodeAggregate('*', r.entries, resp);
     let out = `%${r.entries.length / 2}\r\n`;

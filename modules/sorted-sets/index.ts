@@ -4,7 +4,7 @@ import { bzmpop, bzpop, Where, zmpop, zpop } from './pop';
 import { By, Dir, zcount, zlexcount, zrange } from './range';
 import { zcard, zmscore, zrandmember, zrank, zscan, zscore } from './read';
 import { Op, zsetOp } from './setops';
-import { type Limits, zsetType } from './zset';
+import { type Limits, sortedSetsService, zsetType } from './zset';
 
 export { ZSet, zsetType } from './zset';
 
@@ -40,6 +40,7 @@ export default class SortedSetsModule {
     @inject(Config) config: Config,
   ) {
     keyspace.types.register(zsetType(this.limits));
+    keyspace.sortedSets = sortedSetsService(this.limits);
     config.watch('zset-max-listpack-entries', (v) => (this.limits.maxEntries = v as number));
     config.watch('zset-max-listpack-value', (v) => (this.limits.maxValue = v as number));
   }

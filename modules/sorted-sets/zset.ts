@@ -1,4 +1,4 @@
-import { type Database, type DataType, Errors, ScanIndex, StringMap } from '../../kernel';
+import { type Database, type DataType, Errors, ScanIndex, type SortedSets, type SortedSetValue, StringMap } from '../../kernel';
 import { type Cursor, ScoreTree } from './tree';
 
 /** zset-max-listpack-entries / zset-max-listpack-value, kept current by the module. */
@@ -30,7 +30,7 @@ export class ZEntry {
  * Small sets report Redis's "listpack" encoding; once a limit is crossed they report
  * "skiplist" for good, as in Redis 7.0, and get a ScanIndex for ZSCAN cursors.
  */
-export class ZSet {
+export class ZSet implements SortedSetValue {
   readonly dict = new StringMap<ZEntry>();
   readonly tree = new ScoreTree();
   listpack = true;
@@ -90,6 +90,10 @@ export class ZSet {
     this.index = index;
   }
 
+  fromScore(min: number): Cursor {
+    return this.tree.at(this.tree.rankByScore(min, false));
+  }
+
   /** A cursor at `rank` (see ScoreTree.at). */
   at(rank: number): Cursor {
     return this.tree.at(rank);
@@ -146,6 +150,20 @@ export function zsetType(limits: Limits): DataType<ZSet> {
         else z.setScore(e, score);
       }
       return z;
+    },
+  };
+}
+
+/** The kernel's SortedSets service, for modules that keep their data in sorted sets (geo). */
+export function sortedSetsService(limits: Limits): SortedSets {
+  return {
+    is: (v): v is ZSet => v instanceof ZSet,
+    create: () => new ZSet(),
+    put(z, ele, score) {
+      const zs = z as ZSet;
+      const e = zs.dict.get(ele);
+      if (e === undefined) zs.insert(score, ele, limits);
+      else if (e.score !== score) zs.setScore(e, score);
     },
   };
 }
