@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import { performance } from 'perf_hooks';
@@ -14,6 +15,7 @@ import { Logger, type LogLevel } from './logging';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
 import type { ParserLimits } from './resp/parser';
 import { openTransport } from './transport';
+import { LatencyHistogram } from './util/latency-histogram';
 
 export class ServerStats {
   totalConnections = 0;
@@ -95,6 +97,11 @@ export class Server {
   private clock = 0;
   /** The TCP port actually bound (useful with `port 0`). */
   port = 0;
+  /** `latency-tracking`: record each call's duration in its command's histogram. */
+  latencyTracking = true;
+  /** The replication ids INFO replication shows (DEBUG CHANGE-REPL-ID renews the first). */
+  replicationId = randomBytes(20).toString('hex');
+  replicationId2 = '0'.repeat(40);
   pause: PauseState | null = null;
   /**
    * Set while a command (a script) runs across event-loop turns: returns the error refusing
@@ -141,6 +148,7 @@ export class Server {
     c.watch('client-output-buffer-limit', (v) => (this.outputLimits = outputLimits(v as string)));
     c.watch('loglevel', (v) => this.logger.setLevel(v as LogLevel));
     c.watch('hz', () => this.startCron());
+    c.watch('latency-tracking', (v) => (this.latencyTracking = v as boolean));
   }
 
   // ---- dispatch -------------------------------------------------------------------------
@@ -289,6 +297,7 @@ export class Server {
     const st = cmd.stats;
     st.calls++;
     st.usec += usec;
+    if (this.latencyTracking) (st.histogram ??= new LatencyHistogram()).record(usec);
     if (r !== NO_REPLY) {
       if (r instanceof ReplyError) {
         st.failed++;

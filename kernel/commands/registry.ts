@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import type { CommandContext } from '../client';
 import type { HandlerResult } from '../reply';
+import type { LatencyHistogram } from '../util/latency-histogram';
 import type { CommandDefinition, KeySpec } from './spec';
 import { redisSpec } from './spec';
 
@@ -46,6 +47,8 @@ export class CommandStats {
   usec = 0;
   rejected = 0;
   failed = 0;
+  /** Created on the first call while `latency-tracking` is on. */
+  histogram: LatencyHistogram | null = null;
 }
 
 export class RegisteredCommand {

@@ -29,6 +29,8 @@ export default class GeoModule {
     let flags = 0;
     let first = 2;
     for (; first < argv.length; first++) {
+      // Options are two letters: anything longer is the first longitude.
+      if (argv[first].length !== 2) break;
       const o = argv[first].toLowerCase();
       if (o === 'nx') flags |= Add.NX;
       else if (o === 'xx') flags |= Add.XX;
