@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { container as rootContainer, type DependencyContainer, instanceCachingFactory } from 'tsyringe';
 import { Blocking } from './blocking';
 import { Messaging } from './messaging';
 import { CommandTable } from './commands/registry';
@@ -16,6 +16,7 @@ import { TypeRegistry } from './keyspace/types';
 import { Logger, type LogLevel } from './logging';
 import { splitArgs } from './resp/parser';
 import { Server } from './server';
+import { isMultiService, serviceName, Services } from './services';
 import { projectRoot, runnablePath } from './util/paths';
 import type { Handler } from './commands/registry';
 
@@ -91,6 +92,7 @@ interface Directive {
 /** Build, configure and start a server. Throws ConfigError for a bad configuration. */
 export async function startServer(options: ServerOptions = {}): Promise<Ferrous> {
   const di = rootContainer.createChildContainer();
+  di.registerInstance(Services, new Services(di));
   for (const service of [Config, Logger, Hooks, TypeRegistry, Keyspace, CommandTable, Blocking, Messaging, Server]) {
     di.registerSingleton(service as never);
   }
@@ -136,13 +138,15 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
   server.configure();
   const table = di.resolve(CommandTable);
   const hooks = di.resolve(Hooks);
+  registerProvisions(di, loaded);
   const instances: (object & ModuleLifecycle)[] = [];
   for (const { cls, opts } of loaded.values()) {
-    di.registerSingleton(cls as never);
-    const instance = di.resolve(cls as never) as object & ModuleLifecycle;
+    const instance = resolveModule(di, cls, opts.name);
     instances.push(instance);
     registerCommands(table, instance, cls, opts);
   }
+  server.bindServices(di.resolve(Services));
+  di.resolve(Messaging).bindServices(di.resolve(Services));
   for (const m of instances) m.onLoad?.();
   for (const m of instances) {
     if (m.onStart) hooks.onLifecycle('start', () => m.onStart!());
@@ -169,6 +173,37 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
   };
 }
 
+/**
+ * Each module's `provides` as factories of its (singleton) instance, so a provider is built
+ * when first needed, by a consumer's constructor or by the loop that builds every module.
+ */
+function registerProvisions(di: DependencyContainer, loaded: Map<string, { cls: ModuleClass; opts: ModuleOptions }>): void {
+  const single = new Map<symbol, string>();
+  for (const { cls, opts } of loaded.values()) {
+    di.registerSingleton(cls as never);
+    for (const { token, from } of opts.provides ?? []) {
+      const name = serviceName(token) ?? token.toString();
+      if (!isMultiService(token)) {
+        const other = single.get(token);
+        if (other !== undefined) throw new ConfigError(`Modules '${other}' and '${opts.name}' both provide the '${name}' service`);
+        single.set(token, opts.name);
+      }
+      di.register(token, { useFactory: instanceCachingFactory((c) => from(c.resolve(cls as never) as never)) });
+    }
+  }
+}
+
+/** Build a module; a service it needs that no loaded module provides is a start-up error. */
+function resolveModule(di: DependencyContainer, cls: ModuleClass, name: string): object & ModuleLifecycle {
+  try {
+    return di.resolve(cls as never) as object & ModuleLifecycle;
+  } catch (e) {
+    const missing = /unregistered dependency token: "?Symbol\(ferrous:([^)]+)\)/.exec((e as Error).message);
+    if (missing !== null) throw new ConfigError(`Module '${name}' needs the '${missing[1]}' service, which no loaded module provides`);
+    throw e;
+  }
+}
+
 /** The explorer: register every @Command method of a module instance. */
 function registerCommands(table: CommandTable, instance: object, cls: ModuleClass, opts: ModuleOptions): void {
   for (const { method, declaration } of declaredCommands(cls)) {
@@ -193,8 +228,12 @@ interface Package {
 
 function resolvePackages(config: Config): Package[] {
   const disabled = new Set(config.get<string[]>('disable-module').flatMap((d) => d.split(/[\s,]+/)).filter(Boolean));
+  const builtins = config.get<string[]>('builtin-modules');
+  for (const name of disabled) {
+    if (!builtins.includes(name)) throw new ConfigError(`disable-module: no built-in module is named '${name}' (the built-in modules are: ${builtins.join(', ')})`);
+  }
   const out: Package[] = [];
-  for (const name of config.get<string[]>('builtin-modules')) {
+  for (const name of builtins) {
     if (disabled.has(name)) continue;
     const file = path.join(projectRoot, 'modules', name);
     out.push(loadPackage(runnablePath(file), `built-in module '${name}'`, name));

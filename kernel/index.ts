@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 
-export { inject, injectable } from 'tsyringe';
+export { inject, injectAll, injectable } from 'tsyringe';
 export { RedisModule, Command, type ModuleOptions, type CommandDeclaration } from './commands/decorators';
 export { type CommandDefinition, type KeySpec, type ArgumentSpec, redisSpec, allRedisCommandNames } from './commands/spec';
 export { CommandTable, RegisteredCommand, CmdFlag, type Handler } from './commands/registry';
@@ -17,12 +17,33 @@ export type { ConfigParam, ConfigValue } from './config/params';
 export { parseMemory } from './config/params';
 export { Hooks, Notify, type NotifyClass, type ShutdownOptions, type InfoField } from './hooks';
 export { Blocking, parseTimeout, type ServeFn } from './blocking';
-export { Messaging, type Publisher } from './messaging';
+export { Messaging } from './messaging';
+export {
+  type ServiceToken,
+  type Provision,
+  serviceToken,
+  provide,
+  Services,
+  FUNCTION_STORE,
+  type FunctionStore,
+  FUNCTION_PAYLOADS,
+  type FunctionPayloads,
+  PUBLISHER,
+  type Publisher,
+  BUSY_SCRIPT,
+  type BusyScript,
+  WRITE_GATE,
+  type WriteGate,
+  GateOrder,
+  SORTED_SETS,
+  type SortedSets,
+  type SortedSetValue,
+  type SortedSetCursor,
+} from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
-export { Keyspace, type FunctionPayloads, type FunctionStore } from './keyspace/keyspace';
+export { Keyspace } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
-export type { SortedSets, SortedSetValue, SortedSetCursor } from './keyspace/sorted-sets';
 export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
 export { Logger, type LogLevel } from './logging';
 export {

@@ -1,18 +1,18 @@
 import { injectable } from 'tsyringe';
-
-export type Publisher = (channel: string, message: string) => number;
+import { type Publisher, PUBLISHER, type Services } from './services';
 
 /**
  * Publishing for modules that are not pub/sub (keyspace notifications' sources, client-side
- * caching's `__redis__:invalidate` redirects): the pub/sub module provides delivery; without
- * it a publish reaches nobody.
+ * caching's `__redis__:invalidate` redirects): delivery is the PUBLISHER service, which the
+ * pub/sub module provides; without it a publish reaches nobody.
  */
 @injectable()
 export class Messaging {
   private publisher: Publisher | null = null;
 
-  provide(fn: Publisher): void {
-    this.publisher = fn;
+  /** Called by the loader once every module is built. */
+  bindServices(services: Services): void {
+    this.publisher = services.find(PUBLISHER) ?? null;
   }
 
   /** Deliver to a channel's subscribers (and matching patterns); returns how many received it. */

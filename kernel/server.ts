@@ -15,6 +15,7 @@ import { Logger, type LogLevel } from './logging';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
 import type { ParserLimits } from './resp/parser';
 import { openTransport } from './transport';
+import { BUSY_SCRIPT, type BusyScript, type Services, WRITE_GATE, type WriteGate } from './services';
 import { LatencyHistogram } from './util/latency-histogram';
 
 export class ServerStats {
@@ -103,16 +104,10 @@ export class Server {
   replicationId = randomBytes(20).toString('hex');
   replicationId2 = '0'.repeat(40);
   pause: PauseState | null = null;
-  /**
-   * Set while a command (a script) runs across event-loop turns: returns the error refusing
-   * another client's command, or null to let it run (Redis's isInsideYieldingLongCommand).
-   */
-  busy: ((c: Client, cmd: RegisteredCommand, argv: string[]) => ReplyError | null) | null = null;
-  /**
-   * When set, write commands (and PING, as in Redis) are refused with this error: persistence
-   * sets it while saving to disk fails (stop-writes-on-bgsave-error). Null costs one check.
-   */
-  denyWrites: ReplyError | null = null;
+  /** The BUSY_SCRIPT service, when a module provides it. */
+  private busyScript: BusyScript | null = null;
+  /** The WRITE_GATE services, in GateOrder. */
+  private gates: WriteGate[] = [];
   private readonly paused: Array<[Client, RegisteredCommand, string[]]> = [];
   private pauseTimer: NodeJS.Timeout | null = null;
   private readonly listeners: net.Server[] = [];
@@ -191,18 +186,24 @@ export class Server {
       this.reject(c, cmd, Errors.noAuth);
       return;
     }
-    if (this.busy !== null) {
-      const busy = this.busy(c, cmd, argv);
-      if (busy !== null) {
+    const busy = this.busyScript;
+    if (busy !== null && busy.running) {
+      const err = busy.refuse(c, cmd, argv);
+      if (err !== null) {
         cmd.stats.rejected++;
-        this.reject(c, cmd, busy);
+        this.reject(c, cmd, err);
         return;
       }
     }
-    if (this.denyWrites !== null && ((cmd.bits & CmdFlag.Write) !== 0 || cmd.name === 'ping')) {
-      cmd.stats.rejected++;
-      this.reject(c, cmd, this.denyWrites);
-      return;
+    const gates = this.gates;
+    for (let i = 0; i < gates.length; i++) {
+      if (!gates[i].closed) continue;
+      const err = gates[i].refuse(cmd, false);
+      if (err !== null) {
+        cmd.stats.rejected++;
+        this.reject(c, cmd, err);
+        return;
+      }
     }
     const icpt = c.interceptors;
     if (icpt !== null) {
@@ -217,6 +218,28 @@ export class Server {
     // Like Redis's handleClientsBlockedOnKeys after each command: a pushed key feeds waiters
     // before this client's next pipelined command can take it.
     if (this.blocking.pending) this.blocking.serveReady();
+  }
+
+  /** Called by the loader once every module is built. */
+  bindServices(services: Services): void {
+    this.busyScript = services.find(BUSY_SCRIPT) ?? null;
+    this.gates = services.all(WRITE_GATE).sort((a, b) => a.order - b.order);
+  }
+
+  /** Whether a script holds the server across event-loop turns. */
+  get scriptRunning(): boolean {
+    return this.busyScript !== null && this.busyScript.running;
+  }
+
+  /** The first closed write gate's refusal of a command a script runs, or null. */
+  scriptWriteRefusal(cmd: RegisteredCommand): ReplyError | null {
+    const gates = this.gates;
+    for (let i = 0; i < gates.length; i++) {
+      if (!gates[i].closed) continue;
+      const err = gates[i].refuse(cmd, true);
+      if (err !== null) return err;
+    }
+    return null;
   }
 
   /** Restart the command clock: new input arrived, or a held command runs again. */
@@ -504,7 +527,7 @@ export class Server {
       this.metrics.sample(this.stats);
     }
     // Redis's slow cycle may use 25% of the CPU time; none while a script holds the dataset.
-    if (this.busy === null) this.keyspace.activeExpireCycle(period / 4);
+    if (!this.scriptRunning) this.keyspace.activeExpireCycle(period / 4);
     if (this.idleTimeout > 0) {
       const limit = Date.now() - this.idleTimeout * 1000;
       for (const c of this.clients.values()) {

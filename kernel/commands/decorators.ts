@@ -2,12 +2,15 @@ import 'reflect-metadata';
 import { injectable } from 'tsyringe';
 import type { CommandDefinition } from './spec';
 import type { ConfigParam } from '../config/params';
+import type { Provision } from '../services';
 
 export interface ModuleOptions {
   /** The module's name, as used in config (`disable-module <name>`) and `requires`. */
   name: string;
   /** Modules that must be loaded for this one to work. */
   requires?: string[];
+  /** The kernel services this module provides: `[provide(PUBLISHER, (m: PubSub) => m.publisher)]`. */
+  provides?: Provision[];
   /** This module's part of the configuration schema. */
   config?: ConfigParam[];
   /** Defaults for every command of the module (e.g. a group for plugin commands). */

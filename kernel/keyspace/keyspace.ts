@@ -1,7 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { Hooks, Notify } from '../hooks';
 import { Database } from './database';
-import type { SortedSets } from './sorted-sets';
 import { TypeRegistry } from './types';
 
 export class KeyspaceStats {
@@ -10,25 +9,6 @@ export class KeyspaceStats {
   expiredKeys = 0;
   /** Writes since the last save (Redis's server.dirty). */
   dirty = 0;
-}
-
-/**
- * Function libraries, which Redis saves and loads with the data (RDB, AOF) though they are no
- * key: provided by the scripting module, saved and read by the persistence module.
- */
-export interface FunctionStore {
-  /** Every library's code, in the order they were loaded. */
-  codes(): string[];
-  /** Load a saved library (replacing one of the same name). Throws with Redis's error text. */
-  restore(code: string): void;
-}
-
-/** FUNCTION DUMP's payload format, which is the RDB's: provided by the persistence module. */
-export interface FunctionPayloads {
-  /** The libraries' code as a payload (RDB records, the RDB version, a CRC64). */
-  encode(codes: string[]): Buffer;
-  /** The libraries' code in a payload; throws with Redis's error text when it is not one. */
-  decode(payload: Buffer): string[];
 }
 
 /** The databases, expiry and the change counters. */
@@ -45,12 +25,6 @@ export class Keyspace {
   newKeyEvents = false;
   /** Off while loading data or on a replica: keys then expire only when the source says so. */
   expiryEnabled = true;
-  /** Null while no module keeps function libraries. */
-  functions: FunctionStore | null = null;
-  /** Null while no module reads and writes RDB data. */
-  functionPayloads: FunctionPayloads | null = null;
-  /** Sorted sets for other modules; null while the sorted-sets module is not loaded. */
-  sortedSets: SortedSets | null = null;
 
   constructor(
     @inject(Hooks) private readonly hooks: Hooks,

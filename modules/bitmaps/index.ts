@@ -158,7 +158,8 @@ function fieldResult(f: FieldOp, value: bigint, incr: bigint): bigint | null {
   return BigInt.asUintN(bits, u + incr);
 }
 
-@RedisModule({ name: 'bitmaps' })
+// Bitmaps are strings: the strings module owns the type they read and write.
+@RedisModule({ name: 'bitmaps', requires: ['strings'] })
 export default class BitmapsModule {
   @Command('setbit')
   setbit(ctx: CommandContext, argv: string[]): Reply {

@@ -1,4 +1,4 @@
-import { Command, type CommandContext, Errors, inject, Keyspace, NULL_ARRAY, Notify, RedisModule, type Reply, type SortedSets, type SortedSetValue } from '../../kernel';
+import { Command, type CommandContext, Errors, inject, NULL_ARRAY, Notify, RedisModule, type Reply, SORTED_SETS, type SortedSets, type SortedSetValue } from '../../kernel';
 import { decodeScore, distance, encodeScore, standardGeohash } from './geohash';
 import { coordReply, distanceReply, georadius, parseLonLat, parseUnit, readGeo, Search } from './search';
 
@@ -11,17 +11,13 @@ const enum Add {
 /**
  * The geo commands. Points are sorted-set members scored with their 52-bit geohash, as in
  * Redis, so ZRANGE and friends see them and RDB files interchange; the sorted sets are reached
- * through the kernel's SortedSets service.
+ * through the kernel's SORTED_SETS service.
  */
 @RedisModule({ name: 'geo', requires: ['sorted-sets'] })
 export default class GeoModule {
   private readonly xy = new Float64Array(2);
 
-  constructor(@inject(Keyspace) private readonly keyspace: Keyspace) {}
-
-  private get sets(): SortedSets {
-    return this.keyspace.sortedSets!;
-  }
+  constructor(@inject(SORTED_SETS) private readonly sets: SortedSets) {}
 
   /** GEOADD key [NX|XX] [CH] lon lat member ...: ZADD with the encoded positions, propagated as ZADD. */
   @Command('geoadd')

@@ -38,8 +38,10 @@ function asHll(v: unknown): string {
   return v;
 }
 
+// HyperLogLogs are strings: the strings module owns the type they read and write.
 @RedisModule({
   name: 'hyperloglog',
+  requires: ['strings'],
   config: [
     {
       name: 'hll-sparse-max-bytes',

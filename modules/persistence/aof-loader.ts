@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Client, type Keyspace, type Logger, type Server } from '../../kernel';
+import { Client, type FunctionStore, type Keyspace, type Logger, type Server } from '../../kernel';
 import { loadRdb } from './apply';
 
 /** A file that cannot be loaded: the server refuses to start with this message. */
@@ -39,6 +39,7 @@ export class AofLoader {
   constructor(
     private readonly server: Server,
     private readonly keyspace: Keyspace,
+    private readonly functions: FunctionStore | undefined,
     private readonly logger: Logger,
   ) {
     this.client = new Client(server, null);
@@ -78,7 +79,7 @@ export class AofLoader {
 
   /** The RDB part: returns the offset just after it (after the checksum). */
   private loadRdb(buf: Buffer): number {
-    const applied = loadRdb(this.keyspace, buf, true);
+    const applied = loadRdb(this.keyspace, this.functions, buf, true);
     this.stats.keys += applied.keys;
     this.stats.expired += applied.expired;
     return applied.end;

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { formatDouble, type Keyspace, type PortableValue } from '../../kernel';
+import { formatDouble, type FunctionStore, type Keyspace, type PortableValue } from '../../kernel';
 
 /** AOF_REWRITE_ITEMS_PER_CMD: elements per RPUSH/SADD/ZADD/HMSET when rebuilding a value. */
 const ITEMS_PER_CMD = 64;
@@ -47,7 +47,7 @@ export function rebuildCommands(key: string, p: PortableValue, emit: (argv: stri
  * synchronously (a first step: the RDB-preamble base is written in the background from a
  * point-in-time snapshot instead). Returns the names of types that could not be written.
  */
-export function writeAofBase(file: string, keyspace: Keyspace): Set<string> {
+export function writeAofBase(file: string, keyspace: Keyspace, functions: FunctionStore | undefined): Set<string> {
   const skipped = new Set<string>();
   const fd = fs.openSync(file, 'w');
   try {
@@ -61,7 +61,7 @@ export function writeAofBase(file: string, keyspace: Keyspace): Set<string> {
     };
     const now = Date.now();
     // rewriteFunctions: the libraries first, as the commands that load them.
-    for (const code of keyspace.functions?.codes() ?? []) emit(['FUNCTION', 'LOAD', code]);
+    for (const code of functions?.codes() ?? []) emit(['FUNCTION', 'LOAD', code]);
     for (const db of keyspace.dbs) {
       if (db.size === 0) continue;
       emit(['SELECT', String(db.id)]);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import {
   Config,
   type ConfigParam,
+  FUNCTION_STORE,
   Hooks,
   inject,
   injectable,
@@ -12,6 +13,7 @@ import {
   type Reply,
   ReplyError,
   Server,
+  Services,
   type ShutdownOptions,
   StatusReply,
 } from '../../kernel';
@@ -119,6 +121,7 @@ export class Aof {
     @inject(Hooks) private readonly hooks: Hooks,
     @inject(Logger) private readonly logger: Logger,
     @inject(Server) private readonly server: Server,
+    @inject(Services) private readonly services: Services,
   ) {
     config.watch('appendfsync', (v) => (this.fsyncPolicy = v as Fsync));
     config.watch('aof-timestamp-enabled', (v) => (this.timestamps = v as boolean));
@@ -168,7 +171,7 @@ export class Aof {
       }
     }
     if (total === 0) return true;
-    const loader = new AofLoader(this.server, this.keyspace, this.logger);
+    const loader = new AofLoader(this.server, this.keyspace, this.services.find(FUNCTION_STORE), this.logger);
     const expiry = this.keyspace.expiryEnabled;
     this.keyspace.expiryEnabled = false;
     this.loading = true;
@@ -273,11 +276,11 @@ export class Aof {
     const tmp = path.join(this.dir, `temp-rewriteaof-${process.pid}.aof`);
     try {
       if (this.config.get<boolean>('aof-use-rdb-preamble')) {
-        const s = new Snapshot(this.keyspace, this.hooks, this.config);
+        const s = new Snapshot(this.keyspace, this.services.find(FUNCTION_STORE), this.hooks, this.config);
         s.saveSync(tmp);
         logSkipped(this.logger, s);
       } else {
-        this.logSkippedTypes(writeAofBase(tmp, this.keyspace));
+        this.logSkippedTypes(writeAofBase(tmp, this.keyspace, this.services.find(FUNCTION_STORE)));
       }
       fs.renameSync(tmp, file);
       fsyncDir(this.dir);
@@ -476,12 +479,12 @@ export class Aof {
     this.logger.notice('Background append only file rewriting started');
     let done: Promise<void>;
     if (this.config.get<boolean>('aof-use-rdb-preamble')) {
-      r.snapshot = new Snapshot(this.keyspace, this.hooks, this.config);
+      r.snapshot = new Snapshot(this.keyspace, this.services.find(FUNCTION_STORE), this.hooks, this.config);
       done = r.snapshot.saveInBackground(tmp);
     } else {
       // The command-format base is written synchronously (no point-in-time slicing yet).
       try {
-        this.logSkippedTypes(writeAofBase(tmp, this.keyspace));
+        this.logSkippedTypes(writeAofBase(tmp, this.keyspace, this.services.find(FUNCTION_STORE)));
         done = Promise.resolve();
       } catch (e) {
         done = Promise.reject(e);

@@ -1,4 +1,4 @@
-import type { Keyspace } from '../../kernel';
+import type { FunctionStore, Keyspace } from '../../kernel';
 import { isEmptyAggregate } from './dump';
 import { RdbError, readRdb } from './rdb';
 
@@ -15,9 +15,8 @@ export interface Applied {
  * key as it is read. A file that cannot be loaded (corrupt, truncated, a wrong checksum, a
  * value no module can rebuild) throws, after emptying the keyspace: nothing of it stays.
  */
-export function loadRdb(keyspace: Keyspace, buf: Buffer, verifyChecksum: boolean): Applied {
+export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, buf: Buffer, verifyChecksum: boolean): Applied {
   const now = Date.now();
-  const store = keyspace.functions;
   let keys = 0;
   let expired = 0;
   try {
@@ -41,7 +40,7 @@ export function loadRdb(keyspace: Keyspace, buf: Buffer, verifyChecksum: boolean
       // dictExpand on RESIZEDB: the table is sized once instead of doubling its way up. A key
       // takes at least three bytes of the file, which bounds what a corrupt hint can ask for.
       if (dbid < keyspace.dbs.length) keyspace.db(dbid).reserve(Math.min(n, Math.floor(buf.length / 3)));
-    }, store === null ? undefined : (code) => {
+    }, store === undefined ? undefined : (code) => {
       try {
         store.restore(code);
       } catch (e) {

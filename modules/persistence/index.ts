@@ -1,21 +1,30 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  CmdFlag,
   Command,
   type CommandContext,
   Config,
   Errors,
+  FUNCTION_PAYLOADS,
+  FUNCTION_STORE,
+  type FunctionPayloads,
+  GateOrder,
   Hooks,
   inject,
   Keyspace,
   Logger,
   OK,
+  provide,
   RedisModule,
+  type RegisteredCommand,
   type Reply,
   ReplyError,
-  Server,
+  Services,
   type ShutdownOptions,
   StatusReply,
+  WRITE_GATE,
+  type WriteGate,
 } from '../../kernel';
 import { parseSavePoints, persistenceParams, type SavePoint } from './config';
 import { loadRdb } from './apply';
@@ -32,15 +41,32 @@ const RETRY_DELAY_MS = 5000;
 /** How often save points are checked. */
 const CRON_MS = 100;
 
-/**
- * RDB persistence: load at start-up, SAVE, BGSAVE (a point-in-time snapshot written in
- * slices, see Snapshot), save points, saving at shutdown, LASTSAVE, DUMP and RESTORE.
- */
 const MISCONF = new ReplyError(
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
 );
 
-@RedisModule({ name: 'persistence', config: [...persistenceParams, ...aofParams] })
+/**
+ * writeCommandsDeniedByDiskError's RDB case: closed while the last save failed and save points
+ * are set. It refuses writes, and PING from clients as Redis does (not from scripts).
+ */
+class MisconfGate implements WriteGate {
+  readonly order = GateOrder.Misconf;
+  closed = false;
+
+  refuse(cmd: RegisteredCommand, fromScript: boolean): ReplyError | null {
+    return cmd.has(CmdFlag.Write) || (!fromScript && cmd.name === 'ping') ? MISCONF : null;
+  }
+}
+
+/**
+ * RDB persistence: load at start-up, SAVE, BGSAVE (a point-in-time snapshot written in
+ * slices, see Snapshot), save points, saving at shutdown, LASTSAVE, DUMP and RESTORE.
+ */
+@RedisModule({
+  name: 'persistence',
+  config: [...persistenceParams, ...aofParams],
+  provides: [provide(FUNCTION_PAYLOADS, (m: PersistenceModule) => m.functionPayloads), provide(WRITE_GATE, (m: PersistenceModule) => m.misconf)],
+})
 export default class PersistenceModule {
   private savePoints: SavePoint[] = [];
   /** Set once the dataset has been loaded: a server that failed to load must not save over the file. */
@@ -51,6 +77,17 @@ export default class PersistenceModule {
   private lastBgsaveTry = 0;
   private lastBgsaveSec = -1;
   private saves = 0;
+  readonly misconf = new MisconfGate();
+  readonly functionPayloads: FunctionPayloads = {
+    encode: (codes) => functionsPayload(codes, this.config.get<boolean>('rdbcompression')),
+    decode: (payload) => {
+      try {
+        return decodeFunctionsPayload(payload);
+      } catch (e) {
+        throw new ReplyError(`ERR ${e instanceof RdbError ? e.message : 'failed loading the given functions payload'}`);
+      }
+    },
+  };
   private loadedKeys = 0;
   private expiredOnLoad = 0;
   private bg: { snapshot: Snapshot; started: number; done: Promise<void> } | null = null;
@@ -62,7 +99,7 @@ export default class PersistenceModule {
     @inject(Hooks) private readonly hooks: Hooks,
     @inject(Logger) private readonly logger: Logger,
     @inject(Aof) private readonly aof: Aof,
-    @inject(Server) private readonly server: Server,
+    @inject(Services) private readonly services: Services,
   ) {
     config.watch('save', (v) => {
       this.savePoints = parseSavePoints(v) ?? [];
@@ -73,16 +110,6 @@ export default class PersistenceModule {
       this.updateWriteGate();
     });
     hooks.onInfo('persistence', () => this.infoFields());
-    keyspace.functionPayloads = {
-      encode: (codes) => functionsPayload(codes, this.config.get<boolean>('rdbcompression')),
-      decode: (payload) => {
-        try {
-          return decodeFunctionsPayload(payload);
-        } catch (e) {
-          throw new ReplyError(`ERR ${e instanceof RdbError ? e.message : 'failed loading the given functions payload'}`);
-        }
-      },
-    };
     // FLUSHALL with save points configured saves the now empty dataset, as Redis does.
     hooks.onFlush((dbid) => {
       if (dbid === -1 && this.loaded && this.savePoints.length !== 0) {
@@ -98,10 +125,8 @@ export default class PersistenceModule {
     this.updateWriteGate();
   }
 
-  /** writeCommandsDeniedByDiskError's RDB case: the last save failed and save points are set. */
   private updateWriteGate(): void {
-    const deny = this.stopWritesOnError && this.savePoints.length !== 0 && !this.lastBgsaveOk;
-    this.server.denyWrites = deny ? MISCONF : null;
+    this.misconf.closed = this.stopWritesOnError && this.savePoints.length !== 0 && !this.lastBgsaveOk;
   }
 
   private get file(): string {
@@ -136,7 +161,7 @@ export default class PersistenceModule {
     const t0 = Date.now();
     let applied;
     try {
-      applied = loadRdb(this.keyspace, buf, this.config.get<boolean>('rdbchecksum'));
+      applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'));
     } catch (e) {
       throw this.loadError(file, (e as Error).message);
     }
@@ -174,7 +199,7 @@ export default class PersistenceModule {
     const file = this.file;
     const tmp = path.join(path.dirname(file), `temp-${process.pid}.rdb`);
     try {
-      const s = new Snapshot(this.keyspace, this.hooks, this.config);
+      const s = new Snapshot(this.keyspace, this.services.find(FUNCTION_STORE), this.hooks, this.config);
       s.saveSync(tmp);
       fs.renameSync(tmp, file);
       logSkipped(this.logger, s);
@@ -196,7 +221,7 @@ export default class PersistenceModule {
   private startBackground(): void {
     const file = this.file;
     const tmp = path.join(path.dirname(file), `temp-bg-${process.pid}.rdb`);
-    const snapshot = new Snapshot(this.keyspace, this.hooks, this.config);
+    const snapshot = new Snapshot(this.keyspace, this.services.find(FUNCTION_STORE), this.hooks, this.config);
     const started = Date.now();
     const dirtyBefore = this.dirty;
     this.lastBgsaveTry = started;

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { type Config, type Database, type Hooks, type Keyspace, type Logger, REDIS_VERSION } from '../../kernel';
+import { type Config, type Database, type FunctionStore, type Hooks, type Keyspace, type Logger, REDIS_VERSION } from '../../kernel';
 import { Crc64 } from './crc64';
 import { RdbOutput, writeEntry, writeFunctions, writeHeader, writeSelectDb, writeTrailer } from './rdb';
 
@@ -53,12 +53,13 @@ export class Snapshot {
   /** A snapshot of the keyspace as it is now, with the rdbcompression/rdbchecksum settings. */
   constructor(
     private readonly keyspace: Keyspace,
+    functions: FunctionStore | undefined,
     private readonly hooks: Hooks,
     config: Config,
   ) {
     this.out = new RdbOutput(config.get<boolean>('rdbcompression'));
     this.crc = config.get<boolean>('rdbchecksum') ? new Crc64() : null;
-    this.functions = keyspace.functions?.codes() ?? [];
+    this.functions = functions?.codes() ?? [];
     this.states = keyspace.dbs.map((db) => ({ maxSeq: db.lastSeq, walked: 0, done: new Set<string>(), early: null, complete: false }));
   }
 

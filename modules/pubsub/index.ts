@@ -10,9 +10,11 @@ import {
   type Interceptor,
   InterceptorOrder,
   Keyspace,
-  Messaging,
   NO_REPLY,
   type NotifyClass,
+  provide,
+  type Publisher,
+  PUBLISHER,
   PushReply,
   RedisModule,
   type Reply,
@@ -69,10 +71,11 @@ function subscriptionsOf(c: Client): Subscriptions | undefined {
 /**
  * Pub/sub: channels, patterns and shard channels, PUBSUB introspection, RESP2 subscriber
  * mode, and keyspace notifications (`notify-keyspace-events`). Other modules publish
- * through the kernel's Messaging, which this module serves.
+ * through the kernel's Messaging, for which this module provides the PUBLISHER service.
  */
 @RedisModule({
   name: 'pubsub',
+  provides: [provide(PUBLISHER, (m: PubSubModule) => m.publisher)],
   config: [
     {
       name: 'notify-keyspace-events',
@@ -87,10 +90,10 @@ export default class PubSubModule {
   private readonly hub = new Hub();
   private readonly kinds: { channel: Kind; pattern: Kind; shard: Kind };
   private notifyFlags = 0;
+  readonly publisher: Publisher = (channel, message) => this.hub.publish(channel, message);
 
   constructor(
     @inject(Hooks) hooks: Hooks,
-    @inject(Messaging) messaging: Messaging,
     @inject(Config) config: Config,
     @inject(Keyspace) keyspace: Keyspace,
   ) {
@@ -100,7 +103,6 @@ export default class PubSubModule {
       pattern: { subscribe: 'psubscribe', unsubscribe: 'punsubscribe', index: this.hub.patterns, of: (s) => s.patterns, count: global },
       shard: { subscribe: 'ssubscribe', unsubscribe: 'sunsubscribe', index: this.hub.shardChannels, of: (s) => s.shard, count: (s) => s.shard.size },
     };
-    messaging.provide((channel, message) => this.hub.publish(channel, message));
     hooks.onClientClosed(this.dropAll);
     hooks.onClientReset(this.dropAll);
     hooks.onKeyspaceEvent(this.keyspaceEvent);

@@ -1,4 +1,6 @@
 import {
+  BUSY_SCRIPT,
+  type BusyScript,
   type Client,
   CmdFlag,
   Command,
@@ -6,17 +8,22 @@ import {
   Config,
   type ConfigParam,
   Errors,
+  FUNCTION_PAYLOADS,
+  FUNCTION_STORE,
   type FunctionPayloads,
+  type FunctionStore,
   inject,
   Logger,
   MapReply,
   OK,
   parseInt64,
+  provide,
   RedisModule,
   type RegisteredCommand,
   type Reply,
   ReplyError,
   Server,
+  Services,
   StatusReply,
 } from '../../kernel';
 import { ScriptEngine, type Limits } from './engine';
@@ -136,22 +143,46 @@ interface Running {
   start: number;
 }
 
+/** Redis's processCommand check while a script holds the server: only allow-busy commands pass. */
+class ScriptBusy implements BusyScript {
+  current: Running | null = null;
+
+  get running(): boolean {
+    return this.current !== null;
+  }
+
+  refuse(_c: Client, cmd: RegisteredCommand, argv: string[]): ReplyError | null {
+    const busy = this.current!.isEval ? BUSY_EVAL : BUSY_FUNCTION;
+    if (!cmd.has(CmdFlag.AllowBusy)) return busy;
+    if (cmd.name === 'shutdown' && !argv.some((a) => a.toLowerCase() === 'nosave')) return busy;
+    return null;
+  }
+}
+
 /**
  * Lua scripting, as Redis 7.0's eval.c, script_lua.c and function_lua.c: EVAL/EVALSHA with
  * one script cache for every connection, SCRIPT, FUNCTION libraries and FCALL. The Lua parts
  * live beside this file: the interpreter and its limits (engine), the `redis` table
  * (redis-api), value conversions, the sandbox and Lua 5.1 compatibility.
  */
-@RedisModule({ name: 'scripting', config: scriptingParams })
+@RedisModule({
+  name: 'scripting',
+  config: scriptingParams,
+  provides: [provide(FUNCTION_STORE, (m: ScriptingModule) => m.functionStore), provide(BUSY_SCRIPT, (m: ScriptingModule) => m.busy)],
+})
 export default class ScriptingModule {
   private readonly limits: Limits = { busyMs: 5000, hardMs: 60000, memory: 512 * 1024 * 1024 };
   private readonly evalEngine: ScriptEngine;
   private readonly cache: ScriptCache;
   private readonly fnEngine: ScriptEngine;
   private readonly libs = new FunctionLibraries();
-  private running: Running | null = null;
 
-  constructor(@inject(Server) private readonly server: Server, @inject(Config) config: Config, @inject(Logger) logger: Logger) {
+  constructor(
+    @inject(Server) private readonly server: Server,
+    @inject(Config) config: Config,
+    @inject(Logger) logger: Logger,
+    @inject(Services) private readonly services: Services,
+  ) {
     config.watch('busy-reply-threshold', (v) => (this.limits.busyMs = v as number));
     config.watch('script-hard-time-limit', (v) => (this.limits.hardMs = v as number));
     config.watch('script-memory-limit', (v) => (this.limits.memory = v as number));
@@ -159,20 +190,16 @@ export default class ScriptingModule {
     this.cache = new ScriptCache(this.evalEngine);
     this.fnEngine = new ScriptEngine(server, logger, this.limits, '@user_function', this.libs.extendApi);
     this.libs.engine = this.fnEngine;
-    // Saved and loaded with the data by the persistence module, as Redis does.
-    server.keyspace.functions = {
-      codes: () => this.libs.codes(),
-      restore: (code) => void this.libs.load(code, true),
-    };
   }
 
-  /** Redis's processCommand check while a script holds the server: only allow-busy commands pass. */
-  private readonly busyGate = (_c: Client, cmd: RegisteredCommand, argv: string[]): ReplyError | null => {
-    const busy = this.running!.isEval ? BUSY_EVAL : BUSY_FUNCTION;
-    if (!cmd.has(CmdFlag.AllowBusy)) return busy;
-    if (cmd.name === 'shutdown' && !argv.some((a) => a.toLowerCase() === 'nosave')) return busy;
-    return null;
+  /** Saved and loaded with the data by the persistence module, as Redis does. */
+  readonly functionStore: FunctionStore = {
+    codes: () => this.libs.codes(),
+    restore: (code) => void this.libs.load(code, true),
   };
+
+  /** Set while a script runs across event-loop turns. */
+  readonly busy = new ScriptBusy();
 
   /** Run a script; while it outlives busy-reply-threshold, other clients are answered BUSY. */
   private run(engine: ScriptEngine, ref: number, ctx: CommandContext, argv: string[], name: string, isEval: boolean, readOnly: boolean): Reply | Promise<Reply> {
@@ -185,11 +212,9 @@ export default class ScriptingModule {
     ctx.propagateInstead = [];
     const r = engine.execute(ref, { caller: ctx, name, readOnly, keys: argv.slice(3, 3 + n), args: argv.slice(3 + n), asArguments: !isEval });
     if (!(r instanceof Promise)) return r;
-    this.running = { engine, isEval, name, command: argv, start: Date.now() };
-    this.server.busy = this.busyGate;
+    this.busy.current = { engine, isEval, name, command: argv, start: Date.now() };
     return r.finally(() => {
-      this.running = null;
-      this.server.busy = null;
+      this.busy.current = null;
     });
   }
 
@@ -253,7 +278,7 @@ export default class ScriptingModule {
 
   /** scriptKill: only a suspended script that has not written can be stopped. */
   private kill(isEval: boolean): Reply {
-    const r = this.running;
+    const r = this.busy.current;
     if (r === null) throw NOTBUSY;
     if (r.engine.wrote) throw UNKILLABLE;
     if (isEval && !r.isEval) throw BUSY_FUNCTION;
@@ -336,8 +361,8 @@ export default class ScriptingModule {
 
   /** FUNCTION DUMP's format is the RDB's, which the persistence module reads and writes. */
   private payloads(): FunctionPayloads {
-    const p = this.server.keyspace.functionPayloads;
-    if (p === null) throw new ReplyError('ERR FUNCTION DUMP and RESTORE need the persistence module');
+    const p = this.services.find(FUNCTION_PAYLOADS);
+    if (p === undefined) throw new ReplyError('ERR FUNCTION DUMP and RESTORE need the persistence module');
     return p;
   }
 
@@ -352,7 +377,7 @@ export default class ScriptingModule {
 
   @Command('function|stats')
   functionStats(): Reply {
-    const r = this.running;
+    const r = this.busy.current;
     const script = r === null ? null : new MapReply(['name', r.name, 'command', r.command, 'duration_ms', Date.now() - r.start]);
     const lua = new MapReply(['libraries_count', this.libs.libraries.size, 'functions_count', this.libs.functions.size]);
     return new MapReply(['running_script', script, 'engines', new MapReply(['LUA', lua])]);

@@ -70,7 +70,8 @@ function genericCall(host: ScriptHost, L: LuaState, raise: boolean): number {
   if (cmd.has(CmdFlag.NoScript) || cmd.handler === null) return fail(L, raise, 'ERR This Redis command is not allowed from script');
   if (cmd.has(CmdFlag.Write)) {
     if (run.readOnly) return fail(L, raise, 'ERR Write commands are not allowed from read-only scripts.');
-    if (server.denyWrites !== null) return fail(L, raise, server.denyWrites.message);
+    const refusal = server.scriptWriteRefusal(cmd);
+    if (refusal !== null) return fail(L, raise, refusal.message);
     run.wrote = true;
   }
   const client = run.client;

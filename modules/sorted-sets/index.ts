@@ -1,4 +1,4 @@
-import { Blocking, Command, type CommandContext, Config, inject, Keyspace, RedisModule, type Reply } from '../../kernel';
+import { Blocking, Command, type CommandContext, Config, inject, Keyspace, provide, RedisModule, type Reply, SORTED_SETS, type SortedSets } from '../../kernel';
 import { RemBy, zadd, zrem, zremrange } from './add';
 import { bzmpop, bzpop, Where, zmpop, zpop } from './pop';
 import { By, Dir, zcount, zlexcount, zrange } from './range';
@@ -10,6 +10,7 @@ export { ZSet, zsetType } from './zset';
 
 @RedisModule({
   name: 'sorted-sets',
+  provides: [provide(SORTED_SETS, (m: SortedSetsModule) => m.service)],
   config: [
     {
       name: 'zset-max-listpack-entries',
@@ -33,6 +34,8 @@ export { ZSet, zsetType } from './zset';
 })
 export default class SortedSetsModule {
   private readonly limits: Limits = { maxEntries: 128, maxValue: 64 };
+  /** SORTED_SETS: sorted sets for the modules that store their data in them (geo). */
+  readonly service: SortedSets = sortedSetsService(this.limits);
 
   constructor(
     @inject(Keyspace) private readonly keyspace: Keyspace,
@@ -40,7 +43,6 @@ export default class SortedSetsModule {
     @inject(Config) config: Config,
   ) {
     keyspace.types.register(zsetType(this.limits));
-    keyspace.sortedSets = sortedSetsService(this.limits);
     config.watch('zset-max-listpack-entries', (v) => (this.limits.maxEntries = v as number));
     config.watch('zset-max-listpack-value', (v) => (this.limits.maxValue = v as number));
   }

@@ -34,8 +34,8 @@ describe('plugin loading', () => {
     );
   });
 
-  it('loads without the strings module, whose commands then do not exist', async () => {
-    const ferrous = await startTestServer({ loadmodule: './plugins/hello', 'disable-module': 'strings' });
+  it('loads without the strings module (and those that need it), whose commands then do not exist', async () => {
+    const ferrous = await startTestServer({ loadmodule: './plugins/hello', 'disable-module': 'strings bitmaps hyperloglog' });
     const raw = await RawClient.connect(ferrous.port);
     try {
       expect(await raw.call('GET', 'x')).toBe("-ERR unknown command 'GET', with args beginning with: 'x' \r\n");

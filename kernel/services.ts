@@ -1,0 +1,149 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Client } from './client';
+import type { RegisteredCommand } from './commands/registry';
+import type { ReplyError } from './reply';
+
+/**
+ * A service the kernel declares and a module provides. It is a tsyringe injection token: a
+ * module that cannot work without it takes it in its constructor (`@inject(PUBLISHER)`,
+ * `@injectAll(WRITE_GATE)` for a multi-service); one that can do without asks `Services` when
+ * it needs it. The type parameter only carries the service's type to `provide` and `Services`.
+ */
+export type ServiceToken<T> = symbol & { readonly __service?: T };
+
+const names = new Map<symbol, { name: string; multi: boolean }>();
+
+/** Declare a service: `multi` ones have any number of providers, the others at most one. */
+export function serviceToken<T>(name: string, multi = false): ServiceToken<T> {
+  const token = Symbol(`ferrous:${name}`) as ServiceToken<T>;
+  names.set(token, { name, multi });
+  return token;
+}
+
+export function serviceName(token: symbol): string | undefined {
+  return names.get(token)?.name;
+}
+
+export function isMultiService(token: symbol): boolean {
+  return names.get(token)?.multi === true;
+}
+
+/** What a module's `@RedisModule({ provides })` lists: a token and how to get it from the module. */
+export interface Provision {
+  readonly token: symbol;
+  readonly from: (module: never) => unknown;
+}
+
+/** `provide(PUBLISHER, (m: PubSubModule) => m.publisher)`: the module instance is built first. */
+export function provide<M, T>(token: ServiceToken<T>, from: (module: M) => T): Provision {
+  return { token, from: from as (module: never) => unknown };
+}
+
+/** Lookup of the services modules provide, for consumers that work without a provider. */
+export class Services {
+  constructor(private readonly di: DependencyContainer) {}
+
+  /** The provider of a service, or undefined when no loaded module provides it. */
+  find<T>(token: ServiceToken<T>): T | undefined {
+    return this.di.isRegistered(token, true) ? this.di.resolve<T>(token) : undefined;
+  }
+
+  /** Every provider of a multi-service, in registration order. */
+  all<T>(token: ServiceToken<T>): T[] {
+    return this.di.isRegistered(token, true) ? this.di.resolveAll<T>(token) : [];
+  }
+}
+
+// ---- the services the kernel declares ------------------------------------------------------
+
+/**
+ * Function libraries, which Redis saves and loads with the data (RDB, AOF) though they are no
+ * key: provided by the scripting module, saved and read by the persistence module.
+ */
+export interface FunctionStore {
+  /** Every library's code, in the order they were loaded. */
+  codes(): string[];
+  /** Load a saved library (replacing one of the same name). Throws with Redis's error text. */
+  restore(code: string): void;
+}
+export const FUNCTION_STORE = serviceToken<FunctionStore>('function-store');
+
+/** FUNCTION DUMP's payload format, which is the RDB's: provided by the persistence module. */
+export interface FunctionPayloads {
+  /** The libraries' code as a payload (RDB records, the RDB version, a CRC64). */
+  encode(codes: string[]): Buffer;
+  /** The libraries' code in a payload; throws with Redis's error text when it is not one. */
+  decode(payload: Buffer): string[];
+}
+export const FUNCTION_PAYLOADS = serviceToken<FunctionPayloads>('function-payloads');
+
+/**
+ * Delivery of a message to a channel's subscribers (and matching patterns), returning how many
+ * received it: provided by the pub/sub module, used through the kernel's Messaging.
+ */
+export type Publisher = (channel: string, message: string) => number;
+export const PUBLISHER = serviceToken<Publisher>('publisher');
+
+/**
+ * A command (a script) running across event-loop turns: while `running`, other clients'
+ * commands go through `refuse` (Redis's isInsideYieldingLongCommand). Provided by scripting.
+ */
+export interface BusyScript {
+  readonly running: boolean;
+  /** The error refusing this command while the script runs, or null to let it run. */
+  refuse(c: Client, cmd: RegisteredCommand, argv: string[]): ReplyError | null;
+}
+export const BUSY_SCRIPT = serviceToken<BusyScript>('busy-script');
+
+/** Where each write gate is checked: the order of Redis's processCommand. */
+export const enum GateOrder {
+  Oom = 10,
+  Misconf = 20,
+  NoReplicas = 30,
+  ReadOnly = 40,
+}
+
+/**
+ * A reason to refuse commands for a while (MISCONF after a failed save; OOM, NOREPLICAS and a
+ * read-only replica's READONLY are the same shape). Checked in `order` only while `closed`, so
+ * an open gate costs one property read per command.
+ */
+export interface WriteGate {
+  readonly order: number;
+  readonly closed: boolean;
+  /** The refusal for this command (`fromScript`: a script's redis.call), or null. */
+  refuse(cmd: RegisteredCommand, fromScript: boolean): ReplyError | null;
+}
+export const WRITE_GATE = serviceToken<WriteGate>('write-gate', true);
+
+/**
+ * Sorted sets as other modules may use them (geo keeps its points in them, as Redis does):
+ * provided by the sorted-sets module, so no module imports another's files.
+ */
+/** A position in a sorted set, in (score, member) order. */
+export interface SortedSetCursor {
+  readonly valid: boolean;
+  readonly score: number;
+  readonly ele: string;
+  next(): void;
+}
+
+/** A stored sorted set, read through the methods its module implements. */
+export interface SortedSetValue {
+  readonly size: number;
+  /** A member's score, or undefined. */
+  score(ele: string): number | undefined;
+  /** A cursor at the first member scoring at least `min`. */
+  fromScore(min: number): SortedSetCursor;
+}
+
+/** What the sorted-sets module offers to the others. */
+export interface SortedSets {
+  /** Whether a stored value is a sorted set. */
+  is(value: unknown): value is SortedSetValue;
+  /** A new, empty sorted set (the caller stores it). */
+  create(): SortedSetValue;
+  /** Set a member's score, adding the member when absent, under the current encoding limits. */
+  put(z: SortedSetValue, ele: string, score: number): void;
+}
+export const SORTED_SETS = serviceToken<SortedSets>('sorted-sets');
