@@ -58,6 +58,7 @@ export {
   PushReply,
   BigNumberReply,
   NullArrayReply,
+  AttributeReply,
   OK,
   QUEUED,
   PONG,
@@ -69,6 +70,7 @@ export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
 export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble, formatFixed, formatHumanDouble } from './util/numbers';
 export { globMatch } from './util/glob';
+export { Digest } from './util/digest';
 export {
   startServer,
   KERNEL_API_VERSION,

@@ -19,7 +19,8 @@ export type Reply =
   | VerbatimReply
   | PushReply
   | BigNumberReply
-  | NullArrayReply;
+  | NullArrayReply
+  | AttributeReply;
 
 export class StatusReply {
   constructor(readonly text: string) {}
@@ -69,6 +70,14 @@ export class PushReply {
 /** A big number: RESP3 '(', a bulk string in RESP2. */
 export class BigNumberReply {
   constructor(readonly digits: string) {}
+}
+
+/** A reply preceded by RESP3 attributes ('|', entries alternate key, value); RESP2 sees the reply alone. */
+export class AttributeReply {
+  constructor(
+    readonly attributes: Reply[],
+    readonly reply: Reply,
+  ) {}
 }
 
 /** The RESP2 null array (*-1), '_' in RESP3. */

@@ -1,4 +1,5 @@
 import { injectable } from 'tsyringe';
+import type { Digest } from '../util/digest';
 
 /**
  * A value in a neutral form, for persistence (RDB, AOF rewrite, DUMP/RESTORE) and anything
@@ -34,6 +35,8 @@ export interface DataType<V = unknown> {
   field?(value: V, field: string): string | undefined;
   /** A new value holding `elements` (SORT ... STORE builds a list this way). */
   fromElements?(elements: string[]): V;
+  /** Add the value to a DEBUG DIGEST as Redis's xorObjectDigest does for its type. */
+  digest?(value: V, d: Digest): void;
   /** The value in neutral form (persistence). */
   toPortable?(value: V): PortableValue;
   /** Rebuild a value from its neutral form (persistence); encodings follow the current config. */

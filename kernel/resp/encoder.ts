@@ -1,4 +1,5 @@
 import {
+  AttributeReply,
   BigNumberReply,
   DoubleReply,
   MapReply,
@@ -91,6 +92,12 @@ function encodeObject(r: object, resp: number): string {
     return resp === 3 ? `(${r.digits}\r\n` : `$${r.digits.length}\r\n${r.digits}\r\n`;
   }
   if (r instanceof NullArrayReply) return resp === 3 ? '_\r\n' : '*-1\r\n';
+  if (r instanceof AttributeReply) {
+    if (resp !== 3) return encode(r.reply, resp);
+    let out = `|${r.attributes.length / 2}\r\n`;
+    for (let i = 0; i < r.attributes.length; i++) out += encode(r.attributes[i], resp);
+    return out + encode(r.reply, resp);
+  }
   throw new TypeError(`cannot encode a reply object of class ${r.constructor?.name}`);
 }
 

@@ -97,5 +97,8 @@ export const SetType: DataType<RSet> = {
     return bytes;
   },
   elements: (v) => v.ordered(),
+  digest: (v, d) => {
+    for (const m of v.members) d.xor(m);
+  },
   toPortable: (v) => ({ kind: 'set', members: v.members.slice() }),
 };

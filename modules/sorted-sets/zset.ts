@@ -1,4 +1,4 @@
-import { type Database, type DataType, Errors, ScanIndex, type SortedSets, type SortedSetValue, StringMap } from '../../kernel';
+import { type Database, type DataType, Errors, formatDouble, ScanIndex, type SortedSets, type SortedSetValue, StringMap } from '../../kernel';
 import { type Cursor, ScoreTree } from './tree';
 
 /** zset-max-listpack-entries / zset-max-listpack-value, kept current by the module. */
@@ -136,6 +136,8 @@ export function zsetType(limits: Limits): DataType<ZSet> {
       return Math.round(64 + z.size * (avg + (z.listpack ? 12 : 80)));
     },
     elements: (z) => z.members(),
+    // Each member with its score as %.17g prints it.
+    digest: (z, d) => z.forEach((ele, score) => d.xorPair(ele, formatDouble(score))),
     toPortable(z) {
       const entries: [string, number][] = [];
       z.forEach((ele, score) => entries.push([ele, score]));
