@@ -36,6 +36,8 @@ export {
   type WriteGate,
   GateOrder,
   SORTED_SETS,
+  DATA_FILE,
+  type DataFile,
   type SortedSets,
   type SortedSetValue,
   type SortedSetCursor,

@@ -147,3 +147,12 @@ export interface SortedSets {
   put(z: SortedSetValue, ele: string, score: number): void;
 }
 export const SORTED_SETS = serviceToken<SortedSets>('sorted-sets');
+
+/** The RDB file as DEBUG RELOAD uses it: provided by the persistence module. */
+export interface DataFile {
+  /** SAVE: write the dataset to the file now; throws a ReplyError when it cannot. */
+  save(): void;
+  /** Read the file into the keyspace (which the caller emptied); throws with the reason. */
+  load(): void;
+}
+export const DATA_FILE = serviceToken<DataFile>('data-file');

@@ -5,7 +5,9 @@ import {
   Command,
   type CommandContext,
   CommandTable,
+  type Database,
   Config,
+  DATA_FILE,
   DoubleReply,
   Errors,
   inject,
@@ -19,6 +21,7 @@ import {
   type Reply,
   ReplyError,
   Server,
+  Services,
   SetReply,
   StatusReply,
   VerbatimReply,
@@ -35,6 +38,9 @@ const BAD_THRESHOLD = new ReplyError('ERR argument must be a memory value bigger
 const BAD_PROTOCOL = new ReplyError(
   'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
 );
+const RELOAD_OPTIONS = new ReplyError('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+const LOAD_FAILED = new ReplyError('ERR Error trying to load the RDB dump, check server logs.');
+const NO_PERSISTENCE = new ReplyError('ERR DEBUG RELOAD needs the persistence module, which is not loaded');
 const RESP2_PUSH = new ReplyError('ERR RESP2 is not supported by this command');
 /** Integers Redis keeps as shared objects (OBJ_SHARED_INTEGERS): DEBUG OBJECT shows them with this refcount. */
 const SHARED_INTEGERS = 10000;
@@ -73,6 +79,19 @@ const HELP = [
   '    Reply with a test value of the specified type. <type> can be: string,',
   '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
   '    true, false.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'RESTART [<milliseconds>]',
   '    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).',
   'SEGFAULT',
@@ -149,6 +168,7 @@ export default class DebugModule {
     @inject(Config) private readonly config: Config,
     @inject(CommandTable) private readonly table: CommandTable,
     @inject(Logger) private readonly logger: Logger,
+    @inject(Services) private readonly services: Services,
   ) {}
 
   /** allowProtectedAction: `yes`, or `local` from a loopback or unix socket connection. */
@@ -177,6 +197,8 @@ export default class DebugModule {
       case 'restart':
       case 'crash-and-recover':
         return crash(this.logger, sub, n >= 3 ? argv[2] : undefined);
+      case 'reload':
+        return this.reload(ctx, argv);
       case 'log':
         if (n !== 3) break;
         this.logger.warning(`DEBUG LOG: ${argv[2]}`);
@@ -236,6 +258,59 @@ export default class DebugModule {
         break;
     }
     throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`);
+  }
+
+  /**
+   * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the RDB file, empty the keyspace and load the
+   * file again. With NOFLUSH the keys held before are put back where the file has none; a key
+   * in both is the file's with MERGE, and without it (Redis then stops the server) the reload
+   * fails with Redis's error after putting the held value back. Not propagated, as in Redis.
+   */
+  private reload(ctx: CommandContext, argv: string[]): Reply {
+    let flush = true;
+    let save = true;
+    let merge = false;
+    for (let j = 2; j < argv.length; j++) {
+      const opt = argv[j].toLowerCase();
+      if (opt === 'merge') merge = true;
+      else if (opt === 'noflush') flush = false;
+      else if (opt === 'nosave') save = false;
+      else throw RELOAD_OPTIONS;
+    }
+    const file = this.services.find(DATA_FILE);
+    if (file === undefined) throw NO_PERSISTENCE;
+    ctx.propagateInstead = [];
+    if (save) file.save();
+    const held = flush ? [] : this.heldKeys();
+    this.keyspace.flush(-1);
+    let loaded = true;
+    try {
+      file.load();
+    } catch (e) {
+      this.logger.warning(`DEBUG RELOAD could not load the RDB file: ${(e as Error).message}`);
+      loaded = false;
+    }
+    for (const [db, key, value, expire] of held) {
+      if (db.peekEntry(key) !== undefined) {
+        if (merge) continue;
+        this.logger.warning(`DEBUG RELOAD: duplicate key '${key}' in DB ${db.id} (use MERGE to keep the file's)`);
+        loaded = false;
+      }
+      db.set(key, value);
+      if (expire !== undefined) db.setExpire(key, expire);
+    }
+    if (!loaded) throw LOAD_FAILED;
+    this.logger.notice('DB reloaded by DEBUG RELOAD');
+    return OK;
+  }
+
+  /** Every live key with its value and expiry, before a NOFLUSH reload empties the keyspace. */
+  private heldKeys(): [Database, string, unknown, number | undefined][] {
+    const out: [Database, string, unknown, number | undefined][] = [];
+    for (const db of this.keyspace.dbs) {
+      for (const key of db.keys()) out.push([db, key, db.peekEntry(key)!.value, db.expires.get(key)]);
+    }
+    return out;
   }
 
   /** DEBUG OBJECT: Redis's line, with a stable pseudo-address per value and the RDB length DUMP would write. */

@@ -143,6 +143,29 @@ describe('DEBUG vs redis-server 7.0 (enable-debug-command yes)', () => {
     expect(ours.every((l) => theirs.includes(l))).toBe(true);
   });
 
+  it('RELOAD saves, empties and loads again, with MERGE, NOFLUSH and NOSAVE as Redis', async () => {
+    await h.same(
+      ...DATASET,
+      ['DEBUG', 'DIGEST'],
+      ['DEBUG', 'RELOAD'],
+      ['DEBUG', 'DIGEST'],
+      ['DEBUG', 'DIGEST-VALUE', ...KEYS],
+      ['TTL', 'ttl'],
+      ['SET', 'later', 'x'],
+      ['DEL', 'str'],
+      ['DEBUG', 'RELOAD', 'NOSAVE'],
+      ['EXISTS', 'later', 'str'],
+      ['SET', 'extra', 'y'],
+      ['SET', 'int', 'changed'],
+      ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', 'MERGE'],
+      ['MGET', 'extra', 'int', 'str'],
+      ['DEBUG', 'DIGEST'],
+      ['DEBUG', 'RELOAD', 'bogus'],
+      ['DEBUG', 'reload', 'nosave', 'merge'],
+      ['DBSIZE'],
+    );
+  });
+
   it('CHANGE-REPL-ID gives a new replication id, as INFO shows', async () => {
     const id = (info: string) => /master_replid:([0-9a-f]{40})/.exec(info)?.[1];
     const { ferrous, redis } = await h.both([['INFO', 'replication'], ['DEBUG', 'CHANGE-REPL-ID'], ['INFO', 'replication']]);

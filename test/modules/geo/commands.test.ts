@@ -87,7 +87,7 @@ describe('geo', () => {
     for (let i = 0; i < 2000; i += 37) {
       if (inside.has(`p${i}`)) continue;
       await f.io.geoadd('many', '10.25', '45.2', 'center');
-      expect(Number(await f.io.geodist('many', 'center', `p${i}`, 'km'))).toBeGreaterThan(5);
+      expect(Number(await f.io.geodist('many', 'center', `p${i}`, 'KM'))).toBeGreaterThan(5);
     }
     expect(await f.io.call('GEOSEARCH', 'many', 'FROMLONLAT', '10.25', '45.2', 'BYRADIUS', '5', 'km', 'COUNT', '3', 'ANY')).toHaveLength(3);
   });

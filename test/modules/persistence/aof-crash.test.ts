@@ -1,79 +1,23 @@
-import { type ChildProcess, spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Redis from 'ioredis';
+import { spawnFerrous } from '../../helpers/child-server';
 import { startTestServer } from '../../helpers/server';
 
 /**
- * Crash safety of `appendfsync always`: Ferrous runs as a child process (from the TypeScript
- * sources, through a small require hook that transpiles with the project's own typescript
- * and caches the output, so no build is needed), takes thousands of writes, and is killed
+ * Crash safety of `appendfsync always`: Ferrous runs as a child process (test/helpers/child-server:
+ * from the TypeScript sources, no build needed), takes thousands of writes, and is killed
  * with SIGKILL while more are in flight. Every write acknowledged before the kill must be
  * there when the directory is loaded again.
  */
 
 jest.setTimeout(180000);
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-
-const REGISTER = `
-const fs = require('fs');
-const path = require('path');
-const crypto = require('crypto');
-const ts = require(require.resolve('typescript', { paths: [${JSON.stringify(ROOT)}] }));
-const cache = path.join(require('os').tmpdir(), 'ferrous-aof-crash-tscache');
-fs.mkdirSync(cache, { recursive: true });
-const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true,
-  emitDecoratorMetadata: true, useDefineForClassFields: false, esModuleInterop: true, resolveJsonModule: true };
-require.extensions['.ts'] = function (module, filename) {
-  const src = fs.readFileSync(filename, 'utf8');
-  const key = path.join(cache, crypto.createHash('sha1').update(ts.version + filename + src).digest('hex') + '.js');
-  let out;
-  try { out = fs.readFileSync(key, 'utf8'); } catch {
-    out = ts.transpileModule(src, { fileName: filename, compilerOptions: options }).outputText;
-    fs.writeFileSync(key, out);
-  }
-  module._compile(out, filename);
-};
-// A stray compiled .js beside a source .ts (from a tsc run without outDir) must not shadow the source.
-const loadJs = require.extensions['.js'];
-const root = ${JSON.stringify(ROOT)};
-require.extensions['.js'] = function (module, filename) {
-  const twin = filename.replace(/\.js$/, '.ts');
-  if (filename.startsWith(root) && !filename.includes('node_modules') && fs.existsSync(twin)) return require.extensions['.ts'](module, twin);
-  return loadJs(module, filename);
-};
-`;
-
-let register: string;
-beforeAll(() => {
-  register = path.join(os.tmpdir(), `ferrous-aof-register-${process.pid}.js`);
-  fs.writeFileSync(register, REGISTER);
-});
-afterAll(() => fs.rmSync(register, { force: true }));
-
-/** Start Ferrous in a child process on a free port; resolves once it accepts connections. */
-function spawnFerrous(dir: string): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(
-    process.execPath,
-    ['-r', register, path.join(ROOT, 'kernel', 'main.ts'), '--port', '0', '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /ready to accept connections on port (\d+)/.exec(out);
-      if (m !== null) {
-        proc.stdout!.off('data', onData);
-        resolve({ proc, port: Number(m[1]) });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    proc.once('exit', (code) => reject(new Error(`Ferrous exited (${code}) before it was ready:\n${out}`)));
-  });
+/** Start Ferrous in a child process with `appendfsync always` on `dir`. */
+function spawnAof(dir: string): Promise<{ proc: ChildProcess; port: number }> {
+  return spawnFerrous(['--port', '0', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always']);
 }
 
 describe('appendfsync always survives kill -9', () => {
@@ -90,7 +34,7 @@ describe('appendfsync always survives kill -9', () => {
     const acked = new Map<string, string>();
     let counter = 0;
     for (let run = 0; run < 3; run++) {
-      const { proc, port } = await spawnFerrous(dir);
+      const { proc, port } = await spawnAof(dir);
       const exited = new Promise<void>((res) => proc.once('exit', () => res()));
       children.push(proc);
       const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
