@@ -46,7 +46,15 @@ export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
 export { Keyspace } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
-export { TypeRegistry, type DataType, type PortableValue } from './keyspace/types';
+export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';
+export { RDB_VERSION, RdbType, Op, RdbError } from './rdb/format';
+export { RdbInput, pairs, parseScore } from './rdb/input';
+export { RdbOutput } from './rdb/output';
+export { ModuleTypeInput, ModuleTypeOutput } from './rdb/module-type';
+export { rdbTypeOf, writeValue, writeKeyValue, readValue, dumpPayload, verifyDumpPayload, decodeDumpPayload, emitBatched } from './rdb/values';
+export { crc64, Crc64 } from './rdb/crc64';
+export { lzfCompress, lzfDecompress } from './rdb/lzf';
+export { ziplistEntries, listpackEntries, intsetEntries, zipmapPairs } from './rdb/packed';
 export { Logger, type LogLevel } from './logging';
 export {
   type Reply,
@@ -59,6 +67,7 @@ export {
   VerbatimReply,
   PushReply,
   BigNumberReply,
+  IntegerReply,
   NullArrayReply,
   AttributeReply,
   OK,
@@ -70,6 +79,7 @@ export {
 export { Errors, MAX_REPLY_COUNT } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
+export { uint64Decimal } from './util/int64';
 export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble, formatFixed, formatHumanDouble } from './util/numbers';
 export { globMatch } from './util/glob';
 export { Digest } from './util/digest';

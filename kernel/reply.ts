@@ -19,6 +19,7 @@ export type Reply =
   | VerbatimReply
   | PushReply
   | BigNumberReply
+  | IntegerReply
   | NullArrayReply
   | AttributeReply;
 
@@ -78,6 +79,11 @@ export class AttributeReply {
     readonly attributes: Reply[],
     readonly reply: Reply,
   ) {}
+}
+
+/** An integer given by its decimal digits: a 64-bit value past 2^53, built without BigInt. */
+export class IntegerReply {
+  constructor(readonly digits: string) {}
 }
 
 /** The RESP2 null array (*-1), '_' in RESP3. */

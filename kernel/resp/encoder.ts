@@ -2,6 +2,7 @@ import {
   AttributeReply,
   BigNumberReply,
   DoubleReply,
+  IntegerReply,
   MapReply,
   NullArrayReply,
   PushReply,
@@ -91,6 +92,7 @@ function encodeObject(r: object, resp: number): string {
   if (r instanceof BigNumberReply) {
     return resp === 3 ? `(${r.digits}\r\n` : `$${r.digits.length}\r\n${r.digits}\r\n`;
   }
+  if (r instanceof IntegerReply) return `:${r.digits}\r\n`;
   if (r instanceof NullArrayReply) return resp === 3 ? '_\r\n' : '*-1\r\n';
   if (r instanceof AttributeReply) {
     if (resp !== 3) return encode(r.reply, resp);

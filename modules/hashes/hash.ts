@@ -92,7 +92,6 @@ export const HashType: DataType<Hash> = {
   digest: (h, d) => {
     for (const [f, v] of h.entries()) d.xorPair(f, v);
   },
-  toPortable: (h) => ({ kind: 'hash', entries: [...h.entries()] }),
 };
 
 /** hashTypeLookupWriteOrCreate: the hash at `key`, stored empty when missing; WRONGTYPE for another type. */

@@ -19,6 +19,7 @@ import {
   type Reply,
   ReplyError,
 } from '../../kernel';
+import { hashCodec } from './codec';
 import { convertForArgs, Hash, HashType, type Limits, peekHash, writeHash } from './hash';
 import { randomField, randomFields } from './random';
 import { HashScanner } from './scan';
@@ -65,15 +66,7 @@ export default class HashesModule {
   private readonly scanner = new HashScanner();
 
   constructor(@inject(Keyspace) keyspace: Keyspace, @inject(Config) config: Config) {
-    keyspace.types.register({
-      ...HashType,
-      fromPortable: (p) => {
-        if (p.kind !== 'hash') throw new Error(`cannot make a hash of a ${p.kind}`);
-        const h = new Hash();
-        for (const [f, v] of p.entries) h.store(f, v, this.limits);
-        return h;
-      },
-    });
+    keyspace.types.register({ ...HashType, codec: hashCodec(this.limits) });
     config.watch('hash-max-listpack-entries', (v) => (this.limits.entries = v as number));
     config.watch('hash-max-listpack-value', (v) => (this.limits.value = v as number));
   }

@@ -5,6 +5,8 @@
  * (run-length opcodes ZERO 00xxxxxx, XZERO 01xxxxxx yyyyyyyy, VAL 1vvvvvxx).
  */
 
+import { IntegerReply, uint64Decimal } from '../../kernel';
+
 export const HDR = 16;
 export const REGISTERS = 16384;
 const P = 14;
@@ -26,48 +28,90 @@ export interface Hll {
   len: number;
 }
 
-const M = 0xc6a4a7935bd1e995n;
-const SEED = 0xadc83b19n;
+/** MurmurHash64A's multiplier 0xc6a4a7935bd1e995 and Redis's seed, as 32-bit halves. */
+const M_HI = 0xc6a4a793;
+const M_LO = 0x5bd1e995;
+const SEED = 0xadc83b19;
+
+/**
+ * The 64-bit state of the hash as two unsigned 32-bit halves. BigInt arithmetic here crashed
+ * V8's optimising compiler once PFADD ran hot, so the hash works on halves with Math.imul.
+ */
+let hHi = 0;
+let hLo = 0;
+let kHi = 0;
+let kLo = 0;
+let mulHi = 0;
+let mulLo = 0;
+
+/** (hi:lo * M) mod 2^64 into mulHi:mulLo; the low halves' full product built from 16-bit parts. */
+function mulM(hi: number, lo: number): void {
+  const a0 = lo & 0xffff;
+  const a1 = lo >>> 16;
+  const b0 = M_LO & 0xffff;
+  const b1 = M_LO >>> 16;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  mulLo = (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
+  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+  mulHi = ((carry >>> 0) + Math.imul(hi, M_LO) + Math.imul(lo, M_HI)) >>> 0;
+}
 
 /** Four bytes of a binary string as a little-endian unsigned 32-bit integer. */
 function word32(s: string, i: number): number {
   return (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24)) >>> 0;
 }
 
-/** MurmurHash64A over a binary string, with Redis's seed, little-endian blocks. */
-function murmur64a(s: string): bigint {
+/** MurmurHash64A over a binary string, with Redis's seed, little-endian blocks, into hHi:hLo. */
+function murmur64a(s: string): void {
   const len = s.length;
-  let h = BigInt.asUintN(64, SEED ^ BigInt.asUintN(64, BigInt(len) * M));
+  // len * M: len < 2^32, so its high half is 0.
+  mulM(0, len);
+  hHi = mulHi;
+  hLo = (SEED ^ mulLo) >>> 0;
   const blocks = len - (len & 7);
   for (let i = 0; i < blocks; i += 8) {
-    let k = BigInt.asUintN(64, ((BigInt(word32(s, i + 4)) << 32n) | BigInt(word32(s, i))) * M);
-    k ^= k >> 47n;
-    k = BigInt.asUintN(64, k * M);
-    h ^= k;
-    h = BigInt.asUintN(64, h * M);
+    mulM(word32(s, i + 4), word32(s, i));
+    // k ^= k >> 47: only the high half's top 17 bits reach the low half.
+    kLo = (mulLo ^ (mulHi >>> 15)) >>> 0;
+    mulM(mulHi, kLo);
+    kHi = mulHi;
+    kLo = mulLo;
+    mulM((hHi ^ kHi) >>> 0, (hLo ^ kLo) >>> 0);
+    hHi = mulHi;
+    hLo = mulLo;
   }
   const rest = len & 7;
   if (rest > 0) {
-    let t = 0n;
-    for (let i = rest - 1; i >= 0; i--) t = (t << 8n) | BigInt(s.charCodeAt(blocks + i));
-    h = BigInt.asUintN(64, (h ^ t) * M);
+    let tHi = 0;
+    let tLo = 0;
+    for (let i = rest - 1; i >= 4; i--) tHi = ((tHi << 8) | s.charCodeAt(blocks + i)) >>> 0;
+    for (let i = Math.min(rest, 4) - 1; i >= 0; i--) tLo = ((tLo << 8) | s.charCodeAt(blocks + i)) >>> 0;
+    mulM((hHi ^ tHi) >>> 0, (hLo ^ tLo) >>> 0);
+    hHi = mulHi;
+    hLo = mulLo;
   }
-  h ^= h >> 47n;
-  h = BigInt.asUintN(64, h * M);
-  h ^= h >> 47n;
-  return h;
+  hLo = (hLo ^ (hHi >>> 15)) >>> 0;
+  mulM(hHi, hLo);
+  hHi = mulHi;
+  hLo = (mulLo ^ (mulHi >>> 15)) >>> 0;
 }
 
+/** hllPatLen's results, set by patLen. */
+let patIndex = 0;
+let patCount = 0;
+
 /** hllPatLen: the register an element falls in, and its run of zeros plus one (1..Q+1). */
-function patLen(ele: string): [index: number, count: number] {
-  const hash = murmur64a(ele);
-  const index = Number(hash & BigInt(REGISTERS - 1));
-  const rest = hash >> BigInt(P);
-  const lo = Number(rest & 0xffffffffn);
-  // The bit at Q caps the count at Q + 1, as Redis sets it.
-  const hi = Number(rest >> 32n) | (1 << (Q - 32));
+function patLen(ele: string): void {
+  murmur64a(ele);
+  patIndex = hLo & (REGISTERS - 1);
+  // The hash shifted right by P, as halves; the bit at Q caps the count at Q + 1, as Redis sets it.
+  const lo = ((hLo >>> P) | (hHi << (32 - P))) >>> 0;
+  const hi = (hHi >>> P) | (1 << (Q - 32));
   const low = lo !== 0 ? lo : hi;
-  return [index, 1 + (lo !== 0 ? 0 : 32) + (31 - Math.clz32(low & -low))];
+  patCount = 1 + (lo !== 0 ? 0 : 32) + (31 - Math.clz32(low & -low));
 }
 
 function denseGet(b: Buffer | string, i: number): number {
@@ -123,17 +167,19 @@ export function invalidateCache(h: Hll): void {
   h.b[15] |= 0x80;
 }
 
-/** The cached cardinality, or -1 when stale. */
-export function cachedCard(s: string): number | bigint {
+/** The cached cardinality (8 little-endian bytes), or -1 when stale. */
+export function cachedCard(s: string): number | IntegerReply {
   if ((s.charCodeAt(15) & 0x80) !== 0) return -1;
-  let v = 0n;
-  for (let i = 15; i >= 8; i--) v = (v << 8n) | BigInt(s.charCodeAt(i));
-  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+  const lo = word32(s, 8);
+  const hi = word32(s, 12);
+  // Only a crafted header holds a count past 2^53: Redis replies it as a long long.
+  return hi < 0x200000 ? hi * 4294967296 + lo : new IntegerReply(uint64Decimal(hi, lo));
 }
 
+/** Caches a cardinality (below 2^53: an estimate of at most 2^64 / 2^14 registers' worth). */
 export function setCachedCard(h: Hll, card: number): void {
-  let v = BigInt(card);
-  for (let i = 8; i < 16; i++, v >>= 8n) h.b[i] = Number(v & 0xffn);
+  h.b.writeUInt32LE(card >>> 0, 8);
+  h.b.writeUInt32LE(Math.floor(card / 4294967296), 12);
 }
 
 /** hllSparseToDense: false for a corrupted sparse HLL (left unchanged). */
@@ -155,7 +201,8 @@ export function sparseToDense(h: Hll): boolean {
     } else {
       let run = (op & 3) + 1;
       const v = ((op >> 2) & 0x1f) + 1;
-      if (run + idx > REGISTERS) break;
+      // A run past the last register is corrupt even where it would end the registers exactly.
+      if (run + idx > REGISTERS) return false;
       while (run-- > 0) denseSetRegister(d, idx++, v);
       p++;
     }
@@ -293,8 +340,8 @@ export function sparseSet(h: Hll, index: number, count: number, maxBytes: number
 
 /** hllAdd: 1 when a register changed, 0 if not, -1 for a corrupted HLL. */
 export function add(h: Hll, ele: string, maxBytes: number): number {
-  const [index, count] = patLen(ele);
-  return h.b[4] === DENSE ? denseSet(h.b, index, count) : sparseSet(h, index, count, maxBytes);
+  patLen(ele);
+  return h.b[4] === DENSE ? denseSet(h.b, patIndex, patCount) : sparseSet(h, patIndex, patCount, maxBytes);
 }
 
 /** Set every non-zero register of `max` into `h` (PFMERGE's write of the union). */
@@ -327,7 +374,7 @@ export function mergeInto(max: Uint8Array, s: string): boolean {
     } else {
       let run = (op & 3) + 1;
       const v = ((op >> 2) & 0x1f) + 1;
-      if (run + i > REGISTERS) break;
+      if (run + i > REGISTERS) return false;
       for (; run > 0; run--, i++) if (v > max[i]) max[i] = v;
       p++;
     }

@@ -1,4 +1,4 @@
-import { type CommandContext, type ConfigParam, type DataType, type Database, Errors, Notify } from '../../kernel';
+import { type CommandContext, type ConfigParam, type DataType, type Database, emitBatched, Errors, Notify, RdbType } from '../../kernel';
 import { Deque } from './deque';
 
 export const ListType: DataType<Deque> = {
@@ -17,10 +17,19 @@ export const ListType: DataType<Deque> = {
     for (let i = 0; i < v.length; i++) d.mix(v.get(i));
   },
   fromElements: (items) => Deque.from(items),
-  toPortable: (v) => ({ kind: 'list', items: v.toArray() }),
-  fromPortable: (p) => {
-    if (p.kind !== 'list') throw new Error(`cannot make a list of a ${p.kind}`);
-    return Deque.from(p.items);
+  codec: {
+    // Written as a plain list, which Redis 7.0 loads (and packs itself); read in every form.
+    rdbTypes: [RdbType.List, RdbType.ListZiplist, RdbType.ListQuicklist, RdbType.ListQuicklist2],
+    save: (out, v) => {
+      out.length(v.length);
+      for (let i = 0; i < v.length; i++) out.string(v.get(i));
+    },
+    load: (input, type) => {
+      const items =
+        type === RdbType.List ? input.strings() : type === RdbType.ListZiplist ? input.ziplist() : input.quicklist(type === RdbType.ListQuicklist2);
+      return items.length === 0 ? null : Deque.from(items);
+    },
+    rewrite: (key, v, emit) => emitBatched(emit, 'RPUSH', key, v.toArray()),
   },
 };
 

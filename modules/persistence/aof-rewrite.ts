@@ -1,8 +1,6 @@
 import * as fs from 'fs';
-import { formatDouble, type FunctionStore, type Keyspace, type PortableValue } from '../../kernel';
+import type { FunctionStore, Keyspace } from '../../kernel';
 
-/** AOF_REWRITE_ITEMS_PER_CMD: elements per RPUSH/SADD/ZADD/HMSET when rebuilding a value. */
-const ITEMS_PER_CMD = 64;
 /** Bytes buffered before a write to the file. */
 const FLUSH_CHARS = 1 << 20;
 
@@ -14,32 +12,6 @@ export function encodeCommand(argv: string[]): string {
     s += `$${a.length}\r\n${a}\r\n`;
   }
   return s;
-}
-
-/** Emit the commands that rebuild one value (rewriteListObject, rewriteSetObject, ...). */
-export function rebuildCommands(key: string, p: PortableValue, emit: (argv: string[]) => void): boolean {
-  const batched = (cmd: string, items: string[], per: number) => {
-    for (let i = 0; i < items.length; i += ITEMS_PER_CMD * per) emit([cmd, key, ...items.slice(i, i + ITEMS_PER_CMD * per)]);
-  };
-  switch (p.kind) {
-    case 'string':
-      emit(['SET', key, p.value]);
-      return true;
-    case 'list':
-      batched('RPUSH', p.items, 1);
-      return true;
-    case 'set':
-      batched('SADD', p.members, 1);
-      return true;
-    case 'zset':
-      batched('ZADD', p.entries.flatMap(([m, s]) => [formatDouble(s), m]), 2);
-      return true;
-    case 'hash':
-      batched('HMSET', p.entries.flatMap(([f, v]) => [f, v]), 2);
-      return true;
-    default:
-      return false;
-  }
 }
 
 /**
@@ -71,11 +43,12 @@ export function writeAofBase(file: string, keyspace: Keyspace, functions: Functi
         const expire = db.getExpire(key);
         if (expire !== -1 && expire <= now) continue;
         const type = keyspace.types.of(e.value);
-        const p = type.toPortable?.(e.value);
-        if (p === undefined || !rebuildCommands(key, p, emit)) {
+        const codec = type.codec ?? type.moduleCodec;
+        if (codec === undefined) {
           skipped.add(type.name);
           continue;
         }
+        codec.rewrite(key, e.value, emit);
         if (expire !== -1) emit(['PEXPIREAT', key, String(expire)]);
       }
     }

@@ -1,6 +1,5 @@
-import type { FunctionStore, Keyspace } from '../../kernel';
-import { isEmptyAggregate } from './dump';
-import { RdbError, readRdb } from './rdb';
+import { type FunctionStore, type Keyspace, RdbError } from '../../kernel';
+import { readRdb } from './rdb';
 
 export interface Applied {
   keys: number;
@@ -20,19 +19,17 @@ export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, bu
   let keys = 0;
   let expired = 0;
   try {
-    const end = readRdb(buf, verifyChecksum, (dbid, key, value, expireMs, idle) => {
+    const end = readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
       if (dbid >= keyspace.dbs.length) {
         throw new RdbError(`Data file was created with a Redis server configured to handle more than ${keyspace.dbs.length} databases`);
       }
       const db = keyspace.db(dbid);
-      if (isEmptyAggregate(value)) return;
+      if (value === null) return;
       if (expireMs !== -1 && expireMs <= now) {
         expired++;
         return;
       }
-      const type = keyspace.types.forKind(value.kind);
-      if (type?.fromPortable === undefined) throw new RdbError(`no loaded module can rebuild ${value.kind} values (key '${key}')`);
-      if (!db.add(key, type.fromPortable(value))) throw new RdbError(`Duplicate key '${key}' in DB ${dbid}`);
+      if (!db.add(key, value)) throw new RdbError(`Duplicate key '${key}' in DB ${dbid}`);
       if (expireMs !== -1) db.setExpire(key, expireMs);
       if (idle >= 0) db.peekEntry(key)!.lru = keyspace.lruClock - idle;
       keys++;

@@ -1,41 +1,27 @@
 import {
   type CommandContext,
+  decodeDumpPayload,
+  dumpPayload,
   Errors,
   type Keyspace,
   Notify,
   OK,
   parseIntArg,
-  type PortableValue,
   type Reply,
   ReplyError,
+  verifyDumpPayload,
 } from '../../kernel';
-import { decodeDumpPayload, dumpPayload, verifyDumpPayload } from './rdb';
 
 const BUSYKEY = new ReplyError('BUSYKEY Target key name already exists.');
 const BAD_FORMAT = new ReplyError('ERR Bad data format');
 const BAD_PAYLOAD = new ReplyError('ERR DUMP payload version or checksum are wrong');
-
-/** An aggregate with no elements: Redis refuses to restore such a key. */
-export function isEmptyAggregate(p: PortableValue): boolean {
-  switch (p.kind) {
-    case 'list':
-      return p.items.length === 0;
-    case 'set':
-      return p.members.length === 0;
-    case 'zset':
-    case 'hash':
-      return p.entries.length === 0;
-    default:
-      return false;
-  }
-}
 
 /** DUMP key: the value in RDB form plus the RDB version and a CRC64, or nil. */
 export function dump(ctx: CommandContext, keyspace: Keyspace, key: string): Reply {
   const v = ctx.db.get(key);
   if (v === undefined) return null;
   const type = keyspace.types.of(v);
-  const payload = type.toPortable === undefined ? null : dumpPayload(type.toPortable(v));
+  const payload = dumpPayload(type, v);
   if (payload === null) throw new ReplyError(`ERR values of type '${type.name}' cannot be serialized`);
   return payload.latin1Slice(0, payload.length);
 }
@@ -70,15 +56,13 @@ export function restore(ctx: CommandContext, keyspace: Keyspace, argv: string[])
 
   const payload = Buffer.from(argv[3], 'latin1');
   if (!verifyDumpPayload(payload)) throw BAD_PAYLOAD;
-  let p: PortableValue;
+  let value: unknown;
   try {
-    p = decodeDumpPayload(payload);
+    value = decodeDumpPayload(payload, keyspace.types);
   } catch {
     throw BAD_FORMAT;
   }
-  const type = keyspace.types.forKind(p.kind);
-  if (type?.fromPortable === undefined || isEmptyAggregate(p)) throw BAD_FORMAT;
-  const value = type.fromPortable(p);
+  if (value === null) throw BAD_FORMAT;
 
   const deleted = replace && db.delete(key);
   if (ttl !== 0 && !absttl) ttl += Date.now();

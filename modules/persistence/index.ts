@@ -18,6 +18,7 @@ import {
   Logger,
   OK,
   provide,
+  RdbError,
   RedisModule,
   type RegisteredCommand,
   type Reply,
@@ -30,7 +31,7 @@ import {
 } from '../../kernel';
 import { parseSavePoints, persistenceParams, type SavePoint } from './config';
 import { loadRdb } from './apply';
-import { decodeFunctionsPayload, functionsPayload, RdbError } from './rdb';
+import { decodeFunctionsPayload, functionsPayload } from './rdb';
 import { dump, restore } from './dump';
 import { logSkipped, Snapshot } from './snapshot';
 // Append-only file (aof*.ts): config, loading, writing, BGREWRITEAOF.

@@ -1,7 +1,17 @@
 import * as fs from 'fs';
-import { type Config, type Database, type FunctionStore, type Hooks, type Keyspace, type Logger, REDIS_VERSION } from '../../kernel';
-import { Crc64 } from './crc64';
-import { RdbOutput, writeEntry, writeFunctions, writeHeader, writeSelectDb, writeTrailer } from './rdb';
+import {
+  type Config,
+  Crc64,
+  type Database,
+  type FunctionStore,
+  type Hooks,
+  type Keyspace,
+  type Logger,
+  RdbOutput,
+  REDIS_VERSION,
+  writeKeyValue,
+} from '../../kernel';
+import { writeFunctions, writeHeader, writeSelectDb, writeTrailer } from './rdb';
 
 /** Keys serialised between two looks at the clock (BGSAVE). */
 const SLICE_KEYS = 64;
@@ -168,11 +178,7 @@ export class Snapshot {
       state.done.add(key);
     }
     const type = this.keyspace.types.of(e.value);
-    if (type.toPortable === undefined) {
-      this.skippedTypes.add(type.name);
-      return;
-    }
-    if (writeEntry(out, key, type.toPortable(e.value), db.getExpire(key))) this.keysSaved++;
+    if (writeKeyValue(out, key, type, e.value, db.getExpire(key))) this.keysSaved++;
     else this.skippedTypes.add(type.name);
   }
 

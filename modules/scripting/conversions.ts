@@ -1,5 +1,6 @@
 import {
   BigNumberReply,
+  IntegerReply,
   DoubleReply,
   formatDouble,
   MapReply,
@@ -151,6 +152,7 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
   if (typeof r === 'string') return pushString(L, r);
   if (typeof r === 'number') return lua.lua_pushnumber(L, r);
   if (typeof r === 'bigint') return lua.lua_pushnumber(L, Number(r));
+  if (r instanceof IntegerReply) return lua.lua_pushnumber(L, Number(r.digits));
   if (typeof r === 'boolean') {
     if (resp === 3) lua.lua_pushboolean(L, r);
     else lua.lua_pushnumber(L, r ? 1 : 0);

@@ -18,6 +18,7 @@ import {
 import { difference, intersect, intersectCard, union } from './algebra';
 import { picks, sample } from './random';
 import { sscan } from './scan';
+import { setCodec } from './codec';
 import { RSet, setOf, SetType } from './set';
 
 export { SetType, RSet } from './set';
@@ -74,13 +75,7 @@ export default class SetsModule {
   private maxIntset = 512;
 
   constructor(@inject(Keyspace) keyspace: Keyspace, @inject(Config) config: Config) {
-    keyspace.types.register({
-      ...SetType,
-      fromPortable: (p) => {
-        if (p.kind !== 'set') throw new Error(`cannot make a set of a ${p.kind}`);
-        return setOf(p.members, this.maxIntset);
-      },
-    });
+    keyspace.types.register({ ...SetType, codec: setCodec(() => this.maxIntset) });
     config.watch('set-max-intset-entries', (v) => (this.maxIntset = v as number));
   }
 

@@ -100,5 +100,4 @@ export const SetType: DataType<RSet> = {
   digest: (v, d) => {
     for (const m of v.members) d.xor(m);
   },
-  toPortable: (v) => ({ kind: 'set', members: v.members.slice() }),
 };

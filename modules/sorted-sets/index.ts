@@ -4,6 +4,7 @@ import { bzmpop, bzpop, Where, zmpop, zpop } from './pop';
 import { By, Dir, zcount, zlexcount, zrange } from './range';
 import { zcard, zmscore, zrandmember, zrank, zscan, zscore } from './read';
 import { Op, zsetOp } from './setops';
+import { zsetCodec } from './codec';
 import { type Limits, sortedSetsService, zsetType } from './zset';
 
 export { ZSet, zsetType } from './zset';
@@ -42,7 +43,7 @@ export default class SortedSetsModule {
     @inject(Blocking) private readonly blocking: Blocking,
     @inject(Config) config: Config,
   ) {
-    keyspace.types.register(zsetType(this.limits));
+    keyspace.types.register({ ...zsetType(this.limits), codec: zsetCodec(this.limits) });
     config.watch('zset-max-listpack-entries', (v) => (this.limits.maxEntries = v as number));
     config.watch('zset-max-listpack-value', (v) => (this.limits.maxValue = v as number));
   }

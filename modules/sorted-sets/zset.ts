@@ -138,21 +138,6 @@ export function zsetType(limits: Limits): DataType<ZSet> {
     elements: (z) => z.members(),
     // Each member with its score as %.17g prints it.
     digest: (z, d) => z.forEach((ele, score) => d.xorPair(ele, formatDouble(score))),
-    toPortable(z) {
-      const entries: [string, number][] = [];
-      z.forEach((ele, score) => entries.push([ele, score]));
-      return { kind: 'zset', entries };
-    },
-    fromPortable(p) {
-      if (p.kind !== 'zset') throw new Error(`cannot make a sorted set of a ${p.kind}`);
-      const z = new ZSet();
-      for (const [ele, score] of p.entries) {
-        const e = z.dict.get(ele);
-        if (e === undefined) z.insert(score, ele, limits);
-        else z.setScore(e, score);
-      }
-      return z;
-    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { type DataType, Errors, parseInt64, type Database } from '../../kernel';
+import { type DataType, Errors, parseInt64, type Database, RdbType } from '../../kernel';
 
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_LIMIT = 44;
@@ -12,10 +12,11 @@ export const StringType: DataType<string> = {
   clone: (v) => v,
   memory: (v) => v.length + 16,
   digest: (v, d) => d.mix(v),
-  toPortable: (v) => ({ kind: 'string', value: v }),
-  fromPortable: (p) => {
-    if (p.kind !== 'string') throw new Error(`cannot make a string of a ${p.kind}`);
-    return p.value;
+  codec: {
+    rdbTypes: [RdbType.String],
+    save: (out, v) => out.string(v),
+    load: (input) => input.string(),
+    rewrite: (key, v, emit) => emit(['SET', key, v]),
   },
 };
 

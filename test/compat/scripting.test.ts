@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { crc64 } from '../../modules/persistence/crc64';
+import { crc64 } from '../../kernel';
 import { useCompat } from '../helpers/compat';
 
 const LOCK_ACQUIRE = "return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])";

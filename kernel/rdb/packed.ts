@@ -1,3 +1,5 @@
+import { uint64Decimal } from '../util/int64';
+
 /**
  * Decoders for the compact encodings Redis puts inside RDB strings: ziplist, listpack,
  * intset and zipmap. Each returns the elements as binary strings (integers in decimal, as
@@ -10,6 +12,18 @@ function corrupt(what: string): Error {
 
 function need(buf: Buffer, pos: number, n: number, what: string): void {
   if (pos + n > buf.length) throw corrupt(what);
+}
+
+/** A little-endian int64 in decimal, exactly, without BigInt. */
+function int64LE(buf: Buffer, p: number): string {
+  const hi = buf.readInt32LE(p + 4);
+  const lo = buf.readUInt32LE(p);
+  if (hi >= -0x200000 && hi < 0x200000) return String(hi * 4294967296 + lo);
+  if (hi >= 0) return uint64Decimal(hi, lo);
+  // The two's complement of a negative value, as unsigned halves.
+  const nlo = (~lo + 1) >>> 0;
+  const nhi = (~hi + (nlo === 0 ? 1 : 0)) >>> 0;
+  return `-${uint64Decimal(nhi, nlo)}`;
 }
 
 /** ziplist: zlbytes, zltail, zllen, entries (prevlen, encoding, data), 0xff. */
@@ -44,7 +58,7 @@ export function ziplistEntries(buf: Buffer): string[] {
       continue;
     }
     p += 1;
-    let v: number | bigint;
+    let v: number | string;
     if (enc === 0xc0) {
       need(buf, p, 2, 'ziplist');
       v = buf.readInt16LE(p);
@@ -55,7 +69,7 @@ export function ziplistEntries(buf: Buffer): string[] {
       p += 4;
     } else if (enc === 0xe0) {
       need(buf, p, 8, 'ziplist');
-      v = buf.readBigInt64LE(p);
+      v = int64LE(buf, p);
       p += 8;
     } else if (enc === 0xf0) {
       need(buf, p, 3, 'ziplist');
@@ -116,7 +130,7 @@ export function listpackEntries(buf: Buffer): string[] {
       if (size === 0) throw corrupt('listpack');
       need(buf, p, 1 + size, 'listpack');
       head = 1 + size;
-      value = size === 8 ? buf.readBigInt64LE(p + 1).toString() : String(buf.readIntLE(p + 1, size));
+      value = size === 8 ? int64LE(buf, p + 1) : String(buf.readIntLE(p + 1, size));
     }
     if (value === null) {
       need(buf, p + head, len, 'listpack');
@@ -138,7 +152,7 @@ export function intsetEntries(buf: Buffer): string[] {
   need(buf, 8, n * width, 'intset');
   const out: string[] = new Array<string>(n);
   for (let i = 0, p = 8; i < n; i++, p += width) {
-    out[i] = width === 8 ? buf.readBigInt64LE(p).toString() : String(buf.readIntLE(p, width));
+    out[i] = width === 8 ? int64LE(buf, p) : String(buf.readIntLE(p, width));
   }
   return out;
 }
