@@ -25,7 +25,7 @@ import {
   toString,
 } from './hll';
 import { asHll, corrupted } from './check';
-import { pfdebug } from './debug';
+import { pfdebug, pfselftest } from './debug';
 
 
 // HyperLogLogs are strings: the strings module owns the type they read and write.
@@ -117,6 +117,11 @@ export default class HyperLogLogModule {
   @Command('pfdebug')
   pfdebug(ctx: CommandContext, argv: string[]): Reply {
     return pfdebug(ctx, argv);
+  }
+
+  @Command('pfselftest')
+  pfselftest(): Reply {
+    return pfselftest(this.sparseMaxBytes);
   }
 
   @Command('pfmerge')

@@ -2,7 +2,7 @@ import { useCompat } from '../helpers/compat';
 
 const range = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
-describe('PFDEBUG vs redis-server 7.0', () => {
+describe('PFDEBUG and PFSELFTEST vs redis-server 7.0', () => {
   const h = useCompat();
 
   it('ENCODING, DECODE, GETREG and TODENSE on sparse and dense HLLs', async () => {
@@ -49,4 +49,8 @@ describe('PFDEBUG vs redis-server 7.0', () => {
       ['GET', 'bad'],
     );
   });
+
+  it('PFSELFTEST passes, and takes no arguments', async () => {
+    await h.same(['PFSELFTEST'], ['PFSELFTEST', 'x'], ['PING']);
+  }, 60000);
 });
