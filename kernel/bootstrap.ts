@@ -100,7 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
   config.define(kernelParams);
   config.loadJson(path.join(projectRoot, 'config', 'default.json'));
 
-  const directives = collectDirectives(options);
+  const directives = collectDirectives(options, config);
   // The kernel's own directives decide which modules load; the rest wait for the modules' schemas.
   const later = applyDirectives(config, directives, false);
   const logger = di.resolve(Logger);
@@ -273,7 +273,7 @@ function loadPackage(file: string, origin: string, builtinName: string | undefin
 
 // ---- configuration sources --------------------------------------------------------------
 
-function collectDirectives(options: ServerOptions): Directive[] {
+function collectDirectives(options: ServerOptions, config: Config): Directive[] {
   const out: Directive[] = [];
   let argv = options.argv ?? [];
   let file = options.configFile;
@@ -282,6 +282,7 @@ function collectDirectives(options: ServerOptions): Directive[] {
     argv = argv.slice(1);
   }
   if (file !== undefined) {
+    config.file = path.resolve(file);
     let text: string;
     try {
       text = fs.readFileSync(file, 'latin1');

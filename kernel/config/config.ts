@@ -13,6 +13,8 @@ export type ConfigListener = (value: ConfigValue) => void;
  */
 @injectable()
 export class Config {
+  /** The absolute path of the config file the server started with (CONFIG REWRITE, INFO), or null. */
+  file: string | null = null;
   private readonly params = new Map<string, ConfigParam>();
   private readonly byAlias = new Map<string, ConfigParam>();
   private readonly listeners = new Map<string, ConfigListener[]>();

@@ -6,6 +6,7 @@ import {
   type HandlerResult,
   inject,
   Keyspace,
+  OK,
   RedisModule,
   type Reply,
   Server,
@@ -16,6 +17,7 @@ import { CONFIG_HELP, configGet, configSet, resetStats } from './config';
 import { flushAll, flushDb } from './flush';
 import { getKeys } from './getkeys';
 import { InfoReport } from './info';
+import { rewriteConfigFile } from './rewrite';
 import { shutdown, time } from './lifecycle';
 
 /** Server administration: FLUSH*, DBSIZE, INFO, CONFIG, COMMAND, TIME, SHUTDOWN. */
@@ -71,6 +73,12 @@ export default class ServerModule {
   @Command('config|set')
   configSet(_ctx: CommandContext, argv: string[]): Reply {
     return configSet(this.config, argv);
+  }
+
+  @Command('config|rewrite')
+  configRewrite(): Reply {
+    rewriteConfigFile(this.config);
+    return OK;
   }
 
   @Command('config|resetstat')

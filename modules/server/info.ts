@@ -114,7 +114,7 @@ export class InfoReport {
       ['configured_hz', hz],
       ['lru_clock', this.keyspace.lruClock & 0xffffff],
       ['executable', process.argv[1] ?? ''],
-      ['config_file', ''],
+      ['config_file', this.config.file ?? ''],
       ['io_threads_active', 0],
     ];
   }
