@@ -12,6 +12,7 @@ export { keyPositions, isNotKey, type KeyRef } from './commands/keys';
 export { redactArgv } from './commands/redact';
 export { Client, type CommandContext, type Interceptor, InterceptorOrder, ReplyMode } from './client';
 export { Server, ServerStats } from './server';
+export { Plugins, type LoadedPlugin } from './plugins';
 export { Config } from './config/config';
 export type { ConfigParam, ConfigValue } from './config/params';
 export { parseMemory } from './config/params';

@@ -184,6 +184,21 @@ export class CommandTable {
     return cmd;
   }
 
+  /** Remove every command and subcommand a module registered (MODULE UNLOAD). */
+  unregisterModule(module: string): void {
+    this.lastName = '';
+    this.lastCmd = undefined;
+    for (const cmd of this.all()) {
+      if (cmd.subcommands !== null) {
+        for (const [sub, c] of cmd.subcommands) if (c.module === module) cmd.subcommands.delete(sub);
+      }
+      if (cmd.module === module && (cmd.subcommands === null || cmd.subcommands.size === 0)) {
+        this.commands.delete(cmd.name);
+        this.commands.delete(cmd.name.toUpperCase());
+      }
+    }
+  }
+
   private add(name: string, cmd: RegisteredCommand): void {
     this.commands.set(name, cmd);
     this.commands.set(name.toUpperCase(), cmd);

@@ -34,6 +34,22 @@ export class Config {
     this.store = null;
   }
 
+  /** Remove parameters (a plugin unloaded): CONFIG GET and SET no longer know them. */
+  undefine(names: string[]): void {
+    if (names.length === 0) return;
+    const values = this.snapshot();
+    for (const name of names) {
+      const p = this.params.get(name);
+      if (p === undefined) continue;
+      this.params.delete(name);
+      for (const a of p.aliases ?? []) this.byAlias.delete(a);
+      this.listeners.delete(name);
+      values.delete(name);
+    }
+    for (const [k, v] of values) this.early.set(k, v);
+    this.store = null;
+  }
+
   private get convict(): convict.Config<Record<string, ConfigValue>> {
     if (this.store === null) {
       const schema: Record<string, convict.SchemaObj> = {};

@@ -175,9 +175,7 @@ export default class DebugModule {
   private allowed(ctx: CommandContext): boolean {
     const mode = this.config.get<string>('enable-debug-command');
     if (mode === 'yes') return true;
-    if (mode !== 'local') return false;
-    const remote = ctx.socket?.remoteAddress;
-    return remote === undefined || remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1';
+    return mode === 'local' && ctx.isLocal;
   }
 
   @Command('debug')

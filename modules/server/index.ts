@@ -6,7 +6,9 @@ import {
   type HandlerResult,
   inject,
   Keyspace,
+  Logger,
   OK,
+  Plugins,
   RedisModule,
   type Reply,
   Server,
@@ -18,10 +20,23 @@ import { flushAll, flushDb } from './flush';
 import { getKeys } from './getkeys';
 import { InfoReport } from './info';
 import { rewriteConfigFile } from './rewrite';
+import { checkAllowed, moduleHelp, moduleInfo, moduleList, moduleLoad, moduleUnload } from './module';
 import { shutdown, time } from './lifecycle';
 
 /** Server administration: FLUSH*, DBSIZE, INFO, CONFIG, COMMAND, TIME, SHUTDOWN. */
-@RedisModule({ name: 'server' })
+@RedisModule({
+  name: 'server',
+  config: [
+    {
+      name: 'enable-module-command',
+      type: 'enum',
+      values: ['no', 'yes', 'local'],
+      default: 'no',
+      mutable: false,
+      doc: 'Whether MODULE LOAD, LOADEX and UNLOAD may run: no, yes, or local (from a loopback or unix socket connection only).',
+    },
+  ],
+})
 export default class ServerModule {
   private readonly info: InfoReport;
 
@@ -30,8 +45,39 @@ export default class ServerModule {
     @inject(Config) private readonly config: Config,
     @inject(Keyspace) private readonly keyspace: Keyspace,
     @inject(CommandTable) private readonly table: CommandTable,
+    @inject(Plugins) private readonly plugins: Plugins,
+    @inject(Logger) private readonly logger: Logger,
   ) {
     this.info = new InfoReport(server, config, keyspace, table);
+    server.hooks.onInfo('modules', () => moduleInfo(plugins));
+  }
+
+  @Command('module|help')
+  moduleHelp(): Reply {
+    return moduleHelp();
+  }
+
+  @Command('module|list')
+  moduleList(): Reply {
+    return moduleList(this.plugins);
+  }
+
+  @Command('module|load')
+  moduleLoad(ctx: CommandContext, argv: string[]): Promise<Reply> {
+    checkAllowed(ctx, this.config);
+    return moduleLoad(this.plugins, this.logger, argv, false);
+  }
+
+  @Command('module|loadex')
+  moduleLoadex(ctx: CommandContext, argv: string[]): Promise<Reply> {
+    checkAllowed(ctx, this.config);
+    return moduleLoad(this.plugins, this.logger, argv, true);
+  }
+
+  @Command('module|unload')
+  moduleUnload(ctx: CommandContext, argv: string[]): Reply {
+    checkAllowed(ctx, this.config);
+    return moduleUnload(this.plugins, argv[2]);
   }
 
   @Command('flushall')
