@@ -338,6 +338,12 @@ export default class PersistenceModule {
     return restore(ctx, this.keyspace, argv);
   }
 
+  /** What MIGRATE sends in cluster mode: RESTORE, accepted here as a standalone server does. */
+  @Command('restore-asking')
+  restoreAsking(ctx: CommandContext, argv: string[]): Reply {
+    return restore(ctx, this.keyspace, argv);
+  }
+
   // ---- append-only file (aof.ts) ------------------------------------------------------------
 
   @Command('bgrewriteaof')
