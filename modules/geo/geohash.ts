@@ -124,7 +124,18 @@ export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: num
   const lon2r = degRad(lon2d);
   const u = Math.sin((lat2r - lat1r) / 2);
   const v = Math.sin((lon2r - lon1r) / 2);
+  // With v 0 the cosine term adds +0: skipping it changes no bit (a box's latitude distance).
+  if (v === 0) return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u));
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
+}
+
+/** distance() from a fixed first point whose radians and cosine are computed once. */
+function distanceFrom(lon1r: number, lat1r: number, cosLat1: number, lon2d: number, lat2d: number): number {
+  const lat2r = degRad(lat2d);
+  const lon2r = degRad(lon2d);
+  const u = Math.sin((lat2r - lat1r) / 2);
+  const v = Math.sin((lon2r - lon1r) / 2);
+  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + cosLat1 * Math.cos(lat2r) * v * v));
 }
 
 /** geohashEstimateStepsByRadius. */
@@ -161,7 +172,7 @@ export class Shape {
   /** geoWithinShape: whether the decoded point is inside; its distance from the centre goes to `out.dist`. */
   contains(x: number, y: number, out: { dist: number }): boolean {
     if (!this.box) {
-      const d = distance(this.lon, this.lat, x, y);
+      const d = distanceFrom(this.lonR, this.latR, this.cosLat, x, y);
       if (d > this.radius * this.conversion) return false;
       out.dist = d;
       return true;
@@ -169,9 +180,14 @@ export class Shape {
     const lonDistance = distance(x, y, this.lon, y);
     const latDistance = distance(x, y, x, this.lat);
     if (lonDistance > (this.width * this.conversion) / 2 || latDistance > (this.height * this.conversion) / 2) return false;
-    out.dist = distance(this.lon, this.lat, x, y);
+    out.dist = distanceFrom(this.lonR, this.latR, this.cosLat, x, y);
     return true;
   }
+
+  /** The centre in radians and its latitude's cosine, for contains(). */
+  private lonR = 0;
+  private latR = 0;
+  private cosLat = 1;
 
   /** geohashBoundingBox. */
   private boundingBox(): void {
@@ -194,6 +210,9 @@ export class Shape {
    * (excluded, or the same as the last one searched); returns how many ranges it wrote.
    */
   areas(boxes: Float64Array): number {
+    this.lonR = degRad(this.lon);
+    this.latR = degRad(this.lat);
+    this.cosLat = Math.cos(this.latR);
     this.boundingBox();
     const [minLon, minLat, maxLon, maxLat] = this.bounds;
     const w = this.width / 2;
