@@ -143,8 +143,12 @@ export interface SortedSets {
   is(value: unknown): value is SortedSetValue;
   /** A new, empty sorted set (the caller stores it). */
   create(): SortedSetValue;
-  /** Set a member's score, adding the member when absent, under the current encoding limits. */
-  put(z: SortedSetValue, ele: string, score: number): void;
+  /**
+   * Set a member's score, adding the member when absent, under the current encoding limits
+   * (ZADD's NX: only add; XX: only update). Returns 1 when added, 2 when the score changed, 0
+   * otherwise.
+   */
+  put(z: SortedSetValue, ele: string, score: number, nx?: boolean, xx?: boolean): 0 | 1 | 2;
 }
 export const SORTED_SETS = serviceToken<SortedSets>('sorted-sets');
 

@@ -55,17 +55,12 @@ export default class GeoModule {
     }
     let added = 0;
     let updated = 0;
+    const nx = (flags & Add.NX) !== 0;
+    const xx = (flags & Add.XX) !== 0;
     for (let i = 0; i < n; i++) {
-      const ele = argv[first + 3 * i + 2];
-      const cur = zs.score(ele);
-      if (cur === undefined) {
-        if ((flags & Add.XX) !== 0) continue;
-        added++;
-      } else {
-        if ((flags & Add.NX) !== 0 || cur === scores[i]) continue;
-        updated++;
-      }
-      ss.put(zs, ele, scores[i]);
+      const r = ss.put(zs, argv[first + 3 * i + 2], scores[i], nx, xx);
+      if (r === 1) added++;
+      else if (r === 2) updated++;
     }
     if (added + updated !== 0) {
       ctx.modified(key, Notify.ZSET, 'zadd');

@@ -146,11 +146,17 @@ export function sortedSetsService(limits: Limits): SortedSets {
   return {
     is: (v): v is ZSet => v instanceof ZSet,
     create: () => new ZSet(),
-    put(z, ele, score) {
+    put(z, ele, score, nx = false, xx = false) {
       const zs = z as ZSet;
       const e = zs.dict.get(ele);
-      if (e === undefined) zs.insert(score, ele, limits);
-      else if (e.score !== score) zs.setScore(e, score);
+      if (e === undefined) {
+        if (xx) return 0;
+        zs.insert(score, ele, limits);
+        return 1;
+      }
+      if (nx || e.score === score) return 0;
+      zs.setScore(e, score);
+      return 2;
     },
   };
 }
