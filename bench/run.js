@@ -5,7 +5,7 @@
  * the other (taskset), so the figures are ratios measured under identical conditions.
  *
  *   npm run bench                                   # the core suite
- *   node bench/run.js --suite collections           # core | collections | messaging | aof | scripting | all
+ *   node bench/run.js --suite collections           # core | collections | messaging | aof | scripting | geo | all
  *   node bench/run.js --suite core --requests 100000 --clients 50
  *
  * Prints, per test: ops/s for both servers, the ratio Ferrous/Redis, and each server's CPU
@@ -74,7 +74,7 @@ async function startServer(kind, extra) {
 /** redis-benchmark with a built-in test (-t) or a custom command; returns { name: ops/s }. */
 function redisBenchmark(port, test, cmd, pipeline, requests) {
   const base = ['-c', BENCH_CPU, 'redis-benchmark', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', String(pipeline), '--csv'];
-  const argv = test.t ? [...base, '-r', '100000', '-t', test.t] : [...base, ...cmd];
+  const argv = test.t ? [...base, '-r', '100000', '-t', test.t] : [...base, ...(test.random ? ['-r', String(test.random)] : []), ...cmd];
   const r = spawnSync('taskset', argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
   const rows = {};

@@ -69,6 +69,32 @@ const suites = {
       },
     ],
   },
+  /** Issue 16: geo, on a million points spread over Europe (about 0.1 per km²). */
+  geo: {
+    tests: [
+      {
+        name: 'GEOADD (random points, 100k members)',
+        cmd: ['GEOADD', 'geo', '13.__rand_int__', '45.__rand_int__', 'm:__rand_int__'],
+        random: 100000,
+      },
+      {
+        name: 'GEOSEARCH BYRADIUS 10 km ASC in 1M points',
+        cmd: ['GEOSEARCH', 'geo1m', 'FROMLONLAT', '10', '47', 'BYRADIUS', '10', 'km', 'ASC'],
+        requests: 50000,
+        setup: async (port) => {
+          // mulberry32: a small PRNG whose successive outputs are uncorrelated (an LCG's put the points on a lattice).
+          let seed = 1;
+          const rnd = () => {
+            seed = (seed + 0x6d2b79f5) | 0;
+            let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+            t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+          };
+          await pipelineFill(port, 'geo1m', 1000000, 'GEOADD', (i) => [(-10 + rnd() * 40).toFixed(6), (35 + rnd() * 25).toFixed(6), `p:${i}`]);
+        },
+      },
+    ],
+  },
 };
 
 module.exports = { suites };

@@ -19,6 +19,7 @@ import { TypeRegistry } from './keyspace/types';
 import { Logger, type LogLevel } from './logging';
 import { splitArgs } from './resp/parser';
 import { Server } from './server';
+import { Plugins } from './plugins';
 import { isMultiService, serviceName, Services } from './services';
 import { projectRoot, runnablePath } from './util/paths';
 import type { Handler } from './commands/registry';
@@ -60,6 +61,8 @@ export interface ModuleLifecycle {
   onStart?(): void | Promise<void>;
   /** When the server shuts down, before connections close. */
   onShutdown?(options: ShutdownOptions): void | Promise<void>;
+  /** MODULE UNLOAD of its plugin: release what the module subscribed to (hooks, timers). */
+  onUnload?(): void;
 }
 
 export class ConfigError extends Error {
@@ -134,6 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Ferrous>
 async function build(options: ServerOptions, tmp: string | undefined, removeTmp: () => void): Promise<Ferrous> {
   const di = rootContainer.createChildContainer();
   di.registerInstance(Services, new Services(di));
+  di.registerInstance(Plugins, new Plugins(di));
   for (const service of [Config, Logger, Hooks, Journal, TypeRegistry, Keyspace, CommandTable, Blocking, Messaging, Server]) {
     di.registerSingleton(service as never);
   }
@@ -142,7 +146,7 @@ async function build(options: ServerOptions, tmp: string | undefined, removeTmp:
   config.define(inertParams);
   config.loadJson(path.join(projectRoot, 'config', 'default.json'));
 
-  const directives = [...ephemeralDefaults(tmp), ...collectDirectives(options)];
+  const directives = [...ephemeralDefaults(tmp), ...collectDirectives(options, config)];
   // The kernel's own directives decide which modules load; the rest wait for the modules' schemas.
   const later = applyDirectives(config, directives, false);
   const logger = di.resolve(Logger);
@@ -170,8 +174,8 @@ async function build(options: ServerOptions, tmp: string | undefined, removeTmp:
     }
     config.define(opts.config ?? []);
   }
-  logger.notice(`Modules: ${packages.filter((p) => p.version === undefined).map((p) => p.name).join(', ') || 'none'}`);
-  logger.notice(`Plugins: ${packages.filter((p) => p.version !== undefined).map((p) => `${p.name} ${p.version} (${p.origin})`).join(', ') || 'none'}`);
+  logger.notice(`Modules: ${packages.filter((p) => p.version === '').map((p) => p.name).join(', ') || 'none'}`);
+  logger.notice(`Plugins: ${packages.filter((p) => p.version !== '').map((p) => `${p.name} ${p.version} (${p.origin})`).join(', ') || 'none'}`);
   applyDirectives(config, later, true);
   reportInert(config, directives, logger);
   if (config.get<boolean>('daemonize') && options.daemonize !== undefined) options.daemonize();
@@ -186,17 +190,22 @@ async function build(options: ServerOptions, tmp: string | undefined, removeTmp:
   const table = di.resolve(CommandTable);
   const hooks = di.resolve(Hooks);
   registerProvisions(di, loaded);
-  const instances: (object & ModuleLifecycle)[] = [];
+  const instances = new Map<string, object & ModuleLifecycle>();
+  const types = di.resolve(TypeRegistry);
+  const typeOwners = new Map<string, string[]>();
   for (const { cls, opts } of loaded.values()) {
+    const before = types.all().length;
     const instance = resolveModule(di, cls, opts.name);
-    instances.push(instance);
+    typeOwners.set(opts.name, types.all().slice(before).map((t) => t.name));
+    instances.set(opts.name, instance);
     registerCommands(table, instance, cls, opts);
   }
   renameCommands(table, config);
+  di.resolve(Plugins).started(packages, instances, typeOwners);
   server.bindServices(di.resolve(Services));
   di.resolve(Messaging).bindServices(di.resolve(Services));
-  for (const m of instances) m.onLoad?.();
-  for (const m of instances) {
+  for (const m of instances.values()) m.onLoad?.();
+  for (const m of instances.values()) {
     if (m.onStart) hooks.onLifecycle('start', () => m.onStart!());
     if (m.onShutdown) hooks.onLifecycle('shutdown', (o) => m.onShutdown!(o));
   }
@@ -272,7 +281,7 @@ function ephemeralDefaults(dir: string | undefined): Directive[] {
  * Each module's `provides` as factories of its (singleton) instance, so a provider is built
  * when first needed, by a consumer's constructor or by the loop that builds every module.
  */
-function registerProvisions(di: DependencyContainer, loaded: Map<string, { cls: ModuleClass; opts: ModuleOptions }>): void {
+export function registerProvisions(di: DependencyContainer, loaded: Map<string, { cls: ModuleClass; opts: ModuleOptions }>): void {
   const single = new Map<symbol, string>();
   for (const { cls, opts } of loaded.values()) {
     di.registerSingleton(cls as never);
@@ -289,7 +298,7 @@ function registerProvisions(di: DependencyContainer, loaded: Map<string, { cls: 
 }
 
 /** Build a module; a service it needs that no loaded module provides is a start-up error. */
-function resolveModule(di: DependencyContainer, cls: ModuleClass, name: string): object & ModuleLifecycle {
+export function resolveModule(di: DependencyContainer, cls: ModuleClass, name: string): object & ModuleLifecycle {
   try {
     return di.resolve(cls as never) as object & ModuleLifecycle;
   } catch (e) {
@@ -300,7 +309,7 @@ function resolveModule(di: DependencyContainer, cls: ModuleClass, name: string):
 }
 
 /** The explorer: register every @Command method of a module instance. */
-function registerCommands(table: CommandTable, instance: object, cls: ModuleClass, opts: ModuleOptions): void {
+export function registerCommands(table: CommandTable, instance: object, cls: ModuleClass, opts: ModuleOptions): void {
   for (const { method, declaration } of declaredCommands(cls)) {
     const def = resolveDefinition(declaration);
     if (opts.defaults) {
@@ -314,13 +323,15 @@ function registerCommands(table: CommandTable, instance: object, cls: ModuleClas
   }
 }
 
-interface Package {
+export interface Package {
   name: string;
-  /** A plugin's manifest version (built-in modules have none). */
-  version?: string;
   origin: string;
   requires: string[];
   modules: ModuleClass[];
+  /** A plugin's manifest version ('' for a built-in module). */
+  version: string;
+  /** How a plugin was named to `loadmodule` or MODULE LOAD (null for a built-in module). */
+  spec: string | null;
 }
 
 function resolvePackages(config: Config): Package[] {
@@ -338,14 +349,18 @@ function resolvePackages(config: Config): Package[] {
   for (const spec of config.get<string[]>('loadmodule')) {
     const args = splitArgs(spec) ?? [spec];
     if (args.length !== 1) throw new ConfigError(`loadmodule takes one path or package name; configure plugins with their config parameters: '${spec}'`);
-    const target = args[0];
-    const file = target.startsWith('.') || path.isAbsolute(target) ? path.resolve(target) : target;
-    out.push(loadPackage(path.isAbsolute(file) ? runnablePath(file) : file, `plugin '${target}'`, undefined));
+    out.push(pluginPackage(args[0]));
   }
   return out;
 }
 
-function loadPackage(file: string, origin: string, builtinName: string | undefined): Package {
+/** A plugin by path (relative to the working directory) or package name. */
+export function pluginPackage(target: string): Package {
+  const file = target.startsWith('.') || path.isAbsolute(target) ? path.resolve(target) : target;
+  return { ...loadPackage(path.isAbsolute(file) ? runnablePath(file) : file, `plugin '${target}'`, undefined), spec: target };
+}
+
+export function loadPackage(file: string, origin: string, builtinName: string | undefined): Package {
   let exported: { default?: unknown; plugin?: PluginDefinition };
   const known = new Set(copies);
   try {
@@ -370,17 +385,17 @@ function loadPackage(file: string, origin: string, builtinName: string | undefin
         `Plugin '${manifest.name}' ${manifest.version} needs kernel API ${manifest.kernelApi}, but this Ferrous provides ${KERNEL_API_VERSION}`,
       );
     }
-    return { name: manifest.name, version: manifest.version, origin, requires: manifest.requires ?? [], modules };
+    return { name: manifest.name, version: manifest.version, origin, requires: manifest.requires ?? [], modules, spec: null };
   }
   if (typeof exported.default === 'function') {
-    return { name: builtinName ?? origin, origin, requires: [], modules: [exported.default as ModuleClass] };
+    return { name: builtinName ?? origin, origin, requires: [], modules: [exported.default as ModuleClass], version: '', spec: null };
   }
   throw new ConfigError(`${origin} exports neither a plugin definition nor a module class`);
 }
 
 // ---- configuration sources --------------------------------------------------------------
 
-function collectDirectives(options: ServerOptions): Directive[] {
+function collectDirectives(options: ServerOptions, config: Config): Directive[] {
   const out: Directive[] = [];
   let argv = options.argv ?? [];
   let file = options.configFile;
@@ -391,6 +406,7 @@ function collectDirectives(options: ServerOptions): Directive[] {
   // Redis reads the flags as config lines after the file's and a blank one; errors count so.
   let line = 2;
   if (file !== undefined) {
+    config.file = path.resolve(file);
     let text: string;
     try {
       text = fs.readFileSync(file, 'latin1');

@@ -114,6 +114,12 @@ export class Client {
       : null;
   }
 
+  /** A connection from this machine (loopback or unix socket), or no connection: `local` protected commands may run. */
+  get isLocal(): boolean {
+    const remote = this.socket?.remoteAddress;
+    return remote === undefined || remote === '127.0.0.1' || remote === '::1' || remote === '::ffff:127.0.0.1';
+  }
+
   get dbid(): number {
     return this.db.id;
   }

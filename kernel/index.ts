@@ -23,6 +23,7 @@ export {
   isLocalClient,
   protectedActionAllowed,
 } from './access';
+export { Plugins, type LoadedPlugin } from './plugins';
 export { Config } from './config/config';
 export type { ConfigParam, ConfigValue } from './config/params';
 export { parseMemory } from './config/params';
@@ -52,6 +53,12 @@ export {
   type SubscriptionLister,
   CLIENT_INFO,
   type ClientDescriber,
+  SORTED_SETS,
+  DATA_FILE,
+  type DataFile,
+  type SortedSets,
+  type SortedSetValue,
+  type SortedSetCursor,
 } from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
@@ -80,6 +87,7 @@ export {
   BigNumberReply,
   IntegerReply,
   NullArrayReply,
+  AttributeReply,
   OK,
   QUEUED,
   PONG,
@@ -92,8 +100,9 @@ export { RespParser, ProtocolError, splitArgs } from './resp/parser';
 export { ReplyReader, ReplyProtocolError, INCOMPLETE } from './resp/reply-reader';
 export { OutboundConnection } from './outbound';
 export { addDecimal, decimalInInt64, int64Reply, magnitudeAbove, uint64Decimal } from './util/int64';
-export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble } from './util/numbers';
+export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble, formatFixed, formatHumanDouble } from './util/numbers';
 export { globMatch } from './util/glob';
+export { Digest } from './util/digest';
 export {
   startServer,
   KERNEL_API_VERSION,

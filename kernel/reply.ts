@@ -20,7 +20,8 @@ export type Reply =
   | PushReply
   | BigNumberReply
   | IntegerReply
-  | NullArrayReply;
+  | NullArrayReply
+  | AttributeReply;
 
 export class StatusReply {
   constructor(readonly text: string) {}
@@ -39,8 +40,12 @@ export class ReplyError extends Error {
 }
 ReplyError.prototype.name = 'ReplyError';
 
+/** A double: RESP3 ',', a bulk string in RESP2; `text` replaces the default %.17g form. */
 export class DoubleReply {
-  constructor(readonly value: number) {}
+  constructor(
+    readonly value: number,
+    readonly text?: string,
+  ) {}
 }
 
 /** A map: RESP3 '%', flattened to an array in RESP2. `entries` alternates key, value. */
@@ -66,6 +71,14 @@ export class PushReply {
 /** A big number: RESP3 '(', a bulk string in RESP2. */
 export class BigNumberReply {
   constructor(readonly digits: string) {}
+}
+
+/** A reply preceded by RESP3 attributes ('|', entries alternate key, value); RESP2 sees the reply alone. */
+export class AttributeReply {
+  constructor(
+    readonly attributes: Reply[],
+    readonly reply: Reply,
+  ) {}
 }
 
 /** An integer given by its decimal digits: a 64-bit value past 2^53, built without BigInt. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import { performance } from 'perf_hooks';
@@ -17,6 +18,7 @@ import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
 import type { ParserLimits } from './resp/parser';
 import { openTransport } from './transport';
 import { ACCESS_CONTROL, BUSY_SCRIPT, type BusyScript, type Services, WRITE_GATE, type WriteGate } from './services';
+import { LatencyHistogram } from './util/latency-histogram';
 
 export class ServerStats {
   totalConnections = 0;
@@ -102,6 +104,11 @@ export class Server {
   port = 0;
   /** Until ready(): the port is bound while the data loads. */
   private loading = true;
+  /** `latency-tracking`: record each call's duration in its command's histogram. */
+  latencyTracking = true;
+  /** The replication ids INFO replication shows (DEBUG CHANGE-REPL-ID renews the first). */
+  replicationId = randomBytes(20).toString('hex');
+  replicationId2 = '0'.repeat(40);
   pause: PauseState | null = null;
   /** The BUSY_SCRIPT service, when a module provides it. */
   private busyScript: BusyScript | null = null;
@@ -144,6 +151,7 @@ export class Server {
     c.watch('client-output-buffer-limit', (v) => (this.outputLimits = outputLimits(v as string)));
     c.watch('loglevel', (v) => this.logger.setLevel(v as LogLevel));
     c.watch('hz', () => this.startCron());
+    c.watch('latency-tracking', (v) => (this.latencyTracking = v as boolean));
   }
 
   // ---- dispatch -------------------------------------------------------------------------
@@ -341,6 +349,7 @@ export class Server {
     const st = cmd.stats;
     st.calls++;
     st.usec += usec;
+    if (this.latencyTracking) (st.histogram ??= new LatencyHistogram()).record(usec);
     if (r !== NO_REPLY) {
       if (r instanceof ReplyError) {
         st.failed++;

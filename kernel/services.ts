@@ -133,3 +133,47 @@ export const SUBSCRIPTIONS = serviceToken<SubscriptionLister>('subscriptions');
 /** A client as its CLIENT LIST line: provided by the connection module; ACL LOG shows it. */
 export type ClientDescriber = (c: Client) => string;
 export const CLIENT_INFO = serviceToken<ClientDescriber>('client-info');
+
+/** A position in a sorted set, in (score, member) order. */
+export interface SortedSetCursor {
+  readonly valid: boolean;
+  readonly score: number;
+  readonly ele: string;
+  next(): void;
+}
+
+/** A stored sorted set, read through the methods its module implements. */
+export interface SortedSetValue {
+  readonly size: number;
+  /** A member's score, or undefined. */
+  score(ele: string): number | undefined;
+  /** A cursor at the first member scoring at least `min`. */
+  fromScore(min: number): SortedSetCursor;
+}
+
+/**
+ * Sorted sets as other modules may use them (geo keeps its points in them, as Redis does):
+ * provided by the sorted-sets module, so no module imports another's files.
+ */
+export interface SortedSets {
+  /** Whether a stored value is a sorted set. */
+  is(value: unknown): value is SortedSetValue;
+  /** A new, empty sorted set (the caller stores it). */
+  create(): SortedSetValue;
+  /**
+   * Set a member's score, adding the member when absent, under the current encoding limits
+   * (ZADD's NX: only add; XX: only update). Returns 1 when added, 2 when the score changed, 0
+   * otherwise.
+   */
+  put(z: SortedSetValue, ele: string, score: number, nx?: boolean, xx?: boolean): 0 | 1 | 2;
+}
+export const SORTED_SETS = serviceToken<SortedSets>('sorted-sets');
+
+/** The RDB file as DEBUG RELOAD uses it: provided by the persistence module. */
+export interface DataFile {
+  /** SAVE: write the dataset to the file now; throws a ReplyError when it cannot. */
+  save(): void;
+  /** Read the file into the keyspace (which the caller emptied); throws with the reason. */
+  load(): void;
+}
+export const DATA_FILE = serviceToken<DataFile>('data-file');

@@ -45,8 +45,14 @@ function call(port, argv) {
   });
 }
 
-/** Fill a sorted set with `n` members using pipelined ZADDs of 1000 members each. */
-function pipelineFill(port, key, n) {
+/** The ZADD arguments of member `i`: score i, `member:i`. */
+const zaddMember = (i) => [String(i), `member:${i}`];
+
+/**
+ * Fill a sorted set with `n` members using pipelined writes of 1000 members each: ZADD by
+ * default, or `command` with `args(i)` for member i (e.g. GEOADD's longitude, latitude, name).
+ */
+function pipelineFill(port, key, n, command = 'ZADD', args = zaddMember) {
   return new Promise((resolve, reject) => {
     const s = net.createConnection({ port, host: '127.0.0.1' });
     let sent = 0;
@@ -55,8 +61,8 @@ function pipelineFill(port, key, n) {
     const batch = () => {
       let out = '';
       for (let k = 0; k < 100 && sent < n; k++) {
-        const argv = ['ZADD', key];
-        for (let i = 0; i < 1000 && sent < n; i++, sent++) argv.push(String(sent), `member:${sent}`);
+        const argv = [command, key];
+        for (let i = 0; i < 1000 && sent < n; i++, sent++) argv.push(...args(sent));
         out += encode(argv);
         pending++;
       }

@@ -1,6 +1,7 @@
 import { injectable } from 'tsyringe';
 import type { CommandContext } from '../client';
 import type { HandlerResult } from '../reply';
+import type { LatencyHistogram } from '../util/latency-histogram';
 import type { CommandDefinition, KeySpec } from './spec';
 import { redisSpec } from './spec';
 import { commandCategories } from './categories';
@@ -50,6 +51,8 @@ export class CommandStats {
   usec = 0;
   rejected = 0;
   failed = 0;
+  /** Created on the first call while `latency-tracking` is on. */
+  histogram: LatencyHistogram | null = null;
 }
 
 export class RegisteredCommand {
@@ -222,6 +225,21 @@ export class CommandTable {
     const cmd = new RegisteredCommand(def, handler, module, parent);
     parent.subcommands.set(sub, cmd);
     return cmd;
+  }
+
+  /** Remove every command and subcommand a module registered (MODULE UNLOAD). */
+  unregisterModule(module: string): void {
+    this.lastName = '';
+    this.lastCmd = undefined;
+    for (const cmd of this.all()) {
+      if (cmd.subcommands !== null) {
+        for (const [sub, c] of cmd.subcommands) if (c.module === module) cmd.subcommands.delete(sub);
+      }
+      if (cmd.module === module && (cmd.subcommands === null || cmd.subcommands.size === 0)) {
+        this.commands.delete(cmd.name);
+        this.commands.delete(cmd.name.toUpperCase());
+      }
+    }
   }
 
   private add(name: string, cmd: RegisteredCommand): void {

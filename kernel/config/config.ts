@@ -13,6 +13,8 @@ export type ConfigListener = (value: ConfigValue) => void;
  */
 @injectable()
 export class Config {
+  /** The absolute path of the config file the server started with (CONFIG REWRITE, INFO), or null. */
+  file: string | null = null;
   private readonly params = new Map<string, ConfigParam>();
   private readonly byAlias = new Map<string, ConfigParam>();
   private readonly listeners = new Map<string, ConfigListener[]>();
@@ -32,6 +34,22 @@ export class Config {
       this.params.set(p.name, p);
       for (const a of p.aliases ?? []) this.byAlias.set(a, p);
     }
+    this.store = null;
+  }
+
+  /** Remove parameters (a plugin unloaded): CONFIG GET and SET no longer know them. */
+  undefine(names: string[]): void {
+    if (names.length === 0) return;
+    const values = this.snapshot();
+    for (const name of names) {
+      const p = this.params.get(name);
+      if (p === undefined) continue;
+      this.params.delete(name);
+      for (const a of p.aliases ?? []) this.byAlias.delete(a);
+      this.listeners.delete(name);
+      values.delete(name);
+    }
+    for (const [k, v] of values) this.early.set(k, v);
     this.store = null;
   }
 

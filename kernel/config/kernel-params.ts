@@ -1,5 +1,6 @@
 import { DEFAULT_OUTPUT_LIMITS, parseOutputLimits } from './output-limits';
 import type { ConfigParam } from './params';
+import { formatFixed, parseDouble } from '../util/numbers';
 
 /** `yes`, `no` or `local` (only clients on this host), settable only at start-up. */
 function protectedSetting(name: string, what: string): ConfigParam {
@@ -46,7 +47,28 @@ export const kernelParams: ConfigParam[] = [
     normalize: (v) => Math.min(500, Math.max(1, v as number)),
     doc: 'Frequency of background tasks (active expiry, client timeouts) per second (capped to 1..500).',
   },
+  { name: 'latency-tracking', type: 'bool', default: true, doc: 'Keep a latency histogram per command (INFO latencystats, LATENCY HISTOGRAM).' },
+  {
+    name: 'latency-tracking-info-percentiles',
+    type: 'string',
+    default: '50 99 99.9',
+    parse: parsePercentiles,
+    doc: 'The percentiles INFO latencystats reports, separated by spaces (each from 0 to 100).',
+  },
   { name: 'builtin-modules', type: 'list', default: [], mutable: false, doc: 'The built-in modules to load, from config/default.json.' },
   { name: 'disable-module', type: 'list', default: [], mutable: false, doc: 'A built-in module not to load (repeatable): its commands then do not exist.' },
   { name: 'loadmodule', type: 'list', default: [], mutable: false, doc: 'A plugin to load, by path or package name (repeatable).' },
 ];
+
+/** `latency-tracking-info-percentiles`: numbers from 0 to 100, shown as Redis prints them (%f, trailing zeros trimmed). */
+export function parsePercentiles(raw: string): string | { error: string } {
+  const out: string[] = [];
+  for (const word of raw.split(' ')) {
+    if (word === '') continue;
+    const p = parseDouble(word);
+    if (Number.isNaN(p)) return { error: 'Invalid latency-tracking-info-percentiles parameters' };
+    if (p < 0 || p > 100) return { error: 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]' };
+    out.push(formatFixed(p, 6).replace(/\.?0+$/, ''));
+  }
+  return out.join(' ');
+}

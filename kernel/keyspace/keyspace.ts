@@ -26,6 +26,8 @@ export class Keyspace {
   newKeyEvents = false;
   /** Off while loading data or on a replica: keys then expire only when the source says so. */
   expiryEnabled = true;
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the active cycle off; lazy expiry still runs. */
+  activeExpireEnabled = true;
 
   constructor(
     @inject(Hooks) private readonly hooks: Hooks,
@@ -61,7 +63,7 @@ export class Keyspace {
    * repeat while more than 10% of a sample had expired, within `budgetMs`.
    */
   activeExpireCycle(budgetMs: number): void {
-    if (!this.expiryEnabled) return;
+    if (!this.expiryEnabled || !this.activeExpireEnabled) return;
     const start = Date.now();
     for (const db of this.dbs) {
       if (db.expires.size === 0) continue;

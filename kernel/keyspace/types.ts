@@ -1,4 +1,5 @@
 import { injectable } from 'tsyringe';
+import type { Digest } from '../util/digest';
 import type { RdbInput } from '../rdb/input';
 import { moduleTypeProblem, type ModuleTypeInput, type ModuleTypeOutput } from '../rdb/module-type';
 import type { RdbOutput } from '../rdb/output';
@@ -55,6 +56,8 @@ export interface DataType<V = unknown> {
   field?(value: V, field: string): string | undefined;
   /** A new value holding `elements` (SORT ... STORE builds a list this way). */
   fromElements?(elements: string[]): V;
+  /** Add the value to a DEBUG DIGEST as Redis's xorObjectDigest does for its type. */
+  digest?(value: V, d: Digest): void;
   /** How values persist with Redis's own RDB type ids (the built-in types). */
   codec?: TypeCodec<V>;
   /** How a plugin type's values persist, as a Redis module type. A type with neither is skipped by SAVE and refused by DUMP. */

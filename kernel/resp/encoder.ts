@@ -1,4 +1,5 @@
 import {
+  AttributeReply,
   BigNumberReply,
   DoubleReply,
   IntegerReply,
@@ -117,15 +118,15 @@ function encodeStrings(prefix: string, items: string[]): string {
   return out;
 }
 
-function encodeDouble(d: number, resp: number): string {
-  const s = formatDouble(d);
+function encodeDouble(d: number, resp: number, text?: string): string {
+  const s = text ?? formatDouble(d);
   return resp === 3 ? `,${s}\r\n` : `$${s.length}\r\n${s}\r\n`;
 }
 
 function encodeObject(r: object, resp: number, depth: number): string {
   if (r instanceof StatusReply) return `+${r.text}\r\n`;
   if (r instanceof ReplyError) return `-${errorLine(r.message)}\r\n`;
-  if (r instanceof DoubleReply) return encodeDouble(r.value, resp);
+  if (r instanceof DoubleReply) return encodeDouble(r.value, resp, r.text);
   if (r instanceof MapReply) {
     if (resp !== 3) return encodeAggregate('*', r.entries, resp, depth);
     let out = `%${r.entries.length / 2}\r\n`;
@@ -143,6 +144,12 @@ function encodeObject(r: object, resp: number, depth: number): string {
   }
   if (r instanceof IntegerReply) return `:${r.digits}\r\n`;
   if (r instanceof NullArrayReply) return resp === 3 ? '_\r\n' : '*-1\r\n';
+  if (r instanceof AttributeReply) {
+    if (resp !== 3) return encode(r.reply, resp);
+    let out = `|${r.attributes.length / 2}\r\n`;
+    for (let i = 0; i < r.attributes.length; i++) out += encode(r.attributes[i], resp);
+    return out + encode(r.reply, resp);
+  }
   throw new TypeError(`cannot encode a reply object of class ${r.constructor?.name}`);
 }
 

@@ -195,3 +195,38 @@ function isTie(d: number): boolean {
   else a <<= BigInt(-exp2);
   return a === b;
 }
+
+/** printf("%.<digits>f"), exact as glibc prints it (an exact tie rounds to the even neighbour). */
+export function formatFixed(d: number, digits: number): string {
+  if (!Number.isFinite(d)) return Number.isNaN(d) ? 'nan' : d > 0 ? 'inf' : '-inf';
+  const neg = d < 0 || Object.is(d, -0);
+  const a = Math.abs(d);
+  let s: string;
+  if (a >= 1e21) {
+    // An integer: toFixed would switch to exponent notation.
+    s = BigInt(a).toString() + (digits > 0 ? `.${'0'.repeat(digits)}` : '');
+  } else {
+    s = a.toFixed(digits);
+    // toFixed rounds an exact tie up; a tie needs a value with at most digits+1 binary decimals.
+    if (Number.isInteger(a * 2 ** (digits + 1))) {
+      const longer = a.toFixed(digits + 1);
+      if (longer.charCodeAt(longer.length - 1) === 53 /* 5 */) {
+        const down = longer.slice(0, digits === 0 ? -2 : -1);
+        if ((down.charCodeAt(down.length - 1) & 1) === 0) s = down;
+      }
+    }
+  }
+  return neg ? `-${s}` : s;
+}
+
+/** Redis's ld2string in LD_STR_HUMAN mode: %.17Lf without trailing zeros (GEOPOS coordinates). */
+export function formatHumanDouble(d: number): string {
+  let s = formatFixed(d, 17);
+  if (s.indexOf('.') >= 0) {
+    let end = s.length;
+    while (s.charCodeAt(end - 1) === 48) end--;
+    if (s.charCodeAt(end - 1) === 46 /* . */) end--;
+    s = s.slice(0, end);
+  }
+  return s === '-0' ? '0' : s;
+}

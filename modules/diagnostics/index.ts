@@ -3,11 +3,13 @@ import {
   CmdFlag,
   Command,
   type CommandContext,
+  CommandTable,
   Config,
   Errors,
   Hooks,
   inject,
   Keyspace,
+  MapReply,
   OK,
   parseIntArg,
   redactArgv,
@@ -53,6 +55,7 @@ export default class DiagnosticsModule {
     @inject(Keyspace) private readonly keyspace: Keyspace,
     @inject(Hooks) hooks: Hooks,
     @inject(Config) config: Config,
+    @inject(CommandTable) private readonly table: CommandTable,
   ) {
     config.watch('slowlog-log-slower-than', (v) => (this.slowerThan = v as number));
     config.watch('slowlog-max-len', (v) => {
@@ -177,6 +180,30 @@ export default class DiagnosticsModule {
       '\nI have a few advices for you:\n\n' +
       advice
     );
+  }
+
+  /** LATENCY HISTOGRAM [command ...]: each command's calls and cumulative latency buckets (a container names its subcommands). */
+  @Command('latency|histogram')
+  latencyHistogram(_ctx: CommandContext, argv: string[]): Reply {
+    const out: Reply[] = [];
+    const add = (cmd: RegisteredCommand): void => {
+      const h = cmd.stats.histogram;
+      if (h === null) return;
+      const buckets: Reply[] = [];
+      for (const [usec, count] of h.cumulative()) buckets.push(usec, count);
+      out.push(cmd.name, new MapReply(['calls', h.total, 'histogram_usec', new MapReply(buckets)]));
+    };
+    if (argv.length === 2) {
+      for (const cmd of this.table.allWithSubcommands()) add(cmd);
+      return new MapReply(out);
+    }
+    for (let i = 2; i < argv.length; i++) {
+      const cmd = this.table.byFullName(argv[i]);
+      if (cmd === undefined) continue;
+      add(cmd);
+      if (cmd.subcommands !== null) for (const sub of cmd.subcommands.values()) add(sub);
+    }
+    return new MapReply(out);
   }
 
   @Command('latency|help')

@@ -89,6 +89,9 @@ export const HashType: DataType<Hash> = {
     return bytes;
   },
   field: (h, field) => h.get(field),
+  digest: (h, d) => {
+    for (const [f, v] of h.entries()) d.xorPair(f, v);
+  },
 };
 
 /** hashTypeLookupWriteOrCreate: the hash at `key`, stored empty when missing; WRONGTYPE for another type. */

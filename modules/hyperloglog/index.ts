@@ -2,13 +2,11 @@ import {
   Command,
   type CommandContext,
   Config,
-  Errors,
   inject,
   Notify,
   OK,
   RedisModule,
   type Reply,
-  ReplyError,
 } from '../../kernel';
 import {
   add,
@@ -19,7 +17,6 @@ import {
   fromString,
   type Hll,
   invalidateCache,
-  isHll,
   mergeInto,
   REGISTERS,
   setCachedCard,
@@ -27,16 +24,9 @@ import {
   sparseToDense,
   toString,
 } from './hll';
+import { asHll, corrupted } from './check';
+import { pfdebug, pfselftest } from './debug';
 
-const notHll = new ReplyError('WRONGTYPE Key is not a valid HyperLogLog string value.');
-const corrupted = new ReplyError('INVALIDOBJ Corrupted HLL object detected');
-
-/** isHLLObjectOrReply: HLLs are plain strings with a valid HLL header. */
-function asHll(v: unknown): string {
-  if (typeof v !== 'string') throw Errors.wrongType;
-  if (!isHll(v)) throw notHll;
-  return v;
-}
 
 // HyperLogLogs are strings: the strings module owns the type they read and write.
 @RedisModule({
@@ -122,6 +112,16 @@ export default class HyperLogLogModule {
     db.set(key, toString(h), true);
     ctx.modified(key);
     return card;
+  }
+
+  @Command('pfdebug')
+  pfdebug(ctx: CommandContext, argv: string[]): Reply {
+    return pfdebug(ctx, argv);
+  }
+
+  @Command('pfselftest')
+  pfselftest(): Reply {
+    return pfselftest(this.sparseMaxBytes);
   }
 
   @Command('pfmerge')

@@ -18,6 +18,7 @@ import {
   StatusReply,
 } from '../../kernel';
 import { absoluteExpire, ExpireFlag, msDigits, msReply, parseExpireFlags, parseInt32, secondsReply } from './args';
+import { migrate, MigrateSockets } from './migrate';
 
 const NONE = new StatusReply('none');
 const SAME_OBJECT = new ReplyError('ERR source and destination objects are the same');
@@ -51,6 +52,17 @@ const OBJECT_HELP = [
 /** The generic keyspace commands: DEL, EXPIRE, RENAME, SCAN, OBJECT, ... */
 @RedisModule({ name: 'keys' })
 export default class KeysModule {
+  private readonly migrateSockets = new MigrateSockets();
+
+  @Command('migrate')
+  migrate(ctx: CommandContext, argv: string[]): Promise<Reply> {
+    return migrate(ctx, this.keyspace, this.migrateSockets, argv);
+  }
+
+  onShutdown(): void {
+    this.migrateSockets.closeAll();
+  }
+
   private readonly typeReplies = new Map<string, StatusReply>();
   private maxmemoryPolicy = 'noeviction';
   private maxmemory = 0;

@@ -13,6 +13,9 @@ export const ListType: DataType<Deque> = {
     return n;
   },
   elements: (v) => v.toArray(),
+  digest: (v, d) => {
+    for (let i = 0; i < v.length; i++) d.mix(v.get(i));
+  },
   fromElements: (items) => Deque.from(items),
   codec: {
     // Written as a plain list, which Redis 7.0 loads (and packs itself); read in every form.

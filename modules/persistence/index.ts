@@ -6,6 +6,8 @@ import {
   type CommandContext,
   Config,
   Errors,
+  DATA_FILE,
+  type DataFile,
   FUNCTION_PAYLOADS,
   FUNCTION_STORE,
   type FunctionPayloads,
@@ -103,7 +105,11 @@ class MisconfGate implements WriteGate {
 @RedisModule({
   name: 'persistence',
   config: [...persistenceParams, ...aofParams],
-  provides: [provide(FUNCTION_PAYLOADS, (m: PersistenceModule) => m.functionPayloads), provide(WRITE_GATE, (m: PersistenceModule) => m.misconf)],
+  provides: [
+    provide(FUNCTION_PAYLOADS, (m: PersistenceModule) => m.functionPayloads),
+    provide(WRITE_GATE, (m: PersistenceModule) => m.misconf),
+    provide(DATA_FILE, (m: PersistenceModule) => m.dataFile),
+  ],
 })
 export default class PersistenceModule {
   private savePoints: SavePoint[] = [];
@@ -125,6 +131,11 @@ export default class PersistenceModule {
         throw new ReplyError(`ERR ${e instanceof RdbError ? e.message : 'failed loading the given functions payload'}`);
       }
     },
+  };
+  /** DATA_FILE: SAVE and a load of the file outside start-up (DEBUG RELOAD). */
+  readonly dataFile: DataFile = {
+    save: () => this.save(),
+    load: () => this.applyFile(fs.readFileSync(this.file)),
   };
   private loadedKeys = 0;
   private expiredOnLoad = 0;
@@ -197,13 +208,16 @@ export default class PersistenceModule {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw this.loadError(file, (e as Error).message);
     }
-    const t0 = Date.now();
-    let applied;
     try {
-      applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'));
+      this.applyFile(buf);
     } catch (e) {
       throw this.loadError(file, (e as Error).message);
     }
+  }
+
+  private applyFile(buf: Buffer): void {
+    const t0 = Date.now();
+    const applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'));
     this.loadedKeys = applied.keys;
     this.expiredOnLoad = applied.expired;
     this.logger.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${applied.keys} keys, ${applied.expired} expired)`);
@@ -359,6 +373,12 @@ export default class PersistenceModule {
 
   @Command('restore')
   restore(ctx: CommandContext, argv: string[]): Reply {
+    return restore(ctx, this.keyspace, argv);
+  }
+
+  /** What MIGRATE sends in cluster mode: RESTORE, accepted here as a standalone server does. */
+  @Command('restore-asking')
+  restoreAsking(ctx: CommandContext, argv: string[]): Reply {
     return restore(ctx, this.keyspace, argv);
   }
 

@@ -30,6 +30,8 @@ import { ScriptEngine, type Limits } from './engine';
 import { FunctionLibraries } from './functions';
 import { ScriptCache } from './scripts';
 
+const NO_DEBUGGER = new ReplyError('ERR Ferrous has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported');
+const DEBUG_MODES = new ReplyError('ERR Use SCRIPT DEBUG YES/SYNC/NO');
 const scriptingParams: ConfigParam[] = [
   {
     name: 'busy-reply-threshold',
@@ -277,6 +279,18 @@ export default class ScriptingModule {
   @Command('script|kill')
   scriptKill(): Reply {
     return this.kill(true);
+  }
+
+  /**
+   * SCRIPT DEBUG: Ferrous has no Lua debugger (redis-cli --ldb's protocol), so YES and SYNC
+   * are refused; NO, the mode every client is in, answers OK.
+   */
+  @Command('script|debug')
+  scriptDebug(_ctx: CommandContext, argv: string[]): Reply {
+    const mode = argv[2].toLowerCase();
+    if (mode === 'no') return OK;
+    if (mode === 'yes' || mode === 'sync') throw NO_DEBUGGER;
+    throw DEBUG_MODES;
   }
 
   @Command('script|help')

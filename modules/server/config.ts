@@ -36,6 +36,7 @@ export function resetStats(server: Server, keyspace: Keyspace, table: CommandTab
     st.usec = 0;
     st.rejected = 0;
     st.failed = 0;
+    st.histogram = null;
   }
   const s = server.stats;
   s.totalConnections = 0;

@@ -6,6 +6,9 @@ import {
   type HandlerResult,
   inject,
   Keyspace,
+  Logger,
+  OK,
+  Plugins,
   RedisModule,
   type Reply,
   Server,
@@ -16,6 +19,8 @@ import { CONFIG_HELP, configGet, configSet, resetStats } from './config';
 import { flushAll, flushDb } from './flush';
 import { getKeys } from './getkeys';
 import { InfoReport } from './info';
+import { rewriteConfigFile } from './rewrite';
+import { moduleHelp, moduleInfo, moduleList, moduleLoad, moduleUnload } from './module';
 import { shutdown, time } from './lifecycle';
 
 /** Server administration: FLUSH*, DBSIZE, INFO, CONFIG, COMMAND, TIME, SHUTDOWN. */
@@ -28,8 +33,36 @@ export default class ServerModule {
     @inject(Config) private readonly config: Config,
     @inject(Keyspace) private readonly keyspace: Keyspace,
     @inject(CommandTable) private readonly table: CommandTable,
+    @inject(Plugins) private readonly plugins: Plugins,
+    @inject(Logger) private readonly logger: Logger,
   ) {
     this.info = new InfoReport(server, config, keyspace, table);
+    server.hooks.onInfo('modules', () => moduleInfo(plugins));
+  }
+
+  @Command('module|help')
+  moduleHelp(): Reply {
+    return moduleHelp();
+  }
+
+  @Command('module|list')
+  moduleList(): Reply {
+    return moduleList(this.plugins);
+  }
+
+  @Command('module|load')
+  moduleLoad(ctx: CommandContext, argv: string[]): Promise<Reply> {
+    return moduleLoad(this.plugins, this.logger, argv, false);
+  }
+
+  @Command('module|loadex')
+  moduleLoadex(ctx: CommandContext, argv: string[]): Promise<Reply> {
+    return moduleLoad(this.plugins, this.logger, argv, true);
+  }
+
+  @Command('module|unload')
+  moduleUnload(ctx: CommandContext, argv: string[]): Reply {
+    return moduleUnload(this.plugins, argv[2]);
   }
 
   @Command('flushall')
@@ -71,6 +104,12 @@ export default class ServerModule {
   @Command('config|set')
   configSet(ctx: CommandContext, argv: string[]): Reply {
     return configSet(this.config, argv, ctx);
+  }
+
+  @Command('config|rewrite')
+  configRewrite(): Reply {
+    rewriteConfigFile(this.config);
+    return OK;
   }
 
   @Command('config|resetstat')

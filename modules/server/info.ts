@@ -1,13 +1,41 @@
 import * as os from 'os';
 import { randomBytes } from 'crypto';
-import { type CommandTable, type Config, type Keyspace, REDIS_VERSION, FERROUS_VERSION, type Server } from '../../kernel';
+import { type CommandTable, type Config, formatFixed, type Keyspace, REDIS_VERSION, FERROUS_VERSION, type Server } from '../../kernel';
 
 type Field = [string, string | number];
-type Section = 'server' | 'clients' | 'memory' | 'persistence' | 'stats' | 'cpu' | 'commandstats' | 'errorstats' | 'keyspace';
+type Section =
+  | 'server'
+  | 'clients'
+  | 'memory'
+  | 'persistence'
+  | 'stats'
+  | 'replication'
+  | 'cpu'
+  | 'modules'
+  | 'commandstats'
+  | 'errorstats'
+  | 'latencystats'
+  | 'cluster'
+  | 'keyspace';
 
 /** Sections in the order Redis prints them. */
-const ALL: Section[] = ['server', 'clients', 'memory', 'persistence', 'stats', 'cpu', 'commandstats', 'errorstats', 'keyspace'];
-const DEFAULT: Section[] = ALL.filter((s) => s !== 'commandstats');
+const ALL: Section[] = [
+  'server',
+  'clients',
+  'memory',
+  'persistence',
+  'stats',
+  'replication',
+  'cpu',
+  'modules',
+  'commandstats',
+  'errorstats',
+  'latencystats',
+  'cluster',
+  'keyspace',
+];
+const DEFAULT: Section[] = ALL.filter((s) => s !== 'commandstats' && s !== 'latencystats');
+const TITLES: Partial<Record<Section, string>> = { cpu: 'CPU', commandstats: 'Commandstats', errorstats: 'Errorstats', latencystats: 'Latencystats' };
 
 /** bytesToHuman from Redis. */
 function human(n: number): string {
@@ -51,7 +79,7 @@ export class InfoReport {
   }
 
   private section(s: Section): string {
-    const title = s === 'commandstats' ? 'Commandstats' : s === 'errorstats' ? 'Errorstats' : s === 'cpu' ? 'CPU' : s[0].toUpperCase() + s.slice(1);
+    const title = TITLES[s] ?? s[0].toUpperCase() + s.slice(1);
     const fields = this[`${s}Fields`]();
     return `# ${title}\r\n${fields.map(([k, v]) => `${k}:${v}\r\n`).join('')}`;
   }
@@ -86,7 +114,7 @@ export class InfoReport {
       ['configured_hz', hz],
       ['lru_clock', this.keyspace.lruClock & 0xffffff],
       ['executable', process.argv[1] ?? ''],
-      ['config_file', ''],
+      ['config_file', this.config.file ?? ''],
       ['io_threads_active', 0],
     ];
   }
@@ -161,6 +189,50 @@ export class InfoReport {
       ['unexpected_error_replies', s.handlerErrors],
       ['total_error_replies', errors],
     ];
+  }
+
+  /** A module doing replication fills this section; without one the server is a master with no replicas. */
+  private replicationFields(): Field[] {
+    const fields = this.server.hooks.infoFields('replication');
+    if (fields.length !== 0) return fields;
+    return [
+      ['role', 'master'],
+      ['connected_slaves', 0],
+      ['master_failover_state', 'no-failover'],
+      ['master_replid', this.server.replicationId],
+      ['master_replid2', this.server.replicationId2],
+      ['master_repl_offset', 0],
+      ['second_repl_offset', -1],
+      ['repl_backlog_active', 0],
+      ['repl_backlog_size', this.opt<number>('repl-backlog-size', 1048576)],
+      ['repl_backlog_first_byte_offset', 0],
+      ['repl_backlog_histlen', 0],
+    ];
+  }
+
+  /** Loaded plugins report here, as Redis modules do. */
+  private modulesFields(): Field[] {
+    return this.server.hooks.infoFields('modules');
+  }
+
+  /** Percentiles of each command's latency histogram, in microseconds with three decimals. */
+  private latencystatsFields(): Field[] {
+    const percentiles = this.config
+      .get<string>('latency-tracking-info-percentiles')
+      .split(' ')
+      .filter((p) => p !== '');
+    const out: Field[] = [];
+    for (const cmd of this.table.allWithSubcommands()) {
+      const h = cmd.stats.histogram;
+      if (h === null || h.total === 0) continue;
+      const values = percentiles.map((p) => `p${p}=${formatFixed(h.valueAtPercentile(Number(p)) / 1000, 3)}`);
+      out.push([`latency_percentiles_usec_${cmd.name}`, values.join(',')]);
+    }
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  }
+
+  private clusterFields(): Field[] {
+    return [['cluster_enabled', 0]];
   }
 
   private cpuFields(): Field[] {

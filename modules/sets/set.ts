@@ -98,4 +98,7 @@ export const SetType: DataType<RSet> = {
     return bytes;
   },
   elements: (v) => v.ordered(),
+  digest: (v, d) => {
+    for (const m of v.members) d.xor(m);
+  },
 };

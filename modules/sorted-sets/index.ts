@@ -1,16 +1,17 @@
-import { Blocking, Command, type CommandContext, Config, inject, Keyspace, RedisModule, type Reply } from '../../kernel';
+import { Blocking, Command, type CommandContext, Config, inject, Keyspace, provide, RedisModule, type Reply, SORTED_SETS, type SortedSets } from '../../kernel';
 import { RemBy, zadd, zrem, zremrange } from './add';
 import { bzmpop, bzpop, Where, zmpop, zpop } from './pop';
 import { By, Dir, zcount, zlexcount, zrange } from './range';
 import { zcard, zmscore, zrandmember, zrank, zscan, zscore } from './read';
 import { Op, zsetOp } from './setops';
 import { zsetCodec } from './codec';
-import { type Limits, zsetType } from './zset';
+import { type Limits, sortedSetsService, zsetType } from './zset';
 
 export { ZSet, zsetType } from './zset';
 
 @RedisModule({
   name: 'sorted-sets',
+  provides: [provide(SORTED_SETS, (m: SortedSetsModule) => m.service)],
   config: [
     {
       name: 'zset-max-listpack-entries',
@@ -34,6 +35,8 @@ export { ZSet, zsetType } from './zset';
 })
 export default class SortedSetsModule {
   private readonly limits: Limits = { maxEntries: 128, maxValue: 64 };
+  /** SORTED_SETS: sorted sets for the modules that store their data in them (geo). */
+  readonly service: SortedSets = sortedSetsService(this.limits);
 
   constructor(
     @inject(Keyspace) private readonly keyspace: Keyspace,

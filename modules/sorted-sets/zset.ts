@@ -1,4 +1,4 @@
-import { type Database, type DataType, Errors, ScanIndex, StringMap } from '../../kernel';
+import { type Database, type DataType, Errors, formatDouble, ScanIndex, type SortedSets, type SortedSetValue, StringMap } from '../../kernel';
 import { type Cursor, ScoreTree } from './tree';
 
 /** zset-max-listpack-entries / zset-max-listpack-value, kept current by the module. */
@@ -30,7 +30,7 @@ export class ZEntry {
  * Small sets report Redis's "listpack" encoding; once a limit is crossed they report
  * "skiplist" for good, as in Redis 7.0, and get a ScanIndex for ZSCAN cursors.
  */
-export class ZSet {
+export class ZSet implements SortedSetValue {
   readonly dict = new StringMap<ZEntry>();
   readonly tree = new ScoreTree();
   listpack = true;
@@ -90,6 +90,10 @@ export class ZSet {
     this.index = index;
   }
 
+  fromScore(min: number): Cursor {
+    return this.tree.at(this.tree.rankByScore(min, false));
+  }
+
   /** A cursor at `rank` (see ScoreTree.at). */
   at(rank: number): Cursor {
     return this.tree.at(rank);
@@ -132,6 +136,28 @@ export function zsetType(limits: Limits): DataType<ZSet> {
       return Math.round(64 + z.size * (avg + (z.listpack ? 12 : 80)));
     },
     elements: (z) => z.members(),
+    // Each member with its score as %.17g prints it.
+    digest: (z, d) => z.forEach((ele, score) => d.xorPair(ele, formatDouble(score))),
+  };
+}
+
+/** The kernel's SortedSets service, for modules that keep their data in sorted sets (geo). */
+export function sortedSetsService(limits: Limits): SortedSets {
+  return {
+    is: (v): v is ZSet => v instanceof ZSet,
+    create: () => new ZSet(),
+    put(z, ele, score, nx = false, xx = false) {
+      const zs = z as ZSet;
+      const e = zs.dict.get(ele);
+      if (e === undefined) {
+        if (xx) return 0;
+        zs.insert(score, ele, limits);
+        return 1;
+      }
+      if (nx || e.score === score) return 0;
+      zs.setScore(e, score);
+      return 2;
+    },
   };
 }
 

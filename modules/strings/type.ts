@@ -11,6 +11,7 @@ export const StringType: DataType<string> = {
   encoding: (v) => (v.length <= 20 && parseInt64(v) !== null ? 'int' : v.length <= EMBSTR_LIMIT ? 'embstr' : 'raw'),
   clone: (v) => v,
   memory: (v) => v.length + 16,
+  digest: (v, d) => d.mix(v),
   codec: {
     rdbTypes: [RdbType.String],
     save: (out, v) => out.string(v),

@@ -264,7 +264,21 @@ describe('compat: EVAL and conversions', () => {
       ['SCRIPT', 'EXISTS', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db'],
       ['SCRIPT', 'FLUSH'],
       ['SCRIPT', 'NOSUCH'],
+      ['SCRIPT', 'DEBUG', 'NO'],
+      ['SCRIPT', 'DEBUG', 'no'],
+      ['SCRIPT', 'DEBUG', 'MAYBE'],
+      ['SCRIPT', 'DEBUG'],
+      ['SCRIPT', 'DEBUG', 'NO', 'extra'],
     );
+  });
+
+  it('SCRIPT DEBUG YES and SYNC are refused: Ferrous has no Lua debugger', async () => {
+    const { ferrous } = await h.both([['SCRIPT', 'DEBUG', 'YES'], ['SCRIPT', 'DEBUG', 'SYNC'], ['EVAL', 'return 1', '0']]);
+    expect(ferrous).toEqual([
+      '-ERR Ferrous has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported\r\n',
+      '-ERR Ferrous has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported\r\n',
+      ':1\r\n',
+    ]);
   });
 
   it('RESP3 conversions with redis.setresp(3)', async () => {

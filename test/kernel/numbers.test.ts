@@ -1,4 +1,4 @@
-import { formatDouble, isInt64, parseBigInt64, parseDouble, parseInt64, parseIntArg, INT64_MAX, INT64_MIN } from '../../kernel/util/numbers';
+import { formatDouble, formatFixed, formatHumanDouble, isInt64, parseBigInt64, parseDouble, parseInt64, parseIntArg, INT64_MAX, INT64_MIN } from '../../kernel/util/numbers';
 import printf17g from './fixtures/printf-17g.json';
 
 describe('parseInt64 (string2ll)', () => {
@@ -199,5 +199,38 @@ describe('formatDouble (printf %.17g)', () => {
       const x = Number(repr);
       expect(parseDouble(formatDouble(x))).toBe(x);
     }
+  });
+});
+
+describe('formatFixed (printf %.Nf) and formatHumanDouble (ld2string LD_STR_HUMAN)', () => {
+  // Recorded with python3 '%.*f' % (digits, value), which rounds as glibc's printf does.
+  const table: [number, number, string][] = [
+    [0.125, 2, '0.12'],
+    [0.375, 2, '0.38'],
+    [2.5, 0, '2'],
+    [3.5, 0, '4'],
+    [-1e22, 1, '-10000000000000000000000.0'],
+    [123.456, 6, '123.456000'],
+    [-0.0000001, 6, '-0.000000'],
+    [45 / 2 ** 18, 17, '0.00017166137695312'],
+    [13.361389338970184, 17, '13.36138933897018433'],
+  ];
+  it.each(table)('%p to %p decimals is %p', (v, digits, text) => {
+    expect(formatFixed(v, digits)).toBe(text);
+  });
+
+  it('prints the special values and negative zero as glibc does', () => {
+    expect(formatFixed(Infinity, 4)).toBe('inf');
+    expect(formatFixed(-Infinity, 4)).toBe('-inf');
+    expect(formatFixed(-0, 2)).toBe('-0.00');
+    expect(formatFixed(1e300, 0)).toBe(BigInt(1e300).toString());
+  });
+
+  it('drops trailing zeros and never answers -0 in human form', () => {
+    expect(formatHumanDouble(180)).toBe('180');
+    expect(formatHumanDouble(-0)).toBe('0');
+    expect(formatHumanDouble(-1e-20)).toBe('0');
+    expect(formatHumanDouble(38.11555639549629859)).toBe('38.11555639549629859');
+    expect(formatHumanDouble(0.5)).toBe('0.5');
   });
 });

@@ -1,0 +1,278 @@
+/**
+ * Redis's geohash arithmetic (geohash.c, geohash_helper.c), in doubles and 32-bit halves so
+ * that every score, neighbour box and decoded coordinate is bit for bit the one Redis computes.
+ * A hash at `step` bits per coordinate is kept as its two cell indexes (latitude, longitude)
+ * rather than interleaved: moving to a neighbour changes one index modulo 2^step, exactly what
+ * Redis's masked interleaved arithmetic does, including an index that overflowed to 2^step.
+ */
+
+export const LONG_MIN = -180;
+export const LONG_MAX = 180;
+export const LAT_MIN = -85.05112878;
+export const LAT_MAX = 85.05112878;
+export const STEP_MAX = 26;
+
+const D_R = Math.PI / 180.0;
+const EARTH_RADIUS_IN_METERS = 6372797.560856;
+const MERCATOR_MAX = 20037726.37;
+const TWO_32 = 4294967296;
+const TWO_63 = 9223372036854775808;
+const TWO_64 = 18446744073709551616;
+
+/** Spread the low 16 bits of x to the even bit positions of a 32-bit word. */
+function spread(x: number): number {
+  x &= 0xffff;
+  x = (x | (x << 8)) & 0x00ff00ff;
+  x = (x | (x << 4)) & 0x0f0f0f0f;
+  x = (x | (x << 2)) & 0x33333333;
+  return (x | (x << 1)) & 0x55555555;
+}
+
+/** Gather the even bits of a 32-bit word into 16 bits. */
+function compact(x: number): number {
+  x &= 0x55555555;
+  x = (x | (x >>> 1)) & 0x33333333;
+  x = (x | (x >>> 2)) & 0x0f0f0f0f;
+  x = (x | (x >>> 4)) & 0x00ff00ff;
+  return (x | (x >>> 8)) & 0xffff;
+}
+
+/** interleave64(lat, lon) as a double: latitude bits at even positions, rounded as a uint64 converts. */
+export function interleave(lat: number, lon: number, plusOne = false): number {
+  let lo = (spread(lat) | (spread(lon) << 1)) >>> 0;
+  let hi = (spread(lat >>> 16) | (spread(lon >>> 16) << 1)) >>> 0;
+  if (plusOne && ++lo === TWO_32) {
+    lo = 0;
+    hi++;
+  }
+  return hi * TWO_32 + lo;
+}
+
+/** Scratch for decoded positions: [longitude, latitude]. */
+export type XY = Float64Array;
+
+/**
+ * decodeGeohash: a sorted-set score (a 52-bit hash at step 26) to the centre of its cell,
+ * clamped to the valid range. The score converts to uint64 as C does on x86-64.
+ */
+export function decodeScore(score: number, xy: XY): void {
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < TWO_64) {
+    const t = Math.trunc(score);
+    hi = Math.floor(t / TWO_32);
+    lo = t - hi * TWO_32;
+  } else if (score < 0 && score > -TWO_63) {
+    const t = Math.trunc(score);
+    const h = Math.floor(t / TWO_32);
+    lo = t - h * TWO_32;
+    hi = h >>> 0;
+  } else {
+    // Out of range: the conversion yields 0 (at or past 2^64) or 2^63 (below -2^63, -inf).
+    hi = score >= TWO_64 ? 0 : 0x80000000;
+    lo = 0;
+  }
+  const lat = (compact(lo) | (compact(hi) << 16)) >>> 0;
+  const lon = (compact(lo >>> 1) | (compact(hi >>> 1) << 16)) >>> 0;
+  const scale = 67108864; // 2^26
+  const latScale = LAT_MAX - LAT_MIN;
+  const lonScale = LONG_MAX - LONG_MIN;
+  // uint32 arithmetic: only a score that is no geohash has an index that wraps.
+  let x = (LONG_MIN + (lon / scale) * lonScale + (LONG_MIN + (((lon + 1) >>> 0) / scale) * lonScale)) / 2;
+  let y = (LAT_MIN + (lat / scale) * latScale + (LAT_MIN + (((lat + 1) >>> 0) / scale) * latScale)) / 2;
+  if (x > LONG_MAX) x = LONG_MAX;
+  if (x < LONG_MIN) x = LONG_MIN;
+  if (y > LAT_MAX) y = LAT_MAX;
+  if (y < LAT_MIN) y = LAT_MIN;
+  xy[0] = x;
+  xy[1] = y;
+}
+
+/** The cell index of a coordinate at `step` bits (the offset truncated to uint32, as C does). */
+function cell(v: number, min: number, max: number, step: number): number {
+  return Math.trunc(((v - min) / (max - min)) * 2 ** step);
+}
+
+/** GEOADD's score for a valid longitude/latitude. */
+export function encodeScore(lon: number, lat: number): number {
+  return interleave(cell(lat, LAT_MIN, LAT_MAX, STEP_MAX), cell(lon, LONG_MIN, LONG_MAX, STEP_MAX));
+}
+
+const ALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz';
+
+/** GEOHASH's 11 characters: the position re-encoded on the standard [-90, 90] latitude range. */
+export function standardGeohash(xy: XY): string {
+  const bits = interleave(cell(xy[1], -90, 90, STEP_MAX), cell(xy[0], -180, 180, STEP_MAX));
+  let out = '';
+  for (let i = 0; i < 10; i++) out += ALPHABET[Math.floor(bits / 2 ** (52 - (i + 1) * 5)) % 32];
+  return out + '0';
+}
+
+function degRad(ang: number): number {
+  return ang * D_R;
+}
+
+function radDeg(ang: number): number {
+  return ang / D_R;
+}
+
+/** geohashGetDistance: the haversine great-circle distance in meters. */
+export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
+  const lat1r = degRad(lat1d);
+  const lon1r = degRad(lon1d);
+  const lat2r = degRad(lat2d);
+  const lon2r = degRad(lon2d);
+  const u = Math.sin((lat2r - lat1r) / 2);
+  const v = Math.sin((lon2r - lon1r) / 2);
+  // With v 0 the cosine term adds +0: skipping it changes no bit (a box's latitude distance).
+  if (v === 0) return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u));
+  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
+}
+
+/** distance() from a fixed first point whose radians and cosine are computed once. */
+function distanceFrom(lon1r: number, lat1r: number, cosLat1: number, lon2d: number, lat2d: number): number {
+  const lat2r = degRad(lat2d);
+  const lon2r = degRad(lon2d);
+  const u = Math.sin((lat2r - lat1r) / 2);
+  const v = Math.sin((lon2r - lon1r) / 2);
+  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + cosLat1 * Math.cos(lat2r) * v * v));
+}
+
+/** geohashEstimateStepsByRadius. */
+function estimateSteps(rangeMeters: number, lat: number): number {
+  if (rangeMeters === 0) return 26;
+  let step = 1;
+  while (rangeMeters < MERCATOR_MAX) {
+    rangeMeters *= 2;
+    step++;
+  }
+  step -= 2;
+  if (lat > 66 || lat < -66) {
+    step--;
+    if (lat > 80 || lat < -80) step--;
+  }
+  if (step < 1) step = 1;
+  if (step > 26) step = 26;
+  return step;
+}
+
+/** A search area: a circle (radius) or an axis-aligned box (width, height), in `conversion` units. */
+export class Shape {
+  lon = 0;
+  lat = 0;
+  box = false;
+  radius = 0;
+  width = 0;
+  height = 0;
+  /** Meters per unit. */
+  conversion = 1;
+  /** The bounding box: min longitude, min latitude, max longitude, max latitude. */
+  readonly bounds = new Float64Array(4);
+
+  /** geoWithinShape: whether the decoded point is inside; its distance from the centre goes to `out.dist`. */
+  contains(x: number, y: number, out: { dist: number }): boolean {
+    if (!this.box) {
+      const d = distanceFrom(this.lonR, this.latR, this.cosLat, x, y);
+      if (d > this.radius * this.conversion) return false;
+      out.dist = d;
+      return true;
+    }
+    const lonDistance = distance(x, y, this.lon, y);
+    const latDistance = distance(x, y, x, this.lat);
+    if (lonDistance > (this.width * this.conversion) / 2 || latDistance > (this.height * this.conversion) / 2) return false;
+    out.dist = distanceFrom(this.lonR, this.latR, this.cosLat, x, y);
+    return true;
+  }
+
+  /** The centre in radians and its latitude's cosine, for contains(). */
+  private lonR = 0;
+  private latR = 0;
+  private cosLat = 1;
+
+  /** geohashBoundingBox. */
+  private boundingBox(): void {
+    const height = this.conversion * (this.box ? this.height / 2 : this.radius);
+    const width = this.conversion * (this.box ? this.width / 2 : this.radius);
+    const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
+    const longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(this.lat + latDelta)));
+    const longDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(this.lat - latDelta)));
+    const southern = this.lat < 0;
+    const b = this.bounds;
+    b[0] = southern ? this.lon - longDeltaBottom : this.lon - longDeltaTop;
+    b[2] = southern ? this.lon + longDeltaBottom : this.lon + longDeltaTop;
+    b[1] = this.lat - latDelta;
+    b[3] = this.lat + latDelta;
+  }
+
+  /**
+   * geohashCalculateAreasByShapeWGS84: fills `boxes` with the score ranges [min, max) of the
+   * centre cell and its eight neighbours, in Redis's order, skipping the boxes Redis skips
+   * (excluded, or the same as the last one searched); returns how many ranges it wrote.
+   */
+  areas(boxes: Float64Array): number {
+    this.lonR = degRad(this.lon);
+    this.latR = degRad(this.lat);
+    this.cosLat = Math.cos(this.latR);
+    this.boundingBox();
+    const [minLon, minLat, maxLon, maxLat] = this.bounds;
+    const w = this.width / 2;
+    const h = this.height / 2;
+    const radiusMeters = (this.box ? Math.sqrt(w * w + h * h) : this.radius) * this.conversion;
+    let steps = estimateSteps(radiusMeters, this.lat);
+    let lat = cell(this.lat, LAT_MIN, LAT_MAX, steps);
+    let lon = cell(this.lon, LONG_MIN, LONG_MAX, steps);
+    let mask = 2 ** steps - 1;
+    if (steps > 1) {
+      // The step is too coarse when a neighbour cell does not reach past the bounding box.
+      const n = cellMin(((lat + 1) & mask) + 1, LAT_MIN, LAT_MAX, steps);
+      const s = cellMin((lat - 1) & mask, LAT_MIN, LAT_MAX, steps);
+      const e = cellMin(((lon + 1) & mask) + 1, LONG_MIN, LONG_MAX, steps);
+      const wst = cellMin((lon - 1) & mask, LONG_MIN, LONG_MAX, steps);
+      if (n < maxLat || s > minLat || e < maxLon || wst > minLon) {
+        steps--;
+        lat = cell(this.lat, LAT_MIN, LAT_MAX, steps);
+        lon = cell(this.lon, LONG_MIN, LONG_MAX, steps);
+        mask = 2 ** steps - 1;
+      }
+    }
+    let skip = 0;
+    if (steps >= 2) {
+      if (cellMin(lat, LAT_MIN, LAT_MAX, steps) < minLat) skip |= SOUTH;
+      if (cellMin(lat + 1, LAT_MIN, LAT_MAX, steps) > maxLat) skip |= NORTH;
+      if (cellMin(lon, LONG_MIN, LONG_MAX, steps) < minLon) skip |= WEST;
+      if (cellMin(lon + 1, LONG_MIN, LONG_MAX, steps) > maxLon) skip |= EAST;
+    }
+    const shift = 2 ** (52 - 2 * steps);
+    let count = 0;
+    // Redis compares a box with the last one searched only once a neighbour was searched.
+    let last = 0;
+    let lastLat = 0;
+    let lastLon = 0;
+    for (let i = 0; i < 9; i++) {
+      const dir = DIRS[i];
+      if ((dir & skip) !== 0) continue;
+      const y = (dir & NORTH) !== 0 ? (lat + 1) & mask : (dir & SOUTH) !== 0 ? (lat - 1) & mask : lat;
+      const x = (dir & EAST) !== 0 ? (lon + 1) & mask : (dir & WEST) !== 0 ? (lon - 1) & mask : lon;
+      if (last !== 0 && y === lastLat && x === lastLon) continue;
+      last = i;
+      boxes[2 * count] = interleave(y, x) * shift;
+      boxes[2 * count + 1] = interleave(y, x, true) * shift;
+      count++;
+      lastLat = y;
+      lastLon = x;
+    }
+    return count;
+  }
+}
+
+const NORTH = 1;
+const SOUTH = 2;
+const EAST = 4;
+const WEST = 8;
+/** The centre, north, south, east, west, north-east, north-west, south-east, south-west. */
+const DIRS = [0, NORTH, SOUTH, EAST, WEST, NORTH | EAST, NORTH | WEST, SOUTH | EAST, SOUTH | WEST];
+
+/** The lower edge of cell `i` at `step` bits (geohashDecode's min; cell i+1's min is cell i's max). */
+function cellMin(i: number, min: number, max: number, step: number): number {
+  return min + (i / 2 ** step) * (max - min);
+}

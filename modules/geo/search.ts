@@ -1,0 +1,368 @@
+import {
+  type CommandContext,
+  DoubleReply,
+  Errors,
+  formatFixed,
+  formatHumanDouble,
+  Notify,
+  parseDouble,
+  parseInt64,
+  type Reply,
+  ReplyError,
+  type SortedSets,
+  type SortedSetValue,
+} from '../../kernel';
+import { decodeScore, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
+
+const badMember = new ReplyError('ERR could not decode requested zset member');
+const badUnit = new ReplyError('ERR unsupported unit provided. please use M, KM, FT, MI');
+const negativeRadius = new ReplyError('ERR radius cannot be negative');
+const negativeBox = new ReplyError('ERR height or width cannot be negative');
+const badCount = new ReplyError('ERR COUNT must be > 0');
+const anyNeedsCount = new ReplyError('ERR the ANY argument requires COUNT argument');
+const notInteger = new ReplyError('ERR value is not an integer or out of range');
+
+/** How georadiusGeneric was called (Redis's RADIUS_* / GEOSEARCH* flags). */
+export const enum Search {
+  Coords = 1,
+  Member = 2,
+  NoStore = 4,
+  GeoSearch = 8,
+  Store = 16,
+}
+
+const enum Sort {
+  None,
+  Asc,
+  Desc,
+}
+
+/** A sorted set looked up for reading (hit/miss statistics, keymiss event); WRONGTYPE otherwise. */
+export function readGeo(ctx: CommandContext, ss: SortedSets, key: string): SortedSetValue | undefined {
+  const v = ctx.db.get(key);
+  if (v === undefined) {
+    ctx.keyMiss(key);
+    return undefined;
+  }
+  if (!ss.is(v)) throw Errors.wrongType;
+  return v;
+}
+
+/** getDoubleFromObjectOrReply: `msg` replaces the default error text. */
+export function parseCoord(arg: string, msg: ReplyError = Errors.notFloat): number {
+  const d = parseDouble(arg);
+  if (Number.isNaN(d)) throw msg;
+  return d;
+}
+
+/** extractLongLatOrReply into `xy`. */
+export function parseLonLat(argv: string[], at: number, xy: Float64Array): void {
+  const lon = parseCoord(argv[at]);
+  const lat = parseCoord(argv[at + 1]);
+  if (lon < LONG_MIN || lon > LONG_MAX || lat < LAT_MIN || lat > LAT_MAX) {
+    throw new ReplyError(`ERR invalid longitude,latitude pair ${formatFixed(lon, 6)},${formatFixed(lat, 6)}`);
+  }
+  xy[0] = lon;
+  xy[1] = lat;
+}
+
+/** extractUnitOrReply: meters per unit. */
+export function parseUnit(arg: string): number {
+  switch (arg.toLowerCase()) {
+    case 'm':
+      return 1;
+    case 'km':
+      return 1000;
+    case 'ft':
+      return 0.3048;
+    case 'mi':
+      return 1609.34;
+    default:
+      throw badUnit;
+  }
+}
+
+/** addReplyDoubleDistance: four decimals, as a bulk string in both protocols. */
+export function distanceReply(d: number): string {
+  return formatFixed(d, 4);
+}
+
+/** GEOPOS and WITHCOORD: a coordinate as Redis's human long double. */
+export function coordReply(d: number): DoubleReply {
+  return new DoubleReply(d, formatHumanDouble(d));
+}
+
+const needRadius = new ReplyError('ERR need numeric radius');
+const needWidth = new ReplyError('ERR need numeric width');
+const needHeight = new ReplyError('ERR need numeric height');
+
+function parseRadius(argv: string[], at: number, shape: Shape): void {
+  const r = parseCoord(argv[at], needRadius);
+  if (r < 0) throw negativeRadius;
+  shape.radius = r;
+  shape.conversion = parseUnit(argv[at + 1]);
+  shape.box = false;
+}
+
+function parseBox(argv: string[], at: number, shape: Shape): void {
+  const w = parseCoord(argv[at], needWidth);
+  const h = parseCoord(argv[at + 1], needHeight);
+  if (h < 0 || w < 0) throw negativeBox;
+  shape.width = w;
+  shape.height = h;
+  shape.conversion = parseUnit(argv[at + 2]);
+  shape.box = true;
+}
+
+/** Found points, as parallel arrays reused by every search (the server runs one command at a time). */
+class Found {
+  eles: string[] = [];
+  scores = new Float64Array(64);
+  dists = new Float64Array(64);
+  lons = new Float64Array(64);
+  lats = new Float64Array(64);
+  order: number[] = [];
+  used = 0;
+  /** Distance of the point geoWithinShape accepted last. */
+  dist = 0;
+
+  reset(): void {
+    this.used = 0;
+  }
+
+  push(ele: string, score: number, lon: number, lat: number): void {
+    const i = this.used++;
+    if (i === this.scores.length) this.grow();
+    this.eles[i] = ele;
+    this.scores[i] = score;
+    this.dists[i] = this.dist;
+    this.lons[i] = lon;
+    this.lats[i] = lat;
+  }
+
+  private grow(): void {
+    const n = this.scores.length * 2;
+    for (const k of ['scores', 'dists', 'lons', 'lats'] as const) {
+      const a = new Float64Array(n);
+      a.set(this[k]);
+      this[k] = a;
+    }
+  }
+
+  /** Drop the member strings so they are not kept alive between commands. */
+  release(): void {
+    this.eles.length = 0;
+    this.order.length = 0;
+  }
+}
+
+const found = new Found();
+const boxes = new Float64Array(18);
+const xy = new Float64Array(2);
+const shape = new Shape();
+
+function ascending(a: number, b: number): number {
+  return found.dists[a] - found.dists[b] || a - b;
+}
+
+function descending(a: number, b: number): number {
+  return found.dists[b] - found.dists[a] || a - b;
+}
+
+/** membersOfAllNeighbors: every member in the shape's boxes, stopping at `limit` when non-zero. */
+function collect(z: SortedSetValue, limit: number): void {
+  found.reset();
+  const n = shape.areas(boxes);
+  for (let b = 0; b < n; b++) {
+    if (limit !== 0 && found.used >= limit) break;
+    const max = boxes[2 * b + 1];
+    for (const c = z.fromScore(boxes[2 * b]); c.valid; c.next()) {
+      const score = c.score;
+      if (score >= max) break;
+      decodeScore(score, xy);
+      if (shape.contains(xy[0], xy[1], found)) found.push(c.ele, score, xy[0], xy[1]);
+      if (limit !== 0 && found.used >= limit) break;
+    }
+  }
+}
+
+/**
+ * georadiusGeneric: GEORADIUS[BYMEMBER][_RO], GEOSEARCH and GEOSEARCHSTORE. Arguments are
+ * checked in Redis's order, so the same bad command gets the same error.
+ */
+export function georadius(ctx: CommandContext, ss: SortedSets, argv: string[], src: number, flags: number): Reply {
+  const z = readGeo(ctx, ss, argv[src]);
+  let storeKey: string | null = null;
+  let storeDist = false;
+  let base: number;
+  if ((flags & Search.Coords) !== 0) {
+    base = 6;
+    parseLonLat(argv, 2, xy);
+    shape.lon = xy[0];
+    shape.lat = xy[1];
+    parseRadius(argv, 4, shape);
+  } else if ((flags & Search.Member) !== 0) {
+    base = 5;
+    // Without the key Redis only parses the options, to pick the reply.
+    if (z !== undefined) {
+      centerOnMember(z, argv[2]);
+      parseRadius(argv, 3, shape);
+    }
+  } else {
+    base = 2;
+    if ((flags & Search.Store) !== 0) {
+      base = 3;
+      storeKey = argv[1];
+    }
+  }
+
+  let withDist = false;
+  let withHash = false;
+  let withCoord = false;
+  let fromMember = false;
+  let fromLoc = false;
+  let byRadius = false;
+  let byBox = false;
+  let sort = Sort.None;
+  let any = false;
+  let count = 0;
+  const geosearch = (flags & Search.GeoSearch) !== 0;
+  const storable = (flags & (Search.NoStore | Search.GeoSearch)) === 0;
+  const remaining = argv.length - base;
+  for (let i = 0; i < remaining; i++) {
+    const at = base + i;
+    const arg = argv[at].toLowerCase();
+    if (arg === 'withdist') withDist = true;
+    else if (arg === 'withhash') withHash = true;
+    else if (arg === 'withcoord') withCoord = true;
+    else if (arg === 'any') any = true;
+    else if (arg === 'asc') sort = Sort.Asc;
+    else if (arg === 'desc') sort = Sort.Desc;
+    else if (arg === 'count' && i + 1 < remaining) {
+      const n = parseInt64(argv[at + 1]);
+      if (n === null) throw notInteger;
+      if (n <= 0) throw badCount;
+      count = Number(n);
+      i++;
+    } else if (arg === 'store' && i + 1 < remaining && storable) {
+      storeKey = argv[at + 1];
+      storeDist = false;
+      i++;
+    } else if (arg === 'storedist' && i + 1 < remaining && storable) {
+      storeKey = argv[at + 1];
+      storeDist = true;
+      i++;
+    } else if (arg === 'storedist' && geosearch && (flags & Search.Store) !== 0) {
+      storeDist = true;
+    } else if (arg === 'frommember' && i + 1 < remaining && geosearch && !fromLoc) {
+      if (z !== undefined) centerOnMember(z, argv[at + 1]);
+      fromMember = true;
+      i++;
+    } else if (arg === 'fromlonlat' && i + 2 < remaining && geosearch && !fromMember) {
+      parseLonLat(argv, at + 1, xy);
+      shape.lon = xy[0];
+      shape.lat = xy[1];
+      fromLoc = true;
+      i += 2;
+    } else if (arg === 'byradius' && i + 2 < remaining && geosearch && !byBox) {
+      parseRadius(argv, at + 1, shape);
+      byRadius = true;
+      i += 2;
+    } else if (arg === 'bybox' && i + 3 < remaining && geosearch && !byRadius) {
+      parseBox(argv, at + 1, shape);
+      byBox = true;
+      i += 3;
+    } else {
+      throw Errors.syntax;
+    }
+  }
+
+  if (storeKey !== null && (withDist || withHash || withCoord)) {
+    const what = (flags & Search.Store) !== 0 ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS';
+    throw new ReplyError(`ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
+  }
+  if (geosearch && !(fromMember || fromLoc)) {
+    throw new ReplyError(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`);
+  }
+  if (geosearch && !(byRadius || byBox)) {
+    throw new ReplyError(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`);
+  }
+  if (any && count === 0) throw anyNeedsCount;
+
+  if (z === undefined) {
+    if (storeKey === null) return [];
+    if (ctx.db.delete(storeKey)) ctx.modified(storeKey, Notify.GENERIC, 'del');
+    return 0;
+  }
+
+  // COUNT without ANY returns the nearest: it implies ASC.
+  if (count !== 0 && sort === Sort.None && !any) sort = Sort.Asc;
+  collect(z, any ? count : 0);
+  try {
+    return searchReply(ctx, ss, storeKey, storeDist, count, sort, withDist, withHash, withCoord, geosearch);
+  } finally {
+    found.release();
+  }
+}
+
+/** The centre at a member's position (FROMMEMBER, GEORADIUSBYMEMBER). */
+function centerOnMember(z: SortedSetValue, member: string): void {
+  const score = z.score(member);
+  if (score === undefined) throw badMember;
+  decodeScore(score, xy);
+  shape.lon = xy[0];
+  shape.lat = xy[1];
+}
+
+function searchReply(
+  ctx: CommandContext,
+  ss: SortedSets,
+  storeKey: string | null,
+  storeDist: boolean,
+  count: number,
+  sort: Sort,
+  withDist: boolean,
+  withHash: boolean,
+  withCoord: boolean,
+  geosearch: boolean,
+): Reply {
+  const total = found.used;
+  if (total === 0 && storeKey === null) return [];
+  const returned = count === 0 || total < count ? total : count;
+  const order = found.order;
+  for (let i = 0; i < total; i++) order[i] = i;
+  order.length = total;
+  if (sort !== Sort.None) order.sort(sort === Sort.Asc ? ascending : descending);
+  const conversion = shape.conversion;
+
+  if (storeKey === null) {
+    const options = (withDist ? 1 : 0) + (withHash ? 1 : 0) + (withCoord ? 1 : 0);
+    const out = new Array<Reply>(returned);
+    for (let i = 0; i < returned; i++) {
+      const k = order[i];
+      if (options === 0) {
+        out[i] = found.eles[k];
+        continue;
+      }
+      const item: Reply[] = [found.eles[k]];
+      if (withDist) item.push(distanceReply(found.dists[k] / conversion));
+      if (withHash) item.push(Math.trunc(found.scores[k]));
+      if (withCoord) item.push([coordReply(found.lons[k]), coordReply(found.lats[k])]);
+      out[i] = item;
+    }
+    return out;
+  }
+
+  if (returned === 0) {
+    if (ctx.db.delete(storeKey)) ctx.modified(storeKey, Notify.GENERIC, 'del');
+    return 0;
+  }
+  const dst = ss.create();
+  for (let i = 0; i < returned; i++) {
+    const k = order[i];
+    ss.put(dst, found.eles[k], storeDist ? found.dists[k] / conversion : found.scores[k]);
+  }
+  ctx.db.set(storeKey, dst);
+  ctx.modified(storeKey, Notify.ZSET, geosearch ? 'geosearchstore' : 'georadiusstore');
+  return returned;
+}

@@ -1,0 +1,295 @@
+import { useCompat } from '../helpers/compat';
+
+/** Sicily, as in Redis's documentation, plus a few far-away points. */
+const SICILY = ['GEOADD', 'Sicily', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'];
+const WORLD = [
+  'GEOADD', 'w',
+  '13.361389', '38.115556', 'Palermo',
+  '15.087269', '37.502669', 'Catania',
+  '12.758489', '38.788135', 'edge1',
+  '17.241510', '38.788135', 'edge2',
+  '-122.4194', '37.7749', 'SF',
+  '151.2093', '-33.8688', 'Sydney',
+  '179.9999', '0.5', 'east',
+  '-179.9999', '0.5', 'west',
+  '0', '85.05112878', 'northpole',
+  '0', '-85.05112878', 'southpole',
+  '180', '85.05112878', 'corner',
+  '-180', '-85.05112878', 'corner2',
+  '0', '0', 'origin',
+];
+
+/** A grid of points around the antimeridian and near the poles. */
+function grid(): string[] {
+  const out = ['GEOADD', 'grid'];
+  for (const lon of [-180, -179.5, -179, 0, 179, 179.5, 180]) {
+    for (const lat of [-85, -84.9, -60, 0, 60, 84.9, 85]) out.push(String(lon), String(lat), `p${lon}_${lat}`);
+  }
+  return out;
+}
+
+describe('geo vs redis-server 7.0', () => {
+  const h = useCompat();
+
+  it('GEOADD: NX, XX, CH, scores as ZADD stores them, and its errors', async () => {
+    await h.same(
+      SICILY,
+      ['GEOADD', 'Sicily', '13.361389', '38.115556', 'Palermo'],
+      ['GEOADD', 'Sicily', 'CH', '13.4', '38.115556', 'Palermo', '1', '2', 'new'],
+      ['GEOADD', 'Sicily', 'NX', '13.5', '38.1', 'Palermo', '3', '4', 'nx'],
+      ['GEOADD', 'Sicily', 'XX', '13.5', '38.1', 'Palermo', '3', '4', 'xx'],
+      ['GEOADD', 'Sicily', 'xx', 'ch', '13.6', '38.1', 'Palermo', '13.6', '38.1', 'Palermo'],
+      ['GEOADD', 'Sicily', 'NX', 'XX', '1', '2', 'a'],
+      ['GEOADD', 'Sicily', 'GT', '1', '2', 'a'],
+      ['GEOADD', 'Sicily', '1', '2'],
+      ['GEOADD', 'Sicily', 'CH', 'CH', 'CH'],
+      ['GEOADD', 'Sicily', '1', '2', 'a', '3'],
+      ['GEOADD', 'Sicily', 'abc', '2', 'a'],
+      ['GEOADD', 'Sicily', '1', 'nan', 'a'],
+      ['GEOADD', 'Sicily', '1', '2', 'ok', '181', '2', 'bad'],
+      ['GEOADD', 'Sicily', '-180.0001', '0', 'bad'],
+      ['GEOADD', 'Sicily', '0', '85.05112879', 'bad'],
+      ['GEOADD', 'Sicily', '1e300', '-1e300', 'bad'],
+      ['GEOADD', 'Sicily', 'inf', '0', 'bad'],
+      ['GEOADD', 'Sicily', '0', '-inf', 'bad'],
+      ['GEOADD', 'nokey', 'XX', '1', '2', 'a'],
+      ['EXISTS', 'nokey'],
+      ['GEOADD', 'Sicily'],
+      ['ZRANGE', 'Sicily', '0', '-1', 'WITHSCORES'],
+      ['SET', 's', 'v'],
+      ['GEOADD', 's', '1', '2', 'a'],
+      ['GEOADD', 's', '1', 'x', 'a'],
+      WORLD,
+      ['ZRANGE', 'w', '0', '-1', 'WITHSCORES'],
+      grid(),
+      ['ZRANGE', 'grid', '0', '-1', 'WITHSCORES'],
+      ['GEOADD', 'bin', '1', '2', 'a\x00b\r\n\xff'],
+      ['GEOPOS', 'bin', 'a\x00b\r\n\xff'],
+    );
+  });
+
+  it('GEOPOS, GEOHASH and GEODIST in both protocols', async () => {
+    const cmds = [
+      SICILY,
+      WORLD,
+      ['GEOPOS', 'Sicily', 'Palermo', 'nope', 'Catania'],
+      ['GEOPOS', 'w', 'east', 'west', 'northpole', 'southpole', 'corner', 'corner2', 'origin'],
+      ['GEOPOS', 'nokey', 'a', 'b'],
+      ['GEOPOS', 'Sicily'],
+      ['GEOHASH', 'Sicily', 'Palermo', 'Catania', 'nope'],
+      ['GEOHASH', 'w', 'east', 'west', 'northpole', 'southpole', 'corner', 'corner2', 'origin', 'SF', 'Sydney'],
+      ['GEOHASH', 'nokey', 'a'],
+      ['GEOHASH', 'Sicily'],
+      ['GEODIST', 'Sicily', 'Palermo', 'Catania'],
+      ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'km'],
+      ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'MI'],
+      ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'Ft'],
+      ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'yards'],
+      ['GEODIST', 'Sicily', 'Palermo', 'Catania', 'km', 'x'],
+      ['GEODIST', 'Sicily', 'Palermo', 'nope'],
+      ['GEODIST', 'Sicily', 'Palermo', 'Palermo'],
+      ['GEODIST', 'nokey', 'a', 'b'],
+      ['GEODIST', 'nokey', 'a', 'b', 'parsec'],
+      ['GEODIST', 'w', 'east', 'west'],
+      ['GEODIST', 'w', 'northpole', 'southpole', 'km'],
+      ['GEODIST', 'w', 'SF', 'Sydney', 'mi'],
+      ['GEODIST', 'w', 'corner', 'corner2'],
+      ['GEODIST', 'Sicily', 'Palermo'],
+      ['SET', 's', 'v'],
+      ['GEOPOS', 's', 'a'],
+      ['GEOHASH', 's', 'a'],
+      ['GEODIST', 's', 'a', 'b'],
+      ['ZADD', 'z', '-1', 'neg', '0', 'zero', '1.5', 'frac', '4503599627370496', 'big', '1e20', 'huge', 'inf', 'inf', '-inf', 'minf'],
+      ['GEOPOS', 'z', 'neg', 'zero', 'frac', 'big', 'huge', 'inf', 'minf'],
+      ['GEOHASH', 'z', 'neg', 'zero', 'frac', 'big', 'huge', 'inf', 'minf'],
+      ['GEODIST', 'z', 'zero', 'big'],
+    ];
+    await h.same(...cmds);
+    await h.same3(...cmds);
+  });
+
+  it('GEOSEARCH: FROMMEMBER/FROMLONLAT, BYRADIUS/BYBOX, ASC/DESC, COUNT [ANY], WITH* in both protocols', async () => {
+    const cmds = [
+      SICILY,
+      ['GEOADD', 'Sicily', '12.758489', '38.788135', 'edge1', '17.241510', '38.788135', 'edge2'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'ASC'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'DESC'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', '400', '400', 'km', 'ASC', 'WITHCOORD', 'WITHDIST', 'WITHHASH'],
+      ['GEOSEARCH', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '300', 'KM', 'WITHDIST'],
+      ['GEOSEARCH', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYBOX', '200', '100', 'mi', 'DESC', 'WITHHASH'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '500', 'km', 'COUNT', '2'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '500', 'km', 'COUNT', '2', 'DESC'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '500', 'km', 'COUNT', '1', 'ANY'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '500', 'km', 'COUNT', '3', 'ANY', 'ASC'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '500', 'km', 'COUNT', '100', 'WITHDIST'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '0', 'm'],
+      ['GEOSEARCH', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '0', 'm', 'WITHDIST', 'WITHCOORD'],
+      ['GEOSEARCH', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYBOX', '0', '0', 'm', 'WITHDIST'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1e9', 'km', 'ASC', 'WITHDIST'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '-165', '-37', 'BYRADIUS', '20000', 'km', 'ASC', 'WITHDIST'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', '1e9', '1e-3', 'km', 'ASC'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', '40000', '40000', 'km', 'ASC'],
+      ['GEOSEARCH', 'nokey', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'],
+      ['GEOSEARCH', 'nokey', 'FROMMEMBER', 'x', 'BYRADIUS', '200', 'km'],
+    ];
+    await h.same(...cmds);
+    await h.same3(...cmds);
+  });
+
+  it('GEOSEARCH across the antimeridian and near the poles', async () => {
+    const cmds: string[][] = [grid()];
+    for (const [lon, lat] of [['180', '0'], ['-180', '0'], ['179.9', '84.95'], ['0', '85'], ['-179.9', '-84.95'], ['90', '-85.05']]) {
+      for (const r of ['1', '60', '200', '2000', '20000']) {
+        cmds.push(['GEOSEARCH', 'grid', 'FROMLONLAT', lon, lat, 'BYRADIUS', r, 'km', 'ASC', 'WITHDIST']);
+        cmds.push(['GEOSEARCH', 'grid', 'FROMLONLAT', lon, lat, 'BYBOX', r, String(Number(r) * 2), 'km', 'DESC', 'WITHDIST', 'WITHCOORD']);
+      }
+    }
+    for (const m of ['p180_0', 'p-180_85', 'p179.5_-85', 'p0_84.9']) {
+      cmds.push(['GEOSEARCH', 'grid', 'FROMMEMBER', m, 'BYRADIUS', '500', 'km', 'ASC', 'WITHHASH']);
+      cmds.push(['GEORADIUSBYMEMBER', 'grid', m, '100', 'mi', 'WITHDIST', 'ASC']);
+    }
+    await h.same(...cmds);
+  });
+
+  it('GEORADIUS and GEORADIUSBYMEMBER, their _RO forms, STORE and STOREDIST', async () => {
+    await h.same(
+      SICILY,
+      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'WITHDIST', 'WITHCOORD', 'WITHHASH', 'ASC'],
+      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'COUNT', '1'],
+      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'COUNT', '1', 'ANY'],
+      ['GEORADIUS_RO', 'Sicily', '15', '37', '200', 'km', 'DESC'],
+      ['GEORADIUSBYMEMBER', 'Sicily', 'Palermo', '200', 'km', 'WITHDIST'],
+      ['GEORADIUSBYMEMBER_RO', 'Sicily', 'Palermo', '200', 'km', 'WITHDIST', 'DESC'],
+      ['GEORADIUSBYMEMBER', 'Sicily', 'nope', '200', 'km'],
+      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE', 'dst'],
+      ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1', 'km', 'STORE', 'dst'],
+      ['EXISTS', 'dst'],
+      ['GEORADIUSBYMEMBER', 'Sicily', 'Palermo', '200', 'km', 'STORE', 'dst2', 'COUNT', '1'],
+      ['ZRANGE', 'dst2', '0', '-1', 'WITHSCORES'],
+      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STOREDIST', 'dst3', 'ASC'],
+      ['ZRANGE', 'dst3', '0', '-1'],
+      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE', 'dst', 'WITHDIST'],
+      ['GEORADIUS_RO', 'Sicily', '15', '37', '200', 'km', 'STORE', 'dst'],
+      ['GEORADIUSBYMEMBER_RO', 'Sicily', 'Palermo', '200', 'km', 'STOREDIST', 'dst'],
+      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE'],
+      ['SET', 'str', 'v'],
+      ['GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE', 'str'],
+      ['TYPE', 'str'],
+      ['SET', 'str', 'v'],
+      ['GEORADIUS', 'nokey', '15', '37', '200', 'km', 'STORE', 'str'],
+      ['EXISTS', 'str'],
+      ['GEORADIUS', 'nokey', '15', '37', '200', 'km'],
+      ['GEORADIUSBYMEMBER', 'nokey', 'm', 'abc', 'parsec', 'WITHDIST'],
+      ['GEORADIUSBYMEMBER', 'nokey', 'm', 'abc', 'parsec', 'bogus'],
+      ['GEORADIUS', 'Sicily', '200', '37', '200', 'km'],
+      ['GEORADIUS', 'Sicily', '15', '37', '-1', 'km'],
+      ['GEORADIUS', 'Sicily', '15', '37', 'x', 'km'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1', 'parsec'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1', 'km', 'COUNT'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1', 'km', 'COUNT', '0'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1', 'km', 'COUNT', '-3'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1', 'km', 'COUNT', 'x'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1', 'km', 'ANY'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1', 'km', 'FROMMEMBER', 'Palermo'],
+      ['GEORADIUS', 'Sicily', '15', '37', '1'],
+    );
+  });
+
+  it('GEOSEARCHSTORE and the GEOSEARCH errors, in Redis order', async () => {
+    await h.same(
+      SICILY,
+      ['GEOSEARCHSTORE', 'dst', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'ASC'],
+      ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+      ['GEOSEARCHSTORE', 'dst', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'COUNT', '1', 'STOREDIST'],
+      ['ZRANGE', 'dst', '0', '-1'],
+      ['GEOSEARCHSTORE', 'dst', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km'],
+      ['EXISTS', 'dst'],
+      ['GEOSEARCHSTORE', 'dst', 'nokey', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCHSTORE', 'dst', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'WITHDIST'],
+      ['GEOSEARCHSTORE', 'dst', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'STORE', 'x'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'STOREDIST'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'STORE', 'x'],
+      ['GEOSEARCH', 'Sicily', 'BYRADIUS', '200', 'km'],
+      ['geosearch', 'Sicily', 'BYRADIUS', '200', 'km', 'ASC'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'ASC'],
+      ['GeoSearch', 'Sicily', 'FROMMEMBER', 'Palermo', 'WITHDIST'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMMEMBER', 'Palermo', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '1', 'km', 'BYBOX', '1', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYBOX', '1', '1', 'km', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMMEMBER', 'nope', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCH', 'nokey', 'FROMMEMBER', 'nope', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '100', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', 'x', '37', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', 'x', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', 'x', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', '1', 'x', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', '-1', '1', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', '1', '1', 'parsec'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', '1', '1'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km', 'ANY'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km', 'COUNT', '0', 'ANY'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km', 'bogus'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1e999', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', 'inf', 'km'],
+      ['GEOSEARCH', 'Sicily', 'FROMLONLAT', '15', '37', 'BYBOX', 'inf', '1', 'km'],
+      ['GEOPOS', 'Sicily', 'Palermo'],
+      ['SET', 's', 'v'],
+      ['GEOSEARCH', 's', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCHSTORE', 'dst', 's', 'FROMLONLAT', '15', '37', 'BYRADIUS', '1', 'km'],
+      ['GEOSEARCHSTORE', 's', 'Sicily', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km'],
+      ['TYPE', 's'],
+      ['GEOSEARCH'],
+      ['GEOSEARCHSTORE', 'a', 'b'],
+    );
+  });
+
+  it('STOREDIST stores the distances Redis stores (to 12 significant digits: libm differs in the last bit)', async () => {
+    const cmds = [
+      SICILY,
+      WORLD,
+      ['GEOSEARCHSTORE', 'dst', 'w', 'FROMLONLAT', '15', '37', 'BYRADIUS', '30000', 'km', 'STOREDIST'],
+      ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
+    ];
+    const { ferrous, redis } = await h.both(cmds);
+    const parse = (reply: string) => reply.split('\r\n').filter((_, i) => i % 2 === 0 && i > 0);
+    const f = parse(ferrous[3]);
+    const r = parse(redis[3]);
+    expect(ferrous.slice(0, 3)).toEqual(redis.slice(0, 3));
+    expect(f.filter((_, i) => i % 2 === 0)).toEqual(r.filter((_, i) => i % 2 === 0));
+    const digits = (s: string) => Number(s).toPrecision(12);
+    expect(f.filter((_, i) => i % 2 === 1).map(digits)).toEqual(r.filter((_, i) => i % 2 === 1).map(digits));
+  });
+
+  it('random point clouds and searches give the same replies', async () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 6; round++) {
+      const cx = rnd() * 360 - 180;
+      const cy = rnd() * 170 - 85;
+      const spread = [0.01, 0.5, 5, 60, 400, 2][round];
+      const add = ['GEOADD', 'g'];
+      for (let i = 0; i < 200; i++) {
+        const x = ((((cx + (rnd() - 0.5) * spread + 180) % 360) + 360) % 360) - 180;
+        const y = Math.max(-85.05, Math.min(85.05, cy + (rnd() - 0.5) * spread));
+        add.push(x.toFixed(6), y.toFixed(6), `m${i}`);
+      }
+      const cmds = [add];
+      for (let q = 0; q < 25; q++) {
+        const r = ((rnd() * spread * 111) / 2).toFixed(3);
+        const from = rnd() < 0.5 ? ['FROMMEMBER', `m${Math.floor(rnd() * 200)}`] : ['FROMLONLAT', cx.toFixed(4), cy.toFixed(4)];
+        const by = rnd() < 0.5 ? ['BYRADIUS', r, 'km'] : ['BYBOX', r, (Number(r) * rnd() * 2).toFixed(3), 'km'];
+        const opts = rnd() < 0.5 ? ['ASC', 'WITHDIST', 'WITHCOORD', 'WITHHASH'] : ['DESC', 'COUNT', '5'];
+        cmds.push(['GEOSEARCH', 'g', ...from, ...by, ...opts]);
+        cmds.push(['GEOSEARCHSTORE', 'dst', 'g', ...from, ...by, 'ASC']);
+        cmds.push(['ZRANGE', 'dst', '0', '-1', 'WITHSCORES']);
+      }
+      await h.same(...cmds);
+    }
+  });
+});
