@@ -87,33 +87,44 @@ interface RedisJson {
   arguments?: ArgumentSpec[];
 }
 
-/** Beside this file: in kernel/commands/ from sources, copied into dist/ by the build. */
+/** Beside this file in the sources: one JSON file per command, as Redis ships them. */
 const SPEC_DIR = path.join(__dirname, 'redis-7.0');
+/** Beside the compiled file: all of them in one JSON object, written by the build (bundleRedisSpecs). */
+const SPEC_BUNDLE = path.join(__dirname, 'redis-7.0.json');
 
-function specFile(name: string): string {
-  return path.join(SPEC_DIR, `${name.replace('|', '-')}.json`);
+/** Every command's metadata in `dir`, by full name ('get', 'config|get'): what the build bundles. */
+export function bundleRedisSpecs(dir: string = SPEC_DIR): Record<string, RedisJson> {
+  const out: Record<string, RedisJson> = {};
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (!f.endsWith('.json')) continue;
+    const doc = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Record<string, RedisJson>;
+    const [key, json] = Object.entries(doc)[0];
+    out[(json.container ? `${json.container}|${key}` : key).toLowerCase()] = json;
+  }
+  return out;
+}
+
+let specs: Map<string, RedisJson> | null = null;
+
+/** Read once per process: the bundle when built, else the separate files (tests from sources). */
+function redisSpecs(): Map<string, RedisJson> {
+  if (specs === null) {
+    const all = fs.existsSync(SPEC_BUNDLE) ? (JSON.parse(fs.readFileSync(SPEC_BUNDLE, 'utf8')) as Record<string, RedisJson>) : bundleRedisSpecs();
+    specs = new Map(Object.entries(all));
+  }
+  return specs;
 }
 
 /** Redis 7.0's own metadata for a command (`get`, `config|get`), or undefined if Redis has none. */
 export function redisSpec(name: string): CommandDefinition | undefined {
   const lower = name.toLowerCase();
-  const file = specFile(lower);
-  if (!fs.existsSync(file)) return undefined;
-  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, RedisJson>;
-  const [, json] = Object.entries(doc)[0];
-  return fromRedisJson(lower, json);
+  const json = redisSpecs().get(lower);
+  return json === undefined ? undefined : fromRedisJson(lower, json);
 }
 
 /** Every command and subcommand Redis 7.0 has, by full name. */
 export function allRedisCommandNames(): string[] {
-  const names: string[] = [];
-  for (const f of fs.readdirSync(SPEC_DIR)) {
-    if (!f.endsWith('.json')) continue;
-    const doc = JSON.parse(fs.readFileSync(path.join(SPEC_DIR, f), 'utf8')) as Record<string, RedisJson>;
-    const [key, json] = Object.entries(doc)[0];
-    names.push(json.container ? `${json.container}|${key}`.toLowerCase() : key.toLowerCase());
-  }
-  return names.sort();
+  return [...redisSpecs().keys()].sort();
 }
 
 function fromRedisJson(name: string, j: RedisJson): CommandDefinition {

@@ -1,6 +1,6 @@
 import type { Ferrous } from '../../kernel/bootstrap';
 import { CommandTable, type RegisteredCommand, Unresolved } from '../../kernel/commands/registry';
-import { type ArgumentSpec, type KeySpec, redisSpec, resolveDefinition } from '../../kernel/commands/spec';
+import { allRedisCommandNames, type ArgumentSpec, bundleRedisSpecs, type KeySpec, redisSpec, resolveDefinition } from '../../kernel/commands/spec';
 import { startTestServer } from '../helpers/server';
 
 /**
@@ -212,5 +212,16 @@ describe('command registry: metadata of every registered command', () => {
       if (c.def.arity === -1 && c.handler === null) bad.push(`${c.name}: callable alone but no handler`);
     }
     expect(bad).toEqual([]);
+  });
+});
+
+describe("Redis's command metadata, bundled by the build", () => {
+  it('the bundle holds every command file, by full name, as the server reads them', () => {
+    const bundle = bundleRedisSpecs();
+    expect(Object.keys(bundle)).toHaveLength(allRedisCommandNames().length);
+    expect(Object.keys(bundle).length).toBeGreaterThan(380);
+    expect(bundle['config|get'].arity).toBe(-3);
+    expect(redisSpec('CONFIG|GET')?.arity).toBe(-3);
+    expect(redisSpec('no-such-command')).toBeUndefined();
   });
 });

@@ -33,7 +33,7 @@ TGZ="$WORK/$(npm pack --silent --pack-destination "$WORK" | tail -1)"
 [ -f "$TGZ" ] || fail "no tarball"
 CONTENTS=$(tar -tzf "$TGZ")
 grep -q '^package/dist/vendor/fengari/src/lvm.js$' <<<"$CONTENTS" || fail "the patched Lua VM is not in the package"
-grep -q '^package/dist/kernel/commands/redis-7.0/get.json$' <<<"$CONTENTS" || fail "command metadata missing"
+grep -q '^package/dist/kernel/commands/redis-7.0.json$' <<<"$CONTENTS" || fail "command metadata missing"
 ! grep -qE '^package/(test|bench|kernel|modules|scripts)/|\.map$' <<<"$CONTENTS" || fail "the package ships sources, tests or maps"
 
 step "install into an empty project"
