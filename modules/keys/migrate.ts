@@ -101,8 +101,12 @@ export class MigrateSockets {
     }
     // As Redis's connBlockingConnect: only a timeout fails the connect; a refused connection
     // counts as made, and the first write reports it.
+    // Redis passes atoi(port) to connect(): a value outside int fails the connect, and one in
+    // range is cut to the 16 bits of sin_port.
+    const n = parseInt(port, 10) || 0;
+    if (n < 0 || n > 0x7fffffff) return null;
     const socket = await new Promise<net.Socket | null>((resolve) => {
-      const s = net.createConnection({ host, port: parseInt(port, 10) || 0 });
+      const s = net.createConnection({ host, port: n & 0xffff });
       const timer = setTimeout(() => {
         s.destroy();
         resolve(null);

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { CommandTable, redisSpec } from '../../../kernel';
 import { startServer, type Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
@@ -45,11 +44,6 @@ async function withServer(config: Record<string, string | number>, fn: (f: Ferro
 
 async function rawTo(f: Ferrous, host = '127.0.0.1'): Promise<RawClient> {
   return RawClient.connect(f.port, host);
-}
-
-/** DEBUG as Redis declares it (flag `protected`), answering OK: the guard is the kernel's. */
-function addDebug(f: Ferrous): void {
-  f.container.resolve(CommandTable).register(redisSpec('debug')!, () => 'ran', 'test');
 }
 
 describe('protected mode', () => {
@@ -129,7 +123,6 @@ describe('protected configs and commands', () => {
 
   it('commands flagged protected (DEBUG) follow enable-debug-command: no, yes, local', async () => {
     await withServer({}, async (f) => {
-      addDebug(f);
       const c = await rawTo(f);
       expect(await c.call('DEBUG', 'SLEEP', '0')).toBe(DEBUG_DENIED);
       // The arity is checked first, as in Redis's processCommand.
@@ -138,22 +131,19 @@ describe('protected configs and commands', () => {
       c.close();
     });
     await withServer({ requirepass: 'pw' }, async (f) => {
-      addDebug(f);
       const c = await rawTo(f);
       // Refused before authentication is looked at.
       expect(await c.call('DEBUG', 'SLEEP', '0')).toBe(DEBUG_DENIED);
       c.close();
     });
     await withServer({ 'enable-debug-command': 'yes' }, async (f) => {
-      addDebug(f);
       const c = await rawTo(f);
-      expect(await c.call('DEBUG', 'SLEEP', '0')).toBe('$3\r\nran\r\n');
+      expect(await c.call('DEBUG', 'SLEEP', '0')).toBe('+OK\r\n');
       c.close();
     });
     await withServer({ 'enable-debug-command': 'local', bind: '*', 'protected-mode': 'no' }, async (f) => {
-      addDebug(f);
       const local = await rawTo(f);
-      expect(await local.call('DEBUG', 'SLEEP', '0')).toBe('$3\r\nran\r\n');
+      expect(await local.call('DEBUG', 'SLEEP', '0')).toBe('+OK\r\n');
       const remote = await rawTo(f, ip);
       expect(await remote.call('DEBUG', 'SLEEP', '0')).toBe(DEBUG_DENIED);
       local.close();
@@ -212,7 +202,7 @@ describe("Debian's stock redis.conf", () => {
     expect(fs.existsSync(pidfile)).toBe(false);
     // winston writes the file asynchronously: wait for the start-up lines.
     let log = '';
-    for (let i = 0; i < 100 && !log.includes('ready to accept connections'); i++) {
+    for (let i = 0; i < 100 && !/ready to accept connections/i.test(log); i++) {
       await new Promise((r) => setTimeout(r, 20));
       log = fs.readFileSync(logfile, 'utf8');
     }
