@@ -100,6 +100,8 @@ export class ScriptEngine implements ScriptHost {
     this.client = new Client(server, null);
     this.client.authenticated = true;
     this.client.denyBlocking = true;
+    // Redis's CLIENT_SCRIPT: commands that must stay deterministic in scripts check it (SORT).
+    this.client.flags.add('script');
     this.L = this.open();
   }
 
