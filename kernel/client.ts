@@ -61,6 +61,14 @@ export class Client {
   private chunks: Buffer[] | null = null;
   /** Bytes in `chunks`. */
   private chunkBytes = 0;
+
+  /** Queued output Buffers and their bytes (CLIENT LIST's `oll` and `omem`, Redis's reply list). */
+  get outputChunks(): number {
+    return this.chunks?.length ?? 0;
+  }
+  get outputChunkBytes(): number {
+    return this.chunkBytes;
+  }
   /** An asynchronous command is under way: later commands wait, so replies keep pipeline order. */
   waiting = false;
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
