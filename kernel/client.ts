@@ -76,6 +76,12 @@ export class Client {
   closed = false;
   /** Inside MULTI/EXEC or a script: blocking commands must answer at once (Redis's CLIENT_DENY_BLOCKING). */
   denyBlocking = false;
+  /**
+   * For a script's connection-less client while a script runs: the client that called it and
+   * the keys it declared (client tracking remembers those when the script reads, as Redis does).
+   */
+  caller: Client | null = null;
+  callerKeys: string[] = [];
   /** `CLIENT NO-EVICT`. */
   noEvict = false;
   /** Interceptors by order; null (not empty) when none, so the dispatcher checks one field. */

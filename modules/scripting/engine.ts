@@ -169,6 +169,8 @@ export class ScriptEngine implements ScriptHost {
 
     this.client.db = opts.caller.db;
     this.client.resp = 2;
+    this.client.caller = opts.caller;
+    this.client.callerKeys = opts.keys;
     const run = new Run(this.client, opts.readOnly, opts.name, co, threadRef, !opts.caller.denyBlocking);
     this.running = run;
     this.server.journal.begin();
@@ -205,6 +207,8 @@ export class ScriptEngine implements ScriptHost {
 
   private end(run: Run, r: Reply): Reply {
     this.running = null;
+    this.client.caller = null;
+    this.client.callerKeys = [];
     // A coroutine that returned (not one killed while suspended, nor a doomed one) can run the next script.
     if (lua.lua_status(run.thread) === lua.LUA_OK && run.doomed === null) {
       lua.lua_settop(run.thread, 0);
