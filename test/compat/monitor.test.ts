@@ -1,5 +1,5 @@
 import { useCompat } from '../helpers/compat';
-import { command, RawClient } from '../helpers/raw-client';
+import { RawClient } from '../helpers/raw-client';
 
 /** What a MONITOR connection sees while `commands` run on another connection, times and ports masked. */
 async function monitored(port: number, commands: string[][]): Promise<string[]> {
