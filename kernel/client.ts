@@ -63,6 +63,14 @@ export class Client {
   private chunks: Buffer[] | null = null;
   /** Bytes in `chunks`. */
   private chunkBytes = 0;
+
+  /** Queued output Buffers and their bytes (CLIENT LIST's `oll` and `omem`, Redis's reply list). */
+  get outputChunks(): number {
+    return this.chunks?.length ?? 0;
+  }
+  get outputChunkBytes(): number {
+    return this.chunkBytes;
+  }
   /** An asynchronous command is under way: later commands wait, so replies keep pipeline order. */
   waiting = false;
   /** Milliseconds the running command spent parked on keys: not execution time (SLOWLOG, commandstats). */
@@ -72,6 +80,12 @@ export class Client {
   closed = false;
   /** Inside MULTI/EXEC or a script: blocking commands must answer at once (Redis's CLIENT_DENY_BLOCKING). */
   denyBlocking = false;
+  /**
+   * For a script's connection-less client while a script runs: the client that called it and
+   * the keys it declared (client tracking remembers those when the script reads, as Redis does).
+   */
+  caller: Client | null = null;
+  callerKeys: string[] = [];
   /** `CLIENT NO-EVICT`. */
   noEvict = false;
   /** Interceptors by order; null (not empty) when none, so the dispatcher checks one field. */

@@ -86,12 +86,15 @@ export function clientInfoLine(c: Client, argv: string[] | null): string {
   let argvMem = 0;
   if (argv !== null) for (const a of argv) argvMem += a.length;
   const obl = c.out.length;
+  // Output not yet sent beyond the batched string: queued Buffers and what the socket still holds.
+  const omem = c.outputChunkBytes + (c.transport?.pending ?? 0);
   const addr = isUnixSocket(c) ? `${c.server.config.get<string>('unixsocket')}:0` : c.addr;
   return (
     `id=${c.id} addr=${addr} laddr=${isUnixSocket(c) ? addr : c.laddr} fd=${fdOf(c)} name=${c.name}` +
     ` age=${now - Math.floor(c.createdAt / 1000)} idle=${now - Math.floor(c.lastInteraction / 1000)}` +
     ` flags=${flagString(c)} db=${c.db.id} sub=${c.subscriptions} psub=${c.patternSubscriptions} ssub=${c.shardSubscriptions} multi=-1 qbuf=${qbuf} qbuf-free=0` +
-    ` argv-mem=${argvMem} multi-mem=0 rbs=0 rbp=0 obl=${obl} oll=0 omem=0 tot-mem=${qbuf + argvMem + obl}` +
+    ` argv-mem=${argvMem} multi-mem=0 rbs=0 rbp=0 obl=${obl} oll=${c.outputChunks} omem=${omem}` +
+    ` tot-mem=${qbuf + argvMem + obl + omem}` +
     ` events=r cmd=${c.current?.name ?? c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}\n`
   );
 }

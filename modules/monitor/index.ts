@@ -30,6 +30,8 @@ const SCRIPT_CALLS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall
 export default class MonitorModule {
   private readonly monitors = new Set<Client>();
   private listening = false;
+  /** Lines of the commands the running script has run, shown after the script's own line. */
+  private readonly fromScript: string[] = [];
   private unixSocket = '';
 
   constructor(
@@ -69,15 +71,27 @@ export default class MonitorModule {
     return true;
   };
 
-  private readonly feed = (c: Client, cmd: RegisteredCommand, argv: string[]): void => {
+  private readonly feed = (c: Client, cmd: RegisteredCommand, argv: string[], usec: number): void => {
     if (this.monitors.size === 0 || (cmd.bits & CmdFlag.Admin) !== 0) return;
-    if (cmd.def.flags.includes('skip_monitor') && !SCRIPT_CALLS.has(cmd.name)) return;
-    const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    const scriptCall = SCRIPT_CALLS.has(cmd.name);
+    if (cmd.def.flags.includes('skip_monitor') && !scriptCall) return;
+    // Redis shows a script's call as it starts, before the commands the script runs: those wait
+    // for it here, and its line carries its start time.
+    let us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    if (scriptCall) us -= Math.round(usec);
     let line = `+${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')} [${c.db.id} ${this.peer(c)}]`;
     const shown = redactArgv(cmd.name, argv);
     for (let i = 0; i < shown.length; i++) line += ' ' + repr(shown[i]);
     line += '\r\n';
+    if (c.socket === null && !scriptCall) {
+      this.fromScript.push(line);
+      return;
+    }
     for (const m of this.monitors) m.pushEncoded(line);
+    if (scriptCall && this.fromScript.length > 0) {
+      for (const held of this.fromScript) for (const m of this.monitors) m.pushEncoded(held);
+      this.fromScript.length = 0;
+    }
   };
 
   private peer(c: Client): string {

@@ -100,6 +100,8 @@ export class ScriptEngine implements ScriptHost {
     this.client = new Client(server, null);
     this.client.authenticated = true;
     this.client.denyBlocking = true;
+    // Redis's CLIENT_SCRIPT: commands that must stay deterministic in scripts check it (SORT).
+    this.client.flags.add('script');
     this.L = this.open();
   }
 
@@ -170,6 +172,8 @@ export class ScriptEngine implements ScriptHost {
     this.client.user = opts.caller.user;
     this.client.restricted = opts.caller.restricted;
     this.client.resp = 2;
+    this.client.caller = opts.caller;
+    this.client.callerKeys = opts.keys;
     const run = new Run(this.client, opts.readOnly, opts.name, co, threadRef, !opts.caller.denyBlocking);
     this.running = run;
     this.server.journal.begin();
@@ -206,6 +210,8 @@ export class ScriptEngine implements ScriptHost {
 
   private end(run: Run, r: Reply): Reply {
     this.running = null;
+    this.client.caller = null;
+    this.client.callerKeys = [];
     // A coroutine that returned (not one killed while suspended, nor a doomed one) can run the next script.
     if (lua.lua_status(run.thread) === lua.LUA_OK && run.doomed === null) {
       lua.lua_settop(run.thread, 0);

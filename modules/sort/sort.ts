@@ -59,8 +59,9 @@ export function sortCommand(ctx: CommandContext, types: TypeRegistry, argv: stri
     if (type.elements === undefined) throw Errors.wrongType;
   }
   const isSet = type !== null && type.name === 'set';
-  // A set has no order of its own: a stored result must not depend on it, so sort it.
-  if (o.dontSort && isSet && o.store !== null) {
+  // A set has no order of its own: a stored result, or a script's (replicated as its effects),
+  // must not depend on it, so sort it.
+  if (o.dontSort && isSet && (o.store !== null || ctx.flags.has('script'))) {
     o.dontSort = false;
     o.alpha = true;
     o.by = null;

@@ -323,6 +323,12 @@ export default class TrackingModule {
   private afterCommand(c: Client, cmd: RegisteredCommand, argv: string[]): void {
     const st = stateOf(c);
     if (st !== undefined && (cmd.bits & CmdFlag.ReadOnly) !== 0 && (st.opts & Opt.Bcast) === 0) this.remember(c, st, cmd, argv);
+    // A read inside a script: the calling client remembers the keys the script declared.
+    const caller = c.caller;
+    if (caller !== null && (cmd.bits & CmdFlag.ReadOnly) !== 0 && (cmd.bits & CmdFlag.PubSub) === 0) {
+      const cst = stateOf(caller);
+      if (cst !== undefined && (cst.opts & Opt.Bcast) === 0) this.rememberKeys(caller, cst, c.callerKeys);
+    }
     if (this.commandDone(c, cmd)) {
       if (this.pendingClient === c) this.sendPending(c);
       if (this.maxKeys !== 0 && this.table.size > this.maxKeys) this.evict();
@@ -331,11 +337,16 @@ export default class TrackingModule {
 
   /** trackingRememberKeys, unless OPTIN without CACHING YES or OPTOUT with CACHING NO. */
   private remember(c: Client, st: TrackingState, cmd: RegisteredCommand, argv: string[]): void {
+    if ((cmd.bits & CmdFlag.PubSub) !== 0) return;
+    this.rememberKeys(c, st, readKeys(cmd, argv));
+  }
+
+  private rememberKeys(c: Client, st: TrackingState, keys: string[]): void {
     const optin = (st.opts & Opt.OptIn) !== 0;
     const optout = (st.opts & Opt.OptOut) !== 0;
     const caching = (st.opts & Opt.Caching) !== 0;
-    if ((optin && !caching) || (optout && caching) || (cmd.bits & CmdFlag.PubSub) !== 0) return;
-    for (const key of readKeys(cmd, argv)) {
+    if ((optin && !caching) || (optout && caching)) return;
+    for (const key of keys) {
       const ids = this.table.get(key);
       if (ids === undefined) {
         this.table.set(key, new Set([c.id]));

@@ -183,4 +183,23 @@ describe('SORT / SORT_RO vs redis-server 7.0', () => {
     ];
     await h.same(...forms.flatMap((f) => [['COMMAND', 'GETKEYS', ...f.split(' ')], ['COMMAND', 'GETKEYSANDFLAGS', ...f.split(' ')]]));
   });
+
+  it('inside a script, SORT of a set without a real BY sorts the elements lexicographically (deterministic), others keep their order', async () => {
+    const sort = (args: string) => ['EVAL', `return redis.call('SORT', KEYS[1], ${args})`, '1'];
+    await h.same(
+      ['SADD', 's', 'c', 'a', 'b', '10', '2', 'B'],
+      ['RPUSH', 'l', 'c', 'a', 'b'],
+      ['ZADD', 'z', '3', 'c', '1', 'a', '2', 'b'],
+      [...sort("'BY', 'nosort'"), 's'],
+      [...sort("'BY', 'nosort', 'DESC'"), 's'],
+      [...sort("'BY', 'nosort', 'LIMIT', '1', '3'"), 's'],
+      [...sort("'BY', 'nosort', 'GET', '#'"), 's'],
+      [...sort("'BY', 'nosort'"), 'l'],
+      [...sort("'BY', 'nosort'"), 'z'],
+      [...sort("'ALPHA'"), 's'],
+      ['EVAL', "return redis.call('SORT_RO', KEYS[1], 'BY', 'nosort')", '1', 's'],
+      ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=sortlib\nredis.register_function('s', function(keys) return redis.call('SORT', keys[1], 'BY', 'nosort') end)"],
+      ['FCALL', 's', '1', 's'],
+    );
+  });
 });

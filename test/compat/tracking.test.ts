@@ -212,4 +212,22 @@ describe('client tracking vs Redis 7.0', () => {
       [1, ['GET', 'e']],
     ]);
   });
+
+  test('scripts: a read inside a script tracks the keys the script declared; a script that only writes tracks nothing; NOLOOP covers its writes', async () => {
+    const readK = "return redis.call('GET', KEYS[1])";
+    await same(2, [
+      [0, ['HELLO', '3'], ['CLIENT', 'TRACKING', 'ON']],
+      [0, ['EVAL', readK, '1', 'k1'], ['EVAL', "return redis.call('GET', 'undeclared')", '0'], ['EVAL', "redis.call('SET', KEYS[1], 'x') return 1", '1', 'k2']],
+      [0, ['EVAL', "redis.call('GET', KEYS[1]) redis.call('SET', KEYS[2], 'x') return 1", '2', 'k3', 'k4']],
+      [0, ['EVAL_RO', readK, '1', 'k5'], ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=trk\nredis.register_function{function_name='rd', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}}"]],
+      [0, ['FCALL', 'rd', '1', 'k6'], ['FCALL_RO', 'rd', '1', 'k7']],
+      [1, ['SET', 'k1', 'y'], ['SET', 'undeclared', 'y'], ['SET', 'k2', 'y'], ['SET', 'k3', 'y'], ['SET', 'k4', 'y']],
+      [1, ['SET', 'k5', 'y'], ['SET', 'k6', 'y'], ['SET', 'k7', 'y']],
+      [0, ['CLIENT', 'TRACKING', 'OFF'], ['CLIENT', 'TRACKING', 'ON', 'NOLOOP'], ['GET', 'n1'], ['EVAL', "redis.call('SET', KEYS[1], 'z') return 1", '1', 'n1']],
+      [0, ['GET', 'n1']],
+      [1, ['SET', 'n1', 'q']],
+      [0, ['CLIENT', 'TRACKING', 'OFF'], ['CLIENT', 'TRACKING', 'ON', 'OPTIN'], ['EVAL', readK, '1', 'o1'], ['CLIENT', 'CACHING', 'YES'], ['EVAL', readK, '1', 'o2']],
+      [1, ['SET', 'o1', 'v'], ['SET', 'o2', 'v']],
+    ]);
+  });
 });

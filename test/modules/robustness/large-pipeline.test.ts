@@ -74,6 +74,20 @@ describe('large pipelined replies', () => {
     expect(await pipelinedGets(f.port, 'big', 30)).toBe(30);
   }, 60_000);
 
+  it("CLIENT INFO counts large replies queued in the same pipeline in oll and omem (Redis's reply list)", async () => {
+    const c = await RawClient.connect(f.port);
+    try {
+      c.write(command('GET', 'big') + command('CLIENT', 'INFO'));
+      expect(await c.read()).toBe(FRAME.toString('latin1'));
+      const info = await c.read();
+      expect(Number(/ oll=(\d+)/.exec(info)![1])).toBeGreaterThanOrEqual(1);
+      expect(Number(/ omem=(\d+)/.exec(info)![1])).toBeGreaterThanOrEqual(MIB);
+      expect(Number(/ oll=(\d+)/.exec(await c.call('CLIENT', 'INFO'))![1])).toBe(0);
+    } finally {
+      c.close();
+    }
+  });
+
   it('small replies of a pipeline still come out whole and in order around large ones', async () => {
     const c = await RawClient.connect(f.port);
     try {
