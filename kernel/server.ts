@@ -452,8 +452,14 @@ export class Server {
       writesOnly = writesOnly && this.pause.writesOnly;
     }
     this.pause = { until, writesOnly };
+    this.armPause();
+  }
+
+  /** Node's timers take at most 2^31-1 ms (a longer one fires at once): a long pause re-arms until it ends. */
+  private armPause(): void {
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, until - Date.now()));
+    const left = this.pause!.until - Date.now();
+    this.pauseTimer = setTimeout(() => (Date.now() >= this.pause!.until ? this.unpause() : this.armPause()), Math.min(Math.max(0, left), 2 ** 31 - 1));
   }
 
   unpause(): void {

@@ -194,7 +194,8 @@ export async function migrate(ctx: CommandContext, keyspace: Keyspace, sockets: 
   const timeoutArg = parseInt64(argv[5]);
   const dbidArg = parseInt64(argv[4]);
   if (timeoutArg === null || dbidArg === null) throw Errors.notInteger;
-  const timeout = timeoutArg <= 0 ? 1000 : Number(timeoutArg);
+  // Node's timers take at most 2^31-1 ms (a longer one fires at once): a longer wait is as good as forever.
+  const timeout = timeoutArg <= 0 ? 1000 : Math.min(Number(timeoutArg), 2 ** 31 - 1);
   const dbid = Number(dbidArg);
 
   const db = ctx.db;

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'child_process';
 import * as net from 'net';
-import { spawnFerrous } from '../../helpers/child-server';
+import { ready, spawnFerrous } from '../../helpers/spawn';
 import { useRecorder, useServer } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 
@@ -83,9 +83,9 @@ describe('DEBUG subcommands that end the process', () => {
   });
 
   async function start(port = 0): Promise<{ proc: ChildProcess; port: number }> {
-    const s = await spawnFerrous(['--port', String(port), '--save', '', '--enable-debug-command', 'yes']);
-    children.push(s.proc);
-    return s;
+    const proc = spawnFerrous(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--enable-debug-command', 'yes']);
+    children.push(proc);
+    return { proc, port: await ready(proc) };
   }
 
   const exit = (proc: ChildProcess) => new Promise<string | number | null>((resolve) => proc.once('exit', (code, signal) => resolve(signal ?? code)));

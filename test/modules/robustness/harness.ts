@@ -10,8 +10,9 @@ import { FIXTURES } from './generator';
 
 /**
  * Commands that would end or disturb a run itself (stop the server, close or silence
- * connections, hold every client, wipe the canaries' database, write files), not commands
- * whose handlers are exempt from robustness: each has its own suite.
+ * connections, hold every client, wipe the canaries' database, write files, or take seconds
+ * of CPU per call by design as PFSELFTEST does), not commands whose handlers are exempt from
+ * robustness: each has its own suite.
  */
 export const DISRUPTIVE = [
   'shutdown',
@@ -26,6 +27,7 @@ export const DISRUPTIVE = [
   'bgsave',
   'bgrewriteaof',
   'debug',
+  'pfselftest',
 ];
 /** Commands that would make the server a replica (refusing writes) for the rest of a long run. */
 export const REPLICATION = ['replicaof', 'slaveof', 'failover', 'sync', 'psync'];
