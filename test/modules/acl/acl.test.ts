@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -47,6 +48,35 @@ describe('acl module', () => {
     const bad = createClient({ socket: { port: f.port, reconnectStrategy: false }, username: 'app', password: 'wrong' });
     bad.on('error', () => undefined);
     await expect(bad.connect()).rejects.toThrow('WRONGPASS invalid username-password pair or user is disabled.');
+  });
+
+  it('redis-py (Debian python3-redis, RESP2) connects with a username and is held to its permissions', async () => {
+    await f.raw.call('ACL', 'SETUSER', 'py', 'on', '>pw', '~py:*', '+@read', '+@write', '+@connection', '+acl|whoami');
+    const script = [
+      'import redis, sys',
+      `r = redis.Redis(host='127.0.0.1', port=${f.port}, username='py', password='pw')`,
+      "assert r.set('py:k', 'v') is True",
+      "assert r.get('py:k') == b'v'",
+      "assert r.acl_whoami() == 'py'",
+      'try:',
+      "    r.get('other')",
+      "    sys.exit('read of a forbidden key passed')",
+      'except redis.exceptions.NoPermissionError as e:',
+      '    print(e)',
+      'try:',
+      `    redis.Redis(host='127.0.0.1', port=${f.port}, username='py', password='wrong').ping()`,
+      "    sys.exit('a wrong password passed')",
+      'except redis.exceptions.ResponseError as e:',
+      '    print(e)',
+    ].join('\n');
+    // Asynchronously: the server runs in this process and must keep answering.
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      execFile('/usr/bin/python3', ['-c', script], { timeout: 30_000 }, (e, out, err) => resolve({ code: e === null ? 0 : (e.code as number), out, err }));
+    });
+    expect(r.err).toBe('');
+    // redis-py maps the NOPERM code to NoPermissionError and drops it from the message.
+    expect(r.out.split('\n').slice(0, 2)).toEqual([NOPERM_KEY.replace('NOPERM ', ''), 'WRONGPASS invalid username-password pair or user is disabled.']);
+    expect(r.code).toBe(0);
   });
 
   it('the data and the connection survive refusals, bad rules and binary names', async () => {
