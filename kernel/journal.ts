@@ -47,8 +47,6 @@ function selectCommand(dbid: number): string {
  */
 @injectable()
 export class Journal {
-  /** Whether anyone listens: producers skip building what they would propagate when nobody does. */
-  active = false;
   /** The targets with subscribers (JournalTarget bits). */
   private listening = 0;
   /** master_repl_offset. */
@@ -77,9 +75,13 @@ export class Journal {
     };
   }
 
+  /** Whether anyone listens: producers skip building what they would propagate when nobody does. */
+  get active(): boolean {
+    return this.listening !== 0;
+  }
+
   private update(): void {
     this.listening = (this.sinks[0].length !== 0 ? JournalTarget.Aof : 0) | (this.sinks[1].length !== 0 ? JournalTarget.Replicas : 0);
-    this.active = this.listening !== 0;
   }
 
   /** A write to propagate to `targets`. Inside a unit it waits for the unit's end. */
