@@ -19,7 +19,7 @@ const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { encode, skipReply, call } = require('./drivers/resp');
+const { encode, skipReply, call, freePort, waitPort } = require('./drivers/resp');
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -45,27 +45,6 @@ const SHAPES = {
   list: { label: 'lists of 5 items', keys: () => KEYS, argv: (i) => ['RPUSH', `list:${i}`, 'a', 'bb', `item${i}`, 'dddd', 'eeeee'] },
   set: { label: 'sets of 5 integers', keys: () => KEYS, argv: (i) => ['SADD', `set:${i}`, '1', '22', String(i), '4444', String(100000 + i)] },
 };
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitPort(port) {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((r) => {
-      const s = net.createConnection({ port, host: '127.0.0.1' }, () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`server on ${port} did not start`);
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
