@@ -86,6 +86,22 @@ export function flatten(s: string): string {
 }
 const sink = { read: 0 };
 
+/**
+ * `p` without its chars from..to-1, as a new flat string. A slice of 13 chars or more is a view
+ * that keeps the whole old string alive, and appending '' returns the slice itself: a one-char
+ * cons (flattened at once) forces the copy.
+ */
+export function packedCut(p: string, from: number, to: number): string {
+  if (from === 0) return copyOf(p, to, p.length);
+  if (to === p.length) return copyOf(p, 0, from);
+  return flatten(p.slice(0, from) + p.slice(to));
+}
+
+function copyOf(p: string, from: number, to: number): string {
+  if (to - from < 13) return p.slice(from, to);
+  return flatten(p.slice(from, from + 1) + p.slice(from + 1, to));
+}
+
 const scratch = new Float64Array(1);
 const scratchBytes = new Uint8Array(scratch.buffer);
 

@@ -1,4 +1,4 @@
-import { type DataType, Errors, type Database, flatten, packedAt, packedFind, packedNext, packEntry, ScanMap } from '../../kernel';
+import { type DataType, Errors, type Database, flatten, packedAt, packedCut, packedFind, packedNext, packEntry, ScanMap } from '../../kernel';
 
 /** hash-max-listpack-entries / hash-max-listpack-value, as the module reads them from the config. */
 export interface Limits {
@@ -59,7 +59,7 @@ export class Hash {
     const pos = packedFind(p, field, 2);
     if (pos < 0) return false;
     this.n--;
-    this.lp = this.n === 0 ? '' : flatten(p.slice(0, pos) + p.slice(packedNext(p, packedNext(p, pos))));
+    this.lp = packedCut(p, pos, packedNext(p, packedNext(p, pos)));
     return true;
   }
 

@@ -1,4 +1,4 @@
-import { type DataType, flatten, packedAt, packedCompare, packedLength, packedNext, packedStart, packEntry, parseInt64, StringMap } from '../../kernel';
+import { type DataType, flatten, packedAt, packedCompare, packedCut, packedLength, packedNext, packedStart, packEntry, parseInt64, StringMap } from '../../kernel';
 
 /** Redis caps set-max-intset-entries at 1G entries (intset internals). */
 const INTSET_HARD_LIMIT = 1 << 30;
@@ -126,7 +126,7 @@ export class RSet {
     if (pos < 0) return false;
     const p = this.ints;
     this.n--;
-    this.ints = this.n === 0 ? '' : flatten(p.slice(0, pos) + p.slice(packedNext(p, pos)));
+    this.ints = packedCut(p, pos, packedNext(p, pos));
     return true;
   }
 

@@ -7,6 +7,7 @@ import {
   packDouble,
   packedAt,
   packedCompare,
+  packedCut,
   packedEquals,
   packedLength,
   packedStart,
@@ -200,7 +201,7 @@ export class ZSet implements SortedSetValue {
   private packedCut(pos: number, end: number, count: number): void {
     const p = this.lp;
     this.n -= count;
-    this.lp = this.n === 0 ? '' : flatten(p.slice(0, pos) + p.slice(end));
+    this.lp = packedCut(p, pos, end);
   }
 
   /** Change a present member's score. */
