@@ -62,7 +62,7 @@ export {
 } from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
-export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEquals, packedCompare, packedFind, packedCut, flatten, packDouble, unpackDouble } from './util/packed';
+export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEquals, packedCompare, packedFind, packedCut, flatten, packDouble, unpackDouble, PACKED_OVERHEAD } from './util/packed';
 export { Keyspace } from './keyspace/keyspace';
 export { Database, Entry } from './keyspace/database';
 export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';

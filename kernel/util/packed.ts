@@ -10,6 +10,12 @@
 
 const LONG = 0xff;
 
+/**
+ * What a packed value costs beyond its bytes, for MEMORY USAGE: the holding object (V8 header
+ * and three fields) and the string's header.
+ */
+export const PACKED_OVERHEAD = 64;
+
 /** One entry: its header, then its bytes. */
 export function packEntry(s: string): string {
   const n = s.length;

@@ -1,4 +1,4 @@
-import { type DataType, Errors, type Database, flatten, packedAt, packedCut, packedFind, packedNext, packEntry, ScanMap } from '../../kernel';
+import { type DataType, Errors, type Database, flatten, PACKED_OVERHEAD, packedAt, packedCut, packedFind, packedNext, packEntry, ScanMap } from '../../kernel';
 
 /** hash-max-listpack-entries / hash-max-listpack-value, as the module reads them from the config. */
 export interface Limits {
@@ -134,7 +134,7 @@ export const HashType: DataType<Hash> = {
   encoding: (h) => (h.listpack ? 'listpack' : 'hashtable'),
   clone: (h) => h.clone(),
   memory: (h) => {
-    if (h.listpack) return 48 + h.packedBytes;
+    if (h.listpack) return PACKED_OVERHEAD + h.packedBytes;
     let bytes = 64 + h.size * TABLE_ENTRY;
     for (const s of h.flat()) bytes += s.length;
     return bytes;

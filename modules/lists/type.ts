@@ -1,4 +1,4 @@
-import { type CommandContext, type ConfigParam, type DataType, type Database, emitBatched, Errors, Notify, RdbType } from '../../kernel';
+import { type CommandContext, type ConfigParam, type DataType, type Database, emitBatched, Errors, Notify, PACKED_OVERHEAD, RdbType } from '../../kernel';
 import { Deque } from './deque';
 
 export const ListType: DataType<Deque> = {
@@ -9,7 +9,7 @@ export const ListType: DataType<Deque> = {
   clone: (v) => v.clone(),
   memory: (v) => {
     const items = v.toArray();
-    let n = 48 + items.length * (v.packed ? 1 : 16);
+    let n = v.packed ? PACKED_OVERHEAD + items.length : 48 + items.length * 16;
     for (let i = 0; i < items.length; i++) n += items[i].length;
     return n;
   },

@@ -1,4 +1,4 @@
-import { type DataType, flatten, packedAt, packedCompare, packedCut, packedLength, packedNext, packedStart, packEntry, parseInt64, StringMap } from '../../kernel';
+import { type DataType, flatten, PACKED_OVERHEAD, packedAt, packedCompare, packedCut, packedLength, packedNext, packedStart, packEntry, parseInt64, StringMap } from '../../kernel';
 
 /** Redis caps set-max-intset-entries at 1G entries (intset internals). */
 const INTSET_HARD_LIMIT = 1 << 30;
@@ -201,7 +201,7 @@ export const SetType: DataType<RSet> = {
   clone: (v) => v.clone(),
   // intset: the packed bytes; dict: an entry and an sds header per member, plus the bytes.
   memory: (v) => {
-    if (v.intset) return 48 + v.packedBytes;
+    if (v.intset) return PACKED_OVERHEAD + v.packedBytes;
     let bytes = 96 + 40 * v.size;
     for (const m of v.members) bytes += m.length;
     return bytes;

@@ -5,6 +5,7 @@ import {
   flatten,
   formatDouble,
   packDouble,
+  PACKED_OVERHEAD,
   packedAt,
   packedCompare,
   packedCut,
@@ -363,7 +364,7 @@ export function zsetType(limits: Limits): DataType<ZSet> {
     encoding: (z) => (z.listpack ? 'listpack' : 'skiplist'),
     clone: (z) => z.clone(),
     memory(z) {
-      if (z.listpack) return 48 + z.packedBytes;
+      if (z.listpack) return PACKED_OVERHEAD + z.packedBytes;
       // Member bytes are estimated from the first few members, as MEMORY USAGE samples.
       let sampled = 0;
       let bytes = 0;
