@@ -117,6 +117,7 @@ export {
 } from './bootstrap';
 export { incrByFloat, FloatIncr } from './util/long-double';
 export { parseScanCursor, parseScanOptions, type ScanOptions } from './util/scan-args';
+export { ArgParser, type ArgOption, type ArgRules, type ParsedArgs } from './args';
 
 /*
  * Every module and plugin reads this API through the exports object on each use. As
