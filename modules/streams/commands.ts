@@ -166,7 +166,8 @@ function newId(s: Stream, a: TrimArgs): Id {
   let id = a.id;
   if (!a.seqGiven) {
     if (id.slice(0, 8) === last.slice(0, 8)) {
-      if (last.slice(8) === '\xff'.repeat(8)) throw ID_TOO_SMALL;
+      // Redis 7.0 answers this (the sequence of that millisecond is used up) with ERANGE's text.
+      if (last.slice(8) === '\xff'.repeat(8)) throw TOO_LARGE;
       id = nextId(last)!;
     }
   }
@@ -268,7 +269,6 @@ export function xsetid(ctx: CommandContext, argv: string[]): Reply {
   const key = argv[1];
   const s = writeStream(ctx, key);
   if (s === undefined) throw Errors.noSuchKey;
-  if (id < s.maxDeletedId) throw new ReplyError('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
   if (s.length > 0) {
     if (id < s.edgeId(false)!) throw new ReplyError('ERR The ID specified in XSETID is smaller than the target stream top item');
     if (entriesAdded !== -1 && s.length > entriesAdded) {

@@ -29,6 +29,8 @@ const DOLLAR_IN_GROUP = new ReplyError(
   'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
 );
 const GT_OUTSIDE_GROUP = new ReplyError('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.');
+// Redis 7.0 names XREAD and '$' here for XREADGROUP too.
+const UNBALANCED = new ReplyError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
 const KEY_GONE = new ReplyError('UNBLOCKED the stream key no longer exists');
 const GROUP_GONE = new ReplyError('NOGROUP the consumer group this client was blocked on no longer exists');
 
@@ -222,9 +224,7 @@ function parseRead(ctx: CommandContext, argv: string[], grouped: boolean): ReadA
       streamsArg = i + 1;
       n = argv.length - streamsArg;
       if (n % 2 !== 0) {
-        throw new ReplyError(
-          `ERR Unbalanced '${grouped ? 'xreadgroup' : 'xread'}' list of streams: for each stream key an ID or '${grouped ? '>' : '$'}' must be specified.`,
-        );
+        throw UNBALANCED;
       }
       n /= 2;
       break;
@@ -576,7 +576,8 @@ export function xclaim(ctx: CommandContext, argv: string[], journal: Journal): R
 }
 
 /** Largest XAUTOCLAIM COUNT (LONG_MAX / 16: Redis sizes an array by it). */
-const AUTOCLAIM_MAX_COUNT = 576460752303423487;
+const AUTOCLAIM_MAX_COUNT = '576460752303423487';
+const COUNT_RANGE = new ReplyError('ERR COUNT must be > 0');
 
 export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal): Reply {
   const key = argv[1];
@@ -589,8 +590,10 @@ export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal
     const more = argv.length - 1 - j;
     const opt = argv[j].toLowerCase();
     if (opt === 'count' && more > 0) {
-      const v = longArg(argv[j + 1], new ReplyError('ERR COUNT must be > 0'));
-      if (v < 1 || v > AUTOCLAIM_MAX_COUNT) throw new ReplyError('ERR COUNT must be > 0');
+      const v = longArg(argv[j + 1], COUNT_RANGE);
+      // Compared as digits: the limit is past 2^53, where doubles round it up to 2^59.
+      const digits = argv[j + 1];
+      if (v < 1 || digits.length > 18 || (digits.length === 18 && digits > AUTOCLAIM_MAX_COUNT)) throw COUNT_RANGE;
       count = v;
       j++;
     } else if (opt === 'justid') justid = true;

@@ -82,10 +82,11 @@ export function xinfoStream(ctx: CommandContext, argv: string[]): Reply {
   let full = false;
   let count = 10;
   if (argv.length > 3) {
-    if (argv[3].toLowerCase() !== 'full') throw Errors.syntax;
+    const syntax = new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1]).slice(0, 128)}'. Try XINFO HELP.`);
+    if (argv[3].toLowerCase() !== 'full') throw syntax;
     full = true;
     if (argv.length > 4) {
-      if (argv.length !== 6 || argv[4].toLowerCase() !== 'count') throw Errors.syntax;
+      if (argv.length !== 6 || argv[4].toLowerCase() !== 'count') throw syntax;
       count = longArg(argv[5]);
       if (count < 0) count = 10;
     }
