@@ -41,7 +41,7 @@ export class TrimArgs {
 }
 
 /** Parse options from argv[2]; for XADD stop at the ID (returned in `idIdx`). */
-export function parseTrimArgs(argv: string[], xadd: boolean): TrimArgs {
+export function parseTrimArgs(argv: string[], xadd: boolean, obey: boolean): TrimArgs {
   const a = new TrimArgs();
   let limitGiven = false;
   let i = 2;
@@ -86,7 +86,10 @@ export function parseTrimArgs(argv: string[], xadd: boolean): TrimArgs {
   a.idIdx = i;
   if (a.limit !== 0 && a.strategy === Trim.None) throw LIMIT_NO_STRATEGY;
   if (!xadd && a.strategy === Trim.None) throw XTRIM_NO_STRATEGY;
-  if (limitGiven) {
+  if (obey) {
+    // The AOF being loaded (Redis's mustObeyClient): its trim arguments were made exact.
+    a.limit = 0;
+  } else if (limitGiven) {
     if (!a.approx) throw LIMIT_NOT_APPROX;
   } else if (a.approx) {
     a.limit = 100 * limits.maxEntries;
@@ -97,31 +100,24 @@ export function parseTrimArgs(argv: string[], xadd: boolean): TrimArgs {
 
 /**
  * What approximate trimming did, made exact for the AOF and replicas (Redis's
- * streamRewriteApproxSpecifier/TrimArgument): `=` for `~`, the length or first ID reached, and
- * no LIMIT (a replica or an AOF load must remove exactly what was removed here).
+ * streamRewriteApproxSpecifier/TrimArgument): `=` for `~`, and the length or first ID reached.
+ * LIMIT stays, as in Redis: a client that must obey (the AOF loader) ignores it.
  */
 function exactTrimArgv(argv: string[], a: TrimArgs, s: Stream): string[] {
   const out = argv.slice();
   out[a.argIdx - 1] = '=';
   out[a.argIdx] = a.strategy === Trim.MaxLen ? String(s.length) : formatId(s.firstId);
-  return dropLimit(out, a);
+  return out;
 }
 
-function dropLimit(argv: string[], a: TrimArgs): string[] {
-  const end = a.idIdx;
-  for (let i = 2; i < end - 1; i++) {
-    if (argv[i].toLowerCase() === 'limit' && i !== a.argIdx && i !== a.argIdx - 1) {
-      argv.splice(i, 2);
-      a.idIdx -= 2;
-      return argv;
-    }
-  }
-  return argv;
+/** A connection-less client outside a script: the AOF loader, whose writes Redis applies as given. */
+function obeys(ctx: CommandContext): boolean {
+  return ctx.socket === null && ctx.caller === null;
 }
 
 /** XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...] */
 export function xadd(ctx: CommandContext, argv: string[]): Reply {
-  const a = parseTrimArgs(argv, true);
+  const a = parseTrimArgs(argv, true, obeys(ctx));
   const fieldPos = a.idIdx + 1;
   const n = argv.length - fieldPos;
   if (n < 2 || n % 2 === 1) throw Errors.wrongArity('xadd');
@@ -177,7 +173,7 @@ function newId(s: Stream, a: TrimArgs): Id {
 
 /** XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count] */
 export function xtrim(ctx: CommandContext, argv: string[]): Reply {
-  const a = parseTrimArgs(argv, false);
+  const a = parseTrimArgs(argv, false, obeys(ctx));
   const key = argv[1];
   const s = writeStream(ctx, key);
   if (s === undefined) return 0;
