@@ -490,3 +490,17 @@ describe('streams vs redis-server 7.0', () => {
     );
   });
 });
+
+describe('streams: DEBUG DIGEST vs redis-server 7.0', () => {
+  const h = useCompat({ 'enable-debug-command': 'yes' }, ['--enable-debug-command', 'yes']);
+
+  it('DEBUG DIGEST-VALUE and DIGEST mix IDs, fields and values as Redis does', async () => {
+    await h.same(
+      ['XADD', 's', '1-1', 'a', '1', 'b', '2'],
+      ['XADD', 's', '18446744073709551615-0', 'c', BIN],
+      ['XADD', 'e', 'MAXLEN', '0', '1-0', 'a', '1'],
+      ['DEBUG', 'DIGEST-VALUE', 's', 'e'],
+      ['DEBUG', 'DIGEST'],
+    );
+  });
+});
