@@ -94,7 +94,7 @@ export {
   NULL_ARRAY,
   NO_REPLY,
 } from './reply';
-export { Errors, MAX_REPLY_COUNT } from './errors';
+export { Errors, MAX_REPLY_COUNT, cstr } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
 export { ReplyReader, ReplyProtocolError, INCOMPLETE } from './resp/reply-reader';
