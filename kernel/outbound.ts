@@ -21,7 +21,7 @@ export class OutboundConnection {
   private closeListeners: Array<(e: Error | null) => void> = [];
   private ended: Error | null = null;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.data(chunk));
     socket.on('error', (e) => this.end(e));
