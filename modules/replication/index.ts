@@ -68,6 +68,16 @@ class Gate implements WriteGate {
   }
 }
 
+/** A FAILOVER under way (Redis's failover_* fields). */
+interface Failover {
+  inProgress: boolean;
+  host: string | null;
+  port: number;
+  /** 0: no TIMEOUT. */
+  endTime: number;
+  force: boolean;
+}
+
 /** The replica side's link to its master (Redis's REPL_STATE_*). */
 const enum ReplState {
   None,
@@ -142,6 +152,8 @@ export default class ReplicationModule {
   private cronTicks = 0;
 
   private snapshots: RdbSnapshots;
+  /** FAILOVER under way: waiting for a replica to catch up, then handing over to it. */
+  private failover: Failover | null = null;
 
   constructor(
     @inject(Server) private readonly server: Server,
@@ -243,6 +255,7 @@ export default class ReplicationModule {
         link.ackTime = Date.now();
         if (link.state === LinkState.WaitAck) link.goOnline();
         this.blocking.signalEvent(ACK_EVENT);
+        if (this.failover !== null) this.updateFailover();
         return NO_REPLY;
       } else if (opt === 'getack') {
         if (ctx === this.masterClient) this.sendAck();
@@ -270,6 +283,12 @@ export default class ReplicationModule {
   /** syncCommand: a partial resync from the backlog when possible, else a full one. */
   private sync(ctx: CommandContext, argv: string[], presync: boolean): Reply | typeof NO_REPLY {
     if (this.links.has(ctx)) return NO_REPLY;
+    if (!presync && argv.length > 3 && argv[3].toLowerCase() === 'failover') {
+      // The master hands over to us: become a master first, then serve its PSYNC.
+      if (argv[1] !== this.server.replicationId) throw new ReplyError('ERR PSYNC FAILOVER replid must match my replid.');
+      this.becomeMaster();
+      this.logger.notice(`MASTER MODE enabled (failover request from 'id=${ctx.id} addr=${ctx.addr}')`);
+    }
     if (this.isReplica && this.state !== ReplState.Connected) throw NOMASTERLINK;
     let offset = 0;
     if (!presync) {
@@ -441,6 +460,7 @@ export default class ReplicationModule {
   }
 
   private replicaofCommand(ctx: CommandContext, argv: string[]): Reply {
+    if (this.failover !== null) throw new ReplyError('ERR REPLICAOF not allowed while failing over.');
     if (argv[1].toLowerCase() === 'no' && argv[2].toLowerCase() === 'one') {
       if (this.isReplica) {
         this.becomeMaster();
@@ -569,11 +589,17 @@ export default class ReplicationModule {
       if (gen !== this.generation) return;
       const [replid, offset] = this.fresh ? ['?', '-1'] : [this.server.replicationId, String(this.journal.offset + 1)];
       this.logger.notice(`Trying a partial resynchronization (request ${replid}:${offset}).`);
-      const r = await conn.call(['PSYNC', replid, offset], timeoutMs);
+      const psync = ['PSYNC', replid, offset];
+      if (this.failover?.inProgress === true) psync.push('FAILOVER');
+      const r = await conn.call(psync, timeoutMs);
       if (gen !== this.generation) return;
       this.psyncReply(conn, r);
+      // The new master took over: the failover is done.
+      if (this.failover?.inProgress === true) this.clearFailover();
     } catch (e) {
-      if (gen === this.generation) this.linkLost(conn, (e as Error).message);
+      if (gen !== this.generation) return;
+      if (this.failover?.inProgress === true) this.abortFailover('Failover target rejected psync request');
+      else this.linkLost(conn, (e as Error).message);
     }
   }
 
@@ -736,7 +762,7 @@ export default class ReplicationModule {
       else if (this.conn !== null && now - this.lastIo > timeoutMs) {
         this.linkLost(this.conn, this.state === ReplState.Connected ? 'MASTER timeout: no data nor PING received' : 'Timeout connecting to the MASTER');
       } else if (this.state === ReplState.Connected) this.sendAck();
-    } else if (this.links.size !== 0 && this.cronTicks % this.config.get<number>('repl-ping-replica-period') === 0) {
+    } else if (this.failover === null && this.links.size !== 0 && this.cronTicks % this.config.get<number>('repl-ping-replica-period') === 0) {
       // Through the stream, so replicas see the master alive even without writes.
       this.internal = true;
       this.journal.append(-1, ['PING'], JournalTarget.Replicas);
@@ -757,6 +783,103 @@ export default class ReplicationModule {
       this.logger.notice(`Replication backlog freed after ${ttl} seconds without connected replicas.`);
     }
     this.refreshGoodReplicas();
+    this.updateFailover();
+  }
+
+  // ---- FAILOVER ---------------------------------------------------------------------------
+
+  @Command('failover')
+  failoverCommand(_ctx: CommandContext, argv: string[]): Reply {
+    if (argv.length === 2 && argv[1].toLowerCase() === 'abort') {
+      if (this.failover === null) throw new ReplyError('ERR No failover in progress.');
+      this.abortFailover('Failover manually aborted');
+      return OK;
+    }
+    let timeout = 0;
+    let force = false;
+    let host: string | null = null;
+    let port = 0;
+    for (let j = 1; j < argv.length; j++) {
+      const opt = argv[j].toLowerCase();
+      if (opt === 'timeout' && j + 1 < argv.length && timeout === 0) {
+        timeout = parseIntArg(argv[++j]);
+        if (Number.isNaN(timeout)) throw Errors.notInteger;
+        if (timeout <= 0) throw new ReplyError('ERR FAILOVER timeout must be greater than 0');
+      } else if (opt === 'to' && j + 2 < argv.length && host === null) {
+        port = parseIntArg(argv[j + 2]);
+        if (Number.isNaN(port)) throw Errors.notInteger;
+        host = argv[j + 1];
+        j += 2;
+      } else if (opt === 'force' && !force) {
+        force = true;
+      } else {
+        throw Errors.syntax;
+      }
+    }
+    if (this.failover !== null) throw new ReplyError('ERR FAILOVER already in progress.');
+    if (this.isReplica) throw new ReplyError('ERR FAILOVER is not valid when server is a replica.');
+    if (this.links.size === 0) throw new ReplyError('ERR FAILOVER requires connected replicas.');
+    if (force && (timeout === 0 || host === null)) throw new ReplyError('ERR FAILOVER with force option requires both a timeout and target HOST and IP.');
+    if (host !== null) {
+      const target = this.findReplica(host, port);
+      if (target === undefined) throw new ReplyError('ERR FAILOVER target HOST and PORT is not a replica.');
+      if (target.state !== LinkState.Online) throw new ReplyError('ERR FAILOVER target replica is not online.');
+      this.logger.notice(`FAILOVER requested to ${host}:${port}.`);
+    } else {
+      this.logger.notice('FAILOVER requested to any replica.');
+    }
+    this.failover = { inProgress: false, host, port, endTime: timeout === 0 ? 0 : Date.now() + timeout, force };
+    // Writes wait while the replica catches up (replicas and the master link are not paused).
+    this.server.pauseClients(Number.MAX_SAFE_INTEGER, true);
+    return OK;
+  }
+
+  private findReplica(host: string, port: number): ReplicaLink | undefined {
+    for (const l of this.links.values()) if (l.address === host && l.port === port) return l;
+    return undefined;
+  }
+
+  /** updateFailoverStatus: hand over once a replica acknowledged everything, or on timeout. */
+  private updateFailover(): void {
+    const f = this.failover;
+    if (f === null || f.inProgress) return;
+    if (f.endTime !== 0 && f.endTime <= Date.now()) {
+      if (f.force && f.host !== null) {
+        this.logger.notice(`FAILOVER to ${f.host}:${f.port} time out exceeded, failing over.`);
+        this.handOver(f, f.host, f.port);
+      } else {
+        this.abortFailover('Replica never caught up before timeout');
+      }
+      return;
+    }
+    const offset = this.journal.offset;
+    let target: ReplicaLink | undefined;
+    if (f.host !== null) target = this.findReplica(f.host, f.port);
+    else for (const l of this.links.values()) if (l.ackOffset === offset) target = l;
+    if (target === undefined || target.ackOffset !== offset) return;
+    this.logger.notice(`Failover target ${target.address}:${target.port} is synced, failing over.`);
+    this.handOver(f, target.address, target.port);
+  }
+
+  private handOver(f: Failover, host: string, port: number): void {
+    f.inProgress = true;
+    f.host = host;
+    f.port = port;
+    this.becomeReplica(host, port);
+    void this.connectToMaster();
+  }
+
+  private abortFailover(why: string): void {
+    const f = this.failover;
+    if (f === null) return;
+    if (f.inProgress) this.becomeMaster();
+    this.logger.notice(`FAILOVER to ${f.host ?? 'any replica'}:${f.port} aborted: ${why}`);
+    this.clearFailover();
+  }
+
+  private clearFailover(): void {
+    this.failover = null;
+    this.server.unpause();
   }
 
   // ---- ROLE and INFO ------------------------------------------------------------------------
@@ -831,7 +954,7 @@ export default class ReplicationModule {
     }
     const b = this.backlog;
     out.push(
-      ['master_failover_state', 'no-failover'],
+      ['master_failover_state', this.failover === null ? 'no-failover' : this.failover.inProgress ? 'failover-in-progress' : 'waiting-for-sync'],
       ['master_replid', this.server.replicationId],
       ['master_replid2', this.server.replicationId2],
       ['master_repl_offset', this.journal.offset],

@@ -204,4 +204,30 @@ describe('replication vs redis-server 7.0', () => {
       await sub.stop();
     }
   }, 60000);
+
+  it('FAILOVER from Ferrous to a Redis replica, and from Redis to a Ferrous replica (PSYNC ... FAILOVER), both resuming partially', async () => {
+    ferrous = await startTestServer(FERROUS_OPTS);
+    f = new Redis(ferrous.port);
+    await fill(f, 'pre');
+    redis = await startRealRedis([...REDIS_ARGS, '--replicaof', '127.0.0.1', String(ferrous.port)]);
+    r = new Redis(redis.port);
+    await linkUp(r);
+    expect(await f.call('FAILOVER', 'TO', '127.0.0.1', String(redis.port), 'TIMEOUT', '5000')).toBe('OK');
+    await waitFor('Ferrous to follow Redis', async () => field(await f.info('replication'), 'role') === 'slave');
+    await linkUp(f);
+    expect(field(await r.info('replication'), 'role')).toBe('master');
+    expect(field(await r.info('stats'), 'sync_partial_ok')).toBe('1');
+    await r.set('redis-now-master', '1');
+    await caughtUp(r, f);
+    expect(await f.get('redis-now-master')).toBe('1');
+    // And back: Redis's FAILOVER sends PSYNC <replid> <offset> FAILOVER to Ferrous.
+    expect(await r.call('FAILOVER')).toBe('OK');
+    await waitFor('Redis to follow Ferrous', async () => field(await r.info('replication'), 'role') === 'slave');
+    await linkUp(r);
+    expect(field(await f.info('replication'), 'role')).toBe('master');
+    expect(field(await f.info('stats'), 'sync_partial_ok')).toBe('1');
+    await f.set('ferrous-again', '1');
+    await caughtUp(f, r);
+    await sameData(f, r);
+  }, 60000);
 });

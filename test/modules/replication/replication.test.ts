@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
+import * as net from 'net';
 import type { Ferrous } from '../../../kernel/bootstrap';
-import { RawClient } from '../../helpers/raw-client';
+import { command, RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
 
 const OPTS = { 'repl-diskless-sync-delay': 0, 'enable-debug-command': 'yes' };
@@ -262,5 +263,83 @@ describe('PSYNC2 between Ferrous servers: chains and promotion', () => {
     expect(field(stats, 'sync_full')).toBe('1');
     expect(field(stats, 'sync_partial_ok')).toBe('2');
     expect(await digest(mc)).toBe(await digest(rc));
+  });
+});
+
+describe('FAILOVER between Ferrous servers', () => {
+  let m: Ferrous;
+  let r: Ferrous;
+  let mc: Redis;
+  let rc: Redis;
+
+  beforeEach(async () => {
+    m = await startTestServer(OPTS);
+    r = await startTestServer(OPTS);
+    mc = new Redis(m.port);
+    rc = new Redis(r.port);
+  });
+  afterEach(async () => {
+    mc.disconnect();
+    rc.disconnect();
+    await r.stop();
+    await m.stop();
+  });
+
+  it('checks its arguments and state with Redis errors', async () => {
+    await expect(mc.call('FAILOVER')).rejects.toThrow('ERR FAILOVER requires connected replicas.');
+    await expect(mc.call('FAILOVER', 'ABORT')).rejects.toThrow('ERR No failover in progress.');
+    await expect(mc.call('FAILOVER', 'TIMEOUT', '0')).rejects.toThrow('ERR FAILOVER timeout must be greater than 0');
+    await expect(mc.call('FAILOVER', 'TIMEOUT', 'x')).rejects.toThrow('ERR value is not an integer or out of range');
+    await expect(mc.call('FAILOVER', 'TO', 'h', 'x')).rejects.toThrow('ERR value is not an integer or out of range');
+    await expect(mc.call('FAILOVER', 'bogus')).rejects.toThrow('ERR syntax error');
+    await expect(mc.call('FAILOVER', 'ABORT', 'TIMEOUT', '10')).rejects.toThrow('ERR syntax error');
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await linkUp(rc);
+    await expect(mc.call('FAILOVER', 'FORCE')).rejects.toThrow('ERR FAILOVER with force option requires both a timeout and target HOST and IP.');
+    await expect(mc.call('FAILOVER', 'TO', '127.0.0.1', '1')).rejects.toThrow('ERR FAILOVER target HOST and PORT is not a replica.');
+    await expect(rc.call('FAILOVER')).rejects.toThrow('ERR FAILOVER is not valid when server is a replica.');
+  });
+
+  it('hands over to the replica once it caught up: the old master follows it with a partial resync', async () => {
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await linkUp(rc);
+    await mc.set('before', '1');
+    expect(await mc.call('FAILOVER', 'TO', '127.0.0.1', String(r.port))).toBe('OK');
+    await expect(mc.call('FAILOVER')).rejects.toThrow('ERR FAILOVER already in progress.');
+    await expect(mc.replicaof('NO', 'ONE')).rejects.toThrow('ERR REPLICAOF not allowed while failing over.');
+    await waitFor('the failover', async () => field(await mc.info('replication'), 'role') === 'slave');
+    await linkUp(mc);
+    expect(field(await mc.info('replication'), 'master_failover_state')).toBe('no-failover');
+    expect(field(await rc.info('replication'), 'role')).toBe('master');
+    expect(field(await rc.info('stats'), 'sync_partial_ok')).toBe('1');
+    await expect(mc.set('x', 'y')).rejects.toThrow('READONLY');
+    await rc.set('after', '2');
+    await caughtUp(rc, mc);
+    expect(await mc.get('after')).toBe('2');
+    expect(await rc.get('before')).toBe('1');
+  });
+
+  it('holds writes while waiting, and gives up after TIMEOUT without FORCE (or on ABORT)', async () => {
+    // A replica that never acknowledges anything: a raw socket that asked for a sync.
+    await mc.config('SET', 'repl-diskless-sync', 'no');
+    const fake = net.createConnection({ port: m.port, host: '127.0.0.1' });
+    fake.on('data', () => undefined);
+    fake.write(command('REPLCONF', 'listening-port', '1') + command('PSYNC', '?', '-1'));
+    try {
+      await waitFor('the fake replica', async () => /state=online/.test(field(await mc.info('replication'), 'slave0')));
+      await mc.set('k', '1');
+      expect(await mc.call('FAILOVER', 'TIMEOUT', '300')).toBe('OK');
+      expect(field(await mc.info('replication'), 'master_failover_state')).toBe('waiting-for-sync');
+      const held = mc.set('held', '1');
+      await waitFor('the timeout', async () => field(await mc.info('replication'), 'master_failover_state') === 'no-failover');
+      expect(await held).toBe('OK');
+      expect(field(await mc.info('replication'), 'role')).toBe('master');
+      expect(await mc.call('FAILOVER')).toBe('OK');
+      expect(await mc.call('FAILOVER', 'ABORT')).toBe('OK');
+      expect(field(await mc.info('replication'), 'master_failover_state')).toBe('no-failover');
+      expect(await mc.set('free', '1')).toBe('OK');
+    } finally {
+      fake.destroy();
+    }
   });
 });
