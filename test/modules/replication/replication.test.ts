@@ -181,6 +181,41 @@ describe('replication between Ferrous servers', () => {
     expect(field(await rc.info('replication'), 'master_link_status')).toBe('down');
   });
 
+  it('authenticates with masterauth (and masteruser), and retries until it can', async () => {
+    await mc.config('SET', 'requirepass', 'secret');
+    await mc.auth('secret');
+    await mc.set('k', 'v');
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await new Promise((res) => setTimeout(res, 300));
+    expect(field(await rc.info('replication'), 'master_link_status')).toBe('down');
+    await rc.config('SET', 'masterauth', 'secret');
+    await linkUp(rc);
+    await caughtUp(mc, rc);
+    expect(await rc.get('k')).toBe('v');
+    await mc.call('ACL', 'SETUSER', 'repl', 'on', '>pw', '+@all', '~*');
+    await rc.config('SET', 'masteruser', 'repl');
+    await rc.config('SET', 'masterauth', 'pw');
+    expect(await rc.client('KILL', 'TYPE', 'master')).toBe(1);
+    await mc.set('k2', 'v2');
+    await waitFor('the partial resync as user repl', async () => field(await mc.info('stats'), 'sync_partial_ok') === '1');
+    await caughtUp(mc, rc);
+    expect(await rc.get('k2')).toBe('v2');
+  });
+
+  it('survives a replica that goes away during its full sync: the next one completes while writes go on', async () => {
+    await mc.call('DEBUG', 'POPULATE', '200000');
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await waitFor('the transfer', async () => /state=send_bulk/.test(field(await mc.info('replication'), 'slave0')), 20000);
+    expect(await mc.client('KILL', 'TYPE', 'replica')).toBe(1);
+    await mc.set('during', '1');
+    await linkUp(rc);
+    await mc.set('after', '1');
+    await caughtUp(mc, rc);
+    expect(await rc.dbsize()).toBe(200002);
+    expect(await digest(rc)).toBe(await digest(mc));
+    expect(field(await mc.info('stats'), 'sync_full')).toBe('2');
+  }, 60000);
+
   it('refuses bad input with Redis errors', async () => {
     const raw = await RawClient.connect(m.port);
     try {
