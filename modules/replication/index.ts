@@ -349,13 +349,18 @@ export default class ReplicationModule {
 
   /** Start a snapshot round now, or after repl-diskless-sync-delay to let more replicas join. */
   private scheduleRound(): void {
-    if (this.round !== null || this.roundTimer !== null) return;
+    if (this.round !== null) return;
     const diskless = this.config.get<boolean>('repl-diskless-sync');
     const delay = diskless ? this.config.get<number>('repl-diskless-sync-delay') : 0;
     const max = this.config.get<number>('repl-diskless-sync-max-replicas');
     let waiting = 0;
     for (const l of this.links.values()) if (l.state === LinkState.WaitStart) waiting++;
     const later = delay > 0 && !(max > 0 && waiting >= max);
+    if (this.roundTimer !== null) {
+      // Enough replicas came during the delay: start now.
+      if (later) return;
+      clearTimeout(this.roundTimer);
+    }
     // Even without a delay, replicas that ask in the same event-loop turn share the snapshot.
     this.roundTimer = setTimeout(() => {
       this.roundTimer = null;

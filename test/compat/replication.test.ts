@@ -230,4 +230,50 @@ describe('replication vs redis-server 7.0', () => {
     await caughtUp(f, r);
     await sameData(f, r);
   }, 60000);
+
+  it('kill -9 of a Redis master after WAIT: the Ferrous replica holds every acknowledged write, takes over and serves a new Redis replica', async () => {
+    redis = await startRealRedis(REDIS_ARGS);
+    r = new Redis(redis.port);
+    ferrous = await startTestServer(FERROUS_OPTS);
+    f = new Redis(ferrous.port);
+    await f.replicaof('127.0.0.1', String(redis.port));
+    await linkUp(f);
+    const p = r.pipeline();
+    for (let i = 0; i < 500; i++) p.set(`k${i}`, `v${i}`);
+    await p.exec();
+    await r.multi().incr('n').rpush('l', 'a').exec();
+    expect(await r.call('WAIT', '1', '5000')).toBe(1);
+    r.disconnect();
+    await redis.stop();
+    await waitFor('the link to go down', async () => field(await f.info('replication'), 'master_link_status') === 'down');
+    expect(await f.replicaof('NO', 'ONE')).toBe('OK');
+    expect(await f.dbsize()).toBe(502);
+    expect(await f.get('k499')).toBe('v499');
+    expect(await f.lrange('l', 0, -1)).toEqual(['a']);
+    redis = await startRealRedis([...REDIS_ARGS, '--replicaof', '127.0.0.1', String(ferrous.port)]);
+    r = new Redis(redis.port);
+    await linkUp(r);
+    await caughtUp(f, r);
+    await sameData(f, r);
+  }, 60000);
+
+  it('kill -9 of a Redis replica during its full sync from Ferrous: the master drops it and the next replica syncs', async () => {
+    ferrous = await startTestServer(FERROUS_OPTS);
+    f = new Redis(ferrous.port);
+    await f.call('DEBUG', 'POPULATE', '300000');
+    const first = await startRealRedis([...REDIS_ARGS, '--replicaof', '127.0.0.1', String(ferrous.port)]);
+    try {
+      await waitFor('the transfer', async () => /state=send_bulk/.test(field(await f.info('replication'), 'slave0')), 30000);
+    } finally {
+      await first.stop();
+    }
+    await waitFor('the master to drop the replica', async () => field(await f.info('replication'), 'connected_slaves') === '0');
+    await f.set('after', '1');
+    redis = await startRealRedis([...REDIS_ARGS, '--replicaof', '127.0.0.1', String(ferrous.port)]);
+    r = new Redis(redis.port);
+    await linkUp(r);
+    await caughtUp(f, r);
+    expect(await r.dbsize()).toBe(300001);
+    expect(await r.call('DEBUG', 'DIGEST')).toBe(await f.call('DEBUG', 'DIGEST'));
+  }, 90000);
 });
