@@ -365,8 +365,12 @@ export class Server {
     c.commandsProcessed++;
     c.lastCommand = cmd.name;
     c.current = null;
-    if (this.keyspace.stats.dirty !== dirty && this.journal.active) this.propagate(c, argv);
-    else c.propagateInstead = null;
+    if (this.keyspace.stats.dirty !== dirty && this.journal.active) {
+      this.propagate(c, argv);
+      c.woff = this.journal.offset;
+    } else {
+      c.propagateInstead = null;
+    }
     if (this.hooks.observingCommands) this.hooks.emitCommand(c, cmd, argv, usec);
   }
 

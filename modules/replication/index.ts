@@ -122,12 +122,7 @@ export default class ReplicationModule {
   private roundTimer: NodeJS.Timeout | null = null;
   private noReplicasSince = Date.now();
   private goodReplicas = 0;
-  /**
-   * The stream's offset after the last write (not our own PINGs and GETACKs): what WAIT waits
-   * for, as Redis's per-client `woff` (kept per server here, so at least as strict).
-   */
-  private writtenOffset = 0;
-  private internal = false;
+
   private syncFull = 0;
   private syncPartialOk = 0;
   private syncPartialErr = 0;
@@ -219,7 +214,6 @@ export default class ReplicationModule {
   /** The replicas' stream, from the journal (a master's writes, a replica's forwarded stream). */
   private readonly feed = (chunk: string): void => {
     this.backlog!.append(chunk);
-    if (!this.internal) this.writtenOffset = this.backlog!.end;
     for (const link of this.links.values()) {
       if (link.state === LinkState.Online) link.client.pushEncoded(chunk);
       else if (link.buffered !== null) link.buffered.push(chunk);
@@ -400,7 +394,8 @@ export default class ReplicationModule {
     const timeout = parseIntArg(argv[2]);
     if (Number.isNaN(timeout)) throw new ReplyError('ERR timeout is not an integer or out of range');
     if (timeout < 0) throw new ReplyError('ERR timeout is negative');
-    const target = this.writtenOffset;
+    // The offset right after this client's last write, as Redis's c->woff.
+    const target = ctx.woff;
     const acked = this.acked(target);
     if (acked >= wanted || ctx.denyBlocking) return acked;
     this.requestAcks();
@@ -430,9 +425,7 @@ export default class ReplicationModule {
   /** REPLCONF GETACK * through the stream: each replica answers with its offset. */
   private requestAcks(): void {
     if (this.links.size === 0 || this.subscription === null) return;
-    this.internal = true;
     this.journal.appendRaw(JournalTarget.Replicas, encodeCommand(['REPLCONF', 'GETACK', '*']));
-    this.internal = false;
   }
 
   /** refreshGoodSlavesCount: online replicas whose last ACK is recent enough. */
@@ -769,9 +762,7 @@ export default class ReplicationModule {
       } else if (this.state === ReplState.Connected) this.sendAck();
     } else if (this.failover === null && this.links.size !== 0 && this.cronTicks % this.config.get<number>('repl-ping-replica-period') === 0) {
       // Through the stream, so replicas see the master alive even without writes.
-      this.internal = true;
       this.journal.append(-1, ['PING'], JournalTarget.Replicas);
-      this.internal = false;
     }
     for (const l of [...this.links.values()]) {
       if (l.state === LinkState.Online && !l.presync && now - l.ackTime > timeoutMs) {

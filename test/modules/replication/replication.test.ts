@@ -156,6 +156,16 @@ describe('replication between Ferrous servers', () => {
     expect(await mc.call('WAIT', '1', '5000')).toBe(1);
     expect(await mc.call('WAIT', '2', '100')).toBe(1);
     expect(await mc.call('WAIT', '0', '0')).toBe(1);
+    // After a transaction and a script, WAIT waits for their writes (the client's own offset).
+    await mc.multi().set('t1', '1').incr('t2').exec();
+    expect(await mc.call('WAIT', '1', '5000')).toBe(1);
+    await mc.eval("redis.call('set', 'e1', '1')", 0);
+    expect(await mc.call('WAIT', '1', '5000')).toBe(1);
+    expect(await rc.get('e1')).toBe('1');
+    // A client that never wrote waits for nothing.
+    const idle = new Redis(m.port);
+    expect(await idle.call('WAIT', '1', '0')).toBe(1);
+    idle.disconnect();
     const role = (await mc.role()) as unknown[];
     expect(role[0]).toBe('master');
     expect(role[2]).toEqual([['127.0.0.1', String(r.port), expect.stringMatching(/^\d+$/)]]);
