@@ -198,7 +198,10 @@ export interface RdbSnapshots {
    * server keeps serving (BGSAVE's fork-less snapshot); each chunk goes to `write` in order.
    */
   stream(write: (chunk: Buffer) => void): RdbStream;
-  /** Replace the dataset with an RDB image (the keyspace is emptied first); throws with the reason. */
+  /**
+   * Replace the dataset with a master's RDB image (the keyspace is emptied first; keys past their
+   * TTL are kept for the master to delete); throws with the reason.
+   */
   load(rdb: Buffer): { keys: number };
 }
 export const RDB_SNAPSHOTS = serviceToken<RdbSnapshots>('rdb-snapshots');

@@ -161,7 +161,7 @@ export default class PersistenceModule {
       } finally {
         this.replacing = false;
       }
-      this.applyFile(rdb);
+      this.applyFile(rdb, true);
       return { keys: this.loadedKeys };
     },
   };
@@ -244,12 +244,12 @@ export default class PersistenceModule {
     }
   }
 
-  private applyFile(buf: Buffer): void {
+  private applyFile(buf: Buffer, fromMaster = false): void {
     const t0 = Date.now();
-    const applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'));
+    const applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'), fromMaster);
     this.loadedKeys = applied.keys;
     this.expiredOnLoad = applied.expired;
-    this.logger.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${applied.keys} keys, ${applied.expired} expired)`);
+    this.logger.notice(`DB loaded from ${fromMaster ? "the master's image" : 'disk'}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${applied.keys} keys, ${applied.expired} expired)`);
   }
 
   private loadError(file: string, reason: string): Error {

@@ -276,4 +276,23 @@ describe('replication vs redis-server 7.0', () => {
     expect(await r.dbsize()).toBe(300001);
     expect(await r.call('DEBUG', 'DIGEST')).toBe(await f.call('DEBUG', 'DIGEST'));
   }, 90000);
+
+  it("a Ferrous replica keeps the keys past their TTL in Redis's image, hidden, until Redis deletes them", async () => {
+    redis = await startRealRedis(REDIS_ARGS);
+    r = new Redis(redis.port);
+    await r.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    await r.set('gone', 'v', 'PX', 20);
+    await r.set('kept', 'v');
+    await new Promise((res) => setTimeout(res, 60));
+    ferrous = await startTestServer(FERROUS_OPTS);
+    f = new Redis(ferrous.port);
+    await f.replicaof('127.0.0.1', String(redis.port));
+    await linkUp(f);
+    expect(await f.dbsize()).toBe(2);
+    expect(await f.get('gone')).toBeNull();
+    expect(await f.exists('gone')).toBe(0);
+    expect(await r.get('gone')).toBeNull();
+    await caughtUp(r, f);
+    expect(await f.dbsize()).toBe(1);
+  }, 30000);
 });
