@@ -137,6 +137,8 @@ export default class ReplicationModule {
   /** Stream bytes fed to the master client's parser and not yet part of a whole command. */
   private unapplied: Buffer = Buffer.alloc(0);
   private payload: SyncPayload | null = null;
+  /** The reply to PSYNC as it arrives. */
+  private psyncLine = '';
   /** Bumped on every REPLICAOF and link loss: a handshake under way notices it is stale. */
   private generation = 0;
   private lastIo = 0;
@@ -589,33 +591,66 @@ export default class ReplicationModule {
       this.logger.notice(`Trying a partial resynchronization (request ${replid}:${offset}).`);
       const psync = ['PSYNC', replid, offset];
       if (this.failover?.inProgress === true) psync.push('FAILOVER');
-      const r = await conn.call(psync, timeoutMs);
-      if (gen !== this.generation) return;
-      this.psyncReply(conn, r);
-      // The new master took over: the failover is done.
-      if (this.failover?.inProgress === true) this.clearFailover();
+      // The reply is read from the raw stream: a master may send newlines to keep the link
+      // alive before it answers (while a snapshot round waits), which are no RESP reply.
+      this.psyncLine = '';
+      conn.stream((chunk) => this.psyncData(conn, chunk));
+      conn.send(encodeCommand(psync));
     } catch (e) {
       if (gen !== this.generation) return;
-      if (this.failover?.inProgress === true) this.abortFailover('Failover target rejected psync request');
-      else this.linkLost(conn, (e as Error).message);
+      this.psyncFailed(conn, (e as Error).message);
     }
   }
 
-  /** slaveTryPartialResynchronization's reading of the PSYNC reply. */
-  private psyncReply(conn: OutboundConnection, r: Reply): void {
-    const text = r instanceof StatusReply ? r.text : r instanceof ReplyError ? `-${r.message}` : String(r);
-    const words = text.split(' ');
+  private psyncFailed(conn: OutboundConnection, why: string): void {
+    if (this.failover?.inProgress === true) this.abortFailover(`Failover target rejected psync request (${why})`);
+    else this.linkLost(conn, why);
+  }
+
+  /** Bytes after PSYNC: keep-alive newlines, then the reply line, then the image or the stream. */
+  private psyncData(conn: OutboundConnection, chunk: Buffer): void {
+    if (conn !== this.conn) return;
     this.lastIo = Date.now();
-    if (words[0] === 'FULLRESYNC' && words.length >= 3) {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b !== 10) {
+        this.psyncLine += String.fromCharCode(b);
+        if (this.psyncLine.length > 1024) {
+          this.psyncFailed(conn, 'the reply to PSYNC is too long');
+          return;
+        }
+        continue;
+      }
+      const line = this.psyncLine.endsWith('\r') ? this.psyncLine.slice(0, -1) : this.psyncLine;
+      this.psyncLine = '';
+      if (line === '') continue;
+      try {
+        this.psyncReply(conn, line, chunk.subarray(i + 1));
+      } catch (e) {
+        this.psyncFailed(conn, (e as Error).message);
+        return;
+      }
+      // The new master took over: the failover is done.
+      if (this.failover?.inProgress === true) this.clearFailover();
+      return;
+    }
+  }
+
+  /** slaveTryPartialResynchronization's reading of the PSYNC reply; `rest` is what followed it. */
+  private psyncReply(conn: OutboundConnection, text: string, rest: Buffer): void {
+    const words = text.split(' ');
+    if (words[0] === '+FULLRESYNC' && words.length >= 3) {
       const replid = words[1];
       const offset = parseIntArg(words[2]);
+      if (replid.length !== 40 || Number.isNaN(offset)) throw new Error(`Master replied with wrong +FULLRESYNC syntax: ${text}`);
       this.logger.notice(`Full resync from master: ${replid}:${offset}`);
       this.state = ReplState.Transfer;
       this.payload = new SyncPayload();
       conn.stream((chunk) => this.transferData(conn, chunk, replid, offset));
+      if (rest.length !== 0) this.transferData(conn, rest, replid, offset);
       return;
     }
-    if (words[0] === 'CONTINUE') {
+    if (words[0] === '+CONTINUE') {
       const newId = words[1];
       const server = this.server;
       if (newId !== undefined && newId.length === 40 && newId !== server.replicationId) {
@@ -628,8 +663,10 @@ export default class ReplicationModule {
       this.logger.notice('Successful partial resynchronization with master.');
       this.linkUp(conn);
       conn.stream((chunk) => this.streamData(conn, chunk));
+      if (rest.length !== 0) this.streamData(conn, rest);
       return;
     }
+    // -NOMASTERLINK, -LOADING: the master cannot serve us yet; the cron retries.
     throw new Error(`Unexpected reply to PSYNC from master: ${text}`);
   }
 
@@ -765,6 +802,8 @@ export default class ReplicationModule {
       this.journal.append(-1, ['PING'], JournalTarget.Replicas);
     }
     for (const l of [...this.links.values()]) {
+      // Newlines keep a replica waiting for its image from timing out (Redis's replicationCron).
+      if (l.state === LinkState.WaitStart || (l.state === LinkState.Transfer && this.round?.diskless === false)) l.client.pushEncoded('\n');
       if (l.state === LinkState.Online && !l.presync && now - l.ackTime > timeoutMs) {
         this.logger.warning(`Disconnecting timedout replica: ${l.address}:${l.port}`);
         l.client.close();

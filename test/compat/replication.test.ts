@@ -295,4 +295,36 @@ describe('replication vs redis-server 7.0', () => {
     await caughtUp(r, f);
     expect(await f.dbsize()).toBe(1);
   }, 30000);
+
+  it("with the default repl-diskless-sync-delay (5 s): Ferrous waits through Redis's keep-alive newlines, and a Ferrous master's round serves a Redis and a Ferrous replica together", async () => {
+    redis = await startRealRedis(['--enable-debug-command', 'yes']);
+    r = new Redis(redis.port);
+    await fill(r, 'pre');
+    ferrous = await startTestServer({ 'enable-debug-command': 'yes' });
+    f = new Redis(ferrous.port);
+    await f.replicaof('127.0.0.1', String(redis.port));
+    await linkUp(f);
+    await caughtUp(r, f);
+    await sameData(r, f);
+    // Now Ferrous is the master of a Redis replica and a Ferrous one, which share one snapshot.
+    expect(await f.replicaof('NO', 'ONE')).toBe('OK');
+    r.disconnect();
+    await redis.stop();
+    redis = await startRealRedis(['--enable-debug-command', 'yes', '--replicaof', '127.0.0.1', String(ferrous.port)]);
+    r = new Redis(redis.port);
+    const other = await startTestServer({ 'enable-debug-command': 'yes' });
+    const o = new Redis(other.port);
+    try {
+      await o.replicaof('127.0.0.1', String(ferrous.port));
+      await linkUp(r);
+      await linkUp(o);
+      expect(field(await f.info('stats'), 'sync_full')).toBe('2');
+      await caughtUp(f, r, o);
+      await sameData(f, r);
+      await sameData(f, o);
+    } finally {
+      o.disconnect();
+      await other.stop();
+    }
+  }, 60000);
 });
