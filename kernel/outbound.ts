@@ -30,7 +30,7 @@ export class OutboundConnection {
   /** Runs out when the first pending reply is late. */
   private timer: NodeJS.Timeout | null = null;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.data(chunk));
     socket.on('error', (e) => this.end(e));
