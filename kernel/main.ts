@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { spawn } from 'child_process';
+import * as os from 'os';
 import { ConfigError, FERROUS_VERSION, REDIS_VERSION, startServer, type Ferrous } from './bootstrap';
+import { heapFlags, heapSized, maxmemoryOf } from './heap-size';
 
 const USAGE = `Usage: ferrous [/path/to/redis.conf] [options]
        ferrous -v or --version
@@ -25,6 +27,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (argv.length === 1 && (argv[0] === '-h' || argv[0] === '--help')) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (!heapSized(process.execArgv, process.env.NODE_OPTIONS)) {
+    relaunch(heapFlags(maxmemoryOf(argv)));
     return;
   }
   // Installed first: a signal during the start is served once the server is up.
@@ -91,6 +97,19 @@ function daemonize(): void {
   process.exit(0);
 }
 
+
+/**
+ * Run this same command again in a Node with a sized heap (heap-size.ts), passing signals on
+ * and exiting as it exits. This process stays only as the child's parent: the server's pid
+ * (INFO, pidfile) is the child's.
+ */
+function relaunch(flags: string[]): void {
+  const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const) process.on(signal, forward(signal));
+  watchNpmParent(() => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(signal !== null ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 1)));
+}
 
 const PARENT_EXITED = 'parent-exited';
 
