@@ -109,7 +109,7 @@ describe('eviction', () => {
       await squeeze(25);
       expect(await stored(fresh)).toBe(50);
       expect(await stored(old)).toBeLessThanOrEqual(30);
-      expect(f.server.memory.used).toBeLessThanOrEqual(Number((await f.io.config('GET', 'maxmemory'))[1]));
+      expect(f.server.memory.used).toBeLessThanOrEqual(f.server.config.get<number>('maxmemory'));
     });
 
     it('allkeys-lfu evicts the least frequently used keys', async () => {
