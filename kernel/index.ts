@@ -67,6 +67,7 @@ export {
 } from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
+export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEquals, packedCompare, packedFind, packedCut, flatten, packDouble, unpackDouble, PACKED_OVERHEAD } from './util/packed';
 export { Keyspace, stringBytes } from './keyspace/keyspace';
 export { Memory } from './memory';
 export { LFU_INIT_VAL } from './keyspace/lru';
