@@ -58,7 +58,7 @@ async function sameData(a: Redis, b: Redis): Promise<void> {
 
 /** Data of every type Ferrous and Redis share, in their small and large encodings, with TTLs and several databases. */
 async function fill(c: Redis, tag: string): Promise<void> {
-  const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+  const many = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
   await c.set(`${tag}:s`, 'v\x00\xff\r\n');
   await c.set(`${tag}:int`, '12345');
   await c.set(`${tag}:big`, 'x'.repeat(100000));
