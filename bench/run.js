@@ -44,7 +44,8 @@ async function startServer(kind, extra) {
   const cmd =
     kind === 'redis'
       ? ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra]
-      : ['node', path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', '', ...extra];
+      : // With the heap flags the launcher would add, so it runs the server itself (proc.pid is the server's).
+        ['node', ...require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', '', ...extra];
   const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: 'ignore' });
   await waitPort(port);
   return { port, proc };
