@@ -7,10 +7,13 @@
  *   node bench/memory.js --keys 100000           # keys per collection shape (strings: 5x that)
  *
  * For each shape both servers start fresh (pinned to one core with taskset), are filled the same
- * way over one pipelined connection, and are measured before and after the fill:
- *   - RSS: resident memory growth (VmRSS) divided by DBSIZE, what the machine pays;
- *   - heap: growth of INFO used_memory divided by DBSIZE (Redis: its allocator's count; Ferrous:
- *     V8 heap used plus external memory, after a full GC so that garbage is not counted).
+ * way over one pipelined connection, and are measured before and after the fill, per key:
+ *   - RSS: resident memory growth (VmRSS of INFO's process_id) over DBSIZE, what the machine pays;
+ *   - heap: growth of live allocations over DBSIZE (Redis: used_memory, its allocator's count;
+ *     Ferrous: allocator_allocated, V8 heap used plus external memory, after a full GC so that
+ *     garbage is not counted);
+ *   - Ferrous's used_memory: its own estimate (what maxmemory is checked against), to compare
+ *     with the heap it stands for.
  * Ferrous runs with --expose-gc and a preload (bench/gc-signal.js) that collects on SIGUSR2;
  * its RSS is read after that GC too, and after the same pause Redis gets.
  */
@@ -53,19 +56,36 @@ function rss(pid) {
   return Number(m[1]) * 1024;
 }
 
-/** INFO memory's used_memory (the whole bulk reply is read, not its first line). */
-function usedMemory(port) {
+/** INFO's fields as name -> text (the whole bulk reply is read, not its first line). */
+function info(port) {
   return new Promise((resolve, reject) => {
-    const s = net.createConnection({ port, host: '127.0.0.1' }, () => s.write(encode(['INFO', 'memory'])));
+    const s = net.createConnection({ port, host: '127.0.0.1' }, () => s.write(encode(['INFO', 'all'])));
     let buf = Buffer.alloc(0);
     s.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
       if (skipReply(buf, 0) < 0) return;
       s.destroy();
-      resolve(Number(/used_memory:(\d+)/.exec(buf.toString('latin1'))[1]));
+      const fields = {};
+      for (const line of buf.toString('latin1').split('\r\n')) {
+        const i = line.indexOf(':');
+        if (i > 0) fields[line.slice(0, i)] = line.slice(i + 1);
+      }
+      resolve(fields);
     });
     s.on('error', reject);
   });
+}
+
+/**
+ * What a server holds: RSS of the serving process (INFO's process_id: Ferrous's launcher may
+ * run the server as its child), the allocator's live bytes (Redis: used_memory; Ferrous:
+ * allocator_allocated, V8's heap in use plus external memory) and used_memory as reported
+ * (Ferrous: its estimate, what maxmemory is checked against).
+ */
+async function sample(kind, port) {
+  const f = await info(port);
+  const used = Number(f.used_memory);
+  return { rss: rss(Number(f.process_id)), live: kind === 'ferrous' ? Number(f.allocator_allocated) : used, used };
 }
 
 async function startServer(kind) {
@@ -76,12 +96,12 @@ async function startServer(kind) {
       : ['node', '--expose-gc', '-r', path.join(__dirname, 'gc-signal.js'), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''];
   const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: 'ignore' });
   await waitPort(port);
-  return { port, proc, pid: proc.pid };
+  return { port, proc };
 }
 
-/** The server's own pid (taskset execs it, so the child's pid is the server's). */
-async function settle(kind, pid) {
-  if (kind === 'ferrous') process.kill(pid, 'SIGUSR2');
+/** Let the server settle; Ferrous first collects its garbage (SIGUSR2 through the preload). */
+async function settle(kind, port) {
+  if (kind === 'ferrous') process.kill(Number((await info(port)).process_id), 'SIGUSR2');
   await sleep(1500);
 }
 
@@ -121,16 +141,17 @@ function fill(port, n, argvOf) {
 }
 
 async function measure(kind, shape) {
-  const { port, proc, pid } = await startServer(kind);
+  const { port, proc } = await startServer(kind);
   try {
-    await settle(kind, pid);
-    const rss0 = rss(pid);
-    const used0 = await usedMemory(port);
+    await settle(kind, port);
+    const before = await sample(kind, port);
     await fill(port, shape.keys(), shape.argv);
-    await settle(kind, pid);
+    await settle(kind, port);
+    const after = await sample(kind, port);
     const keys = Number(await call(port, ['DBSIZE']));
     const encoding = await call(port, ['OBJECT', 'ENCODING', shape.argv(0)[1]]);
-    return { keys, encoding, rss: (rss(pid) - rss0) / keys, heap: ((await usedMemory(port)) - used0) / keys };
+    const per = (k) => (after[k] - before[k]) / keys;
+    return { keys, encoding, rss: per('rss'), live: per('live'), used: per('used') };
   } finally {
     proc.kill('SIGKILL');
   }
@@ -146,8 +167,8 @@ async function main() {
   console.log(`bytes per key; servers on CPU ${SERVER_CPU}, filler on CPU ${BENCH_CPU}; ${version.split(' ').slice(0, 3).join(' ')}; node ${process.version}`);
   const lines = [
     '',
-    '| shape | keys | encoding (Redis / Ferrous) | Redis RSS | Ferrous RSS | ratio | Redis used_memory | Ferrous heap | ratio |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| shape | keys | encoding (Redis / Ferrous) | Redis RSS | Ferrous RSS | ratio | Redis used_memory | Ferrous heap | ratio | Ferrous used_memory (estimate) |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const name of names) {
     const shape = SHAPES[name];
@@ -156,7 +177,7 @@ async function main() {
     const f = await measure('ferrous', shape);
     if (r.keys !== f.keys) throw new Error(`${name}: DBSIZE differs (${r.keys} vs ${f.keys})`);
     lines.push(
-      `| ${shape.label} | ${r.keys} | ${r.encoding} / ${f.encoding} | ${r.rss.toFixed(0)} | ${f.rss.toFixed(0)} | ${(f.rss / r.rss).toFixed(2)} | ${r.heap.toFixed(0)} | ${f.heap.toFixed(0)} | ${(f.heap / r.heap).toFixed(2)} |`,
+      `| ${shape.label} | ${r.keys} | ${r.encoding} / ${f.encoding} | ${r.rss.toFixed(0)} | ${f.rss.toFixed(0)} | ${(f.rss / r.rss).toFixed(2)} | ${r.live.toFixed(0)} | ${f.live.toFixed(0)} | ${(f.live / r.live).toFixed(2)} | ${f.used.toFixed(0)} |`,
     );
   }
   console.log(lines.join('\n'));
