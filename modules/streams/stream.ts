@@ -559,7 +559,10 @@ export class Cursor {
         }
         if (node.isDeleted(this.ei)) continue;
         const id = node.idAt(this.ei);
-        if (id > this.end) return (this.node = null), false;
+        if (id > this.end) {
+          this.node = null;
+          return false;
+        }
         if (id < this.start) continue;
         this.id = id;
         return true;
@@ -573,7 +576,10 @@ export class Cursor {
       }
       if (node.isDeleted(this.ei)) continue;
       const id = node.idAt(this.ei);
-      if (id < this.start) return (this.node = null), false;
+      if (id < this.start) {
+        this.node = null;
+        return false;
+      }
       if (id > this.end) continue;
       this.id = id;
       return true;
