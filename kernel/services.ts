@@ -102,6 +102,7 @@ export const enum GateOrder {
   Misconf = 20,
   NoReplicas = 30,
   ReadOnly = 40,
+  MasterDown = 50,
 }
 
 /**
@@ -112,10 +113,24 @@ export const enum GateOrder {
 export interface WriteGate {
   readonly order: number;
   readonly closed: boolean;
-  /** The refusal for this command (`fromScript`: a script's redis.call), or null. */
-  refuse(cmd: RegisteredCommand, fromScript: boolean): ReplyError | null;
+  /**
+   * The refusal for this command (`fromScript`: a script's redis.call), or null. `client` is
+   * the connection that sent it (null from a script).
+   */
+  refuse(cmd: RegisteredCommand, fromScript: boolean, client: Client | null): ReplyError | null;
 }
 export const WRITE_GATE = serviceToken<WriteGate>('write-gate', true);
+
+/**
+ * `maxmemory` as scripts see it (Redis's script_oom): provided by the eviction module. A
+ * script started while the server was out of memory may not run a denyoom command before it
+ * has written (unless `allow-oom`); a shebang script that may write is refused at once.
+ */
+export interface MemoryLimit {
+  /** Out of memory when the last EVAL, EVALSHA, FCALL or FCALL_RO was checked (and maxmemory set). */
+  readonly scriptOom: boolean;
+}
+export const MEMORY_LIMIT = serviceToken<MemoryLimit>('memory-limit');
 
 /**
  * Users, passwords and permissions (`Server.access` uses it): provided by the acl module;
@@ -177,3 +192,30 @@ export interface DataFile {
   load(): void;
 }
 export const DATA_FILE = serviceToken<DataFile>('data-file');
+
+/** A point-in-time RDB image being produced in slices (RdbSnapshots.stream). */
+export interface RdbStream {
+  /** Resolves once the last chunk was handed over; rejects when aborted or failing. */
+  readonly done: Promise<void>;
+  /** Stop producing: `done` rejects. */
+  abort(): void;
+}
+
+/**
+ * RDB images in memory rather than in the data file, as replication needs them: provided by
+ * the persistence module, used by the replication module (a master's full sync, a replica
+ * loading what its master sent).
+ */
+export interface RdbSnapshots {
+  /**
+   * The dataset as it is at this call, as an RDB image produced in slices between which the
+   * server keeps serving (BGSAVE's fork-less snapshot); each chunk goes to `write` in order.
+   */
+  stream(write: (chunk: Buffer) => void): RdbStream;
+  /**
+   * Replace the dataset with a master's RDB image (the keyspace is emptied first; keys past their
+   * TTL are kept for the master to delete); throws with the reason.
+   */
+  load(rdb: Buffer): { keys: number };
+}
+export const RDB_SNAPSHOTS = serviceToken<RdbSnapshots>('rdb-snapshots');
