@@ -3,7 +3,7 @@
  * Memory per key, Ferrous against a real redis-server in the same run (issue 14).
  *
  *   node bench/memory.js                         # every shape
- *   node bench/memory.js --shapes hash,zset      # strings | hash | zset | list | set
+ *   node bench/memory.js --shapes hash,zset      # strings | hash | zset | list | set | stream
  *   node bench/memory.js --keys 100000           # keys per collection shape (strings: 5x that)
  *
  * For each shape both servers start fresh (pinned to one core with taskset), are filled the same
@@ -44,6 +44,13 @@ const SHAPES = {
   },
   list: { label: 'lists of 5 items', keys: () => KEYS, argv: (i) => ['RPUSH', `list:${i}`, 'a', 'bb', `item${i}`, 'dddd', 'eeeee'] },
   set: { label: 'sets of 5 integers', keys: () => KEYS, argv: (i) => ['SADD', `set:${i}`, '1', '22', String(i), '4444', String(100000 + i)] },
+  // Issue 12: one stream of KEYS * 5 entries, two small fields each; figures are per entry.
+  stream: {
+    label: 'stream entries (2 small fields)',
+    keys: () => KEYS * 5,
+    argv: (i) => ['XADD', 'stream', `${i + 1}-0`, 'name', `v${i % 1000}`, 'n', String(i)],
+    perEntry: true,
+  },
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -128,7 +135,7 @@ async function measure(kind, shape) {
     const used0 = await usedMemory(port);
     await fill(port, shape.keys(), shape.argv);
     await settle(kind, pid);
-    const keys = Number(await call(port, ['DBSIZE']));
+    const keys = Number(await call(port, shape.perEntry ? ['XLEN', shape.argv(0)[1]] : ['DBSIZE']));
     const encoding = await call(port, ['OBJECT', 'ENCODING', shape.argv(0)[1]]);
     return { keys, encoding, rss: (rss(pid) - rss0) / keys, heap: ((await usedMemory(port)) - used0) / keys };
   } finally {
