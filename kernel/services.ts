@@ -98,6 +98,7 @@ export const BUSY_SCRIPT = serviceToken<BusyScript>('busy-script');
 
 /** Where each write gate is checked: the order of Redis's processCommand. */
 export const enum GateOrder {
+  Loading = 5,
   Oom = 10,
   Misconf = 20,
   NoReplicas = 30,
@@ -199,9 +200,11 @@ export interface RdbSnapshots {
    */
   stream(write: (chunk: Buffer) => void): RdbStream;
   /**
-   * Replace the dataset with a master's RDB image (the keyspace is emptied first; keys past their
-   * TTL are kept for the master to delete); throws with the reason.
+   * Replace the dataset with a master's RDB image: the keyspace is emptied first, keys past
+   * their TTL are kept for the master to delete, and the keys are read in slices between which
+   * the server keeps serving (the caller refuses what must not see a partial dataset). Rejects
+   * with the reason, the keyspace emptied.
    */
-  load(rdb: Buffer): { keys: number };
+  load(rdb: Buffer): Promise<{ keys: number }>;
 }
 export const RDB_SNAPSHOTS = serviceToken<RdbSnapshots>('rdb-snapshots');

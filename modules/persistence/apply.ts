@@ -1,5 +1,5 @@
 import { type FunctionStore, type Keyspace, RdbError } from '../../kernel';
-import { readRdb } from './rdb';
+import { readRdb, runToEnd } from './rdb';
 
 export interface Applied {
   keys: number;
@@ -16,11 +16,22 @@ export interface Applied {
  * value no module can rebuild) throws, after emptying the keyspace: nothing of it stays.
  */
 export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, buf: Buffer, verifyChecksum: boolean, keepExpired = false): Applied {
+  return runToEnd(loadRdbSteps(keyspace, store, buf, verifyChecksum, keepExpired));
+}
+
+/** loadRdb in steps (see readRdb): the keyspace is emptied if any step throws. */
+export function* loadRdbSteps(
+  keyspace: Keyspace,
+  store: FunctionStore | undefined,
+  buf: Buffer,
+  verifyChecksum: boolean,
+  keepExpired: boolean,
+): Generator<undefined, Applied, undefined> {
   const now = Date.now();
   let keys = 0;
   let expired = 0;
   try {
-    const end = readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
+    const end = yield* readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
       if (dbid >= keyspace.dbs.length) {
         throw new RdbError(`Data file was created with a Redis server configured to handle more than ${keyspace.dbs.length} databases`);
       }

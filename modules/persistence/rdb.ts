@@ -66,20 +66,34 @@ export type RecordSink = (db: number, key: string, value: unknown, expireMs: num
 /** Receives each function library's code read from an RDB file. */
 export type FunctionSink = (code: string) => void;
 
+/** Keys read between two points where readRdb may pause (a power of two). */
+const KEYS_PER_STEP = 128;
+
+/** Run a step-wise reader (readRdb, loadRdb) to its end at once. */
+export function runToEnd<T>(steps: Generator<undefined, T, undefined>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
+}
+
 /**
  * Read an RDB file (or an AOF's RDB preamble, which more data may follow), handing each key to
  * `sink`, each RESIZEDB size hint to `sized` and each function library to `functions`; returns
  * the offset just after the checksum. The checksum is checked at the end: a caller that must
- * not keep a partial dataset undoes what it stored when this throws.
+ * not keep a partial dataset undoes what it stored when this throws. A generator: it pauses
+ * every KEYS_PER_STEP keys, so a caller may load in slices between which the server serves
+ * (runToEnd reads at once).
  */
-export function readRdb(
+export function* readRdb(
   buf: Buffer,
   types: TypeRegistry,
   verifyChecksum: boolean,
   sink: RecordSink,
   sized?: (db: number, keys: number) => void,
   functions?: FunctionSink,
-): number {
+): Generator<undefined, number, undefined> {
+  let keys = 0;
   const input = new RdbInput(buf);
   const magic = input.raw(9).toString('latin1');
   if (!magic.startsWith('REDIS')) throw new RdbError('Wrong signature trying to load DB from file');
@@ -131,6 +145,8 @@ export function readRdb(
         sink(db, key, readValue(input, op, types), expireMs, idle);
         expireMs = -1;
         idle = -1;
+        // A caller loading in slices may stop here and resume later.
+        if ((++keys & (KEYS_PER_STEP - 1)) === 0) yield;
         continue;
       }
     }

@@ -42,6 +42,7 @@ import { SyncPayload } from './payload';
 const READONLY = new ReplyError("READONLY You can't write against a read only replica.");
 const NOREPLICAS = new ReplyError('NOREPLICAS Not enough good replicas to write.');
 const MASTERDOWN = new ReplyError("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+const LOADING = new ReplyError('LOADING Redis is loading the dataset in memory');
 const NOMASTERLINK = new ReplyError("NOMASTERLINK Can't SYNC while not connected with my master");
 const WAIT_ON_REPLICA = new ReplyError(
   'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
@@ -103,12 +104,15 @@ const enum ReplState {
     provide(WRITE_GATE, (m: ReplicationModule) => m.noReplicas),
     provide(WRITE_GATE, (m: ReplicationModule) => m.readOnly),
     provide(WRITE_GATE, (m: ReplicationModule) => m.masterDown),
+    provide(WRITE_GATE, (m: ReplicationModule) => m.loading),
   ],
 })
 export default class ReplicationModule {
   readonly noReplicas = new Gate(GateOrder.NoReplicas, NOREPLICAS, false, CmdFlag.Write);
   readonly readOnly = new Gate(GateOrder.ReadOnly, READONLY, false, CmdFlag.Write);
   readonly masterDown = new Gate(GateOrder.MasterDown, MASTERDOWN, true, CmdFlag.Stale);
+  /** While a master's image loads in slices: only commands flagged LOADING run. */
+  readonly loading = new Gate(GateOrder.Loading, LOADING, true, CmdFlag.Loading);
 
   // ---- master side ------------------------------------------------------------------------
   private backlog: Backlog | null = null;
@@ -686,25 +690,33 @@ export default class ReplicationModule {
     this.logger.notice(`MASTER <-> REPLICA sync: receiving ${done.rdb.length} bytes from master; loading the DB in memory`);
     // Our replicas had our old history: they resync from the new one.
     this.disconnectReplicas();
-    try {
-      const loaded = this.snapshots.load(done.rdb);
-      this.logger.notice(`MASTER <-> REPLICA sync: Finished with success (${loaded.keys} keys)`);
-    } catch (e) {
-      this.linkLost(conn, `Failed trying to load the MASTER synchronization DB from socket: ${(e as Error).message}`);
-      return;
-    }
-    const server = this.server;
-    server.replicationId = replid;
-    server.replicationId2 = NULL_REPLID;
-    this.secondOffset = -1;
-    this.journal.offset = offset;
-    this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), offset);
-    this.fresh = false;
-    this.linkUp(conn);
-    // The ACK tells a diskless master the image is in: the stream follows it.
-    this.sendAck();
-    conn.stream((c) => this.streamData(conn, c));
-    if (done.rest.length !== 0) this.streamData(conn, done.rest);
+    // The stream that arrives while the image loads waits for it.
+    const held: Buffer[] = done.rest.length !== 0 ? [done.rest] : [];
+    conn.stream((c) => held.push(Buffer.from(c)));
+    this.loading.closed = true;
+    this.snapshots.load(done.rdb).then(
+      (loaded) => {
+        this.loading.closed = false;
+        this.logger.notice(`MASTER <-> REPLICA sync: Finished with success (${loaded.keys} keys)`);
+        if (conn !== this.conn) return;
+        const server = this.server;
+        server.replicationId = replid;
+        server.replicationId2 = NULL_REPLID;
+        this.secondOffset = -1;
+        this.journal.offset = offset;
+        this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), offset);
+        this.fresh = false;
+        this.linkUp(conn);
+        // The ACK tells a diskless master the image is in: the stream follows it.
+        this.sendAck();
+        conn.stream((c) => this.streamData(conn, c));
+        for (const b of held) this.streamData(conn, b);
+      },
+      (e: Error) => {
+        this.loading.closed = false;
+        this.linkLost(conn, `Failed trying to load the MASTER synchronization DB from socket: ${e.message}`);
+      },
+    );
   }
 
   /** The link is up: the master client that runs the stream. */
