@@ -97,11 +97,11 @@ export {
   NULL_ARRAY,
   NO_REPLY,
 } from './reply';
-export { Errors, MAX_REPLY_COUNT } from './errors';
+export { Errors, MAX_REPLY_COUNT, cstr } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
 export { ReplyReader, ReplyProtocolError, INCOMPLETE } from './resp/reply-reader';
-export { OutboundConnection } from './outbound';
+export { OutboundConnection, OutboundTimeout } from './outbound';
 export { addDecimal, decimalInInt64, int64Reply, magnitudeAbove, uint64Decimal } from './util/int64';
 export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble, formatFixed, formatHumanDouble } from './util/numbers';
 export { globMatch } from './util/glob';
@@ -120,6 +120,7 @@ export {
 } from './bootstrap';
 export { incrByFloat, FloatIncr } from './util/long-double';
 export { parseScanCursor, parseScanOptions, type ScanOptions } from './util/scan-args';
+export { ArgParser, type ArgOption, type ArgRules, type ParsedArgs } from './args';
 
 /*
  * Every module and plugin reads this API through the exports object on each use. As

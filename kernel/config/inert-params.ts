@@ -5,7 +5,7 @@ const int = (name: string, dflt: number, min: number, max: number, doc: string):
 
 /**
  * Redis 7.0 parameters that tune its C internals (allocator, rehashing, lazy freeing, process
- * title, kernel knobs) or features Ferrous does not have (replication, streams): accepted with
+ * title, kernel knobs) or features Ferrous does not have (replication): accepted with
  * Redis's types and defaults, so Redis's configuration files (Debian's stock redis.conf) load,
  * and reported once in the log when set. A module that implements one declares it itself.
  */
@@ -36,6 +36,4 @@ export const inertParams: ConfigParam[] = [
   int('replica-priority', 100, 0, 2147483647, 'Replication (inert while the replication module is off): priority for Sentinel promotion.'),
   bool('replica-read-only', true, 'Replication (inert while the replication module is off): replicas refuse writes.'),
   bool('replica-serve-stale-data', true, 'Replication (inert while the replication module is off): answer while the link is down.'),
-  { name: 'stream-node-max-bytes', type: 'memory', default: 4096, min: 0, max: 2 ** 63, inert: true, doc: 'Streams (not in Ferrous): bytes per radix tree node.' },
-  int('stream-node-max-entries', 100, 0, 2147483647, 'Streams (not in Ferrous): entries per radix tree node.'),
 ];
