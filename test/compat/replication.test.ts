@@ -56,7 +56,7 @@ async function sameData(a: Redis, b: Redis): Promise<void> {
   expect(await b.call('DEBUG', 'DIGEST')).toBe(await a.call('DEBUG', 'DIGEST'));
 }
 
-/** Data of every type Ferrous and Redis share, in their small and large encodings, with TTLs and several databases. */
+/** Data of every type, in small and large encodings, with TTLs, a stream with a consumer group, and several databases. */
 async function fill(c: Redis, tag: string): Promise<void> {
   const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
   await c.set(`${tag}:s`, 'v\x00\xff\r\n');
@@ -73,6 +73,10 @@ async function fill(c: Redis, tag: string): Promise<void> {
   await c.pfadd(`${tag}:hll`, ...many(50, (i) => `p${i}`));
   await c.setbit(`${tag}:bits`, 1000, 1);
   await c.geoadd(`${tag}:geo`, '13.361389', '38.115556', 'Palermo');
+  await c.xadd(`${tag}:st`, '1-1', 'f', 'v');
+  await c.xadd(`${tag}:st`, '2-1', 'g', 'w', 'h', 'x');
+  await c.xgroup('CREATE', `${tag}:st`, 'grp', '0');
+  await c.xreadgroup('GROUP', 'grp', 'alice', 'COUNT', '1', 'STREAMS', `${tag}:st`, '>');
   await c.set(`${tag}:ttl`, 'x', 'EX', 1000);
   await c.hset(`${tag}:httl`, 'a', 'b');
   await c.pexpire(`${tag}:httl`, 5000000);
@@ -95,6 +99,11 @@ async function liveWrites(c: Redis, tag: string): Promise<void> {
   await c.zincrby(`${tag}:z`, 2, 'a');
   await c.hincrby(`${tag}:h`, 'g', 5);
   await c.lmove(`${tag}:l`, `${tag}:l2`, 'LEFT', 'RIGHT');
+  await c.xadd(`${tag}:st2`, '*', 'f', 'v');
+  await c.xadd(`${tag}:st2`, 'MAXLEN', '5', '*', 'f', 'w');
+  await c.xgroup('CREATE', `${tag}:st2`, 'g2', '0', 'MKSTREAM');
+  await c.xreadgroup('GROUP', 'g2', 'bob', 'STREAMS', `${tag}:st2`, '>');
+  await c.xack(`${tag}:st2`, 'g2', '0-1');
 }
 
 describe('replication vs redis-server 7.0', () => {

@@ -63,6 +63,8 @@ describe('replication between Ferrous servers', () => {
     await c.hset('h', 'f', 'v');
     await c.set('ttl', 'x', 'EX', 1000);
     await c.pfadd('hll', 'a', 'b');
+    await c.xadd('st', '*', 'f', 'v');
+    await c.xgroup('CREATE', 'st', 'grp', '0');
     await c.select(5);
     await c.set('in5', '1');
     await c.select(0);
