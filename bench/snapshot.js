@@ -148,7 +148,8 @@ function spawnServer(kind, port, dir) {
   const cmd =
     kind === 'redis'
       ? ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning']
-      : ['node', path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--loglevel', 'warning'];
+      : // With the heap flags the launcher would add, so it runs the server itself (no second process).
+        ['node', ...require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--loglevel', 'warning'];
   const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: ['ignore', 'ignore', 'inherit'] });
   live.add(proc);
   proc.exited = new Promise((r) => proc.once('exit', r));

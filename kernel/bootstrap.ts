@@ -15,6 +15,7 @@ import { kernelParams } from './config/kernel-params';
 import { Hooks, type ShutdownOptions } from './hooks';
 import { Journal } from './journal';
 import { Keyspace } from './keyspace/keyspace';
+import { Memory } from './memory';
 import { TypeRegistry } from './keyspace/types';
 import { Logger, type LogLevel } from './logging';
 import { splitArgs } from './resp/parser';
@@ -138,7 +139,7 @@ async function build(options: ServerOptions, tmp: string | undefined, removeTmp:
   const di = rootContainer.createChildContainer();
   di.registerInstance(Services, new Services(di));
   di.registerInstance(Plugins, new Plugins(di));
-  for (const service of [Config, Logger, Hooks, Journal, TypeRegistry, Keyspace, CommandTable, Blocking, Messaging, Server]) {
+  for (const service of [Config, Logger, Hooks, Journal, TypeRegistry, Keyspace, Memory, CommandTable, Blocking, Messaging, Server]) {
     di.registerSingleton(service as never);
   }
   const config = di.resolve(Config);

@@ -71,6 +71,10 @@ export class Client {
   get outputChunkBytes(): number {
     return this.chunkBytes;
   }
+  /** Bytes held for this client: unparsed input, queued replies, and what the socket has not taken yet. */
+  get bufferedBytes(): number {
+    return this.out.length + this.chunkBytes + (this.parser?.pending ?? 0) + (this.transport?.pending ?? 0);
+  }
   /** An asynchronous command is under way: later commands wait, so replies keep pipeline order. */
   waiting = false;
   /** Milliseconds the running command spent parked on keys: not execution time (SLOWLOG, commandstats). */
@@ -86,6 +90,8 @@ export class Client {
    */
   caller: Client | null = null;
   callerKeys: string[] = [];
+  /** The flags of the commands queued in MULTI, or-ed (Redis's mstate.cmd_flags): EXEC of a denyoom one is refused when out of memory. */
+  queuedFlags = 0;
   /** `CLIENT NO-EVICT`. */
   noEvict = false;
   /** Interceptors by order; null (not empty) when none, so the dispatcher checks one field. */
@@ -155,6 +161,8 @@ export class Client {
   modified(key: string, cls?: NotifyClass, event?: string): void {
     const ks = this.server.keyspace;
     ks.stats.dirty++;
+    // A collection changed in place: used_memory measures it again (Keyspace.remeasure).
+    this.db.changed(key);
     this.server.hooks.emitKeyModified(this.db, key);
     if (cls !== undefined) this.server.hooks.emitKeyspaceEvent(cls, event!, key, this.db.id);
   }
@@ -320,7 +328,9 @@ export class Client {
 
   /** Bytes arrived: parse and run every complete command; the replies leave at the end of the turn. */
   onData(chunk: Buffer): void {
-    this.server.stats.netInputBytes += chunk.length;
+    const stats = this.server.stats;
+    stats.netInputBytes += chunk.length;
+    if (stats.netInputBytes >= this.server.memory.nextHeapCheck) this.server.memory.checkHeap(stats.netInputBytes);
     this.lastInteraction = Date.now();
     const parser = this.parser!;
     parser.feed(chunk);

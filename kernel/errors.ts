@@ -30,6 +30,7 @@ export const Errors = {
   mustBePositive: new ReplyError('ERR value is out of range, must be positive'),
   numkeysNotPositive: new ReplyError('ERR numkeys should be greater than 0'),
   countNotPositive: new ReplyError('ERR count should be greater than 0'),
+  oom: new ReplyError("OOM command not allowed when used memory > 'maxmemory'."),
   replyTooLarge: new ReplyError(`ERR value is out of range, Ferrous replies with at most ${MAX_REPLY_COUNT} elements`),
   invalidExpire: (cmd: string) => new ReplyError(`ERR invalid expire time in '${cmd}' command`),
   wrongArity: (name: string) => new ReplyError(`ERR wrong number of arguments for '${name}' command`),

@@ -47,6 +47,8 @@ export {
   type BusyScript,
   WRITE_GATE,
   type WriteGate,
+  MEMORY_LIMIT,
+  type MemoryLimit,
   GateOrder,
   ACCESS_CONTROL,
   SUBSCRIPTIONS,
@@ -65,7 +67,10 @@ export {
 } from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
-export { Keyspace } from './keyspace/keyspace';
+export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEquals, packedCompare, packedFind, packedCut, flatten, packDouble, unpackDouble, PACKED_OVERHEAD } from './util/packed';
+export { Keyspace, stringBytes } from './keyspace/keyspace';
+export { Memory } from './memory';
+export { LFU_INIT_VAL } from './keyspace/lru';
 export { Database, Entry } from './keyspace/database';
 export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';
 export { RDB_VERSION, RdbType, Op, RdbError } from './rdb/format';

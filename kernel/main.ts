@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { spawn } from 'child_process';
+import * as os from 'os';
 import { ConfigError, FERROUS_VERSION, REDIS_VERSION, startServer, type Ferrous } from './bootstrap';
+import { heapFlags, heapSized, maxmemoryOf } from './heap-size';
 
 const USAGE = `Usage: ferrous [/path/to/redis.conf] [options]
        ferrous -v or --version
@@ -27,6 +29,10 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  if (!heapSized(process.execArgv, process.env.NODE_OPTIONS)) {
+    relaunch(heapFlags(maxmemoryOf(argv)));
+    return;
+  }
   // Installed first: a signal during the start is served once the server is up.
   let stop: ((signal: string) => void) | null = null;
   let pending: string | null = null;
@@ -34,6 +40,8 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   watchNpmParent(onSignal);
+  // Started by relaunch(): a launcher killed outright (SIGKILL passes nothing on) must not leave the server running orphaned.
+  if (process.env.FERROUS_LAUNCHER === String(process.ppid)) watchParent(() => onSignal(LAUNCHER_EXITED));
   let ferrous: Ferrous;
   try {
     ferrous = await startServer({ argv, daemonize });
@@ -70,7 +78,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     stopping = true;
-    server.logger.warning(signal === PARENT_EXITED ? 'The npm process that started Ferrous exited, scheduling shutdown...' : `Received ${signal} scheduling shutdown...`);
+    server.logger.warning(
+      signal === PARENT_EXITED
+        ? 'The npm process that started Ferrous exited, scheduling shutdown...'
+        : signal === LAUNCHER_EXITED
+          ? 'The launcher that started Ferrous exited, scheduling shutdown...'
+          : `Received ${signal} scheduling shutdown...`,
+    );
     server.shutdown().catch((e: Error) => {
       stopping = false;
       server.logger.warning(`${e.message}: can't exit.`);
@@ -92,7 +106,24 @@ function daemonize(): void {
 }
 
 
+/**
+ * Run this same command again in a Node with a sized heap (heap-size.ts), passing signals on
+ * and exiting as it exits. This process stays only as the child's parent: the server's pid
+ * (INFO, pidfile) is the child's.
+ */
+function relaunch(flags: string[]): void {
+  const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, FERROUS_LAUNCHER: String(process.pid) },
+  });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const) process.on(signal, forward(signal));
+  watchNpmParent(() => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(signal !== null ? 128 + (os.constants.signals[signal] ?? 0) : (code ?? 1)));
+}
+
 const PARENT_EXITED = 'parent-exited';
+const LAUNCHER_EXITED = 'launcher-exited';
 
 /**
  * npm and npx run a bin through `sh -c`; on SIGTERM npm passes the signal to that shell, which
@@ -101,11 +132,16 @@ const PARENT_EXITED = 'parent-exited';
  */
 function watchNpmParent(onSignal: (signal: string) => void): void {
   if (process.env.npm_lifecycle_event === undefined && process.env.npm_command === undefined) return;
+  watchParent(() => onSignal(PARENT_EXITED));
+}
+
+/** Call `onExit` once the parent process has exited (polling: no event tells a child). */
+function watchParent(onExit: () => void): void {
   const parent = process.ppid;
   const timer = setInterval(() => {
     if (process.ppid === parent) return;
     clearInterval(timer);
-    onSignal(PARENT_EXITED);
+    onExit();
   }, 250);
   timer.unref();
 }

@@ -14,6 +14,7 @@ import { Hooks, type ShutdownOptions } from './hooks';
 import { Journal, JournalTarget } from './journal';
 import { Keyspace } from './keyspace/keyspace';
 import { Logger, type LogLevel } from './logging';
+import { Memory } from './memory';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
 import type { ParserLimits } from './resp/parser';
 import { openTransport } from './transport';
@@ -136,6 +137,7 @@ export class Server {
     @inject(Logger) readonly logger: Logger,
     @inject(Blocking) readonly blocking: Blocking,
     @inject(Journal) readonly journal: Journal,
+    @inject(Memory) readonly memory: Memory,
   ) {}
 
   /** Read the kernel's settings and follow their changes. */
@@ -193,7 +195,7 @@ export class Server {
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       if (!gates[i].closed) continue;
-      const err = gates[i].refuse(cmd, false);
+      const err = gates[i].refuse(cmd, false, c);
       if (err !== null) {
         cmd.stats.rejected++;
         this.reject(c, cmd, err);
@@ -227,7 +229,8 @@ export class Server {
   bindServices(services: Services): void {
     this.busyScript = services.find(BUSY_SCRIPT) ?? null;
     this.access = services.find(ACCESS_CONTROL) ?? this.access;
-    this.gates = services.all(WRITE_GATE).sort((a, b) => a.order - b.order);
+    // Array.sort is stable: the kernel's heap gate goes before a module's OOM gate.
+    this.gates = [this.memory.heapGate, ...services.all(WRITE_GATE)].sort((a, b) => a.order - b.order);
   }
 
   /** Whether a script holds the server across event-loop turns. */
@@ -237,14 +240,15 @@ export class Server {
 
   /** The first closed write gate's refusal of a command a script runs, or null. */
   scriptWriteRefusal(cmd: RegisteredCommand): ReplyError | null {
-    return this.gateRefusal(cmd, true);
+    return this.gateRefusal(cmd, null);
   }
 
-  private gateRefusal(cmd: RegisteredCommand, fromScript: boolean): ReplyError | null {
+  /** `client`: the connection that sent the command; null for a script's redis.call. */
+  private gateRefusal(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       if (!gates[i].closed) continue;
-      const err = gates[i].refuse(cmd, fromScript);
+      const err = gates[i].refuse(cmd, client === null, client);
       if (err !== null) return err;
     }
     return null;
@@ -481,7 +485,7 @@ export class Server {
       this.tick();
       // Checked again, as Redis processes a paused command anew: a FAILOVER's pause ends with
       // this server a read-only replica, and the writes it held must not run here.
-      const refused = this.gateRefusal(cmd, false);
+      const refused = this.gateRefusal(cmd, c);
       if (refused !== null) this.reject(c, cmd, refused);
       else this.call(c, cmd, argv);
       if (!c.waiting && c.parser !== null) c.process();
@@ -532,6 +536,7 @@ export class Server {
   /** The data is loaded: serve connections, start the cron. */
   ready(): void {
     this.loading = false;
+    this.memory.started();
     this.startCron();
   }
 
@@ -604,13 +609,17 @@ export class Server {
 
   private serverCron(period: number): void {
     const now = Date.now();
-    this.keyspace.lruClock = Math.floor(now / 1000);
+    this.keyspace.setClock(now);
     if (now - this.lastMetricsSample >= 100) {
       this.lastMetricsSample = now;
       this.metrics.sample(this.stats);
     }
     // Redis's slow cycle may use 25% of the CPU time; none while a script holds the dataset.
     if (!this.scriptRunning) this.keyspace.activeExpireCycle(period / 4);
+    // used_memory follows collections changed in place within a tenth of the period.
+    this.keyspace.remeasure(Date.now() + period / 10);
+    this.memory.sampleClients(this.clients.values());
+    this.memory.checkHeap(this.stats.netInputBytes);
     if (this.idleTimeout > 0) {
       const limit = Date.now() - this.idleTimeout * 1000;
       for (const c of this.clients.values()) {

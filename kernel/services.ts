@@ -114,10 +114,24 @@ export const enum GateOrder {
 export interface WriteGate {
   readonly order: number;
   readonly closed: boolean;
-  /** The refusal for this command (`fromScript`: a script's redis.call), or null. */
-  refuse(cmd: RegisteredCommand, fromScript: boolean): ReplyError | null;
+  /**
+   * The refusal for this command (`fromScript`: a script's redis.call), or null. `client` is
+   * the connection that sent it (null from a script).
+   */
+  refuse(cmd: RegisteredCommand, fromScript: boolean, client: Client | null): ReplyError | null;
 }
 export const WRITE_GATE = serviceToken<WriteGate>('write-gate', true);
+
+/**
+ * `maxmemory` as scripts see it (Redis's script_oom): provided by the eviction module. A
+ * script started while the server was out of memory may not run a denyoom command before it
+ * has written (unless `allow-oom`); a shebang script that may write is refused at once.
+ */
+export interface MemoryLimit {
+  /** Out of memory when the last EVAL, EVALSHA, FCALL or FCALL_RO was checked (and maxmemory set). */
+  readonly scriptOom: boolean;
+}
+export const MEMORY_LIMIT = serviceToken<MemoryLimit>('memory-limit');
 
 /**
  * Users, passwords and permissions (`Server.access` uses it): provided by the acl module;

@@ -10,8 +10,13 @@ export class Entry {
     public value: unknown,
     /** Insertion sequence number: SCAN cursors and random sampling are built on it. */
     public seq: number,
-    /** LRU clock (seconds) of the last access, for OBJECT IDLETIME. */
+    /**
+     * The access stamp (Redis's 24-bit lru field, see lru.ts): the seconds clock of the last
+     * access under an LRU policy, minutes and a logarithmic counter under an LFU one.
+     */
     public lru: number,
+    /** Estimated bytes of the key, its value and its slots in the keyspace (used_memory's dataset part). */
+    public size: number,
   ) {}
 }
 
@@ -27,6 +32,12 @@ export class Database {
   private index = new ScanIndex<string>();
   /** Rotating position of the active expiry cycle. */
   private expireCursor: Iterator<[string, number]> | null = null;
+  /** Rotating position of eviction's sampling of keys with a TTL (volatile policies). */
+  private evictCursor: Iterator<string> | null = null;
+  /** Estimated bytes of every entry (the sum of their `size`). */
+  bytes = 0;
+  /** Keys whose value changed in place since it was last measured (remeasure). */
+  private resized = new Set<string>();
 
   constructor(
     readonly id: number,
@@ -54,7 +65,7 @@ export class Database {
       return undefined;
     }
     this.keyspace.stats.keyspaceHits++;
-    e.lru = this.keyspace.lruClock;
+    e.lru = this.keyspace.touched(e.lru);
     return e.value;
   }
 
@@ -94,15 +105,21 @@ export class Database {
    */
   set(key: string, value: unknown, keepTtl = false): void {
     this.keyspace.willWrite(this, key);
+    const ks = this.keyspace;
+    const size = ks.sizeOf(key, value);
     const e = this.dict.get(key);
     if (e !== undefined) {
       e.value = value;
-      e.lru = this.keyspace.lruClock;
+      // dbSetValue: an LFU counter survives an overwrite, an LRU stamp is renewed.
+      if (!ks.lfu) e.lru = ks.lruClock;
+      this.bytes += size - e.size;
+      e.size = size;
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
       return;
     }
-    this.dict.set(key, new Entry(value, this.index.add(key), this.keyspace.lruClock));
-    if (this.keyspace.newKeyEvents) this.keyspace.keyAdded(this, key);
+    this.dict.set(key, new Entry(value, this.index.add(key), ks.newStamp(), size));
+    this.bytes += size;
+    if (ks.newKeyEvents) ks.keyAdded(this, key);
   }
 
   /** Make room for `n` keys in all (a size hint from a file being loaded). */
@@ -112,9 +129,10 @@ export class Database {
 
   /** Store a new key (loading data): false, changing nothing, if the key exists already. */
   add(key: string, value: unknown): boolean {
-    const e = new Entry(value, 0, this.keyspace.lruClock);
+    const e = new Entry(value, 0, this.keyspace.newStamp(), this.keyspace.sizeOf(key, value));
     if (!this.dict.add(key, e)) return false;
     e.seq = this.index.add(key);
+    this.bytes += e.size;
     if (this.keyspace.newKeyEvents) this.keyspace.keyAdded(this, key);
     return true;
   }
@@ -133,6 +151,77 @@ export class Database {
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     this.index.remove(e.seq);
+    this.bytes -= e.size;
+    if (typeof e.value === 'object') this.resized.delete(key);
+  }
+
+  /**
+   * A value changed in place (a collection grew or shrank): measure it again at the next
+   * Keyspace.remeasure, so used_memory follows it.
+   */
+  changed(key: string): void {
+    const e = this.dict.get(key);
+    if (e !== undefined && typeof e.value === 'object') this.resized.add(key);
+  }
+
+  /** Whether values changed in place wait to be measured. */
+  get unmeasured(): boolean {
+    return this.resized.size !== 0;
+  }
+
+  /** Measure the entries changed in place; false when `deadline` (ms) came first. */
+  remeasure(deadline: number): boolean {
+    let n = 0;
+    for (const key of this.resized) {
+      this.resized.delete(key);
+      const e = this.dict.get(key)!;
+      const size = this.keyspace.sizeOf(key, e.value);
+      this.bytes += size - e.size;
+      e.size = size;
+      if ((++n & 15) === 0 && Date.now() >= deadline) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Up to `count` keys for eviction to consider, from the whole keyspace or only those with a
+   * TTL (`volatile`): random for the first; for the second a window of the expiry map starting
+   * a few steps further than the last one (a Map has no random access), so over time every
+   * key with a TTL is seen.
+   */
+  sampleKeys(count: number, volatile: boolean, out: string[]): void {
+    if (!volatile) {
+      for (let i = 0; i < count; i++) {
+        const k = this.index.random();
+        if (k === undefined) return;
+        out.push(k);
+      }
+      return;
+    }
+    const n = Math.min(count, this.expires.size);
+    let skip = Math.floor(Math.random() * 4);
+    for (let i = 0; i < n; ) {
+      this.evictCursor ??= this.expires.keys();
+      const r = this.evictCursor.next();
+      if (r.done) {
+        this.evictCursor = null;
+        continue;
+      }
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      out.push(r.value);
+      i++;
+    }
+  }
+
+  /** Remove a key chosen by eviction (expired or not: it is stored). */
+  evict(key: string): boolean {
+    const e = this.dict.get(key);
+    if (e === undefined) return false;
+    this.remove(key, e);
+    return true;
   }
 
   /** Absolute expiry time in ms, or -1. */
@@ -214,13 +303,16 @@ export class Database {
     this.expires.clear();
     this.index.clear();
     this.expireCursor = null;
+    this.evictCursor = null;
+    this.bytes = 0;
+    this.resized.clear();
   }
 
   /** Swap contents with another database (SWAPDB). */
   swapWith(other: Database): void {
     this.keyspace.willWrite(this, null);
     this.keyspace.willWrite(other, null);
-    const fields = ['dict', 'expires', 'index', 'expireCursor'] as const;
+    const fields = ['dict', 'expires', 'index', 'expireCursor', 'evictCursor', 'bytes', 'resized'] as const;
     for (const f of fields) {
       const a = (this as unknown as Record<string, unknown>)[f];
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];

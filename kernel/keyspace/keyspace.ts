@@ -1,13 +1,28 @@
 import { inject, injectable } from 'tsyringe';
 import { Hooks, Notify } from '../hooks';
 import { Journal } from '../journal';
-import { Database } from './database';
+import { Database, type Entry } from './database';
+import { LFU_INIT_VAL, lfuCounter, lfuMinutes, lfuTouch } from './lru';
 import { TypeRegistry } from './types';
+
+/**
+ * What a key costs besides its bytes, measured on V8 (64-bit, no pointer compression): the
+ * Entry object (56), its slots in the StringMap (hash, key, value, at the map's load factor)
+ * and in the insertion-order index (key, sequence number).
+ */
+const ENTRY_OVERHEAD = 56 + 34 + 20;
+
+/** A one-byte string on the V8 heap: a 16-byte header, the bytes rounded up to 8. */
+export function stringBytes(length: number): number {
+  return 16 + ((length + 7) & ~7);
+}
 
 export class KeyspaceStats {
   keyspaceHits = 0;
   keyspaceMisses = 0;
   expiredKeys = 0;
+  /** Keys removed by maxmemory eviction (INFO evicted_keys). */
+  evictedKeys = 0;
   /** Writes since the last save (Redis's server.dirty). */
   dirty = 0;
 }
@@ -17,8 +32,17 @@ export class KeyspaceStats {
 export class Keyspace {
   readonly dbs: Database[] = [];
   readonly stats = new KeyspaceStats();
-  /** Seconds clock for LRU stamps, refreshed by the server cron. */
+  /** Seconds clock for LRU stamps, refreshed by the server cron (Redis's LRU_CLOCK, 1 s resolution). */
   lruClock = Math.floor(Date.now() / 1000);
+  /** The LFU stamps' 16-bit minutes clock, refreshed with lruClock. */
+  lfuClock = lfuMinutes(this.lruClock);
+  /** What each key costs besides its name and value bytes (used_memory_overhead's per-key part). */
+  readonly entryOverhead = ENTRY_OVERHEAD;
+  /** An LFU maxmemory policy is selected: access stamps count frequency instead of recency. */
+  lfu = false;
+  /** `lfu-log-factor` and `lfu-decay-time`, set by the module that owns them. */
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
   /**
    * Whether key creation fires the `new` keyspace event (class n): only when asked for (the
    * pub/sub module, while notify-keyspace-events has n), so creating a key costs nothing more.
@@ -49,6 +73,79 @@ export class Keyspace {
 
   db(index: number): Database {
     return this.dbs[index];
+  }
+
+  /** The server cron's clock update (ms since the epoch). */
+  setClock(nowMs: number): void {
+    this.lruClock = Math.floor(nowMs / 1000);
+    this.lfuClock = lfuMinutes(this.lruClock);
+  }
+
+  /** The access stamp of a new key. */
+  newStamp(): number {
+    return this.lfu ? (this.lfuClock << 8) | LFU_INIT_VAL : this.lruClock;
+  }
+
+  /** The stamp `lru` becomes on an access (lookupKey's LRU/LFU update). */
+  touched(lru: number): number {
+    return this.lfu ? lfuTouch(lru, this.lfuClock, this.lfuDecayTime, this.lfuLogFactor) : this.lruClock;
+  }
+
+  /**
+   * objectSetLRUOrLFU: a loaded or restored key's stamp from its saved idle seconds (LRU
+   * policies) or frequency (LFU policies); -1 means not given, and the stamp stays as made.
+   */
+  restoreStamp(e: Entry, idle: number, freq: number): void {
+    if (this.lfu) {
+      if (freq >= 0) e.lru = (this.lfuClock << 8) | freq;
+    } else if (idle >= 0) {
+      e.lru = this.lruClock - idle;
+    }
+  }
+
+  /** OBJECT FREQ: the decayed LFU counter of a stamp. */
+  frequency(lru: number): number {
+    return lfuCounter(lru, this.lfuClock, this.lfuDecayTime);
+  }
+
+  /** OBJECT IDLETIME in seconds (estimateObjectIdleTime of an LRU stamp). */
+  idleSeconds(lru: number): number {
+    return this.lruClock >= lru ? this.lruClock - lru : 0;
+  }
+
+  /** Estimated bytes of a stored key: its entry, the key and the value (the type's `memory`). */
+  sizeOf(key: string, value: unknown): number {
+    let v: number;
+    if (typeof value === 'string') v = stringBytes(value.length);
+    else if (typeof value === 'number') v = 16;
+    else {
+      const t = this.types.of(value);
+      v = t.memory !== undefined ? t.memory(value) : 64;
+    }
+    return ENTRY_OVERHEAD + stringBytes(key.length) + v;
+  }
+
+  /** Estimated bytes of every database's entries. */
+  get datasetBytes(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.bytes;
+    return n;
+  }
+
+  /** Measure the values changed in place (collections), until `deadline` (ms). */
+  remeasure(deadline: number): void {
+    for (const db of this.dbs) if (db.unmeasured && !db.remeasure(deadline)) return;
+  }
+
+  /**
+   * A key was evicted (maxmemory): counted, signalled as modified, the `evicted` keyspace
+   * event, and propagated as DEL (UNLINK when `lazy`) to the AOF and replicas.
+   */
+  keyEvicted(db: Database, key: string, lazy: boolean): void {
+    this.stats.evictedKeys++;
+    this.hooks.emitKeyModified(db, key);
+    this.hooks.emitKeyspaceEvent(Notify.EVICTED, 'evicted', key, db.id);
+    this.journal.append(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
   }
 
   /** dbAdd: a key was created (the `new` keyspace event, class n). */

@@ -23,7 +23,7 @@ import {
 } from '../../kernel';
 import { LatencyMonitor } from './latency';
 import { lolwut } from './lolwut';
-import { keyUsage, mallocStats, memoryStats } from './memory';
+import { mallocStats, memoryDoctorReport, memoryStats } from './memory';
 import { SlowLog } from './slowlog';
 
 const INT64_MAX = 2 ** 63 - 1;
@@ -47,8 +47,6 @@ export default class DiagnosticsModule {
   private slowerThan = 10000;
   private latencyThreshold = 0;
   private unixSocket = '';
-  private readonly startupMemory: number;
-  private peakMemory = 0;
 
   constructor(
     @inject(Server) private readonly server: Server,
@@ -64,8 +62,6 @@ export default class DiagnosticsModule {
     });
     config.watch('latency-monitor-threshold', (v) => (this.latencyThreshold = v as number));
     config.watch('unixsocket', (v) => (this.unixSocket = v as string));
-    const mem = process.memoryUsage();
-    this.startupMemory = mem.heapUsed + mem.external;
     hooks.onCommand(this.observe);
   }
 
@@ -228,36 +224,37 @@ export default class DiagnosticsModule {
 
   // ---- MEMORY ---------------------------------------------------------------------------
 
+  /**
+   * MEMORY USAGE: the key's share of used_memory (the keyspace's estimate: its entry, name and
+   * value). SAMPLES is checked as Redis checks it; the types' estimates do not sample.
+   */
   @Command('memory|usage')
   memoryUsage(ctx: CommandContext, argv: string[]): Reply {
-    let samples = 5;
     for (let j = 3; j < argv.length; j++) {
       if (argv[j].toLowerCase() !== 'samples' || j + 1 >= argv.length) return Errors.syntax;
       const n = parseIntArg(argv[++j]);
       if (Number.isNaN(n)) return Errors.notInteger;
       if (n < 0) return Errors.syntax;
-      samples = n === 0 ? Infinity : n;
     }
     const value = ctx.db.peek(argv[2]);
     if (value === undefined) return null;
-    return keyUsage(this.keyspace.types.of(value), argv[2], value, samples);
+    return this.keyspace.sizeOf(argv[2], value);
   }
 
   @Command('memory|stats')
   memoryStats(): Reply {
-    const mem = process.memoryUsage();
-    this.peakMemory = Math.max(this.peakMemory, mem.heapUsed + mem.external);
-    return memoryStats(this.keyspace, this.startupMemory, this.peakMemory, this.server.clients.size);
+    return memoryStats(this.keyspace, this.server.memory);
   }
 
+  /** MEMORY DOCTOR: Redis's report for an instance that holds little, else the all-clear. */
   @Command('memory|doctor')
   memoryDoctor(): Reply {
-    const mem = process.memoryUsage();
+    const mem = this.server.memory;
     const text =
-      mem.heapUsed + mem.external - this.startupMemory < 5 * 1024 * 1024
+      mem.used - mem.startup < 5 * 1024 * 1024
         ? "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. " +
           'Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.'
-        : "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.";
+        : memoryDoctorReport(mem, process.memoryUsage().rss);
     return new VerbatimReply('txt', text);
   }
 

@@ -1,78 +1,85 @@
 import * as v8 from 'v8';
-import type { DataType, Keyspace, Reply } from '../../kernel';
+import type { Keyspace, Memory, Reply } from '../../kernel';
 import { DoubleReply, MapReply } from '../../kernel';
 
-/** What a dict entry and a key's robj/sds header cost in Redis (dictEntry + robj + sds header). */
-const KEY_OVERHEAD = 24 + 16 + 3;
-const SLOT = 8;
-
-/** MEMORY USAGE: the value's estimate from its type, plus the key and its dict entry. */
-export function keyUsage(type: DataType, key: string, value: unknown, samples: number): number {
-  return KEY_OVERHEAD + key.length + valueUsage(type, value, samples);
-}
-
-function valueUsage(type: DataType, value: unknown, samples: number): number {
-  if (type.memory !== undefined) return type.memory(value);
-  if (typeof value === 'string') return 16 + value.length;
-  if (type.elements === undefined) return 64;
-  // Like objectComputeSize: average the first `samples` elements, scaled to the whole value.
-  const els = type.elements(value);
-  const n = Math.min(els.length, samples);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += 16 + els[i].length;
-  return 64 + (n === 0 ? 0 : Math.round((sum / n) * els.length));
-}
-
-/** MEMORY STATS with Redis's field names; allocator figures come from V8's heap. */
-export function memoryStats(keyspace: Keyspace, startup: number, peak: number, clients: number): Reply {
+/**
+ * MEMORY STATS with Redis's field names, from the kernel's used_memory estimate (`Memory`);
+ * the allocator figures come from V8's heap.
+ */
+export function memoryStats(keyspace: Keyspace, memory: Memory): Reply {
   const mem = process.memoryUsage();
-  const total = mem.heapUsed + mem.external;
   const heap = v8.getHeapStatistics();
+  const total = memory.used;
+  const peak = Math.max(memory.peak, total);
+  const startup = memory.startup;
   const out: Reply[] = [
-    'peak.allocated', Math.max(peak, total),
+    'peak.allocated', peak,
     'total.allocated', total,
     'startup.allocated', startup,
     'replication.backlog', 0,
     'clients.slaves', 0,
-    'clients.normal', clients,
+    'clients.normal', memory.clientBytes,
     'cluster.links', 0,
     'aof.buffer', 0,
     'lua.caches', 0,
     'functions.caches', 0,
   ];
-  let overhead = startup + clients;
   let keys = 0;
   for (const db of keyspace.dbs) {
     if (db.size === 0) continue;
-    const main = db.size * (24 + SLOT);
-    const expires = db.expires.size * (24 + SLOT);
-    overhead += main + expires;
     keys += db.size;
-    out.push(`db.${db.id}`, new MapReply(['overhead.hashtable.main', main, 'overhead.hashtable.expires', expires, 'overhead.hashtable.slot-to-keys', 0]));
+    out.push(`db.${db.id}`, new MapReply(['overhead.hashtable.main', db.size * keyspace.entryOverhead, 'overhead.hashtable.expires', db.expires.size * 48, 'overhead.hashtable.slot-to-keys', 0]));
   }
+  const overhead = Math.min(memory.overhead, total);
   const net = Math.max(0, total - startup);
-  const dataset = Math.max(0, total - overhead);
+  const dataset = total - overhead;
   const ratio = (a: number, b: number): DoubleReply => new DoubleReply(b === 0 ? 0 : a / b);
+  const allocated = heap.used_heap_size + mem.external;
+  const active = heap.total_heap_size + mem.external;
   out.push(
     'overhead.total', overhead,
     'keys.count', keys,
     'keys.bytes-per-key', keys === 0 ? 0 : Math.floor(net / keys),
     'dataset.bytes', dataset,
     'dataset.percentage', new DoubleReply(net === 0 ? 0 : (dataset * 100) / net),
-    'peak.percentage', new DoubleReply((total * 100) / Math.max(peak, total)),
-    'allocator.allocated', heap.used_heap_size + mem.external,
-    'allocator.active', heap.total_heap_size + mem.external,
+    'peak.percentage', new DoubleReply((total * 100) / peak),
+    'allocator.allocated', allocated,
+    'allocator.active', active,
     'allocator.resident', mem.rss,
-    'allocator-fragmentation.ratio', ratio(heap.total_heap_size, heap.used_heap_size),
-    'allocator-fragmentation.bytes', heap.total_heap_size - heap.used_heap_size,
-    'allocator-rss.ratio', ratio(mem.rss, heap.total_heap_size + mem.external),
-    'allocator-rss.bytes', mem.rss - heap.total_heap_size - mem.external,
+    'allocator-fragmentation.ratio', ratio(active, allocated),
+    'allocator-fragmentation.bytes', active - allocated,
+    'allocator-rss.ratio', ratio(mem.rss, active),
+    'allocator-rss.bytes', mem.rss - active,
     'rss-overhead.ratio', new DoubleReply(1),
     'rss-overhead.bytes', 0,
     'fragmentation', ratio(mem.rss, total),
     'fragmentation.bytes', mem.rss - total,
   );
   return new MapReply(out);
+}
+
+/**
+ * MEMORY DOCTOR for an instance holding data: Redis's checks that apply here (a past peak
+ * well above today's use, a resident size well above used_memory, large client buffers).
+ */
+export function memoryDoctorReport(memory: Memory, rss: number): string {
+  const used = memory.used;
+  const issues: string[] = [];
+  if (memory.peak / used > 1.5) {
+    issues.push(
+      ' * Peak memory: In the past this instance used more than 150% the memory that is currently using. The V8 heap keeps what it grew to for a while after a peak, so the resident size may stay above used_memory until it is reused or collected.',
+    );
+  }
+  if (rss / used > 1.4 && rss - used > 10 << 20) {
+    issues.push(
+      ' * High total RSS: This instance has a resident set size more than 1.4 times used_memory. On V8 this is garbage not yet collected, heap reserved after a peak, or buffers outside the heap; if it stays high, check the heap with MEMORY MALLOC-STATS.',
+    );
+  }
+  if (memory.clientBytes > 200 * 1024 * Math.max(1, memory.clientCount)) {
+    issues.push(' * Big client buffers: The clients output buffers are in average bigger than 200 KB. Check CLIENT LIST (qbuf, omem) for the clients that hold them.');
+  }
+  if (issues.length === 0) return "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.";
+  return `Sam, I detected a few issues in this Ferrous instance memory implants:\n\n${issues.join('\n\n')}\n\nI'm here to keep you safe, Sam. I want to help you.\n`;
 }
 
 /** MEMORY MALLOC-STATS: V8's heap spaces stand in for the allocator's report. */

@@ -444,16 +444,15 @@ export default class KeysModule {
   objectIdletime(ctx: CommandContext, argv: string[]): Reply {
     const e = this.lookup(ctx, argv[2], false);
     if (e === undefined) return null;
-    if (this.maxmemoryPolicy.includes('lfu')) throw IS_LFU;
-    const idle = this.keyspace.lruClock - e.lru;
-    return idle > 0 ? idle : 0;
+    if (this.keyspace.lfu) throw IS_LFU;
+    return this.keyspace.idleSeconds(e.lru);
   }
 
   @Command('object|freq')
   objectFreq(ctx: CommandContext, argv: string[]): Reply {
-    if (this.lookup(ctx, argv[2], false) === undefined) return null;
-    if (!this.maxmemoryPolicy.includes('lfu')) throw NOT_LFU;
-    // Access frequency is not tracked: every key reads as never accessed.
-    return 0;
+    const e = this.lookup(ctx, argv[2], false);
+    if (e === undefined) return null;
+    if (!this.keyspace.lfu) throw NOT_LFU;
+    return this.keyspace.frequency(e.lru);
   }
 }

@@ -33,6 +33,8 @@ export interface RunOptions {
   /** The SHA1 or function name, for error texts. */
   name: string;
   readOnly: boolean;
+  /** Started out of memory without `allow-oom`: denyoom commands are refused until the script writes. */
+  denyOom: boolean;
   keys: string[];
   args: string[];
   /** FCALL passes keys and args to the function; EVAL sets the KEYS and ARGV globals. */
@@ -61,6 +63,7 @@ class Run implements ScriptRun {
   constructor(
     readonly client: Client,
     readonly readOnly: boolean,
+    readonly denyOom: boolean,
     readonly name: string,
     readonly thread: LuaState,
     readonly threadRef: number,
@@ -174,7 +177,7 @@ export class ScriptEngine implements ScriptHost {
     this.client.resp = 2;
     this.client.caller = opts.caller;
     this.client.callerKeys = opts.keys;
-    const run = new Run(this.client, opts.readOnly, opts.name, co, threadRef, !opts.caller.denyBlocking);
+    const run = new Run(this.client, opts.readOnly, opts.denyOom, opts.name, co, threadRef, !opts.caller.denyBlocking);
     this.running = run;
     this.server.journal.begin();
     const r = this.resume(run, opts.asArguments ? 4 : 2);

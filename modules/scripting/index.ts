@@ -15,6 +15,8 @@ import {
   inject,
   Logger,
   MapReply,
+  MEMORY_LIMIT,
+  type MemoryLimit,
   OK,
   parseIntArg,
   provide,
@@ -213,11 +215,28 @@ export default class ScriptingModule {
   /** Set while a script runs across event-loop turns. */
   readonly busy = new ScriptBusy();
 
+  /** The eviction module's view of maxmemory, looked up once (undefined: not yet, null: none). */
+  private memoryLimit: MemoryLimit | null | undefined = undefined;
+
+  /**
+   * Redis's OOM rules for a script about to run, given its flags (`declared`: a shebang or a
+   * function; without one, EVAL's compatibility mode). Out of memory, a declared script that
+   * may write without `allow-oom` is refused as its command would be; otherwise returns whether
+   * its denyoom commands are refused until it writes.
+   */
+  private denyOom(flags: Set<string>, declared: boolean): boolean {
+    if (this.memoryLimit === undefined) this.memoryLimit = this.services.find(MEMORY_LIMIT) ?? null;
+    if (this.memoryLimit === null || !this.memoryLimit.scriptOom) return false;
+    if (!declared) return true;
+    if (!flags.has('allow-oom') && !flags.has('no-writes')) throw Errors.oom;
+    return !flags.has('allow-oom');
+  }
+
   /** Run a script; while it outlives busy-reply-threshold, other clients are answered BUSY. */
-  private run(engine: ScriptEngine, ref: number, ctx: CommandContext, argv: string[], n: number, name: string, isEval: boolean, readOnly: boolean): Reply | Promise<Reply> {
+  private run(engine: ScriptEngine, ref: number, ctx: CommandContext, argv: string[], n: number, name: string, isEval: boolean, readOnly: boolean, denyOom: boolean): Reply | Promise<Reply> {
     // The script's own writes are propagated, not the EVAL/FCALL.
     ctx.propagateInstead = [];
-    const r = engine.execute(ref, { caller: ctx, name, readOnly, keys: argv.slice(3, 3 + n), args: argv.slice(3 + n), asArguments: !isEval });
+    const r = engine.execute(ref, { caller: ctx, name, readOnly, denyOom, keys: argv.slice(3, 3 + n), args: argv.slice(3 + n), asArguments: !isEval });
     if (!(r instanceof Promise)) return r;
     this.busy.current = { engine, isEval, name, command: argv, start: Date.now() };
     return r.finally(() => {
@@ -229,14 +248,14 @@ export default class ScriptingModule {
     // EVAL and EVALSHA check the key count before they compile or look up the script.
     const n = numKeys(argv, Errors.notInteger);
     const [sha, script] = this.cache.load(argv[1]);
-    return this.run(this.evalEngine, script.ref, ctx, argv, n, sha, true, readOnly || script.flags.has('no-writes'));
+    return this.run(this.evalEngine, script.ref, ctx, argv, n, sha, true, readOnly || script.flags.has('no-writes'), this.denyOom(script.flags, script.shebang));
   }
 
   private evalSha(ctx: CommandContext, argv: string[], readOnly: boolean): Reply | Promise<Reply> {
     const n = numKeys(argv, Errors.notInteger);
     const script = argv[1].length === 40 ? this.cache.get(argv[1]) : undefined;
     if (script === undefined) throw NOSCRIPT;
-    return this.run(this.evalEngine, script.ref, ctx, argv, n, argv[1].toLowerCase(), true, readOnly || script.flags.has('no-writes'));
+    return this.run(this.evalEngine, script.ref, ctx, argv, n, argv[1].toLowerCase(), true, readOnly || script.flags.has('no-writes'), this.denyOom(script.flags, script.shebang));
   }
 
   @Command('eval')
@@ -318,7 +337,7 @@ export default class ScriptingModule {
     const n = numKeys(argv, BAD_KEY_COUNT);
     const noWrites = f.flags.has('no-writes');
     if (readOnly && !noWrites) throw WRITE_WITH_RO;
-    return this.run(this.fnEngine, f.ref, ctx, argv, n, f.name, false, noWrites);
+    return this.run(this.fnEngine, f.ref, ctx, argv, n, f.name, false, noWrites, this.denyOom(f.flags, true));
   }
 
   @Command('fcall')

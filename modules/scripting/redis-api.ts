@@ -1,4 +1,4 @@
-import { type Client, CmdFlag, type DenyReason, type Logger, type LogLevel, REDIS_VERSION, type Server, Unresolved } from '../../kernel';
+import { type Client, CmdFlag, type DenyReason, Errors, type Logger, type LogLevel, REDIS_VERSION, type Server, Unresolved } from '../../kernel';
 import { sha1 } from 'js-sha1';
 import { errorText, pushErrorTable, pushReply } from './conversions';
 import { formatG as exactFormatG } from './lib';
@@ -13,6 +13,8 @@ export const REPL_ALL = 3;
 export interface ScriptRun {
   readonly client: Client;
   readonly readOnly: boolean;
+  /** Started out of memory without `allow-oom` (scriptVerifyOOM). */
+  readonly denyOom: boolean;
   resp: 2 | 3;
   repl: number;
   /** A write command ran: SCRIPT KILL may no longer stop the script. */
@@ -82,6 +84,8 @@ function genericCall(host: ScriptHost, L: LuaState, raise: boolean): number {
     if (run.readOnly) return fail(L, raise, 'ERR Write commands are not allowed from read-only scripts.');
     const refusal = server.scriptWriteRefusal(cmd);
     if (refusal !== null) return fail(L, raise, refusal.message);
+    // Out of memory at the start: no command that may grow memory until a write made the script unstoppable.
+    if (run.denyOom && !run.wrote && cmd.has(CmdFlag.DenyOom)) return fail(L, raise, Errors.oom.message);
     run.wrote = true;
   }
   const client = run.client;

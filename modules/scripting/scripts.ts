@@ -5,8 +5,8 @@ import type { ScriptEngine } from './engine';
 const SCRIPT_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
 
 /** A script's `#!lua flags=...` line (evalExtractShebangFlags): its flags and the code to compile. */
-export function parseShebang(body: string): { flags: Set<string>; code: string } {
-  if (!body.startsWith('#!')) return { flags: new Set(), code: body };
+export function parseShebang(body: string): { flags: Set<string>; code: string; shebang: boolean } {
+  if (!body.startsWith('#!')) return { flags: new Set(), code: body, shebang: false };
   const nl = body.indexOf('\n');
   const line = nl < 0 ? body : body.slice(0, nl);
   const parts = line.slice(2).split(' ').filter((p) => p !== '');
@@ -21,12 +21,14 @@ export function parseShebang(body: string): { flags: Set<string>; code: string }
     }
   }
   // The shebang line becomes a comment, so line numbers stay right.
-  return { flags, code: `--${body.slice(2)}` };
+  return { flags, code: `--${body.slice(2)}`, shebang: true };
 }
 
 export interface CachedScript {
   ref: number;
   flags: Set<string>;
+  /** Declared with `#!lua`: its flags replace EVAL's (no shebang is Redis's compatibility mode). */
+  shebang: boolean;
 }
 
 /** EVAL's script cache: one for all connections, each script compiled once, by SHA1. */
@@ -40,14 +42,14 @@ export class ScriptCache {
     const sha = sha1(Buffer.from(body, 'latin1'));
     const cached = this.scripts.get(sha);
     if (cached !== undefined) return [sha, cached];
-    const { flags, code } = parseShebang(body);
+    const { flags, code, shebang } = parseShebang(body);
     let ref: number;
     try {
       ref = this.engine.compile(code);
     } catch (e) {
       throw new ReplyError(`ERR Error compiling script (new function): ${(e as Error).message.replace(/[\r\n]/g, ' ')}`);
     }
-    const script = { ref, flags };
+    const script = { ref, flags, shebang };
     this.scripts.set(sha, script);
     return [sha, script];
   }

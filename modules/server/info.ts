@@ -1,4 +1,5 @@
 import * as os from 'os';
+import * as v8 from 'v8';
 import { randomBytes } from 'crypto';
 import { type CommandTable, type Config, formatFixed, type Keyspace, REDIS_VERSION, FERROUS_VERSION, type Server } from '../../kernel';
 
@@ -53,8 +54,6 @@ function human(n: number): string {
 /** INFO's text, from the kernel's counters. */
 export class InfoReport {
   private readonly runId = randomBytes(20).toString('hex');
-  private readonly startupMemory = process.memoryUsage().heapUsed;
-  private peakMemory = 0;
 
   constructor(
     private readonly server: Server,
@@ -145,29 +144,85 @@ export class InfoReport {
     ];
   }
 
+  /**
+   * Redis's memory section. used_memory and its parts are the kernel's estimate (`Memory`):
+   * the dataset from each key's size, client buffers, what the process held when ready;
+   * RSS and the allocator figures come from the process and the V8 heap. Modules contribute
+   * fields (the scripts' Lua memory) through Hooks.onInfo('memory'), replacing the defaults.
+   */
   private memoryFields(): Field[] {
+    const mem = this.server.memory;
     const m = process.memoryUsage();
-    const used = m.heapUsed + m.external + m.arrayBuffers;
-    this.peakMemory = Math.max(this.peakMemory, used);
+    const heap = v8.getHeapStatistics();
+    const used = mem.used;
+    const peak = Math.max(mem.peak, used);
+    const overhead = Math.min(mem.overhead, used);
+    const dataset = used - overhead;
+    const net = used - mem.startup;
     const total = os.totalmem();
     const maxmemory = this.opt<number>('maxmemory', 0);
-    return [
+    const allocated = heap.used_heap_size + m.external;
+    const active = heap.total_heap_size + m.external;
+    const ratio = (a: number, b: number): string => (b === 0 ? '0.00' : (a / b).toFixed(2));
+    const fields: Field[] = [
       ['used_memory', used],
       ['used_memory_human', human(used)],
       ['used_memory_rss', m.rss],
       ['used_memory_rss_human', human(m.rss)],
-      ['used_memory_peak', this.peakMemory],
-      ['used_memory_peak_human', human(this.peakMemory)],
-      ['used_memory_peak_perc', `${((used / this.peakMemory) * 100).toFixed(2)}%`],
-      ['used_memory_startup', this.startupMemory],
+      ['used_memory_peak', peak],
+      ['used_memory_peak_human', human(peak)],
+      ['used_memory_peak_perc', `${((used / peak) * 100).toFixed(2)}%`],
+      ['used_memory_overhead', overhead],
+      ['used_memory_startup', mem.startup],
+      ['used_memory_dataset', dataset],
+      ['used_memory_dataset_perc', `${(net <= 0 ? 0 : (dataset * 100) / net).toFixed(2)}%`],
+      ['allocator_allocated', allocated],
+      ['allocator_active', active],
+      ['allocator_resident', m.rss],
       ['total_system_memory', total],
       ['total_system_memory_human', human(total)],
+      ['used_memory_lua', 0],
+      ['used_memory_vm_eval', 0],
+      ['used_memory_lua_human', human(0)],
+      ['used_memory_scripts_eval', 0],
+      ['number_of_cached_scripts', 0],
+      ['number_of_functions', 0],
+      ['number_of_libraries', 0],
+      ['used_memory_vm_functions', 0],
+      ['used_memory_vm_total', 0],
+      ['used_memory_vm_total_human', human(0)],
+      ['used_memory_functions', 0],
+      ['used_memory_scripts', 0],
+      ['used_memory_scripts_human', human(0)],
       ['maxmemory', maxmemory],
       ['maxmemory_human', human(maxmemory)],
       ['maxmemory_policy', this.opt<string>('maxmemory-policy', 'noeviction')],
-      ['mem_fragmentation_ratio', (m.rss / used).toFixed(2)],
+      ['allocator_frag_ratio', ratio(active, allocated)],
+      ['allocator_frag_bytes', active - allocated],
+      ['allocator_rss_ratio', ratio(m.rss, active)],
+      ['allocator_rss_bytes', m.rss - active],
+      ['rss_overhead_ratio', '1.00'],
+      ['rss_overhead_bytes', 0],
+      ['mem_fragmentation_ratio', ratio(m.rss, used)],
+      ['mem_fragmentation_bytes', m.rss - used],
+      ['mem_not_counted_for_evict', 0],
+      ['mem_replication_backlog', 0],
+      ['mem_total_replication_buffers', 0],
+      ['mem_clients_slaves', 0],
+      ['mem_clients_normal', mem.clientBytes],
+      ['mem_cluster_links', 0],
+      ['mem_aof_buffer', 0],
       ['mem_allocator', 'v8'],
+      ['active_defrag_running', 0],
+      ['lazyfree_pending_objects', mem.lazyfreePending],
+      ['lazyfreed_objects', mem.lazyfreed],
     ];
+    for (const [name, value] of this.server.hooks.infoFields('memory')) {
+      const i = fields.findIndex((f) => f[0] === name);
+      if (i >= 0) fields[i] = [name, value];
+      else fields.splice(fields.findIndex((f) => f[0] === 'maxmemory'), 0, [name, value]);
+    }
+    return fields;
   }
 
   private persistenceFields(): Field[] {
@@ -194,7 +249,7 @@ export class InfoReport {
       ['instantaneous_output_kbps', (this.server.metrics.outputBytesPerSec / 1024).toFixed(2)],
       ['rejected_connections', s.rejectedConnections],
       ['expired_keys', ks.expiredKeys],
-      ['evicted_keys', 0],
+      ['evicted_keys', ks.evictedKeys],
       ['keyspace_hits', ks.keyspaceHits],
       ['keyspace_misses', ks.keyspaceMisses],
       ...this.server.hooks.infoFields('stats'),

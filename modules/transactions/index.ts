@@ -100,6 +100,7 @@ export default class TransactionsModule {
     const tx = c.state.get(TX) as TxState;
     // An aborted transaction never runs: no point keeping its commands.
     if (!tx.aborted && !tx.dirty) tx.queue!.push([cmd, argv]);
+    c.queuedFlags |= cmd.bits;
     c.reply(QUEUED);
     return true;
   };
@@ -189,6 +190,7 @@ export default class TransactionsModule {
     tx.queue = null;
     tx.aborted = false;
     tx.dirty = false;
+    c.queuedFlags = 0;
     c.flags.delete('multi');
     c.flags.delete('dirty-cas');
     c.removeInterceptor(this.queueing);

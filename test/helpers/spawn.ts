@@ -3,11 +3,17 @@ import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-/** `ferrous <args>` from the TypeScript sources in a child process (no build needed), stdout and stderr piped. */
-export function spawnFerrous(args: string[]): ChildProcess {
+/**
+ * `ferrous <args>` from the TypeScript sources in a child process (no build needed), stdout and
+ * stderr piped. Unless `relaunch`, Node is given a heap limit, so the launcher runs the server
+ * in this process instead of starting itself again with a sized heap (kernel/heap-size.ts).
+ */
+export function spawnFerrous(args: string[], relaunch = false): ChildProcess {
+  const env = relaunch ? { ...process.env, NODE_OPTIONS: '' } : { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' };
   return spawn(process.execPath, ['-r', path.join(__dirname, 'ts-register.cjs'), path.join(ROOT, 'kernel', 'main.ts'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
 }
 

@@ -100,4 +100,47 @@ describe('ferrous (the command)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('Received SIGINT scheduling shutdown...');
   });
+
+  it('runs itself again with a V8 heap sized from maxmemory, passing signals on', async () => {
+    const proc = spawnFerrous(['--port', '0', '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory', '64mb'], true);
+    const done = exited(proc);
+    const port = await ready(proc);
+    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+    await redis.connect();
+    const stats = (await redis.memory('MALLOC-STATS')) as string;
+    const limit = Number(/heap_size_limit: (\d+)/.exec(stats)![1]);
+    // 2.5 times maxmemory for the old generation, plus the young generation's semi-spaces.
+    expect(limit).toBeGreaterThan(160 * 1024 * 1024);
+    expect(limit).toBeLessThan(200 * 1024 * 1024);
+    const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
+    expect(pid).not.toBe(proc.pid);
+    redis.disconnect();
+    proc.kill('SIGTERM');
+    const r = await done;
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Received SIGTERM scheduling shutdown...');
+    expect(r.out).toContain('Ferrous is now ready to exit, bye bye...');
+  });
+
+  it('stops the server when its launcher is killed outright', async () => {
+    const proc = spawnFerrous(['--port', '0', '--bind', '127.0.0.1', '--dir', dir, '--save', ''], true);
+    const done = exited(proc);
+    const port = await ready(proc);
+    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+    await redis.connect();
+    const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
+    redis.disconnect();
+    proc.kill('SIGKILL');
+    await done;
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
+  });
 });

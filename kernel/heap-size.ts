@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import { parseMemory } from './config/params';
+
+const MB = 1024 * 1024;
+
+/**
+ * The V8 heap flags the launcher starts the server with. V8 fixes its heap limit when the
+ * process starts (v8.setFlagsFromString cannot move it later) and aborts the process when the
+ * limit is crossed, so `ferrous` sizes it from `maxmemory` and the machine and runs itself
+ * again with the flags; the kernel's heap gate then refuses writes before the limit is reached.
+ *
+ * With maxmemory: the old generation may hold 2.5 times maxmemory (the data, plus garbage
+ * V8 has not collected yet: a tighter limit makes V8 collect more often, a looser one lets
+ * the resident size grow), and the young generation's semi-spaces shrink with small limits
+ * (one sixteenth of maxmemory, 1 to 16 MB), so resident memory stays near twice maxmemory.
+ * Without: three quarters of the machine's memory (Node's default is about 4 GB whatever the
+ * machine), so a large dataset is refused with the OOM error rather than killing the process.
+ */
+export function heapFlags(maxmemory: number, totalMemory = os.totalmem()): string[] {
+  const ceiling = Math.floor((totalMemory * 0.75) / MB);
+  if (maxmemory <= 0) return [`--max-old-space-size=${ceiling}`];
+  const old = Math.min(ceiling, Math.max(96, Math.ceil((maxmemory * 2.5) / MB)));
+  const semi = Math.min(16, Math.max(1, Math.round(maxmemory / (16 * MB))));
+  return [`--max-old-space-size=${old}`, `--max-semi-space-size=${semi}`];
+}
+
+/**
+ * `maxmemory` as the command line sets it (a config file as the first argument, then
+ * `--maxmemory` flags, the last one winning), read before the server parses its configuration
+ * properly; 0 when absent or unreadable (the server itself reports bad configuration).
+ */
+export function maxmemoryOf(argv: string[]): number {
+  let value: string | undefined;
+  if (argv.length !== 0 && !argv[0].startsWith('--') && argv[0] !== '-') {
+    try {
+      for (const line of fs.readFileSync(argv[0], 'latin1').split('\n')) {
+        const m = /^\s*maxmemory\s+("?)([^"\s]+)\1\s*$/i.exec(line);
+        if (m !== null) value = m[2];
+      }
+    } catch {
+      // The server reports the unreadable file with Redis's words.
+    }
+  }
+  for (let i = 0; i < argv.length - 1; i++) if (argv[i].toLowerCase() === '--maxmemory') value = argv[i + 1];
+  const n = value === undefined ? 0 : parseMemory(value);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+/** Whether Node was already given a heap limit (on its command line or in NODE_OPTIONS): then the launcher leaves it. */
+export function heapSized(execArgv: string[], nodeOptions: string | undefined): boolean {
+  return [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((a) => a.startsWith('--max-old-space-size'));
+}
