@@ -93,8 +93,8 @@ describe('replication between Ferrous servers', () => {
     expect(field(info, 'slave0')).toMatch(new RegExp(`^ip=127\\.0\\.0\\.1,port=${r.port},state=online,offset=\\d+,lag=\\d+$`));
     expect(field(await mc.info('stats'), 'sync_full')).toBe('1');
     // The links as CLIENT LIST shows them.
-    expect(String(await rc.client('LIST', 'TYPE', 'master'))).toMatch(/flags=M /);
-    expect(String(await mc.client('LIST', 'TYPE', 'replica'))).toMatch(/flags=S /);
+    expect(String(await rc.call('CLIENT', 'LIST', 'TYPE', 'master'))).toMatch(/flags=M /);
+    expect(String(await mc.call('CLIENT', 'LIST', 'TYPE', 'replica'))).toMatch(/flags=S /);
   });
 
   it('refuses writes on a read-only replica, allows them with replica-read-only no, and hides expired keys it may not delete', async () => {
