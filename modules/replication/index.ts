@@ -126,7 +126,6 @@ export default class ReplicationModule {
   private roundTimer: NodeJS.Timeout | null = null;
   private noReplicasSince = Date.now();
   private goodReplicas = 0;
-
   private syncFull = 0;
   private syncPartialOk = 0;
   private syncPartialErr = 0;
@@ -152,7 +151,6 @@ export default class ReplicationModule {
   private cron: NodeJS.Timeout | null = null;
   private cronTicks = 0;
 
-  private snapshots: RdbSnapshots;
   /** FAILOVER under way: waiting for a replica to catch up, then handing over to it. */
   private failover: Failover | null = null;
 
@@ -164,9 +162,8 @@ export default class ReplicationModule {
     @inject(Keyspace) private readonly keyspace: Keyspace,
     @inject(Blocking) private readonly blocking: Blocking,
     @inject(Logger) private readonly logger: Logger,
-    @inject(RDB_SNAPSHOTS) snapshots: RdbSnapshots,
+    @inject(RDB_SNAPSHOTS) private readonly snapshots: RdbSnapshots,
   ) {
-    this.snapshots = snapshots;
     hooks.onInfoSection('replication', () => this.infoFields(), { inDefault: true });
     hooks.onInfo('stats', () => [
       ['sync_full', this.syncFull],
