@@ -122,6 +122,8 @@ export default class ReplicationModule {
   /** REPLCONF state of connections that have not asked to sync yet. */
   private readonly handshakes = new Map<Client, ReplicaLink>();
   private readonly links = new Map<Client, ReplicaLink>();
+  /** The links' values as an array, for the per-write fan-out (no iterator per write). */
+  private fanout: ReplicaLink[] = [];
   private round: SyncRound | null = null;
   private roundTimer: NodeJS.Timeout | null = null;
   private noReplicasSince = Date.now();
@@ -217,7 +219,9 @@ export default class ReplicationModule {
   /** The replicas' stream, from the journal (a master's writes, a replica's forwarded stream). */
   private readonly feed = (chunk: string): void => {
     this.backlog!.append(chunk);
-    for (const link of this.links.values()) {
+    const links = this.fanout;
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i];
       if (link.state === LinkState.Online) link.client.pushEncoded(chunk);
       else if (link.buffered !== null) link.buffered.push(chunk);
     }
@@ -341,6 +345,7 @@ export default class ReplicationModule {
     c.flags.add('replica');
     c.replyMode = ReplyMode.Off;
     this.links.set(c, link);
+    this.fanout = [...this.links.values()];
     this.refreshGoodReplicas();
   }
 
@@ -789,6 +794,7 @@ export default class ReplicationModule {
     const link = this.links.get(c);
     if (link === undefined) return;
     this.links.delete(c);
+    this.fanout = [...this.links.values()];
     this.round?.drop(link);
     if (this.links.size === 0) this.noReplicasSince = Date.now();
     this.logger.notice(`Connection with replica ${link.address}:${link.port} lost.`);
