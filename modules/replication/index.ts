@@ -62,9 +62,12 @@ class Gate implements WriteGate {
     /** Refuse commands without this flag (MASTERDOWN: not STALE) instead of those with it (writes). */
     private readonly unless: boolean,
     private readonly flag: CmdFlag,
+    /** The master link's client, obeyed whatever the gate says (Redis's obey_client). */
+    private readonly obeyed: () => Client | null = () => null,
   ) {}
 
-  refuse(cmd: RegisteredCommand): ReplyError | null {
+  refuse(cmd: RegisteredCommand, _fromScript: boolean, client: Client | null): ReplyError | null {
+    if (client !== null && client === this.obeyed()) return null;
     return cmd.has(this.flag) !== this.unless ? this.error : null;
   }
 }
@@ -109,7 +112,7 @@ const enum ReplState {
 })
 export default class ReplicationModule {
   readonly noReplicas = new Gate(GateOrder.NoReplicas, NOREPLICAS, false, CmdFlag.Write);
-  readonly readOnly = new Gate(GateOrder.ReadOnly, READONLY, false, CmdFlag.Write);
+  readonly readOnly = new Gate(GateOrder.ReadOnly, READONLY, false, CmdFlag.Write, () => this.masterClient);
   readonly masterDown = new Gate(GateOrder.MasterDown, MASTERDOWN, true, CmdFlag.Stale);
   /** While a master's image loads in slices: only commands flagged LOADING run. */
   readonly loading = new Gate(GateOrder.Loading, LOADING, true, CmdFlag.Loading);
@@ -750,9 +753,7 @@ export default class ReplicationModule {
     const parser = c.parser!;
     parser.feed(chunk);
     this.unapplied = this.unapplied.length === 0 ? chunk : Buffer.concat([this.unapplied, chunk]);
-    // The master's commands are obeyed whatever refuses clients', and see keys past their TTL.
-    const ro = this.readOnly.closed;
-    this.readOnly.closed = false;
+    // The master's commands see keys past their TTL (its DEL decides when they go).
     this.keyspace.expiredVisible = true;
     this.server.tick();
     try {
@@ -769,7 +770,6 @@ export default class ReplicationModule {
       this.linkLost(conn, `protocol error in the master's stream: ${(e as Error).message}`);
       return;
     } finally {
-      this.readOnly.closed = ro;
       this.keyspace.expiredVisible = false;
       c.out = '';
     }
