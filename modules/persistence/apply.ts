@@ -7,13 +7,16 @@ export interface Applied {
   expired: number;
   /** Offset just after the RDB image (after its checksum). */
   end: number;
+  /** The AUX fields (redis-ver, repl-stream-db, ...). */
+  aux: Map<string, string>;
 }
 
 /**
  * Load an RDB image (a dump, or an AOF's base/preamble) into the keyspace at start-up, key by
  * key as it is read. Keys past their TTL are skipped, unless `keepExpired` (a replica loading
- * its master's image keeps them until the master's DEL, as rdbLoad does when not a master). A file that cannot be loaded (corrupt, truncated, a wrong checksum, a
- * value no module can rebuild) throws, after emptying the keyspace: nothing of it stays.
+ * its master's image keeps them until the master's DEL, as rdbLoad does when not a master). A
+ * file that cannot be loaded (corrupt, truncated, a wrong checksum, a value no module can
+ * rebuild) throws, after emptying the keyspace: nothing of it stays.
  */
 export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, buf: Buffer, verifyChecksum: boolean, keepExpired = false): Applied {
   return runToEnd(loadRdbSteps(keyspace, store, buf, verifyChecksum, keepExpired));
@@ -30,6 +33,7 @@ export function* loadRdbSteps(
   const now = Date.now();
   let keys = 0;
   let expired = 0;
+  const aux = new Map<string, string>();
   try {
     const end = yield* readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
       if (dbid >= keyspace.dbs.length) {
@@ -55,8 +59,8 @@ export function* loadRdbSteps(
       } catch (e) {
         throw new RdbError(`Failed loading library: ${e instanceof Error ? e.message : String(e)}`);
       }
-    });
-    return { keys, expired, end };
+    }, (k, v) => aux.set(k, v));
+    return { keys, expired, end, aux };
   } catch (e) {
     keyspace.flush(-1);
     throw e;

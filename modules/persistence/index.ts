@@ -144,9 +144,9 @@ export default class PersistenceModule {
   };
   /** RDB_SNAPSHOTS: a replication master's full sync, and a replica loading its master's image. */
   readonly rdbSnapshots: RdbSnapshots = {
-    stream: (write) => {
+    stream: (write, aux) => {
       const s = new Snapshot(this.keyspace, this.services.find(FUNCTION_STORE), this.hooks, this.config);
-      const done = s.produce(write).then(() => logSkipped(this.logger, s));
+      const done = s.produce(write, aux).then(() => logSkipped(this.logger, s));
       return {
         done,
         abort: () => {
@@ -172,12 +172,11 @@ export default class PersistenceModule {
         if (r.done === true) {
           this.loadedKeys = r.value.keys;
           this.expiredOnLoad = r.value.expired;
-          break;
+          this.logger.notice(`DB loaded from the master's image: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${this.loadedKeys} keys)`);
+          return { keys: r.value.keys, aux: r.value.aux };
         }
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      this.logger.notice(`DB loaded from the master's image: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${this.loadedKeys} keys)`);
-      return { keys: this.loadedKeys };
     },
   };
   private replacing = false;

@@ -104,9 +104,19 @@ export class Snapshot {
    * save the old values first. Resolves when the file is complete (not yet renamed).
    */
   async saveInBackground(file: string): Promise<void> {
-    const fh = await fs.promises.open(file, 'w');
+    // produce() starts guarding writes at once, before the file is open: the snapshot's instant is now.
+    const opening = fs.promises.open(file, 'w');
+    const produced = this.produce(async (b) => (await opening).write(b));
+    let fh: fs.promises.FileHandle;
     try {
-      await this.produce((b) => fh.write(b));
+      fh = await opening;
+    } catch (e) {
+      // produce() fails on its first write as well: wait for it, then report the open's error.
+      await produced.catch(() => undefined);
+      throw e;
+    }
+    try {
+      await produced;
       await fh.sync();
     } finally {
       await fh.close();
@@ -116,12 +126,12 @@ export class Snapshot {
   /**
    * Serialise in slices into `sink` (a file, a replica's socket), yielding between slices;
    * writes that touch unsaved keys meanwhile save the old values first. Resolves once the
-   * checksum was handed over.
+   * checksum was handed over. `aux`: AUX fields to add to the header (a replication image's).
    */
-  async produce(sink: (b: Buffer) => Promise<unknown> | void): Promise<void> {
+  async produce(sink: (b: Buffer) => Promise<unknown> | void, aux: ReadonlyArray<[string, string]> = []): Promise<void> {
     this.unsubscribe = this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
     try {
-      writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
+      writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed, aux);
       writeFunctions(this.out, this.functions);
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);

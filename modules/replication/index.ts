@@ -145,6 +145,11 @@ export default class ReplicationModule {
   /** Stream bytes fed to the master client's parser and not yet part of a whole command. */
   private unapplied: Buffer = Buffer.alloc(0);
   private payload: SyncPayload | null = null;
+  /**
+   * The database the master's stream was in when the link dropped (a partial resync continues
+   * there) or, after a full sync, the image's repl-stream-db.
+   */
+  private streamDb = 0;
   /** The reply to PSYNC as it arrives. */
   private psyncLine = '';
   /** Bumped on every REPLICAOF and link loss: a handshake under way notices it is stale. */
@@ -388,7 +393,14 @@ export default class ReplicationModule {
       l.buffered = [];
     }
     this.logger.notice(`Starting full synchronization of ${waiting.length} replica(s) (${diskless ? 'diskless' : 'disk-backed form'})`);
-    this.round = new SyncRound(waiting, diskless, this.snapshots, this.logger, (r) => {
+    // The database the stream after the image is in: a master's next write selects one, a
+    // replica forwards its master's stream as it is, in its master client's database.
+    const aux: Array<[string, string]> = [
+      ['repl-stream-db', String(this.isReplica ? (this.masterClient?.db.id ?? this.streamDb) : 0)],
+      ['repl-id', this.server.replicationId],
+      ['repl-offset', String(this.journal.offset)],
+    ];
+    this.round = new SyncRound(waiting, diskless, this.snapshots, aux, this.logger, (r) => {
       if (this.round === r) this.round = null;
       // Replicas that asked while this round ran.
       if ([...this.links.values()].some((l) => l.state === LinkState.WaitStart)) this.scheduleRound();
@@ -511,6 +523,7 @@ export default class ReplicationModule {
     this.dropMasterLink();
     this.masterHost = null;
     this.state = ReplState.None;
+    this.streamDb = 0;
     const server = this.server;
     server.replicationId2 = server.replicationId;
     this.secondOffset = this.journal.offset + 1;
@@ -537,7 +550,10 @@ export default class ReplicationModule {
     this.unapplied = Buffer.alloc(0);
     const mc = this.masterClient;
     this.masterClient = null;
-    mc?.close();
+    if (mc !== null) {
+      this.streamDb = mc.db.id;
+      mc.close();
+    }
     conn?.close();
   }
 
@@ -711,6 +727,8 @@ export default class ReplicationModule {
         this.journal.offset = offset;
         this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), offset);
         this.fresh = false;
+        const db = Number(loaded.aux.get('repl-stream-db') ?? '0');
+        this.streamDb = Number.isInteger(db) && db >= 0 && db < this.keyspace.dbs.length ? db : 0;
         this.linkUp(conn);
         // The ACK tells a diskless master the image is in: the stream follows it.
         this.sendAck();
@@ -731,6 +749,7 @@ export default class ReplicationModule {
     c.restricted = false;
     c.replyMode = ReplyMode.Off;
     c.flags.add('master');
+    c.select(this.streamDb);
     this.server.clients.set(c.id, c);
     this.masterClient = c;
     this.unapplied = Buffer.alloc(0);
