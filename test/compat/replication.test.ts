@@ -58,7 +58,7 @@ async function sameData(a: Redis, b: Redis): Promise<void> {
 
 /** Data of every type, in small and large encodings, with TTLs, a stream with a consumer group, and several databases. */
 async function fill(c: Redis, tag: string): Promise<void> {
-  const many = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+  const many = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
   await c.set(`${tag}:s`, 'v\x00\xff\r\n');
   await c.set(`${tag}:int`, '12345');
   await c.set(`${tag}:big`, 'x'.repeat(100000));

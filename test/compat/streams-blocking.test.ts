@@ -149,7 +149,7 @@ describe('streams: blocking reads and propagation vs redis-server 7.0', () => {
       await r.xdel('s', '240-0', '999-0');
       await r.xgroup('CREATE', 's', 'g', '0');
       await r.xreadgroup('GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>');
-      await r.xreadgroup('GROUP', 'g', 'bob', 'NOACK', 'COUNT', '2', 'STREAMS', 's', '>');
+      await r.call('XREADGROUP', 'GROUP', 'g', 'bob', 'NOACK', 'COUNT', '2', 'STREAMS', 's', '>');
       await r.xreadgroup('GROUP', 'g', 'alice', 'STREAMS', 's', '0');
       await r.xack('s', 'g', '241-0', '999-0');
       await r.xdel('s', '242-0');

@@ -24,7 +24,7 @@ async function populate(r: Redis): Promise<void> {
   await r.xgroup('CREATE', 'log', 'late', '$');
   await r.xreadgroup('GROUP', 'workers', 'alice', 'COUNT', '30', 'STREAMS', 'log', '>');
   await r.xreadgroup('GROUP', 'workers', 'bob', 'COUNT', '5', 'STREAMS', 'log', '>');
-  await r.xreadgroup('GROUP', 'workers', 'carol', 'NOACK', 'COUNT', '5', 'STREAMS', 'log', '>');
+  await r.call('XREADGROUP', 'GROUP', 'workers', 'carol', 'NOACK', 'COUNT', '5', 'STREAMS', 'log', '>');
   await r.xack('log', 'workers', '1700000000001-1', '1700000000002-2');
   await r.xdel('log', '1700000000003-0');
   await r.xgroup('CREATECONSUMER', 'log', 'late', 'idle');
