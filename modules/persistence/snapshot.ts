@@ -104,19 +104,11 @@ export class Snapshot {
    * save the old values first. Resolves when the file is complete (not yet renamed).
    */
   async saveInBackground(file: string): Promise<void> {
-    // produce() starts guarding writes at once, before the file is open: the snapshot's instant is now.
-    const opening = fs.promises.open(file, 'w');
-    const produced = this.produce(async (b) => (await opening).write(b));
-    let fh: fs.promises.FileHandle;
+    // The point in time is now, when BGSAVE answers: writes made while the file opens count.
+    this.attach();
+    const fh = await fs.promises.open(file, 'w');
     try {
-      fh = await opening;
-    } catch (e) {
-      // produce() fails on its first write as well: wait for it, then report the open's error.
-      await produced.catch(() => undefined);
-      throw e;
-    }
-    try {
-      await produced;
+      await this.produce((b) => fh.write(b));
       await fh.sync();
     } finally {
       await fh.close();
@@ -129,7 +121,7 @@ export class Snapshot {
    * checksum was handed over. `aux`: AUX fields to add to the header (a replication image's).
    */
   async produce(sink: (b: Buffer) => Promise<unknown> | void, aux: ReadonlyArray<[string, string]> = []): Promise<void> {
-    this.unsubscribe = this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
+    this.attach();
     try {
       writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed, aux);
       writeFunctions(this.out, this.functions);
@@ -168,6 +160,11 @@ export class Snapshot {
   private checksummed(b: Buffer): Buffer {
     this.crc?.update(b);
     return b;
+  }
+
+  /** Keep the old value of every key written from now on until the walk has saved it. */
+  private attach(): void {
+    this.unsubscribe ??= this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
   }
 
   detach(): void {
