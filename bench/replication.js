@@ -66,10 +66,14 @@ async function start(kind, cpu, extra) {
   };
 }
 
+/** CPU seconds of a process and its descendants (Ferrous's entry point relaunches node with a sized heap). */
 function cpuSeconds(pid) {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  let s = (Number(fields[11]) + Number(fields[12])) / 100;
+  const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  for (const c of children === '' ? [] : children.split(' ')) s += cpuSeconds(Number(c));
+  return s;
 }
 
 /** SET ops/s from redis-benchmark on CPU 1, and the master's CPU µs per request. */
