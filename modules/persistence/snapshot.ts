@@ -118,12 +118,12 @@ export class Snapshot {
   /**
    * Serialise in slices into `sink` (a file, a replica's socket), yielding between slices;
    * writes that touch unsaved keys meanwhile save the old values first. Resolves once the
-   * checksum was handed over.
+   * checksum was handed over. `aux`: AUX fields to add to the header (a replication image's).
    */
-  async produce(sink: (b: Buffer) => Promise<unknown> | void): Promise<void> {
+  async produce(sink: (b: Buffer) => Promise<unknown> | void, aux: ReadonlyArray<[string, string]> = []): Promise<void> {
     this.attach();
     try {
-      writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
+      writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed, aux);
       writeFunctions(this.out, this.functions);
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
