@@ -34,9 +34,13 @@ export class Memory {
   /** Connections' buffers and overhead, summed by the cron (Redis's clients_normal), and their number. */
   clientBytes = 0;
   clientCount = 0;
-  /** lazyfree_pending_objects and lazyfreed_objects. */
-  lazyfreePending = 0;
-  lazyfreed = 0;
+  /** lazyfree_pending_objects and lazyfreed_objects (Keyspace.lazyFree). */
+  get lazyfreePending(): number {
+    return this.keyspace.lazyfreePending;
+  }
+  get lazyfreed(): number {
+    return this.keyspace.lazyfreed;
+  }
   /** The V8 heap at the last look, and its limit. */
   heapUsed = 0;
   heapLimit = v8.getHeapStatistics().heap_size_limit;

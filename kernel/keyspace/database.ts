@@ -109,9 +109,10 @@ export class Database {
     const size = ks.sizeOf(key, value);
     const e = this.dict.get(key);
     if (e !== undefined) {
+      if (ks.lazyServerDel && e.value !== value && ks.worthLazyFree(e.value, e.size)) ks.lazyFree(e.value);
       e.value = value;
       // dbSetValue: an LFU counter survives an overwrite, an LRU stamp is renewed.
-      if (!ks.lfu) e.lru = ks.lruClock;
+      if (!ks.lfu) e.lru = ks.lruStamp;
       this.bytes += size - e.size;
       e.size = size;
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
@@ -137,16 +138,20 @@ export class Database {
     return true;
   }
 
-  /** Remove a key. Returns whether it existed (expired keys count as missing). */
-  delete(key: string): boolean {
+  /**
+   * Remove a key. Returns whether it existed (expired keys count as missing). `lazy` (UNLINK)
+   * frees a large value off the command's path (Keyspace.lazyFree).
+   */
+  delete(key: string, lazy = false): boolean {
     const e = this.dict.get(key);
     if (e === undefined) return false;
     if (this.expires.size !== 0 && this.expireIfDue(key)) return false;
-    this.remove(key, e);
+    this.remove(key, e, lazy);
     return true;
   }
 
-  private remove(key: string, e: Entry): void {
+  private remove(key: string, e: Entry, lazy = false): void {
+    if (lazy && this.keyspace.worthLazyFree(e.value, e.size)) this.keyspace.lazyFree(e.value);
     this.keyspace.willWrite(this, key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
@@ -216,11 +221,11 @@ export class Database {
     }
   }
 
-  /** Remove a key chosen by eviction (expired or not: it is stored). */
-  evict(key: string): boolean {
+  /** Remove a key chosen by eviction (expired or not: it is stored); `lazy`: lazyfree-lazy-eviction. */
+  evict(key: string, lazy: boolean): boolean {
     const e = this.dict.get(key);
     if (e === undefined) return false;
-    this.remove(key, e);
+    this.remove(key, e, lazy);
     return true;
   }
 
@@ -258,7 +263,7 @@ export class Database {
   private expireNow(key: string): void {
     const e = this.dict.get(key);
     if (e === undefined) return;
-    this.remove(key, e);
+    this.remove(key, e, this.keyspace.lazyExpire);
     this.keyspace.keyExpired(this, key);
   }
 

@@ -39,7 +39,7 @@ describe('eviction', () => {
   /** Make keys look idle for `seconds` (the LRU clock has a one-second resolution). */
   function age(keys: string[], seconds: number): void {
     const db = f.server.keyspace.db(0);
-    for (const k of keys) db.peekEntry(k)!.lru -= seconds;
+    for (const k of keys) db.peekEntry(k)!.lru = f.server.keyspace.stampIdle(seconds);
   }
 
   describe('configuration', () => {
