@@ -223,7 +223,8 @@ export default class EvictionModule {
       } else {
         const e = db.peekEntry(key);
         if (e === undefined) continue;
-        idle = this.pick === Pick.Lru ? ks.idleSeconds(e.lru) : 255 - ks.frequency(e.lru);
+        // LRU: idle in the stamps' tenths of a second (OBJECT IDLETIME rounds to seconds).
+        idle = this.pick === Pick.Lru ? ks.lruStamp - e.lru : 255 - ks.frequency(e.lru);
       }
       this.pool.insert(key, db.id, idle);
     }

@@ -65,7 +65,7 @@ describe('memory accounting and lazyfree', () => {
     await f.io.set('k', 'v');
     await expect(f.io.memory('USAGE', 'k', 'SAMPLES', 'x')).rejects.toThrow('ERR value is not an integer or out of range');
     await expect(f.io.memory('USAGE', 'k', 'SAMPLES', '-1')).rejects.toThrow('ERR syntax error');
-    await expect(f.io.memory('USAGE', 'k', 'FOO')).rejects.toThrow('ERR syntax error');
+    await expect(f.io.call('MEMORY', 'USAGE', 'k', 'FOO')).rejects.toThrow('ERR syntax error');
     expect(await f.io.memory('USAGE', 'missing')).toBeNull();
   });
 
@@ -112,11 +112,11 @@ describe('memory accounting and lazyfree', () => {
     expect(await freed()).toBe(before + 1);
     before = await freed();
     await f.io.mset('a', '1', 'b', '2', 'c', '3');
-    await f.io.flushall('ASYNC');
+    await f.io.call('FLUSHALL', 'ASYNC');
     await settle();
     expect(await freed()).toBe(before + 3);
     await f.io.mset('a', '1', 'b', '2');
-    await f.io.flushall('SYNC');
+    await f.io.call('FLUSHALL', 'SYNC');
     await settle();
     expect(await freed()).toBe(before + 3);
     await f.io.config('SET', 'lazyfree-lazy-user-flush', 'yes');
