@@ -151,7 +151,11 @@ export class Database {
   }
 
   private remove(key: string, e: Entry, lazy = false): void {
-    if (lazy && this.keyspace.worthLazyFree(e.value, e.size)) this.keyspace.lazyFree(e.value);
+    if (lazy) {
+      // A collection changed since it was last measured is measured now: its size decides.
+      const size = this.resized.has(key) ? this.keyspace.sizeOf(key, e.value) : e.size;
+      if (this.keyspace.worthLazyFree(e.value, size)) this.keyspace.lazyFree(e.value);
+    }
     this.keyspace.willWrite(this, key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
