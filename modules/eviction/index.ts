@@ -259,7 +259,9 @@ export default class EvictionModule {
 
   /** The OOM gate's decision for a command from a client (processCommand's maxmemory block). */
   refuse(cmd: RegisteredCommand, c: Client): ReplyError | null {
-    if (this.server.scriptRunning) return null;
+    // A master's stream is applied whatever the memory (mustObeyClient), and a replica leaves
+    // eviction to its master, whose DELs it receives (replica-ignore-maxmemory).
+    if (this.server.scriptRunning || c.flags.has('master')) return null;
     const oom = this.perform() === Evict.Fail;
     if (SCRIPT_COMMANDS.has(cmd.name)) this.limit.scriptOom = oom;
     if (!oom) return null;
