@@ -5,7 +5,7 @@
  * the other (taskset), so the figures are ratios measured under identical conditions.
  *
  *   npm run bench                                   # the core suite
- *   node bench/run.js --suite collections           # core | collections | messaging | aof | scripting | geo | all
+ *   node bench/run.js --suite collections           # core | collections | small | messaging | aof | scripting | geo | all
  *   node bench/run.js --suite core --requests 100000 --clients 50
  *
  * Prints, per test: ops/s for both servers, the ratio Ferrous/Redis, and each server's CPU
@@ -14,9 +14,9 @@
 'use strict';
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const path = require('path');
 const { suites } = require('./suites');
+const { freePort, waitPort } = require('./drivers/resp');
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -31,27 +31,6 @@ const CLK_TCK = 100;
 
 function need(cmd) {
   if (spawnSync('which', [cmd]).status !== 0) throw new Error(`${cmd} is required (apt-get install -y redis-server redis-tools util-linux)`);
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitPort(port) {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise((r) => {
-      const s = net.createConnection({ port, host: '127.0.0.1' }, () => (s.destroy(), r(true)));
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`server on ${port} did not start`);
 }
 
 function cpuSeconds(pid) {

@@ -45,6 +45,24 @@ const suites = {
       },
     ],
   },
+  /**
+   * Issue 14: small collections (10,000 keys of a few members each, the compact encodings),
+   * where the collections suite's single large key measures the structures that scale.
+   */
+  small: {
+    tests: [
+      { name: 'HSET small hashes', cmd: ['HSET', 'h:__rand_int__', 'f__rand_int__', 'value'], random: 10000 },
+      { name: 'HGET small hashes', cmd: ['HGET', 'h:__rand_int__', 'f__rand_int__'], random: 10000 },
+      { name: 'ZADD small zsets', cmd: ['ZADD', 'z:__rand_int__', '__rand_int__', 'm__rand_int__'], random: 10000 },
+      { name: 'ZSCORE small zsets', cmd: ['ZSCORE', 'z:__rand_int__', 'm__rand_int__'], random: 10000 },
+      { name: 'ZRANGE small zsets', cmd: ['ZRANGE', 'z:__rand_int__', '0', '-1', 'WITHSCORES'], random: 10000 },
+      { name: 'SADD small intsets', cmd: ['SADD', 's:__rand_int__', '__rand_int__'], random: 10000 },
+      { name: 'SISMEMBER small intsets', cmd: ['SISMEMBER', 's:__rand_int__', '__rand_int__'], random: 10000 },
+      { name: 'RPUSH small lists', cmd: ['RPUSH', 'l:__rand_int__', 'item'], random: 10000 },
+      { name: 'LRANGE small lists', cmd: ['LRANGE', 'l:__rand_int__', '0', '-1'], random: 10000 },
+      { name: 'LPOP small lists', cmd: ['LPOP', 'l:__rand_int__'], random: 10000 },
+    ],
+  },
   /** Issue 4: pub/sub fan-out and transactions. */
   messaging: {
     tests: [

@@ -99,6 +99,8 @@ export class Client {
   private interceptorOrder: number[] = [];
   /** Set by a handler to propagate other commands instead of its own argv. */
   propagateInstead: string[][] | null = null;
+  /** The replication offset right after this client's last propagated write (WAIT waits for it). */
+  woff = 0;
   /** Where this command's writes go (JournalTarget): all but for a script's redis.set_repl. */
   propagateTargets: number = JournalTarget.All;
   /** Per-client state that modules keep, keyed by a symbol of their own. */

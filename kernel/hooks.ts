@@ -39,6 +39,17 @@ export type LifecycleListener = (options: ShutdownOptions) => void | Promise<voi
 export type BeforeWriteListener = (db: Database, key: string | null) => void;
 export type InfoField = [name: string, value: string | number];
 
+/** An INFO section a module owns: a new one (printed after Redis's), or one of Redis's it fills (replication). */
+export interface InfoSection {
+  /** The name INFO is asked for, lower case. */
+  readonly name: string;
+  /** The `# Title` line. */
+  readonly title: string;
+  /** Whether a plain INFO (the default sections) prints it; a new section always prints for `everything` and `modules`. */
+  readonly inDefault: boolean;
+  readonly fields: () => InfoField[];
+}
+
 /**
  * The kernel's events. Modules subscribe; the kernel and handlers emit, without knowing who
  * listens. Every emitter checks for listeners first so an unused hook costs nothing.
@@ -55,6 +66,7 @@ export class Hooks {
   private readonly beforeWrite: BeforeWriteListener[] = [];
   private readonly beforeReplies: Array<() => void> = [];
   private readonly info = new Map<string, Array<() => InfoField[]>>();
+  private readonly infoSectionList: InfoSection[] = [];
   private readonly lifecycle = { start: [] as LifecycleListener[], loaded: [] as LifecycleListener[], shutdown: [] as LifecycleListener[] };
 
   /** A key's value changed (WATCH, client tracking, blocked clients). */
@@ -111,7 +123,34 @@ export class Hooks {
     const l = this.beforeReplies;
     for (let i = 0; i < l.length; i++) l[i]();
   }
-  /** Contribute fields to an INFO section (INFO shows those of "clients", "stats" and "persistence"). */
+  /**
+   * Own an INFO section: `fields` is the whole section. Redis's sections a module fills this
+   * way replace the server's stand-in (replication); any other name is a new section. Returns
+   * the removal (MODULE UNLOAD).
+   */
+  onInfoSection(name: string, fields: () => InfoField[], options: { title?: string; inDefault?: boolean } = {}): () => void {
+    const key = name.toLowerCase();
+    if (this.infoSection(key) !== undefined) throw new Error(`INFO section '${key}' has an owner already`);
+    const section: InfoSection = {
+      name: key,
+      title: options.title ?? key[0].toUpperCase() + key.slice(1),
+      inDefault: options.inDefault ?? false,
+      fields,
+    };
+    this.infoSectionList.push(section);
+    return () => {
+      const i = this.infoSectionList.indexOf(section);
+      if (i >= 0) this.infoSectionList.splice(i, 1);
+    };
+  }
+  infoSection(name: string): InfoSection | undefined {
+    return this.infoSectionList.find((s) => s.name === name);
+  }
+  /** The module-owned sections, in registration order. */
+  get infoSections(): readonly InfoSection[] {
+    return this.infoSectionList;
+  }
+  /** Contribute fields to a section someone else owns (INFO shows those of "clients", "stats", "persistence", "modules"). */
   onInfo(section: string, fn: () => InfoField[]): void {
     const list = this.info.get(section) ?? [];
     list.push(fn);

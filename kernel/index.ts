@@ -58,12 +58,16 @@ export {
   SORTED_SETS,
   DATA_FILE,
   type DataFile,
+  RDB_SNAPSHOTS,
+  type RdbSnapshots,
+  type RdbStream,
   type SortedSets,
   type SortedSetValue,
   type SortedSetCursor,
 } from './services';
 export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
+export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEquals, packedCompare, packedFind, packedCut, flatten, packDouble, unpackDouble, PACKED_OVERHEAD } from './util/packed';
 export { Keyspace, stringBytes } from './keyspace/keyspace';
 export { Memory } from './memory';
 export { LFU_INIT_VAL } from './keyspace/lru';
@@ -98,11 +102,11 @@ export {
   NULL_ARRAY,
   NO_REPLY,
 } from './reply';
-export { Errors, MAX_REPLY_COUNT } from './errors';
+export { Errors, MAX_REPLY_COUNT, cstr } from './errors';
 export { encode } from './resp/encoder';
 export { RespParser, ProtocolError, splitArgs } from './resp/parser';
 export { ReplyReader, ReplyProtocolError, INCOMPLETE } from './resp/reply-reader';
-export { OutboundConnection } from './outbound';
+export { OutboundConnection, OutboundTimeout } from './outbound';
 export { addDecimal, decimalInInt64, int64Reply, magnitudeAbove, uint64Decimal } from './util/int64';
 export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble, formatFixed, formatHumanDouble } from './util/numbers';
 export { globMatch } from './util/glob';
@@ -121,6 +125,7 @@ export {
 } from './bootstrap';
 export { incrByFloat, FloatIncr } from './util/long-double';
 export { parseScanCursor, parseScanOptions, type ScanOptions } from './util/scan-args';
+export { ArgParser, type ArgOption, type ArgRules, type ParsedArgs } from './args';
 
 /*
  * Every module and plugin reads this API through the exports object on each use. As

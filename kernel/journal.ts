@@ -51,6 +51,12 @@ export class Journal {
   private listening = 0;
   /** master_repl_offset. */
   offset = 0;
+  /**
+   * Set on a replica: its replicas' stream is its master's, forwarded byte for byte through
+   * `appendRaw`, so its own writes (a writable replica's, and those the master's commands
+   * make) reach the AOF only, as Redis's replicationFeedSlaves skips a replica.
+   */
+  forwardOnly = false;
   /** Per target (0: AOF, 1: replicas): the subscribers and the database their stream has selected. */
   private readonly sinks: [JournalSink[], JournalSink[]] = [[], []];
   private readonly selected = [-1, -1];
@@ -125,7 +131,7 @@ export class Journal {
 
   private emit(dbid: number, encoded: string, targets: number): void {
     if ((targets & JournalTarget.Aof) !== 0 && this.sinks[0].length !== 0) this.deliver(0, this.selecting(0, dbid) + encoded);
-    if ((targets & JournalTarget.Replicas) !== 0 && this.sinks[1].length !== 0) this.deliver(1, this.selecting(1, dbid) + encoded);
+    if ((targets & JournalTarget.Replicas) !== 0 && this.sinks[1].length !== 0 && !this.forwardOnly) this.deliver(1, this.selecting(1, dbid) + encoded);
   }
 
   private selecting(i: number, dbid: number): string {

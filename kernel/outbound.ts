@@ -6,7 +6,14 @@ import { INCOMPLETE, ReplyReader } from './resp/reply-reader';
 interface Pending {
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
+  /** How long the reply may take once the one before it came (0: no limit). */
+  timeoutMs: number;
 }
+
+function ignore(): void {}
+
+/** A connect or a reply that took longer than its timeout (the connection is closed). */
+export class OutboundTimeout extends Error {}
 
 /**
  * A connection this server opens to another one (a master, MIGRATE's target, a cluster peer):
@@ -20,8 +27,10 @@ export class OutboundConnection {
   private raw: ((chunk: Buffer) => void) | null = null;
   private closeListeners: Array<(e: Error | null) => void> = [];
   private ended: Error | null = null;
+  /** Runs out when the first pending reply is late. */
+  private timer: NodeJS.Timeout | null = null;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(readonly socket: net.Socket) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.data(chunk));
     socket.on('error', (e) => this.end(e));
@@ -34,7 +43,7 @@ export class OutboundConnection {
       const socket = net.createConnection({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`timeout connecting to ${host}:${port}`));
+        reject(new OutboundTimeout(`timeout connecting to ${host}:${port}`));
       }, timeoutMs);
       socket.once('error', (e) => {
         clearTimeout(timer);
@@ -52,21 +61,30 @@ export class OutboundConnection {
     return this.ended !== null;
   }
 
-  /** Send a command; the promise gets its reply (a ReplyError reply resolves, it does not reject). */
+  /**
+   * Send a command; the promise gets its reply (a ReplyError reply resolves, it does not
+   * reject). With a timeout, a reply later than that closes the connection (OutboundTimeout).
+   */
   call(argv: string[], timeoutMs = 0): Promise<Reply> {
-    if (this.ended !== null) return Promise.reject(this.ended);
-    return new Promise<Reply>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      if (timeoutMs > 0) {
-        timer = setTimeout(() => this.end(new Error(`timeout waiting for the reply to ${argv[0]}`)), timeoutMs);
-      }
-      const done = () => timer !== null && clearTimeout(timer);
-      this.pending.push({
-        resolve: (r) => (done(), resolve(r)),
-        reject: (e) => (done(), reject(e)),
-      });
-      this.socket.write(Buffer.from(encodeCommand(argv), 'latin1'));
-    });
+    return this.callAll([argv], timeoutMs)[0];
+  }
+
+  /**
+   * Pipeline commands in one write; one promise per reply, in order. Each reply may take
+   * `timeoutMs` from the one before it (Redis's per-read timeout), so a long pipeline is not cut
+   * short by its length.
+   */
+  callAll(commands: string[][], timeoutMs = 0): Promise<Reply>[] {
+    const ended = this.ended;
+    const replies = commands.map((): Promise<Reply> =>
+      ended !== null ? Promise.reject(ended) : new Promise<Reply>((resolve, reject) => this.pending.push({ resolve, reject, timeoutMs })),
+    );
+    // A caller that stops at the first failure leaves the rest unawaited: not an unhandled rejection.
+    for (const r of replies) r.catch(ignore);
+    if (ended !== null) return replies;
+    if (this.timer === null) this.arm();
+    this.socket.write(Buffer.from(commands.map(encodeCommand).join(''), 'latin1'));
+    return replies;
   }
 
   /** Write bytes without waiting for a reply (REPLCONF ACK, a replica's forwarded stream). */
@@ -105,6 +123,7 @@ export class OutboundConnection {
         const r = this.reader.next();
         if (r === INCOMPLETE) return;
         this.pending.shift()!.resolve(r);
+        this.arm();
       }
     } catch (e) {
       this.end(e as Error);
@@ -118,8 +137,19 @@ export class OutboundConnection {
     }
   }
 
+  /** Time the first pending reply, if it has a timeout. */
+  private arm(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const head = this.pending[0];
+    if (head === undefined || head.timeoutMs <= 0) return;
+    this.timer = setTimeout(() => this.end(new OutboundTimeout('timeout waiting for a reply')), head.timeoutMs);
+  }
+
   private end(e: Error | null): void {
     if (this.ended !== null) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     const reason = e ?? new Error('connection closed');
     this.ended = reason;
     this.socket.destroy();

@@ -240,10 +240,15 @@ export class Server {
 
   /** The first closed write gate's refusal of a command a script runs, or null. */
   scriptWriteRefusal(cmd: RegisteredCommand): ReplyError | null {
+    return this.gateRefusal(cmd, null);
+  }
+
+  /** `client`: the connection that sent the command; null for a script's redis.call. */
+  private gateRefusal(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       if (!gates[i].closed) continue;
-      const err = gates[i].refuse(cmd, true, null);
+      const err = gates[i].refuse(cmd, client === null, client);
       if (err !== null) return err;
     }
     return null;
@@ -364,8 +369,12 @@ export class Server {
     c.commandsProcessed++;
     c.lastCommand = cmd.name;
     c.current = null;
-    if (this.keyspace.stats.dirty !== dirty && this.journal.active) this.propagate(c, argv);
-    else c.propagateInstead = null;
+    if (this.keyspace.stats.dirty !== dirty && this.journal.active) {
+      this.propagate(c, argv);
+      c.woff = this.journal.offset;
+    } else {
+      c.propagateInstead = null;
+    }
     if (this.hooks.observingCommands) this.hooks.emitCommand(c, cmd, argv, usec);
   }
 
@@ -474,7 +483,11 @@ export class Server {
       if (c.closed) continue;
       c.waiting = false;
       this.tick();
-      this.call(c, cmd, argv);
+      // Checked again, as Redis processes a paused command anew: a FAILOVER's pause ends with
+      // this server a read-only replica, and the writes it held must not run here.
+      const refused = this.gateRefusal(cmd, c);
+      if (refused !== null) this.reject(c, cmd, refused);
+      else this.call(c, cmd, argv);
       if (!c.waiting && c.parser !== null) c.process();
       c.scheduleFlush();
     }

@@ -102,6 +102,7 @@ export const enum GateOrder {
   Misconf = 20,
   NoReplicas = 30,
   ReadOnly = 40,
+  MasterDown = 50,
 }
 
 /**
@@ -191,3 +192,30 @@ export interface DataFile {
   load(): void;
 }
 export const DATA_FILE = serviceToken<DataFile>('data-file');
+
+/** A point-in-time RDB image being produced in slices (RdbSnapshots.stream). */
+export interface RdbStream {
+  /** Resolves once the last chunk was handed over; rejects when aborted or failing. */
+  readonly done: Promise<void>;
+  /** Stop producing: `done` rejects. */
+  abort(): void;
+}
+
+/**
+ * RDB images in memory rather than in the data file, as replication needs them: provided by
+ * the persistence module, used by the replication module (a master's full sync, a replica
+ * loading what its master sent).
+ */
+export interface RdbSnapshots {
+  /**
+   * The dataset as it is at this call, as an RDB image produced in slices between which the
+   * server keeps serving (BGSAVE's fork-less snapshot); each chunk goes to `write` in order.
+   */
+  stream(write: (chunk: Buffer) => void): RdbStream;
+  /**
+   * Replace the dataset with a master's RDB image (the keyspace is emptied first; keys past their
+   * TTL are kept for the master to delete); throws with the reason.
+   */
+  load(rdb: Buffer): { keys: number };
+}
+export const RDB_SNAPSHOTS = serviceToken<RdbSnapshots>('rdb-snapshots');

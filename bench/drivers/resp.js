@@ -128,4 +128,27 @@ function closedLoop(port, clients, requests, request, repliesPerRequest) {
   });
 }
 
-module.exports = { encode, skipReply, call, pipelineFill, closedLoop };
+/** A port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** Resolves once a server accepts connections on `port`. */
+async function waitPort(port) {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise((r) => {
+      const s = net.createConnection({ port, host: '127.0.0.1' }, () => (s.destroy(), r(true)));
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`server on ${port} did not start`);
+}
+
+module.exports = { encode, skipReply, call, pipelineFill, closedLoop, freePort, waitPort };

@@ -5,7 +5,7 @@ const int = (name: string, dflt: number, min: number, max: number, doc: string):
 
 /**
  * Redis 7.0 parameters that tune its C internals (allocator, rehashing, lazy freeing, process
- * title, kernel knobs) or features Ferrous does not have (replication, streams): accepted with
+ * title, kernel knobs) or features Ferrous does not have (replication): accepted with
  * Redis's types and defaults, so Redis's configuration files (Debian's stock redis.conf) load,
  * and reported once in the log when set. A module that implements one declares it itself.
  */
@@ -27,15 +27,13 @@ export const inertParams: ConfigParam[] = [
   bool('set-proc-title', true, 'Redis: set the process title.', false),
   bool('rdb-del-sync-files', false, 'Redis: delete RDB files used only by replication.'),
   bool('rdb-save-incremental-fsync', true, 'Redis: fsync the RDB file every 4 MB while saving.'),
-  bool('repl-disable-tcp-nodelay', false, 'Replication (not in Ferrous): TCP_NODELAY on the replica link.'),
-  { name: 'repl-diskless-load', type: 'enum', default: 'disabled', values: ['disabled', 'on-empty-db', 'swapdb'], inert: true, doc: 'Replication (not in Ferrous): load the RDB from the socket.' },
-  bool('repl-diskless-sync', true, 'Replication (not in Ferrous): send the RDB over the socket.'),
-  int('repl-diskless-sync-delay', 5, 0, 2147483647, 'Replication (not in Ferrous): seconds to wait for more replicas.'),
-  int('repl-diskless-sync-max-replicas', 0, 0, 2147483647, 'Replication (not in Ferrous): start early with this many replicas.'),
-  bool('replica-lazy-flush', false, 'Replication (not in Ferrous): flush asynchronously before loading.'),
-  int('replica-priority', 100, 0, 2147483647, 'Replication (not in Ferrous): priority for Sentinel promotion.'),
-  bool('replica-read-only', true, 'Replication (not in Ferrous): replicas refuse writes.'),
-  bool('replica-serve-stale-data', true, 'Replication (not in Ferrous): answer while the link is down.'),
-  { name: 'stream-node-max-bytes', type: 'memory', default: 4096, min: 0, max: 2 ** 63, inert: true, doc: 'Streams (not in Ferrous): bytes per radix tree node.' },
-  int('stream-node-max-entries', 100, 0, 2147483647, 'Streams (not in Ferrous): entries per radix tree node.'),
+  bool('repl-disable-tcp-nodelay', false, 'Replication (inert while the replication module is off): TCP_NODELAY on the replica link.'),
+  { name: 'repl-diskless-load', type: 'enum', default: 'disabled', values: ['disabled', 'on-empty-db', 'swapdb'], inert: true, doc: 'Replication (inert while the replication module is off): load the RDB from the socket.' },
+  bool('repl-diskless-sync', true, 'Replication (inert while the replication module is off): send the RDB over the socket.'),
+  int('repl-diskless-sync-delay', 5, 0, 2147483647, 'Replication (inert while the replication module is off): seconds to wait for more replicas.'),
+  int('repl-diskless-sync-max-replicas', 0, 0, 2147483647, 'Replication (inert while the replication module is off): start early with this many replicas.'),
+  bool('replica-lazy-flush', false, 'Replication (inert while the replication module is off): flush asynchronously before loading.'),
+  int('replica-priority', 100, 0, 2147483647, 'Replication (inert while the replication module is off): priority for Sentinel promotion.'),
+  bool('replica-read-only', true, 'Replication (inert while the replication module is off): replicas refuse writes.'),
+  bool('replica-serve-stale-data', true, 'Replication (inert while the replication module is off): answer while the link is down.'),
 ];

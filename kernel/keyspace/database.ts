@@ -259,7 +259,7 @@ export class Database {
   private expireIfDue(key: string): boolean {
     const t = this.expires.get(key);
     if (t === undefined || t > Date.now()) return false;
-    if (!this.keyspace.expiryEnabled) return true;
+    if (!this.keyspace.expiryEnabled) return !this.keyspace.expiredVisible;
     this.expireNow(key);
     return true;
   }

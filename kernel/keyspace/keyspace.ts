@@ -75,6 +75,12 @@ export class Keyspace {
   newKeyEvents = false;
   /** Off while loading data or on a replica: keys then expire only when the source says so. */
   expiryEnabled = true;
+  /**
+   * While expiry is off, whether keys past their TTL still count as present: a replica hides
+   * them from its clients but applies its master's commands to them (expireIfNeeded's
+   * `current_client == server.master` case), since the master decides when they go.
+   */
+  expiredVisible = false;
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the active cycle off; lazy expiry still runs. */
   activeExpireEnabled = true;
 

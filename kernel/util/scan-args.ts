@@ -1,7 +1,7 @@
+import { ArgParser } from '../args';
 import { cstr, Errors } from '../errors';
 import { ReplyError } from '../reply';
 import { addDecimal } from './int64';
-import { parseIntArg } from './numbers';
 
 /** 2^64 and ULONG_MAX as decimal digits: cursors are compared and wrapped without BigInt. */
 const TWO_64 = '18446744073709551616';
@@ -34,24 +34,17 @@ export interface ScanOptions {
   type: string | null;
 }
 
+const count = { type: 'integer', min: 1, outOfRange: Errors.syntax } as const;
+const keyScanArgs = new ArgParser({ count, match: { type: 'string' }, type: { type: 'string' } });
+const elementScanArgs = new ArgParser({ count, match: { type: 'string' } });
+
 /** scanGenericCommand's options from argv[from]: COUNT, MATCH and (SCAN only) TYPE. */
 export function parseScanOptions(argv: string[], from: number, allowType: boolean): ScanOptions {
-  const o: ScanOptions = { count: 10, pattern: null, type: null };
-  for (let i = from; i < argv.length; i += 2) {
-    if (i + 1 >= argv.length) throw Errors.syntax;
-    const opt = argv[i].toLowerCase();
-    if (opt === 'count') {
-      const count = parseIntArg(argv[i + 1]);
-      if (Number.isNaN(count)) throw Errors.notInteger;
-      if (count < 1) throw Errors.syntax;
-      o.count = count;
-    } else if (opt === 'match') {
-      o.pattern = argv[i + 1] === '*' ? null : argv[i + 1];
-    } else if (opt === 'type' && allowType) {
-      o.type = argv[i + 1].toLowerCase();
-    } else {
-      throw Errors.syntax;
-    }
-  }
-  return o;
+  const o = allowType ? keyScanArgs.parse(argv, from) : elementScanArgs.parse(argv, from);
+  const type = allowType ? (o as { type?: string }).type : undefined;
+  return {
+    count: o.count ?? 10,
+    pattern: o.match === undefined || o.match === '*' ? null : o.match,
+    type: type === undefined ? null : type.toLowerCase(),
+  };
 }

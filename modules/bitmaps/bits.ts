@@ -45,15 +45,6 @@ export function window(src: string | Buffer | undefined, byte: number): Buffer {
   return out;
 }
 
-/** getUnsignedBitfield: `bits` bits from bit `offset`, most significant first. */
-export function readUnsigned(p: Buffer, offset: number, bits: number): bigint {
-  let v = 0n;
-  for (let j = 0; j < bits; j++, offset++) {
-    v = (v << 1n) | BigInt((p[Math.floor(offset / 8)] >> (7 - (offset % 8))) & 1);
-  }
-  return v;
-}
-
 /** getUnsignedBitfield for a field of at most 32 bits, as a number (no BigInt on the usual path). */
 export function readSmall(p: Buffer, offset: number, bits: number): number {
   let v = 0;
@@ -69,20 +60,5 @@ export function writeSmall(p: Buffer, offset: number, bits: number, value: numbe
     const byte = Math.floor(offset / 8);
     const mask = 1 << (7 - (offset % 8));
     p[byte] = Math.floor(u / 2 ** j) % 2 === 1 ? p[byte] | mask : p[byte] & ~mask;
-  }
-}
-
-/** getSignedBitfield: the field read as a two's complement integer of `bits` bits. */
-export function readSigned(p: Buffer, offset: number, bits: number): bigint {
-  return BigInt.asIntN(bits, readUnsigned(p, offset, bits));
-}
-
-/** setUnsignedBitfield: the low `bits` bits of `value` written from bit `offset` on. */
-export function writeBits(p: Buffer, offset: number, bits: number, value: bigint): void {
-  for (let j = 0; j < bits; j++, offset++) {
-    const bitval = Number((value >> BigInt(bits - 1 - j)) & 1n);
-    const byte = Math.floor(offset / 8);
-    const mask = 1 << (7 - (offset % 8));
-    p[byte] = bitval ? p[byte] | mask : p[byte] & ~mask;
   }
 }

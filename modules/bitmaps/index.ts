@@ -10,7 +10,10 @@ import {
   type Reply,
   ReplyError,
 } from '../../kernel';
-import { countBits, findBit, readSigned, readSmall, readUnsigned, window, writeBits, writeSmall } from './bits';
+import { countBits, findBit, readSmall, window, writeSmall } from './bits';
+import * as wide from './wide';
+
+const W = wide.W;
 
 const badOffset = new ReplyError('ERR bit offset is not an integer or out of range');
 const badBit = new ReplyError('ERR bit is not an integer or out of range');
@@ -40,19 +43,21 @@ interface FieldOp {
   bits: number;
   /** Bit offsets go up to 8 * proto-max-bulk-len: beyond 2^31, so no `>>` on them. */
   offset: number;
-  /** SET's value or INCRBY's increment: a number within double precision, a bigint beyond. */
-  value: number | bigint;
+  /** SET's value or INCRBY's increment, exact within double precision. */
+  value: number;
+  /** Its digits, for the exact 64-bit path. */
+  text: string;
   overflow: Overflow;
 }
 
 /**
  * Fields of up to 32 bits with a value below this in magnitude are computed with numbers, exactly
- * (sums stay below 2^53); wider fields and int64 values near the limits take the bigint path.
+ * (sums stay below 2^53); wider fields and int64 values near the limits take the 64-bit path.
  */
 const SMALL_VALUE = 2 ** 52;
 
-function isSmall(f: FieldOp): f is FieldOp & { value: number } {
-  return f.bits <= 32 && typeof f.value === 'number' && f.value < SMALL_VALUE && f.value > -SMALL_VALUE;
+function isSmall(f: FieldOp): boolean {
+  return f.bits <= 32 && f.value < SMALL_VALUE && f.value > -SMALL_VALUE;
 }
 
 /** What strcasecmp sees of an argument: the bytes before the first NUL, lower-cased. */
@@ -84,8 +89,13 @@ function bitOffset(ctx: CommandContext, arg: string, bits: number): number {
   if (bits > 0 && arg.length > 1 && arg.charCodeAt(0) === 35 /* # */) {
     const n = parseInt64(arg.slice(1));
     if (n === null) throw badOffset;
-    // Exact in doubles unless the index is huge; then Redis's int64 wrap decides, as a bigint.
-    off = typeof n === 'number' && Math.abs(n) < 2 ** 46 ? n * bits : Number(BigInt.asIntN(64, BigInt(n) * BigInt(bits)));
+    // Exact in doubles unless the index is huge; then Redis's int64 wrap decides.
+    if (typeof n === 'number' && Math.abs(n) < 2 ** 46) off = n * bits;
+    else {
+      wide.fromDecimal(arg.slice(1));
+      wide.mulSmall(W.rh, W.rl, bits);
+      off = W.rh * 2 ** 32 + W.rl;
+    }
   } else {
     off = parseIntArg(arg);
   }
@@ -163,35 +173,69 @@ function smallResult(f: FieldOp, value: number, incr: number): number | null {
 }
 
 /**
- * checkSignedBitfieldOverflow / checkUnsignedBitfieldOverflow with their int64 arithmetic:
- * the value to store, or null when FAIL refuses it.
+ * checkSignedBitfieldOverflow / checkUnsignedBitfieldOverflow with their int64 arithmetic, on
+ * halves (value vh:vl, increment ih:il): the value to store in W, or false when FAIL refuses it.
  */
-function fieldResult(f: FieldOp, value: bigint, incr: bigint): bigint | null {
+function wideResult(f: FieldOp, vh: number, vl: number, ih: number, il: number): boolean {
   const { bits, signed, overflow } = f;
-  let over: boolean;
+  const incrPositive = ih > 0 || (ih === 0 && il !== 0);
   if (signed) {
-    const max = (1n << BigInt(bits - 1)) - 1n;
-    const min = -max - 1n;
-    // Redis computes these in int64 and they can wrap when `value` is out of range (SET).
-    const maxIncr = BigInt.asIntN(64, max - value);
-    const minIncr = BigInt.asIntN(64, min - value);
-    const wide = bits !== 64;
-    const high = value > max || (wide && incr > maxIncr) || (value >= 0n && incr > 0n && incr > maxIncr);
-    const low = !high && (value < min || (wide && incr < minIncr) || (value < 0n && incr < 0n && incr < minIncr));
-    over = high || low;
-    if (!over) return value + incr;
-    if (overflow === Overflow.Fail) return null;
-    if (overflow === Overflow.Sat) return high ? max : min;
-    return BigInt.asIntN(bits, value + incr);
+    wide.ones(bits - 1);
+    const maxh = W.rh;
+    const maxl = W.rl;
+    const minh = ~maxh;
+    const minl = ~maxl >>> 0;
+    // Redis computes these in int64 and they can wrap when the value is out of range (SET).
+    wide.sub(maxh, maxl, vh, vl);
+    const xh = W.rh;
+    const xl = W.rl;
+    wide.sub(minh, minl, vh, vl);
+    const nh = W.rh;
+    const nl = W.rl;
+    const narrow = bits !== 64;
+    const high =
+      wide.lessSigned(maxh, maxl, vh, vl) || (narrow && wide.lessSigned(xh, xl, ih, il)) || (vh >= 0 && incrPositive && wide.lessSigned(xh, xl, ih, il));
+    const low =
+      !high && (wide.lessSigned(vh, vl, minh, minl) || (narrow && wide.lessSigned(ih, il, nh, nl)) || (vh < 0 && ih < 0 && wide.lessSigned(ih, il, nh, nl)));
+    if (!high && !low) {
+      wide.add(vh, vl, ih, il);
+      return true;
+    }
+    if (overflow === Overflow.Fail) return false;
+    if (overflow === Overflow.Sat) {
+      W.rh = high ? maxh : minh;
+      W.rl = high ? maxl : minl;
+      return true;
+    }
+    wide.add(vh, vl, ih, il);
+    wide.asIntN(bits, W.rh, W.rl);
+    return true;
   }
-  const max = (1n << BigInt(bits)) - 1n;
-  const u = BigInt.asUintN(64, value);
-  const high = u > max || (incr > 0n && incr > max - u);
-  over = high || (incr < 0n && incr < -u);
-  if (!over) return u + incr;
-  if (overflow === Overflow.Fail) return null;
-  if (overflow === Overflow.Sat) return high ? max : 0n;
-  return BigInt.asUintN(bits, u + incr);
+  // The value read as a uint64: a negative one is past every unsigned field's range.
+  wide.ones(bits);
+  const maxh = W.rh;
+  const maxl = W.rl;
+  let high = wide.lessUnsigned(maxh, maxl, vh, vl);
+  let low = false;
+  if (!high) {
+    wide.sub(maxh, maxl, vh, vl);
+    high = incrPositive && wide.lessSigned(W.rh, W.rl, ih, il);
+    wide.negate(vh, vl);
+    low = !high && ih < 0 && wide.lessSigned(ih, il, W.rh, W.rl);
+  }
+  if (!high && !low) {
+    wide.add(vh, vl, ih, il);
+    return true;
+  }
+  if (overflow === Overflow.Fail) return false;
+  if (overflow === Overflow.Sat) {
+    W.rh = high ? maxh : 0;
+    W.rl = high ? maxl : 0;
+    return true;
+  }
+  wide.add(vh, vl, ih, il);
+  wide.asUintN(bits, W.rh, W.rl);
+  return true;
 }
 
 // Bitmaps are strings: the strings module owns the type they read and write.
@@ -351,15 +395,16 @@ export default class BitmapsModule {
       }
       const [signed, bits] = fieldType(argv[j + 1]);
       const offset = bitOffset(ctx, argv[j + 2], bits);
-      let value: number | bigint = 0;
+      let value = 0;
+      let text = '';
       if (op !== Op.Get) {
         readOnly = false;
         highest = Math.max(highest, offset + bits - 1);
-        const v = parseInt64(argv[j + 3]);
-        if (v === null) throw Errors.notInteger;
-        value = v;
+        text = argv[j + 3];
+        value = parseIntArg(text);
+        if (Number.isNaN(value)) throw Errors.notInteger;
       }
-      ops.push({ op, signed, bits, offset, value, overflow });
+      ops.push({ op, signed, bits, offset, value, text, overflow });
       j += op === Op.Get ? 2 : 3;
     }
 
@@ -401,20 +446,27 @@ export default class BitmapsModule {
       }
       if (f.op === Op.Get) {
         const byte = Math.floor(f.offset / 8);
-        const w = window(buf ?? src, byte);
-        const rel = f.offset - byte * 8;
-        out.push(f.signed ? readSigned(w, rel, f.bits) : readUnsigned(w, rel, f.bits));
+        wide.read(window(buf ?? src, byte), f.offset - byte * 8, f.bits);
+        if (f.signed) wide.asIntN(f.bits, W.rh, W.rl);
+        out.push(wide.reply(f.signed, W.rh, W.rl));
         continue;
       }
-      const old = f.signed ? readSigned(buf!, f.offset, f.bits) : readUnsigned(buf!, f.offset, f.bits);
-      const next = f.op === Op.IncrBy ? fieldResult(f, old, BigInt(f.value)) : fieldResult(f, BigInt(f.value), 0n);
-      if (next === null) {
+      wide.read(buf!, f.offset, f.bits);
+      if (f.signed) wide.asIntN(f.bits, W.rh, W.rl);
+      const oh = W.rh;
+      const ol = W.rl;
+      if (Number.isSafeInteger(f.value)) wide.fromNumber(f.value);
+      else wide.fromDecimal(f.text);
+      const ok = f.op === Op.IncrBy ? wideResult(f, oh, ol, W.rh, W.rl) : wideResult(f, W.rh, W.rl, 0, 0);
+      if (!ok) {
         out.push(null);
         continue;
       }
-      writeBits(buf!, f.offset, f.bits, next);
-      if (grew || next !== old) changes++;
-      out.push(f.op === Op.IncrBy ? next : old);
+      const nh = W.rh;
+      const nl = W.rl;
+      wide.write(buf!, f.offset, f.bits, nh, nl);
+      if (grew || nh !== oh || nl !== ol) changes++;
+      out.push(f.op === Op.IncrBy ? wide.reply(f.signed, nh, nl) : wide.reply(f.signed, oh, ol));
     }
     // Redis counts each write that changed a value (dirty, rdb_changes_since_last_save); a key
     // created by writes that all failed (OVERFLOW FAIL) is stored without being signalled.

@@ -7,10 +7,7 @@ export function hashCodec(limits: Limits): TypeCodec<Hash> {
     rdbTypes: [RdbType.Hash, RdbType.HashZipmap, RdbType.HashZiplist, RdbType.HashListpack],
     save: (out, h) => {
       out.length(h.size);
-      for (const [f, v] of h.entries()) {
-        out.string(f);
-        out.string(v);
-      }
+      for (const s of h.flat()) out.string(s);
     },
     load: (input, type) => {
       let entries: [string, string][];
@@ -26,9 +23,7 @@ export function hashCodec(limits: Limits): TypeCodec<Hash> {
       return h;
     },
     rewrite: (key, h, emit) => {
-      const flat: string[] = [];
-      for (const [f, v] of h.entries()) flat.push(f, v);
-      emitBatched(emit, 'HMSET', key, flat, 2);
+      emitBatched(emit, 'HMSET', key, h.flat(), 2);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type DataType, Errors, type Database, ScanMap } from '../../kernel';
+import { type DataType, Errors, type Database, flatten, PACKED_OVERHEAD, packedAt, packedCut, packedFind, packedNext, packEntry, ScanMap } from '../../kernel';
 
 /** hash-max-listpack-entries / hash-max-listpack-value, as the module reads them from the config. */
 export interface Limits {
@@ -7,90 +7,142 @@ export interface Limits {
 }
 
 /**
- * A hash value. A small hash keeps its fields in a Map in insertion order, as Redis's listpack
- * does (HGETALL, HSCAN and HRANDFIELD answer in that order). Past the listpack thresholds it
+ * A hash value. A small hash keeps its fields in Redis's "listpack" encoding: one packed string
+ * of field, value entries in insertion order (HGETALL, HSCAN and HRANDFIELD answer in that
+ * order), found by a linear walk as Redis walks its listpack. Past the listpack thresholds it
  * moves for good to a ScanMap ("hashtable"): HSCAN cursors that survive growth, O(1) sampling.
  */
 export class Hash {
-  /** The listpack encoding; null once the hash became a hashtable. */
-  list: Map<string, string> | null;
+  /** The listpack's entries; '' once a hashtable. */
+  private lp = '';
+  /** Fields in the listpack. */
+  private n = 0;
   /** The hashtable encoding; null while the hash is a listpack. */
   table: ScanMap<string, string> | null = null;
 
-  constructor(list: Map<string, string> | null = new Map()) {
-    this.list = list;
+  get listpack(): boolean {
+    return this.table === null;
   }
 
   get size(): number {
-    return this.list !== null ? this.list.size : this.table!.size;
+    return this.table === null ? this.n : this.table.size;
   }
 
   get(field: string): string | undefined {
-    return this.list !== null ? this.list.get(field) : this.table!.get(field);
+    if (this.table !== null) return this.table.get(field);
+    const pos = packedFind(this.lp, field, 2);
+    return pos < 0 ? undefined : packedAt(this.lp, packedNext(this.lp, pos));
   }
 
   has(field: string): boolean {
-    return this.list !== null ? this.list.has(field) : this.table!.has(field);
+    return this.table !== null ? this.table.has(field) : packedFind(this.lp, field, 2) >= 0;
   }
 
   /** Returns true when the field is new. */
   set(field: string, value: string): boolean {
-    const list = this.list;
-    if (list === null) return this.table!.set(field, value);
-    const n = list.size;
-    list.set(field, value);
-    return list.size !== n;
+    if (this.table !== null) return this.table.set(field, value);
+    const p = this.lp;
+    const pos = packedFind(p, field, 2);
+    if (pos < 0) {
+      this.lp = flatten(p + packEntry(field) + packEntry(value));
+      this.n++;
+      return true;
+    }
+    const at = packedNext(p, pos);
+    this.lp = flatten(p.slice(0, at) + packEntry(value) + p.slice(packedNext(p, at)));
+    return false;
   }
 
   delete(field: string): boolean {
-    return this.list !== null ? this.list.delete(field) : this.table!.delete(field);
+    if (this.table !== null) return this.table.delete(field);
+    const p = this.lp;
+    const pos = packedFind(p, field, 2);
+    if (pos < 0) return false;
+    this.n--;
+    this.lp = packedCut(p, pos, packedNext(p, packedNext(p, pos)));
+    return true;
   }
 
-  entries(): Iterable<[string, string]> {
-    return this.list !== null ? this.list.entries() : this.table!.entries();
+  /** Fields and values, alternating, in the hash's order. */
+  flat(): string[] {
+    const out: string[] = [];
+    if (this.table !== null) {
+      for (const [f, v] of this.table.entries()) out.push(f, v);
+      return out;
+    }
+    const p = this.lp;
+    for (let pos = 0; pos < p.length; pos = packedNext(p, pos)) out.push(packedAt(p, pos));
+    return out;
+  }
+
+  /** Fields (`from` 0) or values (`from` 1) in the hash's order. */
+  column(from: 0 | 1): string[] {
+    const out: string[] = [];
+    if (this.table !== null) {
+      if (from === 0) for (const f of this.table.keys()) out.push(f);
+      else for (const [, v] of this.table.entries()) out.push(v);
+      return out;
+    }
+    const p = this.lp;
+    for (let pos = from === 0 ? 0 : packedNext(p, 0); pos < p.length; pos = packedNext(p, packedNext(p, pos))) out.push(packedAt(p, pos));
+    return out;
+  }
+
+  /** Bytes of the listpack (0 as a hashtable), for MEMORY USAGE. */
+  get packedBytes(): number {
+    return this.lp.length;
   }
 
   /** hashTypeConvert to OBJ_ENCODING_HT. */
   toTable(): void {
+    if (this.table !== null) return;
     const table = new ScanMap<string, string>();
-    for (const [f, v] of this.list!) table.set(f, v);
+    const flat = this.flat();
+    for (let i = 0; i < flat.length; i += 2) table.set(flat[i], flat[i + 1]);
     this.table = table;
-    this.list = null;
+    this.lp = '';
+    this.n = 0;
   }
 
   /** hashTypeSet for one field: converts first when an argument is too long, then when too many. */
   store(field: string, value: string, limits: Limits): void {
-    if (this.list !== null && (field.length > limits.value || value.length > limits.value)) this.toTable();
+    if (this.table === null && (field.length > limits.value || value.length > limits.value)) this.toTable();
     this.set(field, value);
-    if (this.list !== null && this.list.size > limits.entries) this.toTable();
+    if (this.table === null && this.n > limits.entries) this.toTable();
   }
 
   clone(): Hash {
-    if (this.list !== null) return new Hash(new Map(this.list));
-    const h = new Hash(null);
+    const h = new Hash();
+    if (this.table === null) {
+      // Strings are immutable: the copy shares the listpack until either side writes.
+      h.lp = this.lp;
+      h.n = this.n;
+      return h;
+    }
     h.table = new ScanMap();
-    for (const [f, v] of this.table!.entries()) h.table.set(f, v);
+    for (const [f, v] of this.table.entries()) h.table.set(f, v);
     return h;
   }
 }
 
-/** Rough per-entry overheads: listpack headers vs a dict entry plus its ScanIndex slot. */
-const LISTPACK_ENTRY = 4;
+/** Rough per-entry overhead of a hashtable: a dict entry plus its ScanIndex slot. */
 const TABLE_ENTRY = 72;
 
 export const HashType: DataType<Hash> = {
   name: 'hash',
   is: (v): v is Hash => v instanceof Hash,
-  encoding: (h) => (h.list !== null ? 'listpack' : 'hashtable'),
+  encoding: (h) => (h.listpack ? 'listpack' : 'hashtable'),
   clone: (h) => h.clone(),
   memory: (h) => {
-    let bytes = 64 + h.size * (h.list !== null ? LISTPACK_ENTRY : TABLE_ENTRY);
-    for (const [f, v] of h.entries()) bytes += f.length + v.length;
+    if (h.listpack) return PACKED_OVERHEAD + h.packedBytes;
+    let bytes = 64 + h.size * TABLE_ENTRY;
+    for (const s of h.flat()) bytes += s.length;
     return bytes;
   },
   field: (h, field) => h.get(field),
   digest: (h, d) => {
-    for (const [f, v] of h.entries()) d.xorPair(f, v);
+    const flat = h.flat();
+    for (let i = 0; i < flat.length; i += 2) d.xorPair(flat[i], flat[i + 1]);
   },
 };
 
@@ -118,7 +170,7 @@ export function peekHash(db: Database, key: string): Hash | undefined {
  * arguments from `from` on is longer than hash-max-listpack-value.
  */
 export function convertForArgs(h: Hash, argv: string[], from: number, limits: Limits): void {
-  if (h.list === null) return;
+  if (h.table !== null) return;
   const max = limits.value;
   for (let i = from; i < argv.length; i++) {
     if (argv[i].length > max) {

@@ -103,7 +103,7 @@ export default class HashesModule {
     convertForArgs(h, argv, 2, limits);
     let created = 0;
     for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i], argv[i + 1])) created++;
-    if (h.list !== null && h.list.size > limits.entries) h.toTable();
+    if (h.listpack && h.size > limits.entries) h.toTable();
     ctx.modified(key, Notify.HASH, 'hset');
     // Redis counts every pair as a change (server.dirty); modified() counted one.
     if (argv.length > 4) ctx.server.keyspace.stats.dirty += (argv.length - 4) / 2;
@@ -175,23 +175,19 @@ export default class HashesModule {
   hkeys(ctx: CommandContext, argv: string[]): Reply {
     const h = this.read(ctx, argv[1]);
     if (h === undefined) return [];
-    return h.list !== null ? [...h.list.keys()] : [...h.table!.keys()];
+    return h.column(0);
   }
 
   @Command('hvals')
   hvals(ctx: CommandContext, argv: string[]): Reply {
     const h = this.read(ctx, argv[1]);
-    const out: string[] = [];
-    if (h !== undefined) for (const [, v] of h.entries()) out.push(v);
-    return out;
+    return h === undefined ? [] : h.column(1);
   }
 
   @Command('hgetall')
   hgetall(ctx: CommandContext, argv: string[]): Reply {
     const h = this.read(ctx, argv[1]);
-    const out: string[] = [];
-    if (h !== undefined) for (const [f, v] of h.entries()) out.push(f, v);
-    return new MapReply(out);
+    return new MapReply(h === undefined ? [] : h.flat());
   }
 
   @Command('hincrby')

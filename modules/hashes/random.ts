@@ -11,9 +11,8 @@ function push(out: Reply[], field: string, value: string, withValues: boolean, r
 /** A uniformly random field of a non-empty hash. */
 export function randomField(h: Hash): string {
   if (h.table !== null) return h.table.randomKey()!;
-  let i = Math.floor(Math.random() * h.list!.size);
-  for (const f of h.list!.keys()) if (i-- === 0) return f;
-  throw new Error('unreachable: empty hash');
+  const fields = h.column(0);
+  return fields[Math.floor(Math.random() * fields.length)];
 }
 
 /**
@@ -25,12 +24,12 @@ export function randomFields(h: Hash, count: number, unique: boolean, withValues
   const out: Reply[] = [];
   const size = h.size;
   if (!unique || count === 1) {
-    if (h.list !== null) {
+    if (h.table === null) {
       // Index the listpack once instead of walking it per pick.
-      const fields = [...h.list.keys()];
+      const flat = h.flat();
       for (let i = 0; i < count; i++) {
-        const f = fields[Math.floor(Math.random() * size)];
-        push(out, f, h.list.get(f)!, withValues, resp3);
+        const k = 2 * Math.floor(Math.random() * size);
+        push(out, flat[k], flat[k + 1], withValues, resp3);
       }
     } else {
       for (let i = 0; i < count; i++) {
@@ -40,8 +39,9 @@ export function randomFields(h: Hash, count: number, unique: boolean, withValues
     }
     return out;
   }
+  const flat = count >= size || h.table === null || count * 3 > size ? h.flat() : [];
   if (count >= size) {
-    for (const [f, v] of h.entries()) push(out, f, v, withValues, resp3);
+    for (let i = 0; i < flat.length; i += 2) push(out, flat[i], flat[i + 1], withValues, resp3);
     return out;
   }
   if (h.table !== null && count * 3 <= size) {
@@ -54,9 +54,9 @@ export function randomFields(h: Hash, count: number, unique: boolean, withValues
   // Selection sampling: each field kept with probability needed/left, in the hash's order.
   let needed = count;
   let left = size;
-  for (const [f, v] of h.entries()) {
+  for (let i = 0; i < flat.length; i += 2) {
     if (Math.random() * left < needed) {
-      push(out, f, v, withValues, resp3);
+      push(out, flat[i], flat[i + 1], withValues, resp3);
       if (--needed === 0) break;
     }
     left--;

@@ -19,10 +19,11 @@ export class HashScanner {
     this.out = out;
     this.pattern = pattern;
     let next = 0;
-    if (h.list !== null) {
-      for (const [f, v] of h.list) this.visit(f, v);
+    if (h.table === null) {
+      const flat = h.flat();
+      for (let i = 0; i < flat.length; i += 2) this.visit(flat[i], flat[i + 1]);
     } else {
-      next = h.table!.scan(cursor, count, this.visit);
+      next = h.table.scan(cursor, count, this.visit);
     }
     this.out = [];
     return [String(next), out];

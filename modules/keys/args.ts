@@ -1,4 +1,4 @@
-import { addDecimal, decimalInInt64, Errors, int64Reply, type IntegerReply, parseInt64, ReplyError } from '../../kernel';
+import { addDecimal, ArgParser, decimalInInt64, Errors, int64Reply, type IntegerReply, parseInt64, ReplyError } from '../../kernel';
 
 export const enum ExpireFlag {
   NX = 1,
@@ -7,24 +7,24 @@ export const enum ExpireFlag {
   LT = 8,
 }
 
+const nxConflict = new ReplyError('ERR NX and XX, GT or LT options at the same time are not compatible');
+const expireArgs = new ArgParser(
+  { nx: { type: 'flag' }, xx: { type: 'flag' }, gt: { type: 'flag' }, lt: { type: 'flag' } },
+  {
+    exclusive: [
+      { of: ['nx', 'xx'], error: nxConflict },
+      { of: ['nx', 'gt'], error: nxConflict },
+      { of: ['nx', 'lt'], error: nxConflict },
+      { of: ['gt', 'lt'], error: new ReplyError('ERR GT and LT options at the same time are not compatible') },
+    ],
+    unknown: (word) => new ReplyError(`ERR Unsupported option ${word}`),
+  },
+);
+
 /** parseExtendedExpireArgumentsOrReply: the NX/XX/GT/LT options from argv[3] on. */
 export function parseExpireFlags(argv: string[]): number {
-  let flags = 0;
-  for (let i = 3; i < argv.length; i++) {
-    const opt = argv[i].toLowerCase();
-    if (opt === 'nx') flags |= ExpireFlag.NX;
-    else if (opt === 'xx') flags |= ExpireFlag.XX;
-    else if (opt === 'gt') flags |= ExpireFlag.GT;
-    else if (opt === 'lt') flags |= ExpireFlag.LT;
-    else throw new ReplyError(`ERR Unsupported option ${argv[i]}`);
-  }
-  if (flags & ExpireFlag.NX && flags & (ExpireFlag.XX | ExpireFlag.GT | ExpireFlag.LT)) {
-    throw new ReplyError('ERR NX and XX, GT or LT options at the same time are not compatible');
-  }
-  if (flags & ExpireFlag.GT && flags & ExpireFlag.LT) {
-    throw new ReplyError('ERR GT and LT options at the same time are not compatible');
-  }
-  return flags;
+  const o = expireArgs.parse(argv, 3);
+  return (o.nx ? ExpireFlag.NX : 0) | (o.xx ? ExpireFlag.XX : 0) | (o.gt ? ExpireFlag.GT : 0) | (o.lt ? ExpireFlag.LT : 0);
 }
 
 /** INT64_MAX / 1000 (and -INT64_MIN / 1000, truncated), as digits. */

@@ -1,5 +1,17 @@
-import * as net from 'net';
-import { type CommandContext, dumpPayload, Errors, type Keyspace, Notify, OK, parseInt64, type Reply, ReplyError, StatusReply } from '../../kernel';
+import {
+  type CommandContext,
+  dumpPayload,
+  Errors,
+  type Keyspace,
+  Notify,
+  OK,
+  OutboundConnection,
+  OutboundTimeout,
+  parseInt64,
+  type Reply,
+  ReplyError,
+  StatusReply,
+} from '../../kernel';
 
 const NOKEY = new StatusReply('NOKEY');
 const KEYS_NEEDS_EMPTY_KEY = new ReplyError('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');
@@ -8,74 +20,20 @@ const CONNECT_ERROR = new ReplyError('IOERR error or timeout connecting to the c
 const CACHE_ITEMS = 64;
 const CACHE_TTL_MS = 10000;
 
-class Timeout extends Error {}
-
 /** A connection to a MIGRATE target, kept for reuse (migrateCachedSocket). */
 class TargetConnection {
   lastDbid = -1;
   lastUse = Date.now();
-  private buf = '';
-  private waiter: (() => void) | null = null;
-  closed = false;
 
-  constructor(readonly socket: net.Socket) {
-    socket.setNoDelay(true);
-    socket.on('data', (d) => {
-      this.buf += d.toString('latin1');
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', () => undefined);
-  }
+  /** null: the connect was refused or broke, which Redis finds out at the first write. */
+  constructor(readonly link: OutboundConnection | null) {}
 
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = null;
-    w?.();
-  }
-
-  /** Write all of `data` within `timeoutMs`. */
-  write(data: string, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new Error('closed'));
-      const timer = setTimeout(() => reject(new Timeout()), timeoutMs);
-      this.socket.write(data, 'latin1', (err) => {
-        clearTimeout(timer);
-        if (err) reject(err);
-        else resolve();
-      });
-    });
-  }
-
-  /** One reply line (syncReadLine) within `timeoutMs`. */
-  async readLine(timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const end = this.buf.indexOf('\r\n');
-      if (end >= 0) {
-        const line = this.buf.slice(0, end);
-        this.buf = this.buf.slice(end + 2);
-        return line;
-      }
-      if (this.closed) throw new Error('closed');
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Timeout();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+  get closed(): boolean {
+    return this.link === null || this.link.closed;
   }
 
   close(): void {
-    this.closed = true;
-    this.socket.destroy();
+    this.link?.close();
   }
 }
 
@@ -105,22 +63,13 @@ export class MigrateSockets {
     // range is cut to the 16 bits of sin_port.
     const n = parseInt(port, 10) || 0;
     if (n < 0 || n > 0x7fffffff) return null;
-    const socket = await new Promise<net.Socket | null>((resolve) => {
-      const s = net.createConnection({ host, port: n & 0xffff });
-      const timer = setTimeout(() => {
-        s.destroy();
-        resolve(null);
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve(s);
-      };
-      s.once('connect', done);
-      s.once('error', done);
-    });
-    if (socket === null) return null;
-    const conn = new TargetConnection(socket);
-    if (socket.destroyed) conn.closed = true;
+    let link: OutboundConnection | null = null;
+    try {
+      link = await OutboundConnection.open(host, n & 0xffff, timeoutMs);
+    } catch (e) {
+      if (e instanceof OutboundTimeout) return null;
+    }
+    const conn = new TargetConnection(link);
     this.cache.set(name, conn);
     this.startSweeper();
     return conn;
@@ -149,14 +98,6 @@ export class MigrateSockets {
     }, 1000);
     this.timer.unref();
   }
-}
-
-function bulk(s: string): string {
-  return `$${s.length}\r\n${s}\r\n`;
-}
-
-function command(args: string[]): string {
-  return `*${args.length}\r\n${args.map(bulk).join('')}`;
 }
 
 /**
@@ -213,10 +154,10 @@ export async function migrate(ctx: CommandContext, keyspace: Keyspace, sockets: 
   for (;;) {
     const conn = await sockets.get(host, port, timeout);
     if (conn === null) return CONNECT_ERROR;
-    let out = '';
-    if (password !== null) out += command(username !== null ? ['AUTH', username, password] : ['AUTH', password]);
+    const commands: string[][] = [];
+    if (password !== null) commands.push(username !== null ? ['AUTH', username, password] : ['AUTH', password]);
     const select = conn.lastDbid !== dbid;
-    if (select) out += command(['SELECT', String(dbid)]);
+    if (select) commands.push(['SELECT', String(dbid)]);
     const sent: string[] = [];
     for (const key of keys) {
       const v = db.peek(key);
@@ -232,33 +173,31 @@ export async function migrate(ctx: CommandContext, keyspace: Keyspace, sockets: 
       if (payload === null) throw new ReplyError(`ERR values of type '${keyspace.types.of(v).name}' cannot be serialized`);
       const restore = ['RESTORE', key, String(ttl), payload.latin1Slice(0, payload.length)];
       if (replace) restore.push('REPLACE');
-      out += command(restore);
+      commands.push(restore);
       sent.push(key);
     }
 
-    let writeError = false;
+    // A connection already known broken fails the write; once written, a failure is the read's.
+    const writeError = conn.closed;
     let timedOut = false;
     let targetError: string | null = null;
     const deleted: string[] = [];
     let read = 0;
     try {
-      try {
-        await conn.write(out, timeout);
-      } catch (e) {
-        writeError = true;
-        throw e;
+      if (conn.link === null) throw new Error('not connected');
+      const replies = conn.link.callAll(commands, timeout);
+      const preamble = commands.length - sent.length;
+      for (let i = 0; i < preamble; i++) {
+        const r = await replies[i];
+        if (r instanceof ReplyError && targetError === null) targetError = r.message;
       }
-      const authReply = password !== null ? await conn.readLine(timeout) : '';
-      const selectReply = select ? await conn.readLine(timeout) : '';
-      for (const key of sent) {
-        const reply = await conn.readLine(timeout);
+      for (let i = 0; i < sent.length; i++) {
+        const key = sent[i];
+        const reply = await replies[preamble + i];
         read++;
-        if (authReply.startsWith('-') || selectReply.startsWith('-') || reply.startsWith('-')) {
-          if (targetError === null) {
-            conn.lastDbid = -1;
-            const err = authReply.startsWith('-') ? authReply : selectReply.startsWith('-') ? selectReply : reply;
-            targetError = err.slice(1);
-          }
+        if (targetError !== null || reply instanceof ReplyError) {
+          if (targetError === null) targetError = (reply as ReplyError).message;
+          conn.lastDbid = -1;
         } else if (!copy) {
           db.delete(key);
           ctx.modified(key, Notify.GENERIC, 'del');
@@ -266,7 +205,7 @@ export async function migrate(ctx: CommandContext, keyspace: Keyspace, sockets: 
         }
       }
     } catch (e) {
-      timedOut = e instanceof Timeout;
+      timedOut = e instanceof OutboundTimeout;
       sockets.close(`${host}:${port}`);
       if (deleted.length !== 0) ctx.propagate(['DEL', ...deleted]);
       // A retry only when nothing was processed and the connection broke (not a timeout).

@@ -1,59 +1,149 @@
+import { flatten, packedAt, packedCut, packedNext, packEntry } from '../../kernel';
+
 const MIN_CAPACITY = 8;
+/**
+ * A list stays packed while it has at most this many elements, each at most PACKED_VALUE bytes
+ * (Redis 7.0 reports "quicklist" either way: the choice changes memory, not replies).
+ */
+const PACKED_ENTRIES = 128;
+const PACKED_VALUE = 64;
+/** A ring buffer that shrinks to this many elements, all short, packs again. */
+const REPACK_ENTRIES = 32;
+
+function fitsPacked(items: readonly string[], max: number): boolean {
+  if (items.length > max) return false;
+  for (let i = 0; i < items.length; i++) if (items[i].length > PACKED_VALUE) return false;
+  return true;
+}
 
 /**
- * A list value: a growable circular buffer of binary strings. O(1) push and pop at both ends
- * and O(1) access by index anywhere (LINDEX/LSET). npm's deques (denque, double-ended-queue)
- * have no O(1) set-by-index, hence our own. The capacity is a power of two so that a slot is
- * `(head + i) & mask`; it halves when a quarter full, so a drained list gives memory back.
+ * A list value. A small list is one packed string of its elements (as a quicklist node is one
+ * listpack): no string object, array slot or ring per element. Past PACKED_ENTRIES elements or
+ * with a long element it becomes a growable circular buffer of binary strings: O(1) push and
+ * pop at both ends and O(1) access by index anywhere (LINDEX/LSET); npm's deques (denque,
+ * double-ended-queue) have no O(1) set-by-index, hence our own. The capacity is a power of two
+ * so that a slot is `(head + i) & mask`; it halves when a quarter full, so a drained list gives
+ * memory back, and packs again once small.
  */
 export class Deque {
-  private buf: (string | undefined)[];
+  /** The ring buffer; null while the list is packed. */
+  private buf: (string | undefined)[] | null = null;
+  /** The packed elements ('' as a ring buffer). */
+  private lp = '';
   private head = 0;
-  private mask: number;
+  private mask = 0;
   length = 0;
 
-  constructor(capacity = MIN_CAPACITY) {
-    this.buf = new Array<string | undefined>(capacity);
-    this.mask = capacity - 1;
-  }
-
   static from(items: readonly string[]): Deque {
-    let cap = MIN_CAPACITY;
-    while (cap < items.length) cap *= 2;
-    const d = new Deque(cap);
-    for (let i = 0; i < items.length; i++) d.buf[i] = items[i];
-    d.length = items.length;
+    const d = new Deque();
+    if (fitsPacked(items, PACKED_ENTRIES)) d.pack(items);
+    else d.toRing(items);
     return d;
   }
 
+  /** Whether the list is packed (get(i) walks it: read it whole with toArray() to scan it). */
+  get packed(): boolean {
+    return this.buf === null;
+  }
+
   clone(): Deque {
-    return Deque.from(this.toArray());
+    if (this.buf !== null) return Deque.from(this.toArray());
+    // Strings are immutable: the copy shares the packed elements until either side writes.
+    const d = new Deque();
+    d.lp = this.lp;
+    d.length = this.length;
+    return d;
+  }
+
+  private pack(items: readonly string[]): void {
+    let p = '';
+    for (let i = 0; i < items.length; i++) p += packEntry(items[i]);
+    this.lp = flatten(p);
+    this.length = items.length;
+    this.buf = null;
+    this.head = 0;
+    this.mask = 0;
+  }
+
+  private toRing(items: readonly string[]): void {
+    let cap = MIN_CAPACITY;
+    while (cap < items.length) cap *= 2;
+    const buf = new Array<string | undefined>(cap);
+    for (let i = 0; i < items.length; i++) buf[i] = items[i];
+    this.buf = buf;
+    this.head = 0;
+    this.mask = cap - 1;
+    this.length = items.length;
+    this.lp = '';
+  }
+
+  /** Where packed element `i` starts. */
+  private pos(i: number): number {
+    const p = this.lp;
+    let pos = 0;
+    for (; i > 0; i--) pos = packedNext(p, pos);
+    return pos;
   }
 
   /** The element at `i` (0 <= i < length). */
   get(i: number): string {
+    if (this.buf === null) return packedAt(this.lp, this.pos(i));
     return this.buf[(this.head + i) & this.mask]!;
   }
 
   set(i: number, v: string): void {
-    this.buf[(this.head + i) & this.mask] = v;
+    if (this.buf === null) {
+      if (v.length <= PACKED_VALUE) {
+        const p = this.lp;
+        const pos = this.pos(i);
+        this.lp = flatten(p.slice(0, pos) + packEntry(v) + p.slice(packedNext(p, pos)));
+        return;
+      }
+      this.toRing(this.toArray());
+    }
+    this.buf![(this.head + i) & this.mask] = v;
   }
 
   pushBack(v: string): void {
-    if (this.length === this.buf.length) this.resize(this.buf.length * 2);
-    this.buf[(this.head + this.length) & this.mask] = v;
+    if (this.buf === null) {
+      if (this.length < PACKED_ENTRIES && v.length <= PACKED_VALUE) {
+        this.lp = flatten(this.lp + packEntry(v));
+        this.length++;
+        return;
+      }
+      this.toRing(this.toArray());
+    }
+    const buf = this.buf!;
+    if (this.length === buf.length) this.resize(buf.length * 2);
+    this.buf![(this.head + this.length) & this.mask] = v;
     this.length++;
   }
 
   pushFront(v: string): void {
-    if (this.length === this.buf.length) this.resize(this.buf.length * 2);
+    if (this.buf === null) {
+      if (this.length < PACKED_ENTRIES && v.length <= PACKED_VALUE) {
+        this.lp = flatten(packEntry(v) + this.lp);
+        this.length++;
+        return;
+      }
+      this.toRing(this.toArray());
+    }
+    const buf = this.buf!;
+    if (this.length === buf.length) this.resize(buf.length * 2);
     this.head = (this.head - 1) & this.mask;
-    this.buf[this.head] = v;
+    this.buf![this.head] = v;
     this.length++;
   }
 
   /** Remove and return the first element; the list must not be empty. */
   popFront(): string {
+    if (this.buf === null) {
+      const p = this.lp;
+      const v = packedAt(p, 0);
+      this.lp = packedCut(p, 0, packedNext(p, 0));
+      this.length--;
+      return v;
+    }
     const h = this.head;
     const v = this.buf[h]!;
     this.buf[h] = undefined;
@@ -65,6 +155,14 @@ export class Deque {
 
   /** Remove and return the last element; the list must not be empty. */
   popBack(): string {
+    if (this.buf === null) {
+      const p = this.lp;
+      const pos = this.pos(this.length - 1);
+      const v = packedAt(p, pos);
+      this.lp = packedCut(p, pos, p.length);
+      this.length--;
+      return v;
+    }
     const i = (this.head + this.length - 1) & this.mask;
     const v = this.buf[i]!;
     this.buf[i] = undefined;
@@ -76,6 +174,11 @@ export class Deque {
   /** Elements `start..end` inclusive, both within bounds. */
   range(start: number, end: number): string[] {
     const out = new Array<string>(end - start + 1);
+    if (this.buf === null) {
+      const p = this.lp;
+      for (let i = 0, pos = this.pos(start); i < out.length; i++, pos = packedNext(p, pos)) out[i] = packedAt(p, pos);
+      return out;
+    }
     const buf = this.buf;
     const mask = this.mask;
     const base = this.head + start;
@@ -89,7 +192,17 @@ export class Deque {
 
   /** Insert `v` before position `i` (0 <= i <= length), moving the shorter side. */
   insert(i: number, v: string): void {
-    if (this.length === this.buf.length) this.resize(this.buf.length * 2);
+    if (this.buf === null) {
+      if (this.length < PACKED_ENTRIES && v.length <= PACKED_VALUE) {
+        const p = this.lp;
+        const pos = this.pos(i);
+        this.lp = flatten(p.slice(0, pos) + packEntry(v) + p.slice(pos));
+        this.length++;
+        return;
+      }
+      this.toRing(this.toArray());
+    }
+    if (this.length === this.buf!.length) this.resize(this.buf!.length * 2);
     if (i < this.length >> 1) {
       this.head = (this.head - 1) & this.mask;
       for (let j = 0; j < i; j++) this.set(j, this.get(j + 1));
@@ -105,6 +218,19 @@ export class Deque {
    * `count` >= 0 and from the tail when negative. Compacts in place; returns how many went.
    */
   remove(v: string, count: number): number {
+    if (this.buf === null) {
+      const items = this.toArray();
+      let left = count === 0 ? items.length : Math.abs(count);
+      const keep = new Array<boolean>(items.length);
+      for (let k = 0; k < items.length; k++) {
+        const i = count >= 0 ? k : items.length - 1 - k;
+        keep[i] = left === 0 || items[i] !== v;
+        if (!keep[i]) left--;
+      }
+      const kept = items.filter((_, i) => keep[i]);
+      this.pack(kept);
+      return items.length - kept.length;
+    }
     const n = this.length;
     const limit = count === 0 ? n : Math.abs(count);
     let removed = 0;
@@ -133,6 +259,12 @@ export class Deque {
 
   /** LTRIM: drop `left` elements from the head and `right` from the tail. */
   trim(left: number, right: number): void {
+    if (this.buf === null) {
+      const end = this.pos(this.length - right);
+      this.lp = packedCut(packedCut(this.lp, end, this.lp.length), 0, this.pos(left));
+      this.length -= left + right;
+      return;
+    }
     for (let j = 0; j < left; j++) this.clear(j);
     for (let j = this.length - right; j < this.length; j++) this.clear(j);
     this.head = (this.head + left) & this.mask;
@@ -142,19 +274,26 @@ export class Deque {
 
   /** Drop the reference in slot `i` so the string can be collected. */
   private clear(i: number): void {
-    this.buf[(this.head + i) & this.mask] = undefined;
+    this.buf![(this.head + i) & this.mask] = undefined;
   }
 
   private maybeShrink(): void {
-    let cap = this.buf.length;
+    let cap = this.buf!.length;
     if (cap === MIN_CAPACITY || this.length > cap >> 2) return;
+    if (this.length <= REPACK_ENTRIES) {
+      const items = this.toArray();
+      if (fitsPacked(items, REPACK_ENTRIES)) {
+        this.pack(items);
+        return;
+      }
+    }
     while (cap > MIN_CAPACITY && this.length <= cap >> 2) cap >>= 1;
     this.resize(cap);
   }
 
   private resize(cap: number): void {
     const next = new Array<string | undefined>(cap);
-    for (let i = 0; i < this.length; i++) next[i] = this.buf[(this.head + i) & this.mask];
+    for (let i = 0; i < this.length; i++) next[i] = this.buf![(this.head + i) & this.mask];
     this.buf = next;
     this.head = 0;
     this.mask = cap - 1;

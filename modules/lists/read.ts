@@ -69,9 +69,11 @@ export function lpos(ctx: CommandContext, argv: string[]): Reply {
   const limit = maxlen === 0 ? len : Math.min(len, maxlen);
   const out: number[] = [];
   let matches = 0;
+  // A packed list is decoded once rather than walked for every index.
+  const items = list.packed ? list.toArray() : null;
   for (let n = 0; n < limit; n++) {
     const i = fromTail ? len - 1 - n : n;
-    if (list.get(i) !== element || matches++ < skip) continue;
+    if ((items !== null ? items[i] : list.get(i)) !== element || matches++ < skip) continue;
     if (count === -1) return i;
     out.push(i);
     if (count !== 0 && out.length === count) break;

@@ -1,4 +1,4 @@
-import { type CommandContext, type ConfigParam, type DataType, type Database, emitBatched, Errors, Notify, RdbType } from '../../kernel';
+import { type CommandContext, type ConfigParam, type DataType, type Database, emitBatched, Errors, Notify, PACKED_OVERHEAD, RdbType } from '../../kernel';
 import { Deque } from './deque';
 
 export const ListType: DataType<Deque> = {
@@ -8,21 +8,24 @@ export const ListType: DataType<Deque> = {
   encoding: () => 'quicklist',
   clone: (v) => v.clone(),
   memory: (v) => {
-    let n = 48 + v.length * 16;
-    for (let i = 0; i < v.length; i++) n += v.get(i).length;
+    const items = v.toArray();
+    let n = v.packed ? PACKED_OVERHEAD + items.length : 48 + items.length * 16;
+    for (let i = 0; i < items.length; i++) n += items[i].length;
     return n;
   },
   elements: (v) => v.toArray(),
   digest: (v, d) => {
-    for (let i = 0; i < v.length; i++) d.mix(v.get(i));
+    const items = v.toArray();
+    for (let i = 0; i < items.length; i++) d.mix(items[i]);
   },
   fromElements: (items) => Deque.from(items),
   codec: {
     // Written as a plain list, which Redis 7.0 loads (and packs itself); read in every form.
     rdbTypes: [RdbType.List, RdbType.ListZiplist, RdbType.ListQuicklist, RdbType.ListQuicklist2],
     save: (out, v) => {
-      out.length(v.length);
-      for (let i = 0; i < v.length; i++) out.string(v.get(i));
+      const items = v.toArray();
+      out.length(items.length);
+      for (let i = 0; i < items.length; i++) out.string(items[i]);
     },
     load: (input, type) => {
       const items =
@@ -35,7 +38,8 @@ export const ListType: DataType<Deque> = {
 
 /**
  * Redis's list parameters. They shape the quicklist's nodes (size and compression), which
- * changes no reply in 7.0, so they are accepted and shown but nothing reads them.
+ * changes no reply in 7.0, so they are accepted and shown but nothing reads them (a list's
+ * packed form has its own fixed limits, see Deque).
  */
 export const LIST_CONFIG: ConfigParam[] = [
   {

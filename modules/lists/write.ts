@@ -87,8 +87,10 @@ export function linsert(ctx: CommandContext, argv: string[]): Reply {
   const list = peekList(ctx.db, key);
   if (list === undefined) return 0;
   const pivot = argv[3];
+  // A packed list is decoded once rather than walked for every index.
+  const items = list.packed ? list.toArray() : null;
   for (let i = 0; i < list.length; i++) {
-    if (list.get(i) !== pivot) continue;
+    if ((items !== null ? items[i] : list.get(i)) !== pivot) continue;
     list.insert(where === 'after' ? i + 1 : i, argv[4]);
     ctx.modified(key, Notify.LIST, 'linsert');
     return list.length;

@@ -11,10 +11,11 @@ export interface Applied {
 
 /**
  * Load an RDB image (a dump, or an AOF's base/preamble) into the keyspace at start-up, key by
- * key as it is read. A file that cannot be loaded (corrupt, truncated, a wrong checksum, a
+ * key as it is read. Keys past their TTL are skipped, unless `keepExpired` (a replica loading
+ * its master's image keeps them until the master's DEL, as rdbLoad does when not a master). A file that cannot be loaded (corrupt, truncated, a wrong checksum, a
  * value no module can rebuild) throws, after emptying the keyspace: nothing of it stays.
  */
-export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, buf: Buffer, verifyChecksum: boolean): Applied {
+export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, buf: Buffer, verifyChecksum: boolean, keepExpired = false): Applied {
   const now = Date.now();
   let keys = 0;
   let expired = 0;
@@ -25,7 +26,7 @@ export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, bu
       }
       const db = keyspace.db(dbid);
       if (value === null) return;
-      if (expireMs !== -1 && expireMs <= now) {
+      if (expireMs !== -1 && expireMs <= now && !keepExpired) {
         expired++;
         return;
       }

@@ -18,7 +18,9 @@ import {
   Logger,
   OK,
   provide,
+  RDB_SNAPSHOTS,
   RdbError,
+  type RdbSnapshots,
   RedisModule,
   type RegisteredCommand,
   type Reply,
@@ -109,6 +111,7 @@ class MisconfGate implements WriteGate {
     provide(FUNCTION_PAYLOADS, (m: PersistenceModule) => m.functionPayloads),
     provide(WRITE_GATE, (m: PersistenceModule) => m.misconf),
     provide(DATA_FILE, (m: PersistenceModule) => m.dataFile),
+    provide(RDB_SNAPSHOTS, (m: PersistenceModule) => m.rdbSnapshots),
   ],
 })
 export default class PersistenceModule {
@@ -137,6 +140,32 @@ export default class PersistenceModule {
     save: () => this.save(),
     load: () => this.applyFile(fs.readFileSync(this.file)),
   };
+  /** RDB_SNAPSHOTS: a replication master's full sync, and a replica loading its master's image. */
+  readonly rdbSnapshots: RdbSnapshots = {
+    stream: (write) => {
+      const s = new Snapshot(this.keyspace, this.services.find(FUNCTION_STORE), this.hooks, this.config);
+      const done = s.produce(write).then(() => logSkipped(this.logger, s));
+      return {
+        done,
+        abort: () => {
+          s.aborted = true;
+          s.detach();
+        },
+      };
+    },
+    load: (rdb) => {
+      // Emptying for a replica's load is no FLUSHALL: it must not trigger the save-point save.
+      this.replacing = true;
+      try {
+        this.keyspace.flush(-1);
+      } finally {
+        this.replacing = false;
+      }
+      this.applyFile(rdb, true);
+      return { keys: this.loadedKeys };
+    },
+  };
+  private replacing = false;
   private loadedKeys = 0;
   private expiredOnLoad = 0;
   private bg: { snapshot: Snapshot; started: number; done: Promise<void> } | null = null;
@@ -161,7 +190,7 @@ export default class PersistenceModule {
     hooks.onInfo('persistence', () => this.infoFields());
     // FLUSHALL with save points configured saves the now empty dataset, as Redis does.
     hooks.onFlush((dbid) => {
-      if (dbid === -1 && this.loaded && this.savePoints.length !== 0) {
+      if (dbid === -1 && this.loaded && !this.replacing && this.savePoints.length !== 0) {
         this.abortBackground();
         this.trySave();
       }
@@ -215,12 +244,12 @@ export default class PersistenceModule {
     }
   }
 
-  private applyFile(buf: Buffer): void {
+  private applyFile(buf: Buffer, fromMaster = false): void {
     const t0 = Date.now();
-    const applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'));
+    const applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'), fromMaster);
     this.loadedKeys = applied.keys;
     this.expiredOnLoad = applied.expired;
-    this.logger.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${applied.keys} keys, ${applied.expired} expired)`);
+    this.logger.notice(`DB loaded from ${fromMaster ? "the master's image" : 'disk'}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${applied.keys} keys, ${applied.expired} expired)`);
   }
 
   private loadError(file: string, reason: string): Error {

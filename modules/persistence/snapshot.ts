@@ -104,8 +104,22 @@ export class Snapshot {
    * save the old values first. Resolves when the file is complete (not yet renamed).
    */
   async saveInBackground(file: string): Promise<void> {
-    this.unsubscribe = this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
     const fh = await fs.promises.open(file, 'w');
+    try {
+      await this.produce((b) => fh.write(b));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Serialise in slices into `sink` (a file, a replica's socket), yielding between slices;
+   * writes that touch unsaved keys meanwhile save the old values first. Resolves once the
+   * checksum was handed over.
+   */
+  async produce(sink: (b: Buffer) => Promise<unknown> | void): Promise<void> {
+    this.unsubscribe = this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
     try {
       writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
       writeFunctions(this.out, this.functions);
@@ -127,19 +141,17 @@ export class Snapshot {
             state.walked = cursor === 0 ? Infinity : cursor;
           } while (cursor !== 0 && !state.complete && performance.now() - sliceStart < SLICE_MS);
           // The checksum runs over each slice's output as it is made, not over a large block later.
-          if (this.out.len >= FLUSH_BYTES) await fh.write(this.checksummed(this.out.take()));
+          if (this.out.len >= FLUSH_BYTES) await sink(this.checksummed(this.out.take()));
           if (cursor !== 0 && !state.complete) await yieldToReplies();
         } while (cursor !== 0 && !state.complete);
       }
       // The last database's early saves may arrive up to the final synchronous step.
       this.detach();
       const last = writeTrailer(this.out, null);
-      await fh.write(this.checksummed(last.subarray(0, last.length - 8)));
-      await fh.write(this.crc === null ? Buffer.alloc(8) : this.crc.digest());
-      await fh.sync();
+      await sink(this.checksummed(last.subarray(0, last.length - 8)));
+      await sink(this.crc === null ? Buffer.alloc(8) : this.crc.digest());
     } finally {
       this.detach();
-      await fh.close();
     }
   }
 

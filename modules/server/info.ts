@@ -62,24 +62,36 @@ export class InfoReport {
     private readonly table: CommandTable,
   ) {}
 
-  /** The report for INFO's arguments (none: the default sections); unknown sections add nothing. */
+  /**
+   * The report for INFO's arguments (none: the default sections); unknown sections add nothing.
+   * Sections modules own print after Redis's, for `everything`, `modules` or by name, as
+   * Redis prints its modules' sections; `inDefault` ones also for a plain INFO.
+   */
   render(args: string[]): string {
-    const wanted = new Set<Section>();
-    if (args.length === 0) DEFAULT.forEach((s) => wanted.add(s));
+    const hooks = this.server.hooks;
+    const wanted = new Set<string>();
+    const extra = hooks.infoSections.filter((m) => !(ALL as string[]).includes(m.name));
+    const add = (names: readonly string[]): void => names.forEach((n) => wanted.add(n));
+    if (args.length === 0) add([...DEFAULT, ...extra.filter((m) => m.inDefault).map((m) => m.name)]);
     for (const a of args) {
       const name = a.toLowerCase();
-      if (name === 'all' || name === 'everything') ALL.forEach((s) => wanted.add(s));
-      else if (name === 'default') DEFAULT.forEach((s) => wanted.add(s));
-      else if ((ALL as string[]).includes(name)) wanted.add(name as Section);
+      if (name === 'all') add(ALL);
+      else if (name === 'everything') add([...ALL, ...extra.map((m) => m.name)]);
+      else if (name === 'default') add([...DEFAULT, ...extra.filter((m) => m.inDefault).map((m) => m.name)]);
+      else if (name === 'modules') add(['modules', ...extra.map((m) => m.name)]);
+      else wanted.add(name);
     }
     const parts: string[] = [];
-    for (const s of ALL) if (wanted.has(s)) parts.push(this.section(s));
+    for (const s of ALL) {
+      if (!wanted.has(s)) continue;
+      const owned = hooks.infoSection(s);
+      parts.push(owned === undefined ? this.format(TITLES[s] ?? s[0].toUpperCase() + s.slice(1), this[`${s}Fields`]()) : this.format(owned.title, owned.fields()));
+    }
+    for (const m of extra) if (wanted.has(m.name)) parts.push(this.format(m.title, m.fields()));
     return parts.join('\r\n');
   }
 
-  private section(s: Section): string {
-    const title = TITLES[s] ?? s[0].toUpperCase() + s.slice(1);
-    const fields = this[`${s}Fields`]();
+  private format(title: string, fields: Field[]): string {
     return `# ${title}\r\n${fields.map(([k, v]) => `${k}:${v}\r\n`).join('')}`;
   }
 
@@ -246,10 +258,8 @@ export class InfoReport {
     ];
   }
 
-  /** A module doing replication fills this section; without one the server is a master with no replicas. */
+  /** A replication module owns this section; without one the server is a master with no replicas. */
   private replicationFields(): Field[] {
-    const fields = this.server.hooks.infoFields('replication');
-    if (fields.length !== 0) return fields;
     return [
       ['role', 'master'],
       ['connected_slaves', 0],

@@ -1,38 +1,22 @@
-import { type DataType, parseInt64, StringMap } from '../../kernel';
+import { type DataType, flatten, PACKED_OVERHEAD, packedAt, packedCompare, packedCut, packedLength, packedNext, packedStart, packEntry, parseInt64, StringMap } from '../../kernel';
 
 /** Redis caps set-max-intset-entries at 1G entries (intset internals). */
 const INTSET_HARD_LIMIT = 1 << 30;
 
 /**
- * A set: members in a dense array plus a member -> slot map. Removal moves the last member
- * into the hole, so the array never has gaps: random sampling is O(1), and SSCAN walks the
- * slots from the top down, which keeps its guarantee (a move only brings an already visited
- * member from the top into a lower slot, where it is at worst returned twice).
+ * The hashtable encoding: members in a dense array plus a member -> slot map. Removal moves the
+ * last member into the hole, so the array never has gaps: random sampling is O(1), and SSCAN
+ * walks the slots from the top down, which keeps its guarantee (a move only brings an already
+ * visited member from the top into a lower slot, where it is at worst returned twice).
  */
-export class RSet {
+class Table {
   members: string[] = [];
-  private slots = new StringMap<number>();
-  /**
-   * Whether Redis 7.0 would hold this set as an intset: every member a canonical int64 and at
-   * most set-max-intset-entries of them. Like Redis, a set never converts back.
-   */
-  intset = true;
+  readonly slots = new StringMap<number>();
 
-  get size(): number {
-    return this.members.length;
-  }
-
-  has(member: string): boolean {
-    return this.slots.has(member);
-  }
-
-  /** Adds a member; returns whether it is new. `maxIntset` is set-max-intset-entries. */
-  add(member: string, maxIntset: number): boolean {
+  add(member: string): boolean {
     if (this.slots.has(member)) return false;
-    const n = this.members.length;
-    this.slots.set(member, n);
+    this.slots.set(member, this.members.length);
     this.members.push(member);
-    if (this.intset && (n >= Math.min(maxIntset, INTSET_HARD_LIMIT) || parseInt64(member) === null)) this.intset = false;
     return true;
   }
 
@@ -47,23 +31,148 @@ export class RSet {
     }
     return true;
   }
+}
+
+/** compareInt of the canonical integer packed at `start` (`len` bytes) against `b`. */
+function compareIntAt(p: string, start: number, len: number, b: string): number {
+  const negA = p.charCodeAt(start) === 45;
+  if (negA !== (b.charCodeAt(0) === 45)) return negA ? -1 : 1;
+  let d = len - b.length;
+  if (d === 0) d = packedCompare(p, start, len, b);
+  return negA ? -d : d;
+}
+
+/**
+ * A set. Small sets of integers use Redis's "intset" encoding: one packed string of the members'
+ * canonical decimal text in ascending numeric order (SMEMBERS and SSCAN answer sorted, as from
+ * an intset). A member that is not an int64, or more than set-max-intset-entries of them, turn
+ * it into a hashtable for good, as in Redis 7.0 (which has no listpack sets).
+ */
+export class RSet {
+  /** The intset's entries; '' once a hashtable. */
+  private ints = '';
+  /** Members of the intset. */
+  private n = 0;
+  private table: Table | null = null;
+
+  get intset(): boolean {
+    return this.table === null;
+  }
+
+  get size(): number {
+    return this.table === null ? this.n : this.table.members.length;
+  }
+
+  /**
+   * The members: an intset's decoded in order (a new array), a hashtable's dense array itself
+   * (read, don't keep across writes).
+   */
+  get members(): string[] {
+    if (this.table !== null) return this.table.members;
+    const out = new Array<string>(this.n);
+    const p = this.ints;
+    for (let pos = 0, i = 0; pos < p.length; pos = packedNext(p, pos)) out[i++] = packedAt(p, pos);
+    return out;
+  }
+
+  /** Where the member's entry starts in the intset, or -1. */
+  private find(member: string): number {
+    const p = this.ints;
+    for (let pos = 0; pos < p.length; ) {
+      const start = packedStart(p, pos);
+      const len = packedLength(p, pos);
+      const d = compareIntAt(p, start, len, member);
+      if (d === 0) return pos;
+      if (d > 0) return -1;
+      pos = start + len;
+    }
+    return -1;
+  }
+
+  has(member: string): boolean {
+    return this.table !== null ? this.table.slots.has(member) : this.find(member) >= 0;
+  }
+
+  /** Adds a member; returns whether it is new. `maxIntset` is set-max-intset-entries. */
+  add(member: string, maxIntset: number): boolean {
+    if (this.table !== null) return this.table.add(member);
+    if (parseInt64(member) === null) {
+      this.toTable();
+      return this.table!.add(member);
+    }
+    const p = this.ints;
+    let pos = 0;
+    while (pos < p.length) {
+      const start = packedStart(p, pos);
+      const len = packedLength(p, pos);
+      const d = compareIntAt(p, start, len, member);
+      if (d === 0) return false;
+      if (d > 0) break;
+      pos = start + len;
+    }
+    if (this.n >= Math.min(maxIntset, INTSET_HARD_LIMIT)) {
+      this.toTable();
+      return this.table!.add(member);
+    }
+    const entry = packEntry(member);
+    this.ints = flatten(pos === p.length ? p + entry : p.slice(0, pos) + entry + p.slice(pos));
+    this.n++;
+    return true;
+  }
+
+  remove(member: string): boolean {
+    if (this.table !== null) return this.table.remove(member);
+    const pos = this.find(member);
+    if (pos < 0) return false;
+    const p = this.ints;
+    this.n--;
+    this.ints = packedCut(p, pos, packedNext(p, pos));
+    return true;
+  }
 
   /** A uniformly random member (the set must not be empty). */
   random(): string {
-    return this.members[Math.floor(Math.random() * this.members.length)];
+    if (this.table !== null) return this.table.members[Math.floor(Math.random() * this.table.members.length)];
+    const p = this.ints;
+    let pos = 0;
+    for (let i = Math.floor(Math.random() * this.n); i > 0; i--) pos = packedNext(p, pos);
+    return packedAt(p, pos);
   }
 
   /** The members in Redis's reply order where it is deterministic: an intset is sorted. */
   ordered(): string[] {
-    return this.intset ? this.members.slice().sort(compareInt) : this.members.slice();
+    return this.table === null ? this.members : this.table.members.slice();
+  }
+
+  /** Bytes of the intset (0 as a hashtable), for MEMORY USAGE. */
+  get packedBytes(): number {
+    return this.ints.length;
+  }
+
+  /** setTypeConvert to OBJ_ENCODING_HT. */
+  private toTable(): void {
+    const table = new Table();
+    const members = this.members;
+    table.slots.reserve(members.length);
+    for (let i = 0; i < members.length; i++) table.add(members[i]);
+    this.table = table;
+    this.ints = '';
+    this.n = 0;
   }
 
   clone(): RSet {
     const c = new RSet();
-    c.members = this.members.slice();
-    c.slots.reserve(this.members.length);
-    for (let i = 0; i < c.members.length; i++) c.slots.set(c.members[i], i);
-    c.intset = this.intset;
+    if (this.table === null) {
+      // Strings are immutable: the copy shares the intset until either side writes.
+      c.ints = this.ints;
+      c.n = this.n;
+      return c;
+    }
+    const members = this.table.members;
+    const table = new Table();
+    table.slots.reserve(members.length);
+    for (let i = 0; i < members.length; i++) table.add(members[i]);
+    c.table = table;
     return c;
   }
 }
@@ -90,9 +199,9 @@ export const SetType: DataType<RSet> = {
   is: (v): v is RSet => v instanceof RSet,
   encoding: (v) => (v.intset ? 'intset' : 'hashtable'),
   clone: (v) => v.clone(),
-  // intset: 8 bytes a member; dict: an entry and an sds header per member, plus the bytes.
+  // intset: the packed bytes; dict: an entry and an sds header per member, plus the bytes.
   memory: (v) => {
-    if (v.intset) return 24 + 8 * v.size;
+    if (v.intset) return PACKED_OVERHEAD + v.packedBytes;
     let bytes = 96 + 40 * v.size;
     for (const m of v.members) bytes += m.length;
     return bytes;

@@ -66,10 +66,9 @@ export function zadd(ctx: CommandContext, argv: string[], limits: Limits, incrOn
   for (let i = 0; i < n; i++) {
     let score = scores[i];
     const ele = argv[scoreIdx + 2 * i + 1];
-    const entry = z.dict.get(ele);
-    if (entry !== undefined) {
+    const cur = z.score(ele);
+    if (cur !== undefined) {
       if ((flags & Flag.NX) !== 0) continue;
-      const cur = entry.score;
       if (incr) {
         score += cur;
         if (Number.isNaN(score)) {
@@ -81,7 +80,7 @@ export function zadd(ctx: CommandContext, argv: string[], limits: Limits, incrOn
       newScore = score;
       processed++;
       if (score !== cur) {
-        z.setScore(entry, score);
+        z.setScore(ele, score);
         updated++;
       }
     } else if ((flags & Flag.XX) === 0) {

@@ -15,9 +15,8 @@ export function zsetCodec(limits: Limits): TypeCodec<ZSet> {
     load: (input, type) => {
       const z = new ZSet();
       const add = (ele: string, score: number) => {
-        const e = z.dict.get(ele);
-        if (e === undefined) z.insert(score, ele, limits);
-        else z.setScore(e, score);
+        if (z.score(ele) === undefined) z.insert(score, ele, limits);
+        else z.setScore(ele, score);
       };
       if (type === RdbType.Zset || type === RdbType.Zset2) {
         const n = input.length();

@@ -110,8 +110,8 @@ export function lexRangeEmpty(r: LexRange): boolean {
 /** The members of a sorted set within a score range: [rank of the first, how many]. */
 export function scoreSpan(z: ZSet, r: ScoreRange): [number, number] {
   if (scoreRangeEmpty(r)) return [0, 0];
-  const first = z.tree.rankByScore(r.min, r.minex);
-  const end = z.tree.rankByScore(r.max, !r.maxex);
+  const first = z.rankByScore(r.min, r.minex);
+  const end = z.rankByScore(r.max, !r.maxex);
   return [first, Math.max(0, end - first)];
 }
 
@@ -153,7 +153,7 @@ export function lexSpan(z: ZSet, r: LexRange, rev = false): [number, number] {
     for (; c.valid && lexGteMin(c.ele, r); c.prev()) n++;
     return [rank - n + 1, n];
   }
-  const first = r.minKind === Lex.Minus ? 0 : r.minKind === Lex.Plus ? len : z.tree.rankByLex(r.min, r.minex);
-  const end = r.maxKind === Lex.Plus ? len : r.maxKind === Lex.Minus ? 0 : z.tree.rankByLex(r.max, !r.maxex);
+  const first = r.minKind === Lex.Minus ? 0 : r.minKind === Lex.Plus ? len : z.rankByLex(r.min, r.minex);
+  const end = r.maxKind === Lex.Plus ? len : r.maxKind === Lex.Minus ? 0 : z.rankByLex(r.max, !r.maxex);
   return [first, Math.max(0, end - first)];
 }

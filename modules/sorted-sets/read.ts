@@ -1,5 +1,5 @@
 import { type CommandContext, DoubleReply, Errors, formatDouble, globMatch, magnitudeAbove, MAX_REPLY_COUNT, parseInt64, parseScanCursor, parseScanOptions, type Reply } from '../../kernel';
-import type { Cursor } from './tree';
+import type { ZCursor } from './zset';
 import { readZset, type ZSet } from './zset';
 
 /** LONG_MAX / 2, as digits: ZRANDMEMBER's largest count WITHSCORES (compared without BigInt). */
@@ -36,7 +36,7 @@ function randomRank(z: ZSet): number {
 }
 
 /** One reply entry of ZRANDMEMBER: RESP3 pairs with scores, flat in RESP2. */
-function pushMember(out: Reply[], c: Cursor, withScores: boolean, resp: number): void {
+function pushMember(out: Reply[], c: ZCursor, withScores: boolean, resp: number): void {
   if (!withScores) out.push(c.ele);
   else if (resp === 2) out.push(c.ele, new DoubleReply(c.score));
   else out.push([c.ele, new DoubleReply(c.score)]);
@@ -99,14 +99,14 @@ export function zscan(ctx: CommandContext, argv: string[]): Reply {
   const { count, pattern } = parseScanOptions(argv, 3, false);
   const items: Reply[] = [];
   let next = 0;
-  if (z.index === null) {
+  const index = z.index;
+  if (index === null) {
     z.forEach((ele, score) => {
       if (pattern === null || globMatch(pattern, ele)) items.push(ele, formatDouble(score));
     });
   } else {
-    const dict = z.dict;
-    next = z.index.scan(cursor, count, (ele) => {
-      if (pattern === null || globMatch(pattern, ele)) items.push(ele, formatDouble(dict.get(ele)!.score));
+    next = index.scan(cursor, count, (ele) => {
+      if (pattern === null || globMatch(pattern, ele)) items.push(ele, formatDouble(z.score(ele)!));
     });
   }
   return [String(next), items];

@@ -17,7 +17,8 @@ const enum Agg {
   Max,
 }
 
-const NO_LIMITS: Limits = { maxEntries: Infinity, maxValue: Infinity };
+/** Results are built as a skiplist, as Redis builds them (a -0 score stays -0 in the reply). */
+const SKIPLIST: Limits = { maxEntries: 0, maxValue: 0 };
 const STORE_EVENTS = ['zunionstore', 'zinterstore', 'zdiffstore'];
 
 /** One input: a sorted set, or a plain set whose members all score 1. */
@@ -36,7 +37,7 @@ class Source {
 
   /** The member's unweighted score, or undefined when absent. */
   score(ele: string): number | undefined {
-    if (this.z !== null) return this.z.dict.get(ele)?.score;
+    if (this.z !== null) return this.z.score(ele);
     if (this.members === null) return undefined;
     this.lookup ??= new Set(this.members);
     return this.lookup.has(ele) ? 1 : undefined;
@@ -128,12 +129,13 @@ export function zsetOp(
   if (op !== Op.Diff) src.sort((a, b) => a.size - b.size);
   if (cardOnly) return interCard(src, limit);
   const out = new ZSet();
-  // Only a stored result has an encoding to get right.
-  const lim = dst === null ? NO_LIMITS : limits;
-  if (op === Op.Inter) inter(src, agg, out, lim);
-  else if (op === Op.Union) union(src, agg, out, lim);
-  else diff(src, out, lim);
-  if (dst !== null) return storeResult(ctx, dst, out, STORE_EVENTS[op]);
+  if (op === Op.Inter) inter(src, agg, out, SKIPLIST);
+  else if (op === Op.Union) union(src, agg, out, SKIPLIST);
+  else diff(src, out, SKIPLIST);
+  if (dst !== null) {
+    out.compact(limits);
+    return storeResult(ctx, dst, out, STORE_EVENTS[op]);
+  }
   return pickedReply(allMembers(out), withScores, ctx.resp);
 }
 

@@ -1,5 +1,25 @@
-import { type Database, type DataType, Errors, formatDouble, ScanIndex, type SortedSets, type SortedSetValue, StringMap } from '../../kernel';
-import { type Cursor, ScoreTree } from './tree';
+import {
+  type Database,
+  type DataType,
+  Errors,
+  flatten,
+  formatDouble,
+  packDouble,
+  PACKED_OVERHEAD,
+  packedAt,
+  packedCompare,
+  packedCut,
+  packedEquals,
+  packedLength,
+  packedStart,
+  packEntry,
+  ScanIndex,
+  type SortedSets,
+  type SortedSetValue,
+  StringMap,
+  unpackDouble,
+} from '../../kernel';
+import { ScoreTree } from './tree';
 
 /** zset-max-listpack-entries / zset-max-listpack-value, kept current by the module. */
 export interface Limits {
@@ -13,9 +33,9 @@ function listpackScore(score: number): number {
 }
 
 /**
- * What the member dictionary holds: the score, the ZSCAN sequence number once indexed, and the
- * member string the tree holds, so an update hands the tree its own string back (found by
- * identity, and the command's copy stays short-lived garbage).
+ * What the member dictionary holds: the score, the ZSCAN sequence number, and the member string
+ * the tree holds, so an update hands the tree its own string back (found by identity, and the
+ * command's copy stays short-lived garbage).
  */
 export class ZEntry {
   constructor(
@@ -25,83 +45,288 @@ export class ZEntry {
   ) {}
 }
 
-/**
- * A sorted set: member -> score (Redis's dict) plus the members in (score, member) order.
- * Small sets report Redis's "listpack" encoding; once a limit is crossed they report
- * "skiplist" for good, as in Redis 7.0, and get a ScanIndex for ZSCAN cursors.
- */
-export class ZSet implements SortedSetValue {
+/** A position in a sorted set, in either encoding: read `ele`/`score`, step with next()/prev(). */
+export interface ZCursor {
+  readonly valid: boolean;
+  readonly ele: string;
+  readonly score: number;
+  next(): void;
+  prev(): void;
+}
+
+/** The skiplist encoding: member -> score (Redis's dict), the ordered tree, ZSCAN's index. */
+class Skiplist {
   readonly dict = new StringMap<ZEntry>();
   readonly tree = new ScoreTree();
-  listpack = true;
-  index: ScanIndex<string> | null = null;
+  readonly index = new ScanIndex<string>();
+
+  add(score: number, ele: string): void {
+    this.tree.insert(score, ele);
+    this.dict.set(ele, new ZEntry(score, this.index.add(ele), ele));
+  }
+}
+
+/** The end of the packed entry at `pos`: its member, then 8 bytes of score. */
+function entryEnd(p: string, pos: number): number {
+  return packedStart(p, pos) + packedLength(p, pos) + 8;
+}
+
+function scoreAt(p: string, pos: number): number {
+  return unpackDouble(p, packedStart(p, pos) + packedLength(p, pos));
+}
+
+/** A position in a listpack-encoded set; stepping back finds entry starts once, on first use. */
+class PackedCursor implements ZCursor {
+  private starts: number[] | null = null;
+
+  constructor(
+    private readonly p: string,
+    private pos: number,
+    private rank: number,
+    private readonly n: number,
+  ) {}
+
+  get valid(): boolean {
+    return this.rank >= 0 && this.rank < this.n;
+  }
+  get ele(): string {
+    return packedAt(this.p, this.pos);
+  }
+  get score(): number {
+    return scoreAt(this.p, this.pos);
+  }
+
+  next(): void {
+    if (++this.rank < this.n) this.pos = entryEnd(this.p, this.pos);
+  }
+
+  prev(): void {
+    if (--this.rank < 0) return;
+    if (this.starts === null) {
+      const starts: number[] = [];
+      for (let pos = 0; pos < this.p.length; pos = entryEnd(this.p, pos)) starts.push(pos);
+      this.starts = starts;
+    }
+    this.pos = this.starts[this.rank];
+  }
+}
+
+/**
+ * A sorted set. Small sets use Redis's "listpack" encoding: one packed string of entries
+ * (member, then the score's 8 bytes) in (score, member) order, found by a linear walk as Redis
+ * walks its listpack. Once a limit is crossed the set becomes a "skiplist" for good (a member
+ * dictionary, an order-statistics tree and a ZSCAN index), as in Redis 7.0.
+ */
+export class ZSet implements SortedSetValue {
+  /** The listpack's entries; '' once a skiplist. */
+  private lp = '';
+  /** How many entries the listpack holds. */
+  private n = 0;
+  private sl: Skiplist | null = null;
+
+  get listpack(): boolean {
+    return this.sl === null;
+  }
 
   get size(): number {
-    return this.dict.size;
+    return this.sl === null ? this.n : this.sl.dict.size;
+  }
+
+  /** ZSCAN's cursor index; null while a listpack (which ZSCAN returns whole). */
+  get index(): ScanIndex<string> | null {
+    return this.sl === null ? null : this.sl.index;
+  }
+
+  /** Where the member's entry starts in the listpack, or -1. */
+  private find(ele: string): number {
+    const p = this.lp;
+    for (let pos = 0; pos < p.length; ) {
+      const start = packedStart(p, pos);
+      const len = packedLength(p, pos);
+      if (packedEquals(p, start, len, ele)) return pos;
+      pos = start + len + 8;
+    }
+    return -1;
   }
 
   score(ele: string): number | undefined {
-    return this.dict.get(ele)?.score;
+    if (this.sl !== null) return this.sl.dict.get(ele)?.score;
+    const pos = this.find(ele);
+    return pos < 0 ? undefined : scoreAt(this.lp, pos);
   }
 
   /** 0-based rank of a member, or -1. */
   rank(ele: string): number {
-    const e = this.dict.get(ele);
-    return e === undefined ? -1 : this.tree.rankOf(e.score, ele);
+    if (this.sl !== null) {
+      const e = this.sl.dict.get(ele);
+      return e === undefined ? -1 : this.sl.tree.rankOf(e.score, ele);
+    }
+    const p = this.lp;
+    for (let pos = 0, r = 0; pos < p.length; r++) {
+      const start = packedStart(p, pos);
+      const len = packedLength(p, pos);
+      if (packedEquals(p, start, len, ele)) return r;
+      pos = start + len + 8;
+    }
+    return -1;
   }
 
   /** Add a member known to be absent, converting to skiplist first if a limit is crossed (zsetAdd). */
   insert(score: number, ele: string, limits: Limits): void {
-    if (this.listpack && (this.dict.size + 1 > limits.maxEntries || ele.length > limits.maxValue)) this.toSkiplist();
-    if (this.listpack) score = listpackScore(score);
-    this.tree.insert(score, ele);
-    this.dict.set(ele, new ZEntry(score, this.index !== null ? this.index.add(ele) : 0, ele));
+    if (this.sl === null) {
+      if (this.n + 1 <= limits.maxEntries && ele.length <= limits.maxValue) {
+        this.packedInsert(listpackScore(score), ele);
+        return;
+      }
+      this.toSkiplist();
+    }
+    this.sl!.add(score, ele);
   }
 
-  setScore(e: ZEntry, score: number): void {
-    if (this.listpack) score = listpackScore(score);
-    this.tree.delete(e.score, e.ele);
-    this.tree.insert(score, e.ele);
+  private packedInsert(score: number, ele: string): void {
+    const p = this.lp;
+    let pos = 0;
+    while (pos < p.length) {
+      const start = packedStart(p, pos);
+      const len = packedLength(p, pos);
+      const s = unpackDouble(p, start + len);
+      if (s > score || (s === score && packedCompare(p, start, len, ele) > 0)) break;
+      pos = start + len + 8;
+    }
+    const entry = packEntry(ele) + packDouble(score);
+    this.lp = flatten(pos === p.length ? p + entry : p.slice(0, pos) + entry + p.slice(pos));
+    this.n++;
+  }
+
+  /** Drop the packed entries from `pos` to `end`, `count` of them. */
+  private packedCut(pos: number, end: number, count: number): void {
+    const p = this.lp;
+    this.n -= count;
+    this.lp = packedCut(p, pos, end);
+  }
+
+  /** Change a present member's score. */
+  setScore(ele: string, score: number): void {
+    const sl = this.sl;
+    if (sl === null) {
+      const pos = this.find(ele);
+      this.packedCut(pos, entryEnd(this.lp, pos), 1);
+      this.packedInsert(listpackScore(score), ele);
+      return;
+    }
+    const e = sl.dict.get(ele)!;
+    sl.tree.delete(e.score, e.ele);
+    sl.tree.insert(score, e.ele);
     e.score = score;
   }
 
   delete(ele: string): boolean {
-    const e = this.dict.get(ele);
+    const sl = this.sl;
+    if (sl === null) {
+      const pos = this.find(ele);
+      if (pos < 0) return false;
+      this.packedCut(pos, entryEnd(this.lp, pos), 1);
+      return true;
+    }
+    const e = sl.dict.get(ele);
     if (e === undefined) return false;
-    this.dict.delete(ele);
-    this.tree.delete(e.score, e.ele);
-    if (this.index !== null) this.index.remove(e.seq);
+    sl.dict.delete(ele);
+    sl.tree.delete(e.score, e.ele);
+    sl.index.remove(e.seq);
     return true;
   }
 
   /** Remove `count` members in order from `rank` on; returns how many went. */
   deleteRange(rank: number, count: number): number {
-    return this.tree.deleteRange(rank, count, (ele) => {
-      const e = this.dict.get(ele)!;
-      this.dict.delete(ele);
-      if (this.index !== null) this.index.remove(e.seq);
+    const sl = this.sl;
+    if (sl === null) {
+      const n = Math.min(count, this.n - rank);
+      if (n <= 0) return 0;
+      const p = this.lp;
+      let pos = 0;
+      for (let r = 0; r < rank; r++) pos = entryEnd(p, pos);
+      let end = pos;
+      for (let k = 0; k < n; k++) end = entryEnd(p, end);
+      this.packedCut(pos, end, n);
+      return n;
+    }
+    return sl.tree.deleteRange(rank, count, (ele) => {
+      const e = sl.dict.get(ele)!;
+      sl.dict.delete(ele);
+      sl.index.remove(e.seq);
     });
   }
 
+  /** zsetConvert to OBJ_ENCODING_SKIPLIST. */
   toSkiplist(): void {
-    this.listpack = false;
-    const index = new ScanIndex<string>();
-    this.forEach((ele) => (this.dict.get(ele)!.seq = index.add(ele)));
-    this.index = index;
+    if (this.sl !== null) return;
+    const sl = new Skiplist();
+    this.forEach((ele, score) => sl.add(score, ele));
+    this.sl = sl;
+    this.lp = '';
+    this.n = 0;
   }
 
-  fromScore(min: number): Cursor {
-    return this.tree.at(this.tree.rankByScore(min, false));
+  /**
+   * zsetConvertToListpackIfNeeded: a result built as a skiplist (ZUNIONSTORE and friends) goes
+   * back to a listpack when it is small enough.
+   */
+  compact(limits: Limits): void {
+    const sl = this.sl;
+    if (sl === null || sl.dict.size > limits.maxEntries) return;
+    let fits = true;
+    this.forEach((ele) => (fits &&= ele.length <= limits.maxValue));
+    if (!fits) return;
+    let p = '';
+    this.forEach((ele, score) => (p += packEntry(ele) + packDouble(listpackScore(score))));
+    this.n = sl.dict.size;
+    this.lp = flatten(p);
+    this.sl = null;
   }
 
-  /** A cursor at `rank` (see ScoreTree.at). */
-  at(rank: number): Cursor {
-    return this.tree.at(rank);
+  /** How many members score below `min` (at most `min` when exclusive): where a range starts. */
+  rankByScore(min: number, exclusive: boolean): number {
+    if (this.sl !== null) return this.sl.tree.rankByScore(min, exclusive);
+    const p = this.lp;
+    let r = 0;
+    for (let pos = 0; pos < p.length; pos = entryEnd(p, pos), r++) {
+      const s = scoreAt(p, pos);
+      if (exclusive ? s > min : s >= min) break;
+    }
+    return r;
+  }
+
+  /** How many members sort below `ele` (at most when exclusive); skiplist only (a listpack is walked). */
+  rankByLex(ele: string, exclusive: boolean): number {
+    return this.sl!.tree.rankByLex(ele, exclusive);
+  }
+
+  fromScore(min: number): ZCursor {
+    return this.at(this.rankByScore(min, false));
+  }
+
+  /** A cursor at 0-based `rank` (invalid when out of range). */
+  at(rank: number): ZCursor {
+    if (this.sl !== null) return this.sl.tree.at(rank);
+    const p = this.lp;
+    let pos = 0;
+    if (rank > 0 && rank < this.n) for (let r = 0; r < rank; r++) pos = entryEnd(p, pos);
+    return new PackedCursor(p, pos, rank, this.n);
   }
 
   /** Every member in order, with its score. */
   forEach(fn: (ele: string, score: number) => void): void {
-    for (const c = this.tree.at(0); c.valid; c.next()) fn(c.ele, c.score);
+    if (this.sl !== null) {
+      for (const c = this.sl.tree.at(0); c.valid; c.next()) fn(c.ele, c.score);
+      return;
+    }
+    const p = this.lp;
+    for (let pos = 0; pos < p.length; ) {
+      const start = packedStart(p, pos);
+      const end = start + packedLength(p, pos);
+      fn(p.slice(start, end), unpackDouble(p, end));
+      pos = end + 8;
+    }
   }
 
   /** Members in score order. */
@@ -109,6 +334,25 @@ export class ZSet implements SortedSetValue {
     const out: string[] = [];
     this.forEach((ele) => out.push(ele));
     return out;
+  }
+
+  /** Bytes of the listpack (0 as a skiplist), for MEMORY USAGE. */
+  get packedBytes(): number {
+    return this.lp.length;
+  }
+
+  clone(): ZSet {
+    const c = new ZSet();
+    if (this.sl === null) {
+      // Strings are immutable: the copy shares the listpack until either side writes.
+      c.lp = this.lp;
+      c.n = this.n;
+    } else {
+      const sl = new Skiplist();
+      this.forEach((ele, score) => sl.add(score, ele));
+      c.sl = sl;
+    }
+    return c;
   }
 }
 
@@ -118,22 +362,15 @@ export function zsetType(limits: Limits): DataType<ZSet> {
     name: 'zset',
     is: (v): v is ZSet => v instanceof ZSet,
     encoding: (z) => (z.listpack ? 'listpack' : 'skiplist'),
-    clone(z) {
-      const c = new ZSet();
-      z.forEach((ele, score) => {
-        c.tree.insert(score, ele);
-        c.dict.set(ele, new ZEntry(score, 0, ele));
-      });
-      if (!z.listpack) c.toSkiplist();
-      return c;
-    },
+    clone: (z) => z.clone(),
     memory(z) {
+      if (z.listpack) return PACKED_OVERHEAD + z.packedBytes;
       // Member bytes are estimated from the first few members, as MEMORY USAGE samples.
       let sampled = 0;
       let bytes = 0;
       for (const c = z.at(0); c.valid && sampled < 16; c.next(), sampled++) bytes += c.ele.length;
       const avg = sampled === 0 ? 0 : bytes / sampled;
-      return Math.round(64 + z.size * (avg + (z.listpack ? 12 : 80)));
+      return Math.round(64 + z.size * (avg + 80));
     },
     elements: (z) => z.members(),
     // Each member with its score as %.17g prints it.
@@ -148,14 +385,14 @@ export function sortedSetsService(limits: Limits): SortedSets {
     create: () => new ZSet(),
     put(z, ele, score, nx = false, xx = false) {
       const zs = z as ZSet;
-      const e = zs.dict.get(ele);
-      if (e === undefined) {
+      const cur = zs.score(ele);
+      if (cur === undefined) {
         if (xx) return 0;
         zs.insert(score, ele, limits);
         return 1;
       }
-      if (nx || e.score === score) return 0;
-      zs.setScore(e, score);
+      if (nx || cur === score) return 0;
+      zs.setScore(ele, score);
       return 2;
     },
   };

@@ -9,6 +9,7 @@ import {
   type ConfigValue,
   type DataType,
   Errors,
+  Hooks,
   inject,
   Keyspace,
   Notify,
@@ -67,10 +68,13 @@ function validateGreeting(v: ConfigValue): string | undefined {
 export class HelloModule {
   /** Cached from the config: reading convict on every call would cost more than the command. */
   private greeting = '';
+  private greeted = 0;
 
-  constructor(@inject(Config) config: Config, @inject(Keyspace) keyspace: Keyspace) {
+  constructor(@inject(Config) config: Config, @inject(Keyspace) keyspace: Keyspace, @inject(Hooks) hooks: Hooks) {
     config.watch('hello-greeting', (v) => (this.greeting = v as string));
     keyspace.types.register(CounterType);
+    // Named `<module>_<section>` as Redis modules name theirs: INFO hello_stats, INFO modules, INFO everything.
+    hooks.onInfoSection('hello_stats', () => [['greetings', this.greeted]], { title: 'Hello_stats' });
   }
 
   @Command({
@@ -85,6 +89,7 @@ export class HelloModule {
   greet(_ctx: CommandContext, argv: string[]): Reply {
     // One optional argument: arity -1 lets any count through, so the rest is checked here (as PING does).
     if (argv.length > 2) throw Errors.wrongArity('hello.greet');
+    this.greeted++;
     return `${this.greeting}, ${argv.length === 2 ? argv[1] : 'world'}!`;
   }
 

@@ -351,14 +351,16 @@ describe('bitmaps vs redis-server 7.0', () => {
     const rand = seeded(0xb17);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const EDGES = ['0', '1', '-1', '127', '128', '-128', '255', '256', '2147483647', '-2147483648', '4294967295', '4294967296',
-      '4503599627370495', '4503599627370496', '-4503599627370496', '9007199254740993', '9223372036854775807', '-9223372036854775808'];
+      '4503599627370495', '4503599627370496', '-4503599627370496', '9007199254740993', '9223372036854775807', '-9223372036854775808',
+      '4611686018427387903', '4611686018427387904', '-4611686018427387905', '9223372036854775806', '-9223372036854775807', '8589934591', '-8589934592'];
     const value = (): string => (rand() < 0.5 ? pick(EDGES) : String(Math.floor((rand() - 0.5) * 2 ** (1 + Math.floor(rand() * 40)))));
     const cmds: string[][] = [['FLUSHALL']];
     for (let i = 0; i < 30_000; i++) {
       const args: string[] = ['BITFIELD', `bf${i % 7}`];
       for (let n = 1 + Math.floor(rand() * 3); n > 0; n--) {
         const signed = rand() < 0.5;
-        const bits = rand() < 0.1 ? (signed ? 64 : 63) : 1 + Math.floor(rand() * (signed ? 33 : 32));
+        // Half of the fields wider than 32 bits: the exact 64-bit path.
+        const bits = rand() < 0.1 ? (signed ? 64 : 63) : rand() < 0.5 ? 33 + Math.floor(rand() * (signed ? 32 : 31)) : 1 + Math.floor(rand() * 32);
         const type = `${signed ? 'i' : 'u'}${bits}`;
         const offset = rand() < 0.2 ? `#${Math.floor(rand() * 20)}` : String(Math.floor(rand() * 200));
         const op = Math.floor(rand() * 4);
@@ -371,6 +373,11 @@ describe('bitmaps vs redis-server 7.0', () => {
       if (i % 1000 === 0) cmds.push(['GET', `bf${i % 7}`]);
     }
     for (let k = 0; k < 7; k++) cmds.push(['GET', `bf${k}`]);
+    // Field indexes whose offset wraps in int64 (#n * width), as Redis multiplies them.
+    for (const n of ['9223372036854775807', '-9223372036854775808', '144115188075855872', '288230376151711744', '4611686018427387905', '-144115188075855871']) {
+      for (const type of ['i64', 'u63', 'i33', 'u8']) cmds.push(['BITFIELD', 'wrap', 'SET', type, `#${n}`, '1'], ['BITFIELD', 'wrap', 'GET', type, `#${n}`]);
+    }
+    cmds.push(['GET', 'wrap']);
     const redis = await pipelined(h.redisPort(), cmds);
     const ferrous = await pipelined(h.ferrousPort(), cmds);
     expect(firstDifferences(cmds, redis, ferrous)).toEqual([]);

@@ -1,5 +1,5 @@
 import * as net from 'net';
-import { OutboundConnection } from '../../kernel/outbound';
+import { OutboundConnection, OutboundTimeout } from '../../kernel/outbound';
 import { DoubleReply, MapReply, PushReply, ReplyError, SetReply, StatusReply, VerbatimReply, BigNumberReply, IntegerReply } from '../../kernel/reply';
 import { INCOMPLETE, ReplyProtocolError, ReplyReader } from '../../kernel/resp/reply-reader';
 import { startRealRedis, type RealRedis } from '../helpers/redis';
@@ -93,7 +93,7 @@ describe('OutboundConnection', () => {
     const silent = net.createServer((s) => s.on('data', () => undefined)).listen(0, '127.0.0.1');
     await new Promise((r) => silent.once('listening', r));
     const c = await OutboundConnection.open('127.0.0.1', (silent.address() as net.AddressInfo).port);
-    await expect(c.call(['PING'], 100)).rejects.toThrow(/timeout waiting for the reply to PING/);
+    await expect(c.call(['PING'], 100)).rejects.toBeInstanceOf(OutboundTimeout);
     expect(c.closed).toBe(true);
     const rude = net.createServer((s) => s.on('data', () => s.destroy())).listen(0, '127.0.0.1');
     await new Promise((r) => rude.once('listening', r));
@@ -103,6 +103,32 @@ describe('OutboundConnection', () => {
     expect(await closed).toBeInstanceOf(Error);
     silent.close();
     rude.close();
+  });
+
+  test('a pipeline times each reply from the one before it, as Redis times each read', async () => {
+    // Answers one command every 300 ms: three replies take 900 ms, each within 500 ms of the last.
+    const slow = net
+      .createServer((s) => {
+        let queued = 0;
+        s.on('data', (d) => {
+          const n = d.toString('latin1').split('*1').length - 1;
+          for (let i = 0; i < n; i++) setTimeout(() => s.write('+PONG\r\n'), 300 * ++queued);
+        });
+      })
+      .listen(0, '127.0.0.1');
+    await new Promise((r) => slow.once('listening', r));
+    const c = await OutboundConnection.open('127.0.0.1', (slow.address() as net.AddressInfo).port);
+    try {
+      const started = Date.now();
+      const replies = await Promise.all(c.callAll([['PING'], ['PING'], ['PING']], 500));
+      expect(replies).toEqual([new StatusReply('PONG'), new StatusReply('PONG'), new StatusReply('PONG')]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+      await expect(Promise.all(c.callAll([['PING'], ['PING']], 100))).rejects.toBeInstanceOf(OutboundTimeout);
+      expect(c.closed).toBe(true);
+    } finally {
+      c.close();
+      slow.close();
+    }
   });
 
   test('stream() hands over the bytes that follow a reply, as after PSYNC', async () => {

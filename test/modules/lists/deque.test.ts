@@ -79,4 +79,72 @@ describe('lists: Deque', () => {
     check(d, ['a', 'b']);
     check(c, ['A', 'b', 'c']);
   });
+
+  it('agrees with an array model packed and as a ring, across both conversions, with long and binary elements', () => {
+    let seed = 3;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const d = new Deque();
+    let model: string[] = [];
+    const packedSeen = new Set<boolean>();
+    for (let step = 0; step < 6000; step++) {
+      // Grow for a while, then drain, so the list crosses 128 elements both ways.
+      const growing = step % 1500 < 900;
+      const v = rnd(40) === 0 ? 'L'.repeat(65 + rnd(10)) : rnd(2) === 0 ? `\x00${rnd(9)}\xff` : String(rnd(20));
+      const op = rnd(12);
+      if (op < (growing ? 6 : 2)) {
+        if (rnd(2) === 0) {
+          d.pushBack(v);
+          model.push(v);
+        } else {
+          d.pushFront(v);
+          model.unshift(v);
+        }
+      } else if (op < 9 && model.length > 0) {
+        if (rnd(2) === 0) expect(d.popFront()).toBe(model.shift());
+        else expect(d.popBack()).toBe(model.pop());
+      } else if (op === 9 && model.length > 0) {
+        const i = rnd(model.length);
+        d.set(i, v);
+        model[i] = v;
+      } else if (op === 10) {
+        const i = rnd(model.length + 1);
+        d.insert(i, v);
+        model.splice(i, 0, v);
+      } else if (model.length > 0) {
+        const count = rnd(5) - 2;
+        const target = model[rnd(model.length)];
+        let left = count === 0 ? model.length : Math.abs(count);
+        const order = count >= 0 ? model.map((_, i) => i) : model.map((_, i) => model.length - 1 - i);
+        const drop = new Set<number>();
+        for (const i of order) if (left > 0 && model[i] === target) drop.add(i), left--;
+        expect(d.remove(target, count)).toBe(drop.size);
+        model = model.filter((_, i) => !drop.has(i));
+      }
+      packedSeen.add(d.packed);
+      expect(d.length).toBe(model.length);
+      if (step % 97 === 0) check(d, model);
+    }
+    check(d, model);
+    expect([...packedSeen].sort()).toEqual([false, true]);
+  });
+
+  it('packs small lists, goes to a ring past 128 elements or a 65-byte one, and packs again when drained', () => {
+    const d = Deque.from(['a', 'b']);
+    expect(d.packed).toBe(true);
+    for (let i = 0; i < 127; i++) d.pushBack(String(i));
+    expect(d.packed).toBe(false);
+    while (d.length > 20) d.popFront();
+    expect(d.packed).toBe(true);
+    check(d, Array.from({ length: 20 }, (_, i) => String(i + 107)));
+    d.set(0, 'x'.repeat(65));
+    expect(d.packed).toBe(false);
+    expect(Deque.from(['y'.repeat(65)]).packed).toBe(false);
+    const t = Deque.from(['1', '2', '3', '4', '5']);
+    t.trim(1, 2);
+    check(t, ['2', '3']);
+    const c = t.clone();
+    c.pushFront('0');
+    check(t, ['2', '3']);
+    check(c, ['0', '2', '3']);
+  });
 });

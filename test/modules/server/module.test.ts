@@ -47,3 +47,30 @@ describe('MODULE LOAD / LOADEX / UNLOAD / LIST on plugins', () => {
     expect(await f.raw.call('HELLO.COUNT', 'k')).toBe(':2\r\n');
   });
 });
+
+describe('INFO sections a plugin owns', () => {
+  const f = useServer({ 'enable-module-command': 'yes' });
+
+  it('prints them by name, for INFO modules and INFO everything (after Redis\'s), not in a plain INFO', async () => {
+    expect(await f.raw.call('INFO', 'hello_stats')).toBe('$0\r\n\r\n');
+    expect(await f.raw.call('MODULE', 'LOAD', HELLO)).toBe('+OK\r\n');
+    await f.raw.call('HELLO.GREET');
+    await f.raw.call('HELLO.GREET', 'Ada');
+    expect(await f.io.call('INFO', 'hello_stats')).toBe('# Hello_stats\r\ngreetings:2\r\n');
+    expect(await f.io.call('INFO', 'HELLO_STATS', 'server')).toMatch(/^# Server\r\n[^]*\r\n\r\n# Hello_stats\r\ngreetings:2\r\n$/);
+    expect(await f.io.call('INFO', 'modules')).toMatch(/^# Modules\r\nmodule:name=hello,[^\r]*\r\n\r\n# Hello_stats\r\ngreetings:2\r\n$/);
+    const everything = (await f.io.call('INFO', 'everything')) as string;
+    expect(everything.indexOf('# Hello_stats')).toBeGreaterThan(everything.indexOf('# Keyspace'));
+    expect(await f.io.call('INFO')).not.toContain('Hello_stats');
+    expect(await f.io.call('INFO', 'all')).not.toContain('Hello_stats');
+  });
+
+  it('goes away with MODULE UNLOAD and comes back with the next LOAD', async () => {
+    expect(await f.raw.call('MODULE', 'LOAD', UNLOADABLE)).toBe('+OK\r\n');
+    expect(await f.io.call('INFO', 'unloadable')).toBe('# Unloadable\r\nword:twice\r\n');
+    expect(await f.raw.call('MODULE', 'UNLOAD', 'unloadable')).toBe('+OK\r\n');
+    expect(await f.raw.call('INFO', 'unloadable')).toBe('$0\r\n\r\n');
+    expect(await f.raw.call('MODULE', 'LOADEX', UNLOADABLE, 'CONFIG', 'unloadable-word', 'again')).toBe('+OK\r\n');
+    expect(await f.io.call('INFO', 'unloadable')).toBe('# Unloadable\r\nword:again\r\n');
+  });
+});

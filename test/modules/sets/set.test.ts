@@ -112,4 +112,36 @@ describe('RSet and its helpers', () => {
     } while (cursor !== 0);
     for (let i = 0; i < 150; i++) expect(seen.has(`k${i}`)).toBe(true);
   });
+
+  it('keeps an intset sorted and exact through a random mix of adds and removes, int64 extremes included', () => {
+    let seed = 5;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const pool = ['0', '-1', '1', '9', '10', '-10', '99', '100', '-9223372036854775808', '9223372036854775807', '9007199254740993', '-9007199254740993', '123456789012'];
+    const s = setOf([], MAX);
+    const model = new Set<string>();
+    for (let step = 0; step < 2000; step++) {
+      const m = pool[rnd(pool.length)];
+      if (rnd(3) === 0) expect(s.remove(m)).toBe(model.delete(m));
+      else {
+        expect(s.add(m, MAX)).toBe(!model.has(m));
+        model.add(m);
+      }
+      expect(s.has(m)).toBe(model.has(m));
+      expect(s.size).toBe(model.size);
+    }
+    expect(s.intset).toBe(true);
+    expect(s.ordered()).toEqual([...model].sort(compareInt));
+    if (s.size > 0) expect(model.has(s.random())).toBe(true);
+    s.add('x', MAX);
+    expect(s.intset).toBe(false);
+    expect(s.ordered().sort()).toEqual([...model, 'x'].sort());
+  });
+
+  it('an existing member at the intset limit does not convert it', () => {
+    const s = setOf(['1', '2'], 2);
+    expect(s.add('2', 2)).toBe(false);
+    expect(s.intset).toBe(true);
+    expect(s.add('3', 2)).toBe(true);
+    expect(s.intset).toBe(false);
+  });
 });

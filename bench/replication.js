@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+/**
+ * Replication, side by side with Redis in the same run (each master pinned to CPU 0; the load
+ * generator and the replica share CPU 1, the same for both):
+ *   1. SET throughput on a master with no replica, then with one replica of its own kind
+ *      attached (Redis -> Redis, Ferrous -> Ferrous), and the master's CPU per request;
+ *   2. a full sync of --keys keys (DEBUG POPULATE): time from REPLICAOF to master_link_status:up.
+ *
+ *   npm run build && node bench/replication.js [--requests 200000] [--keys 1000000]
+ */
+'use strict';
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const REQUESTS = Number(args.requests ?? 200000);
+const KEYS = Number(args.keys ?? 1000000);
+const CLIENTS = 50;
+const ROOT = path.resolve(__dirname, '..');
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function cli(port, ...argv) {
+  const r = spawnSync('redis-cli', ['-p', String(port), ...argv], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redis-cli ${argv.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+function field(port, section, name) {
+  const m = new RegExp(`^${name}:(.*)$`, 'm').exec(cli(port, 'INFO', section));
+  return m === null ? '' : m[1].trim();
+}
+
+async function start(kind, cpu, extra) {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-bench-repl-'));
+  const common = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes', ...extra];
+  const cmd = kind === 'redis' ? ['redis-server', ...common] : ['node', path.join(ROOT, 'dist/kernel/main.js'), '--loglevel', 'warning', ...common];
+  const proc = spawn('taskset', ['-c', String(cpu), ...cmd], { stdio: 'ignore' });
+  for (let i = 0; ; i++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break;
+    if (i > 200) throw new Error(`${kind} on ${port} did not start`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    proc,
+    stop: () => {
+      proc.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function cpuSeconds(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** SET ops/s from redis-benchmark on CPU 1, and the master's CPU µs per request. */
+function setBench(master, requests) {
+  const run = (n) => {
+    const r = spawnSync('taskset', ['-c', '1', 'redis-benchmark', '-p', String(master.port), '-c', String(CLIENTS), '-n', String(n), '-r', '100000', '-t', 'set', '--csv'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
+    return Number(r.stdout.trim().split('\n')[1].split(',')[1].replace(/"/g, ''));
+  };
+  run(Math.ceil(requests / 5));
+  const before = cpuSeconds(master.proc.pid);
+  const ops = run(requests);
+  return { ops, cpuUs: ((cpuSeconds(master.proc.pid) - before) * 1e6) / requests };
+}
+
+async function waitUp(port, ms) {
+  const deadline = Date.now() + ms;
+  while (field(port, 'replication', 'master_link_status') !== 'up') {
+    if (Date.now() > deadline) throw new Error('the replica did not sync in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function measure(kind) {
+  const master = await start(kind, 0, []);
+  try {
+    const alone = setBench(master, REQUESTS);
+    const replica = await start(kind, 1, ['--replicaof', '127.0.0.1', String(master.port)]);
+    let withReplica;
+    try {
+      await waitUp(replica.port, 60000);
+      withReplica = setBench(master, REQUESTS);
+    } finally {
+      replica.stop();
+    }
+    cli(master.port, 'FLUSHALL');
+    cli(master.port, 'DEBUG', 'POPULATE', String(KEYS));
+    const r2 = await start(kind, 1, []);
+    let syncMs;
+    try {
+      const t0 = Date.now();
+      cli(r2.port, 'REPLICAOF', '127.0.0.1', String(master.port));
+      await waitUp(r2.port, 600000);
+      syncMs = Date.now() - t0;
+      if (cli(r2.port, 'DBSIZE') !== String(KEYS)) throw new Error(`${kind}: the replica has ${cli(r2.port, 'DBSIZE')} keys`);
+    } finally {
+      r2.stop();
+    }
+    return { alone, withReplica, syncMs };
+  } finally {
+    master.stop();
+  }
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(ROOT, 'dist/kernel/main.js'))) throw new Error('build first: npm run build');
+  const redis = await measure('redis');
+  const ferrous = await measure('ferrous');
+  const ops = (x) => `${x.ops.toFixed(0)} ops/s (${x.cpuUs.toFixed(2)} µs CPU/req)`;
+  const row = (name, r, f) => `| ${name} | ${ops(r)} | ${ops(f)} | ${(f.ops / r.ops).toFixed(2)} |`;
+  console.log(`SET, ${CLIENTS} clients, ${REQUESTS} requests; full sync of ${KEYS} keys (DEBUG POPULATE); ${process.version}`);
+  console.log('\n| measure | Redis | Ferrous | Ferrous/Redis |\n| --- | ---: | ---: | ---: |');
+  console.log(row('SET, no replica', redis.alone, ferrous.alone));
+  console.log(row('SET, one replica', redis.withReplica, ferrous.withReplica));
+  console.log(`| throughput kept with a replica | ${((redis.withReplica.ops / redis.alone.ops) * 100).toFixed(0)}% | ${((ferrous.withReplica.ops / ferrous.alone.ops) * 100).toFixed(0)}% | |`);
+  console.log(`| full sync to link up | ${redis.syncMs} ms | ${ferrous.syncMs} ms | ${(ferrous.syncMs / redis.syncMs).toFixed(2)} (time) |`);
+}
+
+main().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});

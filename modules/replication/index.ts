@@ -1,0 +1,1004 @@
+import { randomBytes } from 'crypto';
+import {
+  Blocking,
+  Client,
+  CmdFlag,
+  Command,
+  type CommandContext,
+  Config,
+  encodeCommand,
+  Errors,
+  GateOrder,
+  Hooks,
+  type InfoField,
+  inject,
+  Journal,
+  JournalTarget,
+  type JournalSubscription,
+  Keyspace,
+  Logger,
+  NO_REPLY,
+  OK,
+  OutboundConnection,
+  parseIntArg,
+  provide,
+  RDB_SNAPSHOTS,
+  type RdbSnapshots,
+  RedisModule,
+  type RegisteredCommand,
+  type Reply,
+  ReplyError,
+  ReplyMode,
+  Server,
+  StatusReply,
+  WRITE_GATE,
+  type WriteGate,
+} from '../../kernel';
+import { Backlog } from './backlog';
+import { parseReplicaOf, replicationParams } from './config';
+import { LinkState, ReplicaLink, SyncRound } from './master';
+import { SyncPayload } from './payload';
+
+const READONLY = new ReplyError("READONLY You can't write against a read only replica.");
+const NOREPLICAS = new ReplyError('NOREPLICAS Not enough good replicas to write.');
+const MASTERDOWN = new ReplyError("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+const NOMASTERLINK = new ReplyError("NOMASTERLINK Can't SYNC while not connected with my master");
+const WAIT_ON_REPLICA = new ReplyError(
+  'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+);
+const NOT_FOR_REPLICA_CLIENT = new ReplyError('ERR Command is not valid when client is a replica.');
+const ALREADY_CONNECTED = new StatusReply('OK Already connected to specified master');
+const NULL_REPLID = '0'.repeat(40);
+/** The event WAIT's clients block on: a replica acknowledged an offset. */
+const ACK_EVENT = 'replication:ack';
+
+/** A write gate that refuses per a fixed rule while `closed`. */
+class Gate implements WriteGate {
+  closed = false;
+  constructor(
+    readonly order: number,
+    private readonly error: ReplyError,
+    /** Refuse commands without this flag (MASTERDOWN: not STALE) instead of those with it (writes). */
+    private readonly unless: boolean,
+    private readonly flag: CmdFlag,
+  ) {}
+
+  refuse(cmd: RegisteredCommand): ReplyError | null {
+    return cmd.has(this.flag) !== this.unless ? this.error : null;
+  }
+}
+
+/** A FAILOVER under way (Redis's failover_* fields). */
+interface Failover {
+  inProgress: boolean;
+  host: string | null;
+  port: number;
+  /** 0: no TIMEOUT. */
+  endTime: number;
+  force: boolean;
+}
+
+/** The replica side's link to its master (Redis's REPL_STATE_*). */
+const enum ReplState {
+  None,
+  Connect,
+  Connecting,
+  Handshake,
+  Transfer,
+  Connected,
+}
+
+/**
+ * Master–replica replication, PSYNC2 as Redis 7.0 speaks it, both ways. The master side keeps
+ * a backlog fed by the journal's replicas target, answers PSYNC with +CONTINUE from it or
+ * +FULLRESYNC and a point-in-time snapshot (RDB_SNAPSHOTS) while it keeps serving, then
+ * streams the writes. The replica side connects, handshakes, loads the image, applies the
+ * stream as its master client and forwards it byte for byte to its own replicas.
+ */
+@RedisModule({
+  name: 'replication',
+  requires: ['persistence'],
+  config: replicationParams,
+  provides: [
+    provide(WRITE_GATE, (m: ReplicationModule) => m.noReplicas),
+    provide(WRITE_GATE, (m: ReplicationModule) => m.readOnly),
+    provide(WRITE_GATE, (m: ReplicationModule) => m.masterDown),
+  ],
+})
+export default class ReplicationModule {
+  readonly noReplicas = new Gate(GateOrder.NoReplicas, NOREPLICAS, false, CmdFlag.Write);
+  readonly readOnly = new Gate(GateOrder.ReadOnly, READONLY, false, CmdFlag.Write);
+  readonly masterDown = new Gate(GateOrder.MasterDown, MASTERDOWN, true, CmdFlag.Stale);
+
+  // ---- master side ------------------------------------------------------------------------
+  private backlog: Backlog | null = null;
+  private subscription: JournalSubscription | null = null;
+  /** second_repl_offset: up to where replicationId2's history is shared with ours. */
+  private secondOffset = -1;
+  /** REPLCONF state of connections that have not asked to sync yet. */
+  private readonly handshakes = new Map<Client, ReplicaLink>();
+  private readonly links = new Map<Client, ReplicaLink>();
+  private round: SyncRound | null = null;
+  private roundTimer: NodeJS.Timeout | null = null;
+  private noReplicasSince = Date.now();
+  private goodReplicas = 0;
+
+  private syncFull = 0;
+  private syncPartialOk = 0;
+  private syncPartialErr = 0;
+
+  // ---- replica side -----------------------------------------------------------------------
+  private masterHost: string | null = null;
+  private masterPort = 0;
+  private state = ReplState.None;
+  private conn: OutboundConnection | null = null;
+  /** The client the master's commands run as (CLIENT LIST flag M). */
+  private masterClient: Client | null = null;
+  /** Stream bytes fed to the master client's parser and not yet part of a whole command. */
+  private unapplied: Buffer = Buffer.alloc(0);
+  private payload: SyncPayload | null = null;
+  /** The reply to PSYNC as it arrives. */
+  private psyncLine = '';
+  /** Bumped on every REPLICAOF and link loss: a handshake under way notices it is stale. */
+  private generation = 0;
+  private lastIo = 0;
+  private linkDownSince = 0;
+  /** No history worth offering the master: PSYNC ? -1 (a start with `replicaof` in the config). */
+  private fresh = false;
+  private cron: NodeJS.Timeout | null = null;
+  private cronTicks = 0;
+
+  private snapshots: RdbSnapshots;
+  /** FAILOVER under way: waiting for a replica to catch up, then handing over to it. */
+  private failover: Failover | null = null;
+
+  constructor(
+    @inject(Server) private readonly server: Server,
+    @inject(Config) private readonly config: Config,
+    @inject(Hooks) hooks: Hooks,
+    @inject(Journal) private readonly journal: Journal,
+    @inject(Keyspace) private readonly keyspace: Keyspace,
+    @inject(Blocking) private readonly blocking: Blocking,
+    @inject(Logger) private readonly logger: Logger,
+    @inject(RDB_SNAPSHOTS) snapshots: RdbSnapshots,
+  ) {
+    this.snapshots = snapshots;
+    hooks.onInfoSection('replication', () => this.infoFields(), { inDefault: true });
+    hooks.onInfo('stats', () => [
+      ['sync_full', this.syncFull],
+      ['sync_partial_ok', this.syncPartialOk],
+      ['sync_partial_err', this.syncPartialErr],
+    ]);
+    hooks.onClientClosed((c) => this.clientClosed(c));
+    config.watch('repl-backlog-size', (v) => this.backlog?.resize(v as number));
+    config.watch('replica-read-only', () => this.updateGates());
+    config.watch('replica-serve-stale-data', () => this.updateGates());
+    config.watch('min-replicas-to-write', () => this.refreshGoodReplicas());
+    config.watch('min-replicas-max-lag', () => this.refreshGoodReplicas());
+  }
+
+  onStart(): void {
+    const of = this.config.get<string>('replicaof');
+    const target = of === '' ? null : parseReplicaOf(of);
+    if (target !== null) {
+      this.fresh = true;
+      this.becomeReplica(target[0], target[1]);
+    }
+    this.cron = setInterval(() => this.replicationCron(), 1000);
+    this.cron.unref();
+    if (this.state === ReplState.Connect) void this.connectToMaster();
+  }
+
+  onShutdown(): void {
+    if (this.cron !== null) clearInterval(this.cron);
+    if (this.roundTimer !== null) clearTimeout(this.roundTimer);
+    this.generation++;
+    this.conn?.close();
+  }
+
+  private get isReplica(): boolean {
+    return this.masterHost !== null;
+  }
+
+  // ---- the backlog and the live stream ------------------------------------------------------
+
+  private createBacklog(): void {
+    this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), this.journal.offset);
+    this.subscription ??= this.journal.attach(JournalTarget.Replicas, this.feed);
+  }
+
+  private freeBacklog(): void {
+    this.subscription?.detach();
+    this.subscription = null;
+    this.backlog = null;
+  }
+
+  /** The replicas' stream, from the journal (a master's writes, a replica's forwarded stream). */
+  private readonly feed = (chunk: string): void => {
+    this.backlog!.append(chunk);
+    for (const link of this.links.values()) {
+      if (link.state === LinkState.Online) link.client.pushEncoded(chunk);
+      else if (link.buffered !== null) link.buffered.push(chunk);
+    }
+  };
+
+  // ---- master side: commands ------------------------------------------------------------------
+
+  @Command('replconf')
+  replconf(ctx: CommandContext, argv: string[]): Reply | typeof NO_REPLY {
+    if (argv.length % 2 === 0) throw Errors.syntax;
+    const link = this.links.get(ctx) ?? this.handshakes.get(ctx) ?? new ReplicaLink(ctx);
+    for (let i = 1; i < argv.length; i += 2) {
+      const opt = argv[i].toLowerCase();
+      const val = argv[i + 1];
+      if (opt === 'listening-port') {
+        const port = parseIntArg(val);
+        if (Number.isNaN(port)) throw Errors.notInteger;
+        link.port = port;
+      } else if (opt === 'ip-address') {
+        if (val.length >= 46) throw new ReplyError(`ERR REPLCONF ip-address provided by replica instance is too long: ${val.length} bytes`);
+        link.ip = val;
+      } else if (opt === 'capa') {
+        const capa = val.toLowerCase();
+        if (capa === 'eof') link.capaEof = true;
+        else if (capa === 'psync2') link.capaPsync2 = true;
+      } else if (opt === 'ack') {
+        // From a replica only, and never answered: the stream it rides on is one-way.
+        if (!this.links.has(ctx)) return NO_REPLY;
+        const offset = parseIntArg(val);
+        if (Number.isNaN(offset)) return NO_REPLY;
+        if (offset > link.ackOffset) link.ackOffset = offset;
+        link.ackTime = Date.now();
+        if (link.state === LinkState.WaitAck) link.goOnline();
+        this.blocking.signalEvent(ACK_EVENT);
+        if (this.failover !== null) this.updateFailover();
+        return NO_REPLY;
+      } else if (opt === 'getack') {
+        if (ctx === this.masterClient) this.sendAck();
+        return NO_REPLY;
+      } else if (opt === 'rdb-only' || opt === 'rdb-filter-only') {
+        if (opt === 'rdb-only' && val !== '0' && val !== '1') throw Errors.notInteger;
+      } else {
+        throw new ReplyError(`ERR Unrecognized REPLCONF option: ${argv[i]}`);
+      }
+    }
+    if (!this.links.has(ctx)) this.handshakes.set(ctx, link);
+    return OK;
+  }
+
+  @Command('psync')
+  psync(ctx: CommandContext, argv: string[]): Reply | typeof NO_REPLY {
+    return this.sync(ctx, argv, false);
+  }
+
+  @Command('sync')
+  syncCommand(ctx: CommandContext, argv: string[]): Reply | typeof NO_REPLY {
+    return this.sync(ctx, argv, true);
+  }
+
+  /** syncCommand: a partial resync from the backlog when possible, else a full one. */
+  private sync(ctx: CommandContext, argv: string[], presync: boolean): Reply | typeof NO_REPLY {
+    if (this.links.has(ctx)) return NO_REPLY;
+    if (!presync && argv.length > 3 && argv[3].toLowerCase() === 'failover') {
+      // The master hands over to us: become a master first, then serve its PSYNC.
+      if (argv[1] !== this.server.replicationId) throw new ReplyError('ERR PSYNC FAILOVER replid must match my replid.');
+      this.becomeMaster();
+      this.logger.notice(`MASTER MODE enabled (failover request from 'id=${ctx.id} addr=${ctx.addr}')`);
+    }
+    if (this.isReplica && this.state !== ReplState.Connected) throw NOMASTERLINK;
+    let offset = 0;
+    if (!presync) {
+      offset = parseIntArg(argv[2]);
+      if (Number.isNaN(offset)) throw Errors.notInteger;
+    }
+    const link = this.handshakes.get(ctx) ?? new ReplicaLink(ctx);
+    this.handshakes.delete(ctx);
+    link.presync = presync;
+    if (!presync && this.tryPartial(link, argv[1], offset)) {
+      this.syncPartialOk++;
+      return NO_REPLY;
+    }
+    if (!presync && argv[1] !== '?') this.syncPartialErr++;
+    this.syncFull++;
+    this.attach(link);
+    if (this.backlog === null) {
+      // A new history starts with the first replica: Redis changes the id as it creates the backlog.
+      this.server.replicationId = randomBytes(20).toString('hex');
+      this.server.replicationId2 = NULL_REPLID;
+      this.secondOffset = -1;
+      this.createBacklog();
+    }
+    this.logger.notice(`Replica ${link.address}:${link.port} asks for synchronization`);
+    this.scheduleRound();
+    return NO_REPLY;
+  }
+
+  /** masterTryPartialResynchronization. */
+  private tryPartial(link: ReplicaLink, replid: string, offset: number): boolean {
+    const server = this.server;
+    if (replid !== server.replicationId && (replid !== server.replicationId2 || offset > this.secondOffset)) {
+      if (replid !== '?') this.logger.notice(`Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${replid}', my replication IDs are '${server.replicationId}' and '${server.replicationId2}')`);
+      return false;
+    }
+    const backlog = this.backlog;
+    if (backlog === null || !backlog.holds(offset)) {
+      this.logger.notice(`Unable to partial resync with replica ${link.address}:${link.port} for lack of backlog (Replica request was: ${offset}).`);
+      return false;
+    }
+    this.attach(link);
+    link.client.pushEncoded(link.capaPsync2 ? `+CONTINUE ${server.replicationId}\r\n` : '+CONTINUE\r\n');
+    const missing = backlog.readFrom(offset);
+    if (missing.length !== 0) link.client.pushEncoded(missing);
+    link.goOnline();
+    this.logger.notice(`Partial resynchronization request from ${link.address}:${link.port} accepted. Sending ${missing.length} bytes of backlog starting from offset ${offset}.`);
+    return true;
+  }
+
+  /** The connection becomes a replica: no more replies, its own output class. */
+  private attach(link: ReplicaLink): void {
+    const c = link.client;
+    c.flags.add('replica');
+    c.replyMode = ReplyMode.Off;
+    this.links.set(c, link);
+    this.refreshGoodReplicas();
+  }
+
+  /** Start a snapshot round now, or after repl-diskless-sync-delay to let more replicas join. */
+  private scheduleRound(): void {
+    if (this.round !== null) return;
+    const diskless = this.config.get<boolean>('repl-diskless-sync');
+    const delay = diskless ? this.config.get<number>('repl-diskless-sync-delay') : 0;
+    const max = this.config.get<number>('repl-diskless-sync-max-replicas');
+    let waiting = 0;
+    for (const l of this.links.values()) if (l.state === LinkState.WaitStart) waiting++;
+    const later = delay > 0 && !(max > 0 && waiting >= max);
+    if (this.roundTimer !== null) {
+      // Enough replicas came during the delay: start now.
+      if (later) return;
+      clearTimeout(this.roundTimer);
+    }
+    // Even without a delay, replicas that ask in the same event-loop turn share the snapshot.
+    this.roundTimer = setTimeout(() => {
+      this.roundTimer = null;
+      this.startRound();
+    }, later ? delay * 1000 : 0);
+  }
+
+  /** replicationSetupSlaveForFullResync for every waiting replica, then one snapshot for them. */
+  private startRound(): void {
+    const waiting = [...this.links.values()].filter((l) => l.state === LinkState.WaitStart);
+    if (waiting.length === 0 || this.round !== null) return;
+    // Replicas without the EOF capability (SYNC, old ones) get the length-prefixed form.
+    const diskless = this.config.get<boolean>('repl-diskless-sync') && waiting.every((l) => l.capaEof);
+    // The stream the replicas get after the image starts with a SELECT.
+    this.subscription!.reselect();
+    const header = `+FULLRESYNC ${this.server.replicationId} ${this.journal.offset}\r\n`;
+    for (const l of waiting) {
+      if (!l.presync) l.client.pushEncoded(header);
+      l.state = LinkState.Transfer;
+      l.buffered = [];
+    }
+    this.logger.notice(`Starting full synchronization of ${waiting.length} replica(s) (${diskless ? 'diskless' : 'disk-backed form'})`);
+    this.round = new SyncRound(waiting, diskless, this.snapshots, this.logger, (r) => {
+      if (this.round === r) this.round = null;
+      // Replicas that asked while this round ran.
+      if ([...this.links.values()].some((l) => l.state === LinkState.WaitStart)) this.scheduleRound();
+    });
+  }
+
+  // ---- WAIT and min-replicas ------------------------------------------------------------------
+
+  @Command('wait')
+  wait(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
+    if (this.isReplica) throw WAIT_ON_REPLICA;
+    const wanted = parseIntArg(argv[1]);
+    if (Number.isNaN(wanted)) throw Errors.notInteger;
+    const timeout = parseIntArg(argv[2]);
+    if (Number.isNaN(timeout)) throw new ReplyError('ERR timeout is not an integer or out of range');
+    if (timeout < 0) throw new ReplyError('ERR timeout is negative');
+    // The offset right after this client's last write, as Redis's c->woff.
+    const target = ctx.woff;
+    const acked = this.acked(target);
+    if (acked >= wanted || ctx.denyBlocking) return acked;
+    this.requestAcks();
+    const deadline = timeout === 0 ? Infinity : Date.now() + timeout;
+    const timer = timeout === 0 ? null : setTimeout(() => this.blocking.signalEvent(ACK_EVENT), timeout);
+    return this.blocking.blockOnEvent(
+      ctx,
+      ACK_EVENT,
+      0,
+      () => {
+        const n = this.acked(target);
+        if (n < wanted && Date.now() < deadline) return undefined;
+        if (timer !== null) clearTimeout(timer);
+        return n;
+      },
+      0,
+    );
+  }
+
+  /** Replicas that acknowledged at least `offset`. */
+  private acked(offset: number): number {
+    let n = 0;
+    for (const l of this.links.values()) if (l.state === LinkState.Online && l.ackOffset >= offset) n++;
+    return n;
+  }
+
+  /** REPLCONF GETACK * through the stream: each replica answers with its offset. */
+  private requestAcks(): void {
+    if (this.links.size === 0 || this.subscription === null) return;
+    this.journal.appendRaw(JournalTarget.Replicas, encodeCommand(['REPLCONF', 'GETACK', '*']));
+  }
+
+  /** refreshGoodSlavesCount: online replicas whose last ACK is recent enough. */
+  private refreshGoodReplicas(): void {
+    const toWrite = this.config.get<number>('min-replicas-to-write');
+    const maxLag = this.config.get<number>('min-replicas-max-lag');
+    let good = 0;
+    const now = Date.now();
+    for (const l of this.links.values()) if (l.state === LinkState.Online && (now - l.ackTime) / 1000 <= maxLag) good++;
+    this.goodReplicas = good;
+    this.noReplicas.closed = !this.isReplica && toWrite > 0 && maxLag > 0 && good < toWrite;
+  }
+
+  private updateGates(): void {
+    this.readOnly.closed = this.isReplica && this.config.get<boolean>('replica-read-only');
+    this.masterDown.closed = this.isReplica && this.state !== ReplState.Connected && !this.config.get<boolean>('replica-serve-stale-data');
+    this.refreshGoodReplicas();
+  }
+
+  // ---- replica side -------------------------------------------------------------------------
+
+  @Command('replicaof')
+  replicaof(ctx: CommandContext, argv: string[]): Reply {
+    return this.replicaofCommand(ctx, argv);
+  }
+
+  @Command('slaveof')
+  slaveof(ctx: CommandContext, argv: string[]): Reply {
+    return this.replicaofCommand(ctx, argv);
+  }
+
+  private replicaofCommand(ctx: CommandContext, argv: string[]): Reply {
+    if (this.failover !== null) throw new ReplyError('ERR REPLICAOF not allowed while failing over.');
+    if (argv[1].toLowerCase() === 'no' && argv[2].toLowerCase() === 'one') {
+      if (this.isReplica) {
+        this.becomeMaster();
+        this.logger.notice(`MASTER MODE enabled (user request from 'id=${ctx.id} addr=${ctx.addr}')`);
+      }
+      return OK;
+    }
+    if (this.links.has(ctx)) throw NOT_FOR_REPLICA_CLIENT;
+    const port = parseIntArg(argv[2]);
+    if (Number.isNaN(port) || port < 0 || port > 65535) throw new ReplyError('ERR Invalid master port');
+    if (this.masterHost === argv[1] && this.masterPort === port) {
+      this.logger.notice('REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.');
+      return ALREADY_CONNECTED;
+    }
+    this.fresh = false;
+    this.becomeReplica(argv[1], port);
+    this.logger.notice(`REPLICAOF ${argv[1]}:${port} enabled (user request from 'id=${ctx.id} addr=${ctx.addr}')`);
+    if (this.cron !== null) void this.connectToMaster();
+    return OK;
+  }
+
+  /** replicationSetMaster. */
+  private becomeReplica(host: string, port: number): void {
+    this.dropMasterLink();
+    this.masterHost = host;
+    this.masterPort = port;
+    this.state = ReplState.Connect;
+    this.linkDownSince = 0;
+    this.journal.forwardOnly = true;
+    this.keyspace.expiryEnabled = false;
+    // A replica keeps a backlog, for its own replicas and to offer its offset to a new master.
+    if (this.backlog === null) this.createBacklog();
+    this.updateGates();
+    this.logger.notice(`Connecting to MASTER ${host}:${port}`);
+  }
+
+  /** replicationUnsetMaster: the history so far stays resumable under the old id (PSYNC2). */
+  private becomeMaster(): void {
+    this.dropMasterLink();
+    this.masterHost = null;
+    this.state = ReplState.None;
+    const server = this.server;
+    server.replicationId2 = server.replicationId;
+    this.secondOffset = this.journal.offset + 1;
+    server.replicationId = randomBytes(20).toString('hex');
+    this.journal.forwardOnly = false;
+    this.subscription?.reselect();
+    this.keyspace.expiryEnabled = true;
+    // The replicas learn the new id when they reconnect (+CONTINUE <new id>).
+    this.disconnectReplicas();
+    this.noReplicasSince = Date.now();
+    this.updateGates();
+  }
+
+  private disconnectReplicas(): void {
+    for (const c of [...this.links.keys()]) c.close();
+  }
+
+  /** Close the link to the master (if any) and forget what was half received. */
+  private dropMasterLink(): void {
+    this.generation++;
+    const conn = this.conn;
+    this.conn = null;
+    this.payload = null;
+    this.unapplied = Buffer.alloc(0);
+    const mc = this.masterClient;
+    this.masterClient = null;
+    mc?.close();
+    conn?.close();
+  }
+
+  /** The link went down (closed, killed, timed out, failed): retry from the cron. */
+  private linkLost(conn: OutboundConnection, why: string): void {
+    if (conn !== this.conn) return;
+    const wasConnected = this.state === ReplState.Connected;
+    this.dropMasterLink();
+    if (this.masterHost === null) return;
+    this.state = ReplState.Connect;
+    this.linkDownSince = Date.now();
+    this.updateGates();
+    this.logger.warning(wasConnected ? `Connection with master lost (${why}).` : `Master ${this.masterHost}:${this.masterPort}: ${why}`);
+  }
+
+  /** connectWithMaster and syncWithMaster's handshake, up to PSYNC's reply. */
+  private async connectToMaster(): Promise<void> {
+    if (this.state !== ReplState.Connect || this.masterHost === null) return;
+    const gen = ++this.generation;
+    const host = this.masterHost;
+    const timeoutMs = this.config.get<number>('repl-timeout') * 1000;
+    this.state = ReplState.Connecting;
+    this.lastIo = Date.now();
+    let conn: OutboundConnection;
+    try {
+      conn = await OutboundConnection.open(host, this.masterPort, timeoutMs);
+    } catch (e) {
+      if (gen === this.generation) {
+        this.state = ReplState.Connect;
+        this.logger.warning(`Error condition on socket for SYNC: ${(e as Error).message}`);
+      }
+      return;
+    }
+    if (gen !== this.generation) {
+      conn.close();
+      return;
+    }
+    this.conn = conn;
+    conn.onClose((e) => this.linkLost(conn, e === null ? 'closed' : e.message));
+    this.logger.notice('MASTER <-> REPLICA sync started');
+    try {
+      this.state = ReplState.Handshake;
+      const pong = await conn.call(['PING'], timeoutMs);
+      if (pong instanceof ReplyError && !/^(NOAUTH|NOPERM|ERR operation not permitted)/.test(pong.message)) {
+        throw new Error(`Error reply to PING from master: '-${pong.message}'`);
+      }
+      const auth = this.config.get<string>('masterauth');
+      if (auth !== '') {
+        const user = this.config.get<string>('masteruser');
+        const r = await conn.call(user === '' ? ['AUTH', auth] : ['AUTH', user, auth], timeoutMs);
+        if (r instanceof ReplyError) throw new Error(`Unable to AUTH to MASTER: -${r.message}`);
+      }
+      const announcedPort = this.config.get<number>('replica-announce-port');
+      await conn.call(['REPLCONF', 'listening-port', String(announcedPort !== 0 ? announcedPort : this.server.port)], timeoutMs);
+      const ip = this.config.get<string>('replica-announce-ip');
+      if (ip !== '') await conn.call(['REPLCONF', 'ip-address', ip], timeoutMs);
+      await conn.call(['REPLCONF', 'capa', 'eof', 'capa', 'psync2'], timeoutMs);
+      if (gen !== this.generation) return;
+      const [replid, offset] = this.fresh ? ['?', '-1'] : [this.server.replicationId, String(this.journal.offset + 1)];
+      this.logger.notice(`Trying a partial resynchronization (request ${replid}:${offset}).`);
+      const psync = ['PSYNC', replid, offset];
+      if (this.failover?.inProgress === true) psync.push('FAILOVER');
+      // The reply is read from the raw stream: a master may send newlines to keep the link
+      // alive before it answers (while a snapshot round waits), which are no RESP reply.
+      this.psyncLine = '';
+      conn.stream((chunk) => this.psyncData(conn, chunk));
+      conn.send(encodeCommand(psync));
+    } catch (e) {
+      if (gen !== this.generation) return;
+      this.psyncFailed(conn, (e as Error).message);
+    }
+  }
+
+  private psyncFailed(conn: OutboundConnection, why: string): void {
+    if (this.failover?.inProgress === true) this.abortFailover(`Failover target rejected psync request (${why})`);
+    else this.linkLost(conn, why);
+  }
+
+  /** Bytes after PSYNC: keep-alive newlines, then the reply line, then the image or the stream. */
+  private psyncData(conn: OutboundConnection, chunk: Buffer): void {
+    if (conn !== this.conn) return;
+    this.lastIo = Date.now();
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b !== 10) {
+        this.psyncLine += String.fromCharCode(b);
+        if (this.psyncLine.length > 1024) {
+          this.psyncFailed(conn, 'the reply to PSYNC is too long');
+          return;
+        }
+        continue;
+      }
+      const line = this.psyncLine.endsWith('\r') ? this.psyncLine.slice(0, -1) : this.psyncLine;
+      this.psyncLine = '';
+      if (line === '') continue;
+      try {
+        this.psyncReply(conn, line, chunk.subarray(i + 1));
+      } catch (e) {
+        this.psyncFailed(conn, (e as Error).message);
+        return;
+      }
+      // The new master took over: the failover is done.
+      if (this.failover?.inProgress === true) this.clearFailover();
+      return;
+    }
+  }
+
+  /** slaveTryPartialResynchronization's reading of the PSYNC reply; `rest` is what followed it. */
+  private psyncReply(conn: OutboundConnection, text: string, rest: Buffer): void {
+    const words = text.split(' ');
+    if (words[0] === '+FULLRESYNC' && words.length >= 3) {
+      const replid = words[1];
+      const offset = parseIntArg(words[2]);
+      if (replid.length !== 40 || Number.isNaN(offset)) throw new Error(`Master replied with wrong +FULLRESYNC syntax: ${text}`);
+      this.logger.notice(`Full resync from master: ${replid}:${offset}`);
+      this.state = ReplState.Transfer;
+      this.payload = new SyncPayload();
+      conn.stream((chunk) => this.transferData(conn, chunk, replid, offset));
+      if (rest.length !== 0) this.transferData(conn, rest, replid, offset);
+      return;
+    }
+    if (words[0] === '+CONTINUE') {
+      const newId = words[1];
+      const server = this.server;
+      if (newId !== undefined && newId.length === 40 && newId !== server.replicationId) {
+        // PSYNC2: the master's history continues ours under a new id; our replicas must learn it.
+        server.replicationId2 = server.replicationId;
+        this.secondOffset = this.journal.offset + 1;
+        server.replicationId = newId;
+        this.disconnectReplicas();
+      }
+      this.logger.notice('Successful partial resynchronization with master.');
+      this.linkUp(conn);
+      conn.stream((chunk) => this.streamData(conn, chunk));
+      if (rest.length !== 0) this.streamData(conn, rest);
+      return;
+    }
+    // -NOMASTERLINK, -LOADING: the master cannot serve us yet; the cron retries.
+    throw new Error(`Unexpected reply to PSYNC from master: ${text}`);
+  }
+
+  /** The RDB image after +FULLRESYNC, then whatever stream followed it. */
+  private transferData(conn: OutboundConnection, chunk: Buffer, replid: string, offset: number): void {
+    if (conn !== this.conn || this.payload === null) return;
+    this.lastIo = Date.now();
+    let done: { rdb: Buffer; rest: Buffer } | null;
+    try {
+      done = this.payload.feed(chunk);
+    } catch (e) {
+      this.linkLost(conn, (e as Error).message);
+      return;
+    }
+    if (done === null) return;
+    this.payload = null;
+    this.logger.notice(`MASTER <-> REPLICA sync: receiving ${done.rdb.length} bytes from master; loading the DB in memory`);
+    // Our replicas had our old history: they resync from the new one.
+    this.disconnectReplicas();
+    try {
+      const loaded = this.snapshots.load(done.rdb);
+      this.logger.notice(`MASTER <-> REPLICA sync: Finished with success (${loaded.keys} keys)`);
+    } catch (e) {
+      this.linkLost(conn, `Failed trying to load the MASTER synchronization DB from socket: ${(e as Error).message}`);
+      return;
+    }
+    const server = this.server;
+    server.replicationId = replid;
+    server.replicationId2 = NULL_REPLID;
+    this.secondOffset = -1;
+    this.journal.offset = offset;
+    this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), offset);
+    this.fresh = false;
+    this.linkUp(conn);
+    // The ACK tells a diskless master the image is in: the stream follows it.
+    this.sendAck();
+    conn.stream((c) => this.streamData(conn, c));
+    if (done.rest.length !== 0) this.streamData(conn, done.rest);
+  }
+
+  /** The link is up: the master client that runs the stream. */
+  private linkUp(conn: OutboundConnection): void {
+    const c = new Client(this.server, conn.socket);
+    c.authenticated = true;
+    c.restricted = false;
+    c.replyMode = ReplyMode.Off;
+    c.flags.add('master');
+    this.server.clients.set(c.id, c);
+    this.masterClient = c;
+    this.unapplied = Buffer.alloc(0);
+    this.state = ReplState.Connected;
+    this.lastIo = Date.now();
+    this.linkDownSince = 0;
+    this.updateGates();
+    this.logger.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization or finished a full one: the link is up.');
+  }
+
+  /**
+   * The master's command stream: each whole command runs as the master client, then its exact
+   * bytes go to our backlog and replicas (`appendRaw`), which counts them in our offset.
+   */
+  private streamData(conn: OutboundConnection, chunk: Buffer): void {
+    const c = this.masterClient;
+    if (conn !== this.conn || c === null) return;
+    this.lastIo = Date.now();
+    c.lastInteraction = this.lastIo;
+    const parser = c.parser!;
+    parser.feed(chunk);
+    this.unapplied = this.unapplied.length === 0 ? chunk : Buffer.concat([this.unapplied, chunk]);
+    // The master's commands are obeyed whatever refuses clients', and see keys past their TTL.
+    const ro = this.readOnly.closed;
+    this.readOnly.closed = false;
+    this.keyspace.expiredVisible = true;
+    this.server.tick();
+    try {
+      while (!c.waiting && !c.closed) {
+        const argv = parser.next();
+        if (argv === null) break;
+        const used = this.unapplied.length - parser.pending;
+        const bytes = this.unapplied.latin1Slice(0, used);
+        this.unapplied = this.unapplied.subarray(used);
+        if (argv.length !== 0) this.server.execute(c, argv);
+        this.journal.appendRaw(JournalTarget.Replicas, bytes);
+      }
+    } catch (e) {
+      this.linkLost(conn, `protocol error in the master's stream: ${(e as Error).message}`);
+      return;
+    } finally {
+      this.readOnly.closed = ro;
+      this.keyspace.expiredVisible = false;
+      c.out = '';
+    }
+    parser.retain();
+    // The remaining bytes may sit in a buffer the socket reuses.
+    this.unapplied = Buffer.from(this.unapplied);
+  }
+
+  /** REPLCONF ACK <offset>: what we have applied. */
+  private sendAck(): void {
+    this.conn?.send(encodeCommand(['REPLCONF', 'ACK', String(this.journal.offset)]));
+  }
+
+  // ---- connections closing, the cron ------------------------------------------------------
+
+  private clientClosed(c: Client): void {
+    this.handshakes.delete(c);
+    if (c === this.masterClient) {
+      if (this.conn !== null) this.linkLost(this.conn, 'the master client was closed');
+      return;
+    }
+    const link = this.links.get(c);
+    if (link === undefined) return;
+    this.links.delete(c);
+    this.round?.drop(link);
+    if (this.links.size === 0) this.noReplicasSince = Date.now();
+    this.logger.notice(`Connection with replica ${link.address}:${link.port} lost.`);
+    this.refreshGoodReplicas();
+    this.blocking.signalEvent(ACK_EVENT);
+  }
+
+  /** replicationCron, once a second. */
+  private replicationCron(): void {
+    const now = Date.now();
+    const timeoutMs = this.config.get<number>('repl-timeout') * 1000;
+    this.cronTicks++;
+    if (this.isReplica) {
+      if (this.state === ReplState.Connect) void this.connectToMaster();
+      else if (this.conn !== null && now - this.lastIo > timeoutMs) {
+        this.linkLost(this.conn, this.state === ReplState.Connected ? 'MASTER timeout: no data nor PING received' : 'Timeout connecting to the MASTER');
+      } else if (this.state === ReplState.Connected) this.sendAck();
+    } else if (this.failover === null && this.links.size !== 0 && this.cronTicks % this.config.get<number>('repl-ping-replica-period') === 0) {
+      // Through the stream, so replicas see the master alive even without writes.
+      this.journal.append(-1, ['PING'], JournalTarget.Replicas);
+    }
+    for (const l of [...this.links.values()]) {
+      // Newlines keep a replica waiting for its image from timing out (Redis's replicationCron).
+      if (l.state === LinkState.WaitStart || (l.state === LinkState.Transfer && this.round?.diskless === false)) l.client.pushEncoded('\n');
+      if (l.state === LinkState.Online && !l.presync && now - l.ackTime > timeoutMs) {
+        this.logger.warning(`Disconnecting timedout replica: ${l.address}:${l.port}`);
+        l.client.close();
+      }
+    }
+    const ttl = this.config.get<number>('repl-backlog-ttl');
+    if (!this.isReplica && this.links.size === 0 && this.backlog !== null && ttl > 0 && now - this.noReplicasSince > ttl * 1000) {
+      this.server.replicationId = randomBytes(20).toString('hex');
+      this.server.replicationId2 = NULL_REPLID;
+      this.secondOffset = -1;
+      this.freeBacklog();
+      this.logger.notice(`Replication backlog freed after ${ttl} seconds without connected replicas.`);
+    }
+    this.refreshGoodReplicas();
+    this.updateFailover();
+  }
+
+  // ---- FAILOVER ---------------------------------------------------------------------------
+
+  @Command('failover')
+  failoverCommand(_ctx: CommandContext, argv: string[]): Reply {
+    if (argv.length === 2 && argv[1].toLowerCase() === 'abort') {
+      if (this.failover === null) throw new ReplyError('ERR No failover in progress.');
+      this.abortFailover('Failover manually aborted');
+      return OK;
+    }
+    let timeout = 0;
+    let force = false;
+    let host: string | null = null;
+    let port = 0;
+    for (let j = 1; j < argv.length; j++) {
+      const opt = argv[j].toLowerCase();
+      if (opt === 'timeout' && j + 1 < argv.length && timeout === 0) {
+        timeout = parseIntArg(argv[++j]);
+        if (Number.isNaN(timeout)) throw Errors.notInteger;
+        if (timeout <= 0) throw new ReplyError('ERR FAILOVER timeout must be greater than 0');
+      } else if (opt === 'to' && j + 2 < argv.length && host === null) {
+        port = parseIntArg(argv[j + 2]);
+        if (Number.isNaN(port)) throw Errors.notInteger;
+        host = argv[j + 1];
+        j += 2;
+      } else if (opt === 'force' && !force) {
+        force = true;
+      } else {
+        throw Errors.syntax;
+      }
+    }
+    if (this.failover !== null) throw new ReplyError('ERR FAILOVER already in progress.');
+    if (this.isReplica) throw new ReplyError('ERR FAILOVER is not valid when server is a replica.');
+    if (this.links.size === 0) throw new ReplyError('ERR FAILOVER requires connected replicas.');
+    if (force && (timeout === 0 || host === null)) throw new ReplyError('ERR FAILOVER with force option requires both a timeout and target HOST and IP.');
+    if (host !== null) {
+      const target = this.findReplica(host, port);
+      if (target === undefined) throw new ReplyError('ERR FAILOVER target HOST and PORT is not a replica.');
+      if (target.state !== LinkState.Online) throw new ReplyError('ERR FAILOVER target replica is not online.');
+      this.logger.notice(`FAILOVER requested to ${host}:${port}.`);
+    } else {
+      this.logger.notice('FAILOVER requested to any replica.');
+    }
+    this.failover = { inProgress: false, host, port, endTime: timeout === 0 ? 0 : Date.now() + timeout, force };
+    // Writes wait while the replica catches up (replicas and the master link are not paused).
+    this.server.pauseClients(Number.MAX_SAFE_INTEGER, true);
+    return OK;
+  }
+
+  private findReplica(host: string, port: number): ReplicaLink | undefined {
+    for (const l of this.links.values()) if (l.address === host && l.port === port) return l;
+    return undefined;
+  }
+
+  /** updateFailoverStatus: hand over once a replica acknowledged everything, or on timeout. */
+  private updateFailover(): void {
+    const f = this.failover;
+    if (f === null || f.inProgress) return;
+    if (f.endTime !== 0 && f.endTime <= Date.now()) {
+      if (f.force && f.host !== null) {
+        this.logger.notice(`FAILOVER to ${f.host}:${f.port} time out exceeded, failing over.`);
+        this.handOver(f, f.host, f.port);
+      } else {
+        this.abortFailover('Replica never caught up before timeout');
+      }
+      return;
+    }
+    const offset = this.journal.offset;
+    let target: ReplicaLink | undefined;
+    if (f.host !== null) target = this.findReplica(f.host, f.port);
+    else for (const l of this.links.values()) if (l.ackOffset === offset) target = l;
+    if (target === undefined || target.ackOffset !== offset) return;
+    this.logger.notice(`Failover target ${target.address}:${target.port} is synced, failing over.`);
+    this.handOver(f, target.address, target.port);
+  }
+
+  private handOver(f: Failover, host: string, port: number): void {
+    f.inProgress = true;
+    f.host = host;
+    f.port = port;
+    this.becomeReplica(host, port);
+    void this.connectToMaster();
+  }
+
+  private abortFailover(why: string): void {
+    const f = this.failover;
+    if (f === null) return;
+    if (f.inProgress) this.becomeMaster();
+    this.logger.notice(`FAILOVER to ${f.host ?? 'any replica'}:${f.port} aborted: ${why}`);
+    this.clearFailover();
+  }
+
+  private clearFailover(): void {
+    this.failover = null;
+    this.server.unpause();
+  }
+
+  // ---- ROLE and INFO ------------------------------------------------------------------------
+
+  @Command('role')
+  role(): Reply {
+    if (!this.isReplica) {
+      const replicas: Reply[] = [];
+      for (const l of this.links.values()) if (l.state === LinkState.Online) replicas.push([l.address, String(l.port), String(l.ackOffset)]);
+      return ['master', this.journal.offset, replicas];
+    }
+    return ['slave', this.masterHost!, this.masterPort, this.stateName(), this.masterClient !== null ? this.journal.offset : -1];
+  }
+
+  private stateName(): string {
+    switch (this.state) {
+      case ReplState.Connect:
+        return 'connect';
+      case ReplState.Connecting:
+        return 'connecting';
+      case ReplState.Handshake:
+        return 'handshake';
+      case ReplState.Transfer:
+        return 'sync';
+      case ReplState.Connected:
+        return 'connected';
+      default:
+        return 'none';
+    }
+  }
+
+  private infoFields(): InfoField[] {
+    const now = Date.now();
+    const out: InfoField[] = [['role', this.isReplica ? 'slave' : 'master']];
+    if (this.isReplica) {
+      const up = this.state === ReplState.Connected;
+      out.push(
+        ['master_host', this.masterHost!],
+        ['master_port', this.masterPort],
+        ['master_link_status', up ? 'up' : 'down'],
+        ['master_last_io_seconds_ago', this.masterClient !== null ? Math.floor((now - this.lastIo) / 1000) : -1],
+        ['master_sync_in_progress', this.state === ReplState.Transfer ? 1 : 0],
+        ['slave_read_repl_offset', this.journal.offset + this.unapplied.length],
+        ['slave_repl_offset', this.journal.offset],
+      );
+      const p = this.payload;
+      if (this.state === ReplState.Transfer && p !== null) {
+        out.push(
+          ['master_sync_total_bytes', p.total],
+          ['master_sync_read_bytes', p.read],
+          ['master_sync_left_bytes', p.total < 0 ? -1 : p.total - p.read],
+          ['master_sync_perc', p.total <= 0 ? '0.00' : ((p.read / p.total) * 100).toFixed(2)],
+          ['master_sync_last_io_seconds_ago', Math.floor((now - this.lastIo) / 1000)],
+        );
+      }
+      if (!up) out.push(['master_link_down_since_seconds', this.linkDownSince === 0 ? -1 : Math.floor((now - this.linkDownSince) / 1000)]);
+      out.push(
+        ['slave_priority', this.config.get<number>('replica-priority')],
+        ['slave_read_only', this.config.get<boolean>('replica-read-only') ? 1 : 0],
+        ['replica_announced', this.config.get<boolean>('replica-announced') ? 1 : 0],
+      );
+    }
+    out.push(['connected_slaves', this.links.size]);
+    if (this.config.get<number>('min-replicas-to-write') > 0 && this.config.get<number>('min-replicas-max-lag') > 0) {
+      out.push(['min_slaves_good_slaves', this.goodReplicas]);
+    }
+    let i = 0;
+    for (const l of this.links.values()) {
+      const state = l.state === LinkState.Online ? 'online' : l.state === LinkState.WaitStart ? 'wait_bgsave' : 'send_bulk';
+      const lag = Math.floor((now - l.ackTime) / 1000);
+      out.push([`slave${i++}`, `ip=${l.address},port=${l.port},state=${state},offset=${l.ackOffset},lag=${lag}`]);
+    }
+    const b = this.backlog;
+    out.push(
+      ['master_failover_state', this.failover === null ? 'no-failover' : this.failover.inProgress ? 'failover-in-progress' : 'waiting-for-sync'],
+      ['master_replid', this.server.replicationId],
+      ['master_replid2', this.server.replicationId2],
+      ['master_repl_offset', this.journal.offset],
+      ['second_repl_offset', this.secondOffset],
+      ['repl_backlog_active', b === null ? 0 : 1],
+      ['repl_backlog_size', b === null ? this.config.get<number>('repl-backlog-size') : b.size],
+      ['repl_backlog_first_byte_offset', b === null ? 0 : b.firstOffset],
+      ['repl_backlog_histlen', b === null ? 0 : b.histlen],
+    );
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+/** The length of the `$EOF:` mark that ends a diskless transfer (RDB_EOF_MARK_SIZE). */
+export const EOF_MARK_SIZE = 40;
+
+/**
+ * A replica's reading of the RDB its master sends after +FULLRESYNC (readSyncBulkPayload):
+ * `$<len>\r\n` and that many bytes (disk-backed), or `$EOF:<40 bytes>\r\n`, the bytes, and the
+ * same 40 bytes again (diskless). Newlines before the header are the master's keep-alives.
+ */
+export class SyncPayload {
+  private line = '';
+  private headerDone = false;
+  private mark: Buffer | null = null;
+  /** Bytes still expected (disk-backed); -1 with a mark. */
+  private remaining = -1;
+  private chunks: Buffer[] = [];
+  private tail = Buffer.alloc(0);
+  /** Payload bytes received so far, and the total when announced (-1: diskless). */
+  read = 0;
+  total = -1;
+
+  /**
+   * Feed bytes from the master: null while the payload is incomplete; once complete, the RDB
+   * image and the stream bytes that followed it. Throws on a malformed header or an error reply.
+   */
+  feed(chunk: Buffer): { rdb: Buffer; rest: Buffer } | null {
+    let at = 0;
+    if (!this.headerDone) {
+      while (at < chunk.length) {
+        const b = chunk[at++];
+        if (b === 10) {
+          if (this.line === '') continue;
+          this.header(this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line);
+          break;
+        }
+        this.line += String.fromCharCode(b);
+        if (this.line.length > 1024) throw new Error('the transfer header is too long');
+      }
+      if (!this.headerDone) return null;
+    }
+    const data = chunk.subarray(at);
+    if (this.mark === null) {
+      const take = Math.min(this.remaining, data.length);
+      this.add(data.subarray(0, take));
+      this.remaining -= take;
+      if (this.remaining > 0) return null;
+      return { rdb: Buffer.concat(this.chunks), rest: data.subarray(take) };
+    }
+    this.add(data);
+    this.tail = Buffer.concat([this.tail, data]);
+    if (this.tail.length > EOF_MARK_SIZE) this.tail = this.tail.subarray(this.tail.length - EOF_MARK_SIZE);
+    if (this.tail.length < EOF_MARK_SIZE || !this.tail.equals(this.mark)) return null;
+    const all = Buffer.concat(this.chunks);
+    return { rdb: all.subarray(0, all.length - EOF_MARK_SIZE), rest: Buffer.alloc(0) };
+  }
+
+  private add(b: Buffer): void {
+    if (b.length === 0) return;
+    // The chunk may live in a buffer its reader reuses.
+    this.chunks.push(Buffer.from(b));
+    this.read += b.length;
+  }
+
+  private header(line: string): void {
+    if (line[0] === '-') throw new Error(`MASTER aborted replication with an error: ${line.slice(1)}`);
+    if (line[0] !== '$') throw new Error(`Bad protocol from MASTER, the first byte is not '$' (we received '${line}'), are you sure the host and port are right?`);
+    if (line.startsWith('$EOF:') && line.length - 5 >= EOF_MARK_SIZE) {
+      this.mark = Buffer.from(line.slice(5, 5 + EOF_MARK_SIZE), 'latin1');
+    } else {
+      const n = Number(line.slice(1));
+      if (!/^\d+$/.test(line.slice(1)) || !Number.isSafeInteger(n)) throw new Error(`Bad protocol from MASTER: invalid transfer length '${line}'`);
+      this.remaining = n;
+      this.total = n;
+    }
+    this.headerDone = true;
+  }
+}

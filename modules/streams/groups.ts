@@ -1,0 +1,646 @@
+import {
+  type Blocking,
+  type CommandContext,
+  cstr,
+  Errors,
+  type Journal,
+  MapReply,
+  Notify,
+  NULL_ARRAY,
+  OK,
+  parseInt64,
+  type Reply,
+  ReplyError,
+} from '../../kernel';
+import { collect, entryReply, longArg } from './commands';
+import { formatId, type Id, MAX_ID, MIN_ID, nextId, parseId, parseRangeId, parseStrictId } from './id';
+import { Consumer, Cursor, ENTRIES_READ_INVALID, Group, Nack, Stream, UNOWNED } from './stream';
+import { readStream, writeStream } from './type';
+
+/** Without COUNT, a blocked read is served at most this many entries (XREAD_BLOCKED_DEFAULT_COUNT). */
+const BLOCKED_DEFAULT_COUNT = 1000;
+
+const BUSYGROUP = new ReplyError('BUSYGROUP Consumer Group name already exists');
+const KEY_REQUIRED = new ReplyError(
+  'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+);
+const ENTRIESREAD_RANGE = new ReplyError('ERR value for ENTRIESREAD must be positive or -1');
+const DOLLAR_IN_GROUP = new ReplyError(
+  'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+);
+const GT_OUTSIDE_GROUP = new ReplyError('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.');
+// Redis 7.0 names XREAD and '$' here for XREADGROUP too.
+const UNBALANCED = new ReplyError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
+const KEY_GONE = new ReplyError('UNBLOCKED the stream key no longer exists');
+const GROUP_GONE = new ReplyError('NOGROUP the consumer group this client was blocked on no longer exists');
+
+const TIMEOUT_NOT_INT = new ReplyError('ERR timeout is not an integer or out of range');
+const TIMEOUT_NEGATIVE = new ReplyError('ERR timeout is negative');
+
+/** BLOCK's milliseconds (getTimeoutFromObjectOrReply in UNIT_MILLISECONDS); 0 = forever. */
+function blockTimeout(arg: string): number {
+  const v = parseInt64(arg);
+  if (v === null) throw TIMEOUT_NOT_INT;
+  if (v < 0) throw TIMEOUT_NEGATIVE;
+  return Number(v);
+}
+
+function subcommandSyntax(sub: string, container: string): ReplyError {
+  return new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${cstr(sub).slice(0, 128)}'. Try ${container} HELP.`);
+}
+
+function noGroup(key: string, group: string): ReplyError {
+  return new ReplyError(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`);
+}
+
+/** Writes that must reach the AOF and replicas as one unit (MULTI/EXEC when several). */
+export class Writes {
+  readonly list: string[][] = [];
+  add(argv: string[]): void {
+    this.list.push(argv);
+  }
+  /** Hand them to the journal now, in one unit; the command itself is not propagated. */
+  flush(ctx: CommandContext, journal: Journal): void {
+    ctx.propagateInstead = [];
+    if (this.list.length === 0 || !journal.active) return;
+    journal.begin();
+    for (const argv of this.list) journal.append(ctx.db.id, argv, ctx.propagateTargets);
+    journal.end();
+  }
+}
+
+/** streamPropagateXCLAIM: idempotent on a replica (FORCE, JUSTID, the group's last ID). */
+function xclaimArgv(key: string, g: Group, idArg: string, nack: Nack): string[] {
+  return [
+    'XCLAIM', key, g.name, nack.consumer.name, '0', idArg,
+    'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount),
+    'FORCE', 'JUSTID', 'LASTID', formatId(g.lastId),
+  ];
+}
+
+function setidArgv(key: string, g: Group): string[] {
+  return ['XGROUP', 'SETID', key, g.name, formatId(g.lastId), 'ENTRIESREAD', String(g.entriesRead)];
+}
+
+/** streamCreateConsumer: counts as a change and fires `xgroup-createconsumer`. */
+function createConsumer(ctx: CommandContext, key: string, g: Group, name: string): Consumer {
+  const c = new Consumer(name, Date.now());
+  g.consumers.set(name, c);
+  ctx.modified(key, Notify.STREAM, 'xgroup-createconsumer');
+  return c;
+}
+
+function dropNack(g: Group, id: Id, nack: Nack): void {
+  g.pel.delete(id);
+  nack.consumer.pel.delete(id);
+}
+
+// ---- XGROUP ---------------------------------------------------------------------------------
+
+export function xgroup(ctx: CommandContext, argv: string[]): Reply {
+  const sub = argv[1].toLowerCase();
+  const key = argv[2];
+  const name = argv[3];
+  let mkstream = false;
+  let entriesRead = ENTRIES_READ_INVALID;
+  if (sub === 'create') {
+    for (let i = 5; i < argv.length; ) {
+      const opt = argv[i].toLowerCase();
+      if (opt === 'mkstream') {
+        mkstream = true;
+        i++;
+      } else if (opt === 'entriesread' && i + 1 < argv.length) {
+        entriesRead = longArg(argv[i + 1]);
+        if (entriesRead < 0 && entriesRead !== ENTRIES_READ_INVALID) throw ENTRIESREAD_RANGE;
+        i += 2;
+      } else throw subcommandSyntax(argv[1], 'XGROUP');
+    }
+  }
+  let s = writeStream(ctx, key);
+  if (s === undefined && !mkstream) throw KEY_REQUIRED;
+  const g = s?.group(name);
+  if (g === undefined && (sub === 'setid' || sub === 'createconsumer' || sub === 'delconsumer')) {
+    throw new ReplyError(`NOGROUP No such consumer group '${cstr(name)}' for key name '${cstr(key)}'`);
+  }
+  switch (sub) {
+    case 'create': {
+      if (argv.length > 8) throw subcommandSyntax(argv[1], 'XGROUP');
+      const id = argv[4] === '$' ? (s?.lastId ?? MIN_ID) : parseStrictId(argv[4]);
+      if (s === undefined) {
+        s = new Stream();
+        ctx.db.set(key, s);
+        ctx.modified(key);
+      }
+      if (g !== undefined) throw BUSYGROUP;
+      (s.groups ??= new Map()).set(name, new Group(name, id, entriesRead));
+      ctx.modified(key, Notify.STREAM, 'xgroup-create');
+      return OK;
+    }
+    case 'setid': {
+      if (argv.length !== 5 && argv.length !== 7) throw subcommandSyntax(argv[1], 'XGROUP');
+      const id = argv[4] === '$' ? s!.lastId : parseId(argv[4], false);
+      if (argv.length === 7) {
+        if (argv[5].toLowerCase() !== 'entriesread') throw subcommandSyntax(argv[1], 'XGROUP');
+        entriesRead = longArg(argv[6]);
+        if (entriesRead < 0 && entriesRead !== ENTRIES_READ_INVALID) throw ENTRIESREAD_RANGE;
+      }
+      g!.lastId = id;
+      g!.entriesRead = entriesRead;
+      ctx.modified(key, Notify.STREAM, 'xgroup-setid');
+      return OK;
+    }
+    case 'destroy': {
+      if (g === undefined) return 0;
+      s!.groups!.delete(name);
+      ctx.modified(key, Notify.STREAM, 'xgroup-destroy');
+      return 1;
+    }
+    case 'createconsumer': {
+      if (g!.consumer(argv[4]) !== undefined) return 0;
+      createConsumer(ctx, key, g!, argv[4]);
+      return 1;
+    }
+    case 'delconsumer': {
+      const c = g!.consumer(argv[4]);
+      if (c === undefined) return 0;
+      const pending = c.pel.size;
+      for (const id of c.pel.keys) g!.pel.delete(id);
+      g!.consumers.delete(c.name);
+      ctx.modified(key, Notify.STREAM, 'xgroup-delconsumer');
+      return pending;
+    }
+    default:
+      throw subcommandSyntax(argv[1], 'XGROUP');
+  }
+}
+
+export const XGROUP_HELP = [
+  'XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CREATE <key> <groupname> <id|$> [option]',
+  '    Create a new consumer group. Options are:',
+  '    * MKSTREAM',
+  '      Create the empty stream if it does not exist.',
+  '    * ENTRIESREAD entries_read',
+  "      Set the group's entries_read counter (internal use).",
+  'CREATECONSUMER <key> <groupname> <consumer>',
+  '    Create a new consumer in the specified group.',
+  'DELCONSUMER <key> <groupname> <consumer>',
+  '    Remove the specified consumer.',
+  'DESTROY <key> <groupname>',
+  '    Remove the specified group.',
+  'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
+  '    Set the current group ID and entries_read counter.',
+  'HELP',
+  '    Prints this help.',
+];
+
+// ---- XREAD / XREADGROUP ---------------------------------------------------------------------
+
+/** A parsed XREAD/XREADGROUP. `ids[i]` is the ID entries must be above; MAX_ID stands for `>`. */
+interface ReadArgs {
+  keys: string[];
+  ids: Id[];
+  count: number;
+  timeout: number;
+  group: string | null;
+  consumer: string;
+  noack: boolean;
+}
+
+function parseRead(ctx: CommandContext, argv: string[], grouped: boolean): ReadArgs {
+  const a: ReadArgs = { keys: [], ids: [], count: 0, timeout: -1, group: null, consumer: '', noack: false };
+  let streamsArg = 0;
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    const o = argv[i].toLowerCase();
+    if (o === 'block' && more > 0) {
+      if (ctx.caller !== null) throw new ReplyError(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
+      a.timeout = blockTimeout(argv[++i]);
+    } else if (o === 'count' && more > 0) {
+      a.count = longArg(argv[++i]);
+      if (a.count < 0) a.count = 0;
+    } else if (o === 'streams' && more > 0) {
+      streamsArg = i + 1;
+      n = argv.length - streamsArg;
+      if (n % 2 !== 0) {
+        throw UNBALANCED;
+      }
+      n /= 2;
+      break;
+    } else if (o === 'group' && more >= 2) {
+      if (!grouped) throw new ReplyError('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
+      a.group = argv[i + 1];
+      a.consumer = argv[i + 2];
+      i += 2;
+    } else if (o === 'noack') {
+      if (!grouped) throw new ReplyError('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
+      a.noack = true;
+    } else throw Errors.syntax;
+  }
+  if (streamsArg === 0) throw Errors.syntax;
+  if (grouped && a.group === null) throw new ReplyError('ERR Missing GROUP option for XREADGROUP');
+  for (let k = 0; k < n; k++) {
+    const key = argv[streamsArg + k];
+    const arg = argv[streamsArg + n + k];
+    const s = readStream(ctx, key);
+    if (a.group !== null && (s === undefined || s.group(a.group) === undefined)) {
+      throw new ReplyError(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(a.group)}' in XREADGROUP with GROUP option`);
+    }
+    a.keys.push(key);
+    if (arg === '$') {
+      if (grouped) throw DOLLAR_IN_GROUP;
+      a.ids.push(s?.lastId ?? MIN_ID);
+    } else if (arg === '>') {
+      if (!grouped) throw GT_OUTSIDE_GROUP;
+      a.ids.push(MAX_ID);
+    } else a.ids.push(parseStrictId(arg));
+  }
+  return a;
+}
+
+/** One stream's part of a read reply: [key, entries] (RESP2) or key => entries (RESP3). */
+function readReply(ctx: CommandContext, parts: Reply[]): Reply {
+  if (ctx.resp === 2) {
+    const out: Reply[] = [];
+    for (let i = 0; i < parts.length; i += 2) out.push([parts[i], parts[i + 1]]);
+    return out;
+  }
+  return new MapReply(parts);
+}
+
+/**
+ * New entries after `after` for a group's consumer (streamReplyWithRange with a group):
+ * advances the group, adds pending entries unless NOACK, and records what to propagate.
+ */
+function deliver(ctx: CommandContext, key: string, s: Stream, g: Group, c: Consumer, after: Id, count: number, noack: boolean, w: Writes): Reply[] {
+  const start = nextId(after);
+  if (start === null) return [];
+  const cur = new Cursor(s, start, MAX_ID, false);
+  const out: Reply[] = [];
+  const now = Date.now();
+  let advanced = false;
+  while ((count === 0 || out.length < count) && cur.next()) {
+    const id = cur.id;
+    if (id > g.lastId) {
+      if (g.entriesRead !== ENTRIES_READ_INVALID && !s.hasTombstones(id, null)) g.entriesRead++;
+      else if (s.entriesAdded !== 0) g.entriesRead = s.estimateDistance(id);
+      g.lastId = id;
+      if (noack) advanced = true;
+    }
+    if (!noack) {
+      let nack = g.pel.get(id);
+      if (nack !== undefined) {
+        nack.consumer.pel.delete(id);
+        nack.consumer = c;
+        nack.deliveryTime = now;
+        nack.deliveryCount = 1;
+      } else {
+        nack = new Nack(c, now, 1);
+        g.pel.set(id, nack);
+      }
+      c.pel.set(id, nack);
+      w.add(xclaimArgv(key, g, formatId(id), nack));
+    }
+    out.push(entryReply(id, cur.pairs()));
+  }
+  if (advanced) w.add(setidArgv(key, g));
+  return out;
+}
+
+/** A consumer's own pending entries above `after` (reading history): each counts as delivered again. */
+function history(s: Stream, c: Consumer, after: Id, count: number): Reply[] {
+  const start = nextId(after);
+  if (start === null) return [];
+  const out: Reply[] = [];
+  const now = Date.now();
+  const keys = c.pel.keys;
+  for (let i = c.pel.lowerBound(start); i < keys.length && (count === 0 || out.length < count); i++) {
+    const id = keys[i];
+    const pairs = s.get(id);
+    if (pairs === null) {
+      out.push([formatId(id), NULL_ARRAY]);
+      continue;
+    }
+    const nack = c.pel.get(id)!;
+    nack.deliveryTime = now;
+    nack.deliveryCount++;
+    out.push(entryReply(id, pairs));
+  }
+  return out;
+}
+
+/** The group's consumer, created (and, with NOACK, propagated as CREATECONSUMER) when new. */
+function consumerFor(ctx: CommandContext, key: string, g: Group, name: string, noack: boolean, w: Writes): Consumer {
+  let c = g.consumer(name);
+  if (c === undefined) {
+    c = createConsumer(ctx, key, g, name);
+    if (noack) w.add(['XGROUP', 'CREATECONSUMER', key, g.name, name]);
+  }
+  c.seenTime = Date.now();
+  return c;
+}
+
+export function xread(ctx: CommandContext, argv: string[], grouped: boolean, blocking: Blocking, journal: Journal): Reply | Promise<Reply> {
+  const a = parseRead(ctx, argv, grouped);
+  const parts: Reply[] = [];
+  const w = new Writes();
+  for (let k = 0; k < a.keys.length; k++) {
+    const key = a.keys[k];
+    const s = ctx.db.peek(key) as Stream | undefined;
+    if (s === undefined) continue;
+    let after = a.ids[k];
+    if (a.group !== null) {
+      const g = s.group(a.group)!;
+      let serve = false;
+      let hist = false;
+      if (after !== MAX_ID) serve = hist = true;
+      else if (s.length > 0 && s.edgeId(false)! > g.lastId) {
+        serve = true;
+        after = g.lastId;
+      }
+      const c = consumerFor(ctx, key, g, a.consumer, a.noack, w);
+      if (!serve) continue;
+      ctx.willModify(key);
+      const entries = hist ? history(s, c, after, a.count) : deliver(ctx, key, s, g, c, after, a.count, a.noack, w);
+      ctx.modified(key);
+      parts.push(key, entries);
+    } else if (s.length > 0 && s.edgeId(false)! > after) {
+      parts.push(key, collect(new Cursor(s, nextId(after)!, MAX_ID, false), a.count));
+    }
+  }
+  if (a.group !== null) w.flush(ctx, journal);
+  if (parts.length > 0) return readReply(ctx, parts);
+  if (a.timeout === -1 || ctx.denyBlocking) return NULL_ARRAY;
+  const count = a.count !== 0 ? a.count : BLOCKED_DEFAULT_COUNT;
+  return blocking.block(
+    ctx,
+    a.keys,
+    a.timeout,
+    (c) => serveBlocked(c, a, count, journal),
+    NULL_ARRAY,
+  );
+}
+
+/** A blocked XREAD/XREADGROUP retried after one of its keys changed (serveClientsBlockedOnStreamKey). */
+function serveBlocked(ctx: CommandContext, a: ReadArgs, count: number, journal: Journal): Reply | undefined {
+  for (let k = 0; k < a.keys.length; k++) {
+    const key = a.keys[k];
+    const v = ctx.db.peek(key);
+    if (!(v instanceof Stream)) {
+      // Redis 7.0 fails a blocked XREADGROUP whose stream went away; XREAD keeps waiting.
+      if (a.group !== null) return KEY_GONE;
+      continue;
+    }
+    const s = v;
+    let after = a.ids[k];
+    if (a.group !== null) {
+      const g = s.group(a.group);
+      if (g === undefined) return GROUP_GONE;
+      after = g.lastId;
+      if (!(s.lastId > after)) continue;
+      const w = new Writes();
+      const c = consumerFor(ctx, key, g, a.consumer, a.noack, w);
+      const entries = deliver(ctx, key, s, g, c, after, count, a.noack, w);
+      ctx.modified(key);
+      w.flush(ctx, journal);
+      return readReply(ctx, [key, entries]);
+    }
+    if (!(s.lastId > after)) continue;
+    return readReply(ctx, [key, collect(new Cursor(s, nextId(after)!, MAX_ID, false), count)]);
+  }
+  return undefined;
+}
+
+// ---- XACK, XPENDING, XCLAIM, XAUTOCLAIM -----------------------------------------------------
+
+export function xack(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1];
+  const s = readStream(ctx, key);
+  const g = s?.group(argv[2]);
+  if (g === undefined) return 0;
+  const ids: Id[] = [];
+  for (let j = 3; j < argv.length; j++) ids.push(parseStrictId(argv[j]));
+  let acked = 0;
+  for (const id of ids) {
+    const nack = g.pel.get(id);
+    if (nack === undefined) continue;
+    ctx.willModify(key);
+    dropNack(g, id, nack);
+    acked++;
+  }
+  if (acked > 0) {
+    ctx.modified(key);
+    ctx.server.keyspace.stats.dirty += acked - 1;
+  }
+  return acked;
+}
+
+export function xpending(ctx: CommandContext, argv: string[]): Reply {
+  const key = argv[1];
+  if (argv.length !== 3 && (argv.length < 6 || argv.length > 9)) throw Errors.syntax;
+  let start = MIN_ID;
+  let end = MAX_ID;
+  let count = 0;
+  let minIdle = 0;
+  let consumerName: string | null = null;
+  if (argv.length >= 6) {
+    let si = 3;
+    if (argv[3].toLowerCase() === 'idle') {
+      minIdle = longArg(argv[4]);
+      if (argv.length < 8) throw Errors.syntax;
+      si += 2;
+    }
+    count = longArg(argv[si + 2]);
+    if (count < 0) count = 0;
+    start = parseRangeId(argv[si], false, true);
+    end = parseRangeId(argv[si + 1], true, false);
+    if (si + 3 < argv.length) consumerName = argv[si + 3];
+  }
+  const s = readStream(ctx, key);
+  const g = s?.group(argv[2]);
+  if (g === undefined) throw noGroup(key, argv[2]);
+  if (argv.length === 3) {
+    if (g.pel.size === 0) return [0, null, null, NULL_ARRAY];
+    const owners: Reply[] = [];
+    for (const c of g.sortedConsumers()) if (c.pel.size > 0) owners.push([c.name, String(c.pel.size)]);
+    return [g.pel.size, formatId(g.pel.keys[0]), formatId(g.pel.keys[g.pel.size - 1]), owners];
+  }
+  let pel = g.pel;
+  if (consumerName !== null) {
+    const c = g.consumer(consumerName);
+    if (c === undefined) return [];
+    pel = c.pel;
+  }
+  const now = Date.now();
+  const out: Reply[] = [];
+  const keys = pel.keys;
+  for (let i = pel.lowerBound(start); count > 0 && i < keys.length && keys[i] <= end; i++) {
+    const nack = pel.get(keys[i])!;
+    if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
+    count--;
+    out.push([formatId(keys[i]), nack.consumer.name, Math.max(0, now - nack.deliveryTime), nack.deliveryCount]);
+  }
+  return out;
+}
+
+export function xclaim(ctx: CommandContext, argv: string[], journal: Journal): Reply {
+  const key = argv[1];
+  const s = readStream(ctx, key);
+  const g = s?.group(argv[2]);
+  if (s === undefined || g === undefined) throw noGroup(key, argv[2]);
+  let minIdle = longArg(argv[4], new ReplyError('ERR Invalid min-idle-time argument for XCLAIM'));
+  if (minIdle < 0) minIdle = 0;
+  const ids: Id[] = [];
+  let j = 5;
+  for (; j < argv.length; j++) {
+    let id: Id;
+    try {
+      id = parseStrictId(argv[j]);
+    } catch {
+      break;
+    }
+    ids.push(id);
+  }
+  const now = Date.now();
+  let deliveryTime = -1;
+  let retryCount = -1;
+  let force = false;
+  let justid = false;
+  let lastId = MIN_ID;
+  for (; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j].toLowerCase();
+    if (opt === 'force') force = true;
+    else if (opt === 'justid') justid = true;
+    else if (opt === 'idle' && more > 0) deliveryTime = now - longArg(argv[++j], new ReplyError('ERR Invalid IDLE option argument for XCLAIM'));
+    else if (opt === 'time' && more > 0) deliveryTime = longArg(argv[++j], new ReplyError('ERR Invalid TIME option argument for XCLAIM'));
+    else if (opt === 'retrycount' && more > 0) retryCount = longArg(argv[++j], new ReplyError('ERR Invalid RETRYCOUNT option argument for XCLAIM'));
+    else if (opt === 'lastid' && more > 0) lastId = parseStrictId(argv[++j]);
+    else throw new ReplyError(`ERR Unrecognized XCLAIM option '${cstr(argv[j])}'`);
+  }
+  if (deliveryTime === -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
+  const w = new Writes();
+  let changed = false;
+  let propagateLast = false;
+  if (lastId > g.lastId) {
+    g.lastId = lastId;
+    propagateLast = true;
+    changed = true;
+  }
+  let consumer: Consumer | undefined;
+  const out: Reply[] = [];
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k];
+    let nack = g.pel.get(id);
+    const pairs = s.get(id);
+    if (pairs === null) {
+      if (nack !== undefined) {
+        w.add(xclaimArgv(key, g, argv[5 + k], nack));
+        propagateLast = false;
+        dropNack(g, id, nack);
+        changed = true;
+      }
+      continue;
+    }
+    let fresh = false;
+    if (force && nack === undefined) {
+      fresh = true;
+      nack = new Nack(UNOWNED, now, 1);
+      g.pel.set(id, nack);
+    }
+    if (nack === undefined) continue;
+    if (!fresh && minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
+    if (consumer === undefined) {
+      consumer = g.consumer(argv[3]);
+      if (consumer === undefined) consumer = createConsumer(ctx, key, g, argv[3]);
+      else consumer.seenTime = now;
+    }
+    if (!fresh && nack.consumer !== consumer) nack.consumer.pel.delete(id);
+    nack.deliveryTime = deliveryTime;
+    if (retryCount >= 0) nack.deliveryCount = retryCount;
+    else if (!justid) nack.deliveryCount++;
+    if (fresh || nack.consumer !== consumer) {
+      consumer.pel.set(id, nack);
+      nack.consumer = consumer;
+    }
+    out.push(justid ? formatId(id) : entryReply(id, pairs));
+    w.add(xclaimArgv(key, g, argv[5 + k], nack));
+    propagateLast = false;
+    changed = true;
+  }
+  if (propagateLast) w.add(setidArgv(key, g));
+  if (changed) ctx.modified(key);
+  w.flush(ctx, journal);
+  return out;
+}
+
+/** Largest XAUTOCLAIM COUNT (LONG_MAX / 16: Redis sizes an array by it). */
+const AUTOCLAIM_MAX_COUNT = '576460752303423487';
+const COUNT_RANGE = new ReplyError('ERR COUNT must be > 0');
+
+export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal): Reply {
+  const key = argv[1];
+  let minIdle = longArg(argv[4], new ReplyError('ERR Invalid min-idle-time argument for XAUTOCLAIM'));
+  if (minIdle < 0) minIdle = 0;
+  const start = parseRangeId(argv[5], false, true);
+  let count = 100;
+  let justid = false;
+  for (let j = 6; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j].toLowerCase();
+    if (opt === 'count' && more > 0) {
+      const v = longArg(argv[j + 1], COUNT_RANGE);
+      // Compared as digits: the limit is past 2^53, where doubles round it up to 2^59.
+      const digits = argv[j + 1];
+      if (v < 1 || digits.length > 18 || (digits.length === 18 && digits > AUTOCLAIM_MAX_COUNT)) throw COUNT_RANGE;
+      count = v;
+      j++;
+    } else if (opt === 'justid') justid = true;
+    else throw Errors.syntax;
+  }
+  const s = readStream(ctx, key);
+  const g = s?.group(argv[2]);
+  if (s === undefined || g === undefined) throw noGroup(key, argv[2]);
+  let attempts = count * 10;
+  const now = Date.now();
+  const w = new Writes();
+  const claimed: Reply[] = [];
+  const deleted: Reply[] = [];
+  let consumer: Consumer | undefined;
+  const keys = g.pel.keys;
+  let i = g.pel.lowerBound(start);
+  for (; attempts > 0 && count > 0 && i < keys.length; attempts--) {
+    const id = keys[i];
+    const nack = g.pel.get(id)!;
+    const pairs = s.get(id);
+    if (pairs === null) {
+      w.add(xclaimArgv(key, g, formatId(id), nack));
+      dropNack(g, id, nack);
+      deleted.push(formatId(id));
+      count--;
+      continue;
+    }
+    i++;
+    if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
+    if (consumer === undefined) {
+      consumer = g.consumer(argv[3]);
+      if (consumer === undefined) consumer = createConsumer(ctx, key, g, argv[3]);
+      else consumer.seenTime = now;
+    }
+    if (nack.consumer !== consumer) {
+      nack.consumer.pel.delete(id);
+      consumer.pel.set(id, nack);
+      nack.consumer = consumer;
+    }
+    nack.deliveryTime = now;
+    if (!justid) nack.deliveryCount++;
+    claimed.push(justid ? formatId(id) : entryReply(id, pairs));
+    count--;
+    w.add(xclaimArgv(key, g, formatId(id), nack));
+  }
+  const cursor = i < keys.length ? formatId(keys[i]) : '0-0';
+  if (w.list.length > 0) ctx.modified(key);
+  w.flush(ctx, journal);
+  return [cursor, claimed, deleted];
+}

@@ -1,0 +1,641 @@
+import { type Id, makeId, MIN_ID, word } from './id';
+
+/**
+ * A stream is Redis's radix tree of listpacks in JS terms: an array of nodes in ID order, each
+ * node a block of up to `stream-node-max-entries` entries packed into one binary string (no
+ * object per entry), keyed by its master ID (the ID of the entry that opened it). Seeking an ID
+ * is a binary search over the nodes, then over the node's IDs; appending touches only the tail.
+ *
+ * A node tracks the size Redis's listpack for the same entries would have (`lpBytes`): nodes
+ * close exactly where Redis closes them (stream-node-max-bytes), so `~` trimming, which removes
+ * whole nodes, leaves the same entries Redis leaves, and the RDB writer emits the same nodes.
+ */
+export class Node {
+  /** Entry IDs, 16 chars each, in order; deleted entries keep their place. */
+  ids = '';
+  /** The packed entries (see `packEntry`). */
+  data = '';
+  /** Offset of each entry in `data`; bit 31 marks a deleted entry. */
+  offs: Uint32Array = new Uint32Array(8);
+  /** Entries in the node, deleted ones included. */
+  n = 0;
+  /** Entries not deleted. */
+  live = 0;
+  /** Listpack bytes of the entries (flags .. lp-count), as Redis would store them. */
+  entBytes = 0;
+  /** Listpack bytes of the master fields. */
+  readonly fieldBytes: number;
+
+  constructor(
+    /** The master ID: the first entry's ID when the node was opened. */
+    readonly master: Id,
+    /** The master entry's fields: entries with exactly these fields store only values. */
+    readonly fields: string[],
+  ) {
+    let b = 0;
+    for (const f of fields) b += lpStringBytes(f);
+    this.fieldBytes = b;
+  }
+
+  idAt(i: number): Id {
+    return this.ids.substr(i * 16, 16);
+  }
+
+  isDeleted(i: number): boolean {
+    return (this.offs[i] & 0x80000000) !== 0;
+  }
+
+  /** The total size of Redis's listpack holding this node. */
+  get lpBytes(): number {
+    return 7 + lpIntBytes(this.live) + lpIntBytes(this.n - this.live) + lpIntBytes(this.fields.length) + this.fieldBytes + 2 + this.entBytes;
+  }
+
+  /** The field/value pairs of entry `i`, flattened. */
+  pairs(i: number): string[] {
+    return unpackEntry(this.data, this.offs[i] & 0x7fffffff, this.fields);
+  }
+
+  /** Whether entry `i` was stored with the master's fields (Redis's SAMEFIELDS flag). */
+  sameFields(i: number): boolean {
+    return (varint(this.data, this.offs[i] & 0x7fffffff) & 1) === 1;
+  }
+
+  /** First index whose ID is >= id (n if none). */
+  lowerBound(id: Id): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.idAt(mid) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  push(id: Id, argv: string[], from: number, same: boolean, bytes: number): void {
+    if (this.n === this.offs.length) {
+      const grown = new Uint32Array(this.n * 2);
+      grown.set(this.offs);
+      this.offs = grown;
+    }
+    this.offs[this.n++] = this.data.length;
+    this.live++;
+    this.ids += id;
+    this.data += packEntry(argv, from, same);
+    this.entBytes += bytes;
+  }
+
+  markDeleted(i: number): void {
+    this.offs[i] |= 0x80000000;
+    this.live--;
+  }
+
+  clone(): Node {
+    const c = new Node(this.master, this.fields);
+    c.ids = this.ids;
+    c.data = this.data;
+    c.offs = this.offs.slice();
+    c.n = this.n;
+    c.live = this.live;
+    c.entBytes = this.entBytes;
+    return c;
+  }
+}
+
+/** A pending entry: delivered to `consumer`, not yet acknowledged (Redis's streamNACK). */
+export class Nack {
+  constructor(
+    public consumer: Consumer,
+    public deliveryTime: number,
+    public deliveryCount: number,
+  ) {}
+}
+
+/** IDs in order with a value each (Redis's rax of NACKs): sorted keys plus a map. */
+export class Pel<V> {
+  keys: Id[] = [];
+  readonly map = new Map<Id, V>();
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  get(id: Id): V | undefined {
+    return this.map.get(id);
+  }
+
+  /** First index whose ID is >= id. */
+  lowerBound(id: Id): number {
+    const k = this.keys;
+    let lo = 0;
+    let hi = k.length;
+    // Deliveries mostly append: check the end first.
+    if (hi > 0 && k[hi - 1] < id) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (k[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  set(id: Id, v: V): void {
+    if (!this.map.has(id)) {
+      const i = this.lowerBound(id);
+      if (i === this.keys.length) this.keys.push(id);
+      else this.keys.splice(i, 0, id);
+    }
+    this.map.set(id, v);
+  }
+
+  delete(id: Id): boolean {
+    if (!this.map.delete(id)) return false;
+    const i = this.lowerBound(id);
+    this.keys.splice(i, 1);
+    return true;
+  }
+}
+
+export class Consumer {
+  readonly pel = new Pel<Nack>();
+  constructor(
+    readonly name: string,
+    public seenTime: number,
+  ) {}
+}
+
+/** The owner of a pending entry that has none yet (XCLAIM FORCE creating it, loading). */
+export const UNOWNED = new Consumer('', 0);
+
+/** Redis's SCG_INVALID_ENTRIES_READ: the group's read counter is unknown. */
+export const ENTRIES_READ_INVALID = -1;
+
+export class Group {
+  readonly pel = new Pel<Nack>();
+  readonly consumers = new Map<string, Consumer>();
+  constructor(
+    readonly name: string,
+    public lastId: Id,
+    public entriesRead: number,
+  ) {}
+
+  consumer(name: string): Consumer | undefined {
+    return this.consumers.get(name);
+  }
+
+  /** Consumers in Redis's rax order (bytewise by name). */
+  sortedConsumers(): Consumer[] {
+    return [...this.consumers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}
+
+/** Node size limits (stream-node-max-bytes, stream-node-max-entries). */
+export interface NodeLimits {
+  maxBytes: number;
+  maxEntries: number;
+}
+
+/** The largest listpack Redis lets a stream node grow to (STREAM_LISTPACK_MAX_SIZE). */
+const LISTPACK_MAX = 1 << 30;
+
+export const enum Trim {
+  None = 0,
+  MaxLen = 1,
+  MinId = 2,
+}
+
+export class Stream {
+  nodes: Node[] = [];
+  length = 0;
+  lastId: Id = MIN_ID;
+  firstId: Id = MIN_ID;
+  maxDeletedId: Id = MIN_ID;
+  entriesAdded = 0;
+  groups: Map<string, Group> | null = null;
+
+  /** Append an entry with the pairs argv[from..]. `id` must be above lastId. */
+  append(id: Id, argv: string[], from: number, limits: NodeLimits): void {
+    const numFields = (argv.length - from) >> 1;
+    let tail = this.nodes.length === 0 ? undefined : this.nodes[this.nodes.length - 1];
+    if (tail !== undefined) {
+      let total = 0;
+      for (let i = from; i < argv.length; i++) total += argv[i].length;
+      const maxBytes = limits.maxBytes === 0 || limits.maxBytes > LISTPACK_MAX ? LISTPACK_MAX : limits.maxBytes;
+      if (tail.lpBytes + total >= maxBytes) tail = undefined;
+      else if (limits.maxEntries !== 0 && tail.n >= limits.maxEntries) tail = undefined;
+    }
+    let same = true;
+    if (tail === undefined) {
+      const fields: string[] = new Array<string>(numFields);
+      for (let i = 0; i < numFields; i++) fields[i] = argv[from + 2 * i];
+      tail = new Node(id, fields);
+      this.nodes.push(tail);
+    } else {
+      const mf = tail.fields;
+      if (mf.length !== numFields) same = false;
+      else for (let i = 0; i < numFields; i++) if (mf[i] !== argv[from + 2 * i]) { same = false; break; }
+    }
+    tail.push(id, argv, from, same, entryBytes(id, tail.master, argv, from, same));
+    if (this.length === 0) this.firstId = id;
+    this.length++;
+    this.entriesAdded++;
+    this.lastId = id;
+  }
+
+  /** Index of the last node whose master ID is <= id (0 when id is before every node). */
+  nodeFor(id: Id): number {
+    const nodes = this.nodes;
+    let lo = 0;
+    let hi = nodes.length - 1;
+    if (hi < 0) return 0;
+    if (nodes[hi].master <= id) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (nodes[mid].master <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Node and index of the live entry with this ID, or null. */
+  find(id: Id): [Node, number, number] | null {
+    if (this.length === 0) return null;
+    const ni = this.nodeFor(id);
+    const node = this.nodes[ni];
+    const i = node.lowerBound(id);
+    if (i < node.n && !node.isDeleted(i) && node.idAt(i) === id) return [node, i, ni];
+    return null;
+  }
+
+  /** The pairs of the live entry with this ID, or null. */
+  get(id: Id): string[] | null {
+    const f = this.find(id);
+    return f === null ? null : f[0].pairs(f[1]);
+  }
+
+  /** XDEL of one ID: mark it deleted; a node left without live entries goes. */
+  delete(id: Id): boolean {
+    const f = this.find(id);
+    if (f === null) return false;
+    const [node, i, ni] = f;
+    node.markDeleted(i);
+    this.length--;
+    if (node.live === 0) this.nodes.splice(ni, 1);
+    return true;
+  }
+
+  /** The first (or last) live entry's ID; null when empty. */
+  edgeId(first: boolean): Id | null {
+    if (this.length === 0) return null;
+    const nodes = this.nodes;
+    if (first) {
+      for (const node of nodes) for (let i = 0; i < node.n; i++) if (!node.isDeleted(i)) return node.idAt(i);
+    } else {
+      for (let k = nodes.length - 1; k >= 0; k--) {
+        const node = nodes[k];
+        for (let i = node.n - 1; i >= 0; i--) if (!node.isDeleted(i)) return node.idAt(i);
+      }
+    }
+    return null;
+  }
+
+  /** Recompute firstId after entries went (streamGetEdgeID, or 0-0 when empty). */
+  refreshFirst(): void {
+    this.firstId = this.edgeId(true) ?? MIN_ID;
+  }
+
+  /**
+   * streamTrim: remove entries from the start, whole nodes while possible; with `approx`
+   * stop at the first node that cannot go whole. `limit` (0 = none) caps the entries removed
+   * by whole nodes. Returns how many entries went.
+   */
+  trim(strategy: Trim, maxLen: number, minId: Id, approx: boolean, limit: number): number {
+    if (strategy === Trim.None) return 0;
+    let deleted = 0;
+    let removeFrom = 0;
+    const nodes = this.nodes;
+    let k = 0;
+    for (; k < nodes.length; k++) {
+      if (strategy === Trim.MaxLen && this.length <= maxLen) break;
+      const node = nodes[k];
+      const entries = node.live;
+      if (limit !== 0 && deleted + entries > limit) break;
+      const whole = strategy === Trim.MaxLen ? this.length - entries >= maxLen : node.idAt(node.n - 1) < minId;
+      if (whole) {
+        this.length -= entries;
+        deleted += entries;
+        removeFrom = k + 1;
+        continue;
+      }
+      if (approx) break;
+      for (let i = 0; i < node.n; i++) {
+        if (strategy === Trim.MaxLen ? this.length <= maxLen : node.idAt(i) >= minId) break;
+        if (!node.isDeleted(i)) {
+          node.markDeleted(i);
+          this.length--;
+          deleted++;
+        }
+      }
+      break;
+    }
+    if (removeFrom > 0) nodes.splice(0, removeFrom);
+    this.refreshFirst();
+    return deleted;
+  }
+
+  group(name: string): Group | undefined {
+    return this.groups?.get(name);
+  }
+
+  /** Groups in Redis's rax order (bytewise by name). */
+  sortedGroups(): Group[] {
+    if (this.groups === null) return [];
+    return [...this.groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Whether an XDEL'd ID may lie in [start, end] (streamRangeHasTombstones). */
+  hasTombstones(start: Id, end: Id | null): boolean {
+    if (this.length === 0 || this.maxDeletedId === MIN_ID) return false;
+    if (this.firstId > this.maxDeletedId) return false;
+    return start <= this.maxDeletedId && (end === null || this.maxDeletedId <= end);
+  }
+
+  /** streamEstimateDistanceFromFirstEverEntry: the entries-read counter of an ID, or -1. */
+  estimateDistance(id: Id): number {
+    if (this.entriesAdded === 0) return 0;
+    if (this.length === 0 && id <= this.lastId) return this.entriesAdded;
+    if (id === this.lastId) return this.entriesAdded;
+    if (id > this.lastId) return ENTRIES_READ_INVALID;
+    if (this.maxDeletedId === MIN_ID || this.maxDeletedId < this.firstId) {
+      if (id < this.firstId) return this.entriesAdded - this.length;
+      if (id === this.firstId) return this.entriesAdded - this.length + 1;
+    }
+    return ENTRIES_READ_INVALID;
+  }
+
+  /** A group's lag (XINFO GROUPS), or null when it cannot be known. */
+  lag(g: Group): number | null {
+    if (this.entriesAdded === 0) return 0;
+    if (g.entriesRead !== ENTRIES_READ_INVALID && !this.hasTombstones(g.lastId, null)) return this.entriesAdded - g.entriesRead;
+    const read = this.estimateDistance(g.lastId);
+    return read === ENTRIES_READ_INVALID ? null : this.entriesAdded - read;
+  }
+
+  clone(): Stream {
+    const s = new Stream();
+    s.nodes = this.nodes.map((n) => n.clone());
+    s.length = this.length;
+    s.lastId = this.lastId;
+    s.firstId = this.firstId;
+    s.maxDeletedId = this.maxDeletedId;
+    s.entriesAdded = this.entriesAdded;
+    if (this.groups !== null) {
+      s.groups = new Map();
+      for (const g of this.groups.values()) {
+        const c = new Group(g.name, g.lastId, g.entriesRead);
+        for (const cons of g.consumers.values()) {
+          const cc = new Consumer(cons.name, cons.seenTime);
+          c.consumers.set(cc.name, cc);
+        }
+        for (const id of g.pel.keys) {
+          const nack = g.pel.get(id)!;
+          const owner = c.consumers.get(nack.consumer.name)!;
+          const copy = new Nack(owner, nack.deliveryTime, nack.deliveryCount);
+          c.pel.set(id, copy);
+          owner.pel.set(id, copy);
+        }
+        s.groups.set(c.name, c);
+      }
+    }
+    return s;
+  }
+}
+
+/**
+ * Walks live entries in ID order (or reverse) between two bounds: the stream iterator.
+ * `next()` positions on the next entry; `id`/`pairs()` read it.
+ */
+export class Cursor {
+  private ni = 0;
+  private ei = -1;
+  private node: Node | null = null;
+  id: Id = MIN_ID;
+
+  constructor(
+    private readonly s: Stream,
+    private readonly start: Id,
+    private readonly end: Id,
+    private readonly rev: boolean,
+  ) {
+    if (s.nodes.length === 0) return;
+    if (!rev) {
+      this.ni = s.nodeFor(start);
+      this.node = s.nodes[this.ni];
+      this.ei = this.node.lowerBound(start) - 1;
+    } else {
+      this.ni = s.nodeFor(end);
+      this.node = s.nodes[this.ni];
+      const i = this.node.lowerBound(end);
+      this.ei = i < this.node.n && this.node.idAt(i) === end ? i + 1 : i;
+    }
+  }
+
+  next(): boolean {
+    const nodes = this.s.nodes;
+    let node = this.node;
+    while (node !== null) {
+      if (!this.rev) {
+        this.ei++;
+        if (this.ei >= node.n) {
+          this.ni++;
+          node = this.node = this.ni < nodes.length ? nodes[this.ni] : null;
+          this.ei = -1;
+          continue;
+        }
+        if (node.isDeleted(this.ei)) continue;
+        const id = node.idAt(this.ei);
+        if (id > this.end) return (this.node = null), false;
+        if (id < this.start) continue;
+        this.id = id;
+        return true;
+      }
+      this.ei--;
+      if (this.ei < 0) {
+        this.ni--;
+        node = this.node = this.ni >= 0 ? nodes[this.ni] : null;
+        this.ei = node === null ? 0 : node.n;
+        continue;
+      }
+      if (node.isDeleted(this.ei)) continue;
+      const id = node.idAt(this.ei);
+      if (id < this.start) return (this.node = null), false;
+      if (id > this.end) continue;
+      this.id = id;
+      return true;
+    }
+    return false;
+  }
+
+  pairs(): string[] {
+    return this.node!.pairs(this.ei);
+  }
+}
+
+// ---- Packed entries ---------------------------------------------------------------------
+// An entry is a varint header (pairs * 2, plus 1 when the fields are the master's), then its
+// strings, each a varint length and the bytes: the values alone for master-field entries,
+// field and value alternating otherwise.
+
+function putVarint(n: number): string {
+  let s = '';
+  while (n >= 0x80) {
+    s += String.fromCharCode((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  return s + String.fromCharCode(n);
+}
+
+/** Scratch: the position after the last varint read. */
+let vpos = 0;
+
+function varint(data: string, p: number): number {
+  let n = 0;
+  let mul = 1;
+  for (;;) {
+    const b = data.charCodeAt(p++);
+    n += (b & 0x7f) * mul;
+    if (b < 0x80) break;
+    mul *= 128;
+  }
+  vpos = p;
+  return n;
+}
+
+function packEntry(argv: string[], from: number, same: boolean): string {
+  const numFields = (argv.length - from) >> 1;
+  let s = putVarint(numFields * 2 + (same ? 1 : 0));
+  for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) {
+    const v = argv[i];
+    s += v.length < 0x80 ? String.fromCharCode(v.length) + v : putVarint(v.length) + v;
+  }
+  return s;
+}
+
+function unpackEntry(data: string, p: number, fields: string[]): string[] {
+  const h = varint(data, p);
+  p = vpos;
+  const numFields = h >>> 1;
+  const same = (h & 1) === 1;
+  const out = new Array<string>(numFields * 2);
+  for (let i = 0; i < numFields * 2; i++) {
+    if (same && (i & 1) === 0) {
+      out[i] = fields[i >> 1];
+      continue;
+    }
+    const len = varint(data, p);
+    p = vpos;
+    out[i] = data.substr(p, len);
+    p += len;
+  }
+  return out;
+}
+
+// ---- Listpack sizes (Redis's lpEncode* rules) -------------------------------------------
+
+export function backlenBytes(n: number): number {
+  return n <= 127 ? 1 : n < 16383 ? 2 : n < 2097151 ? 3 : n < 268435455 ? 4 : 5;
+}
+
+/** Bytes of an integer element (encoding + backlen) for a safe integer. */
+export function lpIntBytes(v: number): number {
+  if (v >= 0 && v <= 127) return 2;
+  if (v >= -4096 && v <= 4095) return 3;
+  if (v >= -32768 && v <= 32767) return 4;
+  if (v >= -8388608 && v <= 8388607) return 5;
+  if (v >= -2147483648 && v <= 2147483647) return 6;
+  return 10;
+}
+
+/** lpStringToInt64: a string listpack stores as an integer. Returns the value or NaN. */
+export function lpInteger(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 20) return NaN;
+  let i = 0;
+  if (s.charCodeAt(0) === 45) {
+    if (n === 1) return NaN;
+    i = 1;
+  }
+  const c0 = s.charCodeAt(i);
+  if (c0 === 48) return n === i + 1 && i === 0 ? 0 : NaN;
+  if (c0 < 49 || c0 > 57) return NaN;
+  for (let j = i; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return NaN;
+  }
+  const digits = n - i;
+  if (digits > 19 || (digits === 19 && s.slice(i) > (i === 1 ? '9223372036854775808' : '9223372036854775807'))) return NaN;
+  return Number(s);
+}
+
+/** Bytes of a string element as listpack stores it (integers packed as such). */
+export function lpStringBytes(s: string): number {
+  const v = lpInteger(s);
+  if (!Number.isNaN(v)) return lpIntBytes(v);
+  const len = s.length;
+  const enc = len < 64 ? 1 + len : len < 4096 ? 2 + len : 5 + len;
+  return enc + backlenBytes(enc);
+}
+
+/**
+ * The difference of word pair `k` (0: ms, 2: seq) of two IDs as int64 (uint64 wrap-around,
+ * as Redis computes `id.ms - master.ms`): [hi, lo] halves in scratch, returned as a number
+ * when it is a safe integer, NaN otherwise.
+ */
+export let diffHi = 0;
+export let diffLo = 0;
+
+export function idDiff(a: Id, b: Id, k: number): number {
+  const ah = word(a, k), al = word(a, k + 1), bh = word(b, k), bl = word(b, k + 1);
+  let lo = al - bl;
+  let hi = ah - bh;
+  if (lo < 0) {
+    lo += 4294967296;
+    hi -= 1;
+  }
+  if (hi < 0) hi += 4294967296;
+  diffHi = hi;
+  diffLo = lo;
+  if (hi < 0x200000) return hi * 4294967296 + lo;
+  if (hi >= 0xffe00000) return -((4294967295 - hi) * 4294967296 + (4294967296 - lo));
+  return NaN;
+}
+
+/** The listpack bytes of an entry: flags, ID deltas, [field count, fields,] values, lp-count. */
+export function entryBytes(id: Id, master: Id, argv: string[], from: number, same: boolean): number {
+  const numFields = (argv.length - from) >> 1;
+  let bytes = 2 + lpDiffBytes(id, master, 0) + lpDiffBytes(id, master, 2);
+  for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) bytes += lpStringBytes(argv[i]);
+  if (!same) bytes += lpIntBytes(numFields);
+  return bytes + lpIntBytes(same ? numFields + 3 : 2 * numFields + 4);
+}
+
+function lpDiffBytes(a: Id, b: Id, k: number): number {
+  const d = idDiff(a, b, k);
+  return Number.isNaN(d) ? 10 : lpIntBytes(d);
+}
+
+/** An ID from a master and deltas read from a listpack (uint64 wrap-around addition). */
+export function addDeltas(master: Id, msHi: number, msLo: number, seqHi: number, seqLo: number): Id {
+  const add = (ah: number, al: number, bh: number, bl: number): [number, number] => {
+    let lo = al + bl;
+    let hi = ah + bh;
+    if (lo >= 4294967296) {
+      lo -= 4294967296;
+      hi += 1;
+    }
+    return [hi >>> 0, lo];
+  };
+  const [mh, ml] = add(word(master, 0), word(master, 1), msHi, msLo);
+  const [sh, sl] = add(word(master, 2), word(master, 3), seqHi, seqLo);
+  return makeId(mh, ml, sh, sl);
+}

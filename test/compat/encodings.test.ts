@@ -1,0 +1,206 @@
+import { useCompat } from '../helpers/compat';
+
+/** OBJECT ENCODING of `key`. */
+const enc = (key: string) => ['OBJECT', 'ENCODING', key];
+const range = (n: number, f: (i: number) => string[]) => Array.from({ length: n }, (_, i) => f(i)).flat();
+const BIN = 'a\x00b\r\nc\xff';
+
+describe('compact encodings and their transitions vs redis-server 7.0', () => {
+  const h = useCompat();
+
+  it('sorted sets: listpack grows past entries and value limits, never shrinks back, data intact', async () => {
+    await h.same(
+      ['ZADD', 'z', ...range(128, (i) => [String(i % 7), `m${i}`])],
+      enc('z'),
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'z', '-0', 'zero', '1e300', BIN],
+      enc('z'),
+      ['ZSCORE', 'z', 'zero'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+      ['ZREVRANGE', 'z', '0', '5', 'WITHSCORES'],
+      ['ZRANK', 'z', BIN],
+      ['ZREMRANGEBYSCORE', 'z', '0', '5'],
+      ['ZCARD', 'z'],
+      enc('z'),
+      ['ZADD', 'v', '1', 'x'.repeat(64), '2', 'y'],
+      enc('v'),
+      ['ZADD', 'v', '3', 'x'.repeat(65)],
+      enc('v'),
+      ['ZREM', 'v', 'x'.repeat(65)],
+      enc('v'),
+      ['ZINCRBY', 'v', '5', 'y'],
+      ['ZRANGE', 'v', '0', '-1', 'WITHSCORES'],
+      ['ZADD', 'small', '2', 'b', '1', 'a', '2', 'a', '-0', 'c'],
+      enc('small'),
+      ['ZRANGE', 'small', '0', '-1', 'WITHSCORES'],
+      ['ZPOPMAX', 'small'],
+      ['ZPOPMIN', 'small'],
+      ['ZRANGE', 'small', '0', '-1', 'WITHSCORES'],
+    );
+  });
+
+  it('sorted sets: CONFIG SET of a limit applies to later writes; computed results pick their encoding', async () => {
+    await h.same(
+      ['ZADD', 'a', '1', 'a', '2', 'b', '3', 'c'],
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '2'],
+      enc('a'),
+      ['ZADD', 'a', '1', 'a'],
+      enc('a'),
+      ['ZADD', 'a', '4', 'd'],
+      enc('a'),
+      ['ZADD', 'b', '0', 'x', '1', 'y'],
+      enc('b'),
+      ['ZUNIONSTORE', 'u', '1', 'a'],
+      enc('u'),
+      ['ZUNIONSTORE', 'u2', '1', 'b', 'WEIGHTS', '-1'],
+      enc('u2'),
+      ['ZRANGE', 'u2', '0', '-1', 'WITHSCORES'],
+      ['ZUNION', '1', 'b', 'WEIGHTS', '-1', 'WITHSCORES'],
+      ['ZINTER', '2', 'a', 'b', 'WITHSCORES'],
+      ['ZDIFFSTORE', 'd', '2', 'a', 'b'],
+      enc('d'),
+      ['ZRANGESTORE', 'r', 'a', '0', '0'],
+      enc('r'),
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
+      ['CONFIG', 'SET', 'zset-max-listpack-value', '3'],
+      ['ZINTERSTORE', 'i', '1', 'a'],
+      enc('i'),
+      ['ZADD', 'long', '1', 'abcd'],
+      enc('long'),
+      ['ZUNIONSTORE', 'l2', '1', 'long'],
+      enc('l2'),
+      ['CONFIG', 'SET', 'zset-max-listpack-value', '64'],
+    );
+  });
+
+  it('hashes: listpack until 128 fields or a 65-byte field or value, then hashtable for good', async () => {
+    await h.same(
+      ['HSET', 'h', ...range(128, (i) => [`f${i}`, String(i)])],
+      enc('h'),
+      ['HGETALL', 'h'],
+      ['HSET', 'h', 'f5', 'changed', BIN, BIN],
+      enc('h'),
+      ['HGET', 'h', 'f5'],
+      ['HGET', 'h', BIN],
+      ['HDEL', 'h', ...range(120, (i) => [`f${i}`])],
+      ['HLEN', 'h'],
+      enc('h'),
+      ['HSET', 'v', 'a', 'x'.repeat(64), 'b', '1'],
+      enc('v'),
+      ['HSET', 'v', 'b', 'x'.repeat(65)],
+      enc('v'),
+      ['HDEL', 'v', 'b'],
+      enc('v'),
+      ['HSET', 'k', 'x'.repeat(65), '1'],
+      enc('k'),
+      ['HSET', 'small', 'b', '1', 'a', '2', 'b', '3', BIN, ''],
+      enc('small'),
+      ['HGETALL', 'small'],
+      ['HINCRBY', 'small', 'a', '40'],
+      ['HINCRBYFLOAT', 'small', 'f', '1.5'],
+      ['HSETNX', 'small', 'a', 'no'],
+      ['HDEL', 'small', 'b'],
+      ['HGETALL', 'small'],
+      ['HKEYS', 'small'],
+      ['HVALS', 'small'],
+      ['HSTRLEN', 'small', 'f'],
+      ['HSCAN', 'small', '0'],
+      enc('small'),
+      ['HINCRBYFLOAT', 'small', 'f', '0.00000000000000000000000000000000000000000000000000000000000001'],
+      enc('small'),
+    );
+  });
+
+  it('hashes: CONFIG SET of the limits', async () => {
+    await h.same(
+      ['HSET', 'a', 'f1', 'v', 'f2', 'v', 'f3', 'v'],
+      ['CONFIG', 'SET', 'hash-max-listpack-entries', '2'],
+      enc('a'),
+      ['HSET', 'a', 'f1', 'w'],
+      enc('a'),
+      ['HSET', 'a', 'f4', 'v'],
+      enc('a'),
+      ['HSET', 'b', 'f1', 'v', 'f2', 'v'],
+      enc('b'),
+      ['HSET', 'c', 'f1', 'v', 'f2', 'v', 'f3', 'v'],
+      enc('c'),
+      ['CONFIG', 'SET', 'hash-max-listpack-entries', '128'],
+      ['CONFIG', 'SET', 'hash-max-ziplist-value', '2'],
+      ['HSET', 'd', 'ab', 'cd'],
+      enc('d'),
+      ['HSET', 'd', 'ab', 'cde'],
+      enc('d'),
+      ['CONFIG', 'SET', 'hash-max-listpack-value', '64'],
+    );
+  });
+
+  it('sets: intset in numeric order until a non-integer or the limit, then hashtable for good', async () => {
+    await h.same(
+      ['SADD', 's', ...range(512, (i) => [String((i * 7919) % 1000 - 500)])],
+      enc('s'),
+      ['SCARD', 's'],
+      ['SMEMBERS', 's'],
+      ['SADD', 'e', '9223372036854775807', '-9223372036854775808', '0', '-1', '10', '9', '-10'],
+      ['SMEMBERS', 'e'],
+      ['SSCAN', 'e', '0'],
+      ['SISMEMBER', 'e', '-9223372036854775808'],
+      ['SISMEMBER', 'e', '9223372036854775806'],
+      ['SREM', 'e', '0', '9223372036854775807'],
+      ['SMEMBERS', 'e'],
+      enc('e'),
+      ['SADD', 'e', 'x'],
+      enc('e'),
+      ['SREM', 'e', 'x'],
+      enc('e'),
+      ['SADD', 'f', ...range(512, (i) => [String(i)])],
+      enc('f'),
+      ['SADD', 'f', '511'],
+      enc('f'),
+      ['SADD', 'f', '512'],
+      enc('f'),
+      ['SREM', 'f', ...range(500, (i) => [String(i)])],
+      enc('f'),
+      ['SCARD', 'f'],
+      ['SADD', 'g', '1', '2'],
+      ['SMOVE', 'g', 'h', '2'],
+      enc('h'),
+      ['SINTERSTORE', 'i', 'g', 'e'],
+      ['SUNIONSTORE', 'u', 'g', 'e'],
+      enc('u'),
+      ['SMEMBERS', 'u'],
+      ['CONFIG', 'SET', 'set-max-intset-entries', '2'],
+      ['SADD', 'u', '77'],
+      enc('u'),
+      ['SADD', 'j', '3', '1'],
+      enc('j'),
+      ['SADD', 'j', '2'],
+      enc('j'),
+      ['CONFIG', 'SET', 'set-max-intset-entries', '512'],
+    );
+  });
+
+  it('encodings survive DEBUG RELOAD and COPY (a copy shares nothing with its source)', async () => {
+    await h.same(
+      ['ZADD', 'z', '1', 'a', '2.5', 'b'],
+      ['HSET', 'h', 'f', 'v', 'g', 'w'],
+      ['SADD', 's', '3', '-1', '2'],
+      ['COPY', 'z', 'z2'],
+      ['COPY', 'h', 'h2'],
+      ['COPY', 's', 's2'],
+      ['ZADD', 'z2', '0', 'c'],
+      ['HSET', 'h2', 'f', 'changed'],
+      ['SADD', 's2', '0'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+      ['HGETALL', 'h'],
+      ['SMEMBERS', 's'],
+      ['DEBUG', 'RELOAD'],
+      enc('z'),
+      enc('h'),
+      enc('s'),
+      ['ZRANGE', 'z2', '0', '-1', 'WITHSCORES'],
+      ['HGETALL', 'h2'],
+      ['SMEMBERS', 's2'],
+      ['DEBUG', 'DIGEST-VALUE', 'z', 'h', 's', 'z2', 'h2', 's2'],
+    );
+  });
+});

@@ -1,0 +1,155 @@
+import { command, type RawClient } from '../../helpers/raw-client';
+import { useRecorder, useServer } from '../../helpers/fixtures';
+
+const BIN = 'k\x00\r\n\xff';
+
+describe('streams module', () => {
+  const f = useServer();
+  const rec = useRecorder(f);
+  const extra: RawClient[] = [];
+
+  async function client(): Promise<RawClient> {
+    const r = await f.connect();
+    extra.push(r);
+    return r;
+  }
+
+  async function blocked(n: number): Promise<void> {
+    while (f.server.blocking.count !== n) await new Promise((r) => setTimeout(r, 2));
+  }
+
+  afterEach(async () => {
+    for (const r of extra.splice(0)) r.close();
+    await blocked(0);
+  });
+
+  it('ioredis: a producer/consumer round trip with a consumer group', async () => {
+    const io = f.io;
+    const id = await io.xadd('jobs', '*', 'task', 'a', 'n', '1');
+    expect(id).toMatch(/^\d+-0$/);
+    await io.xadd('jobs', '*', 'task', 'b', 'n', '2');
+    expect(await io.xlen('jobs')).toBe(2);
+    expect(await io.xgroup('CREATE', 'jobs', 'workers', '0')).toBe('OK');
+    const read = (await io.xreadgroup('GROUP', 'workers', 'w1', 'COUNT', '10', 'STREAMS', 'jobs', '>')) as [string, [string, string[]][]][];
+    expect(read[0][0]).toBe('jobs');
+    expect(read[0][1].map(([, fields]) => fields)).toEqual([
+      ['task', 'a', 'n', '1'],
+      ['task', 'b', 'n', '2'],
+    ]);
+    expect(await io.xack('jobs', 'workers', read[0][1][0][0])).toBe(1);
+    const pending = (await io.xpending('jobs', 'workers')) as unknown[];
+    expect(pending[0]).toBe(1);
+    expect(await io.xrange('jobs', '-', '+', 'COUNT', 1)).toEqual([[id, ['task', 'a', 'n', '1']]]);
+  });
+
+  it('node-redis: typed stream commands, RESP2 and RESP3', async () => {
+    const nr = f.nr;
+    await nr.xAdd('ev', '1-1', { a: '1' });
+    await nr.xAdd('ev', '2-1', { b: '2' });
+    expect(await nr.xLen('ev')).toBe(2);
+    expect(await nr.xRange('ev', '-', '+')).toEqual([
+      { id: '1-1', message: { a: '1' } },
+      { id: '2-1', message: { b: '2' } },
+    ]);
+    await nr.xGroupCreate('ev', 'g', '0');
+    const got = await nr.xReadGroup('g', 'c', { key: 'ev', id: '>' }, { COUNT: 1 });
+    expect(JSON.stringify(got)).toContain('1-1');
+    const info = await nr.xInfoStream('ev');
+    expect(info.length).toBe(2);
+    const nr3 = await f.nodeRedis({ RESP: 3 });
+    const groups = await nr3.xInfoGroups('ev');
+    expect(JSON.stringify(groups)).toContain('"name":"g"');
+  });
+
+  it('keyspace events and propagation: XADD with its concrete ID, XREADGROUP as XCLAIM', async () => {
+    await f.raw.call('XADD', 's', '5-*', 'f', 'v');
+    await f.raw.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await f.raw.call('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>');
+    await f.raw.call('XSETID', 's', '9-0');
+    await f.raw.call('XDEL', 's', '5-0');
+    expect(rec.events).toEqual(['t:xadd:s', 't:xgroup-create:s', 't:xgroup-createconsumer:s', 't:xsetid:s', 't:xdel:s']);
+    expect(rec.propagated[0]).toEqual(['XADD', 's', '5-0', 'f', 'v']);
+    expect(rec.propagated[2].slice(0, 6)).toEqual(['XCLAIM', 's', 'g', 'c', '0', '5-0']);
+  });
+
+  it('binary keys, fields and values round-trip', async () => {
+    expect(await f.raw.call('XADD', BIN, '1-0', BIN, BIN, '', '\x00')).toBe('$3\r\n1-0\r\n');
+    expect(await f.raw.call('XRANGE', BIN, '-', '+')).toBe(`*1\r\n*2\r\n$3\r\n1-0\r\n*4\r\n$5\r\n${BIN}\r\n$5\r\n${BIN}\r\n$0\r\n\r\n$1\r\n\x00\r\n`);
+  });
+
+  it('bad input: arity, wrong type, invalid IDs, huge counts; nothing stored is lost', async () => {
+    await f.raw.call('XADD', 's', '1-0', 'a', '1');
+    await f.raw.call('SET', 'str', 'v');
+    expect(await f.raw.call('XADD', 's')).toBe("-ERR wrong number of arguments for 'xadd' command\r\n");
+    expect(await f.raw.call('XADD', 's', '2-0', 'a')).toBe("-ERR wrong number of arguments for 'xadd' command\r\n");
+    expect(await f.raw.call('XLEN', 'str')).toBe('-WRONGTYPE Operation against a key holding the wrong kind of value\r\n');
+    expect(await f.raw.call('XADD', 's', '1-0-0', 'a', '1')).toBe('-ERR Invalid stream ID specified as stream command argument\r\n');
+    expect(await f.raw.call('XADD', 's', 'x'.repeat(200), 'a', '1')).toBe('-ERR Invalid stream ID specified as stream command argument\r\n');
+    expect(await f.raw.call('XRANGE', 's', '-', '+', 'COUNT', '9223372036854775807')).toBe('*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n');
+    expect(await f.raw.call('XRANGE', 's', '-', '+', 'COUNT', '9223372036854775808')).toBe('-ERR value is not an integer or out of range\r\n');
+    expect(await f.raw.call('XREAD', 'COUNT', '9223372036854775807', 'STREAMS', 's', '0')).toMatch(/^\*1\r\n/);
+    expect(await f.raw.call('XTRIM', 's', 'MAXLEN', '9223372036854775807')).toBe(':0\r\n');
+    expect(await f.raw.call('XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '576460752303423487')).toMatch(/^-NOGROUP/);
+    expect(await f.raw.call('XLEN', 's')).toBe(':1\r\n');
+    expect(await f.raw.call('GET', 'str')).toBe('$1\r\nv\r\n');
+  });
+
+  it('XREAD BLOCK is served by XADD; XREADGROUP BLOCK inside MULTI answers at once', async () => {
+    const w = await client();
+    w.write(command('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'));
+    await blocked(1);
+    await f.raw.call('XADD', 's', '1-0', 'f', 'v');
+    expect(await w.read()).toBe('*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n');
+    await f.raw.call('XGROUP', 'CREATE', 's', 'g', '$');
+    await f.raw.call('MULTI');
+    await f.raw.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+    expect(await f.raw.call('EXEC')).toBe('*1\r\n*-1\r\n');
+  });
+
+  it('a blocked XREADGROUP served by XADD propagates its XCLAIM after the XADD', async () => {
+    await f.raw.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const w = await client();
+    w.write(command('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'));
+    await blocked(1);
+    rec.propagated = [];
+    await f.raw.call('XADD', 's', '3-0', 'f', 'v');
+    expect(await w.read()).toMatch(/3-0/);
+    expect(rec.propagated.map((a) => a[0])).toEqual(['XADD', 'XCLAIM']);
+  });
+
+  it('TYPE, OBJECT ENCODING, MEMORY USAGE; COPY is a deep copy', async () => {
+    await f.raw.call('XADD', 's', '1-0', 'a', '1');
+    await f.raw.call('XGROUP', 'CREATE', 's', 'g', '0');
+    expect(await f.raw.call('TYPE', 's')).toBe('+stream\r\n');
+    expect(await f.raw.call('OBJECT', 'ENCODING', 's')).toBe('$6\r\nstream\r\n');
+    expect(await f.raw.call('MEMORY', 'USAGE', 's')).toMatch(/^:\d+\r\n$/);
+    await f.raw.call('COPY', 's', 'c');
+    await f.raw.call('XREADGROUP', 'GROUP', 'g', 'x', 'STREAMS', 'c', '>');
+    expect(await f.raw.call('XPENDING', 's', 'g')).toBe('*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n');
+    expect(await f.raw.call('XPENDING', 'c', 'g')).toMatch(/^\*4\r\n:1\r\n/);
+  });
+
+  it('runs hot: 200k XADD/XRANGE/XREADGROUP/XACK calls keep the stream consistent', async () => {
+    const io = f.io;
+    await io.xgroup('CREATE', 'hot', 'g', '$', 'MKSTREAM');
+    let acked = 0;
+    for (let round = 0; round < 100; round++) {
+      const p = io.pipeline();
+      for (let i = 0; i < 1000; i++) p.xadd('hot', 'MAXLEN', '~', '5000', '*', 'i', String(i), 'r', String(round));
+      for (let i = 0; i < 250; i++) p.xrange('hot', '-', '+', 'COUNT', 10);
+      for (let i = 0; i < 250; i++) p.xlen('hot');
+      p.xreadgroup('GROUP', 'g', 'c', 'COUNT', '500', 'STREAMS', 'hot', '>');
+      const res = (await p.exec())!;
+      const read = res[res.length - 1][1] as [string, [string, string[]][]][];
+      const ids = read[0][1].map(([id]) => id);
+      acked += (await io.xack('hot', 'g', ...ids)) as number;
+    }
+    expect(acked).toBe(50000);
+    const len = await io.xlen('hot');
+    expect(len).toBeGreaterThanOrEqual(5000);
+    expect(len).toBeLessThan(5100);
+    const all = await io.xrange('hot', '-', '+');
+    expect(all).toHaveLength(len);
+    for (let i = 1; i < all.length; i++) expect(all[i][0] > all[i - 1][0] || all[i][0].length > all[i - 1][0].length).toBe(true);
+  }, 120000);
+});
