@@ -36,6 +36,8 @@ export class Database {
   private evictCursor: Iterator<string> | null = null;
   /** Estimated bytes of every entry (the sum of their `size`). */
   bytes = 0;
+  /** The entry set() created last, until the write's `changed` sees it (its creation is no access). */
+  private created: Entry | null = null;
   /** Keys whose value changed in place since it was last measured (remeasure). */
   private resized = new Set<string>();
 
@@ -118,7 +120,7 @@ export class Database {
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
       return;
     }
-    this.dict.set(key, new Entry(value, this.index.add(key), ks.newStamp(), size));
+    this.dict.set(key, (this.created = new Entry(value, this.index.add(key), ks.newStamp(), size)));
     this.bytes += size;
     if (ks.newKeyEvents) ks.keyAdded(this, key);
   }
@@ -161,16 +163,22 @@ export class Database {
     if (this.expires.size !== 0) this.expires.delete(key);
     this.index.remove(e.seq);
     this.bytes -= e.size;
+    if (e === this.created) this.created = null;
     if (typeof e.value === 'object') this.resized.delete(key);
   }
 
   /**
    * A value changed in place (a collection grew or shrank): measure it again at the next
-   * Keyspace.remeasure, so used_memory follows it.
+   * Keyspace.remeasure, so used_memory follows it, and count the write as an access.
    */
   changed(key: string): void {
     const e = this.dict.get(key);
-    if (e !== undefined && typeof e.value === 'object') this.resized.add(key);
+    if (e === undefined || typeof e.value !== 'object') return;
+    this.resized.add(key);
+    // A write's lookup is an access (lookupKeyWrite): collections changed in place are read
+    // through peek, which leaves the stamp alone. The key this write created is not accessed.
+    if (e === this.created) this.created = null;
+    else e.lru = this.keyspace.touched(e.lru);
   }
 
   /** Whether values changed in place wait to be measured. */
@@ -315,13 +323,14 @@ export class Database {
     this.evictCursor = null;
     this.bytes = 0;
     this.resized.clear();
+    this.created = null;
   }
 
   /** Swap contents with another database (SWAPDB). */
   swapWith(other: Database): void {
     this.keyspace.willWrite(this, null);
     this.keyspace.willWrite(other, null);
-    const fields = ['dict', 'expires', 'index', 'expireCursor', 'evictCursor', 'bytes', 'resized'] as const;
+    const fields = ['dict', 'expires', 'index', 'expireCursor', 'evictCursor', 'bytes', 'resized', 'created'] as const;
     for (const f of fields) {
       const a = (this as unknown as Record<string, unknown>)[f];
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];

@@ -227,6 +227,19 @@ describe('eviction', () => {
       expect(await f.io.object('FREQ', 'missing')).toBeNull();
     });
 
+    it('counts a write to a collection as an access, not its creation', async () => {
+      await f.io.hset('h', 'a', '1');
+      age(['h'], 100);
+      expect(await f.io.object('IDLETIME', 'h')).toBe(100);
+      await f.io.hset('h', 'b', '2');
+      expect(await f.io.object('IDLETIME', 'h')).toBe(0);
+      await f.io.config('SET', 'maxmemory-policy', 'allkeys-lfu');
+      await f.io.rpush('l', 'a');
+      expect(await f.io.object('FREQ', 'l')).toBe(5);
+      await f.io.rpush('l', 'b');
+      expect(await f.io.object('FREQ', 'l')).toBe(6);
+    });
+
     it('decays the counter by one per lfu-decay-time minutes', async () => {
       await f.io.config('SET', 'maxmemory-policy', 'allkeys-lfu');
       await f.io.set('k', 'v');
