@@ -48,6 +48,8 @@ describe('memory accounting and lazyfree', () => {
     expect(field(info, 'used_memory_rss')).toBeGreaterThan(0);
     expect(info).toMatch(/^mem_fragmentation_ratio:\d+\.\d\d\r$/m);
     expect(info).toContain('mem_allocator:v8\r\n');
+    await f.io.script('LOAD', 'return 1');
+    expect(field(await f.io.info('memory'), 'number_of_cached_scripts')).toBeGreaterThanOrEqual(1);
     const stats = (await f.io.memory('STATS')) as unknown[];
     const at = (name: string) => stats[stats.indexOf(name) + 1] as number;
     expect(at('keys.count')).toBe(1);
