@@ -208,7 +208,9 @@ export class Database {
    */
   sampleKeys(count: number, volatile: boolean, out: string[]): void {
     if (!volatile) {
-      for (let i = 0; i < count; i++) {
+      // At most as many draws as keys: maxmemory-samples may be set up to 2^31-1.
+      const n = Math.min(count, this.dict.size);
+      for (let i = 0; i < n; i++) {
         const k = this.index.random();
         if (k === undefined) return;
         out.push(k);

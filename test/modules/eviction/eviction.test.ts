@@ -149,6 +149,14 @@ describe('eviction', () => {
       await f.io.config('SET', 'notify-keyspace-events', '');
     });
 
+    it('samples no more keys than there are, whatever maxmemory-samples says', async () => {
+      await f.io.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      await f.io.config('SET', 'maxmemory-samples', '2147483647');
+      const keys = await fill('k', 20);
+      await squeeze(5);
+      expect(await stored(keys)).toBeLessThanOrEqual(16);
+    });
+
     it('evicts from every database, and refuses once nothing is left to evict', async () => {
       await f.io.config('SET', 'maxmemory-policy', 'allkeys-lru');
       await fill('a', 10);
