@@ -104,6 +104,8 @@ export class Snapshot {
    * save the old values first. Resolves when the file is complete (not yet renamed).
    */
   async saveInBackground(file: string): Promise<void> {
+    // The point in time is now, when BGSAVE answers: writes made while the file opens count.
+    this.attach();
     const fh = await fs.promises.open(file, 'w');
     try {
       await this.produce((b) => fh.write(b));
@@ -119,7 +121,7 @@ export class Snapshot {
    * checksum was handed over.
    */
   async produce(sink: (b: Buffer) => Promise<unknown> | void): Promise<void> {
-    this.unsubscribe = this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
+    this.attach();
     try {
       writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
       writeFunctions(this.out, this.functions);
@@ -158,6 +160,11 @@ export class Snapshot {
   private checksummed(b: Buffer): Buffer {
     this.crc?.update(b);
     return b;
+  }
+
+  /** Keep the old value of every key written from now on until the walk has saved it. */
+  private attach(): void {
+    this.unsubscribe ??= this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
   }
 
   detach(): void {
