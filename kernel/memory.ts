@@ -66,6 +66,11 @@ export class Memory {
   /** Connections' buffers and overhead, summed by the cron (Redis's clients_normal), and their number. */
   clientBytes = 0;
   clientCount = 0;
+  /**
+   * The replicas' part of clientBytes (Redis's mem_clients_slaves): not counted against
+   * maxmemory (freeMemoryGetNotCountedMemory), or a full sync's buffer would evict the data.
+   */
+  replicaBytes = 0;
   /** lazyfree_pending_objects and lazyfreed_objects (Keyspace.lazyFree). */
   get lazyfreePending(): number {
     return this.keyspace.lazyfreePending;
@@ -116,12 +121,16 @@ export class Memory {
   sampleClients(clients: Iterable<Client>): void {
     let n = 0;
     let count = 0;
+    let replicas = 0;
     for (const c of clients) {
-      n += CLIENT_OVERHEAD + c.bufferedBytes;
+      const bytes = CLIENT_OVERHEAD + c.bufferedBytes;
+      n += bytes;
       count++;
+      if (c.flags.size !== 0 && c.flags.has('replica')) replicas += bytes;
     }
     this.clientBytes = n;
     this.clientCount = count;
+    this.replicaBytes = replicas;
   }
 
   /** Look at V8's old generation (a few microseconds: each tick and every 4 MB of input); `input` is the server's total input so far. */

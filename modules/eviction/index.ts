@@ -151,12 +151,13 @@ export default class EvictionModule {
     return !this.server.scriptRunning && this.server.pause === null;
   }
 
-  /** Bytes over maxmemory (0 when under). Collections changed in place are measured first. */
+  /** Bytes over maxmemory (0 when under), as Redis counts them. Collections changed in place are measured first. */
   private excess(): number {
     const used = this.memory.used;
     if (used <= this.maxmemory) return 0;
     this.keyspace.remeasure(Date.now() + 1);
-    const again = this.memory.used;
+    // getMaxmemoryState: the replicas' output buffers do not count.
+    const again = this.memory.used - this.memory.replicaBytes;
     return again > this.maxmemory ? again - this.maxmemory : 0;
   }
 
