@@ -3,14 +3,15 @@
  * Memory per key, Ferrous against a real redis-server in the same run (issue 14).
  *
  *   node bench/memory.js                         # every shape
- *   node bench/memory.js --shapes hash,zset      # strings | hash | zset | list | set
+ *   node bench/memory.js --shapes hash,zset      # strings | hash | zset | list | set | stream
  *   node bench/memory.js --keys 100000           # keys per collection shape (strings: 5x that)
  *
  * For each shape both servers start fresh (pinned to one core with taskset), are filled the same
  * way over one pipelined connection, and are measured before and after the fill:
  *   - RSS: resident memory growth (VmRSS) divided by DBSIZE, what the machine pays;
  *   - heap: growth of INFO used_memory divided by DBSIZE (Redis: its allocator's count; Ferrous:
- *     V8 heap used plus external memory, after a full GC so that garbage is not counted).
+ *     allocator_allocated, V8 heap used plus external memory, after a full GC so that garbage is
+ *     not counted).
  * Ferrous runs with --expose-gc and a preload (bench/gc-signal.js) that collects on SIGUSR2;
  * its RSS is read after that GC too, and after the same pause Redis gets.
  */
@@ -44,6 +45,13 @@ const SHAPES = {
   },
   list: { label: 'lists of 5 items', keys: () => KEYS, argv: (i) => ['RPUSH', `list:${i}`, 'a', 'bb', `item${i}`, 'dddd', 'eeeee'] },
   set: { label: 'sets of 5 integers', keys: () => KEYS, argv: (i) => ['SADD', `set:${i}`, '1', '22', String(i), '4444', String(100000 + i)] },
+  // Issue 12: one stream of KEYS * 5 entries, two small fields each; figures are per entry.
+  stream: {
+    label: 'stream entries (2 small fields)',
+    keys: () => KEYS * 5,
+    argv: (i) => ['XADD', 'stream', `${i + 1}-0`, 'name', `v${i % 1000}`, 'n', String(i)],
+    perEntry: true,
+  },
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -53,8 +61,12 @@ function rss(pid) {
   return Number(m[1]) * 1024;
 }
 
-/** INFO memory's used_memory (the whole bulk reply is read, not its first line). */
-function usedMemory(port) {
+/**
+ * INFO memory's `field` (the whole bulk reply is read, not its first line): used_memory for
+ * Redis; for Ferrous allocator_allocated, V8's heap used plus external memory (its used_memory
+ * is an estimate kept per key, which this benchmark is meant to check, not to take as given).
+ */
+function usedMemory(port, field) {
   return new Promise((resolve, reject) => {
     const s = net.createConnection({ port, host: '127.0.0.1' }, () => s.write(encode(['INFO', 'memory'])));
     let buf = Buffer.alloc(0);
@@ -62,7 +74,7 @@ function usedMemory(port) {
       buf = Buffer.concat([buf, d]);
       if (skipReply(buf, 0) < 0) return;
       s.destroy();
-      resolve(Number(/used_memory:(\d+)/.exec(buf.toString('latin1'))[1]));
+      resolve(Number(new RegExp(`${field}:(\\d+)`).exec(buf.toString('latin1'))[1]));
     });
     s.on('error', reject);
   });
@@ -73,7 +85,8 @@ async function startServer(kind) {
   const cmd =
     kind === 'redis'
       ? ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
-      : ['node', '--expose-gc', '-r', path.join(__dirname, 'gc-signal.js'), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''];
+      : // With the heap flags the launcher would add, so it runs the server itself (the pid signalled and measured is the server's).
+        ['node', '--expose-gc', ...require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0), '-r', path.join(__dirname, 'gc-signal.js'), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''];
   const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: 'ignore' });
   await waitPort(port);
   return { port, proc, pid: proc.pid };
@@ -125,12 +138,13 @@ async function measure(kind, shape) {
   try {
     await settle(kind, pid);
     const rss0 = rss(pid);
-    const used0 = await usedMemory(port);
+    const field = kind === 'redis' ? 'used_memory' : 'allocator_allocated';
+    const used0 = await usedMemory(port, field);
     await fill(port, shape.keys(), shape.argv);
     await settle(kind, pid);
-    const keys = Number(await call(port, ['DBSIZE']));
+    const keys = Number(await call(port, shape.perEntry ? ['XLEN', shape.argv(0)[1]] : ['DBSIZE']));
     const encoding = await call(port, ['OBJECT', 'ENCODING', shape.argv(0)[1]]);
-    return { keys, encoding, rss: (rss(pid) - rss0) / keys, heap: ((await usedMemory(port)) - used0) / keys };
+    return { keys, encoding, rss: (rss(pid) - rss0) / keys, heap: ((await usedMemory(port, field)) - used0) / keys };
   } finally {
     proc.kill('SIGKILL');
   }

@@ -49,7 +49,9 @@ async function start(kind, cpu, extra) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-bench-repl-'));
   const common = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes', ...extra];
-  const cmd = kind === 'redis' ? ['redis-server', ...common] : ['node', path.join(ROOT, 'dist/kernel/main.js'), '--loglevel', 'warning', ...common];
+  // With the heap flags the launcher would add, so it runs the server itself (proc.pid is the server's).
+  const heap = kind === 'redis' ? [] : require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0);
+  const cmd = kind === 'redis' ? ['redis-server', ...common] : ['node', ...heap, path.join(ROOT, 'dist/kernel/main.js'), '--loglevel', 'warning', ...common];
   const proc = spawn('taskset', ['-c', String(cpu), ...cmd], { stdio: 'ignore' });
   for (let i = 0; ; i++) {
     if (spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break;
