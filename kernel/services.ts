@@ -223,3 +223,13 @@ export interface RdbSnapshots {
   load(rdb: Buffer): Promise<{ keys: number; aux: Map<string, string> }>;
 }
 export const RDB_SNAPSHOTS = serviceToken<RdbSnapshots>('rdb-snapshots');
+
+/**
+ * Whether this server replicates another one now (Redis's `server.masterhost != NULL`):
+ * provided by the replication module; eviction leaves a replica's keys to its master
+ * (`replica-ignore-maxmemory`).
+ */
+export interface ReplicationRole {
+  readonly isReplica: boolean;
+}
+export const REPLICATION_ROLE = serviceToken<ReplicationRole>('replication-role');

@@ -15,6 +15,9 @@ import {
   parseMemory,
   provide,
   RedisModule,
+  REPLICATION_ROLE,
+  type ReplicationRole,
+  Services,
   type RegisteredCommand,
   type ReplyError,
   Server,
@@ -62,6 +65,7 @@ const params: ConfigParam[] = [
   { name: 'maxmemory-eviction-tenacity', type: 'int', default: 10, min: 0, max: 100, doc: 'Time an eviction cycle may take before the rest is left to the background (10: 500 microseconds; 100: no limit).' },
   { name: 'lfu-log-factor', type: 'int', default: 10, min: 0, max: 2147483647, doc: 'How many hits it takes to saturate the LFU counter (higher: more hits per step).' },
   { name: 'lfu-decay-time', type: 'int', default: 1, min: 0, max: 2147483647, doc: 'Minutes per step by which an idle key\'s LFU counter is decremented (0: it never decays).' },
+  { name: 'replica-ignore-maxmemory', aliases: ['slave-ignore-maxmemory'], type: 'bool', default: true, doc: 'A replica does not evict (nor refuse its clients for memory): its master sends the deletions.' },
   { name: 'lazyfree-lazy-eviction', type: 'bool', default: false, doc: 'Free evicted values off the command\'s path (propagated as UNLINK).' },
   { name: 'lazyfree-lazy-expire', type: 'bool', default: false, doc: 'Free expired values off the command\'s path (propagated as UNLINK).' },
   { name: 'lazyfree-lazy-server-del', type: 'bool', default: false, doc: 'Free values a write replaces (SET over a collection, RENAME over a key) off the command\'s path.' },
@@ -94,6 +98,9 @@ export default class EvictionModule {
   private nextDb = 0;
   /** An eviction cycle continues from a timer (Redis's evictionTimeProc). */
   private background = false;
+  private ignoreOnReplica = true;
+  /** The REPLICATION_ROLE provider, looked up on first use (null: none loaded). */
+  private replication: ReplicationRole | null | undefined = undefined;
 
   readonly limit: { -readonly [K in keyof MemoryLimit]: MemoryLimit[K] } = { scriptOom: false };
   readonly gate: OomGate = new OomGate(this);
@@ -104,7 +111,9 @@ export default class EvictionModule {
     @inject(Memory) private readonly memory: Memory,
     @inject(Logger) private readonly logger: Logger,
     @inject(Config) config: Config,
+    @inject(Services) private readonly services: Services,
   ) {
+    config.watch('replica-ignore-maxmemory', (v) => (this.ignoreOnReplica = v as boolean));
     config.watch('maxmemory', (v) => this.setMaxmemory(v as number));
     config.watch('maxmemory-policy', (v) => this.setPolicy(v as string));
     config.watch('maxmemory-samples', (v) => (this.samples = v as number));
@@ -148,7 +157,13 @@ export default class EvictionModule {
 
   /** isSafeToPerformEvictions: not while a script holds the server or writes are paused. */
   private get safe(): boolean {
-    return !this.server.scriptRunning && this.server.pause === null;
+    return !this.server.scriptRunning && this.server.pause === null && !(this.ignoreOnReplica && this.role()?.isReplica === true);
+  }
+
+  /** isSafeToPerformEvictions' replica case: the replication module, when loaded. */
+  private role(): ReplicationRole | undefined {
+    if (this.replication === undefined) this.replication = this.services.find(REPLICATION_ROLE) ?? null;
+    return this.replication ?? undefined;
   }
 
   /** Bytes over maxmemory (0 when under), as Redis counts them. Collections changed in place are measured first. */

@@ -24,6 +24,7 @@ import {
   provide,
   RDB_SNAPSHOTS,
   type RdbSnapshots,
+  REPLICATION_ROLE,
   RedisModule,
   type RegisteredCommand,
   type Reply,
@@ -108,6 +109,7 @@ const enum ReplState {
     provide(WRITE_GATE, (m: ReplicationModule) => m.readOnly),
     provide(WRITE_GATE, (m: ReplicationModule) => m.masterDown),
     provide(WRITE_GATE, (m: ReplicationModule) => m.loading),
+    provide(REPLICATION_ROLE, (m: ReplicationModule) => m),
   ],
 })
 export default class ReplicationModule {
@@ -207,7 +209,8 @@ export default class ReplicationModule {
     this.conn?.close();
   }
 
-  private get isReplica(): boolean {
+  /** REPLICATION_ROLE: a replica now (REPLICAOF or `replicaof`). */
+  get isReplica(): boolean {
     return this.masterHost !== null;
   }
 

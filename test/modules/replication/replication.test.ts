@@ -118,6 +118,20 @@ describe('replication between Ferrous servers', () => {
     expect(await rc.set('local', 'v')).toBe('OK');
   });
 
+  it('a replica over maxmemory evicts nothing unless replica-ignore-maxmemory is no: its master decides', async () => {
+    await rc.config('SET', 'maxmemory-policy', 'allkeys-random');
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await linkUp(rc);
+    await rc.config('SET', 'maxmemory', '1');
+    for (let i = 0; i < 50; i++) await mc.set(`k${i}`, 'v'.repeat(100));
+    await caughtUp(mc, rc);
+    expect(await rc.get('k0')).toBe('v'.repeat(100));
+    expect(await rc.dbsize()).toBe(50);
+    await rc.config('SET', 'replica-ignore-maxmemory', 'no');
+    await rc.get('k0');
+    expect(await rc.dbsize()).toBeLessThan(50);
+  });
+
   it('resumes with a partial resync after the link is killed, and counts it', async () => {
     await fill(mc);
     await rc.replicaof('127.0.0.1', String(m.port));
