@@ -164,7 +164,8 @@ export class Database {
     this.index.remove(e.seq);
     this.bytes -= e.size;
     if (e === this.created) this.created = null;
-    if (typeof e.value === 'object') this.resized.delete(key);
+    // Also for a string: the key may have held a collection changed in place before a SET.
+    if (this.resized.size !== 0) this.resized.delete(key);
   }
 
   /**
@@ -191,7 +192,8 @@ export class Database {
     let n = 0;
     for (const key of this.resized) {
       this.resized.delete(key);
-      const e = this.dict.get(key)!;
+      const e = this.dict.get(key);
+      if (e === undefined) continue;
       const size = this.keyspace.sizeOf(key, e.value);
       this.bytes += size - e.size;
       e.size = size;
