@@ -38,6 +38,16 @@ describe('memory accounting and lazyfree', () => {
     expect((await used()) - empty).toBeLessThan(100 * 1024);
   });
 
+  it('forgets a collection changed in place, then replaced by a string and deleted, before measuring it', async () => {
+    await f.io.hset('h', 'a', '1');
+    await f.io.set('h', 'now a string');
+    await f.io.del('h');
+    await settle();
+    expect(await f.io.ping()).toBe('PONG');
+    expect(f.server.stats.handlerErrors).toBe(0);
+    expect(f.server.keyspace.db(0).bytes).toBe(0);
+  });
+
   it('INFO memory parts add up, and MEMORY STATS agrees with it', async () => {
     await f.io.set('k', 'x'.repeat(10000));
     const info = await f.io.info('memory');
