@@ -93,7 +93,8 @@ async function startServer(kind) {
   const cmd =
     kind === 'redis'
       ? ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
-      : ['node', '--expose-gc', '-r', path.join(__dirname, 'gc-signal.js'), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''];
+      : // With the heap flags the launcher would add, so it runs the server itself (the pid signalled and measured is the server's).
+        ['node', '--expose-gc', ...require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0), '-r', path.join(__dirname, 'gc-signal.js'), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''];
   const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: 'ignore' });
   await waitPort(port);
   return { port, proc };

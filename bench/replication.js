@@ -2,9 +2,11 @@
 /**
  * Replication, side by side with Redis in the same run (each master pinned to CPU 0; the load
  * generator and the replica share CPU 1, the same for both):
- *   1. SET throughput on a master with no replica, then with one replica of its own kind
- *      attached (Redis -> Redis, Ferrous -> Ferrous), and the master's CPU per request;
- *   2. a full sync of --keys keys (DEBUG POPULATE): time from REPLICAOF to master_link_status:up.
+ *   1. SET throughput on a master with no replica, then with one redis-server replica attached
+ *      (the same replica for both masters, so the difference is what a replica costs the
+ *      master), and the master's CPU per request;
+ *   2. a full sync of --keys keys (DEBUG POPULATE): time from REPLICAOF to master_link_status:up,
+ *      replica of the master's own kind (Redis -> Redis, Ferrous -> Ferrous).
  *
  *   npm run build && node bench/replication.js [--requests 200000] [--keys 1000000]
  */
@@ -47,7 +49,9 @@ async function start(kind, cpu, extra) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-bench-repl-'));
   const common = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes', ...extra];
-  const cmd = kind === 'redis' ? ['redis-server', ...common] : ['node', path.join(ROOT, 'dist/kernel/main.js'), '--loglevel', 'warning', ...common];
+  // With the heap flags the launcher would add, so it runs the server itself (proc.pid is the server's).
+  const heap = kind === 'redis' ? [] : require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0);
+  const cmd = kind === 'redis' ? ['redis-server', ...common] : ['node', ...heap, path.join(ROOT, 'dist/kernel/main.js'), '--loglevel', 'warning', ...common];
   const proc = spawn('taskset', ['-c', String(cpu), ...cmd], { stdio: 'ignore' });
   for (let i = 0; ; i++) {
     if (spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG') break;
@@ -64,10 +68,14 @@ async function start(kind, cpu, extra) {
   };
 }
 
+/** CPU seconds of a process and its descendants (Ferrous's entry point relaunches node with a sized heap). */
 function cpuSeconds(pid) {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  let s = (Number(fields[11]) + Number(fields[12])) / 100;
+  const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  for (const c of children === '' ? [] : children.split(' ')) s += cpuSeconds(Number(c));
+  return s;
 }
 
 /** SET ops/s from redis-benchmark on CPU 1, and the master's CPU µs per request. */
@@ -83,6 +91,28 @@ function setBench(master, requests) {
   return { ops, cpuUs: ((cpuSeconds(master.proc.pid) - before) * 1e6) / requests };
 }
 
+const GET_ARGS = (master, keys) => ['-c', '1', 'redis-benchmark', '-p', String(master.port), '-c', '10', '-n', String(Math.ceil(REQUESTS / 4)), '-r', String(keys), '--csv', 'GET', 'key:__rand_int__'];
+
+/** GET p99 (ms) on the master, from redis-benchmark's CSV (p99_latency_ms). */
+function p99FromCsv(out) {
+  const [head, row] = out.trim().split('\n');
+  const cols = head.split(',').map((c) => c.replace(/"/g, ''));
+  return Number(row.split(',')[cols.indexOf('p99_latency_ms')].replace(/"/g, ''));
+}
+
+function getP99(master, keys) {
+  return p99FromCsv(spawnSync('taskset', GET_ARGS(master, keys), { encoding: 'utf8' }).stdout);
+}
+
+function getP99Async(master, keys) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('taskset', GET_ARGS(master, keys));
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (code) => (code === 0 ? resolve(p99FromCsv(out)) : reject(new Error('redis-benchmark GET failed'))));
+  });
+}
+
 async function waitUp(port, ms) {
   const deadline = Date.now() + ms;
   while (field(port, 'replication', 'master_link_status') !== 'up') {
@@ -95,7 +125,7 @@ async function measure(kind) {
   const master = await start(kind, 0, []);
   try {
     const alone = setBench(master, REQUESTS);
-    const replica = await start(kind, 1, ['--replicaof', '127.0.0.1', String(master.port)]);
+    const replica = await start('redis', 1, ['--replicaof', '127.0.0.1', String(master.port)]);
     let withReplica;
     try {
       await waitUp(replica.port, 60000);
@@ -107,16 +137,22 @@ async function measure(kind) {
     cli(master.port, 'DEBUG', 'POPULATE', String(KEYS));
     const r2 = await start(kind, 1, []);
     let syncMs;
+    let p99Idle;
+    let p99Sync;
     try {
+      p99Idle = getP99(master, KEYS);
       const t0 = Date.now();
       cli(r2.port, 'REPLICAOF', '127.0.0.1', String(master.port));
+      // GETs on the master while it produces and sends the snapshot.
+      const during = getP99Async(master, KEYS);
       await waitUp(r2.port, 600000);
       syncMs = Date.now() - t0;
+      p99Sync = await during;
       if (cli(r2.port, 'DBSIZE') !== String(KEYS)) throw new Error(`${kind}: the replica has ${cli(r2.port, 'DBSIZE')} keys`);
     } finally {
       r2.stop();
     }
-    return { alone, withReplica, syncMs };
+    return { alone, withReplica, syncMs, p99Idle, p99Sync };
   } finally {
     master.stop();
   }
@@ -131,9 +167,11 @@ async function main() {
   console.log(`SET, ${CLIENTS} clients, ${REQUESTS} requests; full sync of ${KEYS} keys (DEBUG POPULATE); ${process.version}`);
   console.log('\n| measure | Redis | Ferrous | Ferrous/Redis |\n| --- | ---: | ---: | ---: |');
   console.log(row('SET, no replica', redis.alone, ferrous.alone));
-  console.log(row('SET, one replica', redis.withReplica, ferrous.withReplica));
+  console.log(row('SET, one redis-server replica', redis.withReplica, ferrous.withReplica));
   console.log(`| throughput kept with a replica | ${((redis.withReplica.ops / redis.alone.ops) * 100).toFixed(0)}% | ${((ferrous.withReplica.ops / ferrous.alone.ops) * 100).toFixed(0)}% | |`);
   console.log(`| full sync to link up | ${redis.syncMs} ms | ${ferrous.syncMs} ms | ${(ferrous.syncMs / redis.syncMs).toFixed(2)} (time) |`);
+  console.log(`| master GET p99, idle | ${redis.p99Idle} ms | ${ferrous.p99Idle} ms | |`);
+  console.log(`| master GET p99, during the full sync | ${redis.p99Sync} ms | ${ferrous.p99Sync} ms | |`);
 }
 
 main().catch((e) => {

@@ -5,7 +5,7 @@
  * the other (taskset), so the figures are ratios measured under identical conditions.
  *
  *   npm run bench                                   # the core suite
- *   node bench/run.js --suite collections           # core | collections | small | messaging | aof | scripting | geo | all
+ *   node bench/run.js --suite collections           # core | collections | small | messaging | aof | scripting | geo | streams | all
  *   node bench/run.js --suite core --requests 100000 --clients 50
  *
  * Prints, per test: ops/s for both servers, the ratio Ferrous/Redis, and each server's CPU

@@ -3,10 +3,43 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { call, pipelineFill } = require('./drivers/resp');
+const net = require('net');
+const { call, encode, pipelineFill, skipReply } = require('./drivers/resp');
 
 /** A fresh directory for a server's data files. */
 const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-bench-'));
+
+/** Append `n` entries with IDs 1-0 .. n-0 and two small fields, 1000 XADDs per write. */
+function streamFill(port, key, n) {
+  return new Promise((resolve, reject) => {
+    const s = net.createConnection({ port, host: '127.0.0.1' });
+    let sent = 0;
+    let pending = 0;
+    let buf = Buffer.alloc(0);
+    const batch = () => {
+      let out = '';
+      for (let k = 0; k < 1000 && sent < n; k++, sent++, pending++) out += encode(['XADD', key, `${sent + 1}-0`, 'name', `v${sent % 1000}`, 'n', String(sent)]);
+      s.write(out);
+    };
+    s.on('connect', batch);
+    s.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      let p = 0;
+      for (let next = skipReply(buf, p); next >= 0; next = skipReply(buf, p)) {
+        p = next;
+        pending--;
+      }
+      buf = buf.subarray(p);
+      if (pending !== 0) return;
+      if (sent < n) batch();
+      else {
+        s.destroy();
+        resolve();
+      }
+    });
+    s.on('error', reject);
+  });
+}
 
 const SMALL_SCRIPT = 'return redis.call("INCR", KEYS[1])';
 const HUNDRED_CALLS = 'local n = 0 for i = 1, 100 do n = redis.call("INCR", KEYS[1]) end return n';
@@ -85,6 +118,21 @@ const suites = {
         requests: 20000,
         setup: async (port) => ['EVALSHA', await call(port, ['SCRIPT', 'LOAD', HUNDRED_CALLS]), '1', 'counter'],
       },
+    ],
+  },
+  /** Issue 12: streams. XADD appends to one stream; XRANGE reads 10 entries from the middle of 1M; XLEN. */
+  streams: {
+    tests: [
+      { name: 'XADD * (one stream, two fields)', cmd: ['XADD', 'bench:stream', '*', 'name', 'v__rand_int__', 'n', '__rand_int__'], random: 100000, pipelines: [1, 16] },
+      {
+        name: 'XRANGE 10 entries in a 1M-entry stream',
+        cmd: ['XRANGE', 'xs1m', '500000', '+', 'COUNT', '10'],
+        requests: 100000,
+        setup: async (port) => {
+          await streamFill(port, 'xs1m', 1000000);
+        },
+      },
+      { name: 'XLEN', cmd: ['XLEN', 'xs1m'] },
     ],
   },
   /** Issue 16: geo, on a million points spread over Europe (about 0.1 per km²). */

@@ -216,11 +216,14 @@ export class Blocking {
   /** Serve one waiter if its condition holds. A blocked client runs nothing else, so it is still in the database it waits in. */
   private tryServe(w: Waiter): void {
     let r: Reply | undefined;
+    w.client.serving = true;
     try {
       for (const k of w.keys) w.client.willModify(k);
       r = w.serve(w.client);
     } catch (e) {
       r = e instanceof ReplyError ? e : new ReplyError(`ERR ${(e as Error).message}`);
+    } finally {
+      w.client.serving = false;
     }
     if (r !== undefined) {
       this.propagateServed(w);

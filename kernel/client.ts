@@ -77,6 +77,11 @@ export class Client {
   }
   /** An asynchronous command is under way: later commands wait, so replies keep pipeline order. */
   waiting = false;
+  /**
+   * A parked command is being completed (Blocking serves it): it runs again for this client,
+   * so what it causes is this client's own (tracking defers the invalidations until its reply).
+   */
+  serving = false;
   /** Milliseconds the running command spent parked on keys: not execution time (SLOWLOG, commandstats). */
   blockedMs = 0;
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */

@@ -59,6 +59,8 @@ export {
   DATA_FILE,
   type DataFile,
   RDB_SNAPSHOTS,
+  REPLICATION_ROLE,
+  type ReplicationRole,
   type RdbSnapshots,
   type RdbStream,
   type SortedSets,

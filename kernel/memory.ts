@@ -1,4 +1,5 @@
 import * as v8 from 'v8';
+import * as vm from 'vm';
 import { inject, injectable } from 'tsyringe';
 import type { Client } from './client';
 import { CmdFlag, type RegisteredCommand } from './commands/registry';
@@ -11,10 +12,41 @@ import { GateOrder, type WriteGate } from './services';
 const EXPIRE_OVERHEAD = 48;
 /** What a connection costs besides its buffers: the Client, its socket, parser and transport. */
 const CLIENT_OVERHEAD = 2048;
-/** Writes are refused once the V8 heap holds this share of its limit (live data and garbage). */
-const HEAP_HIGH = 0.9;
+/**
+ * Writes are refused once V8's old generation holds this share of its limit (live data and
+ * garbage not yet collected): past it V8 collects ever more often, and an allocation it cannot
+ * fit aborts the process.
+ */
+const HEAP_HIGH = 0.75;
+/** Node's default largest semi-space on 64-bit (MB), when `--max-semi-space-size` is not given. */
+const DEFAULT_SEMI_MB = 16;
+
+/** Bytes of objects (garbage included) in V8's old generation: every space but the young ones. */
+function oldGenerationUsed(): number {
+  let used = 0;
+  for (const space of v8.getHeapSpaceStatistics()) if (!space.space_name.startsWith('new_')) used += space.space_used_size;
+  return used;
+}
+
+let gc: (() => void) | null = null;
+
+/** A full collection now: `gc` exposed at run time (V8 gives it to contexts made after the flag is set). */
+function collectGarbage(): void {
+  if (gc === null) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  gc();
+}
+
+/** The old generation's limit: V8's heap_size_limit less the young generation's reservation (three semi-spaces). */
+function oldGenerationLimit(): number {
+  const flag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].find((a) => a.startsWith('--max-semi-space-size='));
+  const semi = flag === undefined ? DEFAULT_SEMI_MB : Number(flag.slice(flag.indexOf('=') + 1)) || DEFAULT_SEMI_MB;
+  return v8.getHeapStatistics().heap_size_limit - 3 * semi * 1024 * 1024;
+}
 /** Input bytes between two looks at the V8 heap besides the cron's (a fast writer between two ticks). */
-const HEAP_CHECK_INPUT = 16 * 1024 * 1024;
+const HEAP_CHECK_INPUT = 4 * 1024 * 1024;
 
 /**
  * Redis's used_memory, estimated without an allocator to ask: what the process had at start
@@ -22,7 +54,7 @@ const HEAP_CHECK_INPUT = 16 * 1024 * 1024;
  * date by the keyspace as values are stored, removed and changed in place), the expiry map,
  * and the clients' buffers (summed by the server cron). `maxmemory` is checked against it.
  *
- * Apart from it, the real V8 heap is watched (each cron tick and every 16 MB of input): once
+ * Apart from it, the real V8 heap is watched (each cron tick and every 4 MB of input): once
  * it nears V8's limit, which kills the process when crossed, write commands that may grow
  * memory are refused with the OOM error (`heapGate`), whatever `maxmemory` says.
  */
@@ -34,16 +66,27 @@ export class Memory {
   /** Connections' buffers and overhead, summed by the cron (Redis's clients_normal), and their number. */
   clientBytes = 0;
   clientCount = 0;
-  /** lazyfree_pending_objects and lazyfreed_objects. */
-  lazyfreePending = 0;
-  lazyfreed = 0;
-  /** The V8 heap at the last look, and its limit. */
+  /**
+   * The replicas' part of clientBytes (Redis's mem_clients_slaves): not counted against
+   * maxmemory (freeMemoryGetNotCountedMemory), or a full sync's buffer would evict the data.
+   */
+  replicaBytes = 0;
+  /** lazyfree_pending_objects and lazyfreed_objects (Keyspace.lazyFree). */
+  get lazyfreePending(): number {
+    return this.keyspace.lazyfreePending;
+  }
+  get lazyfreed(): number {
+    return this.keyspace.lazyfreed;
+  }
+  /** V8's old generation at the last look (objects, garbage included), and its limit. */
   heapUsed = 0;
-  heapLimit = v8.getHeapStatistics().heap_size_limit;
+  readonly heapLimit = oldGenerationLimit();
   /** The V8 heap is near its limit: denyoom commands are refused. */
   heapTight = false;
   /** Look at the heap again once total input passes this (Server.stats.netInputBytes). */
   nextHeapCheck = 0;
+  /** When checkHeap last had V8 collect (ms). */
+  private lastCollect = 0;
 
   constructor(@inject(Keyspace) private readonly keyspace: Keyspace) {}
 
@@ -78,20 +121,31 @@ export class Memory {
   sampleClients(clients: Iterable<Client>): void {
     let n = 0;
     let count = 0;
+    let replicas = 0;
     for (const c of clients) {
-      n += CLIENT_OVERHEAD + c.bufferedBytes;
+      const bytes = CLIENT_OVERHEAD + c.bufferedBytes;
+      n += bytes;
       count++;
+      if (c.flags.size !== 0 && c.flags.has('replica')) replicas += bytes;
     }
     this.clientBytes = n;
     this.clientCount = count;
+    this.replicaBytes = replicas;
   }
 
-  /** Look at the V8 heap; `input` is the server's total input so far. */
+  /** Look at V8's old generation (a few microseconds: each tick and every 4 MB of input); `input` is the server's total input so far. */
   checkHeap(input: number): void {
-    const h = v8.getHeapStatistics();
-    this.heapUsed = h.used_heap_size;
-    this.heapLimit = h.heap_size_limit;
-    this.heapTight = h.used_heap_size > h.heap_size_limit * HEAP_HIGH;
+    let old = oldGenerationUsed();
+    // Near the limit, garbage may be what fills it (a FLUSHALL leaves all of it to the collector,
+    // which runs when allocations need it, and refused writes allocate little): collect once
+    // (at most every second) before refusing.
+    if (old > this.heapLimit * HEAP_HIGH && Date.now() - this.lastCollect >= 1000) {
+      this.lastCollect = Date.now();
+      collectGarbage();
+      old = oldGenerationUsed();
+    }
+    this.heapUsed = old;
+    this.heapTight = old > this.heapLimit * HEAP_HIGH;
     this.nextHeapCheck = input + HEAP_CHECK_INPUT;
   }
 

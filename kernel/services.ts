@@ -98,6 +98,7 @@ export const BUSY_SCRIPT = serviceToken<BusyScript>('busy-script');
 
 /** Where each write gate is checked: the order of Redis's processCommand. */
 export const enum GateOrder {
+  Loading = 5,
   Oom = 10,
   Misconf = 20,
   NoReplicas = 30,
@@ -210,12 +211,25 @@ export interface RdbSnapshots {
   /**
    * The dataset as it is at this call, as an RDB image produced in slices between which the
    * server keeps serving (BGSAVE's fork-less snapshot); each chunk goes to `write` in order.
+   * `aux`: AUX fields for the header (repl-stream-db, repl-id, repl-offset).
    */
-  stream(write: (chunk: Buffer) => void): RdbStream;
+  stream(write: (chunk: Buffer) => void, aux?: ReadonlyArray<[string, string]>): RdbStream;
   /**
-   * Replace the dataset with a master's RDB image (the keyspace is emptied first; keys past their
-   * TTL are kept for the master to delete); throws with the reason.
+   * Replace the dataset with a master's RDB image: the keyspace is emptied first, keys past
+   * their TTL are kept for the master to delete, and the keys are read in slices between which
+   * the server keeps serving (the caller refuses what must not see a partial dataset). Resolves
+   * with the key count and the image's AUX fields; rejects with the reason, the keyspace emptied.
    */
-  load(rdb: Buffer): { keys: number };
+  load(rdb: Buffer): Promise<{ keys: number; aux: Map<string, string> }>;
 }
 export const RDB_SNAPSHOTS = serviceToken<RdbSnapshots>('rdb-snapshots');
+
+/**
+ * Whether this server replicates another one now (Redis's `server.masterhost != NULL`):
+ * provided by the replication module; eviction leaves a replica's keys to its master
+ * (`replica-ignore-maxmemory`).
+ */
+export interface ReplicationRole {
+  readonly isReplica: boolean;
+}
+export const REPLICATION_ROLE = serviceToken<ReplicationRole>('replication-role');

@@ -36,6 +36,8 @@ export class Database {
   private evictCursor: Iterator<string> | null = null;
   /** Estimated bytes of every entry (the sum of their `size`). */
   bytes = 0;
+  /** The entry set() created last, until the write's `changed` sees it (its creation is no access). */
+  private created: Entry | null = null;
   /** Keys whose value changed in place since it was last measured (remeasure). */
   private resized = new Set<string>();
 
@@ -109,15 +111,16 @@ export class Database {
     const size = ks.sizeOf(key, value);
     const e = this.dict.get(key);
     if (e !== undefined) {
+      if (ks.lazyServerDel && e.value !== value && ks.worthLazyFree(e.value, e.size)) ks.lazyFree(e.value);
       e.value = value;
       // dbSetValue: an LFU counter survives an overwrite, an LRU stamp is renewed.
-      if (!ks.lfu) e.lru = ks.lruClock;
+      if (!ks.lfu) e.lru = ks.lruStamp;
       this.bytes += size - e.size;
       e.size = size;
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
       return;
     }
-    this.dict.set(key, new Entry(value, this.index.add(key), ks.newStamp(), size));
+    this.dict.set(key, (this.created = new Entry(value, this.index.add(key), ks.newStamp(), size)));
     this.bytes += size;
     if (ks.newKeyEvents) ks.keyAdded(this, key);
   }
@@ -137,31 +140,46 @@ export class Database {
     return true;
   }
 
-  /** Remove a key. Returns whether it existed (expired keys count as missing). */
-  delete(key: string): boolean {
+  /**
+   * Remove a key. Returns whether it existed (expired keys count as missing). `lazy` (UNLINK)
+   * frees a large value off the command's path (Keyspace.lazyFree).
+   */
+  delete(key: string, lazy = false): boolean {
     const e = this.dict.get(key);
     if (e === undefined) return false;
     if (this.expires.size !== 0 && this.expireIfDue(key)) return false;
-    this.remove(key, e);
+    this.remove(key, e, lazy);
     return true;
   }
 
-  private remove(key: string, e: Entry): void {
+  private remove(key: string, e: Entry, lazy = false): void {
+    if (lazy) {
+      // A collection changed since it was last measured is measured now: its size decides.
+      const size = this.resized.has(key) ? this.keyspace.sizeOf(key, e.value) : e.size;
+      if (this.keyspace.worthLazyFree(e.value, size)) this.keyspace.lazyFree(e.value);
+    }
     this.keyspace.willWrite(this, key);
     this.dict.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     this.index.remove(e.seq);
     this.bytes -= e.size;
-    if (typeof e.value === 'object') this.resized.delete(key);
+    if (e === this.created) this.created = null;
+    // Whatever the value is now: one changed in place may since have been replaced by a string.
+    if (this.resized.size !== 0) this.resized.delete(key);
   }
 
   /**
    * A value changed in place (a collection grew or shrank): measure it again at the next
-   * Keyspace.remeasure, so used_memory follows it.
+   * Keyspace.remeasure, so used_memory follows it, and count the write as an access.
    */
   changed(key: string): void {
     const e = this.dict.get(key);
-    if (e !== undefined && typeof e.value === 'object') this.resized.add(key);
+    if (e === undefined || typeof e.value !== 'object') return;
+    this.resized.add(key);
+    // A write's lookup is an access (lookupKeyWrite): collections changed in place are read
+    // through peek, which leaves the stamp alone. The key this write created is not accessed.
+    if (e === this.created) this.created = null;
+    else e.lru = this.keyspace.touched(e.lru);
   }
 
   /** Whether values changed in place wait to be measured. */
@@ -174,7 +192,8 @@ export class Database {
     let n = 0;
     for (const key of this.resized) {
       this.resized.delete(key);
-      const e = this.dict.get(key)!;
+      const e = this.dict.get(key);
+      if (e === undefined) continue;
       const size = this.keyspace.sizeOf(key, e.value);
       this.bytes += size - e.size;
       e.size = size;
@@ -191,7 +210,9 @@ export class Database {
    */
   sampleKeys(count: number, volatile: boolean, out: string[]): void {
     if (!volatile) {
-      for (let i = 0; i < count; i++) {
+      // At most as many draws as keys: maxmemory-samples may be set up to 2^31-1.
+      const n = Math.min(count, this.dict.size);
+      for (let i = 0; i < n; i++) {
         const k = this.index.random();
         if (k === undefined) return;
         out.push(k);
@@ -216,11 +237,11 @@ export class Database {
     }
   }
 
-  /** Remove a key chosen by eviction (expired or not: it is stored). */
-  evict(key: string): boolean {
+  /** Remove a key chosen by eviction (expired or not: it is stored); `lazy`: lazyfree-lazy-eviction. */
+  evict(key: string, lazy: boolean): boolean {
     const e = this.dict.get(key);
     if (e === undefined) return false;
-    this.remove(key, e);
+    this.remove(key, e, lazy);
     return true;
   }
 
@@ -258,7 +279,7 @@ export class Database {
   private expireNow(key: string): void {
     const e = this.dict.get(key);
     if (e === undefined) return;
-    this.remove(key, e);
+    this.remove(key, e, this.keyspace.lazyExpire);
     this.keyspace.keyExpired(this, key);
   }
 
@@ -306,13 +327,14 @@ export class Database {
     this.evictCursor = null;
     this.bytes = 0;
     this.resized.clear();
+    this.created = null;
   }
 
   /** Swap contents with another database (SWAPDB). */
   swapWith(other: Database): void {
     this.keyspace.willWrite(this, null);
     this.keyspace.willWrite(other, null);
-    const fields = ['dict', 'expires', 'index', 'expireCursor', 'evictCursor', 'bytes', 'resized'] as const;
+    const fields = ['dict', 'expires', 'index', 'expireCursor', 'evictCursor', 'bytes', 'resized', 'created'] as const;
     for (const f of fields) {
       const a = (this as unknown as Record<string, unknown>)[f];
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];

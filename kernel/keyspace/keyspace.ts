@@ -11,6 +11,12 @@ import { TypeRegistry } from './types';
  * and in the insertion-order index (key, sequence number).
  */
 const ENTRY_OVERHEAD = 56 + 34 + 20;
+/** The LRU stamps' resolution in ms. */
+const STAMP_MS = 100;
+/** LAZYFREE_THRESHOLD (64 allocations) as bytes: 64 small elements of a hash table. */
+const LAZYFREE_BYTES = 64 * 64;
+/** Encodings Redis frees in one allocation, never lazily. */
+const PACKED = new Set(['listpack', 'intset', 'ziplist', 'embstr', 'int', 'raw']);
 
 /** A one-byte string on the V8 heap: a 16-byte header, the bytes rounded up to 8. */
 export function stringBytes(length: number): number {
@@ -32,8 +38,16 @@ export class KeyspaceStats {
 export class Keyspace {
   readonly dbs: Database[] = [];
   readonly stats = new KeyspaceStats();
-  /** Seconds clock for LRU stamps, refreshed by the server cron (Redis's LRU_CLOCK, 1 s resolution). */
+  /** Seconds clock (Redis's LRU_CLOCK, INFO lru_clock), refreshed by the server cron. */
   lruClock = Math.floor(Date.now() / 1000);
+  /** Where the LRU stamps' clock starts: they count from the keyspace's creation, so they stay small integers. */
+  private readonly epochMs = Date.now();
+  /**
+   * The LRU stamps' clock, in tenths of a second since `epochMs`, refreshed by the cron (at
+   * hz): ten times finer than Redis's one-second LRU clock, so keys read a moment ago are told
+   * apart from keys written a moment ago when a burst of writes evicts within one second.
+   */
+  lruStamp = 0;
   /** The LFU stamps' 16-bit minutes clock, refreshed with lruClock. */
   lfuClock = lfuMinutes(this.lruClock);
   /** What each key costs besides its name and value bytes (used_memory_overhead's per-key part). */
@@ -43,6 +57,17 @@ export class Keyspace {
   /** `lfu-log-factor` and `lfu-decay-time`, set by the module that owns them. */
   lfuLogFactor = 10;
   lfuDecayTime = 1;
+  /**
+   * lazyfree-lazy-expire and lazyfree-lazy-server-del: values removed by expiry, or replaced
+   * by a write (SET over a collection, RENAME over a key), go through lazyFree.
+   */
+  lazyExpire = false;
+  lazyServerDel = false;
+  /** Values and keys handed to lazyFree, released at the next turn (lazyfree_pending_objects). */
+  private lazyPending: unknown[] = [];
+  private lazyPendingKeys = 0;
+  /** Objects lazyFree released (lazyfreed_objects). */
+  lazyfreed = 0;
   /**
    * Whether key creation fires the `new` keyspace event (class n): only when asked for (the
    * pub/sub module, while notify-keyspace-events has n), so creating a key costs nothing more.
@@ -78,17 +103,18 @@ export class Keyspace {
   /** The server cron's clock update (ms since the epoch). */
   setClock(nowMs: number): void {
     this.lruClock = Math.floor(nowMs / 1000);
+    this.lruStamp = Math.floor((nowMs - this.epochMs) / STAMP_MS);
     this.lfuClock = lfuMinutes(this.lruClock);
   }
 
   /** The access stamp of a new key. */
   newStamp(): number {
-    return this.lfu ? (this.lfuClock << 8) | LFU_INIT_VAL : this.lruClock;
+    return this.lfu ? (this.lfuClock << 8) | LFU_INIT_VAL : this.lruStamp;
   }
 
   /** The stamp `lru` becomes on an access (lookupKey's LRU/LFU update). */
   touched(lru: number): number {
-    return this.lfu ? lfuTouch(lru, this.lfuClock, this.lfuDecayTime, this.lfuLogFactor) : this.lruClock;
+    return this.lfu ? lfuTouch(lru, this.lfuClock, this.lfuDecayTime, this.lfuLogFactor) : this.lruStamp;
   }
 
   /**
@@ -99,7 +125,7 @@ export class Keyspace {
     if (this.lfu) {
       if (freq >= 0) e.lru = (this.lfuClock << 8) | freq;
     } else if (idle >= 0) {
-      e.lru = this.lruClock - idle;
+      e.lru = this.stampIdle(idle);
     }
   }
 
@@ -110,7 +136,12 @@ export class Keyspace {
 
   /** OBJECT IDLETIME in seconds (estimateObjectIdleTime of an LRU stamp). */
   idleSeconds(lru: number): number {
-    return this.lruClock >= lru ? this.lruClock - lru : 0;
+    return this.lruStamp > lru ? Math.floor((this.lruStamp - lru) / (1000 / STAMP_MS)) : 0;
+  }
+
+  /** The LRU stamp of a key idle for `seconds` (RESTORE IDLETIME, the RDB's LRU records). */
+  stampIdle(seconds: number): number {
+    return this.lruStamp - Math.min(seconds, 1e8) * (1000 / STAMP_MS);
   }
 
   /** Estimated bytes of a stored key: its entry, the key and the value (the type's `memory`). */
@@ -124,6 +155,37 @@ export class Keyspace {
     }
     return ENTRY_OVERHEAD + stringBytes(key.length) + v;
   }
+
+  /**
+   * dbAsyncDelete's test: a value worth freeing off the command's path. Redis counts the
+   * allocations to free (elements of a hash table, skip list or quicklist, more than 64); here
+   * a value not in a packed encoding whose estimate passes 64 small elements.
+   */
+  worthLazyFree(value: unknown, size: number): boolean {
+    if (typeof value !== 'object' || size <= LAZYFREE_BYTES) return false;
+    return !PACKED.has(this.types.of(value).encoding(value));
+  }
+
+  /**
+   * Release a removed value off the command's path (UNLINK, FLUSHALL ASYNC, lazyfree-lazy-*):
+   * the keyspace keeps it until the next event-loop turn, then drops it for V8's collector,
+   * which frees it concurrently. `keys` counts a whole database emptied at once.
+   */
+  lazyFree(value: unknown, keys = 0): void {
+    if (this.lazyPending.length === 0 && this.lazyPendingKeys === 0) setImmediate(this.releaseLazy);
+    if (keys !== 0) this.lazyPendingKeys += keys;
+    else this.lazyPending.push(value);
+  }
+
+  get lazyfreePending(): number {
+    return this.lazyPending.length + this.lazyPendingKeys;
+  }
+
+  private readonly releaseLazy = (): void => {
+    this.lazyfreed += this.lazyfreePending;
+    this.lazyPending = [];
+    this.lazyPendingKeys = 0;
+  };
 
   /** Estimated bytes of every database's entries. */
   get datasetBytes(): number {
@@ -183,13 +245,14 @@ export class Keyspace {
     if (this.hooks.guardingWrites) this.hooks.emitBeforeWrite(db, key);
   }
 
-  /** Empty one database, or all with -1. */
-  flush(dbid: number): number {
+  /** Empty one database, or all with -1; `async` frees the values off the command's path (FLUSHALL ASYNC). */
+  flush(dbid: number, async = false): number {
     let removed = 0;
     for (const db of dbid < 0 ? this.dbs : [this.dbs[dbid]]) {
       removed += db.size;
       db.clear();
     }
+    if (async && removed !== 0) this.lazyFree(null, removed);
     this.hooks.emitFlush(dbid);
     return removed;
   }

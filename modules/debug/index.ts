@@ -296,8 +296,9 @@ export default class DebugModule {
     const v = e.value;
     const encoding = this.keyspace.types.of(v).encoding(v);
     const refcount = encoding === 'int' && Number(v) >= 0 && Number(v) < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
-    const lru = e.lru & 0xffffff;
-    const idle = Math.max(0, this.keyspace.lruClock - e.lru);
+    const idle = this.keyspace.idleSeconds(e.lru);
+    // Redis shows its 24-bit seconds clock at the last access.
+    const lru = (this.keyspace.lruClock - idle) & 0xffffff;
     let extra = '';
     if (encoding === 'quicklist') {
       // One Ferrous list is one node: the figures describe that node.

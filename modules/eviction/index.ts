@@ -15,6 +15,9 @@ import {
   parseMemory,
   provide,
   RedisModule,
+  REPLICATION_ROLE,
+  type ReplicationRole,
+  Services,
   type RegisteredCommand,
   type ReplyError,
   Server,
@@ -62,6 +65,12 @@ const params: ConfigParam[] = [
   { name: 'maxmemory-eviction-tenacity', type: 'int', default: 10, min: 0, max: 100, doc: 'Time an eviction cycle may take before the rest is left to the background (10: 500 microseconds; 100: no limit).' },
   { name: 'lfu-log-factor', type: 'int', default: 10, min: 0, max: 2147483647, doc: 'How many hits it takes to saturate the LFU counter (higher: more hits per step).' },
   { name: 'lfu-decay-time', type: 'int', default: 1, min: 0, max: 2147483647, doc: 'Minutes per step by which an idle key\'s LFU counter is decremented (0: it never decays).' },
+  { name: 'replica-ignore-maxmemory', aliases: ['slave-ignore-maxmemory'], type: 'bool', default: true, doc: 'A replica does not evict (nor refuse its clients for memory): its master sends the deletions.' },
+  { name: 'lazyfree-lazy-eviction', type: 'bool', default: false, doc: 'Free evicted values off the command\'s path (propagated as UNLINK).' },
+  { name: 'lazyfree-lazy-expire', type: 'bool', default: false, doc: 'Free expired values off the command\'s path (propagated as UNLINK).' },
+  { name: 'lazyfree-lazy-server-del', type: 'bool', default: false, doc: 'Free values a write replaces (SET over a collection, RENAME over a key) off the command\'s path.' },
+  { name: 'lazyfree-lazy-user-del', type: 'bool', default: false, doc: 'DEL frees large values off the command\'s path, as UNLINK does.' },
+  { name: 'lazyfree-lazy-user-flush', type: 'bool', default: false, doc: 'FLUSHALL, FLUSHDB, SCRIPT FLUSH and FUNCTION FLUSH without SYNC or ASYNC behave as with ASYNC.' },
   { name: 'maxmemory-clients', type: 'string', default: '0', parse: parseClientsLimit, inert: true, doc: 'Redis: evict clients whose buffers pass this (bytes or a percentage of maxmemory); Ferrous counts them in used_memory but does not evict clients.' },
 ];
 
@@ -89,6 +98,9 @@ export default class EvictionModule {
   private nextDb = 0;
   /** An eviction cycle continues from a timer (Redis's evictionTimeProc). */
   private background = false;
+  private ignoreOnReplica = true;
+  /** The REPLICATION_ROLE provider, looked up on first use (null: none loaded). */
+  private replication: ReplicationRole | null | undefined = undefined;
 
   readonly limit: { -readonly [K in keyof MemoryLimit]: MemoryLimit[K] } = { scriptOom: false };
   readonly gate: OomGate = new OomGate(this);
@@ -99,14 +111,18 @@ export default class EvictionModule {
     @inject(Memory) private readonly memory: Memory,
     @inject(Logger) private readonly logger: Logger,
     @inject(Config) config: Config,
+    @inject(Services) private readonly services: Services,
   ) {
+    config.watch('replica-ignore-maxmemory', (v) => (this.ignoreOnReplica = v as boolean));
     config.watch('maxmemory', (v) => this.setMaxmemory(v as number));
     config.watch('maxmemory-policy', (v) => this.setPolicy(v as string));
     config.watch('maxmemory-samples', (v) => (this.samples = v as number));
     config.watch('maxmemory-eviction-tenacity', (v) => (this.tenacity = v as number));
     config.watch('lfu-log-factor', (v) => (keyspace.lfuLogFactor = v as number));
     config.watch('lfu-decay-time', (v) => (keyspace.lfuDecayTime = v as number));
-    if (config.find('lazyfree-lazy-eviction')) config.watch('lazyfree-lazy-eviction', (v) => (this.lazy = v as boolean));
+    config.watch('lazyfree-lazy-eviction', (v) => (this.lazy = v as boolean));
+    config.watch('lazyfree-lazy-expire', (v) => (keyspace.lazyExpire = v as boolean));
+    config.watch('lazyfree-lazy-server-del', (v) => (keyspace.lazyServerDel = v as boolean));
   }
 
   private setMaxmemory(bytes: number): void {
@@ -141,15 +157,22 @@ export default class EvictionModule {
 
   /** isSafeToPerformEvictions: not while a script holds the server or writes are paused. */
   private get safe(): boolean {
-    return !this.server.scriptRunning && this.server.pause === null;
+    return !this.server.scriptRunning && this.server.pause === null && !(this.ignoreOnReplica && this.role()?.isReplica === true);
   }
 
-  /** Bytes over maxmemory (0 when under). Collections changed in place are measured first. */
+  /** isSafeToPerformEvictions' replica case: the replication module, when loaded. */
+  private role(): ReplicationRole | undefined {
+    if (this.replication === undefined) this.replication = this.services.find(REPLICATION_ROLE) ?? null;
+    return this.replication ?? undefined;
+  }
+
+  /** Bytes over maxmemory (0 when under), as Redis counts them. Collections changed in place are measured first. */
   private excess(): number {
     const used = this.memory.used;
     if (used <= this.maxmemory) return 0;
     this.keyspace.remeasure(Date.now() + 1);
-    const again = this.memory.used;
+    // getMaxmemoryState: the replicas' output buffers do not count.
+    const again = this.memory.used - this.memory.replicaBytes;
     return again > this.maxmemory ? again - this.maxmemory : 0;
   }
 
@@ -168,7 +191,7 @@ export default class EvictionModule {
       if (best === null) return this.excess() === 0 ? Evict.Ok : Evict.Fail;
       const db = this.keyspace.db(best[0]);
       const before = db.bytes;
-      db.evict(best[1]);
+      db.evict(best[1], this.lazy);
       freed += before - db.bytes;
       this.keyspace.keyEvicted(db, best[1], this.lazy);
       keys++;
@@ -216,7 +239,8 @@ export default class EvictionModule {
       } else {
         const e = db.peekEntry(key);
         if (e === undefined) continue;
-        idle = this.pick === Pick.Lru ? ks.idleSeconds(e.lru) : 255 - ks.frequency(e.lru);
+        // LRU: idle in the stamps' tenths of a second (OBJECT IDLETIME rounds to seconds).
+        idle = this.pick === Pick.Lru ? ks.lruStamp - e.lru : 255 - ks.frequency(e.lru);
       }
       this.pool.insert(key, db.id, idle);
     }
@@ -251,7 +275,9 @@ export default class EvictionModule {
 
   /** The OOM gate's decision for a command from a client (processCommand's maxmemory block). */
   refuse(cmd: RegisteredCommand, c: Client): ReplyError | null {
-    if (this.server.scriptRunning) return null;
+    // A master's stream is applied whatever the memory (mustObeyClient), and a replica leaves
+    // eviction to its master, whose DELs it receives (replica-ignore-maxmemory).
+    if (this.server.scriptRunning || c.flags.has('master')) return null;
     const oom = this.perform() === Evict.Fail;
     if (SCRIPT_COMMANDS.has(cmd.name)) this.limit.scriptOom = oom;
     if (!oom) return null;

@@ -67,6 +67,7 @@ export default class KeysModule {
   private maxmemoryPolicy = 'noeviction';
   private maxmemory = 0;
   private lazyExpire = false;
+  private lazyUserDel = false;
   /** SCAN's per-call state, read by the callback bound once (no closure per call). */
   private scanOut: string[] | null = null;
   private scanPattern: string | null = null;
@@ -82,25 +83,27 @@ export default class KeysModule {
     if (config.find('maxmemory-policy')) config.watch('maxmemory-policy', (v) => (this.maxmemoryPolicy = String(v)));
     if (config.find('maxmemory')) config.watch('maxmemory', (v) => (this.maxmemory = Number(v)));
     if (config.find('lazyfree-lazy-expire')) config.watch('lazyfree-lazy-expire', (v) => (this.lazyExpire = v === true || v === 'yes'));
+    if (config.find('lazyfree-lazy-user-del')) config.watch('lazyfree-lazy-user-del', (v) => (this.lazyUserDel = v === true));
   }
 
   // ---- deleting and testing --------------------------------------------------------------
 
   @Command('del')
   del(ctx: CommandContext, argv: string[]): Reply {
-    return this.deleteKeys(ctx, argv);
+    return this.deleteKeys(ctx, argv, this.lazyUserDel);
   }
 
+  /** UNLINK: large values are freed off the command's path (Keyspace.lazyFree). */
   @Command('unlink')
   unlink(ctx: CommandContext, argv: string[]): Reply {
-    return this.deleteKeys(ctx, argv);
+    return this.deleteKeys(ctx, argv, true);
   }
 
-  private deleteKeys(ctx: CommandContext, argv: string[]): number {
+  private deleteKeys(ctx: CommandContext, argv: string[], lazy: boolean): number {
     const db = ctx.db;
     let n = 0;
     for (let i = 1; i < argv.length; i++) {
-      if (db.delete(argv[i])) {
+      if (db.delete(argv[i], lazy)) {
         ctx.modified(argv[i], Notify.GENERIC, 'del');
         n++;
       }

@@ -1,5 +1,5 @@
 import { type FunctionStore, type Keyspace, RdbError } from '../../kernel';
-import { readRdb } from './rdb';
+import { readRdb, runToEnd } from './rdb';
 
 export interface Applied {
   keys: number;
@@ -7,20 +7,35 @@ export interface Applied {
   expired: number;
   /** Offset just after the RDB image (after its checksum). */
   end: number;
+  /** The AUX fields (redis-ver, repl-stream-db, ...). */
+  aux: Map<string, string>;
 }
 
 /**
  * Load an RDB image (a dump, or an AOF's base/preamble) into the keyspace at start-up, key by
  * key as it is read. Keys past their TTL are skipped, unless `keepExpired` (a replica loading
- * its master's image keeps them until the master's DEL, as rdbLoad does when not a master). A file that cannot be loaded (corrupt, truncated, a wrong checksum, a
- * value no module can rebuild) throws, after emptying the keyspace: nothing of it stays.
+ * its master's image keeps them until the master's DEL, as rdbLoad does when not a master). A
+ * file that cannot be loaded (corrupt, truncated, a wrong checksum, a value no module can
+ * rebuild) throws, after emptying the keyspace: nothing of it stays.
  */
 export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, buf: Buffer, verifyChecksum: boolean, keepExpired = false): Applied {
+  return runToEnd(loadRdbSteps(keyspace, store, buf, verifyChecksum, keepExpired));
+}
+
+/** loadRdb in steps (see readRdb): the keyspace is emptied if any step throws. */
+export function* loadRdbSteps(
+  keyspace: Keyspace,
+  store: FunctionStore | undefined,
+  buf: Buffer,
+  verifyChecksum: boolean,
+  keepExpired: boolean,
+): Generator<undefined, Applied, undefined> {
   const now = Date.now();
   let keys = 0;
   let expired = 0;
+  const aux = new Map<string, string>();
   try {
-    const end = readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
+    const end = yield* readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
       if (dbid >= keyspace.dbs.length) {
         throw new RdbError(`Data file was created with a Redis server configured to handle more than ${keyspace.dbs.length} databases`);
       }
@@ -44,8 +59,8 @@ export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, bu
       } catch (e) {
         throw new RdbError(`Failed loading library: ${e instanceof Error ? e.message : String(e)}`);
       }
-    });
-    return { keys, expired, end };
+    }, (k, v) => aux.set(k, v));
+    return { keys, expired, end, aux };
   } catch (e) {
     keyspace.flush(-1);
     throw e;

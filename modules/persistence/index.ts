@@ -32,7 +32,7 @@ import {
   type WriteGate,
 } from '../../kernel';
 import { parseSavePoints, persistenceParams, type SavePoint } from './config';
-import { loadRdb } from './apply';
+import { loadRdb, loadRdbSteps } from './apply';
 import { decodeFunctionsPayload, functionsPayload } from './rdb';
 import { dump, restore } from './dump';
 import { logSkipped, Snapshot } from './snapshot';
@@ -80,6 +80,8 @@ const BGSAVE_STARTED = new StatusReply('Background saving started');
 const IN_PROGRESS = new ReplyError('ERR Background save already in progress');
 /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long to retry. */
 const RETRY_DELAY_MS = 5000;
+/** How long one slice of a replica's load may hold the event loop (ms). */
+const LOAD_SLICE_MS = 2;
 /** How often save points are checked. */
 const CRON_MS = 100;
 
@@ -142,9 +144,9 @@ export default class PersistenceModule {
   };
   /** RDB_SNAPSHOTS: a replication master's full sync, and a replica loading its master's image. */
   readonly rdbSnapshots: RdbSnapshots = {
-    stream: (write) => {
+    stream: (write, aux) => {
       const s = new Snapshot(this.keyspace, this.services.find(FUNCTION_STORE), this.hooks, this.config);
-      const done = s.produce(write).then(() => logSkipped(this.logger, s));
+      const done = s.produce(write, aux).then(() => logSkipped(this.logger, s));
       return {
         done,
         abort: () => {
@@ -153,7 +155,7 @@ export default class PersistenceModule {
         },
       };
     },
-    load: (rdb) => {
+    load: async (rdb) => {
       // Emptying for a replica's load is no FLUSHALL: it must not trigger the save-point save.
       this.replacing = true;
       try {
@@ -161,8 +163,20 @@ export default class PersistenceModule {
       } finally {
         this.replacing = false;
       }
-      this.applyFile(rdb, true);
-      return { keys: this.loadedKeys };
+      const t0 = Date.now();
+      const steps = loadRdbSteps(this.keyspace, this.services.find(FUNCTION_STORE), rdb, this.config.get<boolean>('rdbchecksum'), true);
+      for (;;) {
+        const sliceStart = performance.now();
+        let r = steps.next();
+        while (r.done !== true && performance.now() - sliceStart < LOAD_SLICE_MS) r = steps.next();
+        if (r.done === true) {
+          this.loadedKeys = r.value.keys;
+          this.expiredOnLoad = r.value.expired;
+          this.logger.notice(`DB loaded from the master's image: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${this.loadedKeys} keys)`);
+          return { keys: r.value.keys, aux: r.value.aux };
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     },
   };
   private replacing = false;
@@ -244,12 +258,12 @@ export default class PersistenceModule {
     }
   }
 
-  private applyFile(buf: Buffer, fromMaster = false): void {
+  private applyFile(buf: Buffer): void {
     const t0 = Date.now();
-    const applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'), fromMaster);
+    const applied = loadRdb(this.keyspace, this.services.find(FUNCTION_STORE), buf, this.config.get<boolean>('rdbchecksum'));
     this.loadedKeys = applied.keys;
     this.expiredOnLoad = applied.expired;
-    this.logger.notice(`DB loaded from ${fromMaster ? "the master's image" : 'disk'}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${applied.keys} keys, ${applied.expired} expired)`);
+    this.logger.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${applied.keys} keys, ${applied.expired} expired)`);
   }
 
   private loadError(file: string, reason: string): Error {

@@ -16,8 +16,8 @@ import {
  * and trailer. Values are read and written by their types' codecs (the kernel's rdb layer).
  */
 
-/** "REDIS0010" and the AUX fields Redis 7.0 writes (rdbSaveInfoAuxFields). */
-export function writeHeader(out: RdbOutput, redisVersion: string, usedMem: number): void {
+/** "REDIS0010" and the AUX fields Redis 7.0 writes (rdbSaveInfoAuxFields), `extra` among them. */
+export function writeHeader(out: RdbOutput, redisVersion: string, usedMem: number, extra: ReadonlyArray<[string, string]> = []): void {
   out.bytes(Buffer.from(`REDIS${String(RDB_VERSION).padStart(4, '0')}`, 'latin1'));
   const aux = (k: string, v: string) => {
     out.byte(Op.Aux);
@@ -28,6 +28,8 @@ export function writeHeader(out: RdbOutput, redisVersion: string, usedMem: numbe
   aux('redis-bits', '64');
   aux('ctime', String(Math.floor(Date.now() / 1000)));
   aux('used-mem', String(usedMem));
+  // A replication image's repl-stream-db, repl-id, repl-offset come here, as rdbSaveInfoAuxFields writes them.
+  for (const [k, v] of extra) aux(k, v);
   aux('aof-base', '0');
 }
 
@@ -66,20 +68,35 @@ export type RecordSink = (db: number, key: string, value: unknown, expireMs: num
 /** Receives each function library's code read from an RDB file. */
 export type FunctionSink = (code: string) => void;
 
+/** Keys read between two points where readRdb may pause (a power of two). */
+const KEYS_PER_STEP = 128;
+
+/** Run a step-wise reader (readRdb, loadRdb) to its end at once. */
+export function runToEnd<T>(steps: Generator<undefined, T, undefined>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
+}
+
 /**
  * Read an RDB file (or an AOF's RDB preamble, which more data may follow), handing each key to
  * `sink`, each RESIZEDB size hint to `sized` and each function library to `functions`; returns
- * the offset just after the checksum. The checksum is checked at the end: a caller that must
- * not keep a partial dataset undoes what it stored when this throws.
+ * the offset just after the checksum; `aux` gets the AUX fields. The checksum is checked at the end: a caller that must
+ * not keep a partial dataset undoes what it stored when this throws. A generator: it pauses
+ * every KEYS_PER_STEP keys, so a caller may load in slices between which the server serves
+ * (runToEnd reads at once).
  */
-export function readRdb(
+export function* readRdb(
   buf: Buffer,
   types: TypeRegistry,
   verifyChecksum: boolean,
   sink: RecordSink,
   sized?: (db: number, keys: number) => void,
   functions?: FunctionSink,
-): number {
+  aux?: (key: string, value: string) => void,
+): Generator<undefined, number, undefined> {
+  let keys = 0;
   const input = new RdbInput(buf);
   const magic = input.raw(9).toString('latin1');
   if (!magic.startsWith('REDIS')) throw new RdbError('Wrong signature trying to load DB from file');
@@ -112,10 +129,12 @@ export function readRdb(
         sized?.(db, keys);
         continue;
       }
-      case Op.Aux:
-        input.string();
-        input.string();
+      case Op.Aux: {
+        const k = input.string();
+        const v = input.string();
+        aux?.(k, v);
         continue;
+      }
       case Op.ModuleAux:
         throw new RdbError('RDB holds module auxiliary data, which Ferrous cannot load');
       case Op.Function2:
@@ -131,6 +150,8 @@ export function readRdb(
         sink(db, key, readValue(input, op, types), expireMs, idle);
         expireMs = -1;
         idle = -1;
+        // A caller loading in slices may stop here and resume later.
+        if ((++keys & (KEYS_PER_STEP - 1)) === 0) yield;
         continue;
       }
     }

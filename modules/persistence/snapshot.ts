@@ -104,6 +104,8 @@ export class Snapshot {
    * save the old values first. Resolves when the file is complete (not yet renamed).
    */
   async saveInBackground(file: string): Promise<void> {
+    // The point in time is now, when BGSAVE answers: writes made while the file opens count.
+    this.attach();
     const fh = await fs.promises.open(file, 'w');
     try {
       await this.produce((b) => fh.write(b));
@@ -116,12 +118,12 @@ export class Snapshot {
   /**
    * Serialise in slices into `sink` (a file, a replica's socket), yielding between slices;
    * writes that touch unsaved keys meanwhile save the old values first. Resolves once the
-   * checksum was handed over.
+   * checksum was handed over. `aux`: AUX fields to add to the header (a replication image's).
    */
-  async produce(sink: (b: Buffer) => Promise<unknown> | void): Promise<void> {
-    this.unsubscribe = this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
+  async produce(sink: (b: Buffer) => Promise<unknown> | void, aux: ReadonlyArray<[string, string]> = []): Promise<void> {
+    this.attach();
     try {
-      writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed);
+      writeHeader(this.out, REDIS_VERSION, process.memoryUsage().heapUsed, aux);
       writeFunctions(this.out, this.functions);
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
@@ -158,6 +160,11 @@ export class Snapshot {
   private checksummed(b: Buffer): Buffer {
     this.crc?.update(b);
     return b;
+  }
+
+  /** Keep the old value of every key written from now on until the walk has saved it. */
+  private attach(): void {
+    this.unsubscribe ??= this.hooks.onBeforeWrite((db, key) => this.beforeWrite(db, key));
   }
 
   detach(): void {

@@ -24,6 +24,7 @@ import {
   provide,
   RDB_SNAPSHOTS,
   type RdbSnapshots,
+  REPLICATION_ROLE,
   RedisModule,
   type RegisteredCommand,
   type Reply,
@@ -42,6 +43,7 @@ import { SyncPayload } from './payload';
 const READONLY = new ReplyError("READONLY You can't write against a read only replica.");
 const NOREPLICAS = new ReplyError('NOREPLICAS Not enough good replicas to write.');
 const MASTERDOWN = new ReplyError("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+const LOADING = new ReplyError('LOADING Redis is loading the dataset in memory');
 const NOMASTERLINK = new ReplyError("NOMASTERLINK Can't SYNC while not connected with my master");
 const WAIT_ON_REPLICA = new ReplyError(
   'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
@@ -61,9 +63,12 @@ class Gate implements WriteGate {
     /** Refuse commands without this flag (MASTERDOWN: not STALE) instead of those with it (writes). */
     private readonly unless: boolean,
     private readonly flag: CmdFlag,
+    /** The master link's client, obeyed whatever the gate says (Redis's obey_client). */
+    private readonly obeyed: () => Client | null = () => null,
   ) {}
 
-  refuse(cmd: RegisteredCommand): ReplyError | null {
+  refuse(cmd: RegisteredCommand, _fromScript: boolean, client: Client | null): ReplyError | null {
+    if (client !== null && client === this.obeyed()) return null;
     return cmd.has(this.flag) !== this.unless ? this.error : null;
   }
 }
@@ -103,12 +108,16 @@ const enum ReplState {
     provide(WRITE_GATE, (m: ReplicationModule) => m.noReplicas),
     provide(WRITE_GATE, (m: ReplicationModule) => m.readOnly),
     provide(WRITE_GATE, (m: ReplicationModule) => m.masterDown),
+    provide(WRITE_GATE, (m: ReplicationModule) => m.loading),
+    provide(REPLICATION_ROLE, (m: ReplicationModule) => m),
   ],
 })
 export default class ReplicationModule {
   readonly noReplicas = new Gate(GateOrder.NoReplicas, NOREPLICAS, false, CmdFlag.Write);
-  readonly readOnly = new Gate(GateOrder.ReadOnly, READONLY, false, CmdFlag.Write);
+  readonly readOnly = new Gate(GateOrder.ReadOnly, READONLY, false, CmdFlag.Write, () => this.masterClient);
   readonly masterDown = new Gate(GateOrder.MasterDown, MASTERDOWN, true, CmdFlag.Stale);
+  /** While a master's image loads in slices: only commands flagged LOADING run. */
+  readonly loading = new Gate(GateOrder.Loading, LOADING, true, CmdFlag.Loading);
 
   // ---- master side ------------------------------------------------------------------------
   private backlog: Backlog | null = null;
@@ -118,11 +127,12 @@ export default class ReplicationModule {
   /** REPLCONF state of connections that have not asked to sync yet. */
   private readonly handshakes = new Map<Client, ReplicaLink>();
   private readonly links = new Map<Client, ReplicaLink>();
+  /** The links' values as an array, for the per-write fan-out (no iterator per write). */
+  private fanout: ReplicaLink[] = [];
   private round: SyncRound | null = null;
   private roundTimer: NodeJS.Timeout | null = null;
   private noReplicasSince = Date.now();
   private goodReplicas = 0;
-
   private syncFull = 0;
   private syncPartialOk = 0;
   private syncPartialErr = 0;
@@ -137,6 +147,11 @@ export default class ReplicationModule {
   /** Stream bytes fed to the master client's parser and not yet part of a whole command. */
   private unapplied: Buffer = Buffer.alloc(0);
   private payload: SyncPayload | null = null;
+  /**
+   * The database the master's stream was in when the link dropped (a partial resync continues
+   * there) or, after a full sync, the image's repl-stream-db.
+   */
+  private streamDb = 0;
   /** The reply to PSYNC as it arrives. */
   private psyncLine = '';
   /** Bumped on every REPLICAOF and link loss: a handshake under way notices it is stale. */
@@ -148,7 +163,6 @@ export default class ReplicationModule {
   private cron: NodeJS.Timeout | null = null;
   private cronTicks = 0;
 
-  private snapshots: RdbSnapshots;
   /** FAILOVER under way: waiting for a replica to catch up, then handing over to it. */
   private failover: Failover | null = null;
 
@@ -160,9 +174,8 @@ export default class ReplicationModule {
     @inject(Keyspace) private readonly keyspace: Keyspace,
     @inject(Blocking) private readonly blocking: Blocking,
     @inject(Logger) private readonly logger: Logger,
-    @inject(RDB_SNAPSHOTS) snapshots: RdbSnapshots,
+    @inject(RDB_SNAPSHOTS) private readonly snapshots: RdbSnapshots,
   ) {
-    this.snapshots = snapshots;
     hooks.onInfoSection('replication', () => this.infoFields(), { inDefault: true });
     hooks.onInfo('stats', () => [
       ['sync_full', this.syncFull],
@@ -196,7 +209,8 @@ export default class ReplicationModule {
     this.conn?.close();
   }
 
-  private get isReplica(): boolean {
+  /** REPLICATION_ROLE: a replica now (REPLICAOF or `replicaof`). */
+  get isReplica(): boolean {
     return this.masterHost !== null;
   }
 
@@ -216,7 +230,9 @@ export default class ReplicationModule {
   /** The replicas' stream, from the journal (a master's writes, a replica's forwarded stream). */
   private readonly feed = (chunk: string): void => {
     this.backlog!.append(chunk);
-    for (const link of this.links.values()) {
+    const links = this.fanout;
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i];
       if (link.state === LinkState.Online) link.client.pushEncoded(chunk);
       else if (link.buffered !== null) link.buffered.push(chunk);
     }
@@ -340,6 +356,7 @@ export default class ReplicationModule {
     c.flags.add('replica');
     c.replyMode = ReplyMode.Off;
     this.links.set(c, link);
+    this.fanout = [...this.links.values()];
     this.refreshGoodReplicas();
   }
 
@@ -379,7 +396,14 @@ export default class ReplicationModule {
       l.buffered = [];
     }
     this.logger.notice(`Starting full synchronization of ${waiting.length} replica(s) (${diskless ? 'diskless' : 'disk-backed form'})`);
-    this.round = new SyncRound(waiting, diskless, this.snapshots, this.logger, (r) => {
+    // The database the stream after the image is in: a master's next write selects one, a
+    // replica forwards its master's stream as it is, in its master client's database.
+    const aux: Array<[string, string]> = [
+      ['repl-stream-db', String(this.isReplica ? (this.masterClient?.db.id ?? this.streamDb) : 0)],
+      ['repl-id', this.server.replicationId],
+      ['repl-offset', String(this.journal.offset)],
+    ];
+    this.round = new SyncRound(waiting, diskless, this.snapshots, aux, this.logger, (r) => {
       if (this.round === r) this.round = null;
       // Replicas that asked while this round ran.
       if ([...this.links.values()].some((l) => l.state === LinkState.WaitStart)) this.scheduleRound();
@@ -502,6 +526,7 @@ export default class ReplicationModule {
     this.dropMasterLink();
     this.masterHost = null;
     this.state = ReplState.None;
+    this.streamDb = 0;
     const server = this.server;
     server.replicationId2 = server.replicationId;
     this.secondOffset = this.journal.offset + 1;
@@ -528,7 +553,10 @@ export default class ReplicationModule {
     this.unapplied = Buffer.alloc(0);
     const mc = this.masterClient;
     this.masterClient = null;
-    mc?.close();
+    if (mc !== null) {
+      this.streamDb = mc.db.id;
+      mc.close();
+    }
     conn?.close();
   }
 
@@ -686,25 +714,35 @@ export default class ReplicationModule {
     this.logger.notice(`MASTER <-> REPLICA sync: receiving ${done.rdb.length} bytes from master; loading the DB in memory`);
     // Our replicas had our old history: they resync from the new one.
     this.disconnectReplicas();
-    try {
-      const loaded = this.snapshots.load(done.rdb);
-      this.logger.notice(`MASTER <-> REPLICA sync: Finished with success (${loaded.keys} keys)`);
-    } catch (e) {
-      this.linkLost(conn, `Failed trying to load the MASTER synchronization DB from socket: ${(e as Error).message}`);
-      return;
-    }
-    const server = this.server;
-    server.replicationId = replid;
-    server.replicationId2 = NULL_REPLID;
-    this.secondOffset = -1;
-    this.journal.offset = offset;
-    this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), offset);
-    this.fresh = false;
-    this.linkUp(conn);
-    // The ACK tells a diskless master the image is in: the stream follows it.
-    this.sendAck();
-    conn.stream((c) => this.streamData(conn, c));
-    if (done.rest.length !== 0) this.streamData(conn, done.rest);
+    // The stream that arrives while the image loads waits for it.
+    const held: Buffer[] = done.rest.length !== 0 ? [done.rest] : [];
+    conn.stream((c) => held.push(Buffer.from(c)));
+    this.loading.closed = true;
+    this.snapshots.load(done.rdb).then(
+      (loaded) => {
+        this.loading.closed = false;
+        this.logger.notice(`MASTER <-> REPLICA sync: Finished with success (${loaded.keys} keys)`);
+        if (conn !== this.conn) return;
+        const server = this.server;
+        server.replicationId = replid;
+        server.replicationId2 = NULL_REPLID;
+        this.secondOffset = -1;
+        this.journal.offset = offset;
+        this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), offset);
+        this.fresh = false;
+        const db = Number(loaded.aux.get('repl-stream-db') ?? '0');
+        this.streamDb = Number.isInteger(db) && db >= 0 && db < this.keyspace.dbs.length ? db : 0;
+        this.linkUp(conn);
+        // The ACK tells a diskless master the image is in: the stream follows it.
+        this.sendAck();
+        conn.stream((c) => this.streamData(conn, c));
+        for (const b of held) this.streamData(conn, b);
+      },
+      (e: Error) => {
+        this.loading.closed = false;
+        this.linkLost(conn, `Failed trying to load the MASTER synchronization DB from socket: ${e.message}`);
+      },
+    );
   }
 
   /** The link is up: the master client that runs the stream. */
@@ -714,6 +752,7 @@ export default class ReplicationModule {
     c.restricted = false;
     c.replyMode = ReplyMode.Off;
     c.flags.add('master');
+    c.select(this.streamDb);
     this.server.clients.set(c.id, c);
     this.masterClient = c;
     this.unapplied = Buffer.alloc(0);
@@ -736,9 +775,7 @@ export default class ReplicationModule {
     const parser = c.parser!;
     parser.feed(chunk);
     this.unapplied = this.unapplied.length === 0 ? chunk : Buffer.concat([this.unapplied, chunk]);
-    // The master's commands are obeyed whatever refuses clients', and see keys past their TTL.
-    const ro = this.readOnly.closed;
-    this.readOnly.closed = false;
+    // The master's commands see keys past their TTL (its DEL decides when they go).
     this.keyspace.expiredVisible = true;
     this.server.tick();
     try {
@@ -755,7 +792,6 @@ export default class ReplicationModule {
       this.linkLost(conn, `protocol error in the master's stream: ${(e as Error).message}`);
       return;
     } finally {
-      this.readOnly.closed = ro;
       this.keyspace.expiredVisible = false;
       c.out = '';
     }
@@ -780,6 +816,7 @@ export default class ReplicationModule {
     const link = this.links.get(c);
     if (link === undefined) return;
     this.links.delete(c);
+    this.fanout = [...this.links.values()];
     this.round?.drop(link);
     if (this.links.size === 0) this.noReplicasSince = Date.now();
     this.logger.notice(`Connection with replica ${link.address}:${link.port} lost.`);

@@ -64,6 +64,8 @@ export class SyncRound {
     readonly links: ReplicaLink[],
     readonly diskless: boolean,
     snapshots: RdbSnapshots,
+    /** repl-stream-db, repl-id, repl-offset for the image's header. */
+    aux: ReadonlyArray<[string, string]>,
     private readonly logger: Logger,
     private readonly done: (round: SyncRound) => void,
   ) {
@@ -72,7 +74,7 @@ export class SyncRound {
     this.stream = snapshots.stream((chunk) => {
       if (this.diskless) this.send(chunk.latin1Slice(0, chunk.length));
       else this.gathered.push(chunk);
-    });
+    }, aux);
     this.stream.done.then(
       () => this.finish(),
       (e: Error) => this.fail(e),

@@ -204,6 +204,12 @@ export default class ScriptingModule {
     this.cache = new ScriptCache(this.evalEngine);
     this.fnEngine = new ScriptEngine(server, logger, this.limits, '@user_function', this.libs.extendApi);
     this.libs.engine = this.fnEngine;
+    // INFO memory's script counts (the VM's bytes are not told apart on V8's heap).
+    server.hooks.onInfo('memory', () => [
+      ['number_of_cached_scripts', this.cache.size],
+      ['number_of_functions', this.libs.functions.size],
+      ['number_of_libraries', this.libs.libraries.size],
+    ]);
   }
 
   /** Saved and loaded with the data by the persistence module, as Redis does. */

@@ -38,7 +38,11 @@ export default class ServerModule {
   ) {
     this.info = new InfoReport(server, config, keyspace, table);
     server.hooks.onInfo('modules', () => moduleInfo(plugins));
+    // A parameter of the eviction module (lazy freeing), or Redis's inert one without it.
+    config.watch('lazyfree-lazy-user-flush', (v) => (this.lazyUserFlush = v === true));
   }
+
+  private lazyUserFlush = false;
 
   @Command('module|help')
   moduleHelp(): Reply {
@@ -67,12 +71,12 @@ export default class ServerModule {
 
   @Command('flushall')
   flushall(_ctx: CommandContext, argv: string[]): Reply {
-    return flushAll(this.keyspace, argv);
+    return flushAll(this.keyspace, argv, this.lazyUserFlush);
   }
 
   @Command('flushdb')
   flushdb(ctx: CommandContext, argv: string[]): Reply {
-    return flushDb(ctx, this.keyspace, argv);
+    return flushDb(ctx, this.keyspace, argv, this.lazyUserFlush);
   }
 
   @Command('dbsize')

@@ -138,11 +138,12 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   const reply = formatId(id);
   ctx.modified(key, Notify.STREAM, 'xadd');
   let prop: string[] | null = null;
+  const journaled = ctx.server.journal.active;
   if (a.strategy !== Trim.None) {
     if (s.trim(a.strategy, a.maxLen, a.minId, a.approx, a.limit) > 0) ctx.notify(Notify.STREAM, 'xtrim', key);
-    if (a.approx) prop = exactTrimArgv(argv, a, s);
+    if (a.approx && journaled) prop = exactTrimArgv(argv, a, s);
   }
-  if (a.id === null || !a.seqGiven) {
+  if (journaled && (a.id === null || !a.seqGiven)) {
     prop ??= argv.slice();
     prop[a.idIdx] = reply;
   }

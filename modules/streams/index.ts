@@ -15,7 +15,7 @@ export { StreamType } from './type';
  * groups with their pending lists, blocking reads through the kernel's Blocking service, and
  * RDB type 19 written and read as Redis lays it out.
  */
-@RedisModule({ name: 'streams', requires: ['keys'], config: STREAM_CONFIG })
+@RedisModule({ name: 'streams', config: STREAM_CONFIG })
 export default class StreamsModule {
   constructor(
     @inject(Keyspace) keyspace: Keyspace,

@@ -1,21 +1,28 @@
-import { type Id, makeId, MIN_ID, word } from './id';
+import { type Id, idOf, makeId, MIN_ID, word } from './id';
 
 /**
  * A stream is Redis's radix tree of listpacks in JS terms: an array of nodes in ID order, each
- * node a block of up to `stream-node-max-entries` entries packed into one binary string (no
- * object per entry), keyed by its master ID (the ID of the entry that opened it). Seeking an ID
- * is a binary search over the nodes, then over the node's IDs; appending touches only the tail.
+ * node a block of up to `stream-node-max-entries` entries packed into one Buffer (off the V8
+ * heap, no object or string per entry), keyed by its master ID (the ID of the entry that opened
+ * it). Seeking an ID is a binary search over the nodes, then over the node's entries; appending
+ * touches only the tail.
  *
  * A node tracks the size Redis's listpack for the same entries would have (`lpBytes`): nodes
  * close exactly where Redis closes them (stream-node-max-bytes), so `~` trimming, which removes
  * whole nodes, leaves the same entries Redis leaves, and the RDB writer emits the same nodes.
+ *
+ * An entry in `buf`: a flags byte (SAME: the master's fields, stored as values only; WIDE: the
+ * ID as 16 raw bytes), the ID as varints (ms minus the master's ms, then seq) unless WIDE, the
+ * field count as a varint, then the strings, each a varint length and its bytes.
  */
+const E_SAME = 2;
+const E_WIDE = 4;
+
 export class Node {
-  /** Entry IDs, 16 chars each, in order; deleted entries keep their place. */
-  ids = '';
-  /** The packed entries (see `packEntry`). */
-  data = '';
-  /** Offset of each entry in `data`; bit 31 marks a deleted entry. */
+  buf: Buffer = Buffer.allocUnsafeSlow(256);
+  /** Bytes of `buf` in use. */
+  len = 0;
+  /** Offset of each entry in `buf`; bit 31 marks a deleted entry. */
   offs: Uint32Array = new Uint32Array(8);
   /** Entries in the node, deleted ones included. */
   n = 0;
@@ -25,6 +32,8 @@ export class Node {
   entBytes = 0;
   /** Listpack bytes of the master fields. */
   readonly fieldBytes: number;
+  /** The master ID's ms as a number when IDs can be stored as small deltas from it, else -1. */
+  private readonly masterMs: number;
 
   constructor(
     /** The master ID: the first entry's ID when the node was opened. */
@@ -35,29 +44,52 @@ export class Node {
     let b = 0;
     for (const f of fields) b += lpStringBytes(f);
     this.fieldBytes = b;
-  }
-
-  idAt(i: number): Id {
-    return this.ids.substr(i * 16, 16);
+    this.masterMs = word(master, 0) < 0x200000 ? word(master, 0) * 4294967296 + word(master, 1) : -1;
   }
 
   isDeleted(i: number): boolean {
     return (this.offs[i] & 0x80000000) !== 0;
   }
 
-  /** The total size of Redis's listpack holding this node. */
-  get lpBytes(): number {
-    return 7 + lpIntBytes(this.live) + lpIntBytes(this.n - this.live) + lpIntBytes(this.fields.length) + this.fieldBytes + 2 + this.entBytes;
-  }
-
-  /** The field/value pairs of entry `i`, flattened. */
-  pairs(i: number): string[] {
-    return unpackEntry(this.data, this.offs[i] & 0x7fffffff, this.fields);
+  idAt(i: number): Id {
+    const b = this.buf;
+    const p = this.offs[i] & 0x7fffffff;
+    if ((b[p] & E_WIDE) !== 0) return b.latin1Slice(p + 1, p + 17);
+    const ms = this.masterMs + readVarint(b, p + 1);
+    return idOf(ms, readVarint(b, vpos));
   }
 
   /** Whether entry `i` was stored with the master's fields (Redis's SAMEFIELDS flag). */
   sameFields(i: number): boolean {
-    return (varint(this.data, this.offs[i] & 0x7fffffff) & 1) === 1;
+    return (this.buf[this.offs[i] & 0x7fffffff] & E_SAME) !== 0;
+  }
+
+  /** The field/value pairs of entry `i`, flattened. */
+  pairs(i: number): string[] {
+    const b = this.buf;
+    let p = this.offs[i] & 0x7fffffff;
+    const flags = b[p++];
+    if ((flags & E_WIDE) !== 0) p += 16;
+    else {
+      readVarint(b, p);
+      readVarint(b, vpos);
+      p = vpos;
+    }
+    const numFields = readVarint(b, p);
+    p = vpos;
+    const same = (flags & E_SAME) !== 0;
+    const out = new Array<string>(numFields * 2);
+    for (let k = 0; k < numFields * 2; k++) {
+      if (same && (k & 1) === 0) {
+        out[k] = this.fields[k >> 1];
+        continue;
+      }
+      const len = readVarint(b, p);
+      p = vpos;
+      out[k] = b.latin1Slice(p, p + len);
+      p += len;
+    }
+    return out;
   }
 
   /** First index whose ID is >= id (n if none). */
@@ -72,17 +104,62 @@ export class Node {
     return lo;
   }
 
+  private reserve(extra: number): void {
+    const need = this.len + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const grown = Buffer.allocUnsafeSlow(size);
+    this.buf.copy(grown, 0, 0, this.len);
+    this.buf = grown;
+  }
+
+  private varint(n: number): void {
+    const b = this.buf;
+    while (n >= 0x80) {
+      b[this.len++] = (n % 128) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    b[this.len++] = n;
+  }
+
+  private str(s: string): void {
+    this.varint(s.length);
+    this.len += this.buf.write(s, this.len, 'latin1');
+  }
+
   push(id: Id, argv: string[], from: number, same: boolean, bytes: number): void {
     if (this.n === this.offs.length) {
       const grown = new Uint32Array(this.n * 2);
       grown.set(this.offs);
       this.offs = grown;
     }
-    this.offs[this.n++] = this.data.length;
+    const numFields = (argv.length - from) >> 1;
+    let size = 1 + 16 + 10;
+    for (let i = from; i < argv.length; i++) size += argv[i].length + 5;
+    this.reserve(size);
+    this.offs[this.n++] = this.len;
     this.live++;
-    this.ids += id;
-    this.data += packEntry(argv, from, same);
+    const ms = word(id, 0) < 0x200000 ? word(id, 0) * 4294967296 + word(id, 1) : -1;
+    const compact = this.masterMs >= 0 && ms >= this.masterMs && word(id, 2) < 0x200000;
+    this.buf[this.len++] = (same ? E_SAME : 0) | (compact ? 0 : E_WIDE);
+    if (compact) {
+      this.varint(ms - this.masterMs);
+      this.varint(word(id, 2) * 4294967296 + word(id, 3));
+    } else this.len += this.buf.write(id, this.len, 'latin1');
+    this.varint(numFields);
+    for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) this.str(argv[i]);
     this.entBytes += bytes;
+  }
+
+  /** No more entries come (a newer node was opened): give back the spare capacity. */
+  seal(): void {
+    if (this.len < this.buf.length) {
+      const exact = Buffer.allocUnsafeSlow(this.len);
+      this.buf.copy(exact, 0, 0, this.len);
+      this.buf = exact;
+    }
+    if (this.n < this.offs.length) this.offs = this.offs.slice(0, this.n);
   }
 
   markDeleted(i: number): void {
@@ -90,16 +167,43 @@ export class Node {
     this.live--;
   }
 
+  /** Bytes this node holds (MEMORY USAGE). */
+  get bytes(): number {
+    return this.buf.length + this.offs.byteLength;
+  }
+
+  /** The total size of Redis's listpack holding this node. */
+  get lpBytes(): number {
+    return 7 + lpIntBytes(this.live) + lpIntBytes(this.n - this.live) + lpIntBytes(this.fields.length) + this.fieldBytes + 2 + this.entBytes;
+  }
+
   clone(): Node {
     const c = new Node(this.master, this.fields);
-    c.ids = this.ids;
-    c.data = this.data;
+    c.buf = Buffer.allocUnsafeSlow(this.buf.length);
+    this.buf.copy(c.buf);
+    c.len = this.len;
     c.offs = this.offs.slice();
     c.n = this.n;
     c.live = this.live;
     c.entBytes = this.entBytes;
     return c;
   }
+}
+
+/** Scratch: the position after the last varint read. */
+let vpos = 0;
+
+function readVarint(b: Buffer, p: number): number {
+  let n = 0;
+  let mul = 1;
+  for (;;) {
+    const c = b[p++];
+    n += (c & 0x7f) * mul;
+    if (c < 0x80) break;
+    mul *= 128;
+  }
+  vpos = p;
+  return n;
 }
 
 /** A pending entry: delivered to `consumer`, not yet acknowledged (Redis's streamNACK). */
@@ -228,6 +332,7 @@ export class Stream {
     if (tail === undefined) {
       const fields: string[] = new Array<string>(numFields);
       for (let i = 0; i < numFields; i++) fields[i] = argv[from + 2 * i];
+      if (this.nodes.length > 0) this.nodes[this.nodes.length - 1].seal();
       tail = new Node(id, fields);
       this.nodes.push(tail);
     } else {
@@ -454,7 +559,10 @@ export class Cursor {
         }
         if (node.isDeleted(this.ei)) continue;
         const id = node.idAt(this.ei);
-        if (id > this.end) return (this.node = null), false;
+        if (id > this.end) {
+          this.node = null;
+          return false;
+        }
         if (id < this.start) continue;
         this.id = id;
         return true;
@@ -468,7 +576,10 @@ export class Cursor {
       }
       if (node.isDeleted(this.ei)) continue;
       const id = node.idAt(this.ei);
-      if (id < this.start) return (this.node = null), false;
+      if (id < this.start) {
+        this.node = null;
+        return false;
+      }
       if (id > this.end) continue;
       this.id = id;
       return true;
@@ -479,65 +590,6 @@ export class Cursor {
   pairs(): string[] {
     return this.node!.pairs(this.ei);
   }
-}
-
-// ---- Packed entries ---------------------------------------------------------------------
-// An entry is a varint header (pairs * 2, plus 1 when the fields are the master's), then its
-// strings, each a varint length and the bytes: the values alone for master-field entries,
-// field and value alternating otherwise.
-
-function putVarint(n: number): string {
-  let s = '';
-  while (n >= 0x80) {
-    s += String.fromCharCode((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  return s + String.fromCharCode(n);
-}
-
-/** Scratch: the position after the last varint read. */
-let vpos = 0;
-
-function varint(data: string, p: number): number {
-  let n = 0;
-  let mul = 1;
-  for (;;) {
-    const b = data.charCodeAt(p++);
-    n += (b & 0x7f) * mul;
-    if (b < 0x80) break;
-    mul *= 128;
-  }
-  vpos = p;
-  return n;
-}
-
-function packEntry(argv: string[], from: number, same: boolean): string {
-  const numFields = (argv.length - from) >> 1;
-  let s = putVarint(numFields * 2 + (same ? 1 : 0));
-  for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) {
-    const v = argv[i];
-    s += v.length < 0x80 ? String.fromCharCode(v.length) + v : putVarint(v.length) + v;
-  }
-  return s;
-}
-
-function unpackEntry(data: string, p: number, fields: string[]): string[] {
-  const h = varint(data, p);
-  p = vpos;
-  const numFields = h >>> 1;
-  const same = (h & 1) === 1;
-  const out = new Array<string>(numFields * 2);
-  for (let i = 0; i < numFields * 2; i++) {
-    if (same && (i & 1) === 0) {
-      out[i] = fields[i >> 1];
-      continue;
-    }
-    const len = varint(data, p);
-    p = vpos;
-    out[i] = data.substr(p, len);
-    p += len;
-  }
-  return out;
 }
 
 // ---- Listpack sizes (Redis's lpEncode* rules) -------------------------------------------

@@ -11,7 +11,7 @@ export const StreamType: DataType<Stream> = {
   memory: (v) => {
     // The packed strings and offset arrays of each node, plus the groups' pending entries.
     let n = 80;
-    for (const node of v.nodes) n += 96 + node.ids.length + node.data.length + node.offs.byteLength;
+    for (const node of v.nodes) n += 200 + node.bytes;
     for (const g of v.sortedGroups()) {
       n += 96 + g.name.length + g.pel.size * 80;
       for (const c of g.consumers.values()) n += 96 + c.name.length + c.pel.size * 24;

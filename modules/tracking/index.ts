@@ -74,10 +74,11 @@ function stateOf(c: Client): TrackingState | undefined {
 
 /**
  * `c` is running a command right now (Redis's current_client with CLIENT_EXECUTING_COMMAND):
- * its invalidations wait until its reply is out. A client parked on a blocking command is not.
+ * its invalidations wait until its reply is out. A client parked on a blocking command is not,
+ * until the write that frees it serves it (BLMOVE's move is its own).
  */
 function executing(c: Client): boolean {
-  return c.current !== null && !c.waiting;
+  return c.current !== null && (!c.waiting || c.serving);
 }
 
 function bulk(s: string): string {
@@ -132,9 +133,11 @@ export default class TrackingModule {
   /** BCAST clients with NOLOOP: the only writers a broadcast needs to know. */
   private readonly noLoopBcast = new Set<Client>();
   private broadcastQueued = false;
-  /** Invalidations for the client running a command, sent after its reply (tracking_pending_keys). */
-  private pending: Array<string | null> = [];
-  private pendingClient: Client | null = null;
+  /**
+   * Invalidations for clients running a command, sent after their reply (tracking_pending_keys):
+   * the writer, and blocked clients its write served, whose replies come after.
+   */
+  private readonly pending = new Map<Client, Array<string | null>>();
   private maxKeys = 1000000;
 
   constructor(
@@ -155,7 +158,7 @@ export default class TrackingModule {
       return error;
     });
     hooks.onClientClosed((c) => {
-      if (this.pendingClient === c) this.dropPending();
+      this.pending.delete(c);
       this.disable(c);
     });
     hooks.onClientReset((c) => this.disable(c));
@@ -175,7 +178,7 @@ export default class TrackingModule {
     if (this.observing) return;
     this.observing = true;
     this.hooks.onCommand((c, cmd, argv) => {
-      if (this.clients !== 0 || this.pendingClient !== null) this.afterCommand(c, cmd, argv);
+      if (this.clients !== 0 || this.pending.size !== 0) this.afterCommand(c, cmd, argv);
     });
   }
 
@@ -330,7 +333,7 @@ export default class TrackingModule {
       if (cst !== undefined && (cst.opts & Opt.Bcast) === 0) this.rememberKeys(caller, cst, c.callerKeys);
     }
     if (this.commandDone(c, cmd)) {
-      if (this.pendingClient === c) this.sendPending(c);
+      if (this.pending.size !== 0) this.sendPending(c);
       if (this.maxKeys !== 0 && this.table.size > this.maxKeys) this.evict();
     }
   }
@@ -414,23 +417,19 @@ export default class TrackingModule {
   }
 
   private defer(c: Client, key: string | null): void {
-    if (this.pendingClient !== c) this.dropPending();
     this.observeCommands();
-    this.pendingClient = c;
-    this.pending.push(key);
+    const keys = this.pending.get(c);
+    if (keys === undefined) this.pending.set(c, [key]);
+    else keys.push(key);
   }
 
   private sendPending(c: Client): void {
-    const pending = this.pending;
-    this.dropPending();
+    const pending = this.pending.get(c);
+    if (pending === undefined) return;
+    this.pending.delete(c);
     const st = stateOf(c);
     if (st === undefined) return;
     for (const key of pending) this.send(c, st, key === null ? FLUSHED[c.resp] : keyArray([key]));
-  }
-
-  private dropPending(): void {
-    this.pending = [];
-    this.pendingClient = null;
   }
 
   /**

@@ -56,7 +56,7 @@ async function sameData(a: Redis, b: Redis): Promise<void> {
   expect(await b.call('DEBUG', 'DIGEST')).toBe(await a.call('DEBUG', 'DIGEST'));
 }
 
-/** Data of every type Ferrous and Redis share, in their small and large encodings, with TTLs and several databases. */
+/** Data of every type, in small and large encodings, with TTLs, a stream with a consumer group, and several databases. */
 async function fill(c: Redis, tag: string): Promise<void> {
   const many = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
   await c.set(`${tag}:s`, 'v\x00\xff\r\n');
@@ -73,6 +73,10 @@ async function fill(c: Redis, tag: string): Promise<void> {
   await c.pfadd(`${tag}:hll`, ...many(50, (i) => `p${i}`));
   await c.setbit(`${tag}:bits`, 1000, 1);
   await c.geoadd(`${tag}:geo`, '13.361389', '38.115556', 'Palermo');
+  await c.xadd(`${tag}:st`, '1-1', 'f', 'v');
+  await c.xadd(`${tag}:st`, '2-1', 'g', 'w', 'h', 'x');
+  await c.xgroup('CREATE', `${tag}:st`, 'grp', '0');
+  await c.xreadgroup('GROUP', 'grp', 'alice', 'COUNT', '1', 'STREAMS', `${tag}:st`, '>');
   await c.set(`${tag}:ttl`, 'x', 'EX', 1000);
   await c.hset(`${tag}:httl`, 'a', 'b');
   await c.pexpire(`${tag}:httl`, 5000000);
@@ -95,6 +99,11 @@ async function liveWrites(c: Redis, tag: string): Promise<void> {
   await c.zincrby(`${tag}:z`, 2, 'a');
   await c.hincrby(`${tag}:h`, 'g', 5);
   await c.lmove(`${tag}:l`, `${tag}:l2`, 'LEFT', 'RIGHT');
+  await c.xadd(`${tag}:st2`, '*', 'f', 'v');
+  await c.xadd(`${tag}:st2`, 'MAXLEN', '5', '*', 'f', 'w');
+  await c.xgroup('CREATE', `${tag}:st2`, 'g2', '0', 'MKSTREAM');
+  await c.xreadgroup('GROUP', 'g2', 'bob', 'STREAMS', `${tag}:st2`, '>');
+  await c.xack(`${tag}:st2`, 'g2', '0-1');
 }
 
 describe('replication vs redis-server 7.0', () => {
@@ -164,12 +173,19 @@ describe('replication vs redis-server 7.0', () => {
     await sameData(r, f);
     expect(await r.call('WAIT', '1', '5000')).toBe(1);
     await expect(f.set('x', 'y')).rejects.toThrow("READONLY You can't write against a read only replica.");
+    // The stream is in db 4 when the link drops: after the partial resync it goes on there.
+    await r.select(4);
+    await r.set('in4', '1');
+    await caughtUp(r, f);
     expect(await f.client('KILL', 'TYPE', 'master')).toBe(1);
     await r.set('while-down', '1');
     await waitFor('the partial resync', async () => field(await r.info('stats'), 'sync_partial_ok') === '1');
     await linkUp(f);
     await caughtUp(r, f);
+    await r.select(0);
+    await f.select(4);
     expect(await f.get('while-down')).toBe('1');
+    await f.select(0);
     // Failover: Ferrous takes over, the old master follows it and resumes from its history.
     expect(await f.replicaof('NO', 'ONE')).toBe('OK');
     await f.set('promoted', '1');
@@ -191,10 +207,38 @@ describe('replication vs redis-server 7.0', () => {
     f = new Redis(ferrous.port);
     await f.replicaof('127.0.0.1', String(redis.port));
     await linkUp(f);
+    // The stream has selected db 9 when the sub-replica joins: the image tells it so (repl-stream-db).
+    await r.select(9);
+    await r.set('in9', '1');
+    await caughtUp(r, f);
     const sub = await startRealRedis([...REDIS_ARGS, '--replicaof', '127.0.0.1', String(ferrous.port)]);
     const s = new Redis(sub.port);
     try {
       await linkUp(s);
+      await r.set('in9-after', '1');
+      await r.select(0);
+      await caughtUp(r, f, s);
+      await s.select(9);
+      expect(await s.get('in9-after')).toBe('1');
+      await s.select(0);
+      // And a Ferrous sub-replica of the Ferrous replica the same way.
+      const ferrousSub = await startTestServer(FERROUS_OPTS);
+      const fs2 = new Redis(ferrousSub.port);
+      try {
+        await r.select(9);
+        await r.set('in9-before-sub', '1');
+        await caughtUp(r, f);
+        await fs2.replicaof('127.0.0.1', String(ferrous.port));
+        await linkUp(fs2);
+        await r.set('in9-after-sub', '1');
+        await r.select(0);
+        await caughtUp(r, f, fs2);
+        await fs2.select(9);
+        expect(await fs2.get('in9-after-sub')).toBe('1');
+      } finally {
+        fs2.disconnect();
+        await ferrousSub.stop();
+      }
       await liveWrites(r, 'pre');
       await caughtUp(r, f, s);
       await sameData(r, s);

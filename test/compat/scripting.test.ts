@@ -142,6 +142,16 @@ describe('compat: EVAL and conversions', () => {
     );
   });
 
+  it('hex numerals are doubles as in Lua 5.1, not wrapped to 32 bits (BullMQ priority scores)', async () => {
+    await h.same(
+      ['EVAL', 'return tostring(0xffffffff)', '0'],
+      ['EVAL', 'return tostring(0x100000000)', '0'],
+      ['EVAL', 'return tostring(10 * 0x100000000 + 7 % 0x100000000)', '0'],
+      ['EVAL', "return redis.call('ZADD', 'z', 3 * 0x100000000 + 1, 'm')", '0'],
+      ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+    );
+  });
+
   it('KEYS, ARGV and the number of keys', async () => {
     await h.same(
       ['EVAL', 'return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], #KEYS, #ARGV}', '2', 'k1', 'k2', 'a1', 'a2'],

@@ -230,4 +230,41 @@ describe('client tracking vs Redis 7.0', () => {
       [1, ['SET', 'o1', 'v'], ['SET', 'o2', 'v']],
     ]);
   });
+
+  test('a blocked BLMOVE that a push serves gets its reply before its invalidations, and the pusher after its own', async () => {
+    // The transcripts harness syncs every client after each step, which a parked client cannot do.
+    async function run(port: number): Promise<string[][]> {
+      const [a, b] = await Promise.all([RawClient.connect(port), RawClient.connect(port)]);
+      try {
+        for (const c of [a, b]) {
+          await c.call('HELLO', '3');
+          await c.call('CLIENT', 'TRACKING', 'ON');
+        }
+        await a.call('DEL', 'src', 'dst');
+        await a.call('GET', 'dst');
+        await a.call('GET', 'src');
+        await b.call('GET', 'src');
+        a.write(command('BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0'));
+        await b.call('PING', 'parked');
+        b.write(command('LPUSH', 'src', 'x') + command('PING', 'b-done'));
+        const frames: string[][] = [[], []];
+        for (const [i, c, marker] of [[0, a, 'a-done'], [1, b, 'b-done']] as const) {
+          if (i === 0) c.write(command('PING', marker));
+          for (;;) {
+            const f = await c.read();
+            frames[i].push(f);
+            if (f.includes(marker)) break;
+          }
+        }
+        return frames;
+      } finally {
+        a.close();
+        b.close();
+      }
+    }
+    const redis = await run(h.redisPort());
+    // Redis: the push's invalidation of src first (someone else's write), then the reply, then dst (its own move).
+    expect(redis[0].slice(0, 3)).toEqual(['>2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nsrc\r\n', '$1\r\nx\r\n', '>2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\ndst\r\n']);
+    expect(await run(h.ferrousPort())).toEqual(redis);
+  });
 });

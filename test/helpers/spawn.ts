@@ -5,11 +5,12 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * `ferrous <args>` from the TypeScript sources in a child process (no build needed), stdout and
- * stderr piped. Unless `relaunch`, Node is given a heap limit, so the launcher runs the server
- * in this process instead of starting itself again with a sized heap (kernel/heap-size.ts).
+ * stderr piped. Unless `relaunch`, Node is given a heap limit (`nodeOptions`), so the launcher
+ * runs the server in this process instead of starting itself again with a sized heap
+ * (kernel/heap-size.ts).
  */
-export function spawnFerrous(args: string[], relaunch = false): ChildProcess {
-  const env = relaunch ? { ...process.env, NODE_OPTIONS: '' } : { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' };
+export function spawnFerrous(args: string[], relaunch = false, nodeOptions = '--max-old-space-size=4096'): ChildProcess {
+  const env = { ...process.env, NODE_OPTIONS: relaunch ? '' : nodeOptions };
   return spawn(process.execPath, ['-r', path.join(__dirname, 'ts-register.cjs'), path.join(ROOT, 'kernel', 'main.ts'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -67,7 +67,11 @@ describe('startServer({ ephemeral: true })', () => {
     expect(await configGet(w, 'save')).toBe('900 1');
     w.disconnect();
     await withSave.stop();
-    const f = await startServer({ ephemeral: true, argv: ['--hz', '20'], config: { 'disable-module': 'persistence', databases: 2 } });
+    // Replication's full syncs are RDB snapshots: it goes with persistence, and says so.
+    await expect(startServer({ ephemeral: true, config: { 'disable-module': 'persistence' } })).rejects.toThrow(
+      "Module 'replication' requires module 'persistence', which is not loaded",
+    );
+    const f = await startServer({ ephemeral: true, argv: ['--hz', '20'], config: { 'disable-module': 'persistence replication', databases: 2 } });
     const r = new Redis({ port: f.port, host: f.host });
     try {
       expect(await configGet(r, 'hz')).toBe('20');

@@ -143,4 +143,30 @@ describe('ferrous (the command)', () => {
     for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(alive()).toBe(false);
   });
+
+  it('refuses writes with the OOM error when the V8 heap nears its limit, instead of dying', async () => {
+    const proc = spawnFerrous(['--port', '0', '--bind', '127.0.0.1', '--dir', dir, '--save', ''], false, '--max-old-space-size=96 --max-semi-space-size=2');
+    const done = exited(proc);
+    const port = await ready(proc);
+    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
+    await redis.connect();
+    const value = 'x'.repeat(100 * 1024);
+    let refused = 0;
+    // 200 MB of 100 KB values into a heap of 96 MB: the heap gate must close before V8 aborts.
+    for (let batch = 0; batch < 20 && refused === 0; batch++) {
+      const p = redis.pipeline();
+      for (let i = 0; i < 100; i++) p.set(`k:${batch}:${i}`, value);
+      for (const [err] of (await p.exec())!) if (err !== null && /^OOM command not allowed/.test(err.message)) refused++;
+    }
+    expect(refused).toBeGreaterThan(0);
+    // Still serving: reads, deletes, and writes again once memory was given back.
+    expect(await redis.ping()).toBe('PONG');
+    expect(await redis.dbsize()).toBeGreaterThan(100);
+    await redis.flushall();
+    for (let i = 0; i < 50 && (await redis.set('after', 'v').catch(() => null)) !== 'OK'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await redis.get('after')).toBe('v');
+    redis.disconnect();
+    proc.kill('SIGTERM');
+    expect((await done).code).toBe(0);
+  });
 });

@@ -39,7 +39,7 @@ describe('eviction', () => {
   /** Make keys look idle for `seconds` (the LRU clock has a one-second resolution). */
   function age(keys: string[], seconds: number): void {
     const db = f.server.keyspace.db(0);
-    for (const k of keys) db.peekEntry(k)!.lru -= seconds;
+    for (const k of keys) db.peekEntry(k)!.lru = f.server.keyspace.stampIdle(seconds);
   }
 
   describe('configuration', () => {
@@ -149,6 +149,14 @@ describe('eviction', () => {
       await f.io.config('SET', 'notify-keyspace-events', '');
     });
 
+    it('samples no more keys than there are, whatever maxmemory-samples says', async () => {
+      await f.io.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      await f.io.config('SET', 'maxmemory-samples', '2147483647');
+      const keys = await fill('k', 20);
+      await squeeze(5);
+      expect(await stored(keys)).toBeLessThanOrEqual(16);
+    });
+
     it('evicts from every database, and refuses once nothing is left to evict', async () => {
       await f.io.config('SET', 'maxmemory-policy', 'allkeys-lru');
       await fill('a', 10);
@@ -225,6 +233,19 @@ describe('eviction', () => {
       await f.io.set('n', 'w');
       expect(await f.io.object('FREQ', 'n')).toBe(freq);
       expect(await f.io.object('FREQ', 'missing')).toBeNull();
+    });
+
+    it('counts a write to a collection as an access, not its creation', async () => {
+      await f.io.hset('h', 'a', '1');
+      age(['h'], 100);
+      expect(await f.io.object('IDLETIME', 'h')).toBe(100);
+      await f.io.hset('h', 'b', '2');
+      expect(await f.io.object('IDLETIME', 'h')).toBe(0);
+      await f.io.config('SET', 'maxmemory-policy', 'allkeys-lfu');
+      await f.io.rpush('l', 'a');
+      expect(await f.io.object('FREQ', 'l')).toBe(5);
+      await f.io.rpush('l', 'b');
+      expect(await f.io.object('FREQ', 'l')).toBe(6);
     });
 
     it('decays the counter by one per lfu-decay-time minutes', async () => {

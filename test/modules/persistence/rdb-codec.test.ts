@@ -177,7 +177,7 @@ describe('RDB files written by redis-server 7.0', () => {
     }
   });
 
-  test('a corrupt or cut file and a stream are refused at start with a clear error', async () => {
+  test('a corrupt or cut file and a value of an unknown type are refused at start with a clear error', async () => {
     await c.call('FLUSHALL');
     await c.call('SET', 'k', 'v'.repeat(100));
     await c.call('SAVE');
@@ -186,8 +186,12 @@ describe('RDB files written by redis-server 7.0', () => {
     bad[15] ^= 1; // inside the first AUX field's name: the file still parses, the checksum differs
     await expect(ferrousOn(bad)).rejects.toThrow(/Wrong RDB checksum/);
     await expect(ferrousOn(file.subarray(0, file.length - 30))).rejects.toThrow(/unexpected end|truncated/);
-    await c.call('XADD', 's', '*', 'f', 'v');
-    await c.call('SAVE');
-    await expect(ferrousOn(fs.readFileSync(path.join(redis.dir, 'dump.rdb')))).rejects.toThrow(/stream/);
+    // The string's type byte made an id no Redis 7.0 type has, with the checksum off (zero), as Redis skips it.
+    const unknown = Buffer.from(file);
+    const at = unknown.indexOf(Buffer.from('\x00\x01k', 'latin1'));
+    expect(at).toBeGreaterThan(0);
+    unknown[at] = 30;
+    unknown.fill(0, unknown.length - 8);
+    await expect(ferrousOn(unknown)).rejects.toThrow(/30/);
   });
 });

@@ -63,6 +63,8 @@ describe('replication between Ferrous servers', () => {
     await c.hset('h', 'f', 'v');
     await c.set('ttl', 'x', 'EX', 1000);
     await c.pfadd('hll', 'a', 'b');
+    await c.xadd('st', '*', 'f', 'v');
+    await c.xgroup('CREATE', 'st', 'grp', '0');
     await c.select(5);
     await c.set('in5', '1');
     await c.select(0);
@@ -114,6 +116,20 @@ describe('replication between Ferrous servers', () => {
     expect(await rc.dbsize()).toBe(0);
     await rc.config('SET', 'replica-read-only', 'no');
     expect(await rc.set('local', 'v')).toBe('OK');
+  });
+
+  it('a replica over maxmemory evicts nothing unless replica-ignore-maxmemory is no: its master decides', async () => {
+    await rc.config('SET', 'maxmemory-policy', 'allkeys-random');
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await linkUp(rc);
+    await rc.config('SET', 'maxmemory', '1');
+    for (let i = 0; i < 50; i++) await mc.set(`k${i}`, 'v'.repeat(100));
+    await caughtUp(mc, rc);
+    expect(await rc.get('k0')).toBe('v'.repeat(100));
+    expect(await rc.dbsize()).toBe(50);
+    await rc.config('SET', 'replica-ignore-maxmemory', 'no');
+    await rc.get('k0');
+    expect(await rc.dbsize()).toBeLessThan(50);
   });
 
   it('resumes with a partial resync after the link is killed, and counts it', async () => {
@@ -212,16 +228,23 @@ describe('replication between Ferrous servers', () => {
     expect(await rc.get('k2')).toBe('v2');
   });
 
-  it('survives a replica that goes away during its full sync: the next one completes while writes go on', async () => {
+  it('survives a replica that goes away during its full sync: the next one completes while writes go on, and loads in slices', async () => {
     await mc.call('DEBUG', 'POPULATE', '200000');
     await rc.replicaof('127.0.0.1', String(m.port));
     await waitFor('the transfer', async () => /state=send_bulk/.test(field(await mc.info('replication'), 'slave0')), 20000);
     expect(await mc.client('KILL', 'TYPE', 'replica')).toBe(1);
     await mc.set('during', '1');
-    await linkUp(rc);
+    // The image loads in slices: the replica answers meanwhile, -LOADING to what needs the data.
+    let loadingSeen = false;
+    await waitFor('the load', async () => {
+      const got = await rc.get('key:1').catch((e: Error) => e.message);
+      if (got === 'LOADING Redis is loading the dataset in memory') loadingSeen = true;
+      return field(await rc.info('replication'), 'master_link_status') === 'up';
+    }, 30000);
     await mc.set('after', '1');
     await caughtUp(mc, rc);
     expect(await rc.dbsize()).toBe(200002);
+    expect(loadingSeen).toBe(true);
     expect(await digest(rc)).toBe(await digest(mc));
     expect(field(await mc.info('stats'), 'sync_full')).toBe('2');
   }, 60000);

@@ -1,9 +1,9 @@
-import { CmdFlag, CommandTable, type RegisteredCommand } from '../../../kernel';
+import { CommandTable } from '../../../kernel';
 import { RawClient } from '../../helpers/raw-client';
 import { Rng, VectorGenerator } from './generator';
-import { DISRUPTIVE, resetFixtures, useCanaryServer } from './harness';
+import { DISRUPTIVE, mayBlock, REPLICATION, resetFixtures, useCanaryServer } from './harness';
 
-const SKIPPED = new Set([...DISRUPTIVE, 'reset']);
+const SKIPPED = new Set([...DISRUPTIVE, ...REPLICATION, 'reset']);
 
 const VECTORS_PER_COMMAND = 24;
 const CANARY = ['canary:\x00robustness', 'still here \xff'];
@@ -39,7 +39,7 @@ describe('every registered command survives hostile arguments', () => {
     for (const cmd of commands) {
       await resetFixtures(s.ferrous.port);
       for (let i = 0; i < VECTORS_PER_COMMAND; i++) {
-        const argv = gen.vector(cmd.def, isBlocking(cmd));
+        const argv = gen.vector(cmd.def, mayBlock(cmd));
         let replies: string[];
         try {
           replies = await run(argv, `marker-${sent++}`);
@@ -57,10 +57,6 @@ describe('every registered command survives hostile arguments', () => {
     expect(sent).toBe(commands.length * VECTORS_PER_COMMAND);
   }, 120_000);
 });
-
-function isBlocking(cmd: RegisteredCommand): boolean {
-  return cmd.has(CmdFlag.Blocking);
-}
 
 function command(argv: string[]): string {
   let out = `*${argv.length}\r\n`;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { CmdFlag, type RegisteredCommand } from '../../../kernel';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
@@ -29,6 +30,17 @@ export const DISRUPTIVE = [
   'debug',
   'pfselftest',
 ];
+/**
+ * Commands that wait for an event rather than a key, which Redis does not flag `blocking`
+ * (WAIT for replica acknowledgements): their timeouts are kept short like a BLPOP's.
+ */
+const EVENT_WAITS = new Set(['wait']);
+
+/** Whether a command may wait: its vectors then get short timeouts and it runs fewer times. */
+export function mayBlock(cmd: RegisteredCommand): boolean {
+  return cmd.has(CmdFlag.Blocking) || EVENT_WAITS.has(cmd.name);
+}
+
 /** Commands that would make the server a replica (refusing writes) for the rest of a long run. */
 export const REPLICATION = ['replicaof', 'slaveof', 'failover', 'sync', 'psync'];
 

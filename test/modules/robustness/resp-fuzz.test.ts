@@ -1,9 +1,9 @@
-import { CmdFlag, CommandTable, type RegisteredCommand } from '../../../kernel';
+import { CommandTable, type RegisteredCommand } from '../../../kernel';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
 import { Rng, VectorGenerator } from './generator';
-import { DISRUPTIVE, encodeCommand, journal, journalDone, pingWithin, REPLICATION, resetFixtures, saveRegression, sendBatch } from './harness';
+import { DISRUPTIVE, encodeCommand, mayBlock, journal, journalDone, pingWithin, REPLICATION, resetFixtures, saveRegression, sendBatch } from './harness';
 
 /**
  * The fuzzer: random argument vectors for every command (with corrupt DUMP, HLL and FUNCTION
@@ -132,7 +132,7 @@ class Payloads {
     if (r < 0.08) return ['SET', `h${rng.int(4)}`, this.corrupt(this.samples[CANARIES.length])];
     if (r < 0.12) return [rng.pick(['PFCOUNT', 'PFADD', 'PFMERGE', 'PFDEBUG']), `h${rng.int(4)}`, ...(rng.chance(0.5) ? [`h${rng.int(4)}`] : [])];
     if (r < 0.14) return ['FUNCTION', 'RESTORE', this.corrupt(this.samples[this.samples.length - 1]), rng.pick(['REPLACE', 'FLUSH', 'APPEND'])];
-    return this.gen.vector(cmd.def, cmd.has(CmdFlag.Blocking));
+    return this.gen.vector(cmd.def, mayBlock(cmd));
   }
 
   /** A payload with a few bytes flipped, dropped or inserted, or cut short. */

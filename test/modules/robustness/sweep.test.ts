@@ -1,6 +1,6 @@
-import { CmdFlag, CommandTable } from '../../../kernel';
+import { CommandTable } from '../../../kernel';
 import { Rng, VectorGenerator } from './generator';
-import { DISRUPTIVE, encodeCommand, journal, journalDone, pingWithin, REPLICATION, resetFixtures, saveRegression, sendBatch, useCanaryServer } from './harness';
+import { DISRUPTIVE, encodeCommand, mayBlock, journal, journalDone, pingWithin, REPLICATION, resetFixtures, saveRegression, sendBatch, useCanaryServer } from './harness';
 
 const SKIPPED = new Set([...DISRUPTIVE, ...REPLICATION]);
 
@@ -28,7 +28,7 @@ describe('volume sweep: every registered command, hot', () => {
     const started = Date.now();
     for (const cmd of commands) {
       await resetFixtures(s.ferrous.port);
-      const blocking = cmd.has(CmdFlag.Blocking);
+      const blocking = mayBlock(cmd);
       const total = blocking ? BLOCKING_CALLS : CALLS;
       for (let done = 0; done < total; done += BATCH) {
         const vectors: string[] = [];

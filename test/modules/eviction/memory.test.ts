@@ -1,0 +1,141 @@
+import { useServer } from '../../helpers/fixtures';
+
+/** One field of an INFO reply. */
+function field(info: string, name: string): number {
+  const m = new RegExp(`^${name}:(.*)\\r$`, 'm').exec(info);
+  if (m === null) throw new Error(`no ${name} in INFO`);
+  return Number(m[1]);
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 250));
+
+/** used_memory's accounting, MEMORY USAGE/STATS/DOCTOR and lazy freeing. */
+describe('memory accounting and lazyfree', () => {
+  const f = useServer();
+
+  afterEach(async () => {
+    await f.io.config('SET', 'lazyfree-lazy-user-del', 'no');
+    await f.io.config('SET', 'lazyfree-lazy-user-flush', 'no');
+  });
+
+  it('used_memory follows the dataset as keys are written, changed in place and removed', async () => {
+    const used = async () => field(await f.io.info('memory'), 'used_memory');
+    const empty = await used();
+    const p = f.io.pipeline();
+    for (let i = 0; i < 1000; i++) p.set(`k:${i}`, 'x'.repeat(1000));
+    await p.exec();
+    const full = await used();
+    // 1000 values of 1000 bytes: about 1.1 MB with keys and entries.
+    expect(full - empty).toBeGreaterThan(1000 * 1000);
+    expect(full - empty).toBeLessThan(1000 * 1400);
+    // A collection growing in place is measured again within a cron period.
+    const h = f.io.pipeline();
+    for (let i = 0; i < 500; i++) h.hset('h', `field:${i}`, 'y'.repeat(200));
+    await h.exec();
+    await settle();
+    expect((await used()) - full).toBeGreaterThan(500 * 200);
+    await f.io.flushall();
+    expect((await used()) - empty).toBeLessThan(100 * 1024);
+  });
+
+  it('forgets a collection changed in place, then replaced by a string and deleted, before measuring it', async () => {
+    await f.io.hset('h', 'a', '1');
+    await f.io.set('h', 'now a string');
+    await f.io.del('h');
+    await settle();
+    expect(await f.io.ping()).toBe('PONG');
+    expect(f.server.stats.handlerErrors).toBe(0);
+    expect(f.server.keyspace.db(0).bytes).toBe(0);
+  });
+
+  it('INFO memory parts add up, and MEMORY STATS agrees with it', async () => {
+    await f.io.set('k', 'x'.repeat(10000));
+    const info = await f.io.info('memory');
+    const used = field(info, 'used_memory');
+    expect(field(info, 'used_memory_overhead') + field(info, 'used_memory_dataset')).toBe(used);
+    expect(field(info, 'used_memory_startup')).toBeGreaterThan(0);
+    expect(field(info, 'used_memory_peak')).toBeGreaterThanOrEqual(used);
+    expect(field(info, 'used_memory_rss')).toBeGreaterThan(0);
+    expect(info).toMatch(/^mem_fragmentation_ratio:\d+\.\d\d\r$/m);
+    expect(info).toContain('mem_allocator:v8\r\n');
+    await f.io.script('LOAD', 'return 1');
+    expect(field(await f.io.info('memory'), 'number_of_cached_scripts')).toBeGreaterThanOrEqual(1);
+    const stats = (await f.io.memory('STATS')) as unknown[];
+    const at = (name: string) => stats[stats.indexOf(name) + 1] as number;
+    expect(at('keys.count')).toBe(1);
+    expect(at('dataset.bytes')).toBeGreaterThan(10000);
+    expect(at('startup.allocated')).toBe(field(info, 'used_memory_startup'));
+  });
+
+  it('MEMORY USAGE is the key\'s share of used_memory, and checks its arguments', async () => {
+    await f.io.set('k', 'x'.repeat(1000));
+    const before = f.server.memory.used;
+    const usage = (await f.io.memory('USAGE', 'k')) as number;
+    expect(usage).toBeGreaterThan(1000);
+    await f.io.del('k');
+    expect(before - f.server.memory.used).toBe(usage);
+    await f.io.set('k', 'v');
+    await expect(f.io.memory('USAGE', 'k', 'SAMPLES', 'x')).rejects.toThrow('ERR value is not an integer or out of range');
+    await expect(f.io.memory('USAGE', 'k', 'SAMPLES', '-1')).rejects.toThrow('ERR syntax error');
+    await expect(f.io.call('MEMORY', 'USAGE', 'k', 'FOO')).rejects.toThrow('ERR syntax error');
+    expect(await f.io.memory('USAGE', 'missing')).toBeNull();
+  });
+
+  it('MEMORY DOCTOR reports an empty instance, then no issue', async () => {
+    expect(await f.io.memory('DOCTOR')).toMatch(/^Hi Sam, this instance is empty or is using very little memory/);
+    const p = f.io.pipeline();
+    for (let i = 0; i < 6000; i++) p.set(`k:${i}`, 'x'.repeat(1000));
+    await p.exec();
+    expect(await f.io.memory('DOCTOR')).toMatch(/^(Hi Sam, I can't find any memory issue|Sam, I detected a few issues)/);
+  });
+
+  it('UNLINK frees a large collection off the command path and counts it', async () => {
+    const p = f.io.pipeline();
+    for (let i = 0; i < 500; i++) p.sadd('big', `member:${i}:${'z'.repeat(20)}`);
+    p.sadd('small', 'a');
+    await p.exec();
+    const before = field(await f.io.info('memory'), 'lazyfreed_objects');
+    const [[, n], [, info]] = (await f.io.pipeline().unlink('big', 'small').info('memory').exec()) as [unknown, unknown][];
+    expect(n).toBe(2);
+    // Released at the next event-loop turn: pending within the same pipeline.
+    expect(field(info as string, 'lazyfree_pending_objects')).toBe(1);
+    await settle();
+    const after = await f.io.info('memory');
+    expect(field(after, 'lazyfree_pending_objects')).toBe(0);
+    expect(field(after, 'lazyfreed_objects')).toBe(before + 1);
+  });
+
+  it('DEL is lazy with lazyfree-lazy-user-del, FLUSHALL with ASYNC or lazyfree-lazy-user-flush', async () => {
+    const big = async (key: string) => {
+      const p = f.io.pipeline();
+      for (let i = 0; i < 500; i++) p.rpush(key, `item:${i}:${'z'.repeat(20)}`);
+      await p.exec();
+    };
+    const freed = async () => field(await f.io.info('memory'), 'lazyfreed_objects');
+    await big('l');
+    let before = await freed();
+    await f.io.del('l');
+    await settle();
+    expect(await freed()).toBe(before);
+    await f.io.config('SET', 'lazyfree-lazy-user-del', 'yes');
+    await big('l');
+    await f.io.del('l');
+    await settle();
+    expect(await freed()).toBe(before + 1);
+    before = await freed();
+    await f.io.mset('a', '1', 'b', '2', 'c', '3');
+    await f.io.call('FLUSHALL', 'ASYNC');
+    await settle();
+    expect(await freed()).toBe(before + 3);
+    await f.io.mset('a', '1', 'b', '2');
+    await f.io.call('FLUSHALL', 'SYNC');
+    await settle();
+    expect(await freed()).toBe(before + 3);
+    await f.io.config('SET', 'lazyfree-lazy-user-flush', 'yes');
+    await f.io.mset('a', '1', 'b', '2');
+    await f.io.flushdb();
+    await settle();
+    expect(await freed()).toBe(before + 5);
+    await expect(f.io.call('FLUSHALL', 'LATER')).rejects.toThrow('ERR syntax error');
+  });
+});
