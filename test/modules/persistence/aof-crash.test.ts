@@ -10,7 +10,8 @@ import { ready, spawnFerrous } from '../../helpers/spawn';
  * Crash safety of `appendfsync always`: Ferrous runs as a child process (from the TypeScript
  * sources, helpers/spawn.ts), takes thousands of writes, and is killed
  * with SIGKILL while more are in flight. Every write acknowledged before the kill must be
- * there when the directory is loaded again.
+ * there when the directory is loaded again: strings, a counter, lists in MULTI, stream entries
+ * (XADD) and a consumer group's acknowledgements (XACK).
  */
 
 jest.setTimeout(180000);
@@ -34,6 +35,9 @@ describe('appendfsync always survives kill -9', () => {
   test('every acknowledged write is there after a crash (3 runs on the same directory)', async () => {
     const acked = new Map<string, string>();
     let counter = 0;
+    /** Per run: the IDs XADD acknowledged, and those a consumer group read and XACK acknowledged. */
+    const added: string[][] = [];
+    const consumed: string[][] = [];
     for (let run = 0; run < 3; run++) {
       const { proc, port } = await startFerrous(dir);
       const exited = new Promise<void>((res) => proc.once('exit', () => res()));
@@ -42,6 +46,10 @@ describe('appendfsync always survives kill -9', () => {
       c.on('error', () => undefined);
       await c.connect();
       expect(await c.ping()).toBe('PONG');
+      const stream = `r${run}:s`;
+      added.push([]);
+      consumed.push([]);
+      expect(await c.call('XGROUP', 'CREATE', stream, 'g', '$', 'MKSTREAM')).toBe('OK');
       // A window of writes stays in flight, refilled as each is acknowledged, until the server
       // is gone: the writes under way then are never acknowledged. (Refilling only until the
       // signal is sent let a fast server acknowledge the whole window before it landed.)
@@ -66,6 +74,20 @@ describe('appendfsync always survives kill -9', () => {
           ),
         );
         inflight.push(c.incr('counter').then(() => counter++, () => undefined));
+        inflight.push(c.xadd(stream, '*', 'i', String(i)).then((id) => added[run].push(id!), () => undefined));
+        // A worker reads what is new and acknowledges it: acknowledged XACKs must not come back as pending.
+        if (i % 50 === 25) {
+          inflight.push(
+            (c.call('XREADGROUP', 'GROUP', 'g', 'w', 'COUNT', '20', 'STREAMS', stream, '>') as Promise<[string, [string, string[]][]][] | null>).then(
+              (r) => {
+                const ids = r === null ? [] : r[0][1].map(([id]) => id);
+                if (ids.length === 0) return;
+                return c.xack(stream, 'g', ...ids).then(() => consumed[run].push(...ids), () => undefined);
+              },
+              () => undefined,
+            ),
+          );
+        }
         // Some writes in other databases and in transactions, in flight at the kill too.
         if (i % 100 === 0) {
           inflight.push(
@@ -99,6 +121,12 @@ describe('appendfsync always survives kill -9', () => {
         const missing = plain.filter((k, i) => values[i] !== acked.get(k));
         expect(missing).toEqual([]);
         expect(Number(await r.get('counter'))).toBeGreaterThanOrEqual(counter);
+        for (let p = 0; p <= run; p++) {
+          const ids = new Set(((await r.xrange(`r${p}:s`, '-', '+')) as [string, string[]][]).map(([id]) => id));
+          expect(added[p].filter((id) => !ids.has(id))).toEqual([]);
+          const pending = new Set(((await r.xpending(`r${p}:s`, 'g', '-', '+', 1_000_000)) as [string][]).map(([id]) => id));
+          expect(consumed[p].filter((id) => pending.has(id))).toEqual([]);
+        }
         await r.select(1);
         for (let p = 0; p <= run; p++) {
           const list = new Set(await r.lrange(`r${p}:list`, 0, -1));
@@ -111,5 +139,10 @@ describe('appendfsync always survives kill -9', () => {
       }
     }
     expect(acked.size).toBeGreaterThan(6000);
+    // The streams part saw real traffic: entries added and acknowledged in every run.
+    for (let p = 0; p < 3; p++) {
+      expect(added[p].length).toBeGreaterThan(1000);
+      expect(consumed[p].length).toBeGreaterThan(10);
+    }
   });
 });
