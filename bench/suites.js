@@ -120,7 +120,7 @@ const suites = {
       },
     ],
   },
-  /** Issue 12: streams. XADD appends to one stream; XRANGE reads 10 entries from the middle of 1M; XLEN. */
+  /** Issue 12: streams. XADD appends to one stream; XRANGE reads 10 entries from the middle of 1M; XLEN; a consumer group's read-and-acknowledge loop. */
   streams: {
     tests: [
       { name: 'XADD * (one stream, two fields)', cmd: ['XADD', 'bench:stream', '*', 'name', 'v__rand_int__', 'n', '__rand_int__'], random: 100000, pipelines: [1, 16] },
@@ -133,6 +133,14 @@ const suites = {
         },
       },
       { name: 'XLEN', cmd: ['XLEN', 'xs1m'] },
+      {
+        name: 'XREADGROUP COUNT 1 + XACK (a worker loop over the 1M-entry stream)',
+        driver: 'xreadgroup-xack.js',
+        requests: 100000,
+        setup: async (port) => {
+          await call(port, ['XGROUP', 'CREATE', 'xs1m', 'workers', '0']);
+        },
+      },
     ],
   },
   /** Issue 16: geo, on a million points spread over Europe (about 0.1 per km²). */
