@@ -192,15 +192,11 @@ export class Server {
         return;
       }
     }
-    const gates = this.gates;
-    for (let i = 0; i < gates.length; i++) {
-      if (!gates[i].closed) continue;
-      const err = gates[i].refuse(cmd, false, c);
-      if (err !== null) {
-        cmd.stats.rejected++;
-        this.reject(c, cmd, err);
-        return;
-      }
+    const refused = this.gateRefusal(cmd, c);
+    if (refused !== null) {
+      cmd.stats.rejected++;
+      this.reject(c, cmd, refused);
+      return;
     }
     const icpt = c.interceptors;
     if (icpt !== null) {
@@ -248,7 +244,7 @@ export class Server {
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       if (!gates[i].closed) continue;
-      const err = gates[i].refuse(cmd, client === null, client);
+      const err = gates[i].refuse(cmd, client);
       if (err !== null) return err;
     }
     return null;

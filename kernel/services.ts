@@ -114,11 +114,8 @@ export const enum GateOrder {
 export interface WriteGate {
   readonly order: number;
   readonly closed: boolean;
-  /**
-   * The refusal for this command (`fromScript`: a script's redis.call), or null. `client` is
-   * the connection that sent it (null from a script).
-   */
-  refuse(cmd: RegisteredCommand, fromScript: boolean, client: Client | null): ReplyError | null;
+  /** The refusal for this command, or null. `client`: the connection that sent it, null for a script's redis.call. */
+  refuse(cmd: RegisteredCommand, client: Client | null): ReplyError | null;
 }
 export const WRITE_GATE = serviceToken<WriteGate>('write-gate', true);
 

@@ -293,9 +293,9 @@ class OomGate implements WriteGate {
   readonly order = GateOrder.Oom;
   closed = false;
   constructor(private readonly module: EvictionModule) {}
-  refuse(cmd: RegisteredCommand, fromScript: boolean, client: Client | null): ReplyError | null {
+  refuse(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
     // A script's commands follow the script rules (MEMORY_LIMIT), applied by the scripting module.
-    if (fromScript || client === null) return null;
+    if (client === null) return null;
     return this.module.refuse(cmd, client);
   }
 }

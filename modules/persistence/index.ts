@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  type Client,
   CmdFlag,
   Command,
   type CommandContext,
@@ -97,8 +98,8 @@ class MisconfGate implements WriteGate {
   readonly order = GateOrder.Misconf;
   closed = false;
 
-  refuse(cmd: RegisteredCommand, fromScript: boolean): ReplyError | null {
-    return cmd.has(CmdFlag.Write) || (!fromScript && cmd.name === 'ping') ? MISCONF : null;
+  refuse(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
+    return cmd.has(CmdFlag.Write) || (client !== null && cmd.name === 'ping') ? MISCONF : null;
   }
 }
 

@@ -67,7 +67,7 @@ class Gate implements WriteGate {
     private readonly obeyed: () => Client | null = () => null,
   ) {}
 
-  refuse(cmd: RegisteredCommand, _fromScript: boolean, client: Client | null): ReplyError | null {
+  refuse(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
     if (client !== null && client === this.obeyed()) return null;
     return cmd.has(this.flag) !== this.unless ? this.error : null;
   }

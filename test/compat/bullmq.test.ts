@@ -1,15 +1,8 @@
 import { FlowProducer, Queue, QueueEvents, Worker } from 'bullmq';
 import type { Ferrous } from '../../kernel/bootstrap';
+import { waitFor } from '../helpers/fixtures';
 import { startRealRedis, type RealRedis } from '../helpers/redis';
 import { startTestServer } from '../helpers/server';
-
-async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /**
  * The same BullMQ jobs on one server: a worker with retries and backoff, a delayed job,
@@ -52,8 +45,8 @@ async function scenario(port: number): Promise<unknown> {
     { connection, concurrency: 1 },
   );
   await q.resume();
-  await until(async () => (await q.getJobCounts('completed')).completed === 7 && (await q.getJobCounts('failed')).failed === 1, 'all jobs done');
-  await until(() => completed.length === 7 && failed.length === 1, 'queue events');
+  await waitFor(async () => (await q.getJobCounts('completed')).completed === 7 && (await q.getJobCounts('failed')).failed === 1, 'all jobs done');
+  await waitFor(() => completed.length === 7 && failed.length === 1, 'queue events');
   const results: Record<string, unknown> = {};
   for (const id of ['low', 'high', 'flaky', 'later', 'parent', 'child-a', 'child-b']) results[id] = (await q.getJob(id))!.returnvalue;
   const doomed = await q.getJob('doomed');

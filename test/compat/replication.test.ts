@@ -1,35 +1,12 @@
 import Redis from 'ioredis';
 import type { Ferrous } from '../../kernel/bootstrap';
 import { startRealRedis, type RealRedis } from '../helpers/redis';
+import { caughtUp, field, linkUp, SYNC_TIMEOUT } from '../helpers/replication';
+import { waitFor } from '../helpers/fixtures';
 import { startTestServer } from '../helpers/server';
 
 const FERROUS_OPTS = { 'repl-diskless-sync-delay': 0, 'enable-debug-command': 'yes' };
 const REDIS_ARGS = ['--repl-diskless-sync-delay', '0', '--enable-debug-command', 'yes'];
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function field(info: string, name: string): string {
-  const m = new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(info);
-  return m === null ? '' : m[1].trim();
-}
-
-async function linkUp(r: Redis): Promise<void> {
-  await waitFor('the link', async () => field(await r.info('replication'), 'master_link_status') === 'up');
-}
-
-async function caughtUp(master: Redis, ...replicas: Redis[]): Promise<void> {
-  await waitFor('the replicas to catch up', async () => {
-    const want = field(await master.info('replication'), 'master_repl_offset');
-    for (const r of replicas) if (field(await r.info('replication'), 'master_repl_offset') !== want) return false;
-    return true;
-  });
-}
 
 /** Every key of every non-empty database with its DEBUG DIGEST-VALUE and TTL, in key order. */
 async function dataset(c: Redis): Promise<Array<[number, string, string, number]>> {
@@ -136,7 +113,7 @@ describe('replication vs redis-server 7.0', () => {
     // The link killed from the replica's side: Redis resumes with PSYNC, Ferrous answers +CONTINUE.
     expect(await r.client('KILL', 'TYPE', 'master')).toBe(1);
     await f.set('while-down', '1');
-    await waitFor('the partial resync', async () => field(await f.info('stats'), 'sync_partial_ok') === '1');
+    await waitFor(async () => field(await f.info('stats'), 'sync_partial_ok') === '1', 'the partial resync', SYNC_TIMEOUT);
     await linkUp(r);
     await caughtUp(f, r);
     expect(await r.get('while-down')).toBe('1');
@@ -179,7 +156,7 @@ describe('replication vs redis-server 7.0', () => {
     await caughtUp(r, f);
     expect(await f.client('KILL', 'TYPE', 'master')).toBe(1);
     await r.set('while-down', '1');
-    await waitFor('the partial resync', async () => field(await r.info('stats'), 'sync_partial_ok') === '1');
+    await waitFor(async () => field(await r.info('stats'), 'sync_partial_ok') === '1', 'the partial resync', SYNC_TIMEOUT);
     await linkUp(f);
     await caughtUp(r, f);
     await r.select(0);
@@ -257,7 +234,7 @@ describe('replication vs redis-server 7.0', () => {
     r = new Redis(redis.port);
     await linkUp(r);
     expect(await f.call('FAILOVER', 'TO', '127.0.0.1', String(redis.port), 'TIMEOUT', '5000')).toBe('OK');
-    await waitFor('Ferrous to follow Redis', async () => field(await f.info('replication'), 'role') === 'slave');
+    await waitFor(async () => field(await f.info('replication'), 'role') === 'slave', 'Ferrous to follow Redis', SYNC_TIMEOUT);
     await linkUp(f);
     expect(field(await r.info('replication'), 'role')).toBe('master');
     expect(field(await r.info('stats'), 'sync_partial_ok')).toBe('1');
@@ -266,7 +243,7 @@ describe('replication vs redis-server 7.0', () => {
     expect(await f.get('redis-now-master')).toBe('1');
     // And back: Redis's FAILOVER sends PSYNC <replid> <offset> FAILOVER to Ferrous.
     expect(await r.call('FAILOVER')).toBe('OK');
-    await waitFor('Redis to follow Ferrous', async () => field(await r.info('replication'), 'role') === 'slave');
+    await waitFor(async () => field(await r.info('replication'), 'role') === 'slave', 'Redis to follow Ferrous', SYNC_TIMEOUT);
     await linkUp(r);
     expect(field(await f.info('replication'), 'role')).toBe('master');
     expect(field(await f.info('stats'), 'sync_partial_ok')).toBe('1');
@@ -289,7 +266,7 @@ describe('replication vs redis-server 7.0', () => {
     expect(await r.call('WAIT', '1', '5000')).toBe(1);
     r.disconnect();
     await redis.stop();
-    await waitFor('the link to go down', async () => field(await f.info('replication'), 'master_link_status') === 'down');
+    await waitFor(async () => field(await f.info('replication'), 'master_link_status') === 'down', 'the link to go down', SYNC_TIMEOUT);
     expect(await f.replicaof('NO', 'ONE')).toBe('OK');
     expect(await f.dbsize()).toBe(502);
     expect(await f.get('k499')).toBe('v499');
@@ -307,11 +284,11 @@ describe('replication vs redis-server 7.0', () => {
     await f.call('DEBUG', 'POPULATE', '300000');
     const first = await startRealRedis([...REDIS_ARGS, '--replicaof', '127.0.0.1', String(ferrous.port)]);
     try {
-      await waitFor('the transfer', async () => /state=send_bulk/.test(field(await f.info('replication'), 'slave0')), 30000);
+      await waitFor(async () => /state=send_bulk/.test(field(await f.info('replication'), 'slave0')), 'the transfer', 30000);
     } finally {
       await first.stop();
     }
-    await waitFor('the master to drop the replica', async () => field(await f.info('replication'), 'connected_slaves') === '0');
+    await waitFor(async () => field(await f.info('replication'), 'connected_slaves') === '0', 'the master to drop the replica', SYNC_TIMEOUT);
     await f.set('after', '1');
     redis = await startRealRedis([...REDIS_ARGS, '--replicaof', '127.0.0.1', String(ferrous.port)]);
     r = new Redis(redis.port);

@@ -164,10 +164,37 @@ export function useRecorder(f: ServerFixture, options: RecorderOptions = {}): Re
   return rec;
 }
 
+/** Connections for tests of blocking commands, closed after each test (which waits until no client is parked). */
+export interface BlockingClients {
+  /** A fresh connection. */
+  client(): Promise<RawClient>;
+  /** Resolves once `n` clients are parked in the blocking service. */
+  blocked(n: number): Promise<void>;
+}
+
+export function useBlockingClients(f: ServerFixture): BlockingClients {
+  const extra: RawClient[] = [];
+  const blocked = async (n: number): Promise<void> => {
+    while (f.server.blocking.count !== n) await new Promise((r) => setTimeout(r, 2));
+  };
+  afterEach(async () => {
+    for (const r of extra.splice(0)) r.close();
+    await blocked(0);
+  });
+  return {
+    async client() {
+      const r = await f.connect();
+      extra.push(r);
+      return r;
+    },
+    blocked,
+  };
+}
+
 /** Poll until `cond` holds (messages and disconnects travel asynchronously); fails with `what` after `timeoutMs`. */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }

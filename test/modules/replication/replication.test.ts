@@ -2,35 +2,11 @@ import Redis from 'ioredis';
 import * as net from 'net';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { command, RawClient } from '../../helpers/raw-client';
+import { caughtUp, field, linkUp, SYNC_TIMEOUT } from '../../helpers/replication';
+import { waitFor } from '../../helpers/fixtures';
 import { startTestServer } from '../../helpers/server';
 
 const OPTS = { 'repl-diskless-sync-delay': 0, 'enable-debug-command': 'yes' };
-
-async function waitFor(what: string, cond: () => Promise<boolean>, ms = 10000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function field(info: string, name: string): string {
-  const m = new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(info);
-  return m === null ? '' : m[1].trim();
-}
-
-async function linkUp(r: Redis): Promise<void> {
-  await waitFor('the link', async () => field(await r.info('replication'), 'master_link_status') === 'up');
-}
-
-/** Same offset on every server: the replicas applied all the master sent. */
-async function caughtUp(master: Redis, ...replicas: Redis[]): Promise<void> {
-  await waitFor('the replicas to catch up', async () => {
-    const want = field(await master.info('replication'), 'master_repl_offset');
-    for (const r of replicas) if (field(await r.info('replication'), 'master_repl_offset') !== want) return false;
-    return true;
-  });
-}
 
 async function digest(c: Redis): Promise<string> {
   return String(await c.call('DEBUG', 'DIGEST'));
@@ -149,7 +125,7 @@ describe('replication between Ferrous servers', () => {
     // From the master's side too.
     expect(await mc.client('KILL', 'TYPE', 'replica')).toBe(1);
     await mc.set('after-kill', '1');
-    await waitFor('the second partial resync', async () => field(await mc.info('stats'), 'sync_partial_ok') === '2');
+    await waitFor(async () => field(await mc.info('stats'), 'sync_partial_ok') === '2', 'the second partial resync', SYNC_TIMEOUT);
     await caughtUp(mc, rc);
     expect(await rc.get('after-kill')).toBe('1');
   });
@@ -197,7 +173,7 @@ describe('replication between Ferrous servers', () => {
     expect(await mc.get('k')).toBeNull();
     await rc.replicaof('127.0.0.1', String(m.port));
     await linkUp(rc);
-    await waitFor('a good replica', async () => field(await mc.info('replication'), 'min_slaves_good_slaves') === '1');
+    await waitFor(async () => field(await mc.info('replication'), 'min_slaves_good_slaves') === '1', 'a good replica', SYNC_TIMEOUT);
     expect(await mc.set('k', 'v')).toBe('OK');
     await rc.config('SET', 'replica-serve-stale-data', 'no');
     await rc.replicaof('127.0.0.1', '1');
@@ -223,7 +199,7 @@ describe('replication between Ferrous servers', () => {
     await rc.config('SET', 'masterauth', 'pw');
     expect(await rc.client('KILL', 'TYPE', 'master')).toBe(1);
     await mc.set('k2', 'v2');
-    await waitFor('the partial resync as user repl', async () => field(await mc.info('stats'), 'sync_partial_ok') === '1');
+    await waitFor(async () => field(await mc.info('stats'), 'sync_partial_ok') === '1', 'the partial resync as user repl', SYNC_TIMEOUT);
     await caughtUp(mc, rc);
     expect(await rc.get('k2')).toBe('v2');
   });
@@ -231,16 +207,16 @@ describe('replication between Ferrous servers', () => {
   it('survives a replica that goes away during its full sync: the next one completes while writes go on, and loads in slices', async () => {
     await mc.call('DEBUG', 'POPULATE', '200000');
     await rc.replicaof('127.0.0.1', String(m.port));
-    await waitFor('the transfer', async () => /state=send_bulk/.test(field(await mc.info('replication'), 'slave0')), 20000);
+    await waitFor(async () => /state=send_bulk/.test(field(await mc.info('replication'), 'slave0')), 'the transfer', 20000);
     expect(await mc.client('KILL', 'TYPE', 'replica')).toBe(1);
     await mc.set('during', '1');
     // The image loads in slices: the replica answers meanwhile, -LOADING to what needs the data.
     let loadingSeen = false;
-    await waitFor('the load', async () => {
+    await waitFor(async () => {
       const got = await rc.get('key:1').catch((e: Error) => e.message);
       if (got === 'LOADING Redis is loading the dataset in memory') loadingSeen = true;
       return field(await rc.info('replication'), 'master_link_status') === 'up';
-    }, 30000);
+    }, 'the load', 30000);
     await mc.set('after', '1');
     await caughtUp(mc, rc);
     expect(await rc.dbsize()).toBe(200002);
@@ -375,7 +351,7 @@ describe('FAILOVER between Ferrous servers', () => {
     expect(await mc.call('FAILOVER', 'TO', '127.0.0.1', String(r.port))).toBe('OK');
     await expect(mc.call('FAILOVER')).rejects.toThrow('ERR FAILOVER already in progress.');
     await expect(mc.replicaof('NO', 'ONE')).rejects.toThrow('ERR REPLICAOF not allowed while failing over.');
-    await waitFor('the failover', async () => field(await mc.info('replication'), 'role') === 'slave');
+    await waitFor(async () => field(await mc.info('replication'), 'role') === 'slave', 'the failover', SYNC_TIMEOUT);
     await linkUp(mc);
     expect(field(await mc.info('replication'), 'master_failover_state')).toBe('no-failover');
     expect(field(await rc.info('replication'), 'role')).toBe('master');
@@ -394,12 +370,12 @@ describe('FAILOVER between Ferrous servers', () => {
     fake.on('data', () => undefined);
     fake.write(command('REPLCONF', 'listening-port', '1') + command('PSYNC', '?', '-1'));
     try {
-      await waitFor('the fake replica', async () => /state=online/.test(field(await mc.info('replication'), 'slave0')));
+      await waitFor(async () => /state=online/.test(field(await mc.info('replication'), 'slave0')), 'the fake replica', SYNC_TIMEOUT);
       await mc.set('k', '1');
       expect(await mc.call('FAILOVER', 'TIMEOUT', '300')).toBe('OK');
       expect(field(await mc.info('replication'), 'master_failover_state')).toBe('waiting-for-sync');
       const held = mc.set('held', '1');
-      await waitFor('the timeout', async () => field(await mc.info('replication'), 'master_failover_state') === 'no-failover');
+      await waitFor(async () => field(await mc.info('replication'), 'master_failover_state') === 'no-failover', 'the timeout', SYNC_TIMEOUT);
       expect(await held).toBe('OK');
       expect(field(await mc.info('replication'), 'role')).toBe('master');
       expect(await mc.call('FAILOVER')).toBe('OK');

@@ -1,28 +1,11 @@
-import { command, RawClient } from '../../helpers/raw-client';
-import { useRecorder, useServer } from '../../helpers/fixtures';
+import { command } from '../../helpers/raw-client';
+import { useBlockingClients, useRecorder, useServer } from '../../helpers/fixtures';
 
 /** BZPOPMIN / BZPOPMAX / BZMPOP waiting on keys, through raw sockets. */
 describe('sorted sets: blocking pops', () => {
   const f = useServer();
   const rec = useRecorder(f);
-  const extra: RawClient[] = [];
-
-  /** A fresh connection, closed in afterEach. */
-  async function client(): Promise<RawClient> {
-    const r = await f.connect();
-    extra.push(r);
-    return r;
-  }
-
-  /** Resolves once `n` clients are parked in the blocking service. */
-  async function blocked(n: number): Promise<void> {
-    while (f.server.blocking.count !== n) await new Promise((r) => setTimeout(r, 2));
-  }
-
-  afterEach(async () => {
-    for (const r of extra.splice(0)) r.close();
-    await blocked(0);
-  });
+  const { client, blocked } = useBlockingClients(f);
 
   it('BZPOPMIN wakes on ZADD with [key, member, score] and propagates ZPOPMIN', async () => {
     const w = await client();

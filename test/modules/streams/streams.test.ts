@@ -1,27 +1,12 @@
-import { command, type RawClient } from '../../helpers/raw-client';
-import { useRecorder, useServer } from '../../helpers/fixtures';
+import { command } from '../../helpers/raw-client';
+import { useBlockingClients, useRecorder, useServer } from '../../helpers/fixtures';
 
 const BIN = 'k\x00\r\n\xff';
 
 describe('streams module', () => {
   const f = useServer();
   const rec = useRecorder(f);
-  const extra: RawClient[] = [];
-
-  async function client(): Promise<RawClient> {
-    const r = await f.connect();
-    extra.push(r);
-    return r;
-  }
-
-  async function blocked(n: number): Promise<void> {
-    while (f.server.blocking.count !== n) await new Promise((r) => setTimeout(r, 2));
-  }
-
-  afterEach(async () => {
-    for (const r of extra.splice(0)) r.close();
-    await blocked(0);
-  });
+  const { client, blocked } = useBlockingClients(f);
 
   it('ioredis: a producer/consumer round trip with a consumer group', async () => {
     const io = f.io;
