@@ -73,7 +73,7 @@ export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEqual
 export { Keyspace, stringBytes } from './keyspace/keyspace';
 export { Memory } from './memory';
 export { LFU_INIT_VAL } from './keyspace/lru';
-export { Database, Entry } from './keyspace/database';
+export { Database } from './keyspace/database';
 export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';
 export { RDB_VERSION, RdbType, Op, RdbError } from './rdb/format';
 export { RdbInput, pairs, parseScore } from './rdb/input';
