@@ -8,9 +8,10 @@ import { hashString } from '../util/string-map';
  *   - the dense arrays, one row per key in no particular order: `kv` (the key and the value
  *     side by side, so a hit reads one cache line) and `meta` (the key's hash, stamp and size,
  *     three 32-bit integers). A removed key's row is filled with the last row.
- * The dense arrays hold half as many rows as the index has slots, so at 1M keys a key costs
- * about 38 bytes besides its name and value (an Entry object, a map slot and an insertion
- * index slot cost 118).
+ * The dense arrays grow by half when full (and are cut to fit when the index shrinks), so they
+ * are 67-100% used; the index has at least twice as many slots as keys. A key costs about 35-50
+ * bytes besides its name and value (an Entry object, a map slot and an insertion index slot
+ * cost 118).
  *
  * SCAN walks the index by home slot (hash & mask) in Redis's reverse-binary cursor order
  * (dictScan): a key's home slot depends only on its hash, not on where probing put it, so the
@@ -93,7 +94,8 @@ export class KeyTable<V> {
   /** Add a key known to be absent; returns its row. */
   insert(key: string, value: V, stamp: number): number {
     const h = hashString(key);
-    if ((this.count + 1) * 2 > this.index.length) this.resize(this.index.length * 2);
+    if ((this.count + 1) * 2 > this.index.length) this.rehash(this.index.length * 2);
+    if (this.count * 2 === this.kv.length) this.moveRows(Math.ceil(this.count * 1.5));
     const r = this.count++;
     this.kv[2 * r] = key;
     this.kv[2 * r + 1] = value;
@@ -112,7 +114,8 @@ export class KeyTable<V> {
   reserve(n: number): void {
     let cap = this.index.length;
     while (cap < n * 2) cap *= 2;
-    if (cap > this.index.length) this.resize(cap);
+    if (cap > this.index.length) this.rehash(cap);
+    if (n * 2 > this.kv.length) this.moveRows(n);
   }
 
   /** Remove row r (from row()): the last row moves into its place. */
@@ -143,7 +146,10 @@ export class KeyTable<V> {
     }
     kv[2 * last] = undefined;
     kv[2 * last + 1] = undefined;
-    if (index.length > 64 && this.count * 8 < index.length) this.resize(index.length / 2);
+    if (index.length > 64 && this.count * 8 < index.length) {
+      this.moveRows(Math.max(8, Math.ceil(this.count * 1.5)));
+      this.rehash(index.length / 2);
+    }
   }
 
   /** The index slot that holds row r. */
@@ -210,14 +216,18 @@ export class KeyTable<V> {
     return reverse32(hashString(key)) < reverse32(cursorBits(cursor));
   }
 
-  private resize(cap: number): void {
-    const rows = cap / 2;
+  /** Reallocate the dense arrays with room for `rows` rows. */
+  private moveRows(rows: number): void {
     const kv = this.kv;
     const meta = this.meta;
     this.kv = new Array<unknown>(2 * rows).fill(undefined);
     for (let i = 0; i < 2 * this.count; i++) this.kv[i] = kv[i];
     this.meta = new Int32Array(3 * rows);
     this.meta.set(meta.subarray(0, 3 * this.count));
+  }
+
+  /** Rebuild the index with `cap` slots. */
+  private rehash(cap: number): void {
     this.index = new Int32Array(cap);
     this.mask = cap - 1;
     const index = this.index;
