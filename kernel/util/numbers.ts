@@ -230,3 +230,16 @@ export function formatHumanDouble(d: number): string {
   }
   return s === '-0' ? '0' : s;
 }
+
+/** Redis's bytesToHuman: INFO's `*_human` fields (`1023B`, `1.00K`, `2.50M`, ...). */
+export function bytesToHuman(n: number): string {
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  if (n < 1024) return `${n}B`;
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(2)}${units[i]}`;
+}
