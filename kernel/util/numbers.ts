@@ -6,9 +6,11 @@ const INT64_MIN = -9223372036854775808n;
 
 /**
  * string2ll: strict decimal int64 (optional '-', no '+', no spaces, no leading zeros).
- * Returns a number when it is a safe integer, a bigint beyond that, null when invalid.
+ * Returns a number when it is a safe integer; beyond 2^53 its exact digits (the string
+ * itself, already canonical), for the decimal arithmetic of kernel/util/int64.ts; null when
+ * invalid. No BigInt: V8's optimiser has crashed the process on BigInt code run hot.
  */
-export function parseInt64(s: string): number | bigint | null {
+export function parseInt64(s: string): number | string | null {
   const n = s.length;
   if (n === 0 || n > 20) return null;
   let i = 0;
@@ -28,8 +30,7 @@ export function parseInt64(s: string): number | bigint | null {
     v = v * 10 + c;
   }
   if (v <= Number.MAX_SAFE_INTEGER) return c0 === 45 ? -v : v;
-  // Range-checked on the digits: no BigInt arithmetic, only the value carried as one.
-  return decimalInInt64(s) ? BigInt(s) : null;
+  return decimalInInt64(s) ? s : null;
 }
 
 /**
@@ -38,11 +39,10 @@ export function parseInt64(s: string): number | bigint | null {
  */
 export function parseIntArg(s: string): number {
   const v = parseInt64(s);
-  if (v === null) return NaN;
-  return typeof v === 'number' ? v : Number(v);
+  return v === null ? NaN : Number(v);
 }
 
-/** An int64 argument as a bigint, or null when invalid. */
+/** An int64 argument as a bigint, or null when invalid: for plugins, off the command path (see parseInt64). */
 export function parseBigInt64(s: string): bigint | null {
   const v = parseInt64(s);
   return v === null ? null : BigInt(v);
