@@ -126,6 +126,7 @@ export {
   type ModuleLifecycle,
 } from './bootstrap';
 export { incrByFloat, FloatIncr } from './util/long-double';
+export * as natural from './util/natural';
 export { parseScanCursor, parseScanOptions, type ScanOptions } from './util/scan-args';
 export { ArgParser, type ArgOption, type ArgRules, type ParsedArgs } from './args';
 

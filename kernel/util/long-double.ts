@@ -19,6 +19,7 @@ import {
   type Natural,
   shiftLeft,
   shiftRight,
+  shiftRightRounded,
   subtract,
   testBit,
   toDecimal,
@@ -140,10 +141,7 @@ function format(v: LongDouble): string {
     // mant * 10^17 / 2^-exp, rounded to nearest even: 17 decimals as one integer.
     const shift = -v.exp;
     const scaled = mulAddSmall(mulAddSmall(v.mant.slice(), 1e9, 0), 1e8, 0);
-    let q = shiftRight(scaled, shift);
-    const half = testBit(scaled, shift - 1);
-    if (half && (anyBitBelow(scaled, shift - 1) || testBit(q, 0))) q = mulAddSmall(q, 1, 1);
-    const all = toDecimal(q).padStart(18, '0');
+    const all = toDecimal(shiftRightRounded(scaled, shift)).padStart(18, '0');
     const frac = all.slice(-17).replace(/0+$/, '');
     digits = all.slice(0, -17).replace(/^0+(?=\d)/, '') + (frac.length === 0 ? '' : '.' + frac);
   }

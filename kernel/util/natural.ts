@@ -82,6 +82,29 @@ export function divPow5(n: Natural, p: number): boolean {
   return inexact;
 }
 
+/** n * 5^p, in place. */
+export function mulPow5(n: Natural, p: number): Natural {
+  for (; p > 0; p -= POW5_STEP) mulAddSmall(n, POW5[Math.min(p, POW5_STEP)], 0);
+  return n;
+}
+
+/**
+ * n rounded to its top `bits` bits, half to even: [the kept bits, how far they were shifted
+ * down]. n itself is left alone.
+ */
+export function roundToBits(n: Natural, bits: number): [Natural, number] {
+  const shift = bitLength(n) - bits;
+  if (shift <= 0) return [n, 0];
+  return [shiftRightRounded(n, shift), shift];
+}
+
+/** n / 2^shift rounded to nearest, ties to even. */
+export function shiftRightRounded(n: Natural, shift: number): Natural {
+  const q = shiftRight(n, shift);
+  const half = testBit(n, shift - 1);
+  return half && (anyBitBelow(n, shift - 1) || testBit(q, 0)) ? mulAddSmall(q, 1, 1) : q;
+}
+
 /** The decimal digits `s` (only 0-9) as a natural. */
 export function fromDecimal(s: string): Natural {
   const n: Natural = [];
@@ -184,11 +207,33 @@ export function toNumber(n: Natural): number {
 
 /** The decimal digits of n ("0" for zero). */
 export function toDecimal(n: Natural): string {
+  return toRadix(n, 10);
+}
+
+/** The digits of n in base `radix` (2 to 36), lower case ("0" for zero). */
+export function toRadix(n: Natural, radix: number): string {
   if (n.length === 0) return '0';
+  // As many digits at once as a division below 2^37 allows.
+  let step = 1;
+  while (radix ** (step + 1) < 2 ** 37) step++;
   const work = n.slice();
   const parts: string[] = [];
-  while (work.length > 0) parts.push(String(divSmall(work, POW10[POW10_STEP])));
+  while (work.length > 0) parts.push(divSmall(work, radix ** step).toString(radix));
   let s = parts[parts.length - 1];
-  for (let i = parts.length - 2; i >= 0; i--) s += parts[i].padStart(POW10_STEP, '0');
+  for (let i = parts.length - 2; i >= 0; i--) s += parts[i].padStart(step, '0');
   return s;
+}
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/** A finite positive double as mant * 2^exp, exactly (its 53-bit significand, subnormals included). */
+export function doubleParts(x: number): { mant: Natural; exp: number } {
+  F64[0] = x;
+  const lo = U32[0];
+  const hi = U32[1];
+  const biased = (hi >>> 20) & 0x7ff;
+  const top = (hi & 0xfffff) | (biased === 0 ? 0 : 0x100000);
+  const mant = trim([lo & 0xffff, lo >>> 16, top & 0xffff, top >>> 16]);
+  return { mant, exp: biased === 0 ? -1074 : biased - 1075 };
 }

@@ -1,5 +1,6 @@
 /** Number parsing and formatting with Redis's exact rules (string2ll, strtod, %.17g). */
 import { decimalInInt64 } from './int64';
+import { anyBitBelow, bitLength, compare, doubleParts, fromDecimal, fromHex, isZero, mulPow10, shiftLeft, shiftRightRounded, toDecimal, toNumber } from './natural';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -102,29 +103,25 @@ function mantissaOf(s: string): string {
 /** A hex float, correctly rounded (half to even, subnormals included) as glibc's strtod. */
 function parseHexDouble(neg: boolean, int: string, frac: string, pexp: string | undefined): number {
   if (int.length + frac.length === 0) return NaN;
-  let mant = BigInt(`0x${int}${frac}`);
-  if (mant === 0n) return neg ? -0 : 0;
+  let mant = fromHex(int + frac);
+  if (isZero(mant)) return neg ? -0 : 0;
   let exp2 = (pexp === undefined ? 0 : Number(pexp)) - 4 * frac.length;
-  const bits = mant.toString(2).length;
+  const bits = bitLength(mant);
   // Significant bits available at this magnitude: 53, fewer for subnormals.
   const top = bits - 1 + exp2;
   if (top > 1023) return NaN;
   const precision = top >= -1022 ? 53 : 53 - (-1022 - top);
-  if (precision <= 0 && !(precision === 0 && mant > 1n << BigInt(bits - 1))) {
+  if (precision <= 0 && !(precision === 0 && anyBitBelow(mant, bits - 1))) {
     // Below half the smallest subnormal (or exactly half: ties to even, i.e. zero).
     return NaN;
   }
   const shift = bits - Math.max(precision, 0);
   if (shift > 0) {
-    const sh = BigInt(shift);
-    const rem = mant & ((1n << sh) - 1n);
-    const half = 1n << (sh - 1n);
-    mant >>= sh;
-    if (rem > half || (rem === half && (mant & 1n) === 1n)) mant++;
+    mant = shiftRightRounded(mant, shift);
     exp2 += shift;
   }
   // mant * 2^exp2 is exactly representable now; scale in two steps to stay in range.
-  const v = Number(mant) * 2 ** Math.trunc(exp2 / 2) * 2 ** (exp2 - Math.trunc(exp2 / 2));
+  const v = toNumber(mant) * 2 ** Math.trunc(exp2 / 2) * 2 ** (exp2 - Math.trunc(exp2 / 2));
   if (!Number.isFinite(v)) return NaN;
   return neg ? -v : v;
 }
@@ -181,19 +178,15 @@ function isTie(d: number): boolean {
   if (e.charCodeAt(at - 1) !== 53 /* 5 */) return false;
   if (d > 1e-20 && d < 1e100) return isTieExact(d, e.slice(0, at).replace('.', ''));
   // The 18-digit decimal ending in 5 must be the exact value of d.
-  let a = BigInt(e.slice(0, at).replace('.', ''));
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, d);
-  const raw = view.getBigUint64(0);
-  const biased = Number(raw >> 52n);
-  let b = biased === 0 ? raw & 0xfffffffffffffn : (raw & 0xfffffffffffffn) | (1n << 52n);
-  const exp2 = biased === 0 ? -1074 : biased - 1075;
+  let a = fromDecimal(e.slice(0, at).replace('.', ''));
+  const parts = doubleParts(d);
+  let b = parts.mant;
   const k = Number(e.slice(at + 1)) - 17;
-  if (k >= 0) a *= 10n ** BigInt(k);
-  else b *= 10n ** BigInt(-k);
-  if (exp2 >= 0) b <<= BigInt(exp2);
-  else a <<= BigInt(-exp2);
-  return a === b;
+  if (k >= 0) a = mulPow10(a, k);
+  else b = mulPow10(b, -k);
+  if (parts.exp >= 0) b = shiftLeft(b, parts.exp);
+  else a = shiftLeft(a, -parts.exp);
+  return compare(a, b) === 0;
 }
 
 /** printf("%.<digits>f"), exact as glibc prints it (an exact tie rounds to the even neighbour). */
@@ -204,7 +197,8 @@ export function formatFixed(d: number, digits: number): string {
   let s: string;
   if (a >= 1e21) {
     // An integer: toFixed would switch to exponent notation.
-    s = BigInt(a).toString() + (digits > 0 ? `.${'0'.repeat(digits)}` : '');
+    const { mant, exp } = doubleParts(a);
+    s = toDecimal(shiftLeft(mant, exp)) + (digits > 0 ? `.${'0'.repeat(digits)}` : '');
   } else {
     s = a.toFixed(digits);
     // toFixed rounds an exact tie up; a tie needs a value with at most digits+1 binary decimals.
