@@ -277,6 +277,19 @@ export class Client {
   }
 
   /**
+   * Output already in bytes (a replica's RDB image), queued after what is pending without
+   * passing through a string; the Buffer must not change afterwards.
+   */
+  pushBuffer(data: Buffer): void {
+    if (this.closed || this.transport === null || data.length === 0) return;
+    if (this.out.length !== 0) this.spill();
+    (this.chunks ??= []).push(data);
+    this.chunkBytes += data.length;
+    this.checkOutputLimit();
+    this.scheduleFlush();
+  }
+
+  /**
    * Move the pending string into the chunk queue as a Buffer (off the V8 heap): a pipeline of
    * large replies would otherwise build one string past V8's maximum length. What is queued
    * counts against the client's output buffer limit at once, as Redis checks while it appends

@@ -62,6 +62,7 @@ export {
   REPLICATION_ROLE,
   type ReplicationRole,
   type RdbSnapshots,
+  type RdbLoad,
   type RdbStream,
   type SortedSets,
   type SortedSetValue,
@@ -73,10 +74,10 @@ export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEqual
 export { Keyspace, stringBytes } from './keyspace/keyspace';
 export { Memory, CLIENT_OVERHEAD } from './memory';
 export { LFU_INIT_VAL } from './keyspace/lru';
-export { Database, Entry } from './keyspace/database';
+export { Database } from './keyspace/database';
 export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';
 export { RDB_VERSION, RdbType, Op, RdbError } from './rdb/format';
-export { RdbInput, pairs, parseScore } from './rdb/input';
+export { NEED_MORE, RdbInput, pairs, parseScore } from './rdb/input';
 export { RdbOutput } from './rdb/output';
 export { ModuleTypeInput, ModuleTypeOutput } from './rdb/module-type';
 export { rdbTypeOf, writeValue, writeKeyValue, readValue, dumpPayload, verifyDumpPayload, decodeDumpPayload, emitBatched } from './rdb/values';
