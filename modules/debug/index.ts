@@ -129,7 +129,7 @@ function atoi(s: string): number {
 /** getPositiveLongFromObjectOrReply. */
 function positive(s: string): number {
   const n = parseInt64(s);
-  if (n === null || n < 0) throw NOT_POSITIVE;
+  if (n === null || Number(n) < 0) throw NOT_POSITIVE;
   return Number(n);
 }
 
