@@ -13,12 +13,22 @@ export interface Limits {
  * moves for good to a ScanMap ("hashtable"): HSCAN cursors that survive growth, O(1) sampling.
  */
 export class Hash {
-  /** The listpack's entries; '' once a hashtable. */
-  private lp = '';
+  /**
+   * The listpack's entries, or the hashtable: one field for either keeps a small hash's object
+   * at two fields (40 bytes on V8) rather than three.
+   */
+  private data: string | ScanMap<string, string> = '';
   /** Fields in the listpack. */
   private n = 0;
+
   /** The hashtable encoding; null while the hash is a listpack. */
-  table: ScanMap<string, string> | null = null;
+  get table(): ScanMap<string, string> | null {
+    return typeof this.data === 'string' ? null : this.data;
+  }
+
+  private get lp(): string {
+    return typeof this.data === 'string' ? this.data : '';
+  }
 
   get listpack(): boolean {
     return this.table === null;
@@ -44,12 +54,12 @@ export class Hash {
     const p = this.lp;
     const pos = packedFind(p, field, 2);
     if (pos < 0) {
-      this.lp = flatten(p + packEntry(field) + packEntry(value));
+      this.data = flatten(p + packEntry(field) + packEntry(value));
       this.n++;
       return true;
     }
     const at = packedNext(p, pos);
-    this.lp = flatten(p.slice(0, at) + packEntry(value) + p.slice(packedNext(p, at)));
+    this.data = flatten(p.slice(0, at) + packEntry(value) + p.slice(packedNext(p, at)));
     return false;
   }
 
@@ -59,7 +69,7 @@ export class Hash {
     const pos = packedFind(p, field, 2);
     if (pos < 0) return false;
     this.n--;
-    this.lp = packedCut(p, pos, packedNext(p, packedNext(p, pos)));
+    this.data = packedCut(p, pos, packedNext(p, packedNext(p, pos)));
     return true;
   }
 
@@ -99,8 +109,7 @@ export class Hash {
     const table = new ScanMap<string, string>();
     const flat = this.flat();
     for (let i = 0; i < flat.length; i += 2) table.set(flat[i], flat[i + 1]);
-    this.table = table;
-    this.lp = '';
+    this.data = table;
     this.n = 0;
   }
 
@@ -115,12 +124,13 @@ export class Hash {
     const h = new Hash();
     if (this.table === null) {
       // Strings are immutable: the copy shares the listpack until either side writes.
-      h.lp = this.lp;
+      h.data = this.data;
       h.n = this.n;
       return h;
     }
-    h.table = new ScanMap();
-    for (const [f, v] of this.table.entries()) h.table.set(f, v);
+    const table = new ScanMap<string, string>();
+    for (const [f, v] of this.table.entries()) table.set(f, v);
+    h.data = table;
     return h;
   }
 }
