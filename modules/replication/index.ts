@@ -187,7 +187,11 @@ export default class ReplicationModule {
       ['sync_partial_err', this.syncPartialErr],
     ]);
     hooks.onClientClosed((c) => this.clientClosed(c));
-    config.watch('repl-backlog-size', (v) => this.backlog?.resize(v as number));
+    config.watch('repl-backlog-size', (v) => {
+      if (this.backlog === null) return;
+      this.backlog.resize(v as number);
+      this.setBacklog(this.backlog);
+    });
     config.watch('replica-read-only', () => this.updateGates());
     config.watch('replica-serve-stale-data', () => this.updateGates());
     config.watch('min-replicas-to-write', () => this.refreshGoodReplicas());
@@ -221,14 +225,20 @@ export default class ReplicationModule {
   // ---- the backlog and the live stream ------------------------------------------------------
 
   private createBacklog(): void {
-    this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), this.journal.offset);
+    this.setBacklog(new Backlog(this.config.get<number>('repl-backlog-size'), this.journal.offset));
     this.subscription ??= this.journal.attach(JournalTarget.Replicas, this.feed);
   }
 
   private freeBacklog(): void {
     this.subscription?.detach();
     this.subscription = null;
-    this.backlog = null;
+    this.setBacklog(null);
+  }
+
+  /** The backlog changes: MEMORY STATS and INFO memory show what it holds allocated. */
+  private setBacklog(b: Backlog | null): void {
+    this.backlog = b;
+    this.server.memory.replicationBacklog = b === null ? 0 : b.size;
   }
 
   /** The replicas' stream, from the journal (a master's writes, a replica's forwarded stream). */
@@ -515,6 +525,8 @@ export default class ReplicationModule {
     this.dropMasterLink();
     this.masterHost = host;
     this.masterPort = port;
+    // CONFIG GET replicaof and CONFIG REWRITE show the master REPLICAOF set, as in Redis.
+    this.config.set('replicaof', `${host} ${port}`);
     this.state = ReplState.Connect;
     this.linkDownSince = 0;
     this.journal.forwardOnly = true;
@@ -529,6 +541,7 @@ export default class ReplicationModule {
   private becomeMaster(): void {
     this.dropMasterLink();
     this.masterHost = null;
+    this.config.set('replicaof', '');
     this.state = ReplState.None;
     this.streamDb = 0;
     const server = this.server;
@@ -773,7 +786,7 @@ export default class ReplicationModule {
         server.replicationId2 = NULL_REPLID;
         this.secondOffset = -1;
         this.journal.offset = offset;
-        this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), offset);
+        this.setBacklog(new Backlog(this.config.get<number>('repl-backlog-size'), offset));
         this.fresh = false;
         const db = Number(loaded.aux.get('repl-stream-db') ?? '0');
         this.streamDb = Number.isInteger(db) && db >= 0 && db < this.keyspace.dbs.length ? db : 0;

@@ -191,6 +191,25 @@ describe('replication between Ferrous servers', () => {
     await expect(rc.config('SET', 'repl-diskless-load', 'sometimes')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'repl-diskless-load')");
   }, 60000);
 
+  it('MEMORY STATS and INFO memory show the backlog once a replica created it, and follow repl-backlog-size', async () => {
+    const backlog = async (c: Redis): Promise<number> => {
+      const stats = (await c.call('MEMORY', 'STATS')) as unknown[];
+      const at = stats.indexOf('replication.backlog');
+      expect(Number(field(await c.info('memory'), 'mem_replication_backlog'))).toBe(stats[at + 1]);
+      return stats[at + 1] as number;
+    };
+    expect(await backlog(mc)).toBe(0);
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await linkUp(rc);
+    expect(await backlog(mc)).toBe(1024 * 1024);
+    // A replica keeps one too, for its own replicas.
+    expect(await backlog(rc)).toBe(1024 * 1024);
+    await mc.config('SET', 'repl-backlog-size', '2mb');
+    expect(await backlog(mc)).toBe(2 * 1024 * 1024);
+    await mc.config('SET', 'repl-backlog-size', '1');
+    expect(await backlog(mc)).toBe(16 * 1024);
+  });
+
   it('answers ROLE on both sides, and WAIT counts the replicas that acknowledged', async () => {
     expect(await mc.role()).toEqual(['master', 0, []]);
     await rc.replicaof('127.0.0.1', String(m.port));
