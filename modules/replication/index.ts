@@ -28,6 +28,7 @@ import {
   REPLICATION_ROLE,
   RedisModule,
   type RegisteredCommand,
+  type ShutdownOptions,
   type Reply,
   ReplyError,
   ReplyMode,
@@ -167,6 +168,9 @@ export default class ReplicationModule {
   private cron: NodeJS.Timeout | null = null;
   private cronTicks = 0;
 
+  /** Set while a shutdown waits for lagging replicas: checks whether it may go on (called on ACKs). */
+  private shutdownWait: (() => void) | null = null;
+
   /** FAILOVER under way: waiting for a replica to catch up, then handing over to it. */
   private failover: Failover | null = null;
 
@@ -210,11 +214,59 @@ export default class ReplicationModule {
     if (this.state === ReplState.Connect) void this.connectToMaster();
   }
 
+  async onPrepareShutdown(options: ShutdownOptions): Promise<void> {
+    const timeout = this.config.get<number>('shutdown-timeout');
+    if (!options.now && !this.isReplica && timeout > 0 && this.lagging().length !== 0) await this.waitForReplicas(timeout * 1000, options.signal);
+  }
+
   onShutdown(): void {
     if (this.cron !== null) clearInterval(this.cron);
     if (this.roundTimer !== null) clearTimeout(this.roundTimer);
     this.generation++;
     this.conn?.close();
+  }
+
+  /** Online replicas that have not acknowledged the whole stream yet. */
+  private lagging(): ReplicaLink[] {
+    const offset = this.journal.offset;
+    return this.fanout.filter((l) => l.state === LinkState.Online && !l.presync && l.ackOffset < offset);
+  }
+
+  /**
+   * A master shutting down gives lagging replicas up to shutdown-timeout to acknowledge the
+   * final offset, as Redis 7.0: writes are held meanwhile (CLIENT PAUSE WRITE), GETACK asks
+   * for their offsets. SHUTDOWN ABORT (the signal) ends the wait with an error, which cancels
+   * the shutdown; the pause is lifted then.
+   */
+  private waitForReplicas(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    this.logger.notice('Waiting for replicas before shutting down.');
+    const deadline = Date.now() + ms;
+    this.server.pauseClients(deadline, true);
+    this.requestAcks();
+    return new Promise<void>((resolve, reject) => {
+      const finish = (aborted: boolean): void => {
+        clearInterval(timer);
+        this.shutdownWait = null;
+        signal?.removeEventListener('abort', onAbort);
+        if (aborted) {
+          this.server.unpause();
+          this.logger.warning('Shutdown manually aborted.');
+          reject(new Error('Shutdown manually aborted'));
+          return;
+        }
+        const behind = this.lagging();
+        for (const l of behind) this.logger.warning(`Lagging replica ${l.address}:${l.port} reported offset ${l.ackOffset} behind master, lag=${Math.floor((Date.now() - l.ackTime) / 1000)}, state=online.`);
+        this.logger.notice(`${this.fanout.length - behind.length} of ${this.fanout.length} replicas are in sync when shutting down.`);
+        resolve();
+      };
+      const check = (): void => {
+        if (this.lagging().length === 0 || Date.now() >= deadline) finish(false);
+      };
+      const onAbort = (): void => finish(true);
+      this.shutdownWait = check;
+      const timer = setInterval(check, 100);
+      signal?.addEventListener('abort', onAbort);
+    });
   }
 
   /** REPLICATION_ROLE: a replica now (REPLICAOF or `replicaof`). */
@@ -282,6 +334,7 @@ export default class ReplicationModule {
         if (link.state === LinkState.WaitAck) link.goOnline();
         this.blocking.signalEvent(ACK_EVENT);
         if (this.failover !== null) this.updateFailover();
+        this.shutdownWait?.();
         return NO_REPLY;
       } else if (opt === 'getack') {
         if (ctx === this.masterClient) this.sendAck();

@@ -457,3 +457,70 @@ describe('FAILOVER between Ferrous servers', () => {
     }
   });
 });
+
+describe('SHUTDOWN of a master with lagging replicas', () => {
+  /** A master whose only replica (a raw socket) never acknowledges on its own. */
+  async function withLaggingReplica(): Promise<{ s: Ferrous; c: Redis; fake: net.Socket }> {
+    const s = await startTestServer({ ...OPTS, 'repl-diskless-sync': 'no', 'shutdown-timeout': 60 });
+    const c = new Redis(s.port);
+    const fake = net.createConnection({ port: s.port, host: '127.0.0.1' });
+    fake.on('data', () => undefined);
+    fake.write(command('REPLCONF', 'listening-port', '1') + command('PSYNC', '?', '-1'));
+    await waitFor(async () => /state=online/.test(field(await c.info('replication'), 'slave0')), 'the fake replica', SYNC_TIMEOUT);
+    await c.set('k', '1');
+    return { s, c, fake };
+  }
+
+  it('waits for them holding writes, answers reads, and SHUTDOWN ABORT cancels the wait', async () => {
+    const { s, c, fake } = await withLaggingReplica();
+    const shut = await RawClient.connect(s.port);
+    const other = await RawClient.connect(s.port);
+    try {
+      shut.write(command('SHUTDOWN', 'NOSAVE'));
+      expect(await other.call('PING')).toBe('+PONG\r\n');
+      const held = c.set('held', '1');
+      const first = await Promise.race([held, new Promise((r) => setTimeout(() => r('still held'), 300))]);
+      expect(first).toBe('still held');
+      expect(await other.call('GET', 'k')).toBe('$1\r\n1\r\n');
+      expect(await other.call('SHUTDOWN', 'ABORT')).toBe('+OK\r\n');
+      expect(await shut.read()).toBe('-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      expect(await held).toBe('OK');
+      expect(await other.call('SHUTDOWN', 'ABORT')).toBe('-ERR No shutdown in progress.\r\n');
+      // Still a working master: the shutdown was cancelled before anything closed.
+      expect(await c.set('after', '1')).toBe('OK');
+
+      // The replica acknowledges the final offset (GETACK asked for it): the shutdown goes on.
+      shut.write(command('SHUTDOWN', 'NOSAVE'));
+      await new Promise((r) => setTimeout(r, 200));
+      const offset = field(await c.info('replication'), 'master_repl_offset');
+      fake.write(command('REPLCONF', 'ACK', offset));
+      await shut.waitClosed(SYNC_TIMEOUT);
+    } finally {
+      fake.destroy();
+      shut.close();
+      other.close();
+      c.disconnect();
+      await s.stop();
+    }
+  }, 30000);
+
+  it('gives up after shutdown-timeout, and SHUTDOWN NOW does not wait', async () => {
+    for (const now of [false, true]) {
+      const { s, c, fake } = await withLaggingReplica();
+      const shut = await RawClient.connect(s.port);
+      try {
+        if (!now) await c.config('SET', 'shutdown-timeout', '1');
+        const t0 = Date.now();
+        shut.write(now ? command('SHUTDOWN', 'NOW', 'NOSAVE') : command('SHUTDOWN', 'NOSAVE'));
+        // NOW with shutdown-timeout 60 closes well within the wait it skips.
+        await shut.waitClosed(SYNC_TIMEOUT);
+        if (!now) expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      } finally {
+        fake.destroy();
+        shut.close();
+        c.disconnect();
+        await s.stop();
+      }
+    }
+  }, 30000);
+});
