@@ -52,7 +52,7 @@ export function* loadRdbSteps(
       }
       if (!db.add(key, value)) throw new RdbError(`Duplicate key '${key}' in DB ${dbid}`);
       if (expireMs !== -1) db.setExpire(key, expireMs);
-      keyspace.restoreStamp(db.peekEntry(key)!, idle, -1);
+      keyspace.restoreStamp(db, key, idle, -1);
       keys++;
     }, (dbid, n) => {
       // dictExpand on RESIZEDB: the table is sized once instead of doubling its way up. A key
