@@ -476,8 +476,10 @@ describe('SHUTDOWN of a master with lagging replicas', () => {
     const shut = await RawClient.connect(s.port);
     const other = await RawClient.connect(s.port);
     try {
+      const before = Number(field(await c.info('replication'), 'master_repl_offset'));
       shut.write(command('SHUTDOWN', 'NOSAVE'));
-      expect(await other.call('PING')).toBe('+PONG\r\n');
+      // The wait has begun once its REPLCONF GETACK went down the stream.
+      await waitFor(async () => Number(field(String(await other.exec('INFO', 'replication')), 'master_repl_offset')) > before, 'the wait');
       const held = c.set('held', '1');
       const first = await Promise.race([held, new Promise((r) => setTimeout(() => r('still held'), 300))]);
       expect(first).toBe('still held');
@@ -490,9 +492,10 @@ describe('SHUTDOWN of a master with lagging replicas', () => {
       expect(await c.set('after', '1')).toBe('OK');
 
       // The replica acknowledges the final offset (GETACK asked for it): the shutdown goes on.
+      const again = Number(field(await c.info('replication'), 'master_repl_offset'));
       shut.write(command('SHUTDOWN', 'NOSAVE'));
-      await new Promise((r) => setTimeout(r, 200));
-      const offset = field(await c.info('replication'), 'master_repl_offset');
+      await waitFor(async () => Number(field(String(await other.exec('INFO', 'replication')), 'master_repl_offset')) > again, 'the second wait');
+      const offset = field(String(await other.exec('INFO', 'replication')), 'master_repl_offset');
       fake.write(command('REPLCONF', 'ACK', offset));
       await shut.waitClosed(SYNC_TIMEOUT);
     } finally {
