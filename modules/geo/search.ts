@@ -130,14 +130,15 @@ class Found {
     this.used = 0;
   }
 
-  push(ele: string, score: number, lon: number, lat: number): void {
+  /** Keep a point, its distance (`dist`) and position (`xy`) as contains() left them. */
+  push(ele: string, score: number): void {
     const i = this.used++;
     if (i === this.scores.length) this.grow();
     this.eles[i] = ele;
     this.scores[i] = score;
     this.dists[i] = this.dist;
-    this.lons[i] = lon;
-    this.lats[i] = lat;
+    this.lons[i] = xy[0];
+    this.lats[i] = xy[1];
   }
 
   private grow(): void {
@@ -161,12 +162,17 @@ const boxes = new Float64Array(18);
 const xy = new Float64Array(2);
 const shape = new Shape();
 
+// The comparators answer small integers: a fractional difference would be boxed per comparison.
 function ascending(a: number, b: number): number {
-  return found.dists[a] - found.dists[b] || a - b;
+  const da = found.dists[a];
+  const db = found.dists[b];
+  return da < db ? -1 : da > db ? 1 : a - b;
 }
 
 function descending(a: number, b: number): number {
-  return found.dists[b] - found.dists[a] || a - b;
+  const da = found.dists[a];
+  const db = found.dists[b];
+  return da > db ? -1 : da < db ? 1 : a - b;
 }
 
 /** membersOfAllNeighbors: every member in the shape's boxes, stopping at `limit` when non-zero. */
@@ -179,8 +185,8 @@ function collect(z: SortedSetValue, limit: number): void {
     for (const c = z.fromScore(boxes[2 * b]); c.valid; c.next()) {
       const score = c.score;
       if (score >= max) break;
-      decodeScore(score, xy);
-      if (shape.contains(xy[0], xy[1], found)) found.push(c.ele, score, xy[0], xy[1]);
+      shape.candidate = score;
+      if (shape.near(xy) && shape.contains(xy, found)) found.push(c.ele, score);
       if (limit !== 0 && found.used >= limit) break;
     }
   }
