@@ -12,6 +12,11 @@ import type { Transport } from './transport';
 
 /** Pending output past this many bytes leaves the string for the chunk queue (Client.spill). */
 const SPILL_BYTES = 64 * 1024;
+/** Redis's PROTO_REPLY_CHUNK_BYTES and PROTO_REPLY_MIN_BYTES: the largest and smallest reply buffer. */
+const REPLY_CHUNK_BYTES = 16 * 1024;
+const REPLY_MIN_BYTES = 1024;
+/** Redis's reply_buffer_peak_reset_time: the reply buffer's peak is forgotten this often (ms). */
+const REPLY_PEAK_RESET_MS = 5000;
 
 /**
  * Decides about a command before it runs (RESP2 subscriber mode, MULTI queueing).
@@ -97,6 +102,26 @@ export class Client {
   callerKeys: string[] = [];
   /** The flags of the commands queued in MULTI, or-ed (Redis's mstate.cmd_flags): EXEC of a denyoom one is refused when out of memory. */
   queuedFlags = 0;
+  /**
+   * The command this client is parked in (blocked on keys, held by CLIENT PAUSE, waiting for
+   * an asynchronous handler), as Redis keeps `c->argv` until it runs: CLIENT LIST's argv-mem.
+   */
+  argv: string[] | null = null;
+  /**
+   * Commands queued in MULTI and their bytes as Redis counts `mstate.argv_len_sums` (each
+   * argument's bytes plus a pointer per argument): CLIENT LIST's `multi` and `multi-mem`.
+   */
+  queuedCommands = 0;
+  queuedBytes = 0;
+  /**
+   * The reply buffer Redis would hold for this client (`buf_usable_size`, `buf_peak`): its size
+   * follows the largest batch of replies, resized by the cron as Redis's
+   * clientsCronResizeOutputBuffer does (CLIENT LIST's rbs and rbp). Ferrous's own pending
+   * output is a string that is emptied at each write, so this is bookkeeping, not memory.
+   */
+  replyBufferSize = REPLY_CHUNK_BYTES;
+  replyBufferPeak = REPLY_CHUNK_BYTES;
+  private replyPeakResetAt = 0;
   /** `CLIENT NO-EVICT`. */
   noEvict = false;
   /** Interceptors by order; null (not empty) when none, so the dispatcher checks one field. */
@@ -123,6 +148,8 @@ export class Client {
   subscriptions = 0;
   patternSubscriptions = 0;
   shardSubscriptions = 0;
+  /** The client tracking redirects invalidations to (0: none) while tracking is on, else -1 (CLIENT LIST's redir). */
+  trackingRedirect = -1;
   /** In the server's flush queue (Server.queueFlush). */
   flushQueued = false;
   /** Since when (unix seconds) the output has been over its class's soft limit; 0 if not. */
@@ -250,6 +277,19 @@ export class Client {
   }
 
   /**
+   * Output already in bytes (a replica's RDB image), queued after what is pending without
+   * passing through a string; the Buffer must not change afterwards.
+   */
+  pushBuffer(data: Buffer): void {
+    if (this.closed || this.transport === null || data.length === 0) return;
+    if (this.out.length !== 0) this.spill();
+    (this.chunks ??= []).push(data);
+    this.chunkBytes += data.length;
+    this.checkOutputLimit();
+    this.scheduleFlush();
+  }
+
+  /**
    * Move the pending string into the chunk queue as a Buffer (off the V8 heap): a pipeline of
    * large replies would otherwise build one string past V8's maximum length. What is queued
    * counts against the client's output buffer limit at once, as Redis checks while it appends
@@ -289,6 +329,9 @@ export class Client {
     const out = this.out;
     this.out = '';
     const chunks = this.chunks;
+    // What Redis's reply buffer would have held at its fullest this turn.
+    const held = chunks !== null ? this.replyBufferSize : Math.min(out.length, this.replyBufferSize);
+    if (held > this.replyBufferPeak) this.replyBufferPeak = held;
     if (chunks !== null) {
       this.chunks = null;
       this.server.stats.netOutputBytes += this.chunkBytes;
@@ -300,6 +343,22 @@ export class Client {
     if (out.length !== 0) this.transport.write(out);
     if (this.transport.pending !== 0 || this.softLimitSince !== 0) this.checkOutputLimit();
     if (this.closing && !this.waiting) this.close();
+  }
+
+  /**
+   * clientsCronResizeOutputBuffer: shrink the reply buffer to its peak (at least 1 KB) when the
+   * peak stayed under half of it, double it (up to 16 KB) when the peak filled it; the peak is
+   * forgotten every 5 seconds, so an idle client's buffer shrinks.
+   */
+  resizeReplyBuffer(now: number): void {
+    const size = this.replyBufferSize;
+    const peak = this.replyBufferPeak;
+    if (size / 2 >= REPLY_MIN_BYTES && peak < size / 2) this.replyBufferSize = Math.max(REPLY_MIN_BYTES, peak + 1);
+    else if (size * 2 < REPLY_CHUNK_BYTES * 2 && peak === size) this.replyBufferSize = Math.min(REPLY_CHUNK_BYTES, size * 2);
+    if (now - this.replyPeakResetAt >= REPLY_PEAK_RESET_MS) {
+      this.replyBufferPeak = Math.min(this.out.length, this.replyBufferSize);
+      this.replyPeakResetAt = now;
+    }
   }
 
   /**

@@ -62,6 +62,7 @@ export {
   REPLICATION_ROLE,
   type ReplicationRole,
   type RdbSnapshots,
+  type RdbLoad,
   type RdbStream,
   type SortedSets,
   type SortedSetValue,
@@ -71,12 +72,12 @@ export { ScanIndex, ScanMap } from './util/scan-index';
 export { StringMap, hashString } from './util/string-map';
 export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEquals, packedCompare, packedFind, packedCut, flatten, packDouble, unpackDouble, PACKED_OVERHEAD } from './util/packed';
 export { Keyspace, stringBytes } from './keyspace/keyspace';
-export { Memory } from './memory';
+export { Memory, CLIENT_OVERHEAD } from './memory';
 export { LFU_INIT_VAL } from './keyspace/lru';
-export { Database, Entry } from './keyspace/database';
+export { Database } from './keyspace/database';
 export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';
 export { RDB_VERSION, RdbType, Op, RdbError } from './rdb/format';
-export { RdbInput, pairs, parseScore } from './rdb/input';
+export { NEED_MORE, RdbInput, pairs, parseScore } from './rdb/input';
 export { RdbOutput } from './rdb/output';
 export { ModuleTypeInput, ModuleTypeOutput } from './rdb/module-type';
 export { rdbTypeOf, writeValue, writeKeyValue, readValue, dumpPayload, verifyDumpPayload, decodeDumpPayload, emitBatched } from './rdb/values';
@@ -110,7 +111,7 @@ export { RespParser, ProtocolError, splitArgs } from './resp/parser';
 export { ReplyReader, ReplyProtocolError, INCOMPLETE } from './resp/reply-reader';
 export { OutboundConnection, OutboundTimeout } from './outbound';
 export { addDecimal, decimalInInt64, int64Reply, magnitudeAbove, uint64Decimal } from './util/int64';
-export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble, formatFixed, formatHumanDouble } from './util/numbers';
+export { parseInt64, parseIntArg, parseBigInt64, isInt64, INT64_MAX, INT64_MIN, parseDouble, formatDouble, formatFixed, formatHumanDouble, bytesToHuman } from './util/numbers';
 export { globMatch } from './util/glob';
 export { Digest } from './util/digest';
 export {
@@ -126,6 +127,7 @@ export {
   type ModuleLifecycle,
 } from './bootstrap';
 export { incrByFloat, FloatIncr } from './util/long-double';
+export * as natural from './util/natural';
 export { parseScanCursor, parseScanOptions, type ScanOptions } from './util/scan-args';
 export { ArgParser, type ArgOption, type ArgRules, type ParsedArgs } from './args';
 

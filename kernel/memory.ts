@@ -11,7 +11,7 @@ import { GateOrder, type WriteGate } from './services';
 /** A key's TTL in the expiry map: the Map entry and the HeapNumber of its time in ms. */
 const EXPIRE_OVERHEAD = 48;
 /** What a connection costs besides its buffers: the Client, its socket, parser and transport. */
-const CLIENT_OVERHEAD = 2048;
+export const CLIENT_OVERHEAD = 2048;
 /**
  * Writes are refused once V8's old generation holds this share of its limit (live data and
  * garbage not yet collected): past it V8 collects ever more often, and an allocation it cannot

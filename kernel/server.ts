@@ -204,6 +204,7 @@ export class Server {
     }
     if (this.pause !== null && this.mustWait(c, cmd)) {
       c.waiting = true;
+      c.argv = argv;
       this.paused.push([c, cmd, argv]);
       return;
     }
@@ -286,6 +287,7 @@ export class Server {
     const r = this.invoke(c, cmd, argv);
     if (r instanceof Promise) {
       c.waiting = true;
+      c.argv = argv;
       r.then(
         (v) => this.asyncDone(c, cmd, argv, v, t0, dirty),
         (e) => this.asyncDone(c, cmd, argv, this.toReplyError(cmd, e), t0, dirty),
@@ -337,6 +339,7 @@ export class Server {
 
   private asyncDone(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
     c.waiting = false;
+    c.argv = null;
     // Time parked on keys is waiting, not execution: Redis's SLOWLOG and commandstats leave it out.
     const start = t0 + c.blockedMs;
     c.blockedMs = 0;
@@ -478,6 +481,7 @@ export class Server {
     for (const [c, cmd, argv] of held) {
       if (c.closed) continue;
       c.waiting = false;
+      c.argv = null;
       this.tick();
       // Checked again, as Redis processes a paused command anew: a FAILOVER's pause ends with
       // this server a read-only replica, and the writes it held must not run here.
@@ -615,6 +619,7 @@ export class Server {
     // used_memory follows collections changed in place within a tenth of the period.
     this.keyspace.remeasure(Date.now() + period / 10);
     this.memory.sampleClients(this.clients.values());
+    for (const c of this.clients.values()) c.resizeReplyBuffer(now);
     this.memory.checkHeap(this.stats.netInputBytes);
     if (this.idleTimeout > 0) {
       const limit = Date.now() - this.idleTimeout * 1000;

@@ -218,6 +218,24 @@ export interface RdbSnapshots {
    * with the key count and the image's AUX fields; rejects with the reason, the keyspace emptied.
    */
   load(rdb: Buffer): Promise<{ keys: number; aux: Map<string, string> }>;
+  /**
+   * The same as `load`, of an image still arriving (a diskless replica load): the keyspace is
+   * emptied now, and keys are read in slices as their bytes are fed. `size`: the image's
+   * length when announced, else -1.
+   */
+  loadStream(size: number): RdbLoad;
+}
+
+/** An RDB image loaded as it arrives (RdbSnapshots.loadStream). */
+export interface RdbLoad {
+  /** The next bytes of the image (copied: the caller may reuse the buffer). */
+  feed(chunk: Uint8Array): void;
+  /** Every byte was fed: the load ends once they are read (a short image is an error). */
+  end(): void;
+  /** Stop and empty the keyspace: `done` rejects. */
+  abort(): void;
+  /** Resolves with the key count and the AUX fields; rejects with the reason, the keyspace emptied. */
+  readonly done: Promise<{ keys: number; aux: Map<string, string> }>;
 }
 export const RDB_SNAPSHOTS = serviceToken<RdbSnapshots>('rdb-snapshots');
 

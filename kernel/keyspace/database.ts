@@ -1,43 +1,32 @@
 import { Errors } from '../errors';
-import { ScanIndex } from '../util/scan-index';
-import { StringMap } from '../util/string-map';
+import { KeyTable } from './table';
 import type { DataType } from './types';
 import type { Keyspace } from './keyspace';
 
-/** A stored value with what the keyspace tracks for it. */
-export class Entry {
-  constructor(
-    public value: unknown,
-    /** Insertion sequence number: SCAN cursors and random sampling are built on it. */
-    public seq: number,
-    /**
-     * The access stamp (Redis's 24-bit lru field, see lru.ts): the seconds clock of the last
-     * access under an LRU policy, minutes and a logarithmic counter under an LFU one.
-     */
-    public lru: number,
-    /** Estimated bytes of the key, its value and its slots in the keyspace (used_memory's dataset part). */
-    public size: number,
-  ) {}
-}
+/**
+ * A collection whose estimate is under this many bytes is measured again as soon as a write
+ * changes it in place (its type's estimate is cheap then); a larger one waits for the
+ * background remeasure, so a write to a large collection does not pay for measuring it.
+ */
+const MEASURE_NOW_BYTES = 1024;
 
 /**
- * One logical database: key -> entry, a separate expiry map (for sampling expired keys),
- * and an insertion-ordered index that keeps SCAN cursors valid while the keyspace grows.
+ * One logical database: a KeyTable of key -> value with each key's access stamp and size, and
+ * a separate expiry map (for sampling expired keys). SCAN cursors are the table's, valid while
+ * the keyspace grows or shrinks.
  */
 export class Database {
-  private dict = new StringMap<Entry>();
+  private dict = new KeyTable<unknown>();
   /** Absolute expiry in ms, for keys that have one. */
   readonly expires = new Map<string, number>();
-  /** Insertion order: SCAN cursors and RANDOMKEY. */
-  private index = new ScanIndex<string>();
   /** Rotating position of the active expiry cycle. */
   private expireCursor: Iterator<[string, number]> | null = null;
   /** Rotating position of eviction's sampling of keys with a TTL (volatile policies). */
   private evictCursor: Iterator<string> | null = null;
-  /** Estimated bytes of every entry (the sum of their `size`). */
+  /** Estimated bytes of every key (the sum of their sizes). */
   bytes = 0;
-  /** The entry set() created last, until the write's `changed` sees it (its creation is no access). */
-  private created: Entry | null = null;
+  /** The key set() created last, until the write's `changed` sees it (its creation is no access). */
+  private created: string | null = null;
   /** Keys whose value changed in place since it was last measured (remeasure). */
   private resized = new Set<string>();
 
@@ -46,19 +35,15 @@ export class Database {
     private readonly keyspace: Keyspace,
   ) {}
 
-  /** Entries created from now on get a higher `seq` than this (point-in-time snapshots). */
-  get lastSeq(): number {
-    return this.index.lastSeq;
-  }
-
   get size(): number {
     return this.dict.size;
   }
 
   /** The value of a live key (expiring it lazily if due), or undefined. Counts hits and misses. */
   get(key: string): unknown {
-    const e = this.dict.get(key);
-    if (e === undefined) {
+    const d = this.dict;
+    const r = d.row(key);
+    if (r < 0) {
       this.keyspace.stats.keyspaceMisses++;
       return undefined;
     }
@@ -67,8 +52,8 @@ export class Database {
       return undefined;
     }
     this.keyspace.stats.keyspaceHits++;
-    e.lru = this.keyspace.touched(e.lru);
-    return e.value;
+    d.setStampAt(r, this.keyspace.touched(d.stampAt(r)));
+    return d.valueAt(r);
   }
 
   /** The value if it is of `type`; undefined if missing; WRONGTYPE otherwise. */
@@ -81,20 +66,32 @@ export class Database {
 
   /** Like get() but touches no statistics or LRU (for internal reads: TYPE, EXISTS, SCAN filters). */
   peek(key: string): unknown {
-    const e = this.dict.get(key);
-    if (e === undefined) return undefined;
+    const d = this.dict;
+    const r = d.row(key);
+    if (r < 0) return undefined;
     if (this.expires.size !== 0 && this.expireIfDue(key)) return undefined;
-    return e.value;
+    return d.valueAt(r);
   }
 
-  entry(key: string): Entry | undefined {
-    if (this.expires.size !== 0 && this.expireIfDue(key)) return undefined;
+  /** The value as stored, expired or not, touching nothing (snapshots read through this). */
+  peekStored(key: string): unknown {
     return this.dict.get(key);
   }
 
-  /** The entry as stored, expired or not, touching nothing (snapshots read through this). */
-  peekEntry(key: string): Entry | undefined {
-    return this.dict.get(key);
+  /**
+   * The key's access stamp as stored (Redis's 24-bit lru field, see lru.ts): the LRU clock of
+   * the last access under an LRU policy, minutes and a logarithmic counter under an LFU one.
+   * Undefined for a missing key.
+   */
+  stamp(key: string): number | undefined {
+    const r = this.dict.row(key);
+    return r < 0 ? undefined : this.dict.stampAt(r);
+  }
+
+  /** Replace a stored key's access stamp (a moved or restored key keeps its own). */
+  setStamp(key: string, stamp: number): void {
+    const r = this.dict.row(key);
+    if (r >= 0) this.dict.setStampAt(r, stamp);
   }
 
   has(key: string): boolean {
@@ -108,20 +105,22 @@ export class Database {
   set(key: string, value: unknown, keepTtl = false): void {
     this.keyspace.willWrite(this, key);
     const ks = this.keyspace;
+    const d = this.dict;
     const size = ks.sizeOf(key, value);
-    const e = this.dict.get(key);
-    if (e !== undefined) {
-      if (ks.lazyServerDel && e.value !== value && ks.worthLazyFree(e.value, e.size)) ks.lazyFree(e.value);
-      e.value = value;
+    const r = d.row(key);
+    if (r >= 0) {
+      const old = d.valueAt(r);
+      const oldSize = d.sizeAt(r);
+      if (ks.lazyServerDel && old !== value && ks.worthLazyFree(old, oldSize)) ks.lazyFree(old);
+      d.setValueAt(r, value);
       // dbSetValue: an LFU counter survives an overwrite, an LRU stamp is renewed.
-      if (!ks.lfu) e.lru = ks.lruStamp;
-      this.bytes += size - e.size;
-      e.size = size;
+      if (!ks.lfu) d.setStampAt(r, ks.lruStamp);
+      this.bytes += d.setSizeAt(r, size) - oldSize;
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
       return;
     }
-    this.dict.set(key, (this.created = new Entry(value, this.index.add(key), ks.newStamp(), size)));
-    this.bytes += size;
+    this.bytes += d.setSizeAt(d.insert(key, value, ks.newStamp()), size);
+    this.created = key;
     if (ks.newKeyEvents) ks.keyAdded(this, key);
   }
 
@@ -132,11 +131,11 @@ export class Database {
 
   /** Store a new key (loading data): false, changing nothing, if the key exists already. */
   add(key: string, value: unknown): boolean {
-    const e = new Entry(value, 0, this.keyspace.newStamp(), this.keyspace.sizeOf(key, value));
-    if (!this.dict.add(key, e)) return false;
-    e.seq = this.index.add(key);
-    this.bytes += e.size;
-    if (this.keyspace.newKeyEvents) this.keyspace.keyAdded(this, key);
+    const d = this.dict;
+    if (d.row(key) >= 0) return false;
+    const ks = this.keyspace;
+    this.bytes += d.setSizeAt(d.insert(key, value, ks.newStamp()), ks.sizeOf(key, value));
+    if (ks.newKeyEvents) ks.keyAdded(this, key);
     return true;
   }
 
@@ -145,25 +144,29 @@ export class Database {
    * frees a large value off the command's path (Keyspace.lazyFree).
    */
   delete(key: string, lazy = false): boolean {
-    const e = this.dict.get(key);
-    if (e === undefined) return false;
+    if (this.dict.row(key) < 0) return false;
     if (this.expires.size !== 0 && this.expireIfDue(key)) return false;
-    this.remove(key, e, lazy);
+    this.remove(key, lazy);
     return true;
   }
 
-  private remove(key: string, e: Entry, lazy = false): void {
+  /** Remove a stored key. */
+  private remove(key: string, lazy = false): void {
+    const d = this.dict;
     if (lazy) {
+      const r = d.row(key);
+      const v = d.valueAt(r);
       // A collection changed since it was last measured is measured now: its size decides.
-      const size = this.resized.has(key) ? this.keyspace.sizeOf(key, e.value) : e.size;
-      if (this.keyspace.worthLazyFree(e.value, size)) this.keyspace.lazyFree(e.value);
+      const size = this.resized.has(key) ? this.keyspace.sizeOf(key, v) : d.sizeAt(r);
+      if (this.keyspace.worthLazyFree(v, size)) this.keyspace.lazyFree(v);
     }
     this.keyspace.willWrite(this, key);
-    this.dict.delete(key);
+    // Looked up after the hook, which may read the keyspace.
+    const r = d.row(key);
+    this.bytes -= d.sizeAt(r);
+    d.removeRow(r);
     if (this.expires.size !== 0) this.expires.delete(key);
-    this.index.remove(e.seq);
-    this.bytes -= e.size;
-    if (e === this.created) this.created = null;
+    if (key === this.created) this.created = null;
     // Whatever the value is now: one changed in place may since have been replaced by a string.
     if (this.resized.size !== 0) this.resized.delete(key);
   }
@@ -173,13 +176,18 @@ export class Database {
    * Keyspace.remeasure, so used_memory follows it, and count the write as an access.
    */
   changed(key: string): void {
-    const e = this.dict.get(key);
-    if (e === undefined || typeof e.value !== 'object') return;
-    this.resized.add(key);
+    const d = this.dict;
+    const r = d.row(key);
+    if (r < 0) return;
+    const v = d.valueAt(r);
+    if (typeof v !== 'object') return;
+    const old = d.sizeAt(r);
+    if (old < MEASURE_NOW_BYTES) this.bytes += d.setSizeAt(r, this.keyspace.sizeOf(key, v)) - old;
+    else this.resized.add(key);
     // A write's lookup is an access (lookupKeyWrite): collections changed in place are read
     // through peek, which leaves the stamp alone. The key this write created is not accessed.
-    if (e === this.created) this.created = null;
-    else e.lru = this.keyspace.touched(e.lru);
+    if (key === this.created) this.created = null;
+    else d.setStampAt(r, this.keyspace.touched(d.stampAt(r)));
   }
 
   /** Whether values changed in place wait to be measured. */
@@ -192,11 +200,11 @@ export class Database {
     let n = 0;
     for (const key of this.resized) {
       this.resized.delete(key);
-      const e = this.dict.get(key);
-      if (e === undefined) continue;
-      const size = this.keyspace.sizeOf(key, e.value);
-      this.bytes += size - e.size;
-      e.size = size;
+      const d = this.dict;
+      const r = d.row(key);
+      if (r < 0) continue;
+      const old = d.sizeAt(r);
+      this.bytes += d.setSizeAt(r, this.keyspace.sizeOf(key, d.valueAt(r))) - old;
       if ((++n & 15) === 0 && Date.now() >= deadline) return false;
     }
     return true;
@@ -213,7 +221,7 @@ export class Database {
       // At most as many draws as keys: maxmemory-samples may be set up to 2^31-1.
       const n = Math.min(count, this.dict.size);
       for (let i = 0; i < n; i++) {
-        const k = this.index.random();
+        const k = this.dict.randomKey();
         if (k === undefined) return;
         out.push(k);
       }
@@ -239,9 +247,8 @@ export class Database {
 
   /** Remove a key chosen by eviction (expired or not: it is stored); `lazy`: lazyfree-lazy-eviction. */
   evict(key: string, lazy: boolean): boolean {
-    const e = this.dict.get(key);
-    if (e === undefined) return false;
-    this.remove(key, e, lazy);
+    if (this.dict.row(key) < 0) return false;
+    this.remove(key, lazy);
     return true;
   }
 
@@ -277,9 +284,8 @@ export class Database {
   }
 
   private expireNow(key: string): void {
-    const e = this.dict.get(key);
-    if (e === undefined) return;
-    this.remove(key, e, this.keyspace.lazyExpire);
+    if (this.dict.row(key) < 0) return;
+    this.remove(key, this.keyspace.lazyExpire);
     this.keyspace.keyExpired(this, key);
   }
 
@@ -295,21 +301,27 @@ export class Database {
   }
 
   /**
-   * One SCAN step: call `fn` for keys from `cursor` until about `count` slots were visited.
-   * Returns the next cursor (0 when done). Keys present for the whole scan are seen at least once.
+   * One SCAN step: call `fn` for live keys from `cursor` until about `count` keys were found.
+   * Returns the next cursor (0 when done). Keys present for the whole scan are seen at least
+   * once; a key is not seen twice by a scan whose cursors only go forward (KeyTable.scan).
    */
   scan(cursor: number, count: number, fn: (key: string) => void): number {
     const now = Date.now();
-    return this.index.scan(cursor, count, (k) => {
+    return this.dict.scan(cursor, count, (k) => {
       const t = this.expires.size !== 0 ? this.expires.get(k) : undefined;
       if (t === undefined || t > now) fn(k);
     });
   }
 
+  /** Whether a scan that has reached `cursor` has passed `key`'s place (Infinity: a finished scan). */
+  scanned(key: string, cursor: number): boolean {
+    return cursor === Infinity || this.dict.scanned(key, cursor);
+  }
+
   /** A random live key, or null (RANDOMKEY). Expired keys met on the way are deleted. */
   randomKey(): string | null {
     for (let tries = 0; tries < 100; tries++) {
-      const k = this.index.random();
+      const k = this.dict.randomKey();
       if (k === undefined) return null;
       if (this.expires.size !== 0 && this.expireIfDue(k)) continue;
       return k;
@@ -322,7 +334,6 @@ export class Database {
     this.keyspace.willWrite(this, null);
     this.dict.clear();
     this.expires.clear();
-    this.index.clear();
     this.expireCursor = null;
     this.evictCursor = null;
     this.bytes = 0;
@@ -334,7 +345,7 @@ export class Database {
   swapWith(other: Database): void {
     this.keyspace.willWrite(this, null);
     this.keyspace.willWrite(other, null);
-    const fields = ['dict', 'expires', 'index', 'expireCursor', 'evictCursor', 'bytes', 'resized', 'created'] as const;
+    const fields = ['dict', 'expires', 'expireCursor', 'evictCursor', 'bytes', 'resized', 'created'] as const;
     for (const f of fields) {
       const a = (this as unknown as Record<string, unknown>)[f];
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];

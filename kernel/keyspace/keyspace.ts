@@ -1,16 +1,16 @@
 import { inject, injectable } from 'tsyringe';
 import { Hooks, Notify } from '../hooks';
 import { Journal } from '../journal';
-import { Database, type Entry } from './database';
+import { Database } from './database';
 import { LFU_INIT_VAL, lfuCounter, lfuMinutes, lfuTouch } from './lru';
 import { TypeRegistry } from './types';
 
 /**
- * What a key costs besides its bytes, measured on V8 (64-bit, no pointer compression): the
- * Entry object (56), its slots in the StringMap (hash, key, value, at the map's load factor)
- * and in the insertion-order index (key, sequence number).
+ * What a key costs besides its bytes, measured on V8 (64-bit, no pointer compression): its
+ * row in the KeyTable (key and value slots, hash, stamp and size: 28 bytes, the rows 67-100%
+ * used) and its index slots (4 bytes each, the index a quarter to half full), on average.
  */
-const ENTRY_OVERHEAD = 56 + 34 + 20;
+const ENTRY_OVERHEAD = 44;
 /** The LRU stamps' resolution in ms. */
 const STAMP_MS = 100;
 /** LAZYFREE_THRESHOLD (64 allocations) as bytes: 64 small elements of a hash table. */
@@ -121,11 +121,11 @@ export class Keyspace {
    * objectSetLRUOrLFU: a loaded or restored key's stamp from its saved idle seconds (LRU
    * policies) or frequency (LFU policies); -1 means not given, and the stamp stays as made.
    */
-  restoreStamp(e: Entry, idle: number, freq: number): void {
+  restoreStamp(db: Database, key: string, idle: number, freq: number): void {
     if (this.lfu) {
-      if (freq >= 0) e.lru = (this.lfuClock << 8) | freq;
+      if (freq >= 0) db.setStamp(key, (this.lfuClock << 8) | freq);
     } else if (idle >= 0) {
-      e.lru = this.stampIdle(idle);
+      db.setStamp(key, this.stampIdle(idle));
     }
   }
 

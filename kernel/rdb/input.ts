@@ -2,14 +2,79 @@ import { RdbError } from './format';
 import { lzfDecompress } from './lzf';
 import { intsetEntries, listpackEntries, ziplistEntries, zipmapPairs } from './packed';
 
-/** A cursor over RDB bytes; every read is bounds-checked. */
+/**
+ * Thrown by a read past the bytes an open (still arriving) input holds: the reader rewinds to
+ * the start of the record and tries again once more bytes came. Never escapes readRdb.
+ */
+export const NEED_MORE: Error = new Error('the RDB image has not arrived this far yet');
+
+/**
+ * A cursor over RDB bytes; every read is bounds-checked. An input can also grow while it is
+ * read (a replica loading its master's image as it arrives): `append` adds bytes and, while
+ * `open`, a read past the end throws NEED_MORE instead of RdbError.
+ */
 export class RdbInput {
   pos = 0;
+  /** Bytes of `buf` that hold data. */
+  end: number;
+  /** More bytes may be appended. */
+  open = false;
+  /** Where the read that threw NEED_MORE would have ended. */
+  wanted = 0;
+  /** After NEED_MORE: read again once `end` reached this (see rewind). */
+  resumeAt = 0;
+  /** Set by lengthOrEncoding: the length it returned names a special string form. */
+  private encoded = false;
 
-  constructor(readonly buf: Buffer) {}
+  constructor(public buf: Buffer) {
+    this.end = buf.length;
+  }
+
+  /** An empty input that grows with `append` until `close`. */
+  static growing(capacity: number): RdbInput {
+    const input = new RdbInput(Buffer.allocUnsafe(Math.max(capacity, 1024)));
+    input.end = 0;
+    input.open = true;
+    return input;
+  }
+
+  /**
+   * Bytes arrived. A larger buffer is a copy: views handed out earlier (`raw`) keep the old one,
+   * whose bytes never change.
+   */
+  append(chunk: Uint8Array): void {
+    if (this.end + chunk.length > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.end + chunk.length));
+      this.buf.copy(next, 0, 0, this.end);
+      this.buf = next;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  /** No more bytes will come: reading past the end is an error again. */
+  close(): void {
+    this.open = false;
+  }
+
+  /**
+   * Rewind to `start` after NEED_MORE and note in `resumeAt` from how many bytes on trying
+   * again is worth it: at least what the failed read wanted, and twice what the record had
+   * read, so a record spanning many chunks is not parsed again for each one.
+   */
+  rewind(start: number): void {
+    const failedAt = this.wanted;
+    this.pos = start;
+    this.resumeAt = Math.max(failedAt, start + 2 * (failedAt - start));
+  }
 
   private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new RdbError(`unexpected end of data at offset ${this.pos} (truncated file?)`);
+    if (this.pos + n <= this.end) return;
+    if (this.open) {
+      this.wanted = this.pos + n;
+      throw NEED_MORE;
+    }
+    throw new RdbError(`unexpected end of data at offset ${this.pos} (truncated file?)`);
   }
 
   byte(): number {
@@ -24,31 +89,38 @@ export class RdbInput {
     return b;
   }
 
-  /** rdbLoadLen: [length, isEncoded] where an encoded length names a special string form. */
-  lengthOrEncoding(): [number, boolean] {
+  /**
+   * rdbLoadLen: a length, or (with `encoded` set) the special string form an encoded length
+   * names. A field rather than a tuple: this runs twice per key of a large load.
+   */
+  private lengthOrEncoding(): number {
     const b = this.byte();
     const kind = b >> 6;
-    if (kind === 0) return [b & 0x3f, false];
-    if (kind === 1) return [((b & 0x3f) << 8) | this.byte(), false];
-    if (kind === 3) return [b & 0x3f, true];
-    if (b === 0x80) return [this.raw(4).readUInt32BE(0), false];
+    this.encoded = false;
+    if (kind === 0) return b & 0x3f;
+    if (kind === 1) return ((b & 0x3f) << 8) | this.byte();
+    if (kind === 3) {
+      this.encoded = true;
+      return b & 0x3f;
+    }
+    if (b === 0x80) return this.raw(4).readUInt32BE(0);
     if (b === 0x81) {
       const hi = this.raw(8).readUInt32BE(0);
       if (hi > 0x1fffff) throw new RdbError('length out of range');
-      return [hi * 4294967296 + this.buf.readUInt32BE(this.pos - 4), false];
+      return hi * 4294967296 + this.buf.readUInt32BE(this.pos - 4);
     }
     throw new RdbError(`unknown length encoding ${b} at offset ${this.pos - 1}`);
   }
 
   length(): number {
-    const [n, enc] = this.lengthOrEncoding();
-    if (enc) throw new RdbError(`unexpected string encoding at offset ${this.pos - 1}`);
+    const n = this.lengthOrEncoding();
+    if (this.encoded) throw new RdbError(`unexpected string encoding at offset ${this.pos - 1}`);
     return n;
   }
 
   bufferString(): Buffer {
-    const [n, enc] = this.lengthOrEncoding();
-    if (!enc) return this.raw(n);
+    const n = this.lengthOrEncoding();
+    if (!this.encoded) return this.raw(n);
     switch (n) {
       case 0:
         return Buffer.from(String(this.raw(1).readInt8(0)), 'latin1');
@@ -59,8 +131,10 @@ export class RdbInput {
       case 3: {
         const clen = this.length();
         const len = this.length();
+        // Read first: NEED_MORE must pass the catch below untouched.
+        const packed = this.raw(clen);
         try {
-          return lzfDecompress(this.raw(clen), len);
+          return lzfDecompress(packed, len);
         } catch (e) {
           throw new RdbError((e as Error).message);
         }
@@ -72,8 +146,8 @@ export class RdbInput {
 
   string(): string {
     const start = this.pos;
-    const [n, enc] = this.lengthOrEncoding();
-    if (enc) {
+    const n = this.lengthOrEncoding();
+    if (this.encoded) {
       this.pos = start;
       const b = this.bufferString();
       return b.latin1Slice(0, b.length);

@@ -1,5 +1,8 @@
 import { lzfCompress } from './lzf';
 
+/** Strings up to this length are copied byte by byte rather than through Buffer.write. */
+const SHORT_STRING = 32;
+
 /** A growable byte buffer the encoder appends to. */
 export class RdbOutput {
   buf = Buffer.allocUnsafe(1 << 16);
@@ -49,7 +52,9 @@ export class RdbOutput {
   /** rdbSaveRawString: integer encoding when it round-trips, LZF when that saves space. */
   string(s: string): void {
     const n = s.length;
-    if (n <= 11 && n > 0 && /^(0|-?[1-9][0-9]*)$/.test(s)) {
+    // Only a digit or '-' can start an integer: most keys and values are not tried further.
+    const c = n === 0 ? 0 : s.charCodeAt(0);
+    if (n <= 11 && ((c >= 48 && c <= 57) || c === 45) && /^(0|-?[1-9][0-9]*)$/.test(s)) {
       const v = Number(s);
       if (v >= -128 && v <= 127) {
         this.ensure(2);
@@ -85,7 +90,15 @@ export class RdbOutput {
     }
     this.length(n);
     this.ensure(n);
-    this.len += this.buf.write(s, this.len, n, 'latin1');
+    if (n > SHORT_STRING) {
+      this.len += this.buf.write(s, this.len, n, 'latin1');
+      return;
+    }
+    // A short string is copied here: a call into the buffer binding costs more than the loop.
+    const b = this.buf;
+    let at = this.len;
+    for (let i = 0; i < n; i++) b[at++] = s.charCodeAt(i);
+    this.len = at;
   }
 
   double(d: number): void {

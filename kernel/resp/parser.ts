@@ -27,10 +27,16 @@ export class RespParser {
   private argv: string[] | null = null;
   private argsLeft = 0;
   private bulkLen = -1;
-  /** Chunks held back while a large bulk payload is still arriving (avoids quadratic concat). */
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private wantBytes = 0;
+  /**
+   * A large bulk argument still arriving is copied into one buffer of its exact size (with its
+   * CRLF), as Redis reads a big argument into its own allocation: no quadratic concatenation,
+   * no chunk copies left behind in the allocator, and the buffer goes as soon as the argument
+   * is read. `bigLen` bytes of it are filled.
+   */
+  private big: Buffer | null = null;
+  private bigLen = 0;
+  /** Bytes that arrived after a large argument, parsed once it is read. */
+  private after: Buffer | null = null;
   /** `buf` is the caller's chunk, which may be reused after this turn (see retain). */
   private borrowed = false;
 
@@ -38,21 +44,31 @@ export class RespParser {
 
   /** Bytes received and not yet consumed. */
   get pending(): number {
-    return this.buf.length - this.pos + this.heldBytes;
+    return this.buf.length - this.pos + this.bigLen + (this.after === null ? 0 : this.after.length);
   }
 
   feed(chunk: Buffer): void {
-    if (this.wantBytes > 0) {
-      this.held.push(Buffer.from(chunk));
-      this.heldBytes += chunk.length;
-      if (this.buf.length - this.pos + this.heldBytes < this.wantBytes) return;
-      this.held.unshift(this.buf.subarray(this.pos));
-      this.buf = Buffer.concat(this.held);
-      this.borrowed = false;
+    const big = this.big;
+    if (big !== null) {
+      const need = big.length - this.bigLen;
+      if (chunk.length < need) {
+        chunk.copy(big, this.bigLen);
+        this.bigLen += chunk.length;
+        return;
+      }
+      chunk.copy(big, this.bigLen, 0, need);
+      this.big = null;
+      this.bigLen = 0;
+      this.buf = big;
       this.pos = 0;
-      this.held = [];
-      this.heldBytes = 0;
-      this.wantBytes = 0;
+      this.borrowed = false;
+      // A copy: the chunk is the transport's read buffer.
+      if (chunk.length > need) this.after = Buffer.from(chunk.subarray(need));
+      return;
+    }
+    if (this.after !== null) {
+      // The large argument was not parsed yet (the client waits on a command): queue behind it.
+      this.after = Buffer.concat([this.after, chunk]);
       return;
     }
     if (this.pos >= this.buf.length) {
@@ -84,8 +100,9 @@ export class RespParser {
    * Throws ProtocolError with Redis's text on malformed input.
    */
   next(): string[] | null {
-    if (this.wantBytes > 0) return null;
-    const buf = this.buf;
+    if (this.big !== null) return null;
+    if (this.after !== null && this.pos >= this.buf.length) this.takeAfter();
+    let buf = this.buf;
     if (this.argv === null) {
       if (this.pos >= buf.length) return null;
       if (buf[this.pos] !== 42 /* '*' */) return this.inline();
@@ -130,11 +147,23 @@ export class RespParser {
       }
       const end = this.pos + this.bulkLen;
       if (end + 2 > buf.length) {
-        if (this.bulkLen >= PROTO_MBULK_BIG_ARG) this.wantBytes = this.bulkLen + 2;
+        if (this.bulkLen >= PROTO_MBULK_BIG_ARG) {
+          const big = Buffer.allocUnsafeSlow(this.bulkLen + 2);
+          this.bigLen = buf.copy(big, 0, this.pos);
+          this.big = big;
+          this.buf = EMPTY;
+          this.pos = 0;
+          this.borrowed = false;
+        }
         return null;
       }
       argv.push(buf.latin1Slice(this.pos, end));
       this.pos = end + 2;
+      if (this.pos >= buf.length && this.after !== null) {
+        // A large argument was read: its buffer goes now, and what came after it is next.
+        this.takeAfter();
+        buf = this.buf;
+      }
       this.bulkLen = -1;
       this.argsLeft--;
     }
@@ -182,6 +211,13 @@ export class RespParser {
     this.pos = i + 2;
     this.bulkLen = n;
     return true;
+  }
+
+  private takeAfter(): void {
+    this.buf = this.after!;
+    this.after = null;
+    this.pos = 0;
+    this.borrowed = false;
   }
 
   private compact(): void {

@@ -1,14 +1,17 @@
 /** Number parsing and formatting with Redis's exact rules (string2ll, strtod, %.17g). */
 import { decimalInInt64 } from './int64';
+import { anyBitBelow, bitLength, compare, doubleParts, fromDecimal, fromHex, isZero, mulPow10, shiftLeft, shiftRightRounded, toDecimal, toNumber } from './natural';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 
 /**
  * string2ll: strict decimal int64 (optional '-', no '+', no spaces, no leading zeros).
- * Returns a number when it is a safe integer, a bigint beyond that, null when invalid.
+ * Returns a number when it is a safe integer; beyond 2^53 its exact digits (the string
+ * itself, already canonical), for the decimal arithmetic of kernel/util/int64.ts; null when
+ * invalid. No BigInt: V8's optimiser has crashed the process on BigInt code run hot.
  */
-export function parseInt64(s: string): number | bigint | null {
+export function parseInt64(s: string): number | string | null {
   const n = s.length;
   if (n === 0 || n > 20) return null;
   let i = 0;
@@ -28,8 +31,7 @@ export function parseInt64(s: string): number | bigint | null {
     v = v * 10 + c;
   }
   if (v <= Number.MAX_SAFE_INTEGER) return c0 === 45 ? -v : v;
-  // Range-checked on the digits: no BigInt arithmetic, only the value carried as one.
-  return decimalInInt64(s) ? BigInt(s) : null;
+  return decimalInInt64(s) ? s : null;
 }
 
 /**
@@ -38,11 +40,10 @@ export function parseInt64(s: string): number | bigint | null {
  */
 export function parseIntArg(s: string): number {
   const v = parseInt64(s);
-  if (v === null) return NaN;
-  return typeof v === 'number' ? v : Number(v);
+  return v === null ? NaN : Number(v);
 }
 
-/** An int64 argument as a bigint, or null when invalid. */
+/** An int64 argument as a bigint, or null when invalid: for plugins, off the command path (see parseInt64). */
 export function parseBigInt64(s: string): bigint | null {
   const v = parseInt64(s);
   return v === null ? null : BigInt(v);
@@ -102,29 +103,25 @@ function mantissaOf(s: string): string {
 /** A hex float, correctly rounded (half to even, subnormals included) as glibc's strtod. */
 function parseHexDouble(neg: boolean, int: string, frac: string, pexp: string | undefined): number {
   if (int.length + frac.length === 0) return NaN;
-  let mant = BigInt(`0x${int}${frac}`);
-  if (mant === 0n) return neg ? -0 : 0;
+  let mant = fromHex(int + frac);
+  if (isZero(mant)) return neg ? -0 : 0;
   let exp2 = (pexp === undefined ? 0 : Number(pexp)) - 4 * frac.length;
-  const bits = mant.toString(2).length;
+  const bits = bitLength(mant);
   // Significant bits available at this magnitude: 53, fewer for subnormals.
   const top = bits - 1 + exp2;
   if (top > 1023) return NaN;
   const precision = top >= -1022 ? 53 : 53 - (-1022 - top);
-  if (precision <= 0 && !(precision === 0 && mant > 1n << BigInt(bits - 1))) {
+  if (precision <= 0 && !(precision === 0 && anyBitBelow(mant, bits - 1))) {
     // Below half the smallest subnormal (or exactly half: ties to even, i.e. zero).
     return NaN;
   }
   const shift = bits - Math.max(precision, 0);
   if (shift > 0) {
-    const sh = BigInt(shift);
-    const rem = mant & ((1n << sh) - 1n);
-    const half = 1n << (sh - 1n);
-    mant >>= sh;
-    if (rem > half || (rem === half && (mant & 1n) === 1n)) mant++;
+    mant = shiftRightRounded(mant, shift);
     exp2 += shift;
   }
   // mant * 2^exp2 is exactly representable now; scale in two steps to stay in range.
-  const v = Number(mant) * 2 ** Math.trunc(exp2 / 2) * 2 ** (exp2 - Math.trunc(exp2 / 2));
+  const v = toNumber(mant) * 2 ** Math.trunc(exp2 / 2) * 2 ** (exp2 - Math.trunc(exp2 / 2));
   if (!Number.isFinite(v)) return NaN;
   return neg ? -v : v;
 }
@@ -181,19 +178,15 @@ function isTie(d: number): boolean {
   if (e.charCodeAt(at - 1) !== 53 /* 5 */) return false;
   if (d > 1e-20 && d < 1e100) return isTieExact(d, e.slice(0, at).replace('.', ''));
   // The 18-digit decimal ending in 5 must be the exact value of d.
-  let a = BigInt(e.slice(0, at).replace('.', ''));
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, d);
-  const raw = view.getBigUint64(0);
-  const biased = Number(raw >> 52n);
-  let b = biased === 0 ? raw & 0xfffffffffffffn : (raw & 0xfffffffffffffn) | (1n << 52n);
-  const exp2 = biased === 0 ? -1074 : biased - 1075;
+  let a = fromDecimal(e.slice(0, at).replace('.', ''));
+  const parts = doubleParts(d);
+  let b = parts.mant;
   const k = Number(e.slice(at + 1)) - 17;
-  if (k >= 0) a *= 10n ** BigInt(k);
-  else b *= 10n ** BigInt(-k);
-  if (exp2 >= 0) b <<= BigInt(exp2);
-  else a <<= BigInt(-exp2);
-  return a === b;
+  if (k >= 0) a = mulPow10(a, k);
+  else b = mulPow10(b, -k);
+  if (parts.exp >= 0) b = shiftLeft(b, parts.exp);
+  else a = shiftLeft(a, -parts.exp);
+  return compare(a, b) === 0;
 }
 
 /** printf("%.<digits>f"), exact as glibc prints it (an exact tie rounds to the even neighbour). */
@@ -204,7 +197,8 @@ export function formatFixed(d: number, digits: number): string {
   let s: string;
   if (a >= 1e21) {
     // An integer: toFixed would switch to exponent notation.
-    s = BigInt(a).toString() + (digits > 0 ? `.${'0'.repeat(digits)}` : '');
+    const { mant, exp } = doubleParts(a);
+    s = toDecimal(shiftLeft(mant, exp)) + (digits > 0 ? `.${'0'.repeat(digits)}` : '');
   } else {
     s = a.toFixed(digits);
     // toFixed rounds an exact tie up; a tie needs a value with at most digits+1 binary decimals.
@@ -229,4 +223,17 @@ export function formatHumanDouble(d: number): string {
     s = s.slice(0, end);
   }
   return s === '-0' ? '0' : s;
+}
+
+/** Redis's bytesToHuman: INFO's `*_human` fields (`1023B`, `1.00K`, `2.50M`, ...). */
+export function bytesToHuman(n: number): string {
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  if (n < 1024) return `${n}B`;
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(2)}${units[i]}`;
 }

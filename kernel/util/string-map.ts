@@ -183,13 +183,19 @@ const K1H = KEY.readInt32LE(12);
  */
 let lastString = '';
 let lastHash = 1;
+/** Longer strings are not remembered: the cache would keep a large argument alive after its client left. */
+const LAST_STRING_MAX = 4096;
 
 /** The 32-bit hash the maps use (never 0, which marks an empty slot). */
 export function hashString(s: string): number {
   if (s === lastString) return lastHash;
-  const h = sipHash12(K0L, K0H, K1L, K1H, s);
-  lastString = s;
-  return (lastHash = h === 0 ? 1 : h);
+  let h = sipHash12(K0L, K0H, K1L, K1H, s);
+  if (h === 0) h = 1;
+  if (s.length <= LAST_STRING_MAX) {
+    lastString = s;
+    lastHash = h;
+  }
+  return h;
 }
 
 /** The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l. */

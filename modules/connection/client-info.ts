@@ -1,4 +1,4 @@
-import type { Client } from '../../kernel';
+import { type Client, CLIENT_OVERHEAD } from '../../kernel';
 
 /**
  * Client types as CLIENT LIST TYPE and CLIENT KILL TYPE name them (getClientTypeByName).
@@ -75,27 +75,53 @@ function fdOf(c: Client): number {
   return handle?.fd ?? -1;
 }
 
+/** Bytes of a command as a RESP multibulk request: what it took in the query buffer. */
+function requestBytes(argv: string[]): number {
+  let n = 3 + String(argv.length).length;
+  for (let i = 0; i < argv.length; i++) n += 5 + String(argv[i].length).length + argv[i].length;
+  return n;
+}
+
+/** The RESP reply block Redis's reply list is made of: CLIENT LIST's oll counts them. */
+const REPLY_BLOCK = 16 * 1024;
+
 /**
- * One CLIENT LIST / CLIENT INFO line (catClientInfoString), fields in Redis 7.0's order.
- * Memory figures Ferrous does not track the way Redis does are given as Redis shows an idle
- * client; MULTI length and the tracking redirection as for a client using none.
+ * One CLIENT LIST / CLIENT INFO line (catClientInfoString), fields in Redis 7.0's order and
+ * with Redis's meanings. `argv` is the command being run when `c` is the caller (CLIENT LIST
+ * or INFO itself): its bytes are still in the query buffer (qbuf) and its arguments in memory
+ * (argv-mem), as in Redis; a parked client (blocked, paused) shows the command it waits in.
+ * qbuf-free is 0: Ferrous parses complete commands in place in the transport's shared read
+ * buffer and copies a partial one to a buffer of its exact size, so no query buffer has room
+ * to spare.
+ * rbs/rbp are the reply buffer Redis would hold (Client.replyBufferSize); obl is what is queued
+ * for this turn's write up to that size, omem the rest of the output not yet taken by the
+ * peer (queued Buffers and the socket's write queue), oll its 16 KB blocks; tot-mem adds the
+ * connection's fixed cost (the used_memory estimate's CLIENT_OVERHEAD), counted as Redis's
+ * getClientMemoryUsage counts.
  */
 export function clientInfoLine(c: Client, argv: string[] | null): string {
   const now = Math.floor(Date.now() / 1000);
-  const qbuf = c.parser?.pending ?? 0;
+  const parser = c.parser;
+  const held = argv ?? c.argv;
+  const qbuf = (parser?.pending ?? 0) + (argv !== null && parser !== null ? requestBytes(argv) : 0);
   let argvMem = 0;
-  if (argv !== null) for (const a of argv) argvMem += a.length;
-  const obl = c.out.length;
-  // Output not yet sent beyond the batched string: queued Buffers and what the socket still holds.
-  const omem = c.outputChunkBytes + (c.transport?.pending ?? 0);
+  if (held !== null) for (const a of held) argvMem += a.length;
+  const multi = c.flags.size !== 0 && c.flags.has('multi') ? c.queuedCommands : -1;
+  const rbs = c.replyBufferSize;
+  const obl = Math.min(c.out.length, rbs);
+  const omem = c.out.length - obl + c.outputChunkBytes + (c.transport?.pending ?? 0);
+  const oll = Math.ceil(omem / REPLY_BLOCK);
+  const totMem = CLIENT_OVERHEAD + qbuf + argvMem + 8 * (held?.length ?? 0) + c.queuedBytes + rbs + omem;
+  // The write event is installed while output waits for the socket, as Redis installs its write handler.
+  const events = c.transport !== null && (c.transport.pending !== 0 || c.outputChunkBytes !== 0) ? 'rw' : 'r';
   const addr = isUnixSocket(c) ? `${c.server.config.get<string>('unixsocket')}:0` : c.addr;
   return (
     `id=${c.id} addr=${addr} laddr=${isUnixSocket(c) ? addr : c.laddr} fd=${fdOf(c)} name=${c.name}` +
     ` age=${now - Math.floor(c.createdAt / 1000)} idle=${now - Math.floor(c.lastInteraction / 1000)}` +
-    ` flags=${flagString(c)} db=${c.db.id} sub=${c.subscriptions} psub=${c.patternSubscriptions} ssub=${c.shardSubscriptions} multi=-1 qbuf=${qbuf} qbuf-free=0` +
-    ` argv-mem=${argvMem} multi-mem=0 rbs=0 rbp=0 obl=${obl} oll=${c.outputChunks} omem=${omem}` +
-    ` tot-mem=${qbuf + argvMem + obl + omem}` +
-    ` events=r cmd=${c.current?.name ?? c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}\n`
+    ` flags=${flagString(c)} db=${c.db.id} sub=${c.subscriptions} psub=${c.patternSubscriptions} ssub=${c.shardSubscriptions}` +
+    ` multi=${multi} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${c.queuedBytes}` +
+    ` rbs=${rbs} rbp=${c.replyBufferPeak} obl=${obl} oll=${oll} omem=${omem} tot-mem=${totMem}` +
+    ` events=${events} cmd=${c.current?.name ?? c.lastCommand} user=${c.user} redir=${c.trackingRedirect} resp=${c.resp}\n`
   );
 }
 

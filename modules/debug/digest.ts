@@ -27,7 +27,7 @@ export function datasetDigest(ks: Keyspace): string {
     for (const key of db.keys()) {
       const d = new Digest();
       d.mix(key);
-      addValue(ks, db, key, db.peekEntry(key)!.value, d);
+      addValue(ks, db, key, db.peekStored(key), d);
       final.xor(d.bytes);
     }
   }
@@ -37,7 +37,7 @@ export function datasetDigest(ks: Keyspace): string {
 /** DEBUG DIGEST-VALUE: a value's digest without its key (all zeros for a missing key). */
 export function valueDigest(ks: Keyspace, db: Database, key: string): string {
   const d = new Digest();
-  const e = db.peekEntry(key);
-  if (e !== undefined) addValue(ks, db, key, e.value, d);
+  const v = db.peekStored(key);
+  if (v !== undefined) addValue(ks, db, key, v, d);
   return d.hex();
 }

@@ -10,6 +10,7 @@ import {
   DATA_FILE,
   DoubleReply,
   Errors,
+  hashString,
   inject,
   Keyspace,
   Logger,
@@ -128,7 +129,7 @@ function atoi(s: string): number {
 /** getPositiveLongFromObjectOrReply. */
 function positive(s: string): number {
   const n = parseInt64(s);
-  if (n === null || n < 0) throw NOT_POSITIVE;
+  if (n === null || Number(n) < 0) throw NOT_POSITIVE;
   return Number(n);
 }
 
@@ -267,7 +268,7 @@ export default class DebugModule {
       loaded = false;
     }
     for (const [db, key, value, expire] of held) {
-      if (db.peekEntry(key) !== undefined) {
+      if (db.peekStored(key) !== undefined) {
         if (merge) continue;
         this.logger.warning(`DEBUG RELOAD: duplicate key '${key}' in DB ${db.id} (use MERGE to keep the file's)`);
         loaded = false;
@@ -284,19 +285,18 @@ export default class DebugModule {
   private heldKeys(): [Database, string, unknown, number | undefined][] {
     const out: [Database, string, unknown, number | undefined][] = [];
     for (const db of this.keyspace.dbs) {
-      for (const key of db.keys()) out.push([db, key, db.peekEntry(key)!.value, db.expires.get(key)]);
+      for (const key of db.keys()) out.push([db, key, db.peekStored(key), db.expires.get(key)]);
     }
     return out;
   }
 
   /** DEBUG OBJECT: Redis's line, with a stable pseudo-address per value and the RDB length DUMP would write. */
   private object(ctx: CommandContext, key: string): Reply {
-    const e = ctx.db.peekEntry(key);
-    if (e === undefined) throw NO_KEY;
-    const v = e.value;
+    const v = ctx.db.peekStored(key);
+    if (v === undefined) throw NO_KEY;
     const encoding = this.keyspace.types.of(v).encoding(v);
     const refcount = encoding === 'int' && Number(v) >= 0 && Number(v) < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
-    const idle = this.keyspace.idleSeconds(e.lru);
+    const idle = this.keyspace.idleSeconds(ctx.db.stamp(key)!);
     // Redis shows its 24-bit seconds clock at the last access.
     const lru = (this.keyspace.lruClock - idle) & 0xffffff;
     let extra = '';
@@ -310,13 +310,19 @@ export default class DebugModule {
       extra = ` ql_nodes:1 ql_avg_node:${items.length.toFixed(2)} ql_listpack_max:${fill} ql_compressed:${compress !== 0 ? 1 : 0} ql_uncompressed_size:${bytes}`;
     }
     return new StatusReply(
-      `Value at:${this.address(e)} refcount:${refcount} encoding:${encoding} serializedlength:${this.serializedLength(ctx, key)} lru:${lru} lru_seconds_idle:${idle}${extra}`,
+      `Value at:${this.address(ctx.db, key, v)} refcount:${refcount} encoding:${encoding} serializedlength:${this.serializedLength(ctx, key)} lru:${lru} lru_seconds_idle:${idle}${extra}`,
     );
   }
 
-  private address(o: object): string {
-    let id = this.addresses.get(o);
-    if (id === undefined) this.addresses.set(o, (id = this.nextAddress++));
+  /** A collection's address is its own; a string's is derived from where it is stored (no object to key a WeakMap). */
+  private address(db: Database, key: string, v: unknown): string {
+    let id: number;
+    if (typeof v === 'object' && v !== null) {
+      id = this.addresses.get(v) ?? this.nextAddress++;
+      this.addresses.set(v, id);
+    } else {
+      id = 0x10000000 + ((hashString(`${db.id}:${key}`) >>> 0) & 0xfffffff);
+    }
     return `0x${(0x7f0000000000 + id * 16).toString(16)}`;
   }
 
@@ -329,15 +335,14 @@ export default class DebugModule {
     if (dump?.handler == null) return 0;
     const st = this.keyspace.stats;
     const { keyspaceHits, keyspaceMisses } = st;
-    const e = ctx.db.peekEntry(key)!;
-    const lru = e.lru;
+    const lru = ctx.db.stamp(key)!;
     try {
       const payload = dump.handler(ctx, ['DUMP', key]);
       return typeof payload === 'string' ? payload.length - 11 : 0;
     } finally {
       st.keyspaceHits = keyspaceHits;
       st.keyspaceMisses = keyspaceMisses;
-      e.lru = lru;
+      ctx.db.setStamp(key, lru);
     }
   }
 

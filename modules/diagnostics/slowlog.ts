@@ -1,4 +1,4 @@
-import type { Client, Reply } from '../../kernel';
+import { type Client, flatten, type Reply } from '../../kernel';
 
 /** Redis's SLOWLOG_ENTRY_MAX_ARGC and SLOWLOG_ENTRY_MAX_STRING. */
 const MAX_ARGC = 32;
@@ -25,7 +25,8 @@ export class SlowLog {
     for (let j = 0; j < argc; j++) {
       const a = argv[j];
       if (argc !== argv.length && j === argc - 1) kept[j] = `... (${argv.length - argc + 1} more arguments)`;
-      else if (a.length > MAX_STRING) kept[j] = `${a.slice(0, MAX_STRING)}... (${a.length - MAX_STRING} more bytes)`;
+      // Flattened: the slice would otherwise keep the whole argument alive as long as the entry.
+      else if (a.length > MAX_STRING) kept[j] = flatten(`${a.slice(0, MAX_STRING)}... (${a.length - MAX_STRING} more bytes)`);
       else kept[j] = a;
     }
     this.entries.unshift({ id: this.nextId++, time: Math.floor(Date.now() / 1000), usec, argv: kept, peer, name: c.name });

@@ -221,7 +221,7 @@ export default class EvictionModule {
 
   private readonly stored = (dbid: number, key: string): boolean => {
     const db = this.keyspace.db(dbid);
-    return this.volatile ? db.expires.has(key) : db.peekEntry(key) !== undefined;
+    return this.volatile ? db.expires.has(key) : db.peekStored(key) !== undefined;
   };
 
   /** evictionPoolPopulate: score `maxmemory-samples` keys of `db` into the pool. */
@@ -237,10 +237,10 @@ export default class EvictionModule {
         // Sooner to expire is better: the score grows as the expiry time shrinks.
         idle = Number.MAX_SAFE_INTEGER - db.getExpire(key);
       } else {
-        const e = db.peekEntry(key);
-        if (e === undefined) continue;
+        const lru = db.stamp(key);
+        if (lru === undefined) continue;
         // LRU: idle in the stamps' tenths of a second (OBJECT IDLETIME rounds to seconds).
-        idle = this.pick === Pick.Lru ? ks.lruStamp - e.lru : 255 - ks.frequency(e.lru);
+        idle = this.pick === Pick.Lru ? ks.lruStamp - lru : 255 - ks.frequency(lru);
       }
       this.pool.insert(key, db.id, idle);
     }

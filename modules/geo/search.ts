@@ -247,7 +247,7 @@ export function georadius(ctx: CommandContext, ss: SortedSets, argv: string[], s
     else if (arg === 'count' && i + 1 < remaining) {
       const n = parseInt64(argv[at + 1]);
       if (n === null) throw notInteger;
-      if (n <= 0) throw badCount;
+      if (Number(n) <= 0) throw badCount;
       count = Number(n);
       i++;
     } else if (arg === 'store' && i + 1 < remaining && storable) {

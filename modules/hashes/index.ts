@@ -196,7 +196,7 @@ export default class HashesModule {
     if (incr === null) throw Errors.notInteger;
     const key = argv[1];
     const h = writeHash(ctx.db, key);
-    let value: number | bigint = 0;
+    let value: number | string = 0;
     const cur = h.get(argv[2]);
     if (cur !== undefined) {
       const v = parseInt64(cur);
@@ -243,10 +243,10 @@ export default class HashesModule {
     }
     const l = parseInt64(argv[2]);
     if (l === null) throw Errors.notInteger;
-    if (typeof l === 'bigint' && argv[2] === '-9223372036854775808') throw Errors.longOutOfRange;
+    if (argv[2] === '-9223372036854775808') throw Errors.longOutOfRange;
     if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) throw Errors.syntax;
     const withValues = argv.length === 4;
-    if (withValues && typeof l === 'bigint' && magnitudeAbove(argv[2], HALF_LONG_MAX)) throw Errors.valueOutOfRange;
+    if (withValues && typeof l === 'string' && magnitudeAbove(argv[2], HALF_LONG_MAX)) throw Errors.valueOutOfRange;
     const h = this.read(ctx, argv[1]);
     if (h === undefined || l === 0) return [];
     const count = Number(l);

@@ -3,7 +3,6 @@ import {
   type CommandContext,
   Config,
   type Database,
-  type Entry,
   Errors,
   globMatch,
   inject,
@@ -119,8 +118,8 @@ export default class KeysModule {
   }
 
   /** lookupKeyReadWithFlags(LOOKUP_NOTOUCH): counts hits and misses but keeps the access time. */
-  private lookup(ctx: CommandContext, key: string, notifyMiss: boolean): Entry | undefined {
-    const e = ctx.db.entry(key);
+  private lookup(ctx: CommandContext, key: string, notifyMiss: boolean): unknown {
+    const e = ctx.db.peek(key);
     if (e !== undefined) {
       this.keyspace.stats.keyspaceHits++;
     } else {
@@ -143,9 +142,9 @@ export default class KeysModule {
 
   @Command('type')
   type(ctx: CommandContext, argv: string[]): Reply {
-    const e = this.lookup(ctx, argv[1], true);
-    if (e === undefined) return NONE;
-    return this.typeReply(this.keyspace.types.of(e.value).name);
+    const v = this.lookup(ctx, argv[1], true);
+    if (v === undefined) return NONE;
+    return this.typeReply(this.keyspace.types.of(v).name);
   }
 
   private typeReply(name: string): StatusReply {
@@ -270,16 +269,16 @@ export default class KeysModule {
     const db = ctx.db;
     const src = argv[1];
     const dst = argv[2];
-    const e = db.entry(src);
-    if (e === undefined) throw Errors.noSuchKey;
+    const value = db.peek(src);
+    if (value === undefined) throw Errors.noSuchKey;
     if (src === dst) return nx ? 0 : OK;
     if (nx && db.peek(dst) !== undefined) return 0;
     const expire = db.getExpire(src);
-    const lru = e.lru;
-    db.set(dst, e.value);
+    const lru = db.stamp(src)!;
+    db.set(dst, value);
     if (expire !== -1) db.setExpire(dst, expire);
     // The value keeps its access time, as Redis moves the object itself.
-    db.entry(dst)!.lru = lru;
+    db.setStamp(dst, lru);
     db.delete(src);
     const hooks = ctx.server.hooks;
     hooks.emitKeyModified(db, src);
@@ -297,12 +296,12 @@ export default class KeysModule {
     if (dbid < 0 || dbid >= this.keyspace.dbs.length) throw Errors.invalidDb;
     const dst = this.keyspace.db(dbid);
     if (src === dst) throw SAME_OBJECT;
-    const e = src.entry(key);
-    if (e === undefined || dst.peek(key) !== undefined) return 0;
+    const value = src.peek(key);
+    if (value === undefined || dst.peek(key) !== undefined) return 0;
     const expire = src.getExpire(key);
-    dst.set(key, e.value);
+    dst.set(key, value);
     if (expire !== -1) dst.setExpire(key, expire);
-    dst.entry(key)!.lru = e.lru;
+    dst.setStamp(key, src.stamp(key)!);
     src.delete(key);
     const hooks = ctx.server.hooks;
     hooks.emitKeyModified(src, key);
@@ -422,16 +421,16 @@ export default class KeysModule {
 
   @Command('object|encoding')
   objectEncoding(ctx: CommandContext, argv: string[]): Reply {
-    const e = this.lookup(ctx, argv[2], false);
-    if (e === undefined) return null;
-    return this.keyspace.types.of(e.value).encoding(e.value);
+    const v = this.lookup(ctx, argv[2], false);
+    if (v === undefined) return null;
+    return this.keyspace.types.of(v).encoding(v);
   }
 
   @Command('object|refcount')
   objectRefcount(ctx: CommandContext, argv: string[]): Reply {
-    const e = this.lookup(ctx, argv[2], false);
-    if (e === undefined) return null;
-    return this.isSharedInteger(e.value) ? SHARED_REFCOUNT : 1;
+    const v = this.lookup(ctx, argv[2], false);
+    if (v === undefined) return null;
+    return this.isSharedInteger(v) ? SHARED_REFCOUNT : 1;
   }
 
   /** Redis shares the integers 0..9999 unless an LRU/LFU policy with maxmemory needs per-object stamps. */
@@ -445,17 +444,15 @@ export default class KeysModule {
 
   @Command('object|idletime')
   objectIdletime(ctx: CommandContext, argv: string[]): Reply {
-    const e = this.lookup(ctx, argv[2], false);
-    if (e === undefined) return null;
+    if (this.lookup(ctx, argv[2], false) === undefined) return null;
     if (this.keyspace.lfu) throw IS_LFU;
-    return this.keyspace.idleSeconds(e.lru);
+    return this.keyspace.idleSeconds(ctx.db.stamp(argv[2])!);
   }
 
   @Command('object|freq')
   objectFreq(ctx: CommandContext, argv: string[]): Reply {
-    const e = this.lookup(ctx, argv[2], false);
-    if (e === undefined) return null;
+    if (this.lookup(ctx, argv[2], false) === undefined) return null;
     if (!this.keyspace.lfu) throw NOT_LFU;
-    return this.keyspace.frequency(e.lru);
+    return this.keyspace.frequency(ctx.db.stamp(argv[2])!);
   }
 }

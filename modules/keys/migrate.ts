@@ -136,7 +136,7 @@ export async function migrate(ctx: CommandContext, keyspace: Keyspace, sockets: 
   const dbidArg = parseInt64(argv[4]);
   if (timeoutArg === null || dbidArg === null) throw Errors.notInteger;
   // Node's timers take at most 2^31-1 ms (a longer one fires at once): a longer wait is as good as forever.
-  const timeout = timeoutArg <= 0 ? 1000 : Math.min(Number(timeoutArg), 2 ** 31 - 1);
+  const timeout = Number(timeoutArg) <= 0 ? 1000 : Math.min(Number(timeoutArg), 2 ** 31 - 1);
   const dbid = Number(dbidArg);
 
   const db = ctx.db;

@@ -1,6 +1,8 @@
-import { type CommandContext, Errors, INT64_MIN, parseInt64, parseIntArg, type Reply, ReplyError } from '../../kernel';
+import { type CommandContext, Errors, parseInt64, parseIntArg, type Reply, ReplyError } from '../../kernel';
 import { readList } from './type';
 
+/** LONG_MIN, as parseInt64 gives it (digits: past 2^53). */
+const INT64_MIN_DIGITS = '-9223372036854775808';
 const EMPTY: Reply[] = [];
 const rankZero = new ReplyError(
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
@@ -48,7 +50,7 @@ export function lpos(ctx: CommandContext, argv: string[]): Reply {
       const r = parseInt64(argv[++j]);
       if (r === null) throw Errors.notInteger;
       // Redis negates LONG_MIN into itself, which then matches from the tail's first match.
-      rank = r === INT64_MIN ? -1 : Number(r);
+      rank = r === INT64_MIN_DIGITS ? -1 : Number(r);
       if (rank === 0) throw rankZero;
     } else if (opt === 'count' && more) {
       count = parseIntArg(argv[++j]);

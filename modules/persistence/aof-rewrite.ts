@@ -28,17 +28,17 @@ export function writeAofBase(file: string, keyspace: Keyspace, functions: Functi
       if (db.size === 0) continue;
       emit(['SELECT', String(db.id)]);
       for (const key of db.keys()) {
-        const e = db.peekEntry(key);
-        if (e === undefined) continue;
+        const value = db.peekStored(key);
+        if (value === undefined) continue;
         const expire = db.getExpire(key);
         if (expire !== -1 && expire <= now) continue;
-        const type = keyspace.types.of(e.value);
+        const type = keyspace.types.of(value);
         const codec = type.codec ?? type.moduleCodec;
         if (codec === undefined) {
           skipped.add(type.name);
           continue;
         }
-        codec.rewrite(key, e.value, emit);
+        codec.rewrite(key, value, emit);
         if (expire !== -1) emit(['PEXPIREAT', key, String(expire)]);
       }
     }

@@ -1,5 +1,5 @@
-import { type FunctionStore, type Keyspace, RdbError } from '../../kernel';
-import { readRdb, runToEnd } from './rdb';
+import { type FunctionStore, type Keyspace, RdbError, RdbInput } from '../../kernel';
+import { readRdb, runToEnd, Step } from './rdb';
 
 export interface Applied {
   keys: number;
@@ -22,14 +22,19 @@ export function loadRdb(keyspace: Keyspace, store: FunctionStore | undefined, bu
   return runToEnd(loadRdbSteps(keyspace, store, buf, verifyChecksum, keepExpired));
 }
 
-/** loadRdb in steps (see readRdb): the keyspace is emptied if any step throws. */
+/**
+ * loadRdb in steps (see readRdb), of a complete image or of one still arriving (a growing
+ * RdbInput; `maxBytes` then bounds the size hints believed): the keyspace is emptied if any
+ * step throws.
+ */
 export function* loadRdbSteps(
   keyspace: Keyspace,
   store: FunctionStore | undefined,
-  buf: Buffer,
+  buf: Buffer | RdbInput,
   verifyChecksum: boolean,
   keepExpired: boolean,
-): Generator<undefined, Applied, undefined> {
+  maxBytes = buf instanceof RdbInput ? buf.end : buf.length,
+): Generator<Step, Applied, undefined> {
   const now = Date.now();
   let keys = 0;
   let expired = 0;
@@ -47,12 +52,12 @@ export function* loadRdbSteps(
       }
       if (!db.add(key, value)) throw new RdbError(`Duplicate key '${key}' in DB ${dbid}`);
       if (expireMs !== -1) db.setExpire(key, expireMs);
-      keyspace.restoreStamp(db.peekEntry(key)!, idle, -1);
+      keyspace.restoreStamp(db, key, idle, -1);
       keys++;
     }, (dbid, n) => {
       // dictExpand on RESIZEDB: the table is sized once instead of doubling its way up. A key
       // takes at least three bytes of the file, which bounds what a corrupt hint can ask for.
-      if (dbid < keyspace.dbs.length) keyspace.db(dbid).reserve(Math.min(n, Math.floor(buf.length / 3)));
+      if (dbid < keyspace.dbs.length) keyspace.db(dbid).reserve(Math.min(n, Math.floor(maxBytes / 3)));
     }, store === undefined ? undefined : (code) => {
       try {
         store.restore(code);

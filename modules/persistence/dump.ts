@@ -78,7 +78,7 @@ export function restore(ctx: CommandContext, keyspace: Keyspace, argv: string[])
     db.setExpire(key, ttl);
     if (!absttl) ctx.propagate([argv[0], key, String(ttl), ...argv.slice(3), 'ABSTTL']);
   }
-  keyspace.restoreStamp(db.peekEntry(key)!, idle, freq);
+  keyspace.restoreStamp(db, key, idle, freq);
   ctx.modified(key, Notify.GENERIC, 'restore');
   return OK;
 }

@@ -33,7 +33,8 @@ import {
   type WriteGate,
 } from '../../kernel';
 import { parseSavePoints, persistenceParams, type SavePoint } from './config';
-import { loadRdb, loadRdbSteps } from './apply';
+import { loadRdb } from './apply';
+import { ImageLoad } from './image-load';
 import { decodeFunctionsPayload, functionsPayload } from './rdb';
 import { dump, restore } from './dump';
 import { logSkipped, Snapshot } from './snapshot';
@@ -81,8 +82,6 @@ const BGSAVE_STARTED = new StatusReply('Background saving started');
 const IN_PROGRESS = new ReplyError('ERR Background save already in progress');
 /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long to retry. */
 const RETRY_DELAY_MS = 5000;
-/** How long one slice of a replica's load may hold the event loop (ms). */
-const LOAD_SLICE_MS = 2;
 /** How often save points are checked. */
 const CRON_MS = 100;
 
@@ -156,7 +155,13 @@ export default class PersistenceModule {
         },
       };
     },
-    load: async (rdb) => {
+    load: (rdb) => {
+      const l = this.rdbSnapshots.loadStream(rdb.length);
+      l.feed(rdb);
+      l.end();
+      return l.done;
+    },
+    loadStream: (size) => {
       // Emptying for a replica's load is no FLUSHALL: it must not trigger the save-point save.
       this.replacing = true;
       try {
@@ -165,19 +170,13 @@ export default class PersistenceModule {
         this.replacing = false;
       }
       const t0 = Date.now();
-      const steps = loadRdbSteps(this.keyspace, this.services.find(FUNCTION_STORE), rdb, this.config.get<boolean>('rdbchecksum'), true);
-      for (;;) {
-        const sliceStart = performance.now();
-        let r = steps.next();
-        while (r.done !== true && performance.now() - sliceStart < LOAD_SLICE_MS) r = steps.next();
-        if (r.done === true) {
-          this.loadedKeys = r.value.keys;
-          this.expiredOnLoad = r.value.expired;
-          this.logger.notice(`DB loaded from the master's image: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${this.loadedKeys} keys)`);
-          return { keys: r.value.keys, aux: r.value.aux };
-        }
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      const load = new ImageLoad(this.keyspace, this.services.find(FUNCTION_STORE), size, this.config.get<boolean>('rdbchecksum'));
+      void load.done.then((r) => {
+        this.loadedKeys = r.keys;
+        this.expiredOnLoad = r.expired;
+        this.logger.notice(`DB loaded from the master's image: ${((Date.now() - t0) / 1000).toFixed(3)} seconds (${r.keys} keys)`);
+      }, () => undefined);
+      return load;
     },
   };
   private replacing = false;

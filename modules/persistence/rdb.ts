@@ -1,6 +1,7 @@
 import {
   Crc64,
   crc64,
+  NEED_MORE,
   Op,
   RDB_VERSION,
   RdbError,
@@ -71,8 +72,18 @@ export type FunctionSink = (code: string) => void;
 /** Keys read between two points where readRdb may pause (a power of two). */
 const KEYS_PER_STEP = 128;
 
-/** Run a step-wise reader (readRdb, loadRdb) to its end at once. */
-export function runToEnd<T>(steps: Generator<undefined, T, undefined>): T {
+/**
+ * What a step-wise reader yields: `Pause`, a point where it may be left for a while (every
+ * KEYS_PER_STEP keys), or `NeedMore`, when a growing input has not received the bytes of the
+ * next record yet (`resumeAt` on the reader's input says from how many bytes on to try again).
+ */
+export const enum Step {
+  Pause = 0,
+  NeedMore = 1,
+}
+
+/** Run a step-wise reader (readRdb, loadRdb) of a complete input to its end at once. */
+export function runToEnd<T>(steps: Generator<Step, T, undefined>): T {
   for (;;) {
     const r = steps.next();
     if (r.done === true) return r.value;
@@ -85,81 +96,114 @@ export function runToEnd<T>(steps: Generator<undefined, T, undefined>): T {
  * the offset just after the checksum; `aux` gets the AUX fields. The checksum is checked at the end: a caller that must
  * not keep a partial dataset undoes what it stored when this throws. A generator: it pauses
  * every KEYS_PER_STEP keys, so a caller may load in slices between which the server serves
- * (runToEnd reads at once).
+ * (runToEnd reads at once). `source` may be a growing input (`RdbInput.growing`, an image
+ * loaded as it arrives): a record whose bytes have not all arrived is read again from its
+ * start once they have, and the reader yields `Step.NeedMore` meanwhile.
  */
 export function* readRdb(
-  buf: Buffer,
+  source: Buffer | RdbInput,
   types: TypeRegistry,
   verifyChecksum: boolean,
   sink: RecordSink,
   sized?: (db: number, keys: number) => void,
   functions?: FunctionSink,
   aux?: (key: string, value: string) => void,
-): Generator<undefined, number, undefined> {
+): Generator<Step, number, undefined> {
   let keys = 0;
-  const input = new RdbInput(buf);
-  const magic = input.raw(9).toString('latin1');
-  if (!magic.startsWith('REDIS')) throw new RdbError('Wrong signature trying to load DB from file');
-  const version = Number(magic.slice(5));
-  if (!Number.isInteger(version) || version < 1 || version > RDB_VERSION) throw new RdbError(`Can't handle RDB format version ${magic.slice(5)}`);
+  const input = source instanceof RdbInput ? source : new RdbInput(source);
+  let version = 0;
+  for (;;) {
+    try {
+      const magic = input.raw(9).toString('latin1');
+      if (!magic.startsWith('REDIS')) throw new RdbError('Wrong signature trying to load DB from file');
+      version = Number(magic.slice(5));
+      if (!Number.isInteger(version) || version < 1 || version > RDB_VERSION) throw new RdbError(`Can't handle RDB format version ${magic.slice(5)}`);
+      break;
+    } catch (e) {
+      if (e !== NEED_MORE) throw e;
+      input.rewind(0);
+      yield Step.NeedMore;
+    }
+  }
   let db = 0;
   let expireMs = -1;
   let idle = -1;
   for (;;) {
-    const op = input.byte();
-    switch (op) {
-      case Op.ExpireTimeMs:
-        expireMs = input.millis();
-        continue;
-      case Op.ExpireTime:
-        expireMs = input.raw(4).readInt32LE(0) * 1000;
-        continue;
-      case Op.Idle:
-        idle = input.length();
-        continue;
-      case Op.Freq:
-        input.byte();
-        continue;
-      case Op.SelectDb:
-        db = input.length();
-        continue;
-      case Op.ResizeDb: {
-        const keys = input.length();
-        input.length();
-        sized?.(db, keys);
-        continue;
+    const start = input.pos;
+    try {
+      const op = input.byte();
+      switch (op) {
+        case Op.ExpireTimeMs:
+          expireMs = input.millis();
+          continue;
+        case Op.ExpireTime:
+          expireMs = input.raw(4).readInt32LE(0) * 1000;
+          continue;
+        case Op.Idle:
+          idle = input.length();
+          continue;
+        case Op.Freq:
+          input.byte();
+          continue;
+        case Op.SelectDb:
+          db = input.length();
+          continue;
+        case Op.ResizeDb: {
+          const keys = input.length();
+          input.length();
+          sized?.(db, keys);
+          continue;
+        }
+        case Op.Aux: {
+          const k = input.string();
+          const v = input.string();
+          aux?.(k, v);
+          continue;
+        }
+        case Op.ModuleAux:
+          throw new RdbError('RDB holds module auxiliary data, which Ferrous cannot load');
+        case Op.Function2: {
+          if (functions === undefined) throw new RdbError('RDB holds function libraries, and no loaded module keeps them');
+          const code = input.string();
+          functions(code);
+          continue;
+        }
+        case Op.FunctionPreGa:
+          throw new RdbError('Pre-release function format not supported');
+        case Op.Eof:
+          break;
+        default: {
+          const key = input.string();
+          const value = readValue(input, op, types);
+          sink(db, key, value, expireMs, idle);
+          expireMs = -1;
+          idle = -1;
+          // A caller loading in slices may stop here and resume later.
+          if ((++keys & (KEYS_PER_STEP - 1)) === 0) yield Step.Pause;
+          continue;
+        }
       }
-      case Op.Aux: {
-        const k = input.string();
-        const v = input.string();
-        aux?.(k, v);
-        continue;
-      }
-      case Op.ModuleAux:
-        throw new RdbError('RDB holds module auxiliary data, which Ferrous cannot load');
-      case Op.Function2:
-        if (functions === undefined) throw new RdbError('RDB holds function libraries, and no loaded module keeps them');
-        functions(input.string());
-        continue;
-      case Op.FunctionPreGa:
-        throw new RdbError('Pre-release function format not supported');
-      case Op.Eof:
-        break;
-      default: {
-        const key = input.string();
-        sink(db, key, readValue(input, op, types), expireMs, idle);
-        expireMs = -1;
-        idle = -1;
-        // A caller loading in slices may stop here and resume later.
-        if ((++keys & (KEYS_PER_STEP - 1)) === 0) yield;
-        continue;
-      }
+      break;
+    } catch (e) {
+      if (e !== NEED_MORE) throw e;
+      input.rewind(start);
+      yield Step.NeedMore;
     }
-    break;
   }
   if (version >= 5) {
     const end = input.pos;
-    const stored = input.raw(8);
+    let stored: Buffer;
+    for (;;) {
+      try {
+        stored = input.raw(8);
+        break;
+      } catch (e) {
+        if (e !== NEED_MORE) throw e;
+        input.rewind(end);
+        yield Step.NeedMore;
+      }
+    }
+    const buf = input.buf;
     if (verifyChecksum && !stored.equals(Buffer.alloc(8)) && !stored.equals(crc64(buf, 0, end))) {
       throw new RdbError(`Wrong RDB checksum expected: ${stored.readBigUInt64LE(0).toString(16)} got: ${crc64(buf, 0, end).readBigUInt64LE(0).toString(16)}`);
     }

@@ -24,15 +24,16 @@ const SLICE_MS = 0.25;
 const FLUSH_BYTES = 256 * 1024;
 
 interface DbState {
-  /** Entries with a sequence number above this were created after the snapshot began. */
-  readonly maxSeq: number;
   /**
-   * Where the walk in insertion order has got to: entries with a lower sequence number are
-   * saved. Only keys that writes made the snapshot save out of turn are remembered by name,
-   * so the memory a BGSAVE needs follows the writes during it, not the size of the data.
+   * The SCAN cursor the walk has reached: keys it has passed (Database.scanned) are saved.
+   * Only keys that writes made the snapshot handle out of turn are remembered by name, so the
+   * memory a BGSAVE needs follows the writes during it, not the size of the data.
    */
   walked: number;
-  /** Keys saved out of turn because a write touched them before the walk reached them. */
+  /**
+   * Keys handled out of turn because a write touched them before the walk reached them: saved
+   * as they were, or, for a key the write creates, left out (it did not exist when the snapshot began).
+   */
   readonly done: Set<string>;
   /** Early-saved entries for a database the writer has not reached yet. */
   early: RdbOutput | null;
@@ -41,11 +42,11 @@ interface DbState {
 }
 
 /**
- * A point-in-time RDB snapshot without fork. The snapshot begins at one instant (each
- * database's highest entry sequence number is noted); keys are then serialised a slice at a
- * time. Before any write touches a key the snapshot has not saved yet (Hooks.onBeforeWrite),
- * its current — still old — value is serialised at once, so the file holds every key as it
- * was when the snapshot began, whatever happens while it is written.
+ * A point-in-time RDB snapshot without fork. The snapshot begins at one instant (when it
+ * starts watching writes); keys are then serialised a slice at a time. Before any write
+ * touches a key the snapshot has not saved yet (Hooks.onBeforeWrite), its current — still old
+ * — value is serialised at once, so the file holds every key as it was when the snapshot
+ * began, whatever happens while it is written.
  */
 export class Snapshot {
   private readonly states: DbState[];
@@ -70,7 +71,7 @@ export class Snapshot {
     this.out = new RdbOutput(config.get<boolean>('rdbcompression'));
     this.crc = config.get<boolean>('rdbchecksum') ? new Crc64() : null;
     this.functions = functions?.codes() ?? [];
-    this.states = keyspace.dbs.map((db) => ({ maxSeq: db.lastSeq, walked: 0, done: new Set<string>(), early: null, complete: false }));
+    this.states = keyspace.dbs.map(() => ({ walked: 0, done: new Set<string>(), early: null, complete: false }));
   }
 
   /** Serialise everything now (SAVE, and shutdown). */
@@ -129,9 +130,9 @@ export class Snapshot {
         this.enterDb(i);
         const state = this.states[i];
         if (state.complete) continue;
-        // Walk the keys in insertion order with a SCAN cursor, a fraction of a millisecond at
-        // a time, so the server keeps answering between slices: no up-front key list either.
-        // Keys created after the snapshot began have a higher sequence number and are skipped.
+        // Walk the keys with a SCAN cursor, a fraction of a millisecond at a time, so the server
+        // keeps answering between slices: no up-front key list either. Keys created after the
+        // snapshot began are in `done` (their creation was a write) and are skipped.
         let cursor = 0;
         do {
           if (this.aborted) throw new Error('background save aborted');
@@ -190,14 +191,14 @@ export class Snapshot {
    */
   private saveKey(db: Database, state: DbState, key: string, out: RdbOutput, early: boolean): void {
     if (state.done.size !== 0 && state.done.has(key)) return;
-    const e = db.peekEntry(key);
-    if (e === undefined || e.seq > state.maxSeq) return;
     if (early) {
-      if (e.seq < state.walked) return;
+      if (db.scanned(key, state.walked)) return;
       state.done.add(key);
     }
-    const type = this.keyspace.types.of(e.value);
-    if (writeKeyValue(out, key, type, e.value, db.getExpire(key))) this.keysSaved++;
+    const value = db.peekStored(key);
+    if (value === undefined) return;
+    const type = this.keyspace.types.of(value);
+    if (writeKeyValue(out, key, type, value, db.getExpire(key))) this.keysSaved++;
     else this.skippedTypes.add(type.name);
   }
 

@@ -29,6 +29,13 @@ export const replicationParams: ConfigParam[] = [
   int('repl-timeout', 60, 1, 'Seconds without data (or ACKs) after which a replication link is dropped.'),
   int('repl-ping-replica-period', 10, 1, 'A master PINGs its replicas through the stream every this many seconds.', ['repl-ping-slave-period']),
   bool('repl-diskless-sync', true, 'Full sync streams the RDB to the replica (`$EOF:` framing) instead of the length-prefixed form.'),
+  {
+    name: 'repl-diskless-load',
+    type: 'enum',
+    default: 'disabled',
+    values: ['disabled', 'on-empty-db', 'swapdb'],
+    doc: 'How a replica takes its master\'s image: with data present, `disabled` and `on-empty-db` store it in the data file and load it once complete, `swapdb` keeps it in memory until then (the old data are served meanwhile); an empty replica loads it as it arrives, `disabled` writing the data file too.',
+  },
   int('repl-diskless-sync-delay', 5, 0, 'Seconds a master waits for more replicas before a diskless full sync starts.'),
   int('repl-diskless-sync-max-replicas', 0, 0, 'Start a delayed diskless sync as soon as this many replicas wait (0: wait the whole delay).'),
   bool('replica-read-only', true, 'A replica refuses writes from its clients (-READONLY).', ['slave-read-only']),

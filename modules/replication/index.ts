@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import * as path from 'path';
 import {
   Blocking,
   Client,
@@ -39,6 +40,7 @@ import { Backlog } from './backlog';
 import { parseReplicaOf, replicationParams } from './config';
 import { LinkState, ReplicaLink, SyncRound } from './master';
 import { SyncPayload } from './payload';
+import { ImageReceiver, type ReceivePlan } from './receive';
 
 const READONLY = new ReplyError("READONLY You can't write against a read only replica.");
 const NOREPLICAS = new ReplyError('NOREPLICAS Not enough good replicas to write.');
@@ -147,6 +149,8 @@ export default class ReplicationModule {
   /** Stream bytes fed to the master client's parser and not yet part of a whole command. */
   private unapplied: Buffer = Buffer.alloc(0);
   private payload: SyncPayload | null = null;
+  /** The image of a full sync, being received or loaded. */
+  private receiver: ImageReceiver | null = null;
   /**
    * The database the master's stream was in when the link dropped (a partial resync continues
    * there) or, after a full sync, the image's repl-stream-db.
@@ -550,6 +554,13 @@ export default class ReplicationModule {
     const conn = this.conn;
     this.conn = null;
     this.payload = null;
+    const receiver = this.receiver;
+    this.receiver = null;
+    if (receiver !== null) {
+      // Half an image: what was loaded of it goes (a load as it arrives emptied the dataset first).
+      receiver.abort();
+      this.loading.closed = false;
+    }
     this.unapplied = Buffer.alloc(0);
     const mc = this.masterClient;
     this.masterClient = null;
@@ -698,28 +709,62 @@ export default class ReplicationModule {
     throw new Error(`Unexpected reply to PSYNC from master: ${text}`);
   }
 
+  /**
+   * How this replica takes the image (repl-diskless-load): an empty dataset loads it as it
+   * arrives, whatever the mode, as there is nothing to serve stale or to keep if the transfer
+   * fails; otherwise it is loaded once complete, the old data served until then. `disabled`
+   * (and `on-empty-db` with data) also write it to the data file, as Redis's disk load does.
+   */
+  private receivePlan(): ReceivePlan {
+    const mode = this.config.get<string>('repl-diskless-load');
+    let empty = true;
+    for (const db of this.keyspace.dbs) if (db.size !== 0) empty = false;
+    const disk = mode === 'disabled' || (mode === 'on-empty-db' && !empty);
+    return { stream: empty, file: disk ? path.resolve(this.config.get<string>('dir'), this.config.get<string>('dbfilename')) : null };
+  }
+
+  /** The first bytes of the image: decide how to take it; a load as it arrives starts now. */
+  private startReceiving(size: number): ImageReceiver {
+    const plan = this.receivePlan();
+    this.logger.notice(`MASTER <-> REPLICA sync: receiving ${size < 0 ? 'streamed RDB' : `${size} bytes`} from master${plan.file !== null ? ' to disk' : ''}${plan.stream ? ', loading it as it arrives' : ''}`);
+    if (plan.stream) this.loadingStarts();
+    return new ImageReceiver(this.snapshots, plan, size, this.logger);
+  }
+
+  /** The dataset is about to be replaced: refuse commands meanwhile; our replicas' history ends. */
+  private loadingStarts(): void {
+    this.disconnectReplicas();
+    this.loading.closed = true;
+  }
+
   /** The RDB image after +FULLRESYNC, then whatever stream followed it. */
   private transferData(conn: OutboundConnection, chunk: Buffer, replid: string, offset: number): void {
     if (conn !== this.conn || this.payload === null) return;
     this.lastIo = Date.now();
-    let done: { rdb: Buffer; rest: Buffer } | null;
+    const payload = this.payload;
+    let rest: Buffer | null;
     try {
-      done = this.payload.feed(chunk);
+      rest = payload.feed(chunk, (bytes) => (this.receiver ??= this.startReceiving(payload.total)).data(bytes));
     } catch (e) {
       this.linkLost(conn, (e as Error).message);
       return;
     }
-    if (done === null) return;
+    if (rest === null) return;
     this.payload = null;
-    this.logger.notice(`MASTER <-> REPLICA sync: receiving ${done.rdb.length} bytes from master; loading the DB in memory`);
-    // Our replicas had our old history: they resync from the new one.
-    this.disconnectReplicas();
+    const receiver = (this.receiver ??= this.startReceiving(payload.total));
+    if (this.loading.closed) {
+      this.logger.notice('MASTER <-> REPLICA sync: all of the image received; finishing its load');
+    } else {
+      this.logger.notice('MASTER <-> REPLICA sync: Flushing old data; loading the DB in memory');
+      this.loadingStarts();
+    }
     // The stream that arrives while the image loads waits for it.
-    const held: Buffer[] = done.rest.length !== 0 ? [done.rest] : [];
+    const held: Buffer[] = rest.length !== 0 ? [Buffer.from(rest)] : [];
     conn.stream((c) => held.push(Buffer.from(c)));
-    this.loading.closed = true;
-    this.snapshots.load(done.rdb).then(
+    receiver.finish().then(
       (loaded) => {
+        if (this.receiver !== receiver) return;
+        this.receiver = null;
         this.loading.closed = false;
         this.logger.notice(`MASTER <-> REPLICA sync: Finished with success (${loaded.keys} keys)`);
         if (conn !== this.conn) return;
@@ -739,6 +784,8 @@ export default class ReplicationModule {
         for (const b of held) this.streamData(conn, b);
       },
       (e: Error) => {
+        if (this.receiver !== receiver) return;
+        this.receiver = null;
         this.loading.closed = false;
         this.linkLost(conn, `Failed trying to load the MASTER synchronization DB from socket: ${e.message}`);
       },

@@ -72,7 +72,7 @@ export class SyncRound {
     this.mark = randomBytes(EOF_MARK_SIZE / 2).toString('hex');
     if (diskless) this.send(`$EOF:${this.mark}\r\n`);
     this.stream = snapshots.stream((chunk) => {
-      if (this.diskless) this.send(chunk.latin1Slice(0, chunk.length));
+      if (this.diskless) this.sendBytes(chunk);
       else this.gathered.push(chunk);
     }, aux);
     this.stream.done.then(
@@ -85,6 +85,11 @@ export class SyncRound {
     for (const l of this.links) l.client.pushEncoded(s);
   }
 
+  /** Image bytes, shared by the round's replicas (snapshot chunks are never reused). */
+  private sendBytes(b: Buffer): void {
+    for (const l of this.links) l.client.pushBuffer(b);
+  }
+
   private finish(): void {
     if (this.diskless) {
       this.send(this.mark);
@@ -93,7 +98,7 @@ export class SyncRound {
       let len = 0;
       for (const b of this.gathered) len += b.length;
       this.send(`$${len}\r\n`);
-      for (const b of this.gathered) this.send(b.latin1Slice(0, b.length));
+      for (const b of this.gathered) this.sendBytes(b);
       for (const l of this.links) l.goOnline();
     }
     this.logger.notice(`Synchronization with ${this.links.length} replica(s) succeeded (${this.diskless ? 'diskless' : 'disk-backed form'})`);

@@ -5,6 +5,9 @@ export const EOF_MARK_SIZE = 40;
  * A replica's reading of the RDB its master sends after +FULLRESYNC (readSyncBulkPayload):
  * `$<len>\r\n` and that many bytes (disk-backed), or `$EOF:<40 bytes>\r\n`, the bytes, and the
  * same 40 bytes again (diskless). Newlines before the header are the master's keep-alives.
+ * The image's bytes are handed on as they arrive, so the replica can store or load them
+ * meanwhile; with the diskless framing the last 40 bytes received are held back until more
+ * come, since they may be the end mark.
  */
 export class SyncPayload {
   private line = '';
@@ -12,17 +15,18 @@ export class SyncPayload {
   private mark: Buffer | null = null;
   /** Bytes still expected (disk-backed); -1 with a mark. */
   private remaining = -1;
-  private chunks: Buffer[] = [];
-  private tail = Buffer.alloc(0);
+  /** Diskless: the last bytes received (at most the mark's length), not handed on yet. */
+  private held: Buffer = Buffer.alloc(0);
   /** Payload bytes received so far, and the total when announced (-1: diskless). */
   read = 0;
   total = -1;
 
   /**
-   * Feed bytes from the master: null while the payload is incomplete; once complete, the RDB
-   * image and the stream bytes that followed it. Throws on a malformed header or an error reply.
+   * Feed bytes from the master; `image` gets the image's bytes among them (a view: the caller
+   * copies what it keeps). Returns null while the payload is incomplete; once complete, the
+   * stream bytes that followed it. Throws on a malformed header or an error reply.
    */
-  feed(chunk: Buffer): { rdb: Buffer; rest: Buffer } | null {
+  feed(chunk: Buffer, image: (bytes: Buffer) => void): Buffer | null {
     let at = 0;
     if (!this.headerDone) {
       while (at < chunk.length) {
@@ -40,24 +44,23 @@ export class SyncPayload {
     const data = chunk.subarray(at);
     if (this.mark === null) {
       const take = Math.min(this.remaining, data.length);
-      this.add(data.subarray(0, take));
+      if (take !== 0) image(data.subarray(0, take));
+      this.read += take;
       this.remaining -= take;
-      if (this.remaining > 0) return null;
-      return { rdb: Buffer.concat(this.chunks), rest: data.subarray(take) };
+      return this.remaining > 0 ? null : data.subarray(take);
     }
-    this.add(data);
-    this.tail = Buffer.concat([this.tail, data]);
-    if (this.tail.length > EOF_MARK_SIZE) this.tail = this.tail.subarray(this.tail.length - EOF_MARK_SIZE);
-    if (this.tail.length < EOF_MARK_SIZE || !this.tail.equals(this.mark)) return null;
-    const all = Buffer.concat(this.chunks);
-    return { rdb: all.subarray(0, all.length - EOF_MARK_SIZE), rest: Buffer.alloc(0) };
-  }
-
-  private add(b: Buffer): void {
-    if (b.length === 0) return;
-    // The chunk may live in a buffer its reader reuses.
-    this.chunks.push(Buffer.from(b));
-    this.read += b.length;
+    this.read += data.length;
+    if (data.length >= EOF_MARK_SIZE) {
+      if (this.held.length !== 0) image(this.held);
+      if (data.length > EOF_MARK_SIZE) image(data.subarray(0, data.length - EOF_MARK_SIZE));
+      // A copy: the chunk may live in a buffer its reader reuses.
+      this.held = Buffer.from(data.subarray(data.length - EOF_MARK_SIZE));
+    } else if (data.length !== 0) {
+      const all = Buffer.concat([this.held, data]);
+      if (all.length > EOF_MARK_SIZE) image(all.subarray(0, all.length - EOF_MARK_SIZE));
+      this.held = all.subarray(Math.max(0, all.length - EOF_MARK_SIZE));
+    }
+    return this.held.length === EOF_MARK_SIZE && this.held.equals(this.mark) ? Buffer.alloc(0) : null;
   }
 
   private header(line: string): void {

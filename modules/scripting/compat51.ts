@@ -2,6 +2,11 @@ import { fromBytes, lauxlib, lstr, lua, type LuaState, pushString, raise, toStri
 import { getHeapStatistics } from 'v8';
 import { formatE } from './lib';
 import { formatG } from './redis-api';
+import { natural } from '../../kernel';
+
+/** 2^63 (LLONG_MIN's magnitude) and 2^64, as digits: the casts of formatInteger, without BigInt. */
+const INT64_MIN_MAGNITUDE = '9223372036854775808';
+const TWO_POW_64 = '18446744073709551616';
 
 /**
  * Lua 5.1 on fengari's Lua 5.3. Redis scripts are written for 5.1, where every number is a
@@ -141,24 +146,10 @@ function fixed(n: number, p: number): string {
       return n < 0 || Object.is(n, -0) ? `-${digits}` : digits;
     }
   }
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(n));
-  const bits = view.getBigUint64(0);
-  const biased = Number((bits >> 52n) & 0x7ffn);
-  const mantissa = biased === 0 ? bits & 0xfffffffffffffn : (bits & 0xfffffffffffffn) | (1n << 52n);
-  const exp = biased === 0 ? -1074 : biased - 1075;
-  const scaled = mantissa * 10n ** BigInt(p);
-  let q: bigint;
-  if (exp >= 0) {
-    q = scaled << BigInt(exp);
-  } else {
-    const shift = BigInt(-exp);
-    q = scaled >> shift;
-    const rest = scaled - (q << shift);
-    const half = 1n << (shift - 1n);
-    if (rest > half || (rest === half && (q & 1n) === 1n)) q += 1n;
-  }
-  let digits = q.toString();
+  // Exact on naturals (no BigInt: V8's optimiser has crashed the process on BigInt code run hot).
+  const { mant, exp } = natural.doubleParts(Math.abs(n));
+  const scaled = natural.mulPow10(mant, p);
+  let digits = natural.toDecimal(exp >= 0 ? natural.shiftLeft(scaled, exp) : natural.shiftRightRounded(scaled, -exp));
   if (p > 0) {
     digits = digits.padStart(p + 1, '0');
     digits = `${digits.slice(0, -p)}.${digits.slice(-p)}`;
@@ -204,14 +195,21 @@ function formatInteger(flags: string, width: string, prec: string | undefined, c
   } else {
     // The int64 edges and a negative number read as unsigned need 64 bits: C's casts of the
     // double as x86-64 does them (signed: LLONG_MIN when out of range; unsigned: two's complement,
-    // 2^63 below -2^63, 0 from 2^64 on), as redis-server prints them.
-    let v: bigint;
-    if (!'uxXo'.includes(conv)) v = !Number.isFinite(n) || n >= 2 ** 63 || n < -(2 ** 63) ? -(2n ** 63n) : BigInt(t);
-    else if (!(n < 2 ** 64)) v = 0n;
-    else if (n < -(2 ** 63)) v = 2n ** 63n;
-    else v = BigInt.asUintN(64, BigInt(t));
-    neg = v < 0n;
-    digits = (neg ? -v : v).toString(radix);
+    // 2^63 below -2^63, 0 from 2^64 on), as redis-server prints them. An integral double below
+    // 1e21 has its exact digits in toFixed(0).
+    let magnitude: string;
+    if (!'uxXo'.includes(conv)) {
+      const min = !Number.isFinite(n) || n >= 2 ** 63 || n < -(2 ** 63);
+      neg = min || t < 0;
+      magnitude = min ? INT64_MIN_MAGNITUDE : Math.abs(t).toFixed(0);
+    } else {
+      neg = false;
+      if (!(n < 2 ** 64)) magnitude = '0';
+      else if (n < -(2 ** 63)) magnitude = INT64_MIN_MAGNITUDE;
+      else if (t < 0) magnitude = natural.toDecimal(natural.subtract(natural.fromDecimal(TWO_POW_64), natural.fromDecimal((-t).toFixed(0))));
+      else magnitude = t.toFixed(0);
+    }
+    digits = radix === 10 ? magnitude : natural.toRadix(natural.fromDecimal(magnitude), radix);
   }
   const zero = digits === '0';
   if (conv === 'X') digits = digits.toUpperCase();

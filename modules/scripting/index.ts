@@ -1,6 +1,7 @@
 import {
   BUSY_SCRIPT,
   type BusyScript,
+  bytesToHuman,
   type Client,
   CmdFlag,
   Command,
@@ -12,6 +13,7 @@ import {
   FUNCTION_STORE,
   type FunctionPayloads,
   type FunctionStore,
+  type InfoField,
   inject,
   Logger,
   MapReply,
@@ -30,6 +32,7 @@ import {
 } from '../../kernel';
 import { ScriptEngine, type Limits } from './engine';
 import { FunctionLibraries } from './functions';
+import { compiledBytes, functionBytes, FUNCTIONS_BASE_BYTES, libraryBytes, VM_STATE_BYTES } from './memory';
 import { ScriptCache } from './scripts';
 
 const NO_DEBUGGER = new ReplyError('ERR Ferrous has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported');
@@ -204,12 +207,7 @@ export default class ScriptingModule {
     this.cache = new ScriptCache(this.evalEngine);
     this.fnEngine = new ScriptEngine(server, logger, this.limits, '@user_function', this.libs.extendApi);
     this.libs.engine = this.fnEngine;
-    // INFO memory's script counts (the VM's bytes are not told apart on V8's heap).
-    server.hooks.onInfo('memory', () => [
-      ['number_of_cached_scripts', this.cache.size],
-      ['number_of_functions', this.libs.functions.size],
-      ['number_of_libraries', this.libs.libraries.size],
-    ]);
+    server.hooks.onInfo('memory', () => this.memoryInfo());
   }
 
   /** Saved and loaded with the data by the persistence module, as Redis does. */
@@ -223,6 +221,37 @@ export default class ScriptingModule {
 
   /** The eviction module's view of maxmemory, looked up once (undefined: not yet, null: none). */
   private memoryLimit: MemoryLimit | null | undefined = undefined;
+
+  /**
+   * INFO memory's script fields, in Redis's meanings: each interpreter's memory (estimated, see
+   * memory.ts) and what the EVAL cache and the function libraries keep.
+   */
+  private memoryInfo(): InfoField[] {
+    const vmEval = VM_STATE_BYTES + this.cache.compiledBytes;
+    let vmFunctions = VM_STATE_BYTES;
+    let functions = FUNCTIONS_BASE_BYTES;
+    for (const lib of this.libs.libraries.values()) {
+      vmFunctions += compiledBytes(lib.code.length);
+      functions += libraryBytes(lib.code.length, lib.name.length);
+      for (const name of lib.functions.keys()) functions += functionBytes(name.length);
+    }
+    const scripts = this.cache.bytes + functions;
+    return [
+      ['used_memory_lua', vmEval],
+      ['used_memory_vm_eval', vmEval],
+      ['used_memory_lua_human', bytesToHuman(vmEval)],
+      ['used_memory_scripts_eval', this.cache.bytes],
+      ['number_of_cached_scripts', this.cache.size],
+      ['number_of_functions', this.libs.functions.size],
+      ['number_of_libraries', this.libs.libraries.size],
+      ['used_memory_vm_functions', vmFunctions],
+      ['used_memory_vm_total', vmEval + vmFunctions],
+      ['used_memory_vm_total_human', bytesToHuman(vmEval + vmFunctions)],
+      ['used_memory_functions', functions],
+      ['used_memory_scripts', scripts],
+      ['used_memory_scripts_human', bytesToHuman(scripts)],
+    ];
+  }
 
   /**
    * Redis's OOM rules for a script about to run, given its flags (`declared`: a shebang or a

@@ -1,6 +1,7 @@
 import { sha1 } from 'js-sha1';
 import { ReplyError } from '../../kernel';
 import type { ScriptEngine } from './engine';
+import { compiledBytes, scriptBytes } from './memory';
 
 const SCRIPT_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
 
@@ -34,6 +35,9 @@ export interface CachedScript {
 /** EVAL's script cache: one for all connections, each script compiled once, by SHA1. */
 export class ScriptCache {
   private readonly scripts = new Map<string, CachedScript>();
+  /** INFO memory: what the cached bodies take (used_memory_scripts_eval) and their compiled code in the VM. */
+  bytes = 0;
+  compiledBytes = 0;
 
   constructor(private readonly engine: ScriptEngine) {}
 
@@ -51,6 +55,8 @@ export class ScriptCache {
     }
     const script = { ref, flags, shebang };
     this.scripts.set(sha, script);
+    this.bytes += scriptBytes(body.length);
+    this.compiledBytes += compiledBytes(code.length);
     return [sha, script];
   }
 
@@ -64,6 +70,8 @@ export class ScriptCache {
 
   flush(): void {
     this.scripts.clear();
+    this.bytes = 0;
+    this.compiledBytes = 0;
     this.engine.reset();
   }
 

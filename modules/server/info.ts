@@ -1,7 +1,7 @@
 import * as os from 'os';
 import * as v8 from 'v8';
 import { randomBytes } from 'crypto';
-import { type CommandTable, type Config, formatFixed, type Keyspace, REDIS_VERSION, FERROUS_VERSION, type Server } from '../../kernel';
+import { bytesToHuman, type CommandTable, type Config, formatFixed, type Keyspace, REDIS_VERSION, FERROUS_VERSION, type Server } from '../../kernel';
 
 type Field = [string, string | number];
 type Section =
@@ -37,19 +37,6 @@ const ALL: Section[] = [
 ];
 const DEFAULT: Section[] = ALL.filter((s) => s !== 'commandstats' && s !== 'latencystats');
 const TITLES: Partial<Record<Section, string>> = { cpu: 'CPU', commandstats: 'Commandstats', errorstats: 'Errorstats', latencystats: 'Latencystats' };
-
-/** bytesToHuman from Redis. */
-function human(n: number): string {
-  const units = ['K', 'M', 'G', 'T', 'P'];
-  if (n < 1024) return `${n}B`;
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(2)}${units[i]}`;
-}
 
 /** INFO's text, from the kernel's counters. */
 export class InfoReport {
@@ -166,11 +153,11 @@ export class InfoReport {
     const ratio = (a: number, b: number): string => (b === 0 ? '0.00' : (a / b).toFixed(2));
     const fields: Field[] = [
       ['used_memory', used],
-      ['used_memory_human', human(used)],
+      ['used_memory_human', bytesToHuman(used)],
       ['used_memory_rss', m.rss],
-      ['used_memory_rss_human', human(m.rss)],
+      ['used_memory_rss_human', bytesToHuman(m.rss)],
       ['used_memory_peak', peak],
-      ['used_memory_peak_human', human(peak)],
+      ['used_memory_peak_human', bytesToHuman(peak)],
       ['used_memory_peak_perc', `${((used / peak) * 100).toFixed(2)}%`],
       ['used_memory_overhead', overhead],
       ['used_memory_startup', mem.startup],
@@ -180,22 +167,22 @@ export class InfoReport {
       ['allocator_active', active],
       ['allocator_resident', m.rss],
       ['total_system_memory', total],
-      ['total_system_memory_human', human(total)],
+      ['total_system_memory_human', bytesToHuman(total)],
       ['used_memory_lua', 0],
       ['used_memory_vm_eval', 0],
-      ['used_memory_lua_human', human(0)],
+      ['used_memory_lua_human', bytesToHuman(0)],
       ['used_memory_scripts_eval', 0],
       ['number_of_cached_scripts', 0],
       ['number_of_functions', 0],
       ['number_of_libraries', 0],
       ['used_memory_vm_functions', 0],
       ['used_memory_vm_total', 0],
-      ['used_memory_vm_total_human', human(0)],
+      ['used_memory_vm_total_human', bytesToHuman(0)],
       ['used_memory_functions', 0],
       ['used_memory_scripts', 0],
-      ['used_memory_scripts_human', human(0)],
+      ['used_memory_scripts_human', bytesToHuman(0)],
       ['maxmemory', maxmemory],
-      ['maxmemory_human', human(maxmemory)],
+      ['maxmemory_human', bytesToHuman(maxmemory)],
       ['maxmemory_policy', this.opt<string>('maxmemory-policy', 'noeviction')],
       ['allocator_frag_ratio', ratio(active, allocated)],
       ['allocator_frag_bytes', active - allocated],

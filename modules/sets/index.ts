@@ -4,7 +4,6 @@ import {
   Config,
   Errors,
   inject,
-  INT64_MIN,
   Keyspace,
   MAX_REPLY_COUNT,
   Notify,
@@ -53,7 +52,7 @@ function moreDirty(ctx: CommandContext, n: number): void {
 /** Positive count for SPOP (getPositiveLongFromObjectOrReply). */
 function positiveCount(arg: string): number {
   const v = parseInt64(arg);
-  if (v === null || v < 0) throw Errors.mustBePositive;
+  if (v === null || Number(v) < 0) throw Errors.mustBePositive;
   return Number(v);
 }
 
@@ -214,7 +213,7 @@ export default class SetsModule {
     }
     const v = parseInt64(argv[2]);
     if (v === null) throw Errors.notInteger;
-    if (v === INT64_MIN) throw Errors.longOutOfRange;
+    if (argv[2] === '-9223372036854775808') throw Errors.longOutOfRange;
     const set = readSet(ctx, argv[1]);
     const count = Number(v);
     if (set === undefined || count === 0) return [];
@@ -236,14 +235,14 @@ export default class SetsModule {
   @Command('sintercard')
   sintercard(ctx: CommandContext, argv: string[]): Reply {
     const numkeys = parseInt64(argv[1]);
-    if (numkeys === null || numkeys < 1) throw Errors.numkeysNotPositive;
-    if (numkeys > argv.length - 2) throw tooManyKeys;
+    if (numkeys === null || Number(numkeys) < 1) throw Errors.numkeysNotPositive;
+    if (Number(numkeys) > argv.length - 2) throw tooManyKeys;
     const end = 2 + Number(numkeys);
     let limit = 0;
     for (let j = end; j < argv.length; j++) {
       if (argv[j].toLowerCase() !== 'limit' || j + 1 >= argv.length) throw Errors.syntax;
       const l = parseInt64(argv[++j]);
-      if (l === null || l < 0) throw negativeLimit;
+      if (l === null || Number(l) < 0) throw negativeLimit;
       limit = Number(l);
     }
     const sets = this.lookupAll(ctx, argv, 2, end, false);

@@ -58,7 +58,7 @@ export function zpop(ctx: CommandContext, argv: string[], where: Where): Reply {
   let count = -1;
   if (argv.length === 3) {
     const c = parseInt64(argv[2]);
-    if (c === null || c < 0) throw Errors.mustBePositive;
+    if (c === null || Number(c) < 0) throw Errors.mustBePositive;
     count = Number(c);
   }
   const key = argv[1];
@@ -90,7 +90,7 @@ interface MPop {
 /** zmpopGenericCommand's parsing: numkeys key... MIN|MAX [COUNT count]. */
 function parseMPop(argv: string[], numkeysIdx: number): MPop {
   const nk = parseInt64(argv[numkeysIdx]);
-  if (nk === null || nk < 1) throw Errors.numkeysNotPositive;
+  if (nk === null || Number(nk) < 1) throw Errors.numkeysNotPositive;
   const whereIdx = numkeysIdx + Number(nk) + 1;
   if (whereIdx >= argv.length) throw Errors.syntax;
   const w = argv[whereIdx].toLowerCase();
@@ -99,7 +99,7 @@ function parseMPop(argv: string[], numkeysIdx: number): MPop {
   for (let j = whereIdx + 1; j < argv.length; j++) {
     if (count === -1 && argv[j].toLowerCase() === 'count' && j + 1 < argv.length) {
       const c = parseInt64(argv[++j]);
-      if (c === null || c < 1) throw Errors.countNotPositive;
+      if (c === null || Number(c) < 1) throw Errors.countNotPositive;
       count = Number(c);
     } else {
       throw Errors.syntax;

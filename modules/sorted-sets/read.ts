@@ -50,11 +50,11 @@ export function zrandmember(ctx: CommandContext, argv: string[]): Reply {
   }
   const raw = parseInt64(argv[2]);
   if (raw === null) throw Errors.notInteger;
-  if (typeof raw === 'bigint' && argv[2] === '-9223372036854775808') throw Errors.longOutOfRange;
+  if (typeof raw === 'string' && argv[2] === '-9223372036854775808') throw Errors.longOutOfRange;
   if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withscores')) throw Errors.syntax;
   const withScores = argv.length === 4;
   // With scores the reply doubles in length: Redis refuses counts beyond LONG_MAX/2.
-  if (withScores && typeof raw === 'bigint' && magnitudeAbove(argv[2], HALF_LONG)) throw Errors.valueOutOfRange;
+  if (withScores && typeof raw === 'string' && magnitudeAbove(argv[2], HALF_LONG)) throw Errors.valueOutOfRange;
   let l = Number(raw);
   const z = readZset(ctx, argv[1]);
   if (z === undefined || l === 0) return [];

@@ -118,7 +118,7 @@ export function zsetOp(
       j++;
     } else if (cardOnly && remaining >= 2 && o === 'limit') {
       const l = parseInt64(argv[j + 1]);
-      if (l === null || l < 0) throw limitNegative;
+      if (l === null || Number(l) < 0) throw limitNegative;
       limit = Number(l);
       j += 2;
     } else {

@@ -66,13 +66,39 @@ class Skiplist {
   }
 }
 
-/** The end of the packed entry at `pos`: its member, then 8 bytes of score. */
+/** The marker of a score stored as a double (8 bytes follow); any other byte is a small integer score. */
+const DOUBLE_SCORE = 0xff;
+const DOUBLE_SCORE_CHAR = String.fromCharCode(DOUBLE_SCORE);
+const SMALL_SCORE_BIAS = 127;
+
+/**
+ * A listpack score: an integer in -127..127 in one byte (Redis's listpack stores small integer
+ * scores in one byte too), anything else as DOUBLE_SCORE and the double's 8 bytes.
+ */
+function packScore(score: number): string {
+  return Number.isInteger(score) && score >= -SMALL_SCORE_BIAS && score <= SMALL_SCORE_BIAS
+    ? String.fromCharCode(score + SMALL_SCORE_BIAS)
+    : DOUBLE_SCORE_CHAR + packDouble(score);
+}
+
+/** The score packed at `at`. */
+function unpackScore(p: string, at: number): number {
+  const c = p.charCodeAt(at);
+  return c === DOUBLE_SCORE ? unpackDouble(p, at + 1) : c - SMALL_SCORE_BIAS;
+}
+
+/** The end of the score packed at `at`. */
+function scoreEnd(p: string, at: number): number {
+  return p.charCodeAt(at) === DOUBLE_SCORE ? at + 9 : at + 1;
+}
+
+/** The end of the packed entry at `pos`: its member, then its score. */
 function entryEnd(p: string, pos: number): number {
-  return packedStart(p, pos) + packedLength(p, pos) + 8;
+  return scoreEnd(p, packedStart(p, pos) + packedLength(p, pos));
 }
 
 function scoreAt(p: string, pos: number): number {
-  return unpackDouble(p, packedStart(p, pos) + packedLength(p, pos));
+  return unpackScore(p, packedStart(p, pos) + packedLength(p, pos));
 }
 
 /** A position in a listpack-encoded set; stepping back finds entry starts once, on first use. */
@@ -118,11 +144,21 @@ class PackedCursor implements ZCursor {
  * dictionary, an order-statistics tree and a ZSCAN index), as in Redis 7.0.
  */
 export class ZSet implements SortedSetValue {
-  /** The listpack's entries; '' once a skiplist. */
-  private lp = '';
+  /**
+   * The listpack's entries, or the skiplist: one field for either keeps a small set's object at
+   * two fields (40 bytes on V8) rather than three.
+   */
+  private data: string | Skiplist = '';
   /** How many entries the listpack holds. */
   private n = 0;
-  private sl: Skiplist | null = null;
+
+  private get sl(): Skiplist | null {
+    return typeof this.data === 'string' ? null : this.data;
+  }
+
+  private get lp(): string {
+    return typeof this.data === 'string' ? this.data : '';
+  }
 
   get listpack(): boolean {
     return this.sl === null;
@@ -144,7 +180,7 @@ export class ZSet implements SortedSetValue {
       const start = packedStart(p, pos);
       const len = packedLength(p, pos);
       if (packedEquals(p, start, len, ele)) return pos;
-      pos = start + len + 8;
+      pos = scoreEnd(p, start + len);
     }
     return -1;
   }
@@ -166,7 +202,7 @@ export class ZSet implements SortedSetValue {
       const start = packedStart(p, pos);
       const len = packedLength(p, pos);
       if (packedEquals(p, start, len, ele)) return r;
-      pos = start + len + 8;
+      pos = scoreEnd(p, start + len);
     }
     return -1;
   }
@@ -189,12 +225,12 @@ export class ZSet implements SortedSetValue {
     while (pos < p.length) {
       const start = packedStart(p, pos);
       const len = packedLength(p, pos);
-      const s = unpackDouble(p, start + len);
+      const s = unpackScore(p, start + len);
       if (s > score || (s === score && packedCompare(p, start, len, ele) > 0)) break;
-      pos = start + len + 8;
+      pos = scoreEnd(p, start + len);
     }
-    const entry = packEntry(ele) + packDouble(score);
-    this.lp = flatten(pos === p.length ? p + entry : p.slice(0, pos) + entry + p.slice(pos));
+    const entry = packEntry(ele) + packScore(score);
+    this.data = flatten(pos === p.length ? p + entry : p.slice(0, pos) + entry + p.slice(pos));
     this.n++;
   }
 
@@ -202,7 +238,7 @@ export class ZSet implements SortedSetValue {
   private packedCut(pos: number, end: number, count: number): void {
     const p = this.lp;
     this.n -= count;
-    this.lp = packedCut(p, pos, end);
+    this.data = packedCut(p, pos, end);
   }
 
   /** Change a present member's score. */
@@ -262,8 +298,7 @@ export class ZSet implements SortedSetValue {
     if (this.sl !== null) return;
     const sl = new Skiplist();
     this.forEach((ele, score) => sl.add(score, ele));
-    this.sl = sl;
-    this.lp = '';
+    this.data = sl;
     this.n = 0;
   }
 
@@ -278,10 +313,9 @@ export class ZSet implements SortedSetValue {
     this.forEach((ele) => (fits &&= ele.length <= limits.maxValue));
     if (!fits) return;
     let p = '';
-    this.forEach((ele, score) => (p += packEntry(ele) + packDouble(listpackScore(score))));
+    this.forEach((ele, score) => (p += packEntry(ele) + packScore(listpackScore(score))));
     this.n = sl.dict.size;
-    this.lp = flatten(p);
-    this.sl = null;
+    this.data = flatten(p);
   }
 
   /** How many members score below `min` (at most `min` when exclusive): where a range starts. */
@@ -324,8 +358,8 @@ export class ZSet implements SortedSetValue {
     for (let pos = 0; pos < p.length; ) {
       const start = packedStart(p, pos);
       const end = start + packedLength(p, pos);
-      fn(p.slice(start, end), unpackDouble(p, end));
-      pos = end + 8;
+      fn(p.slice(start, end), unpackScore(p, end));
+      pos = scoreEnd(p, end);
     }
   }
 
@@ -345,12 +379,12 @@ export class ZSet implements SortedSetValue {
     const c = new ZSet();
     if (this.sl === null) {
       // Strings are immutable: the copy shares the listpack until either side writes.
-      c.lp = this.lp;
+      c.data = this.data;
       c.n = this.n;
     } else {
       const sl = new Skiplist();
       this.forEach((ele, score) => sl.add(score, ele));
-      c.sl = sl;
+      c.data = sl;
     }
     return c;
   }

@@ -41,7 +41,7 @@ const TIMEOUT_NEGATIVE = new ReplyError('ERR timeout is negative');
 function blockTimeout(arg: string): number {
   const v = parseInt64(arg);
   if (v === null) throw TIMEOUT_NOT_INT;
-  if (v < 0) throw TIMEOUT_NEGATIVE;
+  if (Number(v) < 0) throw TIMEOUT_NEGATIVE;
   return Number(v);
 }
 

@@ -38,8 +38,8 @@ function checkLength(ctx: CommandContext, size: number, append: number): void {
   if (total > ctx.server.parserLimits.maxBulkLen || total > constants.MAX_STRING_LENGTH) throw Errors.stringTooLong;
 }
 
-/** INCR/DECR/INCRBY/DECRBY: int64 arithmetic, bigint only once past 2^53. Keeps the TTL. */
-function incrBy(ctx: CommandContext, key: string, by: number | bigint | string): Reply {
+/** INCR/DECR/INCRBY/DECRBY: int64 arithmetic, on the digits once past 2^53. Keeps the TTL. */
+function incrBy(ctx: CommandContext, key: string, by: number | string): Reply {
   const db = ctx.db;
   const cur = peekString(db, key);
   let next: number | string = typeof by === 'number' ? by : String(by);

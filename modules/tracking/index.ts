@@ -289,6 +289,7 @@ export default class TrackingModule {
     // CACHING survives re-enabling, as in Redis.
     st.opts = (st.opts & Opt.Caching) | opts;
     st.redirect = redirect;
+    c.trackingRedirect = redirect;
     c.flags.delete('tracking-broken-redir');
     if (opts & Opt.Bcast) {
       c.flags.add('bcast');
@@ -315,6 +316,7 @@ export default class TrackingModule {
     }
     this.noLoopBcast.delete(c);
     c.state.delete(TRACKING);
+    c.trackingRedirect = -1;
     c.flags.delete('tracking');
     c.flags.delete('tracking-broken-redir');
     c.flags.delete('bcast');

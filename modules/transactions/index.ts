@@ -99,8 +99,17 @@ export default class TransactionsModule {
     }
     const tx = c.state.get(TX) as TxState;
     // An aborted transaction never runs: no point keeping its commands.
-    if (!tx.aborted && !tx.dirty) tx.queue!.push([cmd, argv]);
+    if (!tx.aborted && !tx.dirty) {
+      tx.queue!.push([cmd, argv]);
+      c.queuedCommands++;
+      // Redis's mstate.argv_len_sums: the arguments' bytes and a pointer for each.
+      let bytes = 8 * argv.length;
+      for (let i = 0; i < argv.length; i++) bytes += argv[i].length;
+      c.queuedBytes += bytes;
+    }
     c.queuedFlags |= cmd.bits;
+    // Redis sets lastcmd before it queues: CLIENT LIST shows the queued command.
+    c.lastCommand = cmd.name;
     c.reply(QUEUED);
     return true;
   };
@@ -191,6 +200,8 @@ export default class TransactionsModule {
     tx.aborted = false;
     tx.dirty = false;
     c.queuedFlags = 0;
+    c.queuedCommands = 0;
+    c.queuedBytes = 0;
     c.flags.delete('multi');
     c.flags.delete('dirty-cas');
     c.removeInterceptor(this.queueing);

@@ -46,7 +46,8 @@ function fullScan(db: Database, count: number, between: (step: number) => void =
   do {
     const batch: string[] = [];
     cursor = db.scan(cursor, count, (k) => batch.push(k));
-    expect(batch.length).toBeLessThanOrEqual(count);
+    // COUNT is a hint, as in Redis: the last home slot visited may hold a few keys more.
+    expect(batch.length).toBeLessThan(count + 8);
     seen.push(...batch);
     between(++steps);
     expect(steps).toBeLessThan(1_000_000);
@@ -145,7 +146,7 @@ describe('Database', () => {
       for (const access of [
         (db: Database) => db.get('k'),
         (db: Database) => db.peek('k'),
-        (db: Database) => db.entry('k'),
+        (db: Database) => db.stamp('k') === undefined ? undefined : db.peek('k'),
         (db: Database) => (db.has('k') ? 1 : undefined),
         (db: Database) => (db.delete('k') ? 1 : undefined),
       ]) {
@@ -305,28 +306,35 @@ describe('Database', () => {
       for (const k of stable) expect(seen.has(k)).toBe(true);
     });
 
-    it('a cursor stays valid across compaction of the index', () => {
+    it('a cursor stays valid when the table shrinks, and returns no key twice', () => {
       const { db } = setup();
       for (let i = 0; i < 1000; i++) db.set(`k${String(i).padStart(4, '0')}`, new Str('v'));
       const first: string[] = [];
       const cursor = db.scan(0, 100, (k) => first.push(k));
       expect(cursor).not.toBe(0);
-      // Delete 900 keys, most of them already returned: the index compacts.
+      // Delete 900 keys: the table shrinks to a few home slots, which the cursor had partly passed.
       for (let i = 0; i < 900; i++) db.delete(`k${String(i).padStart(4, '0')}`);
       const rest: string[] = [];
       let c = cursor;
       do c = db.scan(c, 50, (k) => rest.push(k));
       while (c !== 0);
-      const expected = Array.from({ length: 100 }, (_, i) => `k${String(900 + i).padStart(4, '0')}`);
-      expect(rest.sort()).toEqual(expected);
+      const survivors = Array.from({ length: 100 }, (_, i) => `k${String(900 + i).padStart(4, '0')}`);
+      expect(rest.sort()).toEqual(survivors.filter((k) => !first.includes(k)));
     });
 
     it('an unknown or stale cursor does not crash and terminates', () => {
       const { db } = setup();
       for (let i = 0; i < 50; i++) db.set(`k${i}`, new Str('v'));
-      const out: string[] = [];
-      expect(db.scan(999999, 10, (k) => out.push(k))).toBe(0);
-      expect(out).toEqual([]);
+      for (const start of [999999, 2 ** 32 - 1, 2 ** 40 + 3]) {
+        const out: string[] = [];
+        let c = start;
+        let steps = 0;
+        do c = db.scan(c, 10, (k) => out.push(k));
+        while (c !== 0 && ++steps < 1000);
+        expect(c).toBe(0);
+        expect(new Set(out).size).toBe(out.length);
+        for (const k of out) expect(db.has(k)).toBe(true);
+      }
       const { db: empty } = setup();
       expect(empty.scan(0, 10, () => undefined)).toBe(0);
     });

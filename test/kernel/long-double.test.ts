@@ -1,4 +1,6 @@
-import { FloatIncr, incrByFloat } from '../../kernel/util/long-double';
+import { FloatIncr, incrByFloat, parseLongDouble } from '../../kernel/util/long-double';
+import { incrByFloatReference, parseLongDoubleReference } from '../helpers/long-double-bigint';
+import { randomFloat, seededRandom } from '../helpers/random-floats';
 
 /** Expected values come from redis-server 7.0 on x86-64 (80-bit long double, %.17Lf). */
 describe('INCRBYFLOAT long double emulation', () => {
@@ -51,5 +53,28 @@ describe('INCRBYFLOAT long double emulation', () => {
 
   it('accepts denormal values without losing them', () => {
     expect(incrByFloat('16', '1e-4950')).toBe('16');
+  });
+});
+
+describe('INCRBYFLOAT without BigInt gives the BigInt reference results', () => {
+  it('for 2,000 random pairs of every shape, errors included', () => {
+    const rand = seededRandom(0x1d0b1e);
+    const mismatches: string[] = [];
+    for (let i = 0; i < 2_000 && mismatches.length < 10; i++) {
+      const a = randomFloat(rand);
+      const b = randomFloat(rand);
+      const got = incrByFloat(a, b);
+      const want = incrByFloatReference(a, b);
+      if (got !== want) mismatches.push(`${a} + ${b}: ${String(got)} instead of ${String(want)}`);
+      const t = parseLongDouble(b);
+      const tw = parseLongDoubleReference(b);
+      if (!Object.is(t, tw) && !(Number.isNaN(t) && Number.isNaN(tw))) mismatches.push(`timeout ${b}: ${t} instead of ${tw}`);
+    }
+    expect(mismatches).toEqual([]);
+  }, 120_000);
+
+  it('adds and cancels at the edges: huge and tiny exponents, signs, the largest and smallest values', () => {
+    const values = ['0', '-0', '1', '-1', '0.1', '-0.1', '10.5', '1e308', '-1e308', '1e4932', '-1e4932', '1.18973149535723176502e4932', '1e-4950', '-1e-4950', '3.6e-4951', '0x1p-16445', '0x1.fffffffffffffffep16383', '18446744073709551615', '18446744073709551616', '9007199254740993', '1e-17', '5e-18', '0.000000000000000005'];
+    for (const a of values) for (const b of values) expect([a, b, incrByFloat(a, b)]).toEqual([a, b, incrByFloatReference(a, b)]);
   });
 });

@@ -2,7 +2,8 @@ import { formatDouble, formatFixed, formatHumanDouble, isInt64, parseBigInt64, p
 import printf17g from './fixtures/printf-17g.json';
 
 describe('parseInt64 (string2ll)', () => {
-  const valid: Array<[string, number | bigint]> = [
+  // Past 2^53 the exact digits come back, not a BigInt (kept off the command path).
+  const valid: Array<[string, number | string]> = [
     ['0', 0],
     ['1', 1],
     ['-1', -1],
@@ -10,10 +11,10 @@ describe('parseInt64 (string2ll)', () => {
     ['1234567890', 1234567890],
     ['9007199254740991', 9007199254740991],
     ['-9007199254740991', -9007199254740991],
-    ['9007199254740992', 9007199254740992n],
-    ['9007199254740993', 9007199254740993n],
-    ['9223372036854775807', 9223372036854775807n],
-    ['-9223372036854775808', -9223372036854775808n],
+    ['9007199254740992', '9007199254740992'],
+    ['9007199254740993', '9007199254740993'],
+    ['9223372036854775807', '9223372036854775807'],
+    ['-9223372036854775808', '-9223372036854775808'],
   ];
   it.each(valid)('%j -> %p', (s, v) => {
     expect(parseInt64(s)).toBe(v);

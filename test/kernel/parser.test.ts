@@ -333,4 +333,31 @@ describe('RESP parser: chunks in a reused read buffer', () => {
     for (let i = 0; i < cmd.length; i += 7000) chunks.push(cmd.slice(i, i + 7000));
     expect(viaSharedBuffer(chunks)).toEqual([['GET', big]]);
   });
+
+  test('commands behind two big arguments come out in order, whatever the chunk size', () => {
+    const a = 'a'.repeat(40000);
+    const b = 'b'.repeat(50000);
+    const cmd = `*3\r\n$6\r\nEXISTS\r\n$${a.length}\r\n${a}\r\n$${b.length}\r\n${b}\r\n*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n`;
+    for (const size of [1000, 7000, 40005, 65536, 100000]) {
+      const chunks: string[] = [];
+      for (let i = 0; i < cmd.length; i += size) chunks.push(cmd.slice(i, i + size));
+      expect(viaSharedBuffer(chunks)).toEqual([['EXISTS', a, b], ['PING'], ['ECHO', 'hi']]);
+    }
+  });
+
+  test('input fed while the commands before it are not parsed yet (a waiting client) stays in order', () => {
+    const big = 'z'.repeat(70000);
+    const header = `*2\r\n$3\r\nGET\r\n$${big.length}\r\n`;
+    const cmd = `${header}${big}\r\n*1\r\n$4\r\nPING\r\n`;
+    const tail = '*1\r\n$4\r\nQUIT\r\n';
+    const p = parser();
+    p.feed(Buffer.from(cmd.slice(0, 20000), 'latin1'));
+    expect(p.next()).toBeNull();
+    // The big argument completes with part of the PING behind it, then more arrives, no next() between.
+    p.feed(Buffer.from(cmd.slice(20000, cmd.length - 6), 'latin1'));
+    p.feed(Buffer.from(cmd.slice(cmd.length - 6) + tail, 'latin1'));
+    expect(p.pending).toBe(cmd.length + tail.length - header.length);
+    expect(drain(p)).toEqual([['GET', big], ['PING'], ['QUIT']]);
+    expect(p.pending).toBe(0);
+  });
 });

@@ -1,31 +1,23 @@
-import { addDecimal } from '../../../kernel';
+import { addDecimal, natural } from '../../../kernel';
 
 /**
  * C's printf("%.<precision>g") and strtod() for doubles, exactly as glibc does them, so numbers
  * render and parse the way Redis's Lua libraries (and Lua 5.1's "%.14g") produce them.
  */
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
 
 /** The exact decimal expansion of a finite positive double: value = 0.<digits> * 10^point. */
 function exactDecimal(x: number): { digits: string; point: number } {
   // In this range the expansion has at most 100 significant digits: toPrecision(100) writes it
-  // whole, without BigInt arithmetic.
+  // whole; elsewhere it is computed on naturals (no BigInt on a command path).
   if (x > 1e-20 && x < 1e100) return fromPrecision(x.toPrecision(100));
-  F64[0] = x;
-  const hi = U32[1] & 0xfffff;
-  const biased = (U32[1] >>> 20) & 0x7ff;
-  let mantissa = (BigInt(hi) << 32n) | BigInt(U32[0]);
-  let exp = biased - 1075;
-  if (biased === 0) exp = -1074;
-  else mantissa |= 1n << 52n;
+  const { mant, exp } = natural.doubleParts(x);
   if (exp >= 0) {
-    const digits = (mantissa << BigInt(exp)).toString();
+    const digits = natural.toDecimal(natural.shiftLeft(mant, exp));
     return { digits, point: digits.length };
   }
   // m * 2^exp = m * 5^-exp / 10^-exp
-  const digits = (mantissa * 5n ** BigInt(-exp)).toString();
+  const digits = natural.toDecimal(natural.mulPow5(mant, -exp));
   return { digits, point: digits.length + exp };
 }
 
@@ -181,15 +173,14 @@ export function strtod(data: Uint8Array, start: number): { value: number; end: n
 function parseHex(data: Uint8Array, start: number): { value: number; end: number } | null {
   const at = (i: number): number => data[i] ?? 0;
   let i = start;
-  let mantissa = 0n;
-  let digits = 0;
+  let hex = '';
   let fraction = 0;
-  while (hexValue(at(i)) >= 0) mantissa = mantissa * 16n + BigInt(hexValue(at(i++))), digits++;
+  while (hexValue(at(i)) >= 0) hex += String.fromCharCode(data[i++]);
   if (at(i) === 46) {
     i++;
-    while (hexValue(at(i)) >= 0) mantissa = mantissa * 16n + BigInt(hexValue(at(i++))), digits++, fraction++;
+    while (hexValue(at(i)) >= 0) hex += String.fromCharCode(data[i++]), fraction++;
   }
-  if (digits === 0) return null;
+  if (hex.length === 0) return null;
   let exp = -4 * fraction;
   if ((at(i) | 0x20) === 112) {
     let j = i + 1;
@@ -202,5 +193,7 @@ function parseHex(data: Uint8Array, start: number): { value: number; end: number
       i = j;
     }
   }
-  return { value: Number(mantissa) * 2 ** exp, end: i };
+  // The digits rounded to a double (ties to even), then scaled: as strtod's Number(mantissa) * 2^exp.
+  const [kept, shift] = natural.roundToBits(natural.fromHex(hex), 53);
+  return { value: natural.toNumber(kept) * 2 ** shift * 2 ** exp, end: i };
 }

@@ -25,10 +25,10 @@ describe('DEBUG in process', () => {
     await f.raw.call('SET', 'k', 'v', 'PX', '1');
     const db = f.server.keyspace.db(0);
     await new Promise((r) => setTimeout(r, 400));
-    expect(db.peekEntry('k')).toBeDefined();
+    expect(db.peekStored('k')).toBeDefined();
     await f.raw.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
-    for (let i = 0; i < 50 && db.peekEntry('k') !== undefined; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(db.peekEntry('k')).toBeUndefined();
+    for (let i = 0; i < 50 && db.peekStored('k') !== undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(db.peekStored('k')).toBeUndefined();
   });
 
   it('POPULATE and RELOAD are not propagated; POPULATE touches WATCHed keys', async () => {

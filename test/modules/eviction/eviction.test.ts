@@ -39,7 +39,7 @@ describe('eviction', () => {
   /** Make keys look idle for `seconds` (the LRU clock has a one-second resolution). */
   function age(keys: string[], seconds: number): void {
     const db = f.server.keyspace.db(0);
-    for (const k of keys) db.peekEntry(k)!.lru = f.server.keyspace.stampIdle(seconds);
+    for (const k of keys) db.setStamp(k, f.server.keyspace.stampIdle(seconds));
   }
 
   describe('configuration', () => {
@@ -118,7 +118,7 @@ describe('eviction', () => {
       const hot = await fill('hot', 50);
       const cold = await fill('cold', 50);
       const ks = f.server.keyspace;
-      for (const k of hot) ks.db(0).peekEntry(k)!.lru = (ks.lfuClock << 8) | 100;
+      for (const k of hot) ks.db(0).setStamp(k, (ks.lfuClock << 8) | 100);
       await squeeze(25);
       expect(await stored(hot)).toBe(50);
       expect(await stored(cold)).toBeLessThanOrEqual(30);
@@ -252,8 +252,7 @@ describe('eviction', () => {
       await f.io.config('SET', 'maxmemory-policy', 'allkeys-lfu');
       await f.io.set('k', 'v');
       const ks = f.server.keyspace;
-      const e = ks.db(0).peekEntry('k')!;
-      e.lru = (((ks.lfuClock - 10) & 0xffff) << 8) | 50;
+      ks.db(0).setStamp('k', (((ks.lfuClock - 10) & 0xffff) << 8) | 50);
       expect(await f.io.object('FREQ', 'k')).toBe(40);
       await f.io.config('SET', 'lfu-decay-time', '5');
       expect(await f.io.object('FREQ', 'k')).toBe(48);

@@ -65,7 +65,7 @@ describe('keys: RENAME, RENAMENX, MOVE, COPY, SWAPDB', () => {
 
     it('keeps the access time of the value', async () => {
       await srv.io.set('a', '1');
-      db0.entry('a')!.lru = srv.server.keyspace.stampIdle(50);
+      db0.setStamp('a', srv.server.keyspace.stampIdle(50));
       await srv.io.rename('a', 'b');
       expect(Number(await srv.io.object('IDLETIME', 'b'))).toBeGreaterThanOrEqual(50);
     });

@@ -140,7 +140,7 @@ describe('keys: SCAN and OBJECT', () => {
     it('IDLETIME counts from the last access, which OBJECT itself does not refresh', async () => {
       await srv.io.set('k', 'v');
       expect(await srv.io.object('IDLETIME', 'k')).toBeLessThanOrEqual(1);
-      srv.server.keyspace.db(0).entry('k')!.lru = srv.server.keyspace.stampIdle(100);
+      srv.server.keyspace.db(0).setStamp('k', srv.server.keyspace.stampIdle(100));
       const idle = Number(await srv.io.object('IDLETIME', 'k'));
       expect(idle).toBeGreaterThanOrEqual(100);
       expect(idle).toBeLessThanOrEqual(102);

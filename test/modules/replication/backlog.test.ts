@@ -40,39 +40,59 @@ describe('replication backlog', () => {
 });
 
 describe("a replica's reading of the full sync payload", () => {
+  const ignore = (): void => undefined;
   const rdb = Buffer.from('REDIS0010\xfa\x00data\xff12345678', 'latin1');
+
+  /** Feed `parts` in order: the image bytes handed on, and what followed the payload (null: incomplete). */
+  function read(p: SyncPayload, parts: Buffer[]): { image: Buffer; rest: Buffer | null } {
+    const image: Buffer[] = [];
+    let rest: Buffer | null = null;
+    for (const part of parts) {
+      // The reader reuses its buffer: the payload must copy what it holds back.
+      const reused = Buffer.from(part);
+      const r: Buffer | null = rest === null ? p.feed(reused, (b) => image.push(Buffer.from(b))) : null;
+      reused.fill(0);
+      if (rest !== null) rest = Buffer.concat([rest, part]);
+      else if (r !== null) rest = Buffer.from(part.subarray(part.length - r.length));
+    }
+    return { image: Buffer.concat(image), rest };
+  }
 
   it('reads the length-prefixed form split anywhere, after keep-alive newlines, and returns what follows', () => {
     const wire = Buffer.concat([Buffer.from(`\n\n$${rdb.length}\r\n`), rdb, Buffer.from('*1\r\n$4\r\nPING\r\n')]);
     for (let cut = 1; cut < wire.length; cut++) {
       const p = new SyncPayload();
-      const first = p.feed(wire.subarray(0, cut));
-      // Complete in the first part: the rest of the wire is stream too.
-      const done = first ?? p.feed(wire.subarray(cut));
-      if (done === null) throw new Error(`incomplete at cut ${cut}`);
-      const rest = first !== null ? Buffer.concat([first.rest, wire.subarray(cut)]) : done.rest;
-      expect(done.rdb.equals(rdb)).toBe(true);
+      const { image, rest } = read(p, [wire.subarray(0, cut), wire.subarray(cut)]);
+      if (rest === null) throw new Error(`incomplete at cut ${cut}`);
+      expect(image.equals(rdb)).toBe(true);
       expect(rest.toString()).toBe('*1\r\n$4\r\nPING\r\n');
       expect(p.total).toBe(rdb.length);
     }
   });
 
-  it('reads the diskless form up to its end mark, split anywhere', () => {
+  it('reads the diskless form up to its end mark, split anywhere or byte by byte, without handing on the mark', () => {
     const mark = 'a'.repeat(20) + 'b'.repeat(20);
     const wire = Buffer.concat([Buffer.from(`$EOF:${mark}\r\n`), rdb, Buffer.from(mark)]);
     for (let cut = 1; cut < wire.length; cut++) {
       const p = new SyncPayload();
-      const first = p.feed(wire.subarray(0, cut));
-      const done = first ?? p.feed(wire.subarray(cut));
-      if (done === null) throw new Error(`incomplete at cut ${cut}`);
-      expect(done.rdb.equals(rdb)).toBe(true);
+      const { image, rest } = read(p, [wire.subarray(0, cut), wire.subarray(cut)]);
+      if (rest === null) throw new Error(`incomplete at cut ${cut}`);
+      expect(image.equals(rdb)).toBe(true);
+      expect(p.total).toBe(-1);
     }
+    const bytes = [...wire].map((b) => Buffer.from([b]));
+    const p = new SyncPayload();
+    const { image, rest } = read(p, bytes);
+    expect(rest).not.toBeNull();
+    expect(image.equals(rdb)).toBe(true);
+    // Not complete before the last byte of the mark.
+    expect(read(new SyncPayload(), bytes.slice(0, -1)).rest).toBeNull();
   });
 
   it('refuses an error reply and a header that is not one', () => {
-    expect(() => new SyncPayload().feed(Buffer.from('-ERR something\r\n'))).toThrow('MASTER aborted replication with an error: ERR something');
-    expect(() => new SyncPayload().feed(Buffer.from('+OK\r\n'))).toThrow("Bad protocol from MASTER, the first byte is not '$' (we received '+OK')");
-    expect(() => new SyncPayload().feed(Buffer.from('$12x\r\n'))).toThrow("invalid transfer length '$12x'");
-    expect(() => new SyncPayload().feed(Buffer.from('$'.repeat(2000)))).toThrow('the transfer header is too long');
+    expect(() => new SyncPayload().feed(Buffer.from('-ERR something\r\n'), ignore)).toThrow('MASTER aborted replication with an error: ERR something');
+    expect(() => new SyncPayload().feed(Buffer.from('+OK\r\n'), ignore)).toThrow("Bad protocol from MASTER, the first byte is not '$' (we received '+OK')");
+    expect(() => new SyncPayload().feed(Buffer.from('$12x\r\n'), ignore)).toThrow("invalid transfer length '$12x'");
+    expect(() => new SyncPayload().feed(Buffer.from('$'.repeat(2000)), ignore)).toThrow('the transfer header is too long');
   });
 });

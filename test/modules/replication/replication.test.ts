@@ -1,5 +1,7 @@
+import * as fs from 'fs';
 import Redis from 'ioredis';
 import * as net from 'net';
+import * as path from 'path';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { command, RawClient } from '../../helpers/raw-client';
 import { caughtUp, field, linkUp, SYNC_TIMEOUT } from '../../helpers/replication';
@@ -139,6 +141,55 @@ describe('replication between Ferrous servers', () => {
     await caughtUp(mc, rc);
     expect(await digest(rc)).toBe(await digest(mc));
   });
+
+  it('repl-diskless-load: disabled stores the image in the data file; a replica with data keeps it until the new image is in', async () => {
+    const dir = String(((await rc.config('GET', 'dir')) as string[])[1]);
+    const dump = path.join(dir, 'dump.rdb');
+    const temps = () => fs.readdirSync(dir).filter((n) => n.startsWith('temp-'));
+    await fill(mc);
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await linkUp(rc);
+    await caughtUp(mc, rc);
+    expect(await digest(rc)).toBe(await digest(mc));
+    // As Redis's disk load: the received image becomes the data file (renamed once synced).
+    await waitFor(() => fs.existsSync(dump), 'the data file', SYNC_TIMEOUT);
+    expect(fs.readFileSync(dump).subarray(0, 9).toString()).toBe('REDIS0010');
+    await waitFor(() => temps().length === 0, 'the temporary file to go');
+    fs.rmSync(dump);
+
+    // A replica with data of its own, out of the master's backlog: the next sync is a full one.
+    for (const mode of ['swapdb', 'on-empty-db']) {
+      await rc.replicaof('NO', 'ONE');
+      await rc.config('SET', 'repl-diskless-load', mode);
+      await rc.set('local', mode);
+      await mc.config('SET', 'repl-backlog-size', '16384');
+      await mc.set('filler', 'x'.repeat(40000));
+      await mc.set('mode', mode);
+      await rc.replicaof('127.0.0.1', String(m.port));
+      await linkUp(rc);
+      await caughtUp(mc, rc);
+      expect(await rc.get('local')).toBeNull();
+      expect(await rc.get('mode')).toBe(mode);
+      expect(await digest(rc)).toBe(await digest(mc));
+    }
+    // on-empty-db with data loads from disk as Redis does; swapdb never writes the file.
+    await waitFor(() => fs.existsSync(dump) && temps().length === 0, 'the data file');
+    expect(field(await mc.info('stats'), 'sync_full')).toBe('3');
+
+    // An empty replica with on-empty-db loads from the socket only.
+    fs.rmSync(dump);
+    await rc.replicaof('NO', 'ONE');
+    await rc.flushall();
+    await mc.set('filler', 'y'.repeat(40000));
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await linkUp(rc);
+    await caughtUp(mc, rc);
+    expect(await digest(rc)).toBe(await digest(mc));
+    await new Promise((res) => setTimeout(res, 200));
+    expect(fs.existsSync(dump)).toBe(false);
+    expect(temps()).toEqual([]);
+    await expect(rc.config('SET', 'repl-diskless-load', 'sometimes')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'repl-diskless-load')");
+  }, 60000);
 
   it('answers ROLE on both sides, and WAIT counts the replicas that acknowledged', async () => {
     expect(await mc.role()).toEqual(['master', 0, []]);

@@ -119,6 +119,8 @@ const PATTERNS = ['*', '', '[', '[a-', '[^', '\\', 'a*b?[c-z]', '*a*a*a*a*a*a*a*
 
 /** Timeouts for blocking commands: hostile, but none that would block the run for long. */
 const TIMEOUTS = ['0.01', '0.02', '-1', '-0.01', 'abc', '', 'nan', '-inf', '1e-9x', '0.01x'];
+/** The same for XREAD's and XREADGROUP's `BLOCK milliseconds` (0 would wait for good). */
+const BLOCK_MS = ['1', '10', '-1', '1.5', 'abc', '', '9223372036854775808'];
 
 /**
  * Argument vectors from a command's Redis argument schema, with hostile values in every slot
@@ -176,6 +178,7 @@ export class VectorGenerator {
         return;
       default:
         if (blocking && s.name === 'timeout') out.push(rng.pick(TIMEOUTS));
+        else if (blocking && s.token === 'BLOCK') out.push(rng.pick(BLOCK_MS));
         else if (s.type === 'integer' || s.type === 'unix-time') out.push(rng.pick(rng.chance(0.85) ? INTEGERS : STRINGS));
         else if (s.type === 'double') out.push(rng.pick(rng.chance(0.85) ? DOUBLES : STRINGS));
         else out.push(rng.pick(rng.chance(0.7) ? STRINGS : rng.chance(0.5) ? INTEGERS : KEYS));

@@ -193,6 +193,59 @@ describe('scripting', () => {
     expect(await io.config('GET', 'busy-reply-threshold')).toEqual(['busy-reply-threshold', '60']);
     await io.config('SET', 'busy-reply-threshold', '50');
   });
+
+  it('INFO memory estimates the Lua interpreters and what the script cache and libraries keep, following loads and flushes', async () => {
+    const memory = async (): Promise<Record<string, string>> => {
+      const text = (await io.info('memory')) as string;
+      return Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':')).map((l) => l.split(':') as [string, string]));
+    };
+    const n = (m: Record<string, string>, k: string): number => Number(m[k]);
+    const consistent = (m: Record<string, string>): void => {
+      expect(m.used_memory_lua).toBe(m.used_memory_vm_eval);
+      expect(n(m, 'used_memory_vm_total')).toBe(n(m, 'used_memory_vm_eval') + n(m, 'used_memory_vm_functions'));
+      expect(n(m, 'used_memory_scripts')).toBe(n(m, 'used_memory_scripts_eval') + n(m, 'used_memory_functions'));
+      expect(m.used_memory_lua_human).toMatch(/^\d+(\.\d\d[KMG])?B?$/);
+    };
+    await io.script('FLUSH');
+    await io.call('FUNCTION', 'FLUSH');
+    const empty = await memory();
+    consistent(empty);
+    // Both interpreters exist before any script, as Redis's do.
+    expect(n(empty, 'used_memory_vm_eval')).toBeGreaterThan(32 * 1024);
+    expect(n(empty, 'used_memory_vm_functions')).toBeGreaterThan(32 * 1024);
+    expect(n(empty, 'used_memory_scripts_eval')).toBe(0);
+    expect(n(empty, 'used_memory_functions')).toBeGreaterThan(0);
+
+    const body = `return '${'x'.repeat(2000)}'`;
+    await io.script('LOAD', body);
+    await io.eval('return 1', 0);
+    const cached = await memory();
+    consistent(cached);
+    expect(cached.number_of_cached_scripts).toBe('2');
+    expect(n(cached, 'used_memory_scripts_eval')).toBeGreaterThan(body.length + 'return 1'.length);
+    expect(n(cached, 'used_memory_vm_eval')).toBeGreaterThan(n(empty, 'used_memory_vm_eval') + body.length);
+
+    const lib = `#!lua name=memlib\nredis.register_function('memf', function() return '${'y'.repeat(3000)}' end)`;
+    await io.call('FUNCTION', 'LOAD', lib);
+    const loaded = await memory();
+    consistent(loaded);
+    expect(n(loaded, 'used_memory_functions')).toBeGreaterThan(n(empty, 'used_memory_functions') + lib.length);
+    expect(n(loaded, 'used_memory_vm_functions')).toBeGreaterThan(n(empty, 'used_memory_vm_functions') + lib.length);
+    expect(n(loaded, 'used_memory_vm_eval')).toBe(n(cached, 'used_memory_vm_eval'));
+
+    await io.script('FLUSH', 'ASYNC');
+    const flushed = await memory();
+    consistent(flushed);
+    expect(flushed.number_of_cached_scripts).toBe('0');
+    expect(flushed.used_memory_scripts_eval).toBe('0');
+    expect(flushed.used_memory_vm_eval).toBe(empty.used_memory_vm_eval);
+    expect(flushed.used_memory_functions).toBe(loaded.used_memory_functions);
+
+    await io.call('FUNCTION', 'DELETE', 'memlib');
+    const deleted = await memory();
+    expect(deleted.used_memory_functions).toBe(empty.used_memory_functions);
+    expect(deleted.used_memory_vm_functions).toBe(empty.used_memory_vm_functions);
+  });
 });
 
 describe('functions', () => {

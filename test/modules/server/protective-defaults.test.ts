@@ -203,7 +203,7 @@ describe("Debian's stock redis.conf", () => {
     expect(fs.existsSync(pidfile)).toBe(false);
     const inert = out.split('\n').filter((l) => l.includes('has no effect in Ferrous'));
     expect(inert.some((l) => l.includes("'jemalloc-bg-thread'"))).toBe(true);
-    expect(inert.some((l) => l.includes("'repl-diskless-load'"))).toBe(true);
+    expect(inert.some((l) => l.includes("'repl-disable-tcp-nodelay'"))).toBe(true);
     // Once each.
     expect(new Set(inert.map((l) => l.replace(/^.*'([^']+)'.*$/, '$1'))).size).toBe(inert.length);
   }, 30000);

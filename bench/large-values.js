@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * A large dataset without maxmemory (issue 14): SET of 100 KB values until 8 GiB were sent. The
+ * server must keep serving, each write answered +OK or refused with the OOM error, and never
+ * abort (V8's "JavaScript heap out of memory" killed it at 3 GiB before the heap was sized).
+ *
+ *   node bench/large-values.js                  # 8 GiB of 100 KB values
+ *   node bench/large-values.js --gib 2 --kb 100
+ *
+ * Ferrous is started as a user would (`node dist/kernel/main.js`: the launcher sizes the heap
+ * from the machine). Prints the replies counted by kind, whether the server still answers PING,
+ * DBSIZE, used_memory and RSS at the end, and RSS after FLUSHALL. It takes about the data size
+ * in memory: run it under the lock, on a machine with the room.
+ */
+'use strict';
+const { spawn } = require('child_process');
+const net = require('net');
+const path = require('path');
+const { encode, skipReply, call, freePort, waitPort } = require('./drivers/resp');
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const GIB = Number(args.gib ?? 8);
+const KB = Number(args.kb ?? 100);
+const ROOT = path.resolve(__dirname, '..');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Send `n` SETs of `value`, at most `window` unanswered; count the replies by their first line. */
+function fill(port, n, value, window) {
+  return new Promise((resolve, reject) => {
+    const s = net.createConnection({ port, host: '127.0.0.1' });
+    const replies = {};
+    let sent = 0;
+    let replied = 0;
+    let buf = Buffer.alloc(0);
+    const pump = () => {
+      while (sent < n && sent - replied < window) s.write(encode(['SET', `big:${sent++}`, value]));
+    };
+    s.on('connect', pump);
+    s.on('data', (d) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      let p = 0;
+      for (;;) {
+        const next = skipReply(buf, p);
+        if (next < 0) break;
+        const line = buf.toString('latin1', p, Math.min(next, p + 40)).split('\r\n')[0];
+        const kind = line.startsWith('-') ? line.split(' ')[0] : line;
+        replies[kind] = (replies[kind] ?? 0) + 1;
+        p = next;
+        replied++;
+      }
+      buf = buf.subarray(p);
+      if (replied === n) {
+        s.destroy();
+        resolve(replies);
+      } else pump();
+    });
+    s.on('error', reject);
+    s.on('close', () => replied < n && reject(new Error(`connection closed after ${replied} replies`)));
+  });
+}
+
+async function main() {
+  const port = await freePort();
+  const proc = spawn('node', [path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr += d));
+  try {
+    await waitPort(port);
+    const info = async () => {
+      const text = await new Promise((resolve, reject) => {
+        const s = net.createConnection({ port, host: '127.0.0.1' }, () => s.write(encode(['INFO', 'memory'])));
+        let b = Buffer.alloc(0);
+        s.on('data', (d) => {
+          b = Buffer.concat([b, d]);
+          if (skipReply(b, 0) >= 0) {
+            s.destroy();
+            resolve(b.toString('latin1'));
+          }
+        });
+        s.on('error', reject);
+      });
+      const field = (name) => Number(new RegExp(`${name}:(\\d+)`).exec(text)[1]);
+      return { used: field('used_memory'), rss: field('used_memory_rss') };
+    };
+    const n = Math.ceil((GIB * 1024 * 1024) / KB);
+    const value = 'v'.repeat(KB * 1024);
+    const t0 = Date.now();
+    const replies = await fill(port, n, value, 16);
+    const seconds = (Date.now() - t0) / 1000;
+    const alive = proc.exitCode === null && (await call(port, ['PING'])) === 'PONG';
+    const dbsize = Number(await call(port, ['DBSIZE']));
+    const full = await info();
+    await call(port, ['FLUSHALL']);
+    await sleep(3000);
+    const flushed = await info();
+    const gb = (b) => (b / 2 ** 30).toFixed(2);
+    console.log(`${n} SETs of ${KB} KB (${GIB} GiB) in ${seconds.toFixed(0)} s, no maxmemory`);
+    console.log(`replies: ${JSON.stringify(replies)}`);
+    console.log(`still serving: ${alive ? 'yes' : 'no'}; DBSIZE ${dbsize}; used_memory ${gb(full.used)} GiB, RSS ${gb(full.rss)} GiB; after FLUSHALL used_memory ${gb(flushed.used)} GiB, RSS ${gb(flushed.rss)} GiB`);
+    process.exitCode = alive ? 0 : 1;
+  } catch (e) {
+    console.log(`failed: ${e.message}; server exit code ${proc.exitCode}; stderr: ${stderr.slice(-500)}`);
+    process.exitCode = 1;
+  } finally {
+    proc.kill('SIGTERM');
+  }
+}
+
+main();

@@ -1,0 +1,155 @@
+import { useCompat } from '../helpers/compat';
+import { waitFor } from '../helpers/fixtures';
+import { RawClient } from '../helpers/raw-client';
+import { decode } from '../helpers/resp-reader';
+
+/**
+ * CLIENT LIST / CLIENT INFO against redis-server 7.0: the same fields in the same order, and
+ * each with Redis's meaning. Allocator-specific figures (tot-mem, qbuf-free) are checked for
+ * what they mean, not for Redis's numbers.
+ */
+type Fields = Map<string, string>;
+
+function parse(line: string): Fields {
+  const out = new Map<string, string>();
+  for (const pair of line.trim().split(' ')) {
+    const eq = pair.indexOf('=');
+    out.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  return out;
+}
+
+function num(f: Fields, name: string): number {
+  const v = f.get(name);
+  if (v === undefined || !/^-?\d+$/.test(v)) throw new Error(`field ${name} is ${v}`);
+  return Number(v);
+}
+
+async function listed(control: RawClient, name: string): Promise<Fields> {
+  const text = decode(await control.call('CLIENT', 'LIST')) as string;
+  const line = text.split('\n').find((l) => l.includes(` name=${name} `));
+  if (line === undefined) throw new Error(`no client named ${name} in ${text}`);
+  return parse(line);
+}
+
+/** tot-mem counts at least what the other fields say is held. */
+function totMemCoversParts(f: Fields): boolean {
+  const parts = ['qbuf', 'argv-mem', 'multi-mem', 'rbs', 'omem'].reduce((n, k) => n + num(f, k), 0);
+  return num(f, 'tot-mem') >= parts;
+}
+
+/** What a scenario's CLIENT LIST lines mean: the summary must be the same on both servers. */
+async function scenario(port: number): Promise<Record<string, unknown>> {
+  const control = await RawClient.connect(port);
+  const opened: RawClient[] = [control];
+  const open = async (name: string): Promise<RawClient> => {
+    const c = await RawClient.connect(port);
+    opened.push(c);
+    await c.call('CLIENT', 'SETNAME', name);
+    return c;
+  };
+  try {
+    await control.call('FLUSHALL');
+    const self = parse(decode(await control.call('CLIENT', 'INFO')) as string);
+    const out: Record<string, unknown> = {
+      fields: [...self.keys()],
+      // The caller's own command is still in its query buffer and its arguments in memory.
+      selfQbuf: num(self, 'qbuf'),
+      selfArgvMem: num(self, 'argv-mem'),
+      selfCmd: self.get('cmd'),
+      selfTotMem: totMemCoversParts(self),
+    };
+
+    const idle = await open('idle');
+    await new Promise((r) => setTimeout(r, 600));
+    const i = await listed(control, 'idle');
+    out.idle = {
+      qbuf: num(i, 'qbuf'),
+      argvMem: num(i, 'argv-mem'),
+      multi: num(i, 'multi'),
+      multiMem: num(i, 'multi-mem'),
+      // An idle client's reply buffer has shrunk to Redis's minimum, its peak forgotten.
+      rbs: num(i, 'rbs'),
+      rbp: num(i, 'rbp'),
+      obl: num(i, 'obl'),
+      oll: num(i, 'oll'),
+      omem: num(i, 'omem'),
+      events: i.get('events'),
+      cmd: i.get('cmd'),
+      user: i.get('user'),
+      redir: i.get('redir'),
+      resp: i.get('resp'),
+      qbufFree: num(i, 'qbuf-free') >= 0,
+      totMem: totMemCoversParts(i),
+    };
+
+    // Blocked in BLPOP on a long key: the command's arguments stay in memory while it waits.
+    const key = 'k'.repeat(300);
+    const blocked = await open('blocked');
+    blocked.write(`*3\r\n$5\r\nBLPOP\r\n$${key.length}\r\n${key}\r\n$1\r\n0\r\n`);
+    await waitFor(async () => (await listed(control, 'blocked')).get('flags') === 'b', 'BLPOP to block');
+    const b = await listed(control, 'blocked');
+    out.blocked = { argvMem: num(b, 'argv-mem'), longerThanKey: num(b, 'argv-mem') > key.length, cmd: b.get('cmd'), qbuf: num(b, 'qbuf'), totMem: totMemCoversParts(b) };
+    await control.call('LPUSH', key, 'x');
+    await blocked.read();
+    out.served = num(await listed(control, 'blocked'), 'argv-mem');
+
+    // MULTI with three queued commands.
+    const multi = await open('multi');
+    for (const cmd of [['MULTI'], ['SET', 'a', 'b'], ['GET', 'a'], ['INCR', 'x']]) await multi.call(...cmd);
+    const m = await listed(control, 'multi');
+    out.multi = { multi: num(m, 'multi'), multiMem: num(m, 'multi-mem'), flags: m.get('flags'), cmd: m.get('cmd'), totMem: totMemCoversParts(m) };
+    await multi.call('EXEC');
+    const done = await listed(control, 'multi');
+    out.afterExec = { multi: num(done, 'multi'), multiMem: num(done, 'multi-mem'), flags: done.get('flags') };
+
+    // Client tracking: redir is the redirection's id, 0 without one, -1 when not tracking.
+    const tracking = await open('tracking');
+    await tracking.call('CLIENT', 'TRACKING', 'ON');
+    const t0 = (await listed(control, 'tracking')).get('redir');
+    const idleId = String(decode(await idle.call('CLIENT', 'ID')));
+    await tracking.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', idleId);
+    const t1 = (await listed(control, 'tracking')).get('redir') === idleId;
+    await tracking.call('CLIENT', 'TRACKING', 'OFF');
+    out.redir = [t0, t1, (await listed(control, 'tracking')).get('redir')];
+    await tracking.call('HELLO', '3');
+    out.resp3 = (await listed(control, 'tracking')).get('resp');
+
+    // A reader that stopped reading: its pending output shows in omem and oll, and the
+    // server waits for the socket to take it (the write event).
+    await control.call('SET', 'big', 'v'.repeat(1 << 20));
+    const stalled = await open('stalled');
+    stalled.socket.pause();
+    let pipeline = '';
+    for (let n = 0; n < 32; n++) pipeline += '*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n';
+    stalled.write(pipeline);
+    await waitFor(async () => num(await listed(control, 'stalled'), 'omem') > 0, 'output to pile up');
+    await new Promise((r) => setTimeout(r, 300));
+    const s = await listed(control, 'stalled');
+    out.stalled = { omem: num(s, 'omem') > 1 << 20, oll: num(s, 'oll') > 0, events: s.get('events'), totMem: totMemCoversParts(s) };
+    return out;
+  } finally {
+    for (const c of opened) c.close();
+  }
+}
+
+describe('CLIENT LIST / CLIENT INFO fields vs redis-server 7.0', () => {
+  const h = useCompat();
+
+  it('prints the same fields in the same order, each with Redis meaning', async () => {
+    const redis = await scenario(h.redisPort());
+    const ferrous = await scenario(h.ferrousPort());
+    expect(redis).toMatchObject({
+      selfTotMem: true,
+      idle: { qbuf: 0, totMem: true },
+      blocked: { longerThanKey: true },
+      multi: { multi: 3 },
+      stalled: { omem: true, oll: true },
+    });
+    expect(ferrous).toEqual(redis);
+  }, 30_000);
+
+  it('refuses bad CLIENT LIST arguments as Redis does', async () => {
+    await h.same(['CLIENT', 'INFO', 'extra'], ['CLIENT', 'LIST', 'ID', '-1'], ['CLIENT', 'LIST', 'ID', '1', 'x'], ['CLIENT', 'LIST', 'TYPE']);
+  });
+});

@@ -1,0 +1,91 @@
+import { KeyTable, reverse32 } from '../../kernel/keyspace/table';
+
+/** A deterministic pseudo-random sequence. */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
+describe('KeyTable (the keyspace table)', () => {
+  it('agrees with a Map under random inserts, overwrites and removals, stamps and sizes included', () => {
+    const t = new KeyTable<string>();
+    const ref = new Map<string, [string, number, number]>();
+    const rand = lcg(7);
+    for (let step = 0; step < 20000; step++) {
+      const key = `k${Math.floor(rand() * 3000)}`;
+      const r = t.row(key);
+      expect(r >= 0).toBe(ref.has(key));
+      if (rand() < 0.55) {
+        const value = `v${step}`;
+        if (r < 0) {
+          const nr = t.insert(key, value, step);
+          t.setSizeAt(nr, step * 3);
+        } else {
+          t.setValueAt(r, value);
+          t.setStampAt(r, step);
+          t.setSizeAt(r, step * 3);
+        }
+        ref.set(key, [value, step, step * 3]);
+      } else if (r >= 0) {
+        t.removeRow(r);
+        ref.delete(key);
+      }
+    }
+    expect(t.size).toBe(ref.size);
+    for (const [key, [value, stamp, size]] of ref) {
+      const r = t.row(key);
+      expect([t.keyAt(r), t.valueAt(r), t.stampAt(r), t.sizeAt(r)]).toEqual([key, value, stamp, size]);
+    }
+    expect(t.keys().sort()).toEqual([...ref.keys()].sort());
+    // Emptied, the table shrinks and still works.
+    for (const key of ref.keys()) t.removeRow(t.row(key));
+    expect(t.size).toBe(0);
+    expect(t.randomKey()).toBeUndefined();
+    t.insert('again', 'x', 1);
+    expect(t.get('again')).toBe('x');
+  });
+
+  it('keeps sizes past 2 GiB in 32 bits, rounded to KiB, and reports what it counts', () => {
+    const t = new KeyTable<string>();
+    const r = t.insert('big', 'v', 0);
+    expect(t.setSizeAt(r, 123)).toBe(123);
+    expect(t.setSizeAt(r, 2 ** 31 - 1)).toBe(2 ** 31 - 1);
+    const counted = t.setSizeAt(r, 5 * 2 ** 31 + 1);
+    expect(counted).toBe(Math.ceil((5 * 2 ** 31 + 1) / 1024) * 1024);
+    expect(t.sizeAt(r)).toBe(counted);
+  });
+
+  it('samples every key, uniformly enough', () => {
+    const t = new KeyTable<number>();
+    for (let i = 0; i < 10; i++) t.insert(`k${i}`, i, 0);
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 10000; i++) {
+      const k = t.randomKey()!;
+      seen.set(k, (seen.get(k) ?? 0) + 1);
+    }
+    expect(seen.size).toBe(10);
+    for (const n of seen.values()) expect(n).toBeGreaterThan(700);
+  });
+
+  it('scanned() tells the keys a scan has passed, and a finished scan passed them all', () => {
+    const t = new KeyTable<number>();
+    for (let i = 0; i < 500; i++) t.insert(`k${i}`, i, 0);
+    const seen = new Set<string>();
+    let c = 0;
+    do {
+      c = t.scan(c, 20, (k) => seen.add(k));
+      if (c === 0) break;
+      for (let i = 0; i < 500; i++) expect(t.scanned(`k${i}`, c)).toBe(seen.has(`k${i}`));
+    } while (c !== 0);
+    expect(seen.size).toBe(500);
+    expect(t.scanned('k1', 0)).toBe(false);
+  });
+
+  it('reverse32 reverses the bits of a 32-bit word', () => {
+    expect(reverse32(1)).toBe(0x80000000);
+    expect(reverse32(0x80000000)).toBe(1);
+    expect(reverse32(0)).toBe(0);
+    expect(reverse32(0xffffffff)).toBe(0xffffffff);
+    expect(reverse32(0x0000f00d)).toBe(0xb00f0000);
+  });
+});
