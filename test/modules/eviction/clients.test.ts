@@ -49,6 +49,22 @@ describe('client eviction', () => {
     await f.io.call('CLIENT', 'NO-EVICT', 'off');
   });
 
+  it('evicts a pub/sub client that does not read what is published to it', async () => {
+    await f.io.call('CLIENT', 'NO-EVICT', 'on');
+    const sub = await f.connect();
+    expect(await sub.call('SUBSCRIBE', 'ch')).toContain('subscribe');
+    const id = Number((await sub.call('CLIENT', 'ID')).slice(1, -2));
+    sub.socket.pause();
+    await f.io.config('SET', 'maxmemory-clients', '2mb');
+    const message = 'm'.repeat(200_000);
+    const pub = f.io.pipeline();
+    for (let i = 0; i < 100; i++) pub.publish('ch', message);
+    await pub.exec();
+    // Measured by the timer: the subscriber sends nothing itself.
+    await waitFor(() => !f.server.clients.has(id), 'the subscriber\'s eviction');
+    await f.io.call('CLIENT', 'NO-EVICT', 'off');
+  });
+
   it('takes a percentage of maxmemory, off while maxmemory is 0', async () => {
     await f.io.call('CLIENT', 'NO-EVICT', 'on');
     await f.io.set('big', 'x'.repeat(200_000));
