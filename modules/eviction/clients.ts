@@ -67,7 +67,8 @@ export class ClientEviction {
     } else if (this.timer === null) {
       this.timer = setInterval(this.tick, 100);
       this.timer.unref();
-      this.tick();
+      // Not within CONFIG SET itself: its caller may be the one to go.
+      setImmediate(this.tick);
     }
   }
 
@@ -84,6 +85,7 @@ export class ClientEviction {
   }
 
   private readonly tick = (): void => {
+    if (this.limit === 0) return;
     for (const c of this.server.clients.values()) this.measure(c);
     this.evict();
   };
