@@ -29,6 +29,8 @@ export class ServerStats {
   netOutputBytes = 0;
   /** Handler bugs answered with -ERR. */
   handlerErrors = 0;
+  /** Connections closed by maxmemory-clients (the eviction module). */
+  evictedClients = 0;
   /** Error replies by code (INFO errorstats). */
   readonly errors = new Map<string, number>();
   resetAt = Date.now();

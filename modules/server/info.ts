@@ -237,6 +237,7 @@ export class InfoReport {
       ['rejected_connections', s.rejectedConnections],
       ['expired_keys', ks.expiredKeys],
       ['evicted_keys', ks.evictedKeys],
+      ['evicted_clients', s.evictedClients],
       ['keyspace_hits', ks.keyspaceHits],
       ['keyspace_misses', ks.keyspaceMisses],
       ...this.server.hooks.infoFields('stats'),
