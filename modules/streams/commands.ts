@@ -115,9 +115,13 @@ function obeys(ctx: CommandContext): boolean {
   return ctx.socket === null && ctx.caller === null;
 }
 
+/** XADD's arguments when the ID `*` comes right after the key: nothing to parse (never mutated). */
+const NO_OPTIONS = new TrimArgs();
+NO_OPTIONS.idIdx = 2;
+
 /** XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...] */
 export function xadd(ctx: CommandContext, argv: string[]): Reply {
-  const a = parseTrimArgs(argv, true, obeys(ctx));
+  const a = argv[2] === '*' ? NO_OPTIONS : parseTrimArgs(argv, true, obeys(ctx));
   const fieldPos = a.idIdx + 1;
   const n = argv.length - fieldPos;
   if (n < 2 || n % 2 === 1) throw Errors.wrongArity('xadd');
@@ -134,7 +138,7 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   let total = 0;
   for (let i = fieldPos; i < argv.length; i++) total += argv[i].length;
   if (total > ENTRY_MAX) throw TOO_LARGE;
-  s.append(id, argv, fieldPos, limits);
+  s.append(id, argv, fieldPos, limits, total);
   const reply = formatId(id);
   ctx.modified(key, Notify.STREAM, 'xadd');
   let prop: string[] | null = null;
@@ -224,7 +228,7 @@ export function entryReply(id: Id, pairs: string[]): Reply {
 /** Up to `count` (0 = all) entries from a cursor. */
 export function collect(c: Cursor, count: number): Reply[] {
   const out: Reply[] = [];
-  while ((count === 0 || out.length < count) && c.next()) out.push(entryReply(c.id, c.pairs()));
+  while ((count === 0 || out.length < count) && c.next()) out.push([c.text(), c.pairs()]);
   return out;
 }
 
