@@ -1,4 +1,4 @@
-import { formatId, type Id, idOf, makeId, MIN_ID, word } from './id';
+import { formatId, type Id, idOf, makeId, MAX_ID, MIN_ID, word } from './id';
 
 /**
  * A stream is Redis's radix tree of listpacks in JS terms: an array of nodes in ID order, each
@@ -557,13 +557,12 @@ export class Stream {
 
 /**
  * Walks live entries in ID order (or reverse) between two bounds: the stream iterator.
- * `next()` positions on the next entry; `id`/`pairs()` read it.
+ * `next()` positions on the next entry; `id`/`text()`/`pairs()` read it.
  */
 export class Cursor {
   private ni = 0;
   private ei = -1;
   private node: Node | null = null;
-  id: Id = MIN_ID;
 
   constructor(
     private readonly s: Stream,
@@ -584,6 +583,10 @@ export class Cursor {
     }
   }
 
+  /**
+   * The seek placed the cursor at the first entry inside the near bound and IDs only move away
+   * from it, so only the far bound is checked, and not at all when it is the end of the stream.
+   */
   next(): boolean {
     const nodes = this.s.nodes;
     let node = this.node;
@@ -597,13 +600,10 @@ export class Cursor {
           continue;
         }
         if (node.isDeleted(this.ei)) continue;
-        const id = node.idAt(this.ei);
-        if (id > this.end) {
+        if (this.end !== MAX_ID && node.idAt(this.ei) > this.end) {
           this.node = null;
           return false;
         }
-        if (id < this.start) continue;
-        this.id = id;
         return true;
       }
       this.ei--;
@@ -614,16 +614,18 @@ export class Cursor {
         continue;
       }
       if (node.isDeleted(this.ei)) continue;
-      const id = node.idAt(this.ei);
-      if (id < this.start) {
+      if (this.start !== MIN_ID && node.idAt(this.ei) < this.start) {
         this.node = null;
         return false;
       }
-      if (id > this.end) continue;
-      this.id = id;
       return true;
     }
     return false;
+  }
+
+  /** The current entry's ID. */
+  get id(): Id {
+    return this.node!.idAt(this.ei);
   }
 
   pairs(): string[] {
