@@ -139,7 +139,7 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   for (let i = fieldPos; i < argv.length; i++) total += argv[i].length;
   if (total > ENTRY_MAX) throw TOO_LARGE;
   s.append(id, argv, fieldPos, limits, total);
-  const reply = formatId(id);
+  const reply = genMs >= 0 ? `${genMs}-${genSeq}` : formatId(id);
   ctx.modified(key, Notify.STREAM, 'xadd');
   let prop: string[] | null = null;
   const journaled = ctx.server.journal.active;
@@ -155,13 +155,30 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   return reply;
 }
 
+/** The parts of the ID newId generated, when below 2^53 (the reply prints them); else -1. */
+let genMs = -1;
+let genSeq = 0;
+
 /** The ID XADD adds: generated from the clock, `<ms>-*`, or given (checked against the top). */
 function newId(s: Stream, a: TrimArgs): Id {
   const last = s.lastId;
+  genMs = -1;
   if (a.id === null) {
     const now = Date.now();
-    const lastMs = msNumber(last);
-    if (word(last, 0) < 0x200000 && now > lastMs) return idOf(now, 0);
+    if (word(last, 0) < 0x200000) {
+      const lastMs = msNumber(last);
+      if (now > lastMs) {
+        genMs = now;
+        genSeq = 0;
+        return idOf(now, 0);
+      }
+      const seq = word(last, 2) * 4294967296 + word(last, 3) + 1;
+      if (seq < 9007199254740992) {
+        genMs = lastMs;
+        genSeq = seq;
+        return idOf(lastMs, seq);
+      }
+    }
     return nextId(last)!;
   }
   let id = a.id;
