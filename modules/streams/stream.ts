@@ -116,9 +116,30 @@ export class Node {
   lowerBound(id: Id): number {
     let lo = 0;
     let hi = this.n;
+    const mh = word(id, 0);
+    const sh = word(id, 2);
+    if (this.masterMs < 0 || mh >= 0x200000 || sh >= 0x200000) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.idAt(mid) < id) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    // Compared as numbers, without building each probed entry's ID string.
+    const ms = mh * 4294967296 + word(id, 1);
+    const seq = sh * 4294967296 + word(id, 3);
+    const b = this.buf;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.idAt(mid) < id) lo = mid + 1;
+      const p = this.offs[mid] & 0x7fffffff;
+      let less: boolean;
+      if ((b[p] & E_WIDE) !== 0) less = b.latin1Slice(p + 1, p + 17) < id;
+      else {
+        const ems = this.masterMs + readVarint(b, p + 1);
+        less = ems < ms || (ems === ms && readVarint(b, vpos) < seq);
+      }
+      if (less) lo = mid + 1;
       else hi = mid;
     }
     return lo;
