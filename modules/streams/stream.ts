@@ -303,12 +303,13 @@ export class Pel<V> {
   }
 
   set(id: Id, v: V): void {
-    if (!this.map.has(id)) {
-      const i = this.lowerBound(id);
-      if (i === this.keys.length) this.keys.push(id);
-      else this.keys.splice(i, 0, id);
-    }
+    const size = this.map.size;
     this.map.set(id, v);
+    if (this.map.size === size) return;
+    // A new ID (the map grew): place its key in order.
+    const i = this.lowerBound(id);
+    if (i === this.keys.length) this.keys.push(id);
+    else this.keys.splice(i, 0, id);
   }
 
   delete(id: Id): boolean {
