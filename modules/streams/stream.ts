@@ -688,11 +688,15 @@ export function lpInteger(s: string): number {
   const c0 = s.charCodeAt(i);
   if (c0 === 48) return n === i + 1 && i === 0 ? 0 : NaN;
   if (c0 < 49 || c0 > 57) return NaN;
+  let v = 0;
   for (let j = i; j < n; j++) {
     const c = s.charCodeAt(j);
     if (c < 48 || c > 57) return NaN;
+    v = v * 10 + (c - 48);
   }
   const digits = n - i;
+  // Up to 15 digits the sum above is exact.
+  if (digits <= 15) return i === 1 ? -v : v;
   if (digits > 19 || (digits === 19 && s.slice(i) > (i === 1 ? '9223372036854775808' : '9223372036854775807'))) return NaN;
   return Number(s);
 }
