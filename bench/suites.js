@@ -150,11 +150,13 @@ const suites = {
         name: 'GEOADD (random points, 100k members)',
         cmd: ['GEOADD', 'geo', '13.__rand_int__', '45.__rand_int__', 'm:__rand_int__'],
         random: 100000,
+        pipelines: [1, 16],
       },
       {
         name: 'GEOSEARCH BYRADIUS 10 km ASC in 1M points',
         cmd: ['GEOSEARCH', 'geo1m', 'FROMLONLAT', '10', '47', 'BYRADIUS', '10', 'km', 'ASC'],
         requests: 50000,
+        pipelines: [1, 16],
         setup: async (port) => {
           // mulberry32: a small PRNG whose successive outputs are uncorrelated (an LCG's put the points on a lattice).
           let seed = 1;

@@ -18,6 +18,8 @@ const MERCATOR_MAX = 20037726.37;
 const TWO_32 = 4294967296;
 const TWO_63 = 9223372036854775808;
 const TWO_64 = 18446744073709551616;
+/** Cells per coordinate at step 26. */
+const CELLS = 67108864;
 
 /** Spread the low 16 bits of x to the even bit positions of a 32-bit word. */
 function spread(x: number): number {
@@ -72,8 +74,11 @@ export function decodeScore(score: number, xy: XY): void {
     hi = score >= TWO_64 ? 0 : 0x80000000;
     lo = 0;
   }
-  const lat = (compact(lo) | (compact(hi) << 16)) >>> 0;
-  const lon = (compact(lo >>> 1) | (compact(hi >>> 1) << 16)) >>> 0;
+  decodeCells((compact(lo) | (compact(hi) << 16)) >>> 0, (compact(lo >>> 1) | (compact(hi >>> 1) << 16)) >>> 0, xy);
+}
+
+/** The centre of the step-26 cell with these indexes into `xy`, clamped (decodeGeohash). */
+function decodeCells(lat: number, lon: number, xy: XY): void {
   const scale = 67108864; // 2^26
   const latScale = LAT_MAX - LAT_MIN;
   const lonScale = LONG_MAX - LONG_MIN;
@@ -129,15 +134,6 @@ export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: num
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
 }
 
-/** distance() from a fixed first point whose radians and cosine are computed once. */
-function distanceFrom(lon1r: number, lat1r: number, cosLat1: number, lon2d: number, lat2d: number): number {
-  const lat2r = degRad(lat2d);
-  const lon2r = degRad(lon2d);
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const v = Math.sin((lon2r - lon1r) / 2);
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + cosLat1 * Math.cos(lat2r) * v * v));
-}
-
 /** geohashEstimateStepsByRadius. */
 function estimateSteps(rangeMeters: number, lat: number): number {
   if (rangeMeters === 0) return 26;
@@ -169,18 +165,26 @@ export class Shape {
   /** The bounding box: min longitude, min latitude, max longitude, max latitude. */
   readonly bounds = new Float64Array(4);
 
-  /** geoWithinShape: whether the decoded point is inside; its distance from the centre goes to `out.dist`. */
-  contains(x: number, y: number, out: { dist: number }): boolean {
-    if (!this.box) {
-      const d = distanceFrom(this.lonR, this.latR, this.cosLat, x, y);
-      if (d > this.radius * this.conversion) return false;
-      out.dist = d;
-      return true;
+  /**
+   * geoWithinShape: whether the decoded point in `xy` is inside; its distance from the centre
+   * goes to `out.dist`. Positions are read from the array, not passed: a double argument to a
+   * call V8 does not inline is boxed, once per candidate point.
+   */
+  contains(xy: XY, out: { dist: number }): boolean {
+    const x = xy[0];
+    const y = xy[1];
+    if (this.box) {
+      const lonDistance = distance(x, y, this.lon, y);
+      const latDistance = distance(x, y, x, this.lat);
+      if (lonDistance > (this.width * this.conversion) / 2 || latDistance > (this.height * this.conversion) / 2) return false;
     }
-    const lonDistance = distance(x, y, this.lon, y);
-    const latDistance = distance(x, y, x, this.lat);
-    if (lonDistance > (this.width * this.conversion) / 2 || latDistance > (this.height * this.conversion) / 2) return false;
-    out.dist = distanceFrom(this.lonR, this.latR, this.cosLat, x, y);
+    // geohashGetDistance from the centre, whose radians and cosine were computed once.
+    const lat2r = degRad(y);
+    const u = Math.sin((lat2r - this.latR) / 2);
+    const v = Math.sin((degRad(x) - this.lonR) / 2);
+    const d = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + this.cosLat * Math.cos(lat2r) * v * v));
+    if (!this.box && d > this.radius * this.conversion) return false;
+    out.dist = d;
     return true;
   }
 
@@ -188,6 +192,72 @@ export class Shape {
   private lonR = 0;
   private latR = 0;
   private cosLat = 1;
+  /** The centre as fractional cell indexes at step 26, where cell i's centre is at i. */
+  private latCell = 0;
+  private lonCell = 0;
+  /** Cells of latitude and of longitude from the centre beyond which no point is inside. */
+  private latCells = Infinity;
+  private lonCells = Infinity;
+
+  /**
+   * The score near() tests: passed in a field, as a double argument to a call V8 does not
+   * inline is boxed, once per candidate point.
+   */
+  candidate = 0;
+
+  /**
+   * Whether the point scored `candidate` (a geohash at step 26, as the search boxes' scores
+   * are) may be inside, and if so its decoded position into `xy`: most candidates of the nine boxes
+   * lie outside the shape's own bands of latitude and longitude, and are rejected here from
+   * their cell indexes, before the decode and Redis's trigonometry.
+   */
+  near(xy: XY): boolean {
+    const score = this.candidate;
+    const hi = (score / TWO_32) >>> 0;
+    const lo = (score - hi * TWO_32) >>> 0;
+    const lat = compact(lo) | (compact(hi) << 16);
+    if (Math.abs(lat - this.latCell) > this.latCells) return false;
+    const lon = compact(lo >>> 1) | (compact(hi >>> 1) << 16);
+    let dLon = lon - this.lonCell;
+    // Longitudes wrap: 2^26 cells are 360 degrees.
+    if (dLon > 33554432) dLon -= 67108864;
+    else if (dLon < -33554432) dLon += 67108864;
+    if (Math.abs(dLon) > this.lonCells) return false;
+    decodeCells(lat, lon, xy);
+    return true;
+  }
+
+  /**
+   * The bands near() rejects outside of. A great-circle distance is at least the arc between
+   * the latitudes, and at least 2R asin(sqrt(cos(lat1) cos(lat2)) |sin(dLon/2)|) (the
+   * haversine's second term alone); a box's tests are haversines along one coordinate. The
+   * bands are widened by a relative 1e-9, a million times the rounding of the distances they
+   * bound, and by a cell (a decoded point is its cell's centre), so no point Redis's
+   * computation accepts is rejected: results stay Redis's. Shapes wider than one radian (about
+   * 6,400 km) are not pre-filtered (the bounds lose their precision near the antipode).
+   */
+  private bands(): void {
+    this.latCells = Infinity;
+    this.lonCells = Infinity;
+    this.latCell = ((this.lat - LAT_MIN) / (LAT_MAX - LAT_MIN)) * CELLS - 0.5;
+    this.lonCell = ((this.lon - LONG_MIN) / (LONG_MAX - LONG_MIN)) * CELLS - 0.5;
+    const c = this.conversion;
+    // Angular half-extents: along a meridian, and along the parallels.
+    const latHalf = (this.box ? (this.height * c) / 2 : this.radius * c) / EARTH_RADIUS_IN_METERS;
+    const lonHalf = (this.box ? (this.width * c) / 2 : this.radius * c) / EARTH_RADIUS_IN_METERS;
+    if (!(latHalf <= 1 && lonHalf <= 1)) return;
+    const latBand = latHalf * (1 + 1e-9);
+    this.latCells = (radDeg(latBand) / (LAT_MAX - LAT_MIN)) * CELLS + 1;
+    const north = this.latR + latBand + 1e-6;
+    const south = this.latR - latBand - 1e-6;
+    if (north >= Math.PI / 2 || south <= -Math.PI / 2) return;
+    // The smallest cosine of a latitude inside the band (cos is concave there).
+    const cosMin = Math.min(Math.cos(north), Math.cos(south)) * (1 - 1e-9);
+    // A box compares the distance along the point's own parallel; a circle the whole haversine.
+    const s = (Math.sin(lonHalf / 2) * (1 + 1e-9)) / (this.box ? cosMin : Math.sqrt(this.cosLat * cosMin));
+    if (s >= 1) return;
+    this.lonCells = (radDeg(2 * Math.asin(s) * (1 + 1e-9)) / (LONG_MAX - LONG_MIN)) * CELLS + 1;
+  }
 
   /** geohashBoundingBox. */
   private boundingBox(): void {
@@ -213,6 +283,7 @@ export class Shape {
     this.lonR = degRad(this.lon);
     this.latR = degRad(this.lat);
     this.cosLat = Math.cos(this.latR);
+    this.bands();
     this.boundingBox();
     const [minLon, minLat, maxLon, maxLat] = this.bounds;
     const w = this.width / 2;

@@ -37,6 +37,8 @@ import { ScriptCache } from './scripts';
 
 const NO_DEBUGGER = new ReplyError('ERR Ferrous has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported');
 const DEBUG_MODES = new ReplyError('ERR Use SCRIPT DEBUG YES/SYNC/NO');
+const DEBUG_IN_PIPELINE = new ReplyError('ERR SCRIPT DEBUG must be called outside a pipeline');
+const DEBUG_IN_MULTI = new ReplyError('ERR SCRIPT DEBUG must be called outside MULTI');
 const scriptingParams: ConfigParam[] = [
   {
     name: 'busy-reply-threshold',
@@ -336,11 +338,16 @@ export default class ScriptingModule {
   }
 
   /**
-   * SCRIPT DEBUG: Ferrous has no Lua debugger (redis-cli --ldb's protocol), so YES and SYNC
-   * are refused; NO, the mode every client is in, answers OK.
+   * SCRIPT DEBUG: Ferrous has no Lua debugger (redis-cli --ldb's protocol: a script runs
+   * synchronously in the event loop, and SYNC mode would have to block on the client's socket
+   * between steps), so YES and SYNC are refused; NO, the mode every client is in, answers OK.
+   * Redis's own refusals come first, in its order: replies still queued (a pipeline, or inside
+   * EXEC, whose array is open), then MULTI.
    */
   @Command('script|debug')
-  scriptDebug(_ctx: CommandContext, argv: string[]): Reply {
+  scriptDebug(ctx: CommandContext, argv: string[]): Reply {
+    if (ctx.out.length !== 0 || ctx.outputChunks !== 0) throw DEBUG_IN_PIPELINE;
+    if (ctx.flags.has('multi')) throw DEBUG_IN_MULTI;
     const mode = argv[2].toLowerCase();
     if (mode === 'no') return OK;
     if (mode === 'yes' || mode === 'sync') throw NO_DEBUGGER;

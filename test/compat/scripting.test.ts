@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { crc64 } from '../../kernel';
 import { useCompat } from '../helpers/compat';
+import { RawClient } from '../helpers/raw-client';
 
 const LOCK_ACQUIRE = "return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])";
 const LOCK_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
@@ -283,12 +284,43 @@ describe('compat: EVAL and conversions', () => {
   });
 
   it('SCRIPT DEBUG YES and SYNC are refused: Ferrous has no Lua debugger', async () => {
-    const { ferrous } = await h.both([['SCRIPT', 'DEBUG', 'YES'], ['SCRIPT', 'DEBUG', 'SYNC'], ['EVAL', 'return 1', '0']]);
+    const { ferrous } = await h.both([['SCRIPT', 'DEBUG', 'YES'], ['SCRIPT', 'DEBUG', 'SYNC'], ['SCRIPT', 'DEBUG', 'sync'], ['EVAL', 'return 1', '0'], ['EVALSHA', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '0']]);
     expect(ferrous).toEqual([
       '-ERR Ferrous has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported\r\n',
       '-ERR Ferrous has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported\r\n',
+      '-ERR Ferrous has no Lua debugger: SCRIPT DEBUG YES and SYNC are not supported\r\n',
+      // The client stays out of debugging mode: scripts run, and EVALSHA (of the script EVAL
+      // cached) is not refused as Redis refuses it while debugging.
+      ':1\r\n',
       ':1\r\n',
     ]);
+  });
+
+  it('SCRIPT DEBUG inside EXEC and in a pipeline: Redis refusals, before the mode is read', async () => {
+    await h.same(
+      ['MULTI'],
+      ['SCRIPT', 'DEBUG', 'YES'],
+      ['SCRIPT', 'DEBUG', 'NO'],
+      ['SCRIPT', 'DEBUG', 'MAYBE'],
+      ['EXEC'],
+      ['MULTI'],
+      ['SCRIPT', 'DEBUG'],
+      ['EXEC'],
+    );
+    const pipelined = async (port: number): Promise<string> => {
+      const c = await RawClient.connect(port);
+      try {
+        c.write('PING\r\nSCRIPT DEBUG NO\r\nSCRIPT DEBUG YES\r\nPING\r\n');
+        let got = '';
+        for (let i = 0; i < 4; i++) got += await c.read();
+        return got;
+      } finally {
+        c.close();
+      }
+    };
+    const redis = await pipelined(h.redisPort());
+    expect(redis).toBe('+PONG\r\n-ERR SCRIPT DEBUG must be called outside a pipeline\r\n-ERR SCRIPT DEBUG must be called outside a pipeline\r\n+PONG\r\n');
+    expect(await pipelined(h.ferrousPort())).toBe(redis);
   });
 
   it('RESP3 conversions with redis.setresp(3)', async () => {
