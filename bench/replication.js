@@ -8,7 +8,12 @@
  *   2. a full sync of --keys keys (DEBUG POPULATE): time from REPLICAOF to master_link_status:up,
  *      replica of the master's own kind (Redis -> Redis, Ferrous -> Ferrous).
  *
- *   npm run build && node bench/replication.js [--requests 200000] [--keys 1000000]
+ * The CPU each side spent on the full sync (master: snapshot and sending; replica: receiving
+ * and loading) is reported too: on a shared machine it varies less than the time.
+ * `--sync-only 1` skips the SET rows and the GETs during the sync (the GET client shares CPU 1
+ * with the replica, which slows the replica's load), for the sync time alone.
+ *
+ *   npm run build && node bench/replication.js [--requests 200000] [--keys 1000000] [--sync-only 1]
  */
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -23,6 +28,7 @@ const args = Object.fromEntries(
 const REQUESTS = Number(args.requests ?? 200000);
 const KEYS = Number(args.keys ?? 1000000);
 const CLIENTS = 50;
+const SYNC_ONLY = args['sync-only'] === '1';
 const ROOT = path.resolve(__dirname, '..');
 
 function freePort() {
@@ -68,11 +74,12 @@ async function start(kind, cpu, extra) {
   };
 }
 
-/** CPU seconds of a process and its descendants (Ferrous's entry point relaunches node with a sized heap). */
+/** CPU seconds of a process and its descendants, live or waited for (Ferrous's entry point relaunches node with a sized heap). */
 function cpuSeconds(pid) {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  let s = (Number(fields[11]) + Number(fields[12])) / 100;
+  // Its own time and that of children it waited for (Redis's fork for a full sync).
+  let s = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
   const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
   for (const c of children === '' ? [] : children.split(' ')) s += cpuSeconds(Number(c));
   return s;
@@ -124,35 +131,43 @@ async function waitUp(port, ms) {
 async function measure(kind) {
   const master = await start(kind, 0, []);
   try {
-    const alone = setBench(master, REQUESTS);
-    const replica = await start('redis', 1, ['--replicaof', '127.0.0.1', String(master.port)]);
-    let withReplica;
-    try {
-      await waitUp(replica.port, 60000);
-      withReplica = setBench(master, REQUESTS);
-    } finally {
-      replica.stop();
+    let alone = null;
+    let withReplica = null;
+    if (!SYNC_ONLY) {
+      alone = setBench(master, REQUESTS);
+      const replica = await start('redis', 1, ['--replicaof', '127.0.0.1', String(master.port)]);
+      try {
+        await waitUp(replica.port, 60000);
+        withReplica = setBench(master, REQUESTS);
+      } finally {
+        replica.stop();
+      }
     }
     cli(master.port, 'FLUSHALL');
     cli(master.port, 'DEBUG', 'POPULATE', String(KEYS));
     const r2 = await start(kind, 1, []);
     let syncMs;
-    let p99Idle;
-    let p99Sync;
+    let p99Idle = null;
+    let p99Sync = null;
+    let masterCpu;
+    let replicaCpu;
     try {
-      p99Idle = getP99(master, KEYS);
+      if (!SYNC_ONLY) p99Idle = getP99(master, KEYS);
+      const cpu0 = [cpuSeconds(master.proc.pid), cpuSeconds(r2.proc.pid)];
       const t0 = Date.now();
       cli(r2.port, 'REPLICAOF', '127.0.0.1', String(master.port));
       // GETs on the master while it produces and sends the snapshot.
-      const during = getP99Async(master, KEYS);
+      const during = SYNC_ONLY ? null : getP99Async(master, KEYS);
       await waitUp(r2.port, 600000);
       syncMs = Date.now() - t0;
-      p99Sync = await during;
+      masterCpu = Math.round((cpuSeconds(master.proc.pid) - cpu0[0]) * 1000);
+      replicaCpu = Math.round((cpuSeconds(r2.proc.pid) - cpu0[1]) * 1000);
+      if (during !== null) p99Sync = await during;
       if (cli(r2.port, 'DBSIZE') !== String(KEYS)) throw new Error(`${kind}: the replica has ${cli(r2.port, 'DBSIZE')} keys`);
     } finally {
       r2.stop();
     }
-    return { alone, withReplica, syncMs, p99Idle, p99Sync };
+    return { alone, withReplica, syncMs, masterCpu, replicaCpu, p99Idle, p99Sync };
   } finally {
     master.stop();
   }
@@ -166,12 +181,17 @@ async function main() {
   const row = (name, r, f) => `| ${name} | ${ops(r)} | ${ops(f)} | ${(f.ops / r.ops).toFixed(2)} |`;
   console.log(`SET, ${CLIENTS} clients, ${REQUESTS} requests; full sync of ${KEYS} keys (DEBUG POPULATE); ${process.version}`);
   console.log('\n| measure | Redis | Ferrous | Ferrous/Redis |\n| --- | ---: | ---: | ---: |');
-  console.log(row('SET, no replica', redis.alone, ferrous.alone));
-  console.log(row('SET, one redis-server replica', redis.withReplica, ferrous.withReplica));
-  console.log(`| throughput kept with a replica | ${((redis.withReplica.ops / redis.alone.ops) * 100).toFixed(0)}% | ${((ferrous.withReplica.ops / ferrous.alone.ops) * 100).toFixed(0)}% | |`);
+  if (!SYNC_ONLY) {
+    console.log(row('SET, no replica', redis.alone, ferrous.alone));
+    console.log(row('SET, one redis-server replica', redis.withReplica, ferrous.withReplica));
+    console.log(`| throughput kept with a replica | ${((redis.withReplica.ops / redis.alone.ops) * 100).toFixed(0)}% | ${((ferrous.withReplica.ops / ferrous.alone.ops) * 100).toFixed(0)}% | |`);
+  }
   console.log(`| full sync to link up | ${redis.syncMs} ms | ${ferrous.syncMs} ms | ${(ferrous.syncMs / redis.syncMs).toFixed(2)} (time) |`);
-  console.log(`| master GET p99, idle | ${redis.p99Idle} ms | ${ferrous.p99Idle} ms | |`);
-  console.log(`| master GET p99, during the full sync | ${redis.p99Sync} ms | ${ferrous.p99Sync} ms | |`);
+  console.log(`| CPU of the sync, master / replica | ${redis.masterCpu} / ${redis.replicaCpu} ms | ${ferrous.masterCpu} / ${ferrous.replicaCpu} ms | |`);
+  if (!SYNC_ONLY) {
+    console.log(`| master GET p99, idle | ${redis.p99Idle} ms | ${ferrous.p99Idle} ms | |`);
+    console.log(`| master GET p99, during the full sync | ${redis.p99Sync} ms | ${ferrous.p99Sync} ms | |`);
+  }
 }
 
 main().catch((e) => {

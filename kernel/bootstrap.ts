@@ -60,6 +60,12 @@ export interface ModuleLifecycle {
   onLoad?(): void;
   /** At start-up, once the port is bound, before connections are served (persistence loads its data here). */
   onStart?(): void | Promise<void>;
+  /**
+   * When a shutdown begins, before any module's onShutdown: what may wait (a master for its
+   * lagging replicas) waits here, still serving, and stops when `options.signal` is aborted
+   * (SHUTDOWN ABORT) by throwing, which cancels the shutdown before anything was closed.
+   */
+  onPrepareShutdown?(options: ShutdownOptions): void | Promise<void>;
   /** When the server shuts down, before connections close. */
   onShutdown?(options: ShutdownOptions): void | Promise<void>;
   /** MODULE UNLOAD of its plugin: release what the module subscribed to (hooks, timers). */
@@ -208,6 +214,7 @@ async function build(options: ServerOptions, tmp: string | undefined, removeTmp:
   for (const m of instances.values()) m.onLoad?.();
   for (const m of instances.values()) {
     if (m.onStart) hooks.onLifecycle('start', () => m.onStart!());
+    if (m.onPrepareShutdown) hooks.onLifecycle('prepareShutdown', (o) => m.onPrepareShutdown!(o));
     if (m.onShutdown) hooks.onLifecycle('shutdown', (o) => m.onShutdown!(o));
   }
   // Last, after the modules closed their files; also when a client sends SHUTDOWN.

@@ -33,6 +33,10 @@ export interface ShutdownOptions {
   save?: boolean;
   nosave?: boolean;
   force?: boolean;
+  /** SHUTDOWN NOW: do not wait (for lagging replicas). */
+  now?: boolean;
+  /** Aborted by SHUTDOWN ABORT: a hook that waits stops waiting and throws, which cancels the shutdown. */
+  signal?: AbortSignal;
 }
 export type LifecycleListener = (options: ShutdownOptions) => void | Promise<void>;
 /** A write is about to touch `key` of `db` (null: the whole database, FLUSH/SWAPDB). */
@@ -67,7 +71,7 @@ export class Hooks {
   private readonly beforeReplies: Array<() => void> = [];
   private readonly info = new Map<string, Array<() => InfoField[]>>();
   private readonly infoSectionList: InfoSection[] = [];
-  private readonly lifecycle = { start: [] as LifecycleListener[], loaded: [] as LifecycleListener[], shutdown: [] as LifecycleListener[] };
+  private readonly lifecycle = { start: [] as LifecycleListener[], loaded: [] as LifecycleListener[], prepareShutdown: [] as LifecycleListener[], shutdown: [] as LifecycleListener[] };
 
   /** A key's value changed (WATCH, client tracking, blocked clients). */
   onKeyModified(fn: KeyModifiedListener): void {

@@ -75,6 +75,8 @@ export class Memory {
    * maxmemory (freeMemoryGetNotCountedMemory), or a full sync's buffer would evict the data.
    */
   replicaBytes = 0;
+  /** Bytes the replication backlog holds allocated (Redis's mem_replication_backlog), set by the module that keeps it. */
+  replicationBacklog = 0;
   /** lazyfree_pending_objects and lazyfreed_objects (Keyspace.lazyFree). */
   get lazyfreePending(): number {
     return this.keyspace.lazyfreePending;

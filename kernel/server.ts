@@ -29,6 +29,8 @@ export class ServerStats {
   netOutputBytes = 0;
   /** Handler bugs answered with -ERR. */
   handlerErrors = 0;
+  /** Connections closed by maxmemory-clients (the eviction module). */
+  evictedClients = 0;
   /** Error replies by code (INFO errorstats). */
   readonly errors = new Map<string, number>();
   resetAt = Date.now();
@@ -122,6 +124,9 @@ export class Server {
   private maxClients = 10000;
   private idleTimeout = 0;
   private shuttingDown = false;
+  /** The shutdown under way, and what aborts it while its hooks wait (SHUTDOWN ABORT). */
+  private shutdownRun: Promise<void> | null = null;
+  private shutdownAbort: AbortController | null = null;
   /** `client-output-buffer-limit` by client class. */
   outputLimits: OutputLimits = outputLimits(DEFAULT_OUTPUT_LIMITS);
   /** Clients with out-of-band output to write at the end of this tick (Client.pushEncoded). */
@@ -635,17 +640,37 @@ export class Server {
    * Run the modules' shutdown hooks (persistence saves there), then stop accepting and close
    * clients. A failing hook aborts the shutdown (the error is rethrown) unless `force`.
    */
-  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    // A second SHUTDOWN while hooks wait (for lagging replicas) shares the first one's outcome.
+    this.shutdownRun ??= this.runShutdown(options).finally(() => (this.shutdownRun = null));
+    return this.shutdownRun;
+  }
+
+  /** SHUTDOWN ABORT: stop a shutdown whose hooks are still waiting; false when none is. */
+  abortShutdown(): boolean {
+    const abort = this.shutdownAbort;
+    if (abort === null || abort.signal.aborted) return false;
+    abort.abort();
+    return true;
+  }
+
+  private async runShutdown(options: ShutdownOptions): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    const abort = new AbortController();
+    this.shutdownAbort = abort;
     try {
-      await this.hooks.emitLifecycle('shutdown', options);
+      const withSignal = { ...options, signal: abort.signal };
+      await this.hooks.emitLifecycle('prepareShutdown', withSignal);
+      await this.hooks.emitLifecycle('shutdown', withSignal);
     } catch (e) {
-      if (!options.force) {
+      if (!options.force || abort.signal.aborted) {
         this.shuttingDown = false;
         throw e;
       }
       this.logger.warning(`Shutting down despite errors (FORCE): ${(e as Error).message}`);
+    } finally {
+      this.shutdownAbort = null;
     }
     if (this.cron !== null) clearInterval(this.cron);
     if (this.pauseTimer !== null) clearTimeout(this.pauseTimer);

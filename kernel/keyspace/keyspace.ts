@@ -145,13 +145,13 @@ export class Keyspace {
   }
 
   /** Estimated bytes of a stored key: its entry, the key and the value (the type's `memory`). */
-  sizeOf(key: string, value: unknown): number {
+  sizeOf(key: string, value: unknown, samples?: number): number {
     let v: number;
     if (typeof value === 'string') v = stringBytes(value.length);
     else if (typeof value === 'number') v = 16;
     else {
       const t = this.types.of(value);
-      v = t.memory !== undefined ? t.memory(value) : 64;
+      v = t.memory !== undefined ? t.memory(value, samples) : 64;
     }
     return ENTRY_OVERHEAD + stringBytes(key.length) + v;
   }

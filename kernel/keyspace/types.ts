@@ -48,8 +48,13 @@ export interface DataType<V = unknown> {
   encoding(value: V): string;
   /** A deep copy (COPY, and snapshots that must not share mutable state). */
   clone(value: V): V;
-  /** An estimate of the bytes a value uses (MEMORY USAGE, INFO memory). */
-  memory?(value: V): number;
+  /**
+   * An estimate of the bytes a value uses (MEMORY USAGE, INFO memory). `samples` is MEMORY
+   * USAGE's SAMPLES (objectComputeSize): a collection kept element by element measures that
+   * many elements and extrapolates to the rest (0: all); absent, the type's own way (the
+   * estimate used_memory keeps).
+   */
+  memory?(value: V, samples?: number): number;
   /** The elements SORT sorts (lists in order, sets, sorted sets by score). */
   elements?(value: V): string[];
   /** A field's value, for SORT's `BY`/`GET` `key->field` patterns (hashes). */

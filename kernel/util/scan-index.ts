@@ -14,11 +14,6 @@ export class ScanIndex<K> {
   private holes = 0;
   private nextSeq = 1;
 
-  /** The highest sequence number handed out so far (later additions get higher ones). */
-  get lastSeq(): number {
-    return this.nextSeq - 1;
-  }
-
   get size(): number {
     return this.order.length - this.holes;
   }

@@ -27,6 +27,8 @@ import { mallocStats, memoryDoctorReport, memoryStats } from './memory';
 import { SlowLog } from './slowlog';
 
 const INT64_MAX = 2 ** 63 - 1;
+/** MEMORY USAGE's default SAMPLES (OBJ_COMPUTE_SIZE_DEF_SAMPLES). */
+const MEMORY_USAGE_SAMPLES = 5;
 const BAD_COUNT = new ReplyError('ERR count should be greater than or equal to -1');
 
 /**
@@ -225,20 +227,26 @@ export default class DiagnosticsModule {
   // ---- MEMORY ---------------------------------------------------------------------------
 
   /**
-   * MEMORY USAGE: the key's share of used_memory (the keyspace's estimate: its entry, name and
-   * value). SAMPLES is checked as Redis checks it; the types' estimates do not sample.
+   * MEMORY USAGE: the key's entry, name and value as the keyspace estimates them. Hashtable and
+   * skiplist collections measure the first SAMPLES elements (default 5) and extrapolate, as
+   * Redis's objectComputeSize; SAMPLES 0 measures all, which is the key's share of used_memory
+   * (but for a skiplist, whose share is estimated from 16 members).
+   * Lists are measured whole: Redis samples quicklist nodes, which it fills to the same size, so
+   * its answer barely moves with SAMPLES either.
    */
   @Command('memory|usage')
   memoryUsage(ctx: CommandContext, argv: string[]): Reply {
+    let samples = MEMORY_USAGE_SAMPLES;
     for (let j = 3; j < argv.length; j++) {
       if (argv[j].toLowerCase() !== 'samples' || j + 1 >= argv.length) return Errors.syntax;
       const n = parseIntArg(argv[++j]);
       if (Number.isNaN(n)) return Errors.notInteger;
       if (n < 0) return Errors.syntax;
+      samples = n;
     }
     const value = ctx.db.peek(argv[2]);
     if (value === undefined) return null;
-    return this.keyspace.sizeOf(argv[2], value);
+    return this.keyspace.sizeOf(argv[2], value, samples);
   }
 
   @Command('memory|stats')

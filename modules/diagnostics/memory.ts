@@ -16,7 +16,7 @@ export function memoryStats(keyspace: Keyspace, memory: Memory): Reply {
     'peak.allocated', peak,
     'total.allocated', total,
     'startup.allocated', startup,
-    'replication.backlog', 0,
+    'replication.backlog', memory.replicationBacklog,
     'clients.slaves', memory.replicaBytes,
     'clients.normal', memory.clientBytes - memory.replicaBytes,
     'cluster.links', 0,

@@ -24,6 +24,7 @@ import {
   WRITE_GATE,
   type WriteGate,
 } from '../../kernel';
+import { CLIENT_EVICTED, ClientEviction } from './clients';
 import { EvictionPool } from './pool';
 
 /** The policies in the order Redis lists them in its error text. */
@@ -53,7 +54,11 @@ const MULTI_ALLOWED = new Set(['exec', 'discard', 'quit', 'reset']);
 
 /** maxmemory-clients: bytes (with units) or a percentage of maxmemory; shown as given. */
 function parseClientsLimit(raw: string): string | { error: string } {
-  if (/^\d+%$/.test(raw)) return raw;
+  if (/^\d+%$/.test(raw)) {
+    const pct = Number(raw.slice(0, -1));
+    if (pct > 100) return { error: 'percentage argument must be less or equal to 100' };
+    return pct === 0 ? '0' : `${pct}%`;
+  }
   const n = parseMemory(raw);
   return Number.isNaN(n) ? { error: 'argument must be a memory or percent value' } : String(n);
 }
@@ -71,7 +76,7 @@ const params: ConfigParam[] = [
   { name: 'lazyfree-lazy-server-del', type: 'bool', default: false, doc: 'Free values a write replaces (SET over a collection, RENAME over a key) off the command\'s path.' },
   { name: 'lazyfree-lazy-user-del', type: 'bool', default: false, doc: 'DEL frees large values off the command\'s path, as UNLINK does.' },
   { name: 'lazyfree-lazy-user-flush', type: 'bool', default: false, doc: 'FLUSHALL, FLUSHDB, SCRIPT FLUSH and FUNCTION FLUSH without SYNC or ASYNC behave as with ASYNC.' },
-  { name: 'maxmemory-clients', type: 'string', default: '0', parse: parseClientsLimit, inert: true, doc: 'Redis: evict clients whose buffers pass this (bytes or a percentage of maxmemory); Ferrous counts them in used_memory but does not evict clients.' },
+  { name: 'maxmemory-clients', type: 'string', default: '0', parse: parseClientsLimit, doc: 'Disconnect the largest clients (but those with CLIENT NO-EVICT on) while the normal and pub/sub connections together hold this much: bytes (with units) or a percentage of maxmemory (10%); 0: never. At least 128 KB.' },
 ];
 
 /**
@@ -104,6 +109,7 @@ export default class EvictionModule {
 
   readonly limit: { -readonly [K in keyof MemoryLimit]: MemoryLimit[K] } = { scriptOom: false };
   readonly gate: OomGate = new OomGate(this);
+  private readonly clients: ClientEviction;
 
   constructor(
     @inject(Server) private readonly server: Server,
@@ -113,6 +119,11 @@ export default class EvictionModule {
     @inject(Config) config: Config,
     @inject(Services) private readonly services: Services,
   ) {
+    this.clients = new ClientEviction(server, logger);
+    config.watch('maxmemory-clients', (v) => {
+      this.clients.configure(v as string, this.maxmemory);
+      this.gate.closed = this.maxmemory !== 0 || this.clients.limit !== 0;
+    });
     config.watch('replica-ignore-maxmemory', (v) => (this.ignoreOnReplica = v as boolean));
     config.watch('maxmemory', (v) => this.setMaxmemory(v as number));
     config.watch('maxmemory-policy', (v) => this.setPolicy(v as string));
@@ -127,7 +138,8 @@ export default class EvictionModule {
 
   private setMaxmemory(bytes: number): void {
     this.maxmemory = bytes;
-    this.gate.closed = bytes !== 0;
+    this.clients.maxmemoryChanged(bytes);
+    this.gate.closed = bytes !== 0 || this.clients.limit !== 0;
     if (bytes === 0) this.limit.scriptOom = false;
     if (bytes === 0 || this.memory.startup === 0) return;
     const used = this.memory.used;
@@ -278,6 +290,9 @@ export default class EvictionModule {
     // A master's stream is applied whatever the memory (mustObeyClient), and a replica leaves
     // eviction to its master, whose DELs it receives (replica-ignore-maxmemory).
     if (this.server.scriptRunning || c.flags.has('master')) return null;
+    // processCommand evicts clients first, the caller too (its command is then not run).
+    if (this.clients.limit !== 0 && !this.clients.beforeCommand(c)) return CLIENT_EVICTED;
+    if (this.maxmemory === 0) return null;
     const oom = this.perform() === Evict.Fail;
     if (SCRIPT_COMMANDS.has(cmd.name)) this.limit.scriptOom = oom;
     if (!oom) return null;

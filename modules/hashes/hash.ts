@@ -133,8 +133,18 @@ export const HashType: DataType<Hash> = {
   is: (v): v is Hash => v instanceof Hash,
   encoding: (h) => (h.listpack ? 'listpack' : 'hashtable'),
   clone: (h) => h.clone(),
-  memory: (h) => {
+  memory: (h, samples) => {
     if (h.listpack) return PACKED_OVERHEAD + h.packedBytes;
+    if (samples !== undefined && samples !== 0 && samples < h.size) {
+      // MEMORY USAGE ... SAMPLES n: the first n entries, extrapolated, as Redis samples its dict.
+      let bytes = 0;
+      let seen = 0;
+      h.table!.scan(0, samples, (f, v) => {
+        bytes += f.length + v.length;
+        seen++;
+      });
+      return Math.round(64 + h.size * (TABLE_ENTRY + bytes / seen));
+    }
     let bytes = 64 + h.size * TABLE_ENTRY;
     for (const s of h.flat()) bytes += s.length;
     return bytes;

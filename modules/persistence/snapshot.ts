@@ -20,8 +20,8 @@ const SLICE_KEYS = 64;
  * for its end, so this bounds the latency a BGSAVE adds.
  */
 const SLICE_MS = 0.25;
-/** Bytes buffered before a slice's output goes to the file. */
-const FLUSH_BYTES = 256 * 1024;
+/** Bytes buffered before a slice's output goes to the sink (a replica loads each chunk as it arrives: small ones start it sooner). */
+const FLUSH_BYTES = 64 * 1024;
 
 interface DbState {
   /**

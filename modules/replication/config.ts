@@ -44,6 +44,7 @@ export const replicationParams: ConfigParam[] = [
   bool('replica-announced', true, 'Whether Sentinel should announce this replica (shown in INFO).'),
   { name: 'replica-announce-ip', aliases: ['slave-announce-ip'], type: 'string', default: '', doc: 'Address a replica tells its master (REPLCONF ip-address).' },
   int('replica-announce-port', 0, 0, 'Port a replica tells its master (REPLCONF listening-port; 0: its own port).', ['slave-announce-port']),
+  int('shutdown-timeout', 10, 0, 'Seconds a master shutting down (SHUTDOWN without NOW, SIGTERM) waits for lagging replicas to acknowledge the final offset (0: no wait).'),
   int('min-replicas-to-write', 0, 0, 'Refuse writes (-NOREPLICAS) unless at least this many replicas lag at most min-replicas-max-lag seconds (0: off).', ['min-slaves-to-write']),
   int('min-replicas-max-lag', 10, 0, 'Seconds since its last ACK under which a replica counts as good for min-replicas-to-write.', ['min-slaves-max-lag']),
 ];

@@ -28,6 +28,7 @@ import {
   REPLICATION_ROLE,
   RedisModule,
   type RegisteredCommand,
+  type ShutdownOptions,
   type Reply,
   ReplyError,
   ReplyMode,
@@ -167,6 +168,9 @@ export default class ReplicationModule {
   private cron: NodeJS.Timeout | null = null;
   private cronTicks = 0;
 
+  /** Set while a shutdown waits for lagging replicas: checks whether it may go on (called on ACKs). */
+  private shutdownWait: (() => void) | null = null;
+
   /** FAILOVER under way: waiting for a replica to catch up, then handing over to it. */
   private failover: Failover | null = null;
 
@@ -187,7 +191,11 @@ export default class ReplicationModule {
       ['sync_partial_err', this.syncPartialErr],
     ]);
     hooks.onClientClosed((c) => this.clientClosed(c));
-    config.watch('repl-backlog-size', (v) => this.backlog?.resize(v as number));
+    config.watch('repl-backlog-size', (v) => {
+      if (this.backlog === null) return;
+      this.backlog.resize(v as number);
+      this.setBacklog(this.backlog);
+    });
     config.watch('replica-read-only', () => this.updateGates());
     config.watch('replica-serve-stale-data', () => this.updateGates());
     config.watch('min-replicas-to-write', () => this.refreshGoodReplicas());
@@ -206,11 +214,59 @@ export default class ReplicationModule {
     if (this.state === ReplState.Connect) void this.connectToMaster();
   }
 
+  async onPrepareShutdown(options: ShutdownOptions): Promise<void> {
+    const timeout = this.config.get<number>('shutdown-timeout');
+    if (!options.now && !this.isReplica && timeout > 0 && this.lagging().length !== 0) await this.waitForReplicas(timeout * 1000, options.signal);
+  }
+
   onShutdown(): void {
     if (this.cron !== null) clearInterval(this.cron);
     if (this.roundTimer !== null) clearTimeout(this.roundTimer);
     this.generation++;
     this.conn?.close();
+  }
+
+  /** Online replicas that have not acknowledged the whole stream yet. */
+  private lagging(): ReplicaLink[] {
+    const offset = this.journal.offset;
+    return this.fanout.filter((l) => l.state === LinkState.Online && !l.presync && l.ackOffset < offset);
+  }
+
+  /**
+   * A master shutting down gives lagging replicas up to shutdown-timeout to acknowledge the
+   * final offset, as Redis 7.0: writes are held meanwhile (CLIENT PAUSE WRITE), GETACK asks
+   * for their offsets. SHUTDOWN ABORT (the signal) ends the wait with an error, which cancels
+   * the shutdown; the pause is lifted then.
+   */
+  private waitForReplicas(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    this.logger.notice('Waiting for replicas before shutting down.');
+    const deadline = Date.now() + ms;
+    this.server.pauseClients(deadline, true);
+    this.requestAcks();
+    return new Promise<void>((resolve, reject) => {
+      const finish = (aborted: boolean): void => {
+        clearInterval(timer);
+        this.shutdownWait = null;
+        signal?.removeEventListener('abort', onAbort);
+        if (aborted) {
+          this.server.unpause();
+          this.logger.warning('Shutdown manually aborted.');
+          reject(new Error('Shutdown manually aborted'));
+          return;
+        }
+        const behind = this.lagging();
+        for (const l of behind) this.logger.warning(`Lagging replica ${l.address}:${l.port} reported offset ${l.ackOffset} behind master, lag=${Math.floor((Date.now() - l.ackTime) / 1000)}, state=online.`);
+        this.logger.notice(`${this.fanout.length - behind.length} of ${this.fanout.length} replicas are in sync when shutting down.`);
+        resolve();
+      };
+      const check = (): void => {
+        if (this.lagging().length === 0 || Date.now() >= deadline) finish(false);
+      };
+      const onAbort = (): void => finish(true);
+      this.shutdownWait = check;
+      const timer = setInterval(check, 100);
+      signal?.addEventListener('abort', onAbort);
+    });
   }
 
   /** REPLICATION_ROLE: a replica now (REPLICAOF or `replicaof`). */
@@ -221,14 +277,20 @@ export default class ReplicationModule {
   // ---- the backlog and the live stream ------------------------------------------------------
 
   private createBacklog(): void {
-    this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), this.journal.offset);
+    this.setBacklog(new Backlog(this.config.get<number>('repl-backlog-size'), this.journal.offset));
     this.subscription ??= this.journal.attach(JournalTarget.Replicas, this.feed);
   }
 
   private freeBacklog(): void {
     this.subscription?.detach();
     this.subscription = null;
-    this.backlog = null;
+    this.setBacklog(null);
+  }
+
+  /** The backlog changes: MEMORY STATS and INFO memory show what it holds allocated. */
+  private setBacklog(b: Backlog | null): void {
+    this.backlog = b;
+    this.server.memory.replicationBacklog = b === null ? 0 : b.size;
   }
 
   /** The replicas' stream, from the journal (a master's writes, a replica's forwarded stream). */
@@ -272,6 +334,7 @@ export default class ReplicationModule {
         if (link.state === LinkState.WaitAck) link.goOnline();
         this.blocking.signalEvent(ACK_EVENT);
         if (this.failover !== null) this.updateFailover();
+        this.shutdownWait?.();
         return NO_REPLY;
       } else if (opt === 'getack') {
         if (ctx === this.masterClient) this.sendAck();
@@ -515,6 +578,8 @@ export default class ReplicationModule {
     this.dropMasterLink();
     this.masterHost = host;
     this.masterPort = port;
+    // CONFIG GET replicaof and CONFIG REWRITE show the master REPLICAOF set, as in Redis.
+    this.config.set('replicaof', `${host} ${port}`);
     this.state = ReplState.Connect;
     this.linkDownSince = 0;
     this.journal.forwardOnly = true;
@@ -529,6 +594,7 @@ export default class ReplicationModule {
   private becomeMaster(): void {
     this.dropMasterLink();
     this.masterHost = null;
+    this.config.set('replicaof', '');
     this.state = ReplState.None;
     this.streamDb = 0;
     const server = this.server;
@@ -773,7 +839,7 @@ export default class ReplicationModule {
         server.replicationId2 = NULL_REPLID;
         this.secondOffset = -1;
         this.journal.offset = offset;
-        this.backlog = new Backlog(this.config.get<number>('repl-backlog-size'), offset);
+        this.setBacklog(new Backlog(this.config.get<number>('repl-backlog-size'), offset));
         this.fresh = false;
         const db = Number(loaded.aux.get('repl-stream-db') ?? '0');
         this.streamDb = Number.isInteger(db) && db >= 0 && db < this.keyspace.dbs.length ? db : 0;

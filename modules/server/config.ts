@@ -45,6 +45,7 @@ export function resetStats(server: Server, keyspace: Keyspace, table: CommandTab
   s.netInputBytes = 0;
   s.netOutputBytes = 0;
   s.handlerErrors = 0;
+  s.evictedClients = 0;
   s.errors.clear();
   s.resetAt = Date.now();
   keyspace.stats.keyspaceHits = 0;

@@ -1,8 +1,10 @@
-import { Errors, NO_REPLY, type Reply, ReplyError, type Server } from '../../kernel';
+import { Errors, NO_REPLY, OK, type Reply, ReplyError, type Server } from '../../kernel';
 
 /**
- * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no shutdown grace period to wait in or
- * abort, so the server stops at once; saving is the persistence module's shutdown hook.
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Saving is the persistence module's shutdown
+ * hook; a master waits there for lagging replicas (the replication module's, up to
+ * shutdown-timeout, unless NOW), which is the grace period ABORT cancels: the waiting SHUTDOWN
+ * then answers the error, as in Redis.
  */
 export async function shutdown(server: Server, argv: string[]): Promise<Reply | typeof NO_REPLY> {
   const opts = new Set<string>();
@@ -12,9 +14,12 @@ export async function shutdown(server: Server, argv: string[]): Promise<Reply | 
     opts.add(o);
   }
   if ((opts.has('abort') && opts.size > 1) || (opts.has('save') && opts.has('nosave'))) throw Errors.syntax;
-  if (opts.has('abort')) throw new ReplyError('ERR No shutdown in progress.');
+  if (opts.has('abort')) {
+    if (!server.abortShutdown()) throw new ReplyError('ERR No shutdown in progress.');
+    return OK;
+  }
   try {
-    await server.shutdown({ save: opts.has('save'), nosave: opts.has('nosave'), force: opts.has('force') });
+    await server.shutdown({ save: opts.has('save'), nosave: opts.has('nosave'), force: opts.has('force'), now: opts.has('now') });
   } catch {
     throw new ReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
   }

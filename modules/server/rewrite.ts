@@ -60,6 +60,9 @@ function optionLines(p: ConfigParam, value: ConfigValue): { lines: string[]; for
       return { lines: [`${name} ${value}`], force: true };
     case 'bind':
       return { lines: [`bind ${value}`], force };
+    case 'replicaof':
+      // `replicaof <host> <port>` unquoted, as rewriteConfigReplicaOfOption; a master has none.
+      return { lines: value === '' ? [] : [`replicaof ${value}`], force };
   }
   if (EMPTY_IS_NULL.has(name) && value === '') return { lines: [], force: false };
   switch (p.type) {

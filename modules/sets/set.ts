@@ -211,11 +211,14 @@ export const SetType: DataType<RSet> = {
   encoding: (v) => (v.intset ? 'intset' : 'hashtable'),
   clone: (v) => v.clone(),
   // intset: the packed bytes; dict: an entry and an sds header per member, plus the bytes.
-  memory: (v) => {
+  memory: (v, samples) => {
     if (v.intset) return PACKED_OVERHEAD + v.packedBytes;
-    let bytes = 96 + 40 * v.size;
-    for (const m of v.members) bytes += m.length;
-    return bytes;
+    const members = v.members;
+    // MEMORY USAGE ... SAMPLES n: the first n members, extrapolated (0: all), as Redis samples its dict.
+    const n = samples === undefined || samples === 0 ? members.length : Math.min(samples, members.length);
+    let bytes = 0;
+    for (let i = 0; i < n; i++) bytes += members[i].length;
+    return n === members.length ? 96 + 40 * v.size + bytes : Math.round(96 + v.size * (40 + bytes / n));
   },
   elements: (v) => v.ordered(),
   digest: (v, d) => {

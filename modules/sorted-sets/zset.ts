@@ -397,12 +397,13 @@ export function zsetType(limits: Limits): DataType<ZSet> {
     is: (v): v is ZSet => v instanceof ZSet,
     encoding: (z) => (z.listpack ? 'listpack' : 'skiplist'),
     clone: (z) => z.clone(),
-    memory(z) {
+    memory(z, samples = 16) {
       if (z.listpack) return PACKED_OVERHEAD + z.packedBytes;
-      // Member bytes are estimated from the first few members, as MEMORY USAGE samples.
+      // Member bytes are estimated from the first few members (all for SAMPLES 0), as MEMORY USAGE samples the skip list.
+      const limit = samples === 0 ? z.size : samples;
       let sampled = 0;
       let bytes = 0;
-      for (const c = z.at(0); c.valid && sampled < 16; c.next(), sampled++) bytes += c.ele.length;
+      for (const c = z.at(0); c.valid && sampled < limit; c.next(), sampled++) bytes += c.ele.length;
       const avg = sampled === 0 ? 0 : bytes / sampled;
       return Math.round(64 + z.size * (avg + 80));
     },

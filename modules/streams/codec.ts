@@ -6,7 +6,6 @@ import {
   diffHi,
   diffLo,
   ENTRIES_READ_INVALID,
-  entryBytes,
   Group,
   idDiff,
   lpInteger,
@@ -288,7 +287,7 @@ function loadNode(master: Id, lp: string[]): Node {
     }
     num();
     if (node.n > 0 && id <= node.idAt(node.n - 1)) throw bad();
-    node.push(id, argv, 0, same, entryBytes(id, master, argv, 0, same));
+    node.push(id, argv, 0, same);
     if ((flags & FLAG_DELETED) !== 0) deletedAt.push(node.n - 1);
   }
   for (const i of deletedAt) node.markDeleted(i);

@@ -115,9 +115,13 @@ function obeys(ctx: CommandContext): boolean {
   return ctx.socket === null && ctx.caller === null;
 }
 
+/** XADD's arguments when the ID `*` comes right after the key: nothing to parse (never mutated). */
+const NO_OPTIONS = new TrimArgs();
+NO_OPTIONS.idIdx = 2;
+
 /** XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...] */
 export function xadd(ctx: CommandContext, argv: string[]): Reply {
-  const a = parseTrimArgs(argv, true, obeys(ctx));
+  const a = argv[2] === '*' ? NO_OPTIONS : parseTrimArgs(argv, true, obeys(ctx));
   const fieldPos = a.idIdx + 1;
   const n = argv.length - fieldPos;
   if (n < 2 || n % 2 === 1) throw Errors.wrongArity('xadd');
@@ -134,8 +138,8 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   let total = 0;
   for (let i = fieldPos; i < argv.length; i++) total += argv[i].length;
   if (total > ENTRY_MAX) throw TOO_LARGE;
-  s.append(id, argv, fieldPos, limits);
-  const reply = formatId(id);
+  s.append(id, argv, fieldPos, limits, total);
+  const reply = genMs >= 0 ? `${genMs}-${genSeq}` : formatId(id);
   ctx.modified(key, Notify.STREAM, 'xadd');
   let prop: string[] | null = null;
   const journaled = ctx.server.journal.active;
@@ -151,13 +155,30 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   return reply;
 }
 
+/** The parts of the ID newId generated, when below 2^53 (the reply prints them); else -1. */
+let genMs = -1;
+let genSeq = 0;
+
 /** The ID XADD adds: generated from the clock, `<ms>-*`, or given (checked against the top). */
 function newId(s: Stream, a: TrimArgs): Id {
   const last = s.lastId;
+  genMs = -1;
   if (a.id === null) {
     const now = Date.now();
-    const lastMs = msNumber(last);
-    if (word(last, 0) < 0x200000 && now > lastMs) return idOf(now, 0);
+    if (word(last, 0) < 0x200000) {
+      const lastMs = msNumber(last);
+      if (now > lastMs) {
+        genMs = now;
+        genSeq = 0;
+        return idOf(now, 0);
+      }
+      const seq = word(last, 2) * 4294967296 + word(last, 3) + 1;
+      if (seq < 9007199254740992) {
+        genMs = lastMs;
+        genSeq = seq;
+        return idOf(lastMs, seq);
+      }
+    }
     return nextId(last)!;
   }
   let id = a.id;
@@ -224,7 +245,7 @@ export function entryReply(id: Id, pairs: string[]): Reply {
 /** Up to `count` (0 = all) entries from a cursor. */
 export function collect(c: Cursor, count: number): Reply[] {
   const out: Reply[] = [];
-  while ((count === 0 || out.length < count) && c.next()) out.push(entryReply(c.id, c.pairs()));
+  while ((count === 0 || out.length < count) && c.next()) out.push([c.text(), c.pairs()]);
   return out;
 }
 

@@ -56,6 +56,11 @@ function noGroup(key: string, group: string): ReplyError {
 /** Writes that must reach the AOF and replicas as one unit (MULTI/EXEC when several). */
 export class Writes {
   readonly list: string[][] = [];
+  /** Whether anyone consumes the journal: when not, callers skip building the writes. */
+  readonly live: boolean;
+  constructor(journal: Journal) {
+    this.live = journal.active;
+  }
   add(argv: string[]): void {
     this.list.push(argv);
   }
@@ -300,9 +305,9 @@ function deliver(ctx: CommandContext, key: string, s: Stream, g: Group, c: Consu
         g.pel.set(id, nack);
       }
       c.pel.set(id, nack);
-      w.add(xclaimArgv(key, g, formatId(id), nack));
+      if (w.live) w.add(xclaimArgv(key, g, formatId(id), nack));
     }
-    out.push(entryReply(id, cur.pairs()));
+    out.push([cur.text(), cur.pairs()]);
   }
   if (advanced) w.add(setidArgv(key, g));
   return out;
@@ -344,7 +349,7 @@ function consumerFor(ctx: CommandContext, key: string, g: Group, name: string, n
 export function xread(ctx: CommandContext, argv: string[], grouped: boolean, blocking: Blocking, journal: Journal): Reply | Promise<Reply> {
   const a = parseRead(ctx, argv, grouped);
   const parts: Reply[] = [];
-  const w = new Writes();
+  const w = new Writes(journal);
   for (let k = 0; k < a.keys.length; k++) {
     const key = a.keys[k];
     const s = ctx.db.peek(key) as Stream | undefined;
@@ -399,7 +404,7 @@ function serveBlocked(ctx: CommandContext, a: ReadArgs, count: number, journal: 
       if (g === undefined) return GROUP_GONE;
       after = g.lastId;
       if (!(s.lastId > after)) continue;
-      const w = new Writes();
+      const w = new Writes(journal);
       const c = consumerFor(ctx, key, g, a.consumer, a.noack, w);
       const entries = deliver(ctx, key, s, g, c, after, count, a.noack, w);
       ctx.modified(key);
@@ -520,7 +525,7 @@ export function xclaim(ctx: CommandContext, argv: string[], journal: Journal): R
     else throw new ReplyError(`ERR Unrecognized XCLAIM option '${cstr(argv[j])}'`);
   }
   if (deliveryTime === -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
-  const w = new Writes();
+  const w = new Writes(journal);
   let changed = false;
   let propagateLast = false;
   if (lastId > g.lastId) {
@@ -604,7 +609,7 @@ export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal
   if (s === undefined || g === undefined) throw noGroup(key, argv[2]);
   let attempts = count * 10;
   const now = Date.now();
-  const w = new Writes();
+  const w = new Writes(journal);
   const claimed: Reply[] = [];
   const deleted: Reply[] = [];
   let consumer: Consumer | undefined;
@@ -615,7 +620,7 @@ export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal
     const nack = g.pel.get(id)!;
     const pairs = s.get(id);
     if (pairs === null) {
-      w.add(xclaimArgv(key, g, formatId(id), nack));
+      if (w.live) w.add(xclaimArgv(key, g, formatId(id), nack));
       dropNack(g, id, nack);
       deleted.push(formatId(id));
       count--;

@@ -1,4 +1,4 @@
-import { type Id, idOf, makeId, MIN_ID, word } from './id';
+import { formatId, type Id, idOf, makeId, MAX_ID, MIN_ID, word } from './id';
 
 /**
  * A stream is Redis's radix tree of listpacks in JS terms: an array of nodes in ID order, each
@@ -19,11 +19,11 @@ const E_SAME = 2;
 const E_WIDE = 4;
 
 export class Node {
-  buf: Buffer = Buffer.allocUnsafeSlow(256);
+  buf: Buffer;
   /** Bytes of `buf` in use. */
   len = 0;
   /** Offset of each entry in `buf`; bit 31 marks a deleted entry. */
-  offs: Uint32Array = new Uint32Array(8);
+  offs: Uint32Array;
   /** Entries in the node, deleted ones included. */
   n = 0;
   /** Entries not deleted. */
@@ -34,17 +34,28 @@ export class Node {
   readonly fieldBytes: number;
   /** The master ID's ms as a number when IDs can be stored as small deltas from it, else -1. */
   private readonly masterMs: number;
+  /** The master ID's seq as a number when below 2^53, else -1 (listpack sizes of seq deltas). */
+  private readonly masterSeq: number;
 
+  /**
+   * `bytes` and `entries`: the capacity to start with. XADD sizes the tail node for the entries
+   * it will likely hold, so it is not regrown entry by entry (seal() trims the spare).
+   */
   constructor(
     /** The master ID: the first entry's ID when the node was opened. */
     readonly master: Id,
     /** The master entry's fields: entries with exactly these fields store only values. */
     readonly fields: string[],
+    bytes = 256,
+    entries = 8,
   ) {
+    this.buf = Buffer.allocUnsafeSlow(bytes);
+    this.offs = new Uint32Array(entries);
     let b = 0;
     for (const f of fields) b += lpStringBytes(f);
     this.fieldBytes = b;
     this.masterMs = word(master, 0) < 0x200000 ? word(master, 0) * 4294967296 + word(master, 1) : -1;
+    this.masterSeq = word(master, 2) < 0x200000 ? word(master, 2) * 4294967296 + word(master, 3) : -1;
   }
 
   isDeleted(i: number): boolean {
@@ -57,6 +68,15 @@ export class Node {
     if ((b[p] & E_WIDE) !== 0) return b.latin1Slice(p + 1, p + 17);
     const ms = this.masterMs + readVarint(b, p + 1);
     return idOf(ms, readVarint(b, vpos));
+  }
+
+  /** Entry `i`'s ID as "ms-seq" (formatId of idAt), printed from the varints when they are compact. */
+  textAt(i: number): string {
+    const b = this.buf;
+    const p = this.offs[i] & 0x7fffffff;
+    if ((b[p] & E_WIDE) !== 0) return formatId(b.latin1Slice(p + 1, p + 17));
+    const ms = this.masterMs + readVarint(b, p + 1);
+    return `${ms}-${readVarint(b, vpos)}`;
   }
 
   /** Whether entry `i` was stored with the master's fields (Redis's SAMEFIELDS flag). */
@@ -96,9 +116,30 @@ export class Node {
   lowerBound(id: Id): number {
     let lo = 0;
     let hi = this.n;
+    const mh = word(id, 0);
+    const sh = word(id, 2);
+    if (this.masterMs < 0 || mh >= 0x200000 || sh >= 0x200000) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.idAt(mid) < id) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    // Compared as numbers, without building each probed entry's ID string.
+    const ms = mh * 4294967296 + word(id, 1);
+    const seq = sh * 4294967296 + word(id, 3);
+    const b = this.buf;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.idAt(mid) < id) lo = mid + 1;
+      const p = this.offs[mid] & 0x7fffffff;
+      let less: boolean;
+      if ((b[p] & E_WIDE) !== 0) less = b.latin1Slice(p + 1, p + 17) < id;
+      else {
+        const ems = this.masterMs + readVarint(b, p + 1);
+        less = ems < ms || (ems === ms && readVarint(b, vpos) < seq);
+      }
+      if (less) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -124,29 +165,47 @@ export class Node {
   }
 
   private str(s: string): void {
-    this.varint(s.length);
-    this.len += this.buf.write(s, this.len, 'latin1');
+    const n = s.length;
+    this.varint(n);
+    // Short strings byte by byte: cheaper than a call into Buffer#write (same low byte per char).
+    if (n <= 32) {
+      const b = this.buf;
+      const p = this.len;
+      for (let i = 0; i < n; i++) b[p + i] = s.charCodeAt(i);
+      this.len = p + n;
+    } else this.len += this.buf.write(s, this.len, 'latin1');
   }
 
-  push(id: Id, argv: string[], from: number, same: boolean, bytes: number): void {
+  /** Append an entry with the pairs argv[from..] (`chars`: their total length, or -1 to count). */
+  push(id: Id, argv: string[], from: number, same: boolean, chars = -1): void {
     if (this.n === this.offs.length) {
       const grown = new Uint32Array(this.n * 2);
       grown.set(this.offs);
       this.offs = grown;
     }
     const numFields = (argv.length - from) >> 1;
-    let size = 1 + 16 + 10;
-    for (let i = from; i < argv.length; i++) size += argv[i].length + 5;
-    this.reserve(size);
+    if (chars < 0) {
+      chars = 0;
+      for (let i = from; i < argv.length; i++) chars += argv[i].length;
+    }
+    this.reserve(27 + chars + 5 * (argv.length - from));
     this.offs[this.n++] = this.len;
     this.live++;
-    const ms = word(id, 0) < 0x200000 ? word(id, 0) * 4294967296 + word(id, 1) : -1;
-    const compact = this.masterMs >= 0 && ms >= this.masterMs && word(id, 2) < 0x200000;
+    const mh = word(id, 0);
+    const sh = word(id, 2);
+    const ms = mh < 0x200000 ? mh * 4294967296 + word(id, 1) : -1;
+    const compact = this.masterMs >= 0 && ms >= this.masterMs && sh < 0x200000;
     this.buf[this.len++] = (same ? E_SAME : 0) | (compact ? 0 : E_WIDE);
+    let bytes: number;
     if (compact) {
+      const seq = sh * 4294967296 + word(id, 3);
       this.varint(ms - this.masterMs);
-      this.varint(word(id, 2) * 4294967296 + word(id, 3));
-    } else this.len += this.buf.write(id, this.len, 'latin1');
+      this.varint(seq);
+      bytes = this.masterSeq >= 0 ? valueBytes(argv, from, same) + 2 + lpIntBytes(ms - this.masterMs) + lpIntBytes(seq - this.masterSeq) : entryBytes(id, this.master, argv, from, same);
+    } else {
+      this.len += this.buf.write(id, this.len, 'latin1');
+      bytes = entryBytes(id, this.master, argv, from, same);
+    }
     this.varint(numFields);
     for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) this.str(argv[i]);
     this.entBytes += bytes;
@@ -244,12 +303,13 @@ export class Pel<V> {
   }
 
   set(id: Id, v: V): void {
-    if (!this.map.has(id)) {
-      const i = this.lowerBound(id);
-      if (i === this.keys.length) this.keys.push(id);
-      else this.keys.splice(i, 0, id);
-    }
+    const size = this.map.size;
     this.map.set(id, v);
+    if (this.map.size === size) return;
+    // A new ID (the map grew): place its key in order.
+    const i = this.lowerBound(id);
+    if (i === this.keys.length) this.keys.push(id);
+    else this.keys.splice(i, 0, id);
   }
 
   delete(id: Id): boolean {
@@ -318,12 +378,10 @@ export class Stream {
   groups: Map<string, Group> | null = null;
 
   /** Append an entry with the pairs argv[from..]. `id` must be above lastId. */
-  append(id: Id, argv: string[], from: number, limits: NodeLimits): void {
+  append(id: Id, argv: string[], from: number, limits: NodeLimits, total: number): void {
     const numFields = (argv.length - from) >> 1;
     let tail = this.nodes.length === 0 ? undefined : this.nodes[this.nodes.length - 1];
     if (tail !== undefined) {
-      let total = 0;
-      for (let i = from; i < argv.length; i++) total += argv[i].length;
       const maxBytes = limits.maxBytes === 0 || limits.maxBytes > LISTPACK_MAX ? LISTPACK_MAX : limits.maxBytes;
       if (tail.lpBytes + total >= maxBytes) tail = undefined;
       else if (limits.maxEntries !== 0 && tail.n >= limits.maxEntries) tail = undefined;
@@ -333,14 +391,17 @@ export class Stream {
       const fields: string[] = new Array<string>(numFields);
       for (let i = 0; i < numFields; i++) fields[i] = argv[from + 2 * i];
       if (this.nodes.length > 0) this.nodes[this.nodes.length - 1].seal();
-      tail = new Node(id, fields);
+      // Room for the entries the node will likely take (as many as this one, up to the limits).
+      const entries = limits.maxEntries > 0 && limits.maxEntries <= 1024 ? limits.maxEntries : 64;
+      const estimate = (27 + total + 5 * (argv.length - from)) * entries;
+      tail = new Node(id, fields, estimate < 256 ? 256 : estimate > 16384 ? 16384 : estimate, entries);
       this.nodes.push(tail);
     } else {
       const mf = tail.fields;
       if (mf.length !== numFields) same = false;
       else for (let i = 0; i < numFields; i++) if (mf[i] !== argv[from + 2 * i]) { same = false; break; }
     }
-    tail.push(id, argv, from, same, entryBytes(id, tail.master, argv, from, same));
+    tail.push(id, argv, from, same, total);
     if (this.length === 0) this.firstId = id;
     this.length++;
     this.entriesAdded++;
@@ -518,13 +579,12 @@ export class Stream {
 
 /**
  * Walks live entries in ID order (or reverse) between two bounds: the stream iterator.
- * `next()` positions on the next entry; `id`/`pairs()` read it.
+ * `next()` positions on the next entry; `id`/`text()`/`pairs()` read it.
  */
 export class Cursor {
   private ni = 0;
   private ei = -1;
   private node: Node | null = null;
-  id: Id = MIN_ID;
 
   constructor(
     private readonly s: Stream,
@@ -545,6 +605,10 @@ export class Cursor {
     }
   }
 
+  /**
+   * The seek placed the cursor at the first entry inside the near bound and IDs only move away
+   * from it, so only the far bound is checked, and not at all when it is the end of the stream.
+   */
   next(): boolean {
     const nodes = this.s.nodes;
     let node = this.node;
@@ -558,13 +622,10 @@ export class Cursor {
           continue;
         }
         if (node.isDeleted(this.ei)) continue;
-        const id = node.idAt(this.ei);
-        if (id > this.end) {
+        if (this.end !== MAX_ID && node.idAt(this.ei) > this.end) {
           this.node = null;
           return false;
         }
-        if (id < this.start) continue;
-        this.id = id;
         return true;
       }
       this.ei--;
@@ -575,20 +636,27 @@ export class Cursor {
         continue;
       }
       if (node.isDeleted(this.ei)) continue;
-      const id = node.idAt(this.ei);
-      if (id < this.start) {
+      if (this.start !== MIN_ID && node.idAt(this.ei) < this.start) {
         this.node = null;
         return false;
       }
-      if (id > this.end) continue;
-      this.id = id;
       return true;
     }
     return false;
   }
 
+  /** The current entry's ID. */
+  get id(): Id {
+    return this.node!.idAt(this.ei);
+  }
+
   pairs(): string[] {
     return this.node!.pairs(this.ei);
+  }
+
+  /** The current entry's ID as a reply prints it. */
+  text(): string {
+    return this.node!.textAt(this.ei);
   }
 }
 
@@ -620,11 +688,15 @@ export function lpInteger(s: string): number {
   const c0 = s.charCodeAt(i);
   if (c0 === 48) return n === i + 1 && i === 0 ? 0 : NaN;
   if (c0 < 49 || c0 > 57) return NaN;
+  let v = 0;
   for (let j = i; j < n; j++) {
     const c = s.charCodeAt(j);
     if (c < 48 || c > 57) return NaN;
+    v = v * 10 + (c - 48);
   }
   const digits = n - i;
+  // Up to 15 digits the sum above is exact.
+  if (digits <= 15) return i === 1 ? -v : v;
   if (digits > 19 || (digits === 19 && s.slice(i) > (i === 1 ? '9223372036854775808' : '9223372036854775807'))) return NaN;
   return Number(s);
 }
@@ -663,9 +735,14 @@ export function idDiff(a: Id, b: Id, k: number): number {
 }
 
 /** The listpack bytes of an entry: flags, ID deltas, [field count, fields,] values, lp-count. */
-export function entryBytes(id: Id, master: Id, argv: string[], from: number, same: boolean): number {
+function entryBytes(id: Id, master: Id, argv: string[], from: number, same: boolean): number {
+  return 2 + lpDiffBytes(id, master, 0) + lpDiffBytes(id, master, 2) + valueBytes(argv, from, same);
+}
+
+/** entryBytes without the flags and ID deltas: [field count, fields,] values, lp-count. */
+function valueBytes(argv: string[], from: number, same: boolean): number {
   const numFields = (argv.length - from) >> 1;
-  let bytes = 2 + lpDiffBytes(id, master, 0) + lpDiffBytes(id, master, 2);
+  let bytes = 0;
   for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) bytes += lpStringBytes(argv[i]);
   if (!same) bytes += lpIntBytes(numFields);
   return bytes + lpIntBytes(same ? numFields + 3 : 2 * numFields + 4);

@@ -130,6 +130,21 @@ describe('CONFIG REWRITE vs redis-server 7.0', () => {
     expect(f.ferrous).toEqual(f.redis);
   });
 
+  it('writes a REPLICAOF made at run time as `replicaof host port`, and removes it once a master again', async () => {
+    // A master that is not there: the replicas keep trying, which changes nothing here.
+    const r = await both(['REPLICAOF', '127.0.0.1', '1'], ['CONFIG', 'GET', 'replicaof'], ['CONFIG', 'REWRITE']);
+    expect(r.ferrous).toEqual(r.redis);
+    expect(r.ferrous[1]).toBe('*2\r\n$9\r\nreplicaof\r\n$11\r\n127.0.0.1 1\r\n');
+    let f = rewritten();
+    expect(f.ferrous).toEqual(f.redis);
+    expect(f.ferrous.tail).toContain('replicaof 127.0.0.1 1');
+    const back = await both(['REPLICAOF', 'NO', 'ONE'], ['CONFIG', 'GET', 'replicaof'], ['CONFIG', 'REWRITE']);
+    expect(back.ferrous).toEqual(back.redis);
+    f = rewritten();
+    expect(f.ferrous).toEqual(f.redis);
+    expect(f.ferrous.tail.some((l) => l.startsWith('replicaof'))).toBe(false);
+  });
+
   it('INFO shows the config file', async () => {
     const c = await RawClient.connect(ferrous.port);
     expect(await c.call('INFO', 'server')).toContain(`config_file:${files.ferrous}\r\n`);

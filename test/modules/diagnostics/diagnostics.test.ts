@@ -90,6 +90,69 @@ describe('MEMORY and LOLWUT', () => {
     expect(await f.io.memory('USAGE', 'missing')).toBeNull();
   });
 
+  /** MEMORY USAGE with the given arguments after the key, as a number. */
+  async function usage(key: string, ...args: string[]): Promise<number> {
+    return Number(await f.io.call('MEMORY', 'USAGE', key, ...args));
+  }
+
+  /** Deleting the key: what it took off used_memory. */
+  async function share(key: string): Promise<number> {
+    const before = f.server.memory.used;
+    await f.io.del(key);
+    return before - f.server.memory.used;
+  }
+
+  it('MEMORY USAGE SAMPLES n extrapolates a hashtable hash, set or skiplist from its first n elements; 0 measures all', async () => {
+    const hash: string[] = [];
+    const set: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      hash.push(`f${i}`, i < 100 ? 'v' : 'w'.repeat(500));
+      set.push(i < 100 ? `m${i}` : `${'s'.repeat(500)}${i}`);
+    }
+    await f.io.call('HSET', 'h', ...hash);
+    await f.io.call('SADD', 's', ...set);
+    const zadd: string[] = [];
+    for (let i = 0; i < 300; i++) zadd.push(String(i), i < 100 ? `m${i}` : `${'z'.repeat(500)}${i}`);
+    await f.io.call('ZADD', 'z', ...zadd);
+    for (const key of ['h', 's', 'z']) {
+      const all = await usage(key, 'SAMPLES', '0');
+      // The first elements are the short ones: sampling them alone underestimates, as in Redis.
+      expect(await usage(key)).toBeLessThan(all / 2);
+      expect(await usage(key, 'SAMPLES', '5')).toBe(await usage(key));
+      expect(await usage(key, 'SAMPLES', '100')).toBeLessThan(all / 2);
+      // Sampling more than there are is measuring all.
+      expect(await usage(key, 'SAMPLES', '1000')).toBe(all);
+      expect(await usage(key, 'samples', '9223372036854775807')).toBe(all);
+      // used_memory keeps a skiplist's estimate from its first 16 members (a cheap re-measure).
+      const kept = key === 'z' ? await usage(key, 'SAMPLES', '16') : all;
+      expect(await share(key)).toBe(kept);
+    }
+  });
+
+  it('MEMORY USAGE of packed values, strings and lists does not depend on SAMPLES', async () => {
+    await f.io.hset('small', 'a', '1', 'b', 'x'.repeat(50));
+    await f.io.rpush('l', ...Array.from({ length: 2000 }, (_, i) => (i < 1000 ? `a${i}` : 'x'.repeat(1000))));
+    await f.io.set('str', 'x'.repeat(5000));
+    for (const key of ['small', 'l', 'str']) {
+      const all = await usage(key, 'SAMPLES', '0');
+      expect(await usage(key)).toBe(all);
+      expect(await usage(key, 'SAMPLES', '1')).toBe(all);
+      expect(await share(key)).toBe(all);
+    }
+  });
+
+  it('MEMORY USAGE refuses bad SAMPLES as Redis, and answers nil for a missing key', async () => {
+    await f.io.rpush('l', 'a');
+    await expect(f.io.call('MEMORY', 'USAGE', 'l', 'SAMPLES', '-1')).rejects.toThrow('ERR syntax error');
+    await expect(f.io.call('MEMORY', 'USAGE', 'l', 'SAMPLES', 'x')).rejects.toThrow('ERR value is not an integer or out of range');
+    await expect(f.io.call('MEMORY', 'USAGE', 'l', 'SAMPLES', '1.5')).rejects.toThrow('ERR value is not an integer or out of range');
+    await expect(f.io.call('MEMORY', 'USAGE', 'l', 'SAMPLES')).rejects.toThrow('ERR syntax error');
+    await expect(f.io.call('MEMORY', 'USAGE', 'l', 'SAMPLES', '1', 'x')).rejects.toThrow('ERR syntax error');
+    await expect(f.io.call('MEMORY', 'USAGE')).rejects.toThrow("ERR wrong number of arguments for 'memory|usage' command");
+    await expect(f.io.call('MEMORY', 'USAGE', 'missing', 'SAMPLES', '-1')).rejects.toThrow('ERR syntax error');
+    expect(await f.io.call('MEMORY', 'USAGE', 'missing', 'SAMPLES', '0')).toBeNull();
+  });
+
   it('MEMORY STATS names the fields as Redis', async () => {
     await f.io.set('k', 'v');
     const flat = (await f.io.memory('STATS')) as unknown[];

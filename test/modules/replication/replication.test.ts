@@ -191,6 +191,25 @@ describe('replication between Ferrous servers', () => {
     await expect(rc.config('SET', 'repl-diskless-load', 'sometimes')).rejects.toThrow("ERR CONFIG SET failed (possibly related to argument 'repl-diskless-load')");
   }, 60000);
 
+  it('MEMORY STATS and INFO memory show the backlog once a replica created it, and follow repl-backlog-size', async () => {
+    const backlog = async (c: Redis): Promise<number> => {
+      const stats = (await c.call('MEMORY', 'STATS')) as unknown[];
+      const at = stats.indexOf('replication.backlog');
+      expect(Number(field(await c.info('memory'), 'mem_replication_backlog'))).toBe(stats[at + 1]);
+      return stats[at + 1] as number;
+    };
+    expect(await backlog(mc)).toBe(0);
+    await rc.replicaof('127.0.0.1', String(m.port));
+    await linkUp(rc);
+    expect(await backlog(mc)).toBe(1024 * 1024);
+    // A replica keeps one too, for its own replicas.
+    expect(await backlog(rc)).toBe(1024 * 1024);
+    await mc.config('SET', 'repl-backlog-size', '2mb');
+    expect(await backlog(mc)).toBe(2 * 1024 * 1024);
+    await mc.config('SET', 'repl-backlog-size', '1');
+    expect(await backlog(mc)).toBe(16 * 1024);
+  });
+
   it('answers ROLE on both sides, and WAIT counts the replicas that acknowledged', async () => {
     expect(await mc.role()).toEqual(['master', 0, []]);
     await rc.replicaof('127.0.0.1', String(m.port));
@@ -437,4 +456,74 @@ describe('FAILOVER between Ferrous servers', () => {
       fake.destroy();
     }
   });
+});
+
+describe('SHUTDOWN of a master with lagging replicas', () => {
+  /** A master whose only replica (a raw socket) never acknowledges on its own. */
+  async function withLaggingReplica(): Promise<{ s: Ferrous; c: Redis; fake: net.Socket }> {
+    const s = await startTestServer({ ...OPTS, 'repl-diskless-sync': 'no', 'shutdown-timeout': 60 });
+    const c = new Redis(s.port);
+    const fake = net.createConnection({ port: s.port, host: '127.0.0.1' });
+    fake.on('data', () => undefined);
+    fake.write(command('REPLCONF', 'listening-port', '1') + command('PSYNC', '?', '-1'));
+    await waitFor(async () => /state=online/.test(field(await c.info('replication'), 'slave0')), 'the fake replica', SYNC_TIMEOUT);
+    await c.set('k', '1');
+    return { s, c, fake };
+  }
+
+  it('waits for them holding writes, answers reads, and SHUTDOWN ABORT cancels the wait', async () => {
+    const { s, c, fake } = await withLaggingReplica();
+    const shut = await RawClient.connect(s.port);
+    const other = await RawClient.connect(s.port);
+    try {
+      const before = Number(field(await c.info('replication'), 'master_repl_offset'));
+      shut.write(command('SHUTDOWN', 'NOSAVE'));
+      // The wait has begun once its REPLCONF GETACK went down the stream.
+      await waitFor(async () => Number(field(String(await other.exec('INFO', 'replication')), 'master_repl_offset')) > before, 'the wait');
+      const held = c.set('held', '1');
+      const first = await Promise.race([held, new Promise((r) => setTimeout(() => r('still held'), 300))]);
+      expect(first).toBe('still held');
+      expect(await other.call('GET', 'k')).toBe('$1\r\n1\r\n');
+      expect(await other.call('SHUTDOWN', 'ABORT')).toBe('+OK\r\n');
+      expect(await shut.read()).toBe('-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+      expect(await held).toBe('OK');
+      expect(await other.call('SHUTDOWN', 'ABORT')).toBe('-ERR No shutdown in progress.\r\n');
+      // Still a working master: the shutdown was cancelled before anything closed.
+      expect(await c.set('after', '1')).toBe('OK');
+
+      // The replica acknowledges the final offset (GETACK asked for it): the shutdown goes on.
+      const again = Number(field(await c.info('replication'), 'master_repl_offset'));
+      shut.write(command('SHUTDOWN', 'NOSAVE'));
+      await waitFor(async () => Number(field(String(await other.exec('INFO', 'replication')), 'master_repl_offset')) > again, 'the second wait');
+      const offset = field(String(await other.exec('INFO', 'replication')), 'master_repl_offset');
+      fake.write(command('REPLCONF', 'ACK', offset));
+      await shut.waitClosed(SYNC_TIMEOUT);
+    } finally {
+      fake.destroy();
+      shut.close();
+      other.close();
+      c.disconnect();
+      await s.stop();
+    }
+  }, 30000);
+
+  it('gives up after shutdown-timeout, and SHUTDOWN NOW does not wait', async () => {
+    for (const now of [false, true]) {
+      const { s, c, fake } = await withLaggingReplica();
+      const shut = await RawClient.connect(s.port);
+      try {
+        if (!now) await c.config('SET', 'shutdown-timeout', '1');
+        const t0 = Date.now();
+        shut.write(now ? command('SHUTDOWN', 'NOW', 'NOSAVE') : command('SHUTDOWN', 'NOSAVE'));
+        // NOW with shutdown-timeout 60 closes well within the wait it skips.
+        await shut.waitClosed(SYNC_TIMEOUT);
+        if (!now) expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      } finally {
+        fake.destroy();
+        shut.close();
+        c.disconnect();
+        await s.stop();
+      }
+    }
+  }, 30000);
 });

@@ -79,6 +79,34 @@ describe('streams module', () => {
     expect(await f.raw.call('GET', 'str')).toBe('$1\r\nv\r\n');
   });
 
+  it('IDs stored as deltas and whole (past 2^53) in one node: seeks, bounds, replies, generated IDs', async () => {
+    const io = f.io;
+    const big = '9007199254740993';
+    for (const [id, v] of [['5-1', '1'], [`5-${big}`, '2'], ['6-0', '3'], [`${big}-0`, '4']]) await io.call('XADD', 'w', id, 'f', v);
+    expect(await io.call('XADD', 'w', `${big}-*`, 'f', '5')).toBe(`${big}-1`);
+    expect(await io.call('XADD', 'w', '*', 'f', '6')).toBe(`${big}-2`);
+    const all = [
+      ['5-1', ['f', '1']],
+      [`5-${big}`, ['f', '2']],
+      ['6-0', ['f', '3']],
+      [`${big}-0`, ['f', '4']],
+      [`${big}-1`, ['f', '5']],
+      [`${big}-2`, ['f', '6']],
+    ];
+    expect(await io.call('XRANGE', 'w', '5-2', '+')).toEqual(all.slice(1));
+    expect(await io.call('XRANGE', 'w', '(5-1', '6')).toEqual(all.slice(1, 3));
+    expect(await io.call('XRANGE', 'w', `5-${big}`, `${big}-0`)).toEqual(all.slice(1, 4));
+    expect(await io.call('XREVRANGE', 'w', big, '(6-0')).toEqual(all.slice(3).reverse());
+    expect(await io.call('XREVRANGE', 'w', '6', '-', 'COUNT', '2')).toEqual([all[2], all[1]]);
+    expect(await io.call('XRANGE', 'w', '7', '8')).toEqual([]);
+    await io.call('XGROUP', 'CREATE', 'w', 'g', '5-1');
+    expect(await io.call('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '3', 'STREAMS', 'w', '>')).toEqual([['w', all.slice(1, 4)]]);
+    expect(await io.call('XACK', 'w', 'g', `5-${big}`, '6-0', `${big}-0`, '6-0')).toBe(3);
+    expect(await f.raw.call('XRANGE', 'w', '5-x', '+')).toBe('-ERR Invalid stream ID specified as stream command argument\r\n');
+    expect(await f.raw.call('XADD', 'w', '*', 'f')).toBe("-ERR wrong number of arguments for 'xadd' command\r\n");
+    expect(await io.call('XLEN', 'w')).toBe(6);
+  });
+
   it('XREAD BLOCK is served by XADD; XREADGROUP BLOCK inside MULTI answers at once', async () => {
     const w = await client();
     w.write(command('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'));
