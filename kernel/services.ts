@@ -208,9 +208,11 @@ export interface RdbSnapshots {
   /**
    * The dataset as it is at this call, as an RDB image produced in slices between which the
    * server keeps serving (BGSAVE's fork-less snapshot); each chunk goes to `write` in order.
-   * `aux`: AUX fields for the header (repl-stream-db, repl-id, repl-offset).
+   * `aux`: AUX fields for the header (repl-stream-db, repl-id, repl-offset). `toDataFile`: the
+   * image is also the data file, saved as a BGSAVE's is (a disk-backed full sync, as Redis's
+   * rdbSaveBackground for replicas writes `dbfilename`).
    */
-  stream(write: (chunk: Buffer) => void, aux?: ReadonlyArray<[string, string]>): RdbStream;
+  stream(write: (chunk: Buffer) => void, aux?: ReadonlyArray<[string, string]>, toDataFile?: boolean): RdbStream;
   /**
    * Replace the dataset with a master's RDB image: the keyspace is emptied first, keys past
    * their TTL are kept for the master to delete, and the keys are read in slices between which

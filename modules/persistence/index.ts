@@ -144,9 +144,9 @@ export default class PersistenceModule {
   };
   /** RDB_SNAPSHOTS: a replication master's full sync, and a replica loading its master's image. */
   readonly rdbSnapshots: RdbSnapshots = {
-    stream: (write, aux) => {
+    stream: (write, aux, toDataFile = false) => {
       const s = new Snapshot(this.keyspace, this.services.find(FUNCTION_STORE), this.hooks, this.config);
-      const done = s.produce(write, aux).then(() => logSkipped(this.logger, s));
+      const done = toDataFile ? this.saveForReplicas(s, write, aux) : s.produce(write, aux).then(() => logSkipped(this.logger, s));
       return {
         done,
         abort: () => {
@@ -313,6 +313,40 @@ export default class PersistenceModule {
     return true;
   }
 
+  /**
+   * A disk-backed full sync's image: written to `dbfilename` through a temporary file as it is
+   * handed to the replicas, and counted as a background save (dirty, LASTSAVE) once renamed.
+   */
+  private async saveForReplicas(s: Snapshot, write: (chunk: Buffer) => void, aux?: ReadonlyArray<[string, string]>): Promise<void> {
+    const tmp = path.join(path.dirname(this.file), `temp-${process.pid}-repl.rdb`);
+    const dirtyBefore = this.dirty;
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      await s.produce((b) => {
+        fs.writeSync(fd, b);
+        write(b);
+      }, aux);
+      fs.fsyncSync(fd);
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+    fs.closeSync(fd);
+    this.savedInBackground(tmp, s, dirtyBefore);
+    this.logger.notice('DB saved on disk for the replicas');
+  }
+
+  /** A background save's file is complete: it becomes the data file; writes made meanwhile stay dirty. */
+  private savedInBackground(tmp: string, s: Snapshot, dirtyBefore: number): void {
+    fs.renameSync(tmp, this.file);
+    logSkipped(this.logger, s);
+    this.keyspace.stats.dirty = Math.max(0, this.dirty - dirtyBefore);
+    this.lastSave = Math.floor(Date.now() / 1000);
+    this.saveResult(true);
+    this.saves++;
+  }
+
   /** rdbSaveBackground: start a snapshot written in slices; it reports when done. */
   private startBackground(): void {
     const file = this.file;
@@ -325,12 +359,7 @@ export default class PersistenceModule {
     const done = snapshot
       .saveInBackground(tmp)
       .then(() => {
-        fs.renameSync(tmp, file);
-        logSkipped(this.logger, snapshot);
-        this.keyspace.stats.dirty = Math.max(0, this.dirty - dirtyBefore);
-        this.lastSave = Math.floor(Date.now() / 1000);
-        this.saveResult(true);
-        this.saves++;
+        this.savedInBackground(tmp, snapshot, dirtyBefore);
         this.logger.notice('Background saving terminated with success');
       })
       .catch((e: Error) => {

@@ -53,7 +53,8 @@ export class ReplicaLink {
 /**
  * One snapshot sent to the replicas that asked for a full sync together (Redis attaches
  * replicas to the same BGSAVE). Diskless: `$EOF:<mark>\r\n`, the image as it is produced, the
- * mark. Disk-backed form: the image is gathered first, then `$<len>\r\n` and the bytes.
+ * mark. Disk-backed form: the image is gathered (and saved as the data file, as Redis's
+ * disk-backed sync is a BGSAVE), then `$<len>\r\n` and the bytes.
  */
 export class SyncRound {
   private readonly stream: RdbStream;
@@ -74,7 +75,7 @@ export class SyncRound {
     this.stream = snapshots.stream((chunk) => {
       if (this.diskless) this.sendBytes(chunk);
       else this.gathered.push(chunk);
-    }, aux);
+    }, aux, !diskless);
     this.stream.done.then(
       () => this.finish(),
       (e: Error) => this.fail(e),

@@ -132,14 +132,23 @@ describe('replication between Ferrous servers', () => {
     expect(await rc.get('after-kill')).toBe('1');
   });
 
-  it('sends the image length-prefixed with repl-diskless-sync no', async () => {
+  it('sends the image length-prefixed with repl-diskless-sync no, and saves it as the data file as a BGSAVE would', async () => {
+    const dir = String(((await mc.config('GET', 'dir')) as string[])[1]);
+    const dump = path.join(dir, String(((await mc.config('GET', 'dbfilename')) as string[])[1]));
+    fs.rmSync(dump, { force: true });
     await mc.config('SET', 'repl-diskless-sync', 'no');
     await fill(mc);
+    expect(Number(field(await mc.info('persistence'), 'rdb_changes_since_last_save'))).toBeGreaterThan(0);
     await rc.replicaof('127.0.0.1', String(m.port));
     await linkUp(rc);
+    // Redis's disk-backed sync is a BGSAVE of dbfilename: the file, LASTSAVE and the dirty count follow it.
+    expect(fs.readFileSync(dump).subarray(0, 9).toString()).toBe('REDIS0010');
+    expect(field(await mc.info('persistence'), 'rdb_changes_since_last_save')).toBe('0');
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('temp-'))).toEqual([]);
     await mc.set('live', '1');
     await caughtUp(mc, rc);
     expect(await digest(rc)).toBe(await digest(mc));
+    expect(await rc.dbsize()).toBe(await mc.dbsize());
   });
 
   it('repl-diskless-load: disabled stores the image in the data file; a replica with data keeps it until the new image is in', async () => {
