@@ -320,19 +320,12 @@ export default class PersistenceModule {
   private async saveForReplicas(s: Snapshot, write: (chunk: Buffer) => void, aux?: ReadonlyArray<[string, string]>): Promise<void> {
     const tmp = path.join(path.dirname(this.file), `temp-${process.pid}-repl.rdb`);
     const dirtyBefore = this.dirty;
-    const fd = fs.openSync(tmp, 'w');
     try {
-      await s.produce((b) => {
-        fs.writeSync(fd, b);
-        write(b);
-      }, aux);
-      fs.fsyncSync(fd);
+      await s.saveInBackground(tmp, aux, write);
     } catch (e) {
-      fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       throw e;
     }
-    fs.closeSync(fd);
     this.savedInBackground(tmp, s, dirtyBefore);
     this.logger.notice('DB saved on disk for the replicas');
   }

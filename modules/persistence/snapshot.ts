@@ -102,14 +102,18 @@ export class Snapshot {
 
   /**
    * Serialise in slices, yielding between them; writes that touch unsaved keys meanwhile
-   * save the old values first. Resolves when the file is complete (not yet renamed).
+   * save the old values first. Resolves when the file is complete (not yet renamed). `aux` and
+   * `tap` serve a disk-backed full sync: its header fields, and the replicas given each chunk.
    */
-  async saveInBackground(file: string): Promise<void> {
+  async saveInBackground(file: string, aux?: ReadonlyArray<[string, string]>, tap?: (b: Buffer) => void): Promise<void> {
     // The point in time is now, when BGSAVE answers: writes made while the file opens count.
     this.attach();
     const fh = await fs.promises.open(file, 'w');
     try {
-      await this.produce((b) => fh.write(b));
+      await this.produce((b) => {
+        tap?.(b);
+        return fh.write(b);
+      }, aux);
       await fh.sync();
     } finally {
       await fh.close();
