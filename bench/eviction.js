@@ -17,11 +17,10 @@
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const net = require('net');
+const { benchArgs, freePort } = require('./drivers/resp');
 const path = require('path');
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const ALL = ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'];
 const POLICIES = args.policies ? args.policies.split(',') : ALL;
 const MB = 1024 * 1024;
@@ -34,15 +33,6 @@ const BATCH = 500;
 const HOT_READS = 50;
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const ROOT = path.resolve(__dirname, '..');
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** One connection sending pipelined commands and counting replies (and error replies). */
 class Conn {

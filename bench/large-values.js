@@ -16,11 +16,9 @@
 const { spawn } = require('child_process');
 const net = require('net');
 const path = require('path');
-const { encode, skipReply, call, freePort, waitPort } = require('./drivers/resp');
+const { encode, onReplies, info, benchArgs, call, freePort, waitPort } = require('./drivers/resp');
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const GIB = Number(args.gib ?? 8);
 const KB = Number(args.kb ?? 100);
 const ROOT = path.resolve(__dirname, '..');
@@ -33,29 +31,25 @@ function fill(port, n, value, window) {
     const replies = {};
     let sent = 0;
     let replied = 0;
-    let buf = Buffer.alloc(0);
     const pump = () => {
       while (sent < n && sent - replied < window) s.write(encode(['SET', `big:${sent++}`, value]));
     };
     s.on('connect', pump);
-    s.on('data', (d) => {
-      buf = buf.length ? Buffer.concat([buf, d]) : d;
-      let p = 0;
-      for (;;) {
-        const next = skipReply(buf, p);
-        if (next < 0) break;
-        const line = buf.toString('latin1', p, Math.min(next, p + 40)).split('\r\n')[0];
+    onReplies(
+      s,
+      (buf, start, end) => {
+        const line = buf.toString('latin1', start, Math.min(end, start + 40)).split('\r\n')[0];
         const kind = line.startsWith('-') ? line.split(' ')[0] : line;
         replies[kind] = (replies[kind] ?? 0) + 1;
-        p = next;
         replied++;
-      }
-      buf = buf.subarray(p);
-      if (replied === n) {
-        s.destroy();
-        resolve(replies);
-      } else pump();
-    });
+      },
+      () => {
+        if (replied === n) {
+          s.destroy();
+          resolve(replies);
+        } else pump();
+      },
+    );
     s.on('error', reject);
     s.on('close', () => replied < n && reject(new Error(`connection closed after ${replied} replies`)));
   });
@@ -68,21 +62,9 @@ async function main() {
   proc.stderr.on('data', (d) => (stderr += d));
   try {
     await waitPort(port);
-    const info = async () => {
-      const text = await new Promise((resolve, reject) => {
-        const s = net.createConnection({ port, host: '127.0.0.1' }, () => s.write(encode(['INFO', 'memory'])));
-        let b = Buffer.alloc(0);
-        s.on('data', (d) => {
-          b = Buffer.concat([b, d]);
-          if (skipReply(b, 0) >= 0) {
-            s.destroy();
-            resolve(b.toString('latin1'));
-          }
-        });
-        s.on('error', reject);
-      });
-      const field = (name) => Number(new RegExp(`${name}:(\\d+)`).exec(text)[1]);
-      return { used: field('used_memory'), rss: field('used_memory_rss') };
+    const memory = async () => {
+      const f = await info(port, 'memory');
+      return { used: Number(f.used_memory), rss: Number(f.used_memory_rss) };
     };
     const n = Math.ceil((GIB * 1024 * 1024) / KB);
     const value = 'v'.repeat(KB * 1024);
@@ -91,10 +73,10 @@ async function main() {
     const seconds = (Date.now() - t0) / 1000;
     const alive = proc.exitCode === null && (await call(port, ['PING'])) === 'PONG';
     const dbsize = Number(await call(port, ['DBSIZE']));
-    const full = await info();
+    const full = await memory();
     await call(port, ['FLUSHALL']);
     await sleep(3000);
-    const flushed = await info();
+    const flushed = await memory();
     const gb = (b) => (b / 2 ** 30).toFixed(2);
     console.log(`${n} SETs of ${KB} KB (${GIB} GiB) in ${seconds.toFixed(0)} s, no maxmemory`);
     console.log(`replies: ${JSON.stringify(replies)}`);

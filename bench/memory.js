@@ -22,11 +22,9 @@ const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { encode, skipReply, call, freePort, waitPort } = require('./drivers/resp');
+const { encode, onReplies, info, benchArgs, call, freePort, waitPort } = require('./drivers/resp');
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const KEYS = Number(args.keys ?? 200000);
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
@@ -54,26 +52,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function rss(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m[1]) * 1024;
-}
-
-/** INFO's fields as name -> text (the whole bulk reply is read, not its first line). */
-function info(port) {
-  return new Promise((resolve, reject) => {
-    const s = net.createConnection({ port, host: '127.0.0.1' }, () => s.write(encode(['INFO', 'all'])));
-    let buf = Buffer.alloc(0);
-    s.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      if (skipReply(buf, 0) < 0) return;
-      s.destroy();
-      const fields = {};
-      for (const line of buf.toString('latin1').split('\r\n')) {
-        const i = line.indexOf(':');
-        if (i > 0) fields[line.slice(0, i)] = line.slice(i + 1);
-      }
-      resolve(fields);
-    });
-    s.on('error', reject);
-  });
 }
 
 /**
@@ -112,7 +90,7 @@ function fill(port, n, argvOf) {
     const s = net.createConnection({ port, host: '127.0.0.1' });
     let sent = 0;
     let replied = 0;
-    let buf = Buffer.alloc(0);
+    let error = null;
     const pump = () => {
       while (sent < n && sent - replied < 10000) {
         let out = '';
@@ -121,22 +99,22 @@ function fill(port, n, argvOf) {
       }
     };
     s.on('connect', pump);
-    s.on('data', (d) => {
-      buf = buf.length ? Buffer.concat([buf, d]) : d;
-      let p = 0;
-      for (;;) {
-        const next = skipReply(buf, p);
-        if (next < 0) break;
-        if (buf[p] === 0x2d) return reject(new Error(buf.toString('latin1', p, next)));
-        p = next;
+    onReplies(
+      s,
+      (buf, start, end) => {
+        if (buf[start] === 0x2d) error ??= new Error(buf.toString('latin1', start, end));
         replied++;
-      }
-      buf = buf.subarray(p);
-      if (replied === n) {
-        s.destroy();
-        resolve();
-      } else pump();
-    });
+      },
+      () => {
+        if (error !== null) {
+          s.destroy();
+          reject(error);
+        } else if (replied === n) {
+          s.destroy();
+          resolve();
+        } else pump();
+      },
+    );
     s.on('error', reject);
   });
 }

@@ -16,11 +16,9 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { encode, freePort, waitPort } = require('./drivers/resp');
+const { encode, benchArgs, freePort, waitPort } = require('./drivers/resp');
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const COUNT = Number(args.args ?? 4);
 const MB = Number(args.mb ?? 400);
 const ROOT = path.resolve(__dirname, '..');

@@ -18,27 +18,16 @@
 'use strict';
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
+const { benchArgs, freePort } = require('./drivers/resp');
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const REQUESTS = Number(args.requests ?? 200000);
 const KEYS = Number(args.keys ?? 1000000);
 const CLIENTS = 50;
 const SYNC_ONLY = args['sync-only'] === '1';
 const ROOT = path.resolve(__dirname, '..');
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function cli(port, ...argv) {
   const r = spawnSync('redis-cli', ['-p', String(port), ...argv], { encoding: 'utf8' });

@@ -16,11 +16,9 @@ const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { suites } = require('./suites');
-const { freePort, waitPort } = require('./drivers/resp');
+const { benchArgs, freePort, waitPort } = require('./drivers/resp');
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const SUITE = args.suite ?? 'core';
 const REQUESTS = Number(args.requests ?? 200000);
 const CLIENTS = Number(args.clients ?? 50);

@@ -15,7 +15,7 @@ const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
-const { encode, skipReply } = require('./drivers/resp');
+const { encode, skipReply, freePort } = require('./drivers/resp');
 
 const KEYS = 1_000_000;
 const MSET_KEYS = 100; // keys per MSET
@@ -132,15 +132,6 @@ function childPids(pid) {
  *  copy-on-write with the parent, so for Redis this is an upper bound on real extra memory. */
 function totalRssKb(pid) {
   return childPids(pid).reduce((sum, c) => sum + rssKb(c), rssKb(pid));
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 /** Spawn pinned to SERVER_CPU; taskset execs the server, so proc.pid is the server's pid. */

@@ -3,41 +3,19 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const net = require('net');
-const { call, encode, pipelineFill, skipReply } = require('./drivers/resp');
+const { call, encode, pipelined, pipelineFill } = require('./drivers/resp');
 
 /** A fresh directory for a server's data files. */
 const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-bench-'));
 
 /** Append `n` entries with IDs 1-0 .. n-0 and two small fields, 1000 XADDs per write. */
 function streamFill(port, key, n) {
-  return new Promise((resolve, reject) => {
-    const s = net.createConnection({ port, host: '127.0.0.1' });
-    let sent = 0;
-    let pending = 0;
-    let buf = Buffer.alloc(0);
-    const batch = () => {
-      let out = '';
-      for (let k = 0; k < 1000 && sent < n; k++, sent++, pending++) out += encode(['XADD', key, `${sent + 1}-0`, 'name', `v${sent % 1000}`, 'n', String(sent)]);
-      s.write(out);
-    };
-    s.on('connect', batch);
-    s.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      let p = 0;
-      for (let next = skipReply(buf, p); next >= 0; next = skipReply(buf, p)) {
-        p = next;
-        pending--;
-      }
-      buf = buf.subarray(p);
-      if (pending !== 0) return;
-      if (sent < n) batch();
-      else {
-        s.destroy();
-        resolve();
-      }
-    });
-    s.on('error', reject);
+  let sent = 0;
+  return pipelined(port, () => {
+    let out = '';
+    let count = 0;
+    for (; count < 1000 && sent < n; count++, sent++) out += encode(['XADD', key, `${sent + 1}-0`, 'name', `v${sent % 1000}`, 'n', String(sent)]);
+    return count === 0 ? null : { out, count };
   });
 }
 

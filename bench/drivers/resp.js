@@ -27,6 +27,48 @@ function skipReply(buf, pos) {
   return le + 2;
 }
 
+/**
+ * Read the replies arriving on socket `s`: `each(buf, start, end)` for every complete one, then
+ * `after()` once per read (the place to send more).
+ */
+function onReplies(s, each, after) {
+  let buf = Buffer.alloc(0);
+  s.on('data', (d) => {
+    buf = buf.length ? Buffer.concat([buf, d]) : d;
+    let p = 0;
+    for (let next = skipReply(buf, p); next >= 0; next = skipReply(buf, p)) {
+      each(buf, p, next);
+      p = next;
+    }
+    buf = buf.subarray(p);
+    if (after !== undefined) after();
+  });
+}
+
+/** INFO `section`'s fields as name -> text (the whole bulk reply is read, not its first line). */
+function info(port, section = 'all') {
+  return new Promise((resolve, reject) => {
+    const s = net.createConnection({ port, host: '127.0.0.1' }, () => s.write(encode(['INFO', section])));
+    onReplies(s, (buf, start, end) => {
+      s.destroy();
+      const fields = {};
+      for (const line of buf.toString('latin1', start, end).split('\r\n')) {
+        const i = line.indexOf(':');
+        if (i > 0) fields[line.slice(0, i)] = line.slice(i + 1);
+      }
+      resolve(fields);
+    });
+    s.on('error', reject);
+  });
+}
+
+/** The command line's `--name value` options as an object. */
+function benchArgs() {
+  return Object.fromEntries(
+    process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+  );
+}
+
 /** Send one command, resolve with its reply's first line payload (status/bulk text). */
 function call(port, argv) {
   return new Promise((resolve, reject) => {
@@ -53,40 +95,43 @@ const zaddMember = (i) => [String(i), `member:${i}`];
  * default, or `command` with `args(i)` for member i (e.g. GEOADD's longitude, latitude, name).
  */
 function pipelineFill(port, key, n, command = 'ZADD', args = zaddMember) {
+  let sent = 0;
+  return pipelined(port, () => {
+    let out = '';
+    let count = 0;
+    for (; count < 100 && sent < n; count++) {
+      const argv = [command, key];
+      for (let i = 0; i < 1000 && sent < n; i++, sent++) argv.push(...args(sent));
+      out += encode(argv);
+    }
+    return count === 0 ? null : { out, count };
+  });
+}
+
+/**
+ * Send the batches `next()` gives (`{ out, count }`: encoded commands and how many; null when
+ * there are no more) over one connection, each once every reply of the one before came.
+ */
+function pipelined(port, next) {
   return new Promise((resolve, reject) => {
     const s = net.createConnection({ port, host: '127.0.0.1' });
-    let sent = 0;
     let pending = 0;
-    let buf = Buffer.alloc(0);
-    const batch = () => {
-      let out = '';
-      for (let k = 0; k < 100 && sent < n; k++) {
-        const argv = [command, key];
-        for (let i = 0; i < 1000 && sent < n; i++, sent++) argv.push(...args(sent));
-        out += encode(argv);
-        pending++;
+    const send = () => {
+      const batch = next();
+      if (batch === null) {
+        s.destroy();
+        resolve();
+        return;
       }
-      s.write(out);
+      pending = batch.count;
+      s.write(batch.out);
     };
-    s.on('connect', batch);
-    s.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      let p = 0;
-      for (;;) {
-        const next = skipReply(buf, p);
-        if (next < 0) break;
-        p = next;
-        pending--;
-      }
-      buf = buf.subarray(p);
-      if (pending === 0) {
-        if (sent < n) batch();
-        else {
-          s.destroy();
-          resolve();
-        }
-      }
-    });
+    s.on('connect', send);
+    onReplies(
+      s,
+      () => pending--,
+      () => pending === 0 && send(),
+    );
     s.on('error', reject);
   });
 }
@@ -103,7 +148,6 @@ function closedLoop(port, clients, requests, request, repliesPerRequest) {
   return new Promise((resolve) => {
     for (let c = 0; c < clients; c++) {
       const s = net.createConnection({ port, host: '127.0.0.1' });
-      let buf = Buffer.alloc(0);
       let replies = 0;
       const send = () => {
         if (sent >= requests) return;
@@ -111,18 +155,10 @@ function closedLoop(port, clients, requests, request, repliesPerRequest) {
         s.write(request);
       };
       s.on('connect', send);
-      s.on('data', (d) => {
-        buf = buf.length ? Buffer.concat([buf, d]) : d;
-        let p = 0;
-        for (;;) {
-          const next = skipReply(buf, p);
-          if (next < 0) break;
-          p = next;
-          if (++replies % repliesPerRequest !== 0) continue;
-          if (++done === requests) resolve(requests / (Number(process.hrtime.bigint() - start) / 1e9));
-          else send();
-        }
-        buf = buf.subarray(p);
+      onReplies(s, () => {
+        if (++replies % repliesPerRequest !== 0) return;
+        if (++done === requests) resolve(requests / (Number(process.hrtime.bigint() - start) / 1e9));
+        else send();
       });
     }
   });
@@ -151,4 +187,4 @@ async function waitPort(port) {
   throw new Error(`server on ${port} did not start`);
 }
 
-module.exports = { encode, skipReply, call, pipelineFill, closedLoop, freePort, waitPort };
+module.exports = { encode, skipReply, onReplies, info, benchArgs, call, pipelineFill, pipelined, closedLoop, freePort, waitPort };
