@@ -201,3 +201,12 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, what: stri
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/**
+ * Wait until the server lists connection `id` as blocked (CLIENT LIST flags b), asking through
+ * `ctl`: by id, since other connections may still be parked or closing, so a count of blocked
+ * clients could match before this one is.
+ */
+export async function waitParked(ctl: RawClient, id: number): Promise<void> {
+  await waitFor(async () => /^id=\d+ .* flags=[A-Za-z]*b[A-Za-z]* /.test(await ctl.exec('CLIENT', 'LIST', 'ID', String(id)) as string), `client ${id} to block`);
+}
