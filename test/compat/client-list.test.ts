@@ -61,7 +61,8 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
     };
 
     const idle = await open('idle');
-    await new Promise((r) => setTimeout(r, 600));
+    // The cron shrinks a new client's 16 KB reply buffer once it sees it idle.
+    await waitFor(async () => num(await listed(control, 'idle'), 'rbs') < 16 * 1024, 'the idle reply buffer to shrink');
     const i = await listed(control, 'idle');
     out.idle = {
       qbuf: num(i, 'qbuf'),
@@ -123,8 +124,7 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
     let pipeline = '';
     for (let n = 0; n < 32; n++) pipeline += '*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n';
     stalled.write(pipeline);
-    await waitFor(async () => num(await listed(control, 'stalled'), 'omem') > 0, 'output to pile up');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(async () => num(await listed(control, 'stalled'), 'omem') > 1 << 20, 'output to pile up');
     const s = await listed(control, 'stalled');
     out.stalled = { omem: num(s, 'omem') > 1 << 20, oll: num(s, 'oll') > 0, events: s.get('events'), totMem: totMemCoversParts(s) };
     return out;
