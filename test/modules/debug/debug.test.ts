@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'child_process';
 import * as net from 'net';
 import { ready, spawnFerrous } from '../../helpers/spawn';
-import { useRecorder, useServer } from '../../helpers/fixtures';
+import { useRecorder, useServer, waitFor } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 
 jest.setTimeout(60000);
@@ -27,8 +27,7 @@ describe('DEBUG in process', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(db.peekStored('k')).toBeDefined();
     await f.raw.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
-    for (let i = 0; i < 50 && db.peekStored('k') !== undefined; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(db.peekStored('k')).toBeUndefined();
+    await waitFor(() => db.peekStored('k') === undefined, 'the active expire cycle to reclaim the key');
   });
 
   it('POPULATE and RELOAD are not propagated; POPULATE touches WATCHed keys', async () => {
