@@ -29,6 +29,12 @@ export class Database {
   private created: string | null = null;
   /** Keys whose value changed in place since it was last measured (remeasure). */
   private resized = new Set<string>();
+  /**
+   * Keys whose string Redis would hold as a plain sds: "raw" however short, because a command
+   * changed it in place (APPEND, SETRANGE, SETBIT, PFADD, ...) rather than storing a new value.
+   * Storing or removing the key forgets it; RENAME, MOVE and COPY carry it (markRaw).
+   */
+  private rawStrings = new Set<string>();
 
   constructor(
     readonly id: number,
@@ -113,6 +119,7 @@ export class Database {
       const oldSize = d.sizeAt(r);
       if (ks.lazyServerDel && old !== value && ks.worthLazyFree(old, oldSize)) ks.lazyFree(old);
       d.setValueAt(r, value);
+      if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
       // dbSetValue: an LFU counter survives an overwrite, an LRU stamp is renewed.
       if (!ks.lfu) d.setStampAt(r, ks.lruStamp);
       this.bytes += d.setSizeAt(r, size) - oldSize;
@@ -169,6 +176,7 @@ export class Database {
     if (key === this.created) this.created = null;
     // Whatever the value is now: one changed in place may since have been replaced by a string.
     if (this.resized.size !== 0) this.resized.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
   }
 
   /**
@@ -188,6 +196,21 @@ export class Database {
     // through peek, which leaves the stamp alone. The key this write created is not accessed.
     if (key === this.created) this.created = null;
     else d.setStampAt(r, this.keyspace.touched(d.stampAt(r)));
+  }
+
+  /** The key's string is now a raw one in Redis (see rawStrings); call after storing it. */
+  markRaw(key: string): void {
+    this.rawStrings.add(key);
+  }
+
+  /** Whether the key's string is a raw one in Redis. */
+  isRaw(key: string): boolean {
+    return this.rawStrings.size !== 0 && this.rawStrings.has(key);
+  }
+
+  /** OBJECT ENCODING of the key's stored `value`: its type's answer, unless a raw string. */
+  encodingOf(key: string, value: unknown): string {
+    return this.isRaw(key) ? 'raw' : this.keyspace.types.of(value).encoding(value);
   }
 
   /** Whether values changed in place wait to be measured. */
@@ -338,6 +361,7 @@ export class Database {
     this.evictCursor = null;
     this.bytes = 0;
     this.resized.clear();
+    this.rawStrings.clear();
     this.created = null;
   }
 
@@ -345,7 +369,7 @@ export class Database {
   swapWith(other: Database): void {
     this.keyspace.willWrite(this, null);
     this.keyspace.willWrite(other, null);
-    const fields = ['dict', 'expires', 'expireCursor', 'evictCursor', 'bytes', 'resized', 'created'] as const;
+    const fields = ['dict', 'expires', 'expireCursor', 'evictCursor', 'bytes', 'resized', 'rawStrings', 'created'] as const;
     for (const f of fields) {
       const a = (this as unknown as Record<string, unknown>)[f];
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];

@@ -67,13 +67,19 @@ export default class HyperLogLogModule {
       if (r === -1) {
         // Redis updates in place: what was added before the corruption was found stays.
         if (updated > 0) ctx.db.set(key, toString(h), true);
+        ctx.db.markRaw(key);
         throw corrupted;
       }
       updated += r;
     }
-    if (updated === 0) return 0;
+    // Redis makes every HyperLogLog it writes to a raw string, changed or not.
+    if (updated === 0) {
+      ctx.db.markRaw(key);
+      return 0;
+    }
     invalidateCache(h);
     ctx.db.set(key, toString(h), true);
+    ctx.db.markRaw(key);
     ctx.modified(key, Notify.STRING, 'pfadd');
     return 1;
   }
@@ -101,6 +107,8 @@ export default class HyperLogLogModule {
       return 0;
     }
     const s = asHll(v);
+    // Unshared for the cache before it is looked at: a raw string even when the cache is valid.
+    db.markRaw(key);
     const cached = cachedCard(s);
     if (cached !== -1) return cached;
     const max = new Uint8Array(REGISTERS);
@@ -110,6 +118,7 @@ export default class HyperLogLogModule {
     const h = fromString(s);
     setCachedCard(h, card);
     db.set(key, toString(h), true);
+    db.markRaw(key);
     ctx.modified(key);
     return card;
   }
@@ -147,6 +156,7 @@ export default class HyperLogLogModule {
     setRegisters(h, max, this.sparseMaxBytes);
     invalidateCache(h);
     db.set(key, toString(h), true);
+    db.markRaw(key);
     ctx.modified(key, Notify.STRING, 'pfadd');
     return OK;
   }
