@@ -99,6 +99,7 @@ export {
   IntegerReply,
   NullArrayReply,
   AttributeReply,
+  EncodedReply,
   OK,
   QUEUED,
   PONG,
