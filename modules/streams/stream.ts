@@ -347,8 +347,11 @@ export class Pel<V> {
 
   delete(id: Id): boolean {
     if (!this.map.delete(id)) return false;
-    const i = this.lowerBound(id);
-    this.keys.splice(i, 1);
+    const k = this.keys;
+    // Acknowledgements mostly take the oldest entry: shift and pop allocate nothing, splice does.
+    if (k[0] === id) k.shift();
+    else if (k[k.length - 1] === id) k.pop();
+    else k.splice(this.lowerBound(id), 1);
     return true;
   }
 }
