@@ -277,7 +277,7 @@ export default class KeysModule {
     const lru = db.stamp(src)!;
     const raw = db.isRaw(src);
     db.set(dst, value);
-    if (raw) db.markRaw(dst);
+    if (raw) db.markRaw(dst, (value as string).length);
     if (expire !== -1) db.setExpire(dst, expire);
     // The value keeps its access time, as Redis moves the object itself.
     db.setStamp(dst, lru);
@@ -302,7 +302,7 @@ export default class KeysModule {
     if (value === undefined || dst.peek(key) !== undefined) return 0;
     const expire = src.getExpire(key);
     dst.set(key, value);
-    if (src.isRaw(key)) dst.markRaw(key);
+    if (src.isRaw(key)) dst.markRaw(key, (value as string).length);
     if (expire !== -1) dst.setExpire(key, expire);
     dst.setStamp(key, src.stamp(key)!);
     src.delete(key);
@@ -345,7 +345,7 @@ export default class KeysModule {
     const raw = src.isRaw(key);
     dst.set(newkey, this.keyspace.types.of(v).clone(v));
     // dupStringObject keeps a raw string raw.
-    if (raw) dst.markRaw(newkey);
+    if (raw) dst.markRaw(newkey, (v as string).length);
     if (expire !== -1) dst.setExpire(newkey, expire);
     const hooks = ctx.server.hooks;
     hooks.emitKeyModified(dst, newkey);
