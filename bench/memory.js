@@ -3,7 +3,7 @@
  * Memory per key, Ferrous against a real redis-server in the same run (issue 14).
  *
  *   node bench/memory.js                         # every shape
- *   node bench/memory.js --shapes hash,zset      # strings | hash | zset | list | set
+ *   node bench/memory.js --shapes hash,zset      # strings | hash | zset | list | set | ints (integer values)
  *   node bench/memory.js --keys 100000           # keys per collection shape (strings: 5x that)
  *   node bench/memory.js --settle 10             # seconds both servers rest before each reading
  *
@@ -38,6 +38,8 @@ const ROOT = path.resolve(__dirname, '..');
 /** Five small members per collection, as the issue measured; strings get five times the keys. */
 const SHAPES = {
   strings: { label: 'strings (3-byte values)', keys: () => KEYS * 5, argv: (i) => ['SET', `key:${i}`, 'xxx'] },
+  // Not in the default run (the issue's five shapes): integer values, Redis's `int` encoding.
+  ints: { label: 'integer strings (SET key:i i)', keys: () => KEYS * 5, argv: (i) => ['SET', `key:${i}`, String(i)], optional: true },
   hash: {
     label: 'hashes of 5 fields',
     keys: () => KEYS,
@@ -146,7 +148,7 @@ async function main() {
     if (spawnSync('which', [cmd]).status !== 0) throw new Error(`${cmd} is required (apt-get install -y redis-server util-linux)`);
   }
   if (!fs.existsSync(path.join(ROOT, 'dist/kernel/main.js'))) throw new Error('build first: npm run build');
-  const names = args.shapes ? args.shapes.split(',') : Object.keys(SHAPES);
+  const names = args.shapes ? args.shapes.split(',') : Object.keys(SHAPES).filter((n) => !SHAPES[n].optional);
   const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim();
   console.log(`bytes per key; servers on CPU ${SERVER_CPU}, filler on CPU ${BENCH_CPU}; ${version.split(' ').slice(0, 3).join(' ')}; node ${process.version}`);
   const lines = [

@@ -74,7 +74,7 @@ export { packEntry, packedLength, packedStart, packedNext, packedAt, packedEqual
 export { Keyspace, stringBytes } from './keyspace/keyspace';
 export { Memory, CLIENT_OVERHEAD } from './memory';
 export { LFU_INIT_VAL } from './keyspace/lru';
-export { Database } from './keyspace/database';
+export { Database, EMBSTR_SIZE_LIMIT } from './keyspace/database';
 export { TypeRegistry, type DataType, type TypeCodec, type ModuleTypeCodec } from './keyspace/types';
 export { RDB_VERSION, RdbType, Op, RdbError } from './rdb/format';
 export { NEED_MORE, RdbInput, pairs, parseScore } from './rdb/input';
@@ -99,6 +99,7 @@ export {
   IntegerReply,
   NullArrayReply,
   AttributeReply,
+  EncodedReply,
   OK,
   QUEUED,
   PONG,

@@ -21,7 +21,8 @@ export type Reply =
   | BigNumberReply
   | IntegerReply
   | NullArrayReply
-  | AttributeReply;
+  | AttributeReply
+  | EncodedReply;
 
 export class StatusReply {
   constructor(readonly text: string) {}
@@ -84,6 +85,15 @@ export class AttributeReply {
 /** An integer given by its decimal digits: a 64-bit value past 2^53, built without BigInt. */
 export class IntegerReply {
   constructor(readonly digits: string) {}
+}
+
+/**
+ * A reply already in RESP, the same bytes in RESP2 and RESP3 (arrays and bulk strings only): a
+ * command writes it straight from its own packed data instead of building arrays to encode.
+ * Only for a connection's reply: a script's caller (Client.caller set) needs the values.
+ */
+export class EncodedReply {
+  constructor(readonly resp: string) {}
 }
 
 /** The RESP2 null array (*-1), '_' in RESP3. */

@@ -210,6 +210,9 @@ export class Server {
     if (this.pause !== null && this.mustWait(c, cmd)) {
       c.waiting = true;
       c.argv = argv;
+      // As Redis's blockPostponeClient: CLIENT LIST shows it blocked (b) in the command it sent.
+      c.flags.add('blocked');
+      c.lastCommand = cmd.name;
       this.paused.push([c, cmd, argv]);
       return;
     }
@@ -487,6 +490,7 @@ export class Server {
       if (c.closed) continue;
       c.waiting = false;
       c.argv = null;
+      c.flags.delete('blocked');
       this.tick();
       // Checked again, as Redis processes a paused command anew: a FAILOVER's pause ends with
       // this server a read-only replica, and the writes it held must not run here.

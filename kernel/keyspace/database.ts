@@ -10,6 +10,11 @@ import type { Keyspace } from './keyspace';
  */
 const MEASURE_NOW_BYTES = 1024;
 
+/** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT: a longer string is raw whatever made it. */
+export const EMBSTR_SIZE_LIMIT = 44;
+/** What remembering a raw string costs (an entry of a V8 Set at its load factor), counted in used_memory. */
+const RAW_MARK_BYTES = 32;
+
 /**
  * One logical database: a KeyTable of key -> value with each key's access stamp and size, and
  * a separate expiry map (for sampling expired keys). SCAN cursors are the table's, valid while
@@ -29,6 +34,13 @@ export class Database {
   private created: string | null = null;
   /** Keys whose value changed in place since it was last measured (remeasure). */
   private resized = new Set<string>();
+  /**
+   * Keys whose string Redis would hold as a plain sds: "raw" however short, because a command
+   * changed it in place (APPEND, SETRANGE, SETBIT, PFADD, ...) rather than storing a new value.
+   * Storing or removing the key forgets it; RENAME, MOVE and COPY carry it (markRaw). Only
+   * strings short enough to be embstr are kept.
+   */
+  private rawStrings = new Set<string>();
 
   constructor(
     readonly id: number,
@@ -113,6 +125,7 @@ export class Database {
       const oldSize = d.sizeAt(r);
       if (ks.lazyServerDel && old !== value && ks.worthLazyFree(old, oldSize)) ks.lazyFree(old);
       d.setValueAt(r, value);
+      if (this.rawStrings.size !== 0) this.forgetRaw(key);
       // dbSetValue: an LFU counter survives an overwrite, an LRU stamp is renewed.
       if (!ks.lfu) d.setStampAt(r, ks.lruStamp);
       this.bytes += d.setSizeAt(r, size) - oldSize;
@@ -169,6 +182,7 @@ export class Database {
     if (key === this.created) this.created = null;
     // Whatever the value is now: one changed in place may since have been replaced by a string.
     if (this.resized.size !== 0) this.resized.delete(key);
+    if (this.rawStrings.size !== 0) this.forgetRaw(key);
   }
 
   /**
@@ -188,6 +202,27 @@ export class Database {
     // through peek, which leaves the stamp alone. The key this write created is not accessed.
     if (key === this.created) this.created = null;
     else d.setStampAt(r, this.keyspace.touched(d.stampAt(r)));
+  }
+
+  /** The key's string, `length` bytes, is now a raw one in Redis (see rawStrings); call after storing it. */
+  markRaw(key: string, length: number): void {
+    if (length > EMBSTR_SIZE_LIMIT || this.rawStrings.has(key)) return;
+    this.rawStrings.add(key);
+    this.bytes += RAW_MARK_BYTES;
+  }
+
+  private forgetRaw(key: string): void {
+    if (this.rawStrings.delete(key)) this.bytes -= RAW_MARK_BYTES;
+  }
+
+  /** Whether the key's string is a raw one in Redis. */
+  isRaw(key: string): boolean {
+    return this.rawStrings.size !== 0 && this.rawStrings.has(key);
+  }
+
+  /** OBJECT ENCODING of the key's stored `value`: its type's answer, unless a raw string. */
+  encodingOf(key: string, value: unknown): string {
+    return this.isRaw(key) ? 'raw' : this.keyspace.types.of(value).encoding(value);
   }
 
   /** Whether values changed in place wait to be measured. */
@@ -338,6 +373,7 @@ export class Database {
     this.evictCursor = null;
     this.bytes = 0;
     this.resized.clear();
+    this.rawStrings.clear();
     this.created = null;
   }
 
@@ -345,7 +381,7 @@ export class Database {
   swapWith(other: Database): void {
     this.keyspace.willWrite(this, null);
     this.keyspace.willWrite(other, null);
-    const fields = ['dict', 'expires', 'expireCursor', 'evictCursor', 'bytes', 'resized', 'created'] as const;
+    const fields = ['dict', 'expires', 'expireCursor', 'evictCursor', 'bytes', 'resized', 'rawStrings', 'created'] as const;
     for (const f of fields) {
       const a = (this as unknown as Record<string, unknown>)[f];
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];

@@ -1,24 +1,35 @@
 /**
- * LZF (liblzf, as Redis uses it for RDB strings). The compressor follows lzf_c.c: a hash of
- * the next three bytes finds an earlier occurrence within 8 KB; literal runs are at most 32
- * bytes, back references 3..264 bytes. No npm package is both maintained and exact.
+ * LZF (liblzf 3.6, as Redis builds it for RDB strings). The compressor is lzf_c.c's with
+ * Redis's settings (HLOG 16, VERY_FAST), so DUMP payloads and RDB files are byte for byte
+ * Redis's: the same hash picks the same earlier occurrence (a position within 8 KB, never the
+ * first byte), a match is measured as its unrolled loop measures it, the two positions before
+ * the end of a match are hashed again, and the output-space checks are liblzf's conservative
+ * ones, which decide whether Redis stores a string compressed at all. No npm package is both
+ * maintained and exact.
  */
-const HLOG = 14;
+const HLOG = 16;
 const MAX_LIT = 32;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
 /**
  * One hash table for every call: entries hold position + `base`, and each call raises `base`
- * past every position stored before, so stale entries read as empty without clearing 64 KB
+ * past every position stored before, so stale entries read as empty without clearing 256 KB
  * per string.
  */
 const htab = new Int32Array(1 << HLOG);
 let base = 1;
 
-/** Compress `input`; null when the result would not fit in `maxOut` bytes. */
+/** lzf_c.c's IDX under VERY_FAST of the three bytes at `p`: it depends on nothing else. */
+function slot(input: Buffer, p: number): number {
+  const v = (input[p] << 16) | (input[p + 1] << 8) | input[p + 2];
+  return ((v >>> 8) - v * 5) & ((1 << HLOG) - 1);
+}
+
+/** Compress `input`; null when liblzf would not fit the result in `maxOut` bytes. */
 export function lzfCompress(input: Buffer, maxOut: number): Buffer | null {
   const n = input.length;
+  if (n === 0 || maxOut <= 0) return null;
   const out = Buffer.allocUnsafe(n + (n >> 5) + 16);
   if (base + n + 1 > 0x3fffffff) {
     htab.fill(0);
@@ -29,23 +40,34 @@ export function lzfCompress(input: Buffer, maxOut: number): Buffer | null {
   let ip = 0;
   let op = 1;
   let lit = 0;
-  const hash = (p: number) => {
-    const v = (input[p] << 16) | (input[p + 1] << 8) | input[p + 2];
-    return ((v * 2654435761) >>> (32 - HLOG)) & ((1 << HLOG) - 1);
-  };
   while (ip < n - 2) {
-    const h = hash(ip);
+    const h = slot(input, ip);
     const ref = htab[h] - b;
     htab[h] = ip + b;
     const off = ip - ref - 1;
-    if (ref >= 0 && off < MAX_OFF && input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]) {
-      const maxLen = Math.min(n - ip - 2, MAX_REF);
-      let len = 2;
-      do len++;
-      while (len < maxLen && input[ref + len] === input[ip + len]);
+    if (ref > 0 && off < MAX_OFF && input[ref + 2] === input[ip + 2] && input[ref] === input[ip] && input[ref + 1] === input[ip + 1]) {
+      // Room for the reference and a run byte, else liblzf gives up.
+      if (op + 4 >= maxOut && op - (lit === 0 ? 1 : 0) + 4 >= maxOut) return null;
       // Close the literal run (or take back its unused length byte).
       out[op - lit - 1] = lit - 1;
       if (lit === 0) op--;
+      const maxLen = Math.min(n - ip - 2, MAX_REF);
+      let len = 2;
+      let mismatch = false;
+      if (maxLen > 16) {
+        // Sixteen bytes compared before the length is checked: a match may end past maxLen.
+        for (let k = 0; k < 16; k++) {
+          len++;
+          if (input[ref + len] !== input[ip + len]) {
+            mismatch = true;
+            break;
+          }
+        }
+      }
+      if (!mismatch) {
+        do len++;
+        while (len < maxLen && input[ref + len] === input[ip + len]);
+      }
       len -= 2;
       if (len < 7) {
         out[op++] = (off >> 8) + (len << 5);
@@ -57,17 +79,21 @@ export function lzfCompress(input: Buffer, maxOut: number): Buffer | null {
       op++;
       lit = 0;
       ip += len + 2;
-      if (op > maxOut + 1) return null;
+      if (ip >= n - 2) break;
+      htab[slot(input, ip - 2)] = ip - 2 + b;
+      htab[slot(input, ip - 1)] = ip - 1 + b;
       continue;
     }
+    if (op >= maxOut) return null;
     out[op++] = input[ip++];
     if (++lit === MAX_LIT) {
       out[op - lit - 1] = lit - 1;
       lit = 0;
       op++;
     }
-    if (op > maxOut + 1) return null;
   }
+  // At most three bytes can still be needed.
+  if (op + 3 > maxOut) return null;
   while (ip < n) {
     out[op++] = input[ip++];
     if (++lit === MAX_LIT) {
@@ -78,7 +104,7 @@ export function lzfCompress(input: Buffer, maxOut: number): Buffer | null {
   }
   out[op - lit - 1] = lit - 1;
   if (lit === 0) op--;
-  return op > maxOut ? null : out.subarray(0, op);
+  return out.subarray(0, op);
 }
 
 /** Decompress to exactly `outLen` bytes; throws on corrupt input. */

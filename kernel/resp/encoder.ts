@@ -2,6 +2,7 @@ import {
   AttributeReply,
   BigNumberReply,
   DoubleReply,
+  EncodedReply,
   IntegerReply,
   MapReply,
   NullArrayReply,
@@ -124,6 +125,7 @@ function encodeDouble(d: number, resp: number, text?: string): string {
 }
 
 function encodeObject(r: object, resp: number, depth: number): string {
+  if (r instanceof EncodedReply) return r.resp;
   if (r instanceof StatusReply) return `+${r.text}\r\n`;
   if (r instanceof ReplyError) return `-${errorLine(r.message)}\r\n`;
   if (r instanceof DoubleReply) return encodeDouble(r.value, resp, r.text);

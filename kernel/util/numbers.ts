@@ -55,49 +55,111 @@ export function isInt64(b: bigint): boolean {
 
 export { INT64_MAX, INT64_MIN };
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
-const INFINITY = /^([+-]?)(?:inf|infinity)$/i;
+
+/** 10^0..10^22: every one exact in a double. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+/** Significant digits the scan accumulates: below 10^15, under 2^53, so exact. */
+const FAST_DIGITS = 15;
 
 /**
- * strtod as Redis uses it (getDoubleFromObject): the whole string, no leading space,
- * "inf"/"-inf" and C99 hex floats ("0x1p4") accepted, NaN and out-of-range values (overflow,
- * or underflow to zero) rejected. Returns NaN when invalid.
+ * strtod as Redis uses it (string2d, getDoubleFromObject): the whole string, no leading space,
+ * "inf"/"infinity" in any case and C99 hex floats ("0x1p4") accepted, NaN and out-of-range
+ * values (overflow, or underflow to zero) rejected. Returns NaN when invalid.
+ *
+ * A hand-written scan (scores, coordinates and timeouts are parsed on hot paths): a decimal of
+ * at most 15 significant digits times 10^-22..10^22 is one exact integer and one exact power
+ * of ten, so a single multiplication or division rounds it correctly, as strtod does; longer
+ * or larger numbers go to Number() once the scan has checked strtod's grammar.
  */
 export function parseDouble(s: string): number {
-  if (s.length === 0) return NaN;
-  const plain = plainDigits(s);
-  if (plain >= 0) return plain;
-  if (DECIMAL.test(s)) {
-    const v = Number(s);
-    if (!Number.isFinite(v)) return NaN;
-    // strtod reports ERANGE when a non-zero number rounds to zero: Redis refuses it.
-    if (v === 0 && /[1-9]/.test(mantissaOf(s))) return NaN;
-    return v;
-  }
-  const m = INFINITY.exec(s);
-  if (m !== null) return m[1] === '-' ? -Infinity : Infinity;
-  const h = HEX.exec(s);
-  if (h !== null) return parseHexDouble(h[1] === '-', h[2], h[3] ?? '', h[4]);
-  return NaN;
-}
-
-/** The value of 1 to 15 ASCII digits (exact in a double), or -1: the common score or timeout. */
-function plainDigits(s: string): number {
   const n = s.length;
-  if (n > 15) return -1;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
+  let i = 0;
+  let c = n === 0 ? -1 : s.charCodeAt(0);
+  let neg = false;
+  if (c === 45 /* - */ || c === 43 /* + */) {
+    neg = c === 45;
+    c = n === 1 ? -1 : s.charCodeAt(++i);
   }
+  if ((c | 0x20) === 105 /* i */) return parseInfinity(s, i, neg);
+  if (c === 48 /* 0 */ && i + 1 < n && (s.charCodeAt(i + 1) | 0x20) === 120 /* x */) {
+    const h = HEX.exec(s);
+    return h === null ? NaN : parseHexDouble(h[1] === '-', h[2], h[3] ?? '', h[4]);
+  }
+  let m = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  let nonZero = false;
+  let exact = true;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (d !== 0) nonZero = true;
+    else if (m === 0) continue;
+    if (digits < FAST_DIGITS) {
+      m = m * 10 + d;
+      digits++;
+    } else {
+      exact = false;
+    }
+  }
+  if (i < n && s.charCodeAt(i) === 46 /* . */) {
+    for (i++; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (d !== 0) nonZero = true;
+      else if (m === 0) {
+        scale--;
+        continue;
+      }
+      if (digits < FAST_DIGITS) {
+        m = m * 10 + d;
+        digits++;
+        scale--;
+      } else {
+        exact = false;
+      }
+    }
+  }
+  if (!any) return NaN;
+  let exp = 0;
+  if (i < n && (s.charCodeAt(i) | 0x20) === 101 /* e */) {
+    i++;
+    let expNeg = false;
+    if (i < n && (s.charCodeAt(i) === 45 || s.charCodeAt(i) === 43)) expNeg = s.charCodeAt(i++) === 45;
+    const first = i;
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      // Beyond any double's range either way: the value no longer matters, only the grammar.
+      if (exp < 100000) exp = exp * 10 + d;
+    }
+    // "1e" is strtod's "1" followed by junk.
+    if (i === first) return NaN;
+    if (expNeg) exp = -exp;
+  }
+  if (i !== n) return NaN;
+  if (m === 0) return neg ? -0 : 0;
+  if (exact) {
+    const e = scale + exp;
+    if (e >= 0 && e <= 22) return neg ? -(m * POW10[e]) : m * POW10[e];
+    if (e < 0 && e >= -22) return neg ? -(m / POW10[-e]) : m / POW10[-e];
+  }
+  const v = Number(s);
+  if (!Number.isFinite(v)) return NaN;
+  // strtod reports ERANGE when a non-zero number rounds to zero: Redis refuses it.
+  if (v === 0 && nonZero) return NaN;
   return v;
 }
 
-function mantissaOf(s: string): string {
-  const e = s.search(/[eE]/);
-  return e < 0 ? s : s.slice(0, e);
+/** "inf" or "infinity", any case, after the sign at `at`. */
+function parseInfinity(s: string, at: number, neg: boolean): number {
+  const rest = s.slice(at).toLowerCase();
+  if (rest !== 'inf' && rest !== 'infinity') return NaN;
+  return neg ? -Infinity : Infinity;
 }
 
 /** A hex float, correctly rounded (half to even, subnormals included) as glibc's strtod. */

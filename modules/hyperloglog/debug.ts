@@ -12,6 +12,8 @@ export function pfdebug(ctx: CommandContext, argv: string[]): Reply {
   const v = ctx.db.peek(key);
   if (v === undefined) throw noKey;
   const s = asHll(v);
+  // Unshared before the subcommand is even known: a raw string from now on.
+  ctx.db.markRaw(key, s.length);
   const op = sub.toLowerCase();
   const known = op === 'getreg' || op === 'decode' || op === 'encoding' || op === 'todense';
   if (!known) throw new ReplyError(`ERR Unknown PFDEBUG subcommand '${sub}'`);
@@ -28,6 +30,7 @@ export function pfdebug(ctx: CommandContext, argv: string[]): Reply {
     if (!sparseToDense(h)) throw corrupted;
     dense = toString(h);
     ctx.db.set(key, dense, true);
+    ctx.db.markRaw(key, dense.length);
     // Redis counts the new encoding as a change, so it is propagated.
     ctx.server.keyspace.stats.dirty++;
   }

@@ -66,14 +66,22 @@ export default class HyperLogLogModule {
       const r = add(h, argv[j], this.sparseMaxBytes);
       if (r === -1) {
         // Redis updates in place: what was added before the corruption was found stays.
-        if (updated > 0) ctx.db.set(key, toString(h), true);
+        const stored = updated > 0 ? toString(h) : (cur as string);
+        if (updated > 0) ctx.db.set(key, stored, true);
+        ctx.db.markRaw(key, stored.length);
         throw corrupted;
       }
       updated += r;
     }
-    if (updated === 0) return 0;
+    // Redis makes every HyperLogLog it writes to a raw string, changed or not.
+    if (updated === 0) {
+      ctx.db.markRaw(key, (cur as string).length);
+      return 0;
+    }
     invalidateCache(h);
-    ctx.db.set(key, toString(h), true);
+    const stored = toString(h);
+    ctx.db.set(key, stored, true);
+    ctx.db.markRaw(key, stored.length);
     ctx.modified(key, Notify.STRING, 'pfadd');
     return 1;
   }
@@ -101,6 +109,8 @@ export default class HyperLogLogModule {
       return 0;
     }
     const s = asHll(v);
+    // Unshared for the cache before it is looked at: a raw string even when the cache is valid.
+    db.markRaw(key, s.length);
     const cached = cachedCard(s);
     if (cached !== -1) return cached;
     const max = new Uint8Array(REGISTERS);
@@ -109,7 +119,9 @@ export default class HyperLogLogModule {
     // Caching the cardinality changes the string: a write as far as WATCH and replicas go.
     const h = fromString(s);
     setCachedCard(h, card);
-    db.set(key, toString(h), true);
+    const stored = toString(h);
+    db.set(key, stored, true);
+    db.markRaw(key, stored.length);
     ctx.modified(key);
     return card;
   }
@@ -146,7 +158,9 @@ export default class HyperLogLogModule {
     if (useDense && !sparseToDense(h)) throw corrupted;
     setRegisters(h, max, this.sparseMaxBytes);
     invalidateCache(h);
-    db.set(key, toString(h), true);
+    const stored = toString(h);
+    db.set(key, stored, true);
+    db.markRaw(key, stored.length);
     ctx.modified(key, Notify.STRING, 'pfadd');
     return OK;
   }

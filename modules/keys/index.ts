@@ -275,7 +275,9 @@ export default class KeysModule {
     if (nx && db.peek(dst) !== undefined) return 0;
     const expire = db.getExpire(src);
     const lru = db.stamp(src)!;
+    const raw = db.isRaw(src);
     db.set(dst, value);
+    if (raw) db.markRaw(dst, (value as string).length);
     if (expire !== -1) db.setExpire(dst, expire);
     // The value keeps its access time, as Redis moves the object itself.
     db.setStamp(dst, lru);
@@ -300,6 +302,7 @@ export default class KeysModule {
     if (value === undefined || dst.peek(key) !== undefined) return 0;
     const expire = src.getExpire(key);
     dst.set(key, value);
+    if (src.isRaw(key)) dst.markRaw(key, (value as string).length);
     if (expire !== -1) dst.setExpire(key, expire);
     dst.setStamp(key, src.stamp(key)!);
     src.delete(key);
@@ -339,7 +342,10 @@ export default class KeysModule {
     }
     if (!replace && dst.peek(newkey) !== undefined) return 0;
     const expire = src.getExpire(key);
+    const raw = src.isRaw(key);
     dst.set(newkey, this.keyspace.types.of(v).clone(v));
+    // dupStringObject keeps a raw string raw.
+    if (raw) dst.markRaw(newkey, (v as string).length);
     if (expire !== -1) dst.setExpire(newkey, expire);
     const hooks = ctx.server.hooks;
     hooks.emitKeyModified(dst, newkey);
@@ -423,14 +429,14 @@ export default class KeysModule {
   objectEncoding(ctx: CommandContext, argv: string[]): Reply {
     const v = this.lookup(ctx, argv[2], false);
     if (v === undefined) return null;
-    return this.keyspace.types.of(v).encoding(v);
+    return ctx.db.encodingOf(argv[2], v);
   }
 
   @Command('object|refcount')
   objectRefcount(ctx: CommandContext, argv: string[]): Reply {
     const v = this.lookup(ctx, argv[2], false);
     if (v === undefined) return null;
-    return this.isSharedInteger(v) ? SHARED_REFCOUNT : 1;
+    return !ctx.db.isRaw(argv[2]) && this.isSharedInteger(v) ? SHARED_REFCOUNT : 1;
   }
 
   /** Redis shares the integers 0..9999 unless an LRU/LFU policy with maxmemory needs per-object stamps. */

@@ -1,5 +1,6 @@
 import { type CommandContext, Errors, Notify, NULL_ARRAY, OK, parseInt64, type Reply, ReplyError } from '../../kernel';
 import { formatId, type Id, idOf, isZero, MAX_ID, MIN_ID, msNumber, nextId, parseId, parseRangeId, parseStrictId, seqAuto, word } from './id';
+import { respOut } from './reply';
 import { Cursor, Stream, Trim } from './stream';
 import { limits, readStream, writeStream } from './type';
 
@@ -139,7 +140,7 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   for (let i = fieldPos; i < argv.length; i++) total += argv[i].length;
   if (total > ENTRY_MAX) throw TOO_LARGE;
   s.append(id, argv, fieldPos, limits, total);
-  const reply = genMs >= 0 ? `${genMs}-${genSeq}` : formatId(id);
+  const reply = genMs >= 0 ? msText(genMs) + String(genSeq) : formatId(id);
   ctx.modified(key, Notify.STREAM, 'xadd');
   let prop: string[] | null = null;
   const journaled = ctx.server.journal.active;
@@ -158,6 +159,18 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
 /** The parts of the ID newId generated, when below 2^53 (the reply prints them); else -1. */
 let genMs = -1;
 let genSeq = 0;
+
+/** The last millisecond printed and its "ms-": XADDs within one millisecond print it once. */
+let textMs = -1;
+let textPrefix = '';
+
+function msText(ms: number): string {
+  if (ms !== textMs) {
+    textMs = ms;
+    textPrefix = `${ms}-`;
+  }
+  return textPrefix;
+}
 
 /** The ID XADD adds: generated from the clock, `<ms>-*`, or given (checked against the top). */
 function newId(s: Stream, a: TrimArgs): Id {
@@ -242,11 +255,19 @@ export function entryReply(id: Id, pairs: string[]): Reply {
   return [formatId(id), pairs];
 }
 
-/** Up to `count` (0 = all) entries from a cursor. */
-export function collect(c: Cursor, count: number): Reply[] {
-  const out: Reply[] = [];
-  while ((count === 0 || out.length < count) && c.next()) out.push([c.text(), c.pairs()]);
-  return out;
+/** Up to `count` (0 = all) entries from a cursor: written as RESP, or as arrays for a script. */
+export function collect(ctx: CommandContext, c: Cursor, count: number): Reply {
+  if (ctx.caller !== null) {
+    const out: Reply[] = [];
+    while ((count === 0 || out.length < count) && c.next()) out.push([c.text(), c.pairs()]);
+    return out;
+  }
+  let n = 0;
+  while ((count === 0 || n < count) && c.next()) {
+    c.write(respOut);
+    n++;
+  }
+  return respOut.array(n);
 }
 
 /** XRANGE / XREVRANGE key start end [COUNT count] */
@@ -265,7 +286,7 @@ export function xrange(ctx: CommandContext, argv: string[], rev: boolean): Reply
   if (s === undefined) return [];
   if (count === 0) return NULL_ARRAY;
   if (start > end) return [];
-  return collect(new Cursor(s, start, end, rev), count === -1 ? 0 : count);
+  return collect(ctx, new Cursor(s, start, end, rev), count === -1 ? 0 : count);
 }
 
 /** XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id] */

@@ -13,6 +13,7 @@ import {
   ReplyError,
 } from '../../kernel';
 import { collect, entryReply, longArg } from './commands';
+import { respOut } from './reply';
 import { formatId, type Id, MAX_ID, MIN_ID, nextId, parseId, parseRangeId, parseStrictId } from './id';
 import { Consumer, Cursor, ENTRIES_READ_INVALID, Group, Nack, Stream, UNOWNED } from './stream';
 import { readStream, writeStream } from './type';
@@ -278,14 +279,16 @@ function readReply(ctx: CommandContext, parts: Reply[]): Reply {
  * New entries after `after` for a group's consumer (streamReplyWithRange with a group):
  * advances the group, adds pending entries unless NOACK, and records what to propagate.
  */
-function deliver(ctx: CommandContext, key: string, s: Stream, g: Group, c: Consumer, after: Id, count: number, noack: boolean, w: Writes): Reply[] {
+function deliver(ctx: CommandContext, key: string, s: Stream, g: Group, c: Consumer, after: Id, count: number, noack: boolean, w: Writes): Reply {
   const start = nextId(after);
   if (start === null) return [];
   const cur = new Cursor(s, start, MAX_ID, false);
-  const out: Reply[] = [];
+  // Entries go out as RESP (respOut) to a connection, as arrays (out) to a script.
+  const out: Reply[] | null = ctx.caller !== null ? [] : null;
+  let n = 0;
   const now = Date.now();
   let advanced = false;
-  while ((count === 0 || out.length < count) && cur.next()) {
+  while ((count === 0 || n < count) && cur.next()) {
     const id = cur.id;
     if (id > g.lastId) {
       if (g.entriesRead !== ENTRIES_READ_INVALID && !s.hasTombstones(id, null)) g.entriesRead++;
@@ -307,10 +310,12 @@ function deliver(ctx: CommandContext, key: string, s: Stream, g: Group, c: Consu
       c.pel.set(id, nack);
       if (w.live) w.add(xclaimArgv(key, g, formatId(id), nack));
     }
-    out.push([cur.text(), cur.pairs()]);
+    if (out !== null) out.push([cur.text(), cur.pairs()]);
+    else cur.write(respOut);
+    n++;
   }
   if (advanced) w.add(setidArgv(key, g));
-  return out;
+  return out ?? respOut.array(n);
 }
 
 /** A consumer's own pending entries above `after` (reading history): each counts as delivered again. */
@@ -371,7 +376,7 @@ export function xread(ctx: CommandContext, argv: string[], grouped: boolean, blo
       ctx.modified(key);
       parts.push(key, entries);
     } else if (s.length > 0 && s.edgeId(false)! > after) {
-      parts.push(key, collect(new Cursor(s, nextId(after)!, MAX_ID, false), a.count));
+      parts.push(key, collect(ctx, new Cursor(s, nextId(after)!, MAX_ID, false), a.count));
     }
   }
   if (a.group !== null) w.flush(ctx, journal);
@@ -412,7 +417,7 @@ function serveBlocked(ctx: CommandContext, a: ReadArgs, count: number, journal: 
       return readReply(ctx, [key, entries]);
     }
     if (!(s.lastId > after)) continue;
-    return readReply(ctx, [key, collect(new Cursor(s, nextId(after)!, MAX_ID, false), count)]);
+    return readReply(ctx, [key, collect(ctx, new Cursor(s, nextId(after)!, MAX_ID, false), count)]);
   }
   return undefined;
 }

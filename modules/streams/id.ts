@@ -147,6 +147,36 @@ function parseU64(s: string): boolean {
   return true;
 }
 
+/** At most this many digits always make a number below 2^53. */
+const SAFE_DIGITS = 15;
+
+/**
+ * `<ms>` or `<ms>-<seq>` in plain digits of at most 15 each (what clients send): read in one
+ * pass, without slicing. Null for anything else, which the full parser decides.
+ */
+function plainId(s: string, missingSeqMax: boolean): Id | null {
+  const n = s.length;
+  let i = 0;
+  let ms = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    ms = ms * 10 + d;
+  }
+  if (i === 0 || i > SAFE_DIGITS) return null;
+  if (i === n) return missingSeqMax ? makeId(Math.floor(ms / TWO32), ms >>> 0, 0xffffffff, 0xffffffff) : idOf(ms, 0);
+  if (s.charCodeAt(i) !== 45) return null;
+  const from = ++i;
+  let seq = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    seq = seq * 10 + d;
+  }
+  if (i === from || i - from > SAFE_DIGITS) return null;
+  return idOf(ms, seq);
+}
+
 /** Set by parseId when the `<ms>-*` form was given (XADD). */
 export let seqAuto = false;
 
@@ -156,6 +186,8 @@ export let seqAuto = false;
  */
 export function parseId(arg: string, missingSeqMax: boolean, strict = false, allowSeqAuto = false): Id {
   seqAuto = false;
+  const plain = plainId(arg, missingSeqMax);
+  if (plain !== null) return plain;
   if (arg.length > 127) throw INVALID_ID;
   const nul = arg.indexOf('\0');
   const s = nul < 0 ? arg : arg.slice(0, nul);

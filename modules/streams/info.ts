@@ -102,7 +102,7 @@ export function xinfoStream(ctx: CommandContext, argv: string[]): Reply {
     );
     return new MapReply(out);
   }
-  out.push('entries', collect(new Cursor(s, MIN_ID, MAX_ID, false), count));
+  out.push('entries', collect(ctx, new Cursor(s, MIN_ID, MAX_ID, false), count));
   const groups: Reply[] = [];
   for (const g of s.sortedGroups()) {
     const pending: Reply[] = [];

@@ -1,4 +1,5 @@
 import { formatId, type Id, idOf, makeId, MAX_ID, MIN_ID, word } from './id';
+import type { RespWriter } from './reply';
 
 /**
  * A stream is Redis's radix tree of listpacks in JS terms: an array of nodes in ID order, each
@@ -110,6 +111,38 @@ export class Node {
       p += len;
     }
     return out;
+  }
+
+  /** Entry `i` as replies show it, [id, [field, value, ...]], written as RESP. */
+  write(i: number, out: RespWriter): void {
+    const b = this.buf;
+    let p = this.offs[i] & 0x7fffffff;
+    const flags = b[p++];
+    out.head(42, 2);
+    if ((flags & E_WIDE) !== 0) {
+      out.bulk(formatId(b.latin1Slice(p, p + 16)));
+      p += 16;
+    } else {
+      // A compact ID's ms and seq are below 2^53 (push stores the others wide).
+      const ms = this.masterMs + readVarint(b, p);
+      out.id(ms, readVarint(b, vpos));
+      p = vpos;
+    }
+    const numFields = readVarint(b, p);
+    p = vpos;
+    out.head(42, numFields * 2);
+    const same = (flags & E_SAME) !== 0;
+    for (let k = 0; k < numFields; k++) {
+      if (same) out.bulk(this.fields[k]);
+      else {
+        const len = readVarint(b, p);
+        out.bulkBytes(b, vpos, len);
+        p = vpos + len;
+      }
+      const len = readVarint(b, p);
+      out.bulkBytes(b, vpos, len);
+      p = vpos + len;
+    }
   }
 
   /** First index whose ID is >= id (n if none). */
@@ -652,6 +685,11 @@ export class Cursor {
 
   pairs(): string[] {
     return this.node!.pairs(this.ei);
+  }
+
+  /** The current entry as RESP (Node.write). */
+  write(out: RespWriter): void {
+    this.node!.write(this.ei, out);
   }
 
   /** The current entry's ID as a reply prints it. */

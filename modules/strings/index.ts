@@ -288,6 +288,8 @@ export default class StringsModule {
       value = cur + value;
     }
     ctx.db.set(key, value, true);
+    // Appending to a string changes it in place (a raw string in Redis); a new key is stored as SET stores it.
+    if (cur !== undefined) ctx.db.markRaw(key, value.length);
     ctx.modified(key, Notify.STRING, 'append');
     return value.length;
   }
@@ -332,6 +334,7 @@ export default class StringsModule {
         ? base + '\0'.repeat(offset - base.length) + value
         : base.slice(0, offset) + value + base.slice(offset + value.length);
     ctx.db.set(key, next, true);
+    ctx.db.markRaw(key, next.length);
     ctx.modified(key, Notify.STRING, 'setrange');
     return next.length;
   }

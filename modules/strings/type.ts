@@ -1,14 +1,11 @@
-import { type DataType, Errors, parseInt64, type Database, RdbType } from '../../kernel';
-
-/** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
-const EMBSTR_LIMIT = 44;
+import { type DataType, EMBSTR_SIZE_LIMIT, Errors, parseInt64, type Database, RdbType } from '../../kernel';
 
 /** Strings are stored as JS binary strings: one char per byte. */
 export const StringType: DataType<string> = {
   name: 'string',
   is: (v): v is string => typeof v === 'string',
   // tryObjectEncoding: "int" when string2l accepts it (at most 20 chars), else embstr up to 44 bytes.
-  encoding: (v) => (v.length <= 20 && parseInt64(v) !== null ? 'int' : v.length <= EMBSTR_LIMIT ? 'embstr' : 'raw'),
+  encoding: (v) => (v.length <= 20 && parseInt64(v) !== null ? 'int' : v.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw'),
   clone: (v) => v,
   memory: (v) => v.length + 16,
   digest: (v, d) => d.mix(v),

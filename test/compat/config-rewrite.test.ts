@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { startServer, type Ferrous } from '../../kernel/bootstrap';
+import { waitFor } from '../helpers/fixtures';
 import { RawClient } from '../helpers/raw-client';
 
 /** A commented config file both servers start from (each with its own port and directory). */
@@ -38,10 +39,6 @@ function freePort(): Promise<number> {
   });
 }
 
-async function until(ok: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 50));
-}
-
 const connects = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = net.createConnection({ port, host: '127.0.0.1' }, () => (s.destroy(), resolve(true)));
@@ -74,11 +71,22 @@ describe('CONFIG REWRITE vs redis-server 7.0', () => {
     for (const k of ['redis', 'ferrous'] as const) fs.mkdirSync(path.join(dir, k));
     files.redis = path.join(dir, 'redis', 'redis.conf');
     files.ferrous = path.join(dir, 'ferrous', 'redis.conf');
-    redisPort = await freePort();
-    fs.writeFileSync(files.redis, configText(redisPort, path.join(dir, 'redis')));
     fs.writeFileSync(files.ferrous, configText(0, path.join(dir, 'ferrous')));
-    redis = spawn('redis-server', [files.redis], { stdio: 'ignore' });
-    await until(() => connects(redisPort));
+    // The port is found free, then bound by redis-server: if another process took it in
+    // between, redis-server exits and another port is tried; what answers must be this one.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      redisPort = await freePort();
+      fs.writeFileSync(files.redis, configText(redisPort, path.join(dir, 'redis')));
+      const proc = spawn('redis-server', [files.redis], { stdio: 'ignore' });
+      redis = proc;
+      await waitFor(async () => proc.exitCode !== null || (await connects(redisPort)), 'redis-server to start', 20000);
+      const c = proc.exitCode === null ? await RawClient.connect(redisPort) : null;
+      const own = c !== null && (await c.exec('CONFIG', 'GET', 'dir'))?.toString() === ['dir', path.join(dir, 'redis')].toString();
+      c?.close();
+      if (own) break;
+      proc.kill('SIGKILL');
+    }
+    if (redis.killed || redis.exitCode !== null) throw new Error('redis-server found no free port in 5 attempts');
     ferrous = await startServer({ configFile: files.ferrous });
   });
   afterAll(async () => {

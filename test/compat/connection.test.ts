@@ -1,4 +1,5 @@
 import { useCompat } from '../helpers/compat';
+import { waitFor, waitParked } from '../helpers/fixtures';
 import { command, RawClient } from '../helpers/raw-client';
 
 /** Every command in one write, then QUIT; returns all bytes the server sent before closing. */
@@ -258,12 +259,18 @@ describe('connection commands vs redis-server 7.0', () => {
       const [admin, writer, popper] = await Promise.all([RawClient.connect(port), RawClient.connect(port), RawClient.connect(port)]);
       const blocked = async (): Promise<string> => /blocked_clients:\d+/.exec(await admin.call('INFO', 'clients'))![0];
       try {
+        // The counts are what is compared: first, no connection of an earlier test still blocked.
+        await waitFor(async () => (await blocked()) === 'blocked_clients:0', 'earlier blocked clients to go');
         const out = [await blocked()];
+        const popperId = await popper.id();
         popper.write(command('BLPOP', 'nolist', '0'));
-        while ((await blocked()) === 'blocked_clients:0') await new Promise((r) => setTimeout(r, 5));
+        await waitParked(admin, popperId);
         out.push(await blocked(), await admin.call('CLIENT', 'PAUSE', '5000', 'WRITE'));
+        const writerId = await writer.id();
         writer.write(command('SET', 'x', '1') + command('GET', 'x'));
-        while ((await blocked()) === 'blocked_clients:1') await new Promise((r) => setTimeout(r, 5));
+        await waitParked(admin, writerId);
+        // Held by the pause: blocked (flags=b) in the command it sent, as Redis lists it.
+        out.push(/ flags=(\S+) .* cmd=(\S+) /.exec(String(await admin.exec('CLIENT', 'LIST', 'ID', String(writerId))))!.slice(1).join(' '));
         out.push(await blocked(), await admin.call('CLIENT', 'UNPAUSE'), await writer.read(), await writer.read());
         out.push(await admin.call('RPUSH', 'nolist', 'v'), await popper.read(), await blocked());
         return out;

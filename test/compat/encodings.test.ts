@@ -179,6 +179,78 @@ describe('compact encodings and their transitions vs redis-server 7.0', () => {
     );
   });
 
+  it('strings: int, embstr up to 44 bytes, raw beyond; a string changed in place is raw until replaced', async () => {
+    const x = (n: number) => 'x'.repeat(n);
+    await h.same(
+      ['SET', 'int', '123'],
+      ['SET', 'neg', '-9223372036854775808'],
+      ['SET', 'long', '123456789012345678901'],
+      ['SET', 'e44', x(44)],
+      ['SET', 'r45', x(45)],
+      ['SET', 'float', '1.5'],
+      ...['int', 'neg', 'long', 'e44', 'r45', 'float'].map(enc),
+      // APPEND to a new key stores the argument as SET does; to an existing one, in place.
+      ['APPEND', 'an', 'abc'],
+      ['APPEND', 'ai', '12'],
+      ['SET', 'ae', '1'],
+      ['APPEND', 'ae', '23'],
+      ['SET', 'a0', 'x'],
+      ['APPEND', 'a0', ''],
+      ...['an', 'ai', 'ae', 'a0'].map(enc),
+      ['OBJECT', 'REFCOUNT', 'ae'],
+      ['OBJECT', 'REFCOUNT', 'ai'],
+      ['SETRANGE', 'sn', '0', 'ab'],
+      ['SET', 'se', 'abc'],
+      ['SETRANGE', 'se', '1', 'z'],
+      ['SET', 's0', 'abc'],
+      ['SETRANGE', 's0', '0', ''],
+      ...['sn', 'se', 's0'].map(enc),
+      ['SETBIT', 'bn', '3', '1'],
+      ['SET', 'bs', 'a'],
+      ['SETBIT', 'bs', '0', '0'],
+      ['BITFIELD', 'fn', 'SET', 'u8', '0', '1'],
+      ['SET', 'fg', 'a'],
+      ['BITFIELD', 'fg', 'GET', 'u8', '0'],
+      ['SET', 'ff', 'a'],
+      ['BITFIELD', 'ff', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '300'],
+      ['BITOP', 'OR', 'bo', 'int', 'an'],
+      ...['bn', 'bs', 'fn', 'fg', 'ff', 'bo'].map(enc),
+      // Replacing the value re-encodes it; a TTL or a read does not.
+      ['INCR', 'ae'],
+      ['SET', 'se', 'abc', 'KEEPTTL'],
+      ['EXPIRE', 'bs', '100'],
+      ['GETEX', 'sn', 'EX', '100'],
+      ['INCRBYFLOAT', 'bn', '0'],
+      ...['ae', 'se', 'bs', 'sn'].map(enc),
+      // RENAME, MOVE and COPY keep a raw string raw.
+      ['RENAME', 'fn', 'renamed'],
+      ['COPY', 'renamed', 'copied'],
+      ['MOVE', 'ff', '1'],
+      enc('renamed'),
+      enc('copied'),
+      ['SELECT', '1'],
+      enc('ff'),
+      ['SELECT', '0'],
+      // HyperLogLogs are raw strings once a PF command has written to (or cached in) them.
+      ['PFADD', 'hll', 'a', 'b', 'c'],
+      ['PFADD', 'hll2', 'a'],
+      ['PFCOUNT', 'hll2'],
+      ['PFMERGE', 'hm', 'hll'],
+      ...['hll', 'hll2', 'hm'].map(enc),
+      ['DEBUG', 'RELOAD'],
+      ...['ae', 'renamed', 'copied', 'hll', 'hll2', 'hm', 'r45'].map(enc),
+      ['PFCOUNT', 'hll', 'hm'],
+      enc('hll'),
+      ['PFCOUNT', 'hll'],
+      ['PFADD', 'hll2', 'a'],
+      ['PFDEBUG', 'bogus', 'hm'],
+      ...['hll', 'hll2', 'hm'].map(enc),
+      ['SET', 'notl', 'abc'],
+      ['PFADD', 'notl', 'a'],
+      enc('notl'),
+    );
+  });
+
   it('encodings survive DEBUG RELOAD and COPY (a copy shares nothing with its source)', async () => {
     await h.same(
       ['ZADD', 'z', '1', 'a', '2.5', 'b'],

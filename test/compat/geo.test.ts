@@ -68,6 +68,18 @@ describe('geo vs redis-server 7.0', () => {
     );
   });
 
+  it('coordinates and radii are read as strtod reads them: every number form, and what it refuses', async () => {
+    const forms = ['13.361389', '+13.361389', '13.361389000000000000001', '1336.1389e-2', '.5', '5.', '1.e1', '0x1.ap3', '-0', '00013.5', '1e-330', '4.9e-324', '13_3', ' 13', '13 ', '1e', '.', '-', 'inf', '0x', '13.3.3'];
+    const cmds: string[][] = [];
+    forms.forEach((f, i) => cmds.push(['GEOADD', 'g', f, '38.115556', `lon${i}`], ['GEOADD', 'g', '15', f, `lat${i}`]));
+    cmds.push(['ZRANGE', 'g', '0', '-1', 'WITHSCORES'], ['GEOPOS', 'g', 'lon0', 'lon1', 'lon3', 'lon7']);
+    for (const r of ['10', '1e1', '0x10', '.5', '1e400', 'inf', '-0', '-1', 'x', '']) {
+      cmds.push(['GEOSEARCH', 'g', 'FROMLONLAT', '13.36', '38.11', 'BYRADIUS', r, 'km', 'ASC']);
+      cmds.push(['GEOSEARCH', 'g', 'FROMLONLAT', '13.36', '38.11', 'BYBOX', r, '100', 'km', 'ASC']);
+    }
+    await h.same(...cmds);
+  });
+
   it('GEOPOS, GEOHASH and GEODIST in both protocols', async () => {
     const cmds = [
       SICILY,

@@ -1,4 +1,5 @@
 import { useCompat } from '../helpers/compat';
+import { waitParked } from '../helpers/fixtures';
 import { RawClient } from '../helpers/raw-client';
 
 const BIN = 'a\x00b\r\nc\xff';
@@ -422,9 +423,9 @@ describe('lists vs redis-server 7.0', () => {
       const pusher = await RawClient.connect(port);
       try {
         await pusher.call('DEL', 'q');
+        const id = await waiter.id();
         waiter.write('*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n');
-        await pusher.call('PING');
-        await waitBlocked(pusher, 1);
+        await waitParked(pusher, id);
         expect(await pusher.call('RPUSH', 'q', 'x', 'y')).toBe(':2\r\n');
         expect(await waiter.read()).toBe('*2\r\n$1\r\nq\r\n$1\r\nx\r\n');
         expect(await pusher.call('LRANGE', 'q', '0', '-1')).toBe('*1\r\n$1\r\ny\r\n');
@@ -435,13 +436,3 @@ describe('lists vs redis-server 7.0', () => {
     }
   });
 });
-
-/** Wait until the server reports `n` blocked clients. */
-async function waitBlocked(c: RawClient, n: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const info = await c.call('INFO', 'clients');
-    if (info.includes(`blocked_clients:${n}\r\n`)) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never saw ${n} blocked clients`);
-}

@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { RawClient } from '../helpers/raw-client';
 import { startRealRedis } from '../helpers/redis';
 import { startTestServer } from '../helpers/server';
+import { waitFor } from '../helpers/fixtures';
 
 /** Small and large values, so real Redis uses every encoding (listpack, intset, quicklist, hashtable, skiplist). */
 async function populate(r: Redis): Promise<void> {
@@ -173,9 +174,7 @@ describe('stop-writes-on-bgsave-error (MISCONF), as redis-server 7.0', () => {
     await run('SET', 'a', '1');
     await run('BGSAVE');
     // The save fails (the file name is taken by a directory): wait for the status to say so.
-    for (let i = 0; i < 200 && !(await c.call('INFO', 'persistence')).includes('rdb_last_bgsave_status:err'); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(async () => (await c.call('INFO', 'persistence')).includes('rdb_last_bgsave_status:err'), 'the BGSAVE to fail');
     for (const cmd of [
       ['SET', 'b', '2'],
       ['PING'],

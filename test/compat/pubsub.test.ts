@@ -1,5 +1,6 @@
 import { useCompat } from '../helpers/compat';
 import { command, RawClient } from '../helpers/raw-client';
+import { waitFor } from '../helpers/fixtures';
 
 /** A step: which client (index) sends which command. */
 type Step = [client: number, ...argv: string[]];
@@ -196,7 +197,7 @@ describe('pub/sub vs redis-server 7.0', () => {
         await sub.call('HELLO', resp);
         await pub.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
         sub.write(['CLIENT REPLY OFF', 'SUBSCRIBE ch', 'PSUBSCRIBE __key*__:*', 'PING', 'GET x'].map((l) => command(...l.split(' '))).join(''));
-        while ((await pub.call('PUBSUB', 'NUMPAT')) !== ':1\r\n') await new Promise((r) => setTimeout(r, 5));
+        await waitFor(async () => (await pub.call('PUBSUB', 'NUMPAT')) === ':1\r\n', 'the pattern subscription');
         await pub.call('PUBLISH', 'ch', 'hello');
         await pub.call('SET', 'kk', 'v');
         sub.write(['UNSUBSCRIBE ch', 'CLIENT REPLY ON', 'PING', 'RESET'].map((l) => command(...l.split(' '))).join(''));

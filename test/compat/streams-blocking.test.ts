@@ -4,18 +4,9 @@ import * as path from 'path';
 import Redis from 'ioredis';
 import type { Ferrous } from '../../kernel/bootstrap';
 import { RawClient, command } from '../helpers/raw-client';
+import { waitParked } from '../helpers/fixtures';
 import { startRealRedis, type RealRedis } from '../helpers/redis';
 import { startTestServer } from '../helpers/server';
-
-/** Wait until the server reports `n` blocked clients. */
-async function waitBlocked(c: RawClient, n: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const info = await c.call('INFO', 'clients');
-    if (info.includes(`blocked_clients:${n}\r\n`)) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`never saw ${n} blocked clients`);
-}
 
 /**
  * A blocking scenario run on one server: waiters send their (blocking) commands in order, a
@@ -33,8 +24,9 @@ async function scenario(port: number, setup: string[][], waiters: string[][], wr
       const c = await RawClient.connect(port);
       if (resp === 3) await c.call('HELLO', '3');
       clients.push(c);
+      const id = await c.id();
       c.write(command(...w));
-      await waitBlocked(writer, clients.length);
+      await waitParked(writer, id);
     }
     for (const c of writes) {
       log.push(await writer.call(...c));

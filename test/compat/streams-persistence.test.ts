@@ -7,6 +7,7 @@ import { RdbInput, RdbOutput } from '../../kernel';
 import { streamCodec } from '../../modules/streams/codec';
 import { startRealRedis } from '../helpers/redis';
 import { startTestServer } from '../helpers/server';
+import { waitFor } from '../helpers/fixtures';
 
 /**
  * Streams every way Redis lays them out: several nodes, entries with and without the master's
@@ -132,7 +133,7 @@ describe('streams: RDB and DUMP interchange with redis-server 7.0', () => {
     await fr.xgroup('CREATE', 'log', 'fresh', '0', 'MKSTREAM');
     await fr.xgroup('CREATE', 'nothing', 'g', '$', 'MKSTREAM');
     await fr.bgrewriteaof();
-    for (let i = 0; i < 500 && !/aof_rewrite_in_progress:0/.test(await fr.info('persistence')); i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => /aof_rewrite_in_progress:0/.test(await fr.info('persistence')), 'the rewrite to finish', 20000);
     const expected = await snapshot(fr);
     fr.disconnect();
     await f.close();

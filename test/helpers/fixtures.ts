@@ -174,9 +174,7 @@ export interface BlockingClients {
 
 export function useBlockingClients(f: ServerFixture): BlockingClients {
   const extra: RawClient[] = [];
-  const blocked = async (n: number): Promise<void> => {
-    while (f.server.blocking.count !== n) await new Promise((r) => setTimeout(r, 2));
-  };
+  const blocked = (n: number): Promise<void> => waitFor(() => f.server.blocking.count === n, `${n} parked client(s)`);
   afterEach(async () => {
     for (const r of extra.splice(0)) r.close();
     await blocked(0);
@@ -191,11 +189,24 @@ export function useBlockingClients(f: ServerFixture): BlockingClients {
   };
 }
 
-/** Poll until `cond` holds (messages and disconnects travel asynchronously); fails with `what` after `timeoutMs`. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+/**
+ * Poll until `cond` holds (messages and disconnects travel asynchronously); fails with `what`
+ * after `timeoutMs`. The default leaves a loaded CI machine room and stays well within jest's
+ * per-test timeout (30 s, package.json), so a wait that never ends fails with its own message.
+ */
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 10000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * Wait until the server lists connection `id` as blocked (CLIENT LIST flags b), asking through
+ * `ctl`: by id, since other connections may still be parked or closing, so a count of blocked
+ * clients could match before this one is.
+ */
+export async function waitParked(ctl: RawClient, id: number): Promise<void> {
+  await waitFor(async () => /^id=\d+ .* flags=[A-Za-z]*b[A-Za-z]* /.test(await ctl.exec('CLIENT', 'LIST', 'ID', String(id)) as string), `client ${id} to block`);
 }

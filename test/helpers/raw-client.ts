@@ -52,13 +52,20 @@ export class RawClient {
     return this.read();
   }
 
+  /** This connection's CLIENT ID. */
+  async id(): Promise<number> {
+    const reply = await this.call('CLIENT', 'ID');
+    if (!/^:\d+\r\n$/.test(reply)) throw new Error(`CLIENT ID answered ${JSON.stringify(reply)}`);
+    return Number(reply.slice(1, -2));
+  }
+
   /** Send a command and return its decoded reply. */
   async exec(...args: string[]): Promise<Decoded> {
     return decode(await this.call(...args));
   }
 
   /** The next whole reply's raw bytes (rejects after `timeoutMs`, or if the connection closes first). */
-  async read(timeoutMs = 5000): Promise<string> {
+  async read(timeoutMs = 10000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.buf.length > 0) {
@@ -83,7 +90,7 @@ export class RawClient {
   }
 
   /** Resolves once the server has closed the connection. */
-  async waitClosed(timeoutMs = 5000): Promise<void> {
+  async waitClosed(timeoutMs = 10000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {
       if (Date.now() > deadline) throw new Error('connection still open');

@@ -22,8 +22,46 @@ function freePort(): Promise<number> {
 }
 
 /**
+ * redis-server on `port`: resolves once it logged that it listens (so the port is its own, not
+ * another server's that took the port meanwhile), or null when it could not bind it.
+ */
+function launch(port: number, dir: string, extraArgs: string[]): Promise<ChildProcess | null> {
+  const proc = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`redis-server did not start within 20 s:\n${out}`));
+    }, 20000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (!/Ready to accept connections/.test(out)) return;
+      clearTimeout(timer);
+      proc.off('exit', onExit);
+      // Keep draining its log: a full pipe would stall the server.
+      proc.stdout!.off('data', onData);
+      proc.stdout!.resume();
+      resolve(proc);
+    };
+    const onExit = () => {
+      clearTimeout(timer);
+      if (/Address already in use/.test(out)) resolve(null);
+      else reject(new Error(`redis-server exited before it was ready:\n${out}`));
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    proc.once('exit', onExit);
+  });
+}
+
+/**
  * Start a real redis-server 7.0 on a free port for differential tests. A missing server is a
- * failure, never a skip: CI installs it (.ci/run).
+ * failure, never a skip: CI installs it (.ci/run). The port is found free, then bound by
+ * redis-server: if another process took it in between, another port is tried.
  */
 export async function startRealRedis(extraArgs: string[] = []): Promise<RealRedis> {
   const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
@@ -31,36 +69,27 @@ export async function startRealRedis(extraArgs: string[] = []): Promise<RealRedi
     throw new Error('redis-server is not installed: the compatibility suite needs it (apt-get install -y redis-server)');
   }
   if (!/v=7\.0\./.test(version.stdout)) throw new Error(`compat tests need redis-server 7.0, found: ${version.stdout.trim()}`);
-  const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferrous-redis-'));
-  const proc: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.createConnection({ port, host: '127.0.0.1' }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error('redis-server did not start');
-    await new Promise((r) => setTimeout(r, 50));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const proc = await launch(port, dir, extraArgs);
+    if (proc === null) continue;
+    return {
+      port,
+      dir,
+      stop: () =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            fs.rmSync(dir, { recursive: true, force: true });
+            resolve();
+          };
+          // A test may have shut it down already.
+          if (proc.exitCode !== null || proc.signalCode !== null) return done();
+          proc.once('exit', done);
+          proc.kill('SIGKILL');
+        }),
+    };
   }
-  return {
-    port,
-    dir,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        proc.once('exit', () => {
-          fs.rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        proc.kill('SIGKILL');
-      }),
-  };
+  fs.rmSync(dir, { recursive: true, force: true });
+  throw new Error('redis-server found no free port in 5 attempts');
 }

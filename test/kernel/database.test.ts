@@ -372,6 +372,42 @@ describe('Database', () => {
     });
   });
 
+  it('remembers raw strings until the key is stored again or removed, counting what that costs', () => {
+    const { ks, db } = setup();
+    const other = ks.db(1);
+    db.set('a', new Str('x'));
+    db.set('b', new Str('y'));
+    db.set('long', new Str('z'));
+    const bytes = db.bytes;
+    db.markRaw('a', 3);
+    db.markRaw('a', 3);
+    db.markRaw('b', 44);
+    db.markRaw('long', 45);
+    expect([db.isRaw('a'), db.isRaw('b'), db.isRaw('long'), db.isRaw('none')]).toEqual([true, true, false, false]);
+    expect(db.encodingOf('a', db.peek('a'))).toBe('raw');
+    const marked = db.bytes - bytes;
+    expect(marked).toBeGreaterThan(0);
+    db.set('a', new Str('new'));
+    expect(db.isRaw('a')).toBe(false);
+    db.delete('b');
+    expect(db.isRaw('b')).toBe(false);
+    db.markRaw('long', 10);
+    db.swapWith(other);
+    expect(other.isRaw('long')).toBe(true);
+    expect(db.isRaw('long')).toBe(false);
+    other.clear();
+    expect(other.isRaw('long')).toBe(false);
+    expect(other.bytes).toBe(0);
+    // What marking cost is given back with the key.
+    const without = db.bytes;
+    db.set('c', new Str('w'));
+    const stored = db.bytes;
+    db.markRaw('c', 1);
+    expect(db.bytes - stored).toBe(marked / 2);
+    db.delete('c');
+    expect(db.bytes).toBe(without);
+  });
+
   it('clear() empties keys, TTLs and the scan index', () => {
     const { db } = setup();
     for (let i = 0; i < 100; i++) {

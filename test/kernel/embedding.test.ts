@@ -8,6 +8,7 @@ import * as net from 'net';
 import * as os from 'os';
 import Redis from 'ioredis';
 import { startServer } from '../../kernel/bootstrap';
+import { waitFor } from '../helpers/fixtures';
 import { jestGlobalSetup, jestGlobalTeardown, RedisMemoryServer, startEphemeralServer } from '../../testing';
 
 function refused(port: number): Promise<boolean> {
@@ -57,7 +58,7 @@ describe('startServer({ ephemeral: true })', () => {
     const r = new Redis({ port: f.port, host: f.host, retryStrategy: () => null });
     const dir = await configGet(r, 'dir');
     await r.shutdown('NOSAVE').catch(() => undefined);
-    for (let i = 0; i < 100 && fs.existsSync(dir); i++) await new Promise((res) => setTimeout(res, 10));
+    await waitFor(() => !fs.existsSync(dir), 'the shutdown to remove the directory');
     expect(fs.existsSync(dir)).toBe(false);
   });
 

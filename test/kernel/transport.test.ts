@@ -1,5 +1,6 @@
 import * as net from 'net';
 import { openTransport, type Transport } from '../../kernel/transport';
+import { waitFor } from '../helpers/fixtures';
 
 /**
  * Both transports against a real TCP connection: the direct one (libuv handle, shared read
@@ -37,14 +38,7 @@ async function pair(direct: boolean): Promise<Pair> {
 }
 
 function until(cond: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      if (cond()) {
-        clearInterval(t);
-        resolve();
-      }
-    }, 2);
-  });
+  return waitFor(cond, 'the bytes or the close to reach the other end');
 }
 
 describe.each([

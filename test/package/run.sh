@@ -17,8 +17,18 @@ cleanup() {
 trap cleanup EXIT
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false npm_config_loglevel=error
 step() { printf '\n== %s\n' "$*"; }
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 fail() { echo "package test FAILED: $*" >&2; exit 1; }
+# The port a server started with --port 0 bound, from its ready line in its log (a port found
+# free beforehand could be taken by another process before the server binds it).
+bound_port() {
+  for _ in $(seq 300); do
+    local p
+    p=$(sed -nE 's/.*Ready to accept connections on port ([0-9]+).*/\1/p' "$1" | head -1)
+    [ -n "$p" ] && { echo "$p"; return 0; }
+    sleep 0.1
+  done
+  fail "the server did not get ready: $(cat "$1")"
+}
 # SIGTERM to an `npx ferrous` and wait for the server's last line in its log.
 stop_npx() {
   kill -TERM "$1"
@@ -50,10 +60,10 @@ npx ferrous --version | grep -E '^Ferrous server v=[0-9.]+ redis=7\.0\.[0-9]+' |
 npx ferrous --help | grep -q '^Usage: ferrous \[/path/to/redis.conf\] \[options\]' || fail "--help"
 
 step "npx ferrous --port <p>: PING, then SIGTERM through npx"
-PORT=$(free_port)
-npx ferrous --port "$PORT" --bind 127.0.0.1 --save '' >"$WORK/npx.log" 2>&1 &
+npx ferrous --port 0 --bind 127.0.0.1 --save '' >"$WORK/npx.log" 2>&1 &
 NPX=$!
 PIDS+=("$NPX")
+PORT=$(bound_port "$WORK/npx.log")
 node ping.js "$PORT"
 # npm's own exit status reports the signal; what matters is that the server stops with it.
 stop_npx "$NPX" "$WORK/npx.log"
@@ -62,10 +72,11 @@ grep -qE 'Received SIGTERM|The npm process that started Ferrous exited' "$WORK/n
 [ ! -e dump.rdb ] || fail "dump.rdb written"
 
 step "a config file and flags, as redis-server takes them"
-printf 'port %s\nbind 127.0.0.1\nsave ""\n' "$(free_port)" >redis.conf
-PORT=$(free_port)
-npx ferrous redis.conf --port "$PORT" >"$WORK/conf.log" 2>&1 &
+printf 'port 1\nbind 127.0.0.1\nsave ""\n' >redis.conf
+npx ferrous redis.conf --port 0 >"$WORK/conf.log" 2>&1 &
 PIDS+=("$!")
+PORT=$(bound_port "$WORK/conf.log")
+[ "$PORT" != 1 ] || fail "--port did not override the file's port"
 node ping.js "$PORT"
 stop_npx "${PIDS[-1]}" "$WORK/conf.log"
 if npx ferrous redis.conf --port nope >"$WORK/bad.log" 2>&1; then fail "a bad flag was accepted"; fi
@@ -98,9 +109,9 @@ grep -q "loaded a second copy of Ferrous from $PLUGIN/node_modules/ferrous" "$WO
 step "the packed plugin, installed into the app, loaded by name"
 (cd "$PLUGIN" && npm pack --silent >/dev/null)
 npm install "$PLUGIN"/ferrous-plugin-starter-1.0.0.tgz >/dev/null
-PORT=$(free_port)
-npx ferrous --port "$PORT" --bind 127.0.0.1 --save '' --loadmodule ferrous-plugin-starter >"$WORK/plugin.log" 2>&1 &
+npx ferrous --port 0 --bind 127.0.0.1 --save '' --loadmodule ferrous-plugin-starter >"$WORK/plugin.log" 2>&1 &
 PIDS+=("$!")
+PORT=$(bound_port "$WORK/plugin.log")
 node ping.js "$PORT"
 node -e "
 const Redis = require('ioredis');

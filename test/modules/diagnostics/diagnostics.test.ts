@@ -1,4 +1,4 @@
-import { useServer } from '../../helpers/fixtures';
+import { useServer, waitFor } from '../../helpers/fixtures';
 
 describe('SLOWLOG', () => {
   const f = useServer();
@@ -67,8 +67,12 @@ describe('time spent blocked is not execution time (SLOWLOG, LATENCY, commandsta
     await f.io.latency('RESET');
     expect(await f.io.blpop('nolist', 0.3)).toBeNull();
     const other = f.ioredis();
-    setTimeout(() => void other.rpush('l', 'x'), 200);
-    expect(await f.io.blpop('l', 2)).toEqual(['l', 'x']);
+    const served = f.io.blpop('l', 10);
+    await waitFor(() => f.server.blocking.count === 1, 'BLPOP to block');
+    // Blocked for longer than both thresholds before the push serves it.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await other.rpush('l', 'x')).toBe(1);
+    expect(await served).toEqual(['l', 'x']);
     expect(await f.io.slowlog('LEN')).toBe(0);
     expect(await f.io.latency('LATEST')).toEqual([]);
     const stat = /cmdstat_blpop:calls=2,usec=(\d+),/.exec(await f.io.info('commandstats'));

@@ -1,5 +1,5 @@
 import * as v8 from 'v8';
-import { useServer } from '../../helpers/fixtures';
+import { useServer, waitFor } from '../../helpers/fixtures';
 
 /** One field of an INFO reply. */
 function field(info: string, name: string): number {
@@ -8,11 +8,11 @@ function field(info: string, name: string): number {
   return Number(m[1]);
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 250));
-
 /** used_memory's accounting, MEMORY USAGE/STATS/DOCTOR and lazy freeing. */
 describe('memory accounting and lazyfree', () => {
   const f = useServer();
+  /** Lazy frees run after the command that queued them: wait until none is pending. */
+  const released = async () => waitFor(async () => field(await f.io.info('memory'), 'lazyfree_pending_objects') === 0, 'the lazy frees');
 
   afterEach(async () => {
     await f.io.config('SET', 'lazyfree-lazy-user-del', 'no');
@@ -33,8 +33,7 @@ describe('memory accounting and lazyfree', () => {
     const h = f.io.pipeline();
     for (let i = 0; i < 500; i++) h.hset('h', `field:${i}`, 'y'.repeat(200));
     await h.exec();
-    await settle();
-    expect((await used()) - full).toBeGreaterThan(500 * 200);
+    await waitFor(async () => (await used()) - full > 500 * 200, 'the cron to measure the hash again');
     await f.io.flushall();
     expect((await used()) - empty).toBeLessThan(100 * 1024);
   });
@@ -42,8 +41,11 @@ describe('memory accounting and lazyfree', () => {
   it('forgets a collection changed in place, then replaced by a string and deleted, before measuring it', async () => {
     await f.io.hset('h', 'a', '1');
     await f.io.set('h', 'now a string');
+    const remeasured = jest.spyOn(f.server.keyspace, 'remeasure');
     await f.io.del('h');
-    await settle();
+    // Two cron ticks after the DEL: the first may have begun before it.
+    await waitFor(() => remeasured.mock.calls.length >= 2, 'two cron ticks');
+    remeasured.mockRestore();
     expect(await f.io.ping()).toBe('PONG');
     expect(f.server.stats.handlerErrors).toBe(0);
     expect(f.server.keyspace.db(0).bytes).toBe(0);
@@ -100,7 +102,7 @@ describe('memory accounting and lazyfree', () => {
     expect(n).toBe(2);
     // Released at the next event-loop turn: pending within the same pipeline.
     expect(field(info as string, 'lazyfree_pending_objects')).toBe(1);
-    await settle();
+    await released();
     const after = await f.io.info('memory');
     expect(field(after, 'lazyfree_pending_objects')).toBe(0);
     expect(field(after, 'lazyfreed_objects')).toBe(before + 1);
@@ -116,26 +118,26 @@ describe('memory accounting and lazyfree', () => {
     await big('l');
     let before = await freed();
     await f.io.del('l');
-    await settle();
+    await released();
     expect(await freed()).toBe(before);
     await f.io.config('SET', 'lazyfree-lazy-user-del', 'yes');
     await big('l');
     await f.io.del('l');
-    await settle();
+    await released();
     expect(await freed()).toBe(before + 1);
     before = await freed();
     await f.io.mset('a', '1', 'b', '2', 'c', '3');
     await f.io.call('FLUSHALL', 'ASYNC');
-    await settle();
+    await released();
     expect(await freed()).toBe(before + 3);
     await f.io.mset('a', '1', 'b', '2');
     await f.io.call('FLUSHALL', 'SYNC');
-    await settle();
+    await released();
     expect(await freed()).toBe(before + 3);
     await f.io.config('SET', 'lazyfree-lazy-user-flush', 'yes');
     await f.io.mset('a', '1', 'b', '2');
     await f.io.flushdb();
-    await settle();
+    await released();
     expect(await freed()).toBe(before + 5);
     await expect(f.io.call('FLUSHALL', 'LATER')).rejects.toThrow('ERR syntax error');
   });

@@ -1,18 +1,20 @@
 import Redis from 'ioredis';
 import { RawClient, command } from '../../helpers/raw-client';
-import { useRecorder, useServer } from '../../helpers/fixtures';
+import { useRecorder, useServer, waitFor } from '../../helpers/fixtures';
 import { recordJournal } from '../../helpers/journal';
 
 describe('lists: blocking commands', () => {
   const f = useServer();
   const rec = useRecorder(f);
 
-  /** Send a blocking command and wait until the server has parked it. */
+  /** Send a blocking command and wait until the server has parked this client (by id: others may still be parked or leaving). */
   async function block(r: RawClient, ...args: string[]): Promise<void> {
-    const before = f.server.blocking.count;
+    const id = Number((await r.call('CLIENT', 'ID')).slice(1, -2));
     r.write(command(...args));
-    for (let i = 0; i < 500 && f.server.blocking.count === before; i++) await new Promise((res) => setTimeout(res, 5));
-    expect(f.server.blocking.count).toBe(before + 1);
+    await waitFor(() => {
+      const c = f.server.clients.get(id);
+      return c !== undefined && f.server.blocking.isBlocked(c);
+    }, `${args[0]} to block`);
   }
 
   it('serves several waiters first blocked, first served', async () => {
@@ -116,8 +118,7 @@ describe('lists: blocking commands', () => {
     const w = await f.connect();
     await block(w, 'BLPOP', 'q', '0');
     w.close();
-    for (let i = 0; i < 200 && f.server.blocking.count !== 0; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(f.server.blocking.count).toBe(0);
+    await waitFor(() => f.server.blocking.count === 0, 'the closed waiter to be forgotten');
     expect(await f.raw.call('RPUSH', 'q', 'kept')).toBe(':1\r\n');
     expect(await f.raw.call('LRANGE', 'q', '0', '-1')).toBe('*1\r\n$4\r\nkept\r\n');
   });
@@ -129,7 +130,7 @@ describe('lists: blocking commands', () => {
     await w.call('BLMOVE', 'q', 'd', 'LEFT', 'LEFT', '0');
     expect(await w.call('EXEC')).toBe('*2\r\n*-1\r\n$-1\r\n');
     w.write(command('BLPOP', 'q', '0') + command('LLEN', 'q'));
-    for (let i = 0; i < 200 && f.server.blocking.count === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => f.server.blocking.count === 1, 'BLPOP to block');
     await f.raw.call('RPUSH', 'q', 'a', 'b');
     expect(await w.read()).toBe('*2\r\n$1\r\nq\r\n$1\r\na\r\n');
     expect(await w.read()).toBe(':1\r\n');
@@ -140,7 +141,7 @@ describe('lists: blocking commands', () => {
     const pusher = new Redis(f.port, '127.0.0.1');
     try {
       const waiting = io.blpop('jobs', 0);
-      for (let i = 0; i < 200 && f.server.blocking.count === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => f.server.blocking.count === 1, 'BLPOP to block');
       await pusher.rpush('jobs', 'job-1');
       expect(await waiting).toEqual(['jobs', 'job-1']);
     } finally {

@@ -4,6 +4,7 @@ import * as path from 'path';
 import Redis from 'ioredis';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { parseManifest, formatManifest } from '../../../modules/persistence/aof-manifest';
+import { waitFor } from '../../helpers/fixtures';
 import { startTestServer } from '../../helpers/server';
 
 jest.setTimeout(30000);
@@ -25,16 +26,16 @@ function manifest(dir: string): string {
   return fs.readFileSync(path.join(aofDir(dir), 'appendonly.aof.manifest'), 'latin1');
 }
 
-/** The persistence module of a server, to wait for a rewrite. */
+/** Wait for the running rewrite to finish (a fresh connection each time: tests restart servers). */
 async function rewriteDone(f: Ferrous): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  await waitFor(async () => {
     const r = new Redis(f.port, '127.0.0.1');
-    const inf = await info(r);
-    r.disconnect();
-    if (inf.aof_rewrite_in_progress === '0') return;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  throw new Error('rewrite did not finish');
+    try {
+      return (await info(r)).aof_rewrite_in_progress === '0';
+    } finally {
+      r.disconnect();
+    }
+  }, 'the rewrite to finish', 20000);
 }
 
 /** Every type, several databases, TTLs, binary data, a transaction. */
@@ -166,7 +167,7 @@ describe('append-only file', () => {
     try {
       const incr = path.join(aofDir(dir), 'appendonly.aof.1.incr.aof');
       const popped = waiter.blpop('q', 0).then((v) => [v, fs.readFileSync(incr, 'latin1')] as const);
-      await new Promise((res) => setTimeout(res, 20));
+      await waitFor(() => f!.server.blocking.count === 1, 'BLPOP to block');
       // Several writes in one pipeline: each reply finds its own write in the file already.
       const seen = await Promise.all(
         ['a', 'b', 'c'].map((v) => c.rpush('q', v).then(() => fs.readFileSync(incr, 'latin1'))),
@@ -375,7 +376,7 @@ describe('append-only file', () => {
     const p = c.pipeline();
     for (let j = 0; j < 200; j++) p.set(`key${j}`, 'x'.repeat(20));
     await p.exec();
-    for (let i = 0; i < 100 && (await info(c)).aof_rewrites === '0'; i++) await new Promise((res) => setTimeout(res, 20));
+    await waitFor(async () => (await info(c)).aof_rewrites !== '0', 'the automatic rewrite', 20000);
     await rewriteDone(f!);
     expect(Number((await info(c)).aof_rewrites)).toBeGreaterThanOrEqual(1);
     expect(manifest(dir)).not.toContain('seq 1 type b');

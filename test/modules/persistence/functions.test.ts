@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import Redis from 'ioredis';
 import type { Ferrous } from '../../../kernel/bootstrap';
+import { waitFor } from '../../helpers/fixtures';
 import { startTestServer } from '../../helpers/server';
 
 jest.setTimeout(30000);
@@ -30,11 +31,7 @@ async function withServer<T>(opts: Record<string, string | number>, fn: (r: Redi
 }
 
 async function rewriteDone(r: Redis): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await r.info('persistence')).includes('aof_rewrite_in_progress:0')) return;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  throw new Error('rewrite did not finish');
+  await waitFor(async () => (await r.info('persistence')).includes('aof_rewrite_in_progress:0'), 'the rewrite to finish', 20000);
 }
 
 async function libraries(r: Redis): Promise<string[]> {
@@ -64,10 +61,7 @@ describe('function libraries in the data files', () => {
       for (let i = 0; i < 2000; i++) r.set(`key:${i}`, 'x'.repeat(100));
       await r.bgsave();
       await r.call('FUNCTION', 'LOAD', LIB2);
-      for (let i = 0; i < 200; i++) {
-        if ((await r.info('persistence')).includes('rdb_bgsave_in_progress:0')) break;
-        await new Promise((res) => setTimeout(res, 20));
-      }
+      await waitFor(async () => (await r.info('persistence')).includes('rdb_bgsave_in_progress:0'), 'the BGSAVE to finish', 20000);
     });
     await withServer({ dbfilename: 'f.rdb' }, async (r) => {
       expect(await libraries(r)).toEqual([`mylib=${LIB}`]);

@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as path from 'path';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { command, RawClient } from '../../helpers/raw-client';
+import { decode } from '../../helpers/resp-reader';
 import { caughtUp, field, linkUp, SYNC_TIMEOUT } from '../../helpers/replication';
 import { waitFor } from '../../helpers/fixtures';
 import { startTestServer } from '../../helpers/server';
@@ -427,9 +428,13 @@ describe('FAILOVER between Ferrous servers', () => {
     await rc.replicaof('127.0.0.1', String(m.port));
     await linkUp(rc);
     await mc.set('before', '1');
-    expect(await mc.call('FAILOVER', 'TO', '127.0.0.1', String(r.port))).toBe('OK');
-    await expect(mc.call('FAILOVER')).rejects.toThrow('ERR FAILOVER already in progress.');
-    await expect(mc.replicaof('NO', 'ONE')).rejects.toThrow('ERR REPLICAOF not allowed while failing over.');
+    // One write: the replica's acknowledgement cannot end the failover between these three.
+    const during = await mc.pipeline().call('FAILOVER', 'TO', '127.0.0.1', String(r.port)).call('FAILOVER').replicaof('NO', 'ONE').exec();
+    expect(during!.map(([e, v]) => (e === null ? v : e.message))).toEqual([
+      'OK',
+      'ERR FAILOVER already in progress.',
+      'ERR REPLICAOF not allowed while failing over.',
+    ]);
     await waitFor(async () => field(await mc.info('replication'), 'role') === 'slave', 'the failover', SYNC_TIMEOUT);
     await linkUp(mc);
     expect(field(await mc.info('replication'), 'master_failover_state')).toBe('no-failover');
@@ -451,11 +456,14 @@ describe('FAILOVER between Ferrous servers', () => {
     try {
       await waitFor(async () => /state=online/.test(field(await mc.info('replication'), 'slave0')), 'the fake replica', SYNC_TIMEOUT);
       await mc.set('k', '1');
-      expect(await mc.call('FAILOVER', 'TIMEOUT', '300')).toBe('OK');
-      expect(field(await mc.info('replication'), 'master_failover_state')).toBe('waiting-for-sync');
-      const held = mc.set('held', '1');
+      // One write, so the 300 ms cannot run out before the INFO and the SET are read.
+      const writer = await RawClient.connect(m.port);
+      writer.write(command('FAILOVER', 'TIMEOUT', '300') + command('INFO', 'replication') + command('SET', 'held', '1'));
+      expect(await writer.read()).toBe('+OK\r\n');
+      expect(field(String(decode(await writer.read())), 'master_failover_state')).toBe('waiting-for-sync');
       await waitFor(async () => field(await mc.info('replication'), 'master_failover_state') === 'no-failover', 'the timeout', SYNC_TIMEOUT);
-      expect(await held).toBe('OK');
+      expect(await writer.read()).toBe('+OK\r\n');
+      writer.close();
       expect(field(await mc.info('replication'), 'role')).toBe('master');
       expect(await mc.call('FAILOVER')).toBe('OK');
       expect(await mc.call('FAILOVER', 'ABORT')).toBe('OK');

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { createClient } from 'redis';
 import type { Ferrous } from '../../../kernel/bootstrap';
 import { command, RawClient } from '../../helpers/raw-client';
+import { waitFor } from '../../helpers/fixtures';
 import { startTestServer } from '../../helpers/server';
 import { recordJournal } from '../../helpers/journal';
 
@@ -9,11 +10,9 @@ const BUSY = '-BUSY Redis is busy running a script. You can only call SCRIPT KIL
 
 /** Poll until a long script has passed busy-reply-threshold (other clients then get BUSY). */
 async function waitBusy(c: RawClient): Promise<string> {
-  for (;;) {
-    const r = await c.call('GET', 'x');
-    if (r.startsWith('-BUSY')) return r;
-    await new Promise((res) => setTimeout(res, 5));
-  }
+  let r = '';
+  await waitFor(async () => (r = await c.call('GET', 'x')).startsWith('-BUSY'), 'the script to pass busy-reply-threshold');
+  return r;
 }
 
 describe('scripting', () => {

@@ -19,13 +19,19 @@ function externalAddress(): string {
   throw new Error('this test needs a non-loopback IPv4 interface');
 }
 
-/** Everything the server writes to a fresh connection from `host` after sending PING, until it closes. */
+/**
+ * The server's one-line answer to PING on a fresh connection from `host` (a connection the
+ * server keeps open is closed here once the line is in, never after a fixed delay).
+ */
 function firstWords(port: number, host: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ port, host, localAddress: host }, () => s.write('PING\r\n'));
     let got = '';
-    s.on('data', (d) => (got += d.toString('latin1')));
-    const timer = setTimeout(() => s.destroy(), 1000);
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+      if (got.endsWith('\r\n')) s.destroy();
+    });
+    const timer = setTimeout(() => s.destroy(), 10000);
     s.on('error', reject);
     s.on('close', () => {
       clearTimeout(timer);

@@ -1,16 +1,8 @@
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import type { Ferrous } from '../../../kernel/bootstrap';
+import { waitFor } from '../../helpers/fixtures';
 import { startTestServer } from '../../helpers/server';
-
-/** Poll until `cond` holds (invalidations travel asynchronously); fails after `timeoutMs`. */
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('client-side caching with real clients', () => {
   let f: Ferrous;

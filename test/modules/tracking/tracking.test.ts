@@ -1,4 +1,5 @@
 import type { Ferrous } from '../../../kernel/bootstrap';
+import { waitFor } from '../../helpers/fixtures';
 import { command, RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
 
@@ -127,9 +128,7 @@ describe('client tracking', () => {
     target.close();
     await target.waitClosed();
     // The server notices the disconnect asynchronously: wait until the target is gone.
-    for (let i = 0; i < 100 && (await writer.call('CLIENT', 'LIST')).includes(`id=${targetId} `); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(async () => !(await writer.call('CLIENT', 'LIST')).includes(`id=${targetId} `), 'the server to drop the redirect target');
     await writer.call('SET', 'b', '1');
     expect(await c.read()).toBe(`>2\r\n$21\r\ntracking-redir-broken\r\n:${targetId}\r\n`);
     expect(await clientFlags(c)).toBe('tR');
@@ -155,8 +154,7 @@ describe('client tracking', () => {
     expect(await a.call('CLIENT', 'GETREDIR')).toBe(':-1\r\n');
     b.close();
     await b.waitClosed();
-    for (let i = 0; i < 100 && (await info(observer, 'tracking_clients')) !== '0'; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await info(observer, 'tracking_clients')).toBe('0');
+    await waitFor(async () => (await info(observer, 'tracking_clients')) === '0', 'the closed tracking client to be forgotten');
     expect(await info(observer, 'tracking_total_prefixes')).toBe('0');
   });
 

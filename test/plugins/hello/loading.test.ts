@@ -1,8 +1,10 @@
 import * as net from 'net';
 import * as path from 'path';
-import { ConfigError, KERNEL_API_VERSION } from '../../../kernel/bootstrap';
+import { ConfigError, KERNEL_API_VERSION, type Ferrous } from '../../../kernel/bootstrap';
+import { waitFor } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
+import type { SlowStartGlobal } from '../fixtures/slow-start';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name);
 
@@ -36,24 +38,35 @@ describe('plugin loading', () => {
   });
 
   it('binds before the modules start: a connection meanwhile is answered -LOADING, then served', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (probe.address() as net.AddressInfo).port;
-        probe.close(() => resolve(p));
+    const global = globalThis as SlowStartGlobal;
+    // A port found free, then bound by the server: if another process took it in between, try another.
+    let port = 0;
+    let starting: Promise<Ferrous> | null = null;
+    for (let attempt = 0; attempt < 5 && starting === null; attempt++) {
+      port = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const p = (probe.address() as net.AddressInfo).port;
+          probe.close(() => resolve(p));
+        });
       });
-    });
-    const starting = startTestServer({ port, loadmodule: fixture('slow-start') });
+      global.releaseSlowStart = undefined;
+      const start = startTestServer({ port, loadmodule: fixture('slow-start') });
+      let failed = false;
+      start.catch(() => (failed = true));
+      // The server bound its port once the plugin's start is waiting; a failed bind rejects first.
+      await waitFor(() => failed || global.releaseSlowStart !== undefined, 'the plugin to start');
+      if (!failed) starting = start;
+    }
+    if (starting === null) throw new Error('no free port in 5 attempts');
     const early = await new Promise<string>((resolve, reject) => {
-      const attempt = (left: number) => {
-        const s = net.connect({ port, host: '127.0.0.1' });
-        let got = '';
-        s.on('data', (d) => (got += d.toString('latin1')));
-        s.once('close', () => resolve(got));
-        s.once('error', () => (left > 0 ? setTimeout(() => attempt(left - 1), 10) : reject(new Error('never bound'))));
-      };
-      attempt(40);
+      const s = net.connect({ port, host: '127.0.0.1' });
+      let got = '';
+      s.on('data', (d) => (got += d.toString('latin1')));
+      s.once('close', () => resolve(got));
+      s.once('error', reject);
     });
     expect(early).toBe('-LOADING Redis is loading the dataset in memory\r\n');
+    global.releaseSlowStart!();
     const ferrous = await starting;
     const raw = await RawClient.connect(ferrous.port);
     try {

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import Redis from 'ioredis';
 import { ConfigError } from '../../../kernel/bootstrap';
+import { waitParked } from '../../helpers/fixtures';
 import { RawClient } from '../../helpers/raw-client';
 import { startTestServer } from '../../helpers/server';
 
@@ -51,18 +52,18 @@ describe('services by token', () => {
     const a = await RawClient.connect(ferrous.port);
     const b = await RawClient.connect(ferrous.port);
     try {
+      const aid = await a.id();
       const waiting = a.call('EV.WAIT', 'acks', '2', '0');
-      while (!/blocked_clients:1\r\n/.test(await b.call('INFO', 'clients'))) await new Promise((r) => setTimeout(r, 5));
+      await waitParked(b, aid);
       await b.call('EV.FIRE', 'acks');
       expect(await b.call('INFO', 'clients')).toMatch(/blocked_clients:1\r\n/);
       await b.call('EV.FIRE', 'acks');
       expect(await waiting).toBe(':2\r\n');
       expect(await b.call('INFO', 'clients')).toMatch(/blocked_clients:0\r\n/);
       expect(await a.call('EV.WAIT', 'other', '1', '0.05')).toBe('$-1\r\n');
-      const aid = String(await a.exec('CLIENT', 'ID'));
       const unblocked = a.call('EV.WAIT', 'other', '1', '0');
-      while (!/blocked_clients:1\r\n/.test(await b.call('INFO', 'clients'))) await new Promise((r) => setTimeout(r, 5));
-      expect(await b.call('CLIENT', 'UNBLOCK', aid, 'ERROR')).toBe(':1\r\n');
+      await waitParked(b, aid);
+      expect(await b.call('CLIENT', 'UNBLOCK', String(aid), 'ERROR')).toBe(':1\r\n');
       expect(await unblocked).toBe('-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n');
       expect(await a.call('MULTI')).toBe('+OK\r\n');
       expect(await a.call('EV.WAIT', 'other', '1', '0')).toBe('+QUEUED\r\n');

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+/**
+ * What the keyed hash costs: the same build with SipHash-1-2 (as shipped) and with the unkeyed
+ * FNV-1a it replaced (bench/fnv-hash-preload.js substitutes it as the build loads; the product has
+ * no such switch), under the same redis-benchmark loads.
+ *
+ *   node bench/keyed-hash.js                    # CPU µs/request, variants alternating, --rounds 3
+ *   node bench/keyed-hash.js --mode callgrind   # instructions/request under valgrind (repeatable
+ *                                               # on a loaded machine; slow: use small --requests)
+ *   node bench/keyed-hash.js --mode profile     # share of hashString/sipHash12 in V8 CPU profiles
+ *
+ * Options: --requests N (per test; default 100000, callgrind 5000), --rounds R, --clients C,
+ * --tests SET,GET-P16,... (names as printed), --server-cpu, --bench-cpu.
+ * Each test gets a warm-up of the same size first (not counted), so V8 has compiled the path.
+ */
+'use strict';
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { benchArgs, call, freePort } = require('./drivers/resp');
+
+const args = benchArgs();
+const MODE = args.mode ?? 'cpu';
+const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 5000 : 100000));
+const ROUNDS = Number(args.rounds ?? (MODE === 'cpu' ? 3 : 1));
+const CLIENTS = Number(args.clients ?? 50);
+const SERVER_CPU = args['server-cpu'] ?? '0';
+const BENCH_CPU = args['bench-cpu'] ?? '1';
+const ROOT = path.resolve(__dirname, '..');
+const MAIN = path.join(ROOT, 'dist/kernel/main.js');
+const PRELOAD = path.join(__dirname, 'fnv-hash-preload.js');
+
+/** Keys are redis-benchmark's: key:<12 digits>, counter:<12 digits>, element:<12 digits> fields and members. */
+const ALL_TESTS = [];
+for (const pipeline of [1, 16]) {
+  for (const t of ['set', 'get', 'incr', 'hset', 'sadd', 'zadd']) ALL_TESTS.push({ name: t.toUpperCase() + (pipeline === 1 ? '' : `-P${pipeline}`), t, pipeline });
+}
+const TESTS = args.tests === undefined ? ALL_TESTS : args.tests.split(',').map((n) => ALL_TESTS.find((t) => t.name === n) ?? fail(`unknown test ${n}`));
+
+function fail(message) {
+  throw new Error(message);
+}
+
+/** CPU time of every thread of `pid` so far, in ns (schedstat: finer than /proc/<pid>/stat's ticks). */
+function cpuNs(pid) {
+  let ns = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  return ns;
+}
+
+function benchmark(port, test, requests) {
+  const argv = ['-c', BENCH_CPU, 'timeout', '600', 'redis-benchmark', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', String(test.pipeline), '-r', '100000', '-t', test.t, '--csv'];
+  const r = spawnSync('taskset', argv, { encoding: 'utf8' });
+  if (r.status !== 0) fail(`redis-benchmark failed: ${r.stderr}`);
+  return Number(r.stdout.trim().split('\n')[1].split(',')[1].replace(/"/g, ''));
+}
+
+/** Start a server of `variant` ('sip' or 'fnv'), under `wrap` (e.g. valgrind) if given. */
+async function start(variant, wrap, extraNodeFlags) {
+  const port = await freePort();
+  // The heap flags the launcher would add, so this process is the server (not a relaunching parent).
+  const node = ['node', ...require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0), ...extraNodeFlags, ...(variant === 'fnv' ? ['-r', PRELOAD] : [])];
+  const cmd = [...wrap, ...node, MAIN, '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''];
+  const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Under valgrind the server takes several seconds to start.
+  for (let i = 0; ; i++) {
+    try {
+      await call(port, ['PING']);
+      return { port, proc };
+    } catch (e) {
+      if (i === 600 || proc.exitCode !== null) fail(`${variant} server did not start: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+function stop(proc) {
+  return new Promise((resolve) => {
+    proc.on('exit', resolve);
+    proc.kill('SIGTERM');
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (sip, fnv) => `${((sip / fnv - 1) * 100).toFixed(1)}%`;
+
+async function cpuMode() {
+  const results = { sip: {}, fnv: {} };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which variant goes first, so a drift in the machine's load hits both alike.
+    for (const variant of round % 2 === 0 ? ['sip', 'fnv'] : ['fnv', 'sip']) {
+      const { port, proc } = await start(variant, [], []);
+      for (const test of TESTS) {
+        benchmark(port, test, REQUESTS);
+        const before = cpuNs(proc.pid);
+        const ops = benchmark(port, test, REQUESTS);
+        const us = (cpuNs(proc.pid) - before) / 1e3 / REQUESTS;
+        (results[variant][test.name] ??= []).push({ us, ops });
+      }
+      await stop(proc);
+    }
+  }
+  console.log(`\n${ROUNDS} rounds of ${REQUESTS} requests a test, ${CLIENTS} clients; medians; cost = SipHash / FNV-1a - 1\n`);
+  console.log('| test | SipHash CPU µs/req | FNV-1a CPU µs/req | CPU cost | SipHash ops/s | FNV-1a ops/s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const test of TESTS) {
+    const s = results.sip[test.name];
+    const f = results.fnv[test.name];
+    const su = median(s.map((x) => x.us));
+    const fu = median(f.map((x) => x.us));
+    const so = median(s.map((x) => x.ops));
+    const fo = median(f.map((x) => x.ops));
+    console.log(`| ${test.name} | ${su.toFixed(3)} | ${fu.toFixed(3)} | ${pct(su, fu)} | ${so.toFixed(0)} | ${fo.toFixed(0)} |`);
+  }
+}
+
+/** callgrind_control on the server (valgrind's gdbserver): `-z` zeroes the counters, `-d` dumps them. */
+function callgrindControl(flag, pid) {
+  const r = spawnSync('timeout', ['120', 'callgrind_control', ...flag, String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) fail(`callgrind_control ${flag.join(' ')} failed: ${r.stdout}${r.stderr}`);
+}
+
+async function callgrindMode() {
+  if (spawnSync('which', ['valgrind']).status !== 0) fail('valgrind is required (apt-get install -y valgrind)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyed-hash-'));
+  const results = { sip: {}, fnv: {} };
+  for (const variant of ['sip', 'fnv']) {
+    const out = path.join(dir, `${variant}.out`);
+    // --smc-check: V8 writes and patches machine code in anonymous memory.
+    const valgrind = ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`];
+    const { port, proc } = await start(variant, valgrind, []);
+    for (const test of TESTS) {
+      benchmark(port, test, REQUESTS);
+      callgrindControl(['-z'], proc.pid);
+      benchmark(port, test, REQUESTS);
+      callgrindControl(['-d', test.name], proc.pid);
+      // Each dump is a new file, out.1, out.2, ...: the newest holds this test's counts.
+      const dumps = fs.readdirSync(dir).filter((f) => f.startsWith(`${variant}.out.`));
+      const last = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).pop();
+      const totals = /^totals: (\d+)/m.exec(fs.readFileSync(path.join(dir, last), 'utf8'));
+      if (totals === null) fail(`no totals in ${last}`);
+      results[variant][test.name] = Number(totals[1]) / REQUESTS;
+      console.error(`${variant} ${test.name}: ${results[variant][test.name].toFixed(0)} instructions/request`);
+    }
+    await stop(proc);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`\ncallgrind, ${REQUESTS} requests a test after a warm-up of as many, ${CLIENTS} clients; all threads of the server process\n`);
+  console.log('| test | SipHash instructions/req | FNV-1a instructions/req | cost |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const test of TESTS) {
+    const s = results.sip[test.name];
+    const f = results.fnv[test.name];
+    console.log(`| ${test.name} | ${s.toFixed(0)} | ${f.toFixed(0)} | ${pct(s, f)} |`);
+  }
+}
+
+/** Self time of the samples whose innermost frame (inlined frames included) is one of `names`, and of all non-idle ones. */
+function profileShare(file, names) {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  let busy = 0;
+  let hash = 0;
+  profile.samples.forEach((id, i) => {
+    const fn = byId.get(id).callFrame.functionName;
+    const dt = profile.timeDeltas[i];
+    if (fn === '(idle)') return;
+    busy += dt;
+    if (names.includes(fn)) hash += dt;
+  });
+  return hash / busy;
+}
+
+async function profileMode() {
+  const rows = [];
+  for (const test of TESTS) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyed-hash-prof-'));
+    const { port, proc } = await start('sip', [], ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100']);
+    benchmark(port, test, REQUESTS);
+    benchmark(port, test, REQUESTS);
+    await stop(proc);
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) ?? fail(`no profile written for ${test.name}`);
+    rows.push(`| ${test.name} | ${(profileShare(path.join(dir, file), ['hashString', 'sipHash12']) * 100).toFixed(1)}% |`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\nV8 CPU profile (100 µs sampling) of the SipHash build, warm-up and ${REQUESTS} requests a test, ${CLIENTS} clients\n`);
+  console.log('| test | hashString + sipHash12 share of busy samples |');
+  console.log('| --- | ---: |');
+  for (const r of rows) console.log(r);
+}
+
+async function main() {
+  if (!fs.existsSync(MAIN)) fail('build first: npm run build');
+  console.log(`mode ${MODE}; server on CPU ${SERVER_CPU}, load on CPU ${BENCH_CPU}; node ${process.version}`);
+  if (MODE === 'cpu') await cpuMode();
+  else if (MODE === 'callgrind') await callgrindMode();
+  else if (MODE === 'profile') await profileMode();
+  else fail(`unknown mode ${MODE}: cpu | callgrind | profile`);
+}
+
+main().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});
