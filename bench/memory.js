@@ -3,19 +3,23 @@
  * Memory per key, Ferrous against a real redis-server in the same run (issue 14).
  *
  *   node bench/memory.js                         # every shape
- *   node bench/memory.js --shapes hash,zset      # strings | hash | zset | list | set
+ *   node bench/memory.js --shapes hash,zset      # strings | hash | zset | list | set | ints (integer values)
  *   node bench/memory.js --keys 100000           # keys per collection shape (strings: 5x that)
+ *   node bench/memory.js --settle 10             # seconds both servers rest before each reading
  *
  * For each shape both servers start fresh (pinned to one core with taskset), are filled the same
  * way over one pipelined connection, and are measured before and after the fill, per key:
- *   - RSS: resident memory growth (VmRSS of INFO's process_id) over DBSIZE, what the machine pays;
+ *   - RSS: resident memory growth (VmRSS of INFO's process_id) over DBSIZE, what the machine pays,
+ *     read the same way for both servers: after the same pause once the fill is answered
+ *     (--settle seconds, 5 by default: Redis's allocator also gives pages back over seconds), and
+ *     before anything is done to Ferrous that a user's server would not do;
  *   - heap: growth of live allocations over DBSIZE (Redis: used_memory, its allocator's count;
  *     Ferrous: allocator_allocated, V8 heap used plus external memory, after a full GC so that
  *     garbage is not counted);
  *   - Ferrous's used_memory: its own estimate (what maxmemory is checked against), to compare
  *     with the heap it stands for.
- * Ferrous runs with --expose-gc and a preload (bench/gc-signal.js) that collects on SIGUSR2;
- * its RSS is read after that GC too, and after the same pause Redis gets.
+ * Ferrous runs with the heap flags its launcher gives it, plus --expose-gc and a preload
+ * (bench/gc-signal.js) that collects on SIGUSR2, sent only after its RSS was read.
  */
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -28,11 +32,14 @@ const args = benchArgs();
 const KEYS = Number(args.keys ?? 200000);
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
+const SETTLE_MS = Number(args.settle ?? 5) * 1000;
 const ROOT = path.resolve(__dirname, '..');
 
 /** Five small members per collection, as the issue measured; strings get five times the keys. */
 const SHAPES = {
   strings: { label: 'strings (3-byte values)', keys: () => KEYS * 5, argv: (i) => ['SET', `key:${i}`, 'xxx'] },
+  // Not in the default run (the issue's five shapes): integer values, Redis's `int` encoding.
+  ints: { label: 'integer strings (SET key:i i)', keys: () => KEYS * 5, argv: (i) => ['SET', `key:${i}`, String(i)], optional: true },
   hash: {
     label: 'hashes of 5 fields',
     keys: () => KEYS,
@@ -55,15 +62,23 @@ function rss(pid) {
 }
 
 /**
- * What a server holds: RSS of the serving process (INFO's process_id: Ferrous's launcher may
- * run the server as its child), the allocator's live bytes (Redis: used_memory; Ferrous:
- * allocator_allocated, V8's heap in use plus external memory) and used_memory as reported
- * (Ferrous: its estimate, what maxmemory is checked against).
+ * What a server holds, read after the pause both servers get: RSS of the serving process (INFO's
+ * process_id: Ferrous's launcher may run the server as its child); then, Ferrous's garbage
+ * collected (SIGUSR2 through the preload), the allocator's live bytes (Redis: used_memory;
+ * Ferrous: allocator_allocated, V8's heap in use plus external memory) and used_memory as
+ * reported (Ferrous: its estimate, what maxmemory is checked against).
  */
 async function sample(kind, port) {
+  await sleep(SETTLE_MS);
+  const pid = Number((await info(port)).process_id);
+  const resident = rss(pid);
+  if (kind === 'ferrous') {
+    process.kill(pid, 'SIGUSR2');
+    await sleep(500);
+  }
   const f = await info(port);
   const used = Number(f.used_memory);
-  return { rss: rss(Number(f.process_id)), live: kind === 'ferrous' ? Number(f.allocator_allocated) : used, used };
+  return { rss: resident, live: kind === 'ferrous' ? Number(f.allocator_allocated) : used, used };
 }
 
 async function startServer(kind) {
@@ -76,12 +91,6 @@ async function startServer(kind) {
   const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: 'ignore' });
   await waitPort(port);
   return { port, proc };
-}
-
-/** Let the server settle; Ferrous first collects its garbage (SIGUSR2 through the preload). */
-async function settle(kind, port) {
-  if (kind === 'ferrous') process.kill(Number((await info(port)).process_id), 'SIGUSR2');
-  await sleep(1500);
 }
 
 /** Send `n` commands over one connection, 1000 a write, at most 10 writes in flight. */
@@ -122,10 +131,8 @@ function fill(port, n, argvOf) {
 async function measure(kind, shape) {
   const { port, proc } = await startServer(kind);
   try {
-    await settle(kind, port);
     const before = await sample(kind, port);
     await fill(port, shape.keys(), shape.argv);
-    await settle(kind, port);
     const after = await sample(kind, port);
     const keys = Number(await call(port, ['DBSIZE']));
     const encoding = await call(port, ['OBJECT', 'ENCODING', shape.argv(0)[1]]);
@@ -141,7 +148,7 @@ async function main() {
     if (spawnSync('which', [cmd]).status !== 0) throw new Error(`${cmd} is required (apt-get install -y redis-server util-linux)`);
   }
   if (!fs.existsSync(path.join(ROOT, 'dist/kernel/main.js'))) throw new Error('build first: npm run build');
-  const names = args.shapes ? args.shapes.split(',') : Object.keys(SHAPES);
+  const names = args.shapes ? args.shapes.split(',') : Object.keys(SHAPES).filter((n) => !SHAPES[n].optional);
   const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim();
   console.log(`bytes per key; servers on CPU ${SERVER_CPU}, filler on CPU ${BENCH_CPU}; ${version.split(' ').slice(0, 3).join(' ')}; node ${process.version}`);
   const lines = [

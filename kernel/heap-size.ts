@@ -5,6 +5,16 @@ import { parseMemory } from './config/params';
 const MB = 1024 * 1024;
 
 /**
+ * The largest semi-space (MB). V8's young generation is two semi-spaces, grown up to this size
+ * while a write load promotes much of what it allocates, and kept at that size afterwards: with
+ * Node's default (16) that is 32 MB of resident memory whatever the dataset, the larger part of
+ * what 200k small keys cost beyond the heap itself (bench/memory.js). At 4 MB the young
+ * generation is full-grown from the start (docs/performance.md, "Memory per key", for the
+ * memory and CPU per request measured).
+ */
+const SEMI_MB = 4;
+
+/**
  * The V8 heap flags the launcher starts the server with. V8 fixes its heap limit when the
  * process starts (v8.setFlagsFromString cannot move it later) and aborts the process when the
  * limit is crossed, so `ferrous` sizes it from `maxmemory` and the machine and runs itself
@@ -12,16 +22,16 @@ const MB = 1024 * 1024;
  *
  * With maxmemory: the old generation may hold 2.5 times maxmemory (the data, plus garbage
  * V8 has not collected yet: a tighter limit makes V8 collect more often, a looser one lets
- * the resident size grow), and the young generation's semi-spaces shrink with small limits
- * (one sixteenth of maxmemory, 1 to 16 MB), so resident memory stays near twice maxmemory.
+ * the resident size grow), and the semi-spaces shrink further with small limits (one
+ * sixteenth of maxmemory, 1 MB at least), so resident memory stays near twice maxmemory.
  * Without: three quarters of the machine's memory (Node's default is about 4 GB whatever the
  * machine), so a large dataset is refused with the OOM error rather than killing the process.
  */
 export function heapFlags(maxmemory: number, totalMemory = os.totalmem()): string[] {
   const ceiling = Math.floor((totalMemory * 0.75) / MB);
-  if (maxmemory <= 0) return [`--max-old-space-size=${ceiling}`];
+  if (maxmemory <= 0) return [`--max-old-space-size=${ceiling}`, `--max-semi-space-size=${SEMI_MB}`];
   const old = Math.min(ceiling, Math.max(96, Math.ceil((maxmemory * 2.5) / MB)));
-  const semi = Math.min(16, Math.max(1, Math.round(maxmemory / (16 * MB))));
+  const semi = Math.min(SEMI_MB, Math.max(1, Math.round(maxmemory / (16 * MB))));
   return [`--max-old-space-size=${old}`, `--max-semi-space-size=${semi}`];
 }
 

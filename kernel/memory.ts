@@ -28,6 +28,12 @@ function oldGenerationUsed(): number {
   return used;
 }
 
+/** V8's heap in use (garbage included) and the external memory (Buffers) it knows of. */
+function held(): number {
+  const s = v8.getHeapStatistics();
+  return s.used_heap_size + s.external_memory;
+}
+
 let gc: (() => void) | null = null;
 
 /**
@@ -51,6 +57,10 @@ function oldGenerationLimit(): number {
 }
 /** Input bytes between two looks at the V8 heap besides the cron's (a fast writer between two ticks). */
 const HEAP_CHECK_INPUT = 4 * 1024 * 1024;
+/** No input for this long (ms): the server is idle, and garbage may be collected (collectWhenIdle). */
+const IDLE_MS = 1000;
+/** Garbage worth a collection on an idle server, at least (bytes). */
+const IDLE_GARBAGE = 64 * 1024 * 1024;
 
 /**
  * Redis's used_memory, estimated without an allocator to ask: what the process had at start
@@ -91,8 +101,13 @@ export class Memory {
   heapTight = false;
   /** Look at the heap again once total input passes this (Server.stats.netInputBytes). */
   nextHeapCheck = 0;
-  /** When checkHeap last had V8 collect (ms). */
+  /** When checkHeap or collectWhenIdle last had V8 collect (ms). */
   private lastCollect = 0;
+  /** Total input at the cron's last look, and since when it has not moved (ms). */
+  private lastInput = -1;
+  private quietSince = 0;
+  /** V8's heap and external memory after the last idle collection. */
+  private heldAfterCollect = 0;
 
   constructor(@inject(Keyspace) private readonly keyspace: Keyspace) {}
 
@@ -153,6 +168,28 @@ export class Memory {
     this.heapUsed = old;
     this.heapTight = old > this.heapLimit * HEAP_HIGH;
     this.nextHeapCheck = input + HEAP_CHECK_INPUT;
+  }
+
+  /**
+   * The cron's look for garbage on an idle server: V8 collects when allocations need it, so
+   * what a burst left behind (a client's 1.6 GB of arguments, a keyspace table's old arrays)
+   * stays resident on a server that has gone quiet. After a second without input, when V8's
+   * heap and external memory exceed the dataset estimate and what the last such collection
+   * left by at least 64 MB and by the dataset itself (marking costs what is live, so the pause
+   * is bounded by the garbage it frees), one full collection; one per quiet period at most.
+   */
+  collectWhenIdle(input: number, now: number): void {
+    if (input !== this.lastInput) {
+      this.lastInput = input;
+      this.quietSince = now;
+      return;
+    }
+    if (now - this.quietSince < IDLE_MS || this.lastCollect >= this.quietSince) return;
+    const live = this.used;
+    if (held() < this.heldAfterCollect + Math.max(IDLE_GARBAGE, live)) return;
+    this.lastCollect = now;
+    collectGarbage();
+    this.heldAfterCollect = held();
   }
 
   /** Refuses commands that may grow memory while the V8 heap is near its limit (checked before the other gates). */

@@ -630,6 +630,7 @@ export class Server {
     this.memory.sampleClients(this.clients.values());
     for (const c of this.clients.values()) c.resizeReplyBuffer(now);
     this.memory.checkHeap(this.stats.netInputBytes);
+    this.memory.collectWhenIdle(this.stats.netInputBytes, now);
     if (this.idleTimeout > 0) {
       const limit = Date.now() - this.idleTimeout * 1000;
       for (const c of this.clients.values()) {

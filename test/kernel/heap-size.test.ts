@@ -8,12 +8,13 @@ const GB = 1024 * 1024 * 1024;
 describe('the launcher heap sizing (kernel/heap-size.ts)', () => {
   it('sizes the old generation from maxmemory, bounded by the machine', () => {
     expect(heapFlags(64 * 1024 * 1024, 24 * GB)).toEqual(['--max-old-space-size=160', '--max-semi-space-size=4']);
-    expect(heapFlags(4 * GB, 24 * GB)).toEqual(['--max-old-space-size=10240', '--max-semi-space-size=16']);
+    expect(heapFlags(4 * GB, 24 * GB)).toEqual(['--max-old-space-size=10240', '--max-semi-space-size=4']);
     // A small maxmemory still leaves room for what the server itself holds.
     expect(heapFlags(1024 * 1024, 24 * GB)).toEqual(['--max-old-space-size=96', '--max-semi-space-size=1']);
     // A maxmemory above the machine is capped at three quarters of it.
-    expect(heapFlags(64 * GB, 8 * GB)).toEqual(['--max-old-space-size=6144', '--max-semi-space-size=16']);
-    expect(heapFlags(0, 24 * GB)).toEqual(['--max-old-space-size=18432']);
+    expect(heapFlags(64 * GB, 8 * GB)).toEqual(['--max-old-space-size=6144', '--max-semi-space-size=4']);
+    // Without maxmemory the young generation is still kept small (resident memory a small dataset pays).
+    expect(heapFlags(0, 24 * GB)).toEqual(['--max-old-space-size=18432', '--max-semi-space-size=4']);
   });
 
   it('reads maxmemory from the config file and the flags, the last one winning', () => {

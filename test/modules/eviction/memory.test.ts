@@ -1,3 +1,4 @@
+import * as v8 from 'v8';
 import { useServer, waitFor } from '../../helpers/fixtures';
 
 /** One field of an INFO reply. */
@@ -42,7 +43,7 @@ describe('memory accounting and lazyfree', () => {
     await f.io.set('h', 'now a string');
     const remeasured = jest.spyOn(f.server.keyspace, 'remeasure');
     await f.io.del('h');
-    // Two cron ticks after the DEL: the first may have begun before it.
+    // Two cron ticks from here: the first may run before the DEL arrives, the second after it.
     await waitFor(() => remeasured.mock.calls.length >= 2, 'two cron ticks');
     remeasured.mockRestore();
     expect(await f.io.ping()).toBe('PONG');
@@ -139,5 +140,38 @@ describe('memory accounting and lazyfree', () => {
     await released();
     expect(await freed()).toBe(before + 5);
     await expect(f.io.call('FLUSHALL', 'LATER')).rejects.toThrow('ERR syntax error');
+  });
+  it('collects garbage once the server has been idle for a second, and only if it outweighs the dataset', () => {
+    const memory = f.server.memory;
+    const heap = () => v8.getHeapStatistics().used_heap_size;
+    const MB = 1024 * 1024;
+    // Garbage worth it: the dataset estimate (in-process, the test runner's heap at start) and 80 MB more, as
+    // strings of 512 KB (on V8's heap: Node makes larger ones external).
+    const garbage = () => {
+      let junk: string[] | null = [];
+      for (let n = 0; n < memory.used + 80 * MB; n += MB / 2) junk.push(Buffer.alloc(MB / 2, n & 0xff).toString('latin1'));
+      junk = null;
+      return junk;
+    };
+    const t = Date.now() + 60_000;
+    memory.collectWhenIdle(1, t);
+    garbage();
+    const full = heap();
+    // Input arrived: not idle, nothing collected (no allocation since, so V8 has not collected either).
+    memory.collectWhenIdle(2, t + 1500);
+    expect(heap()).toBeGreaterThan(full - 8 * MB);
+    // Quiet for less than a second: still nothing.
+    memory.collectWhenIdle(2, t + 2000);
+    expect(heap()).toBeGreaterThan(full - 8 * MB);
+    memory.collectWhenIdle(2, t + 2500);
+    expect(heap()).toBeLessThan(full - 64 * MB);
+    // One collection per quiet period: new garbage waits for the next one.
+    garbage();
+    const again = heap();
+    memory.collectWhenIdle(2, t + 5000);
+    expect(heap()).toBeGreaterThan(again - 8 * MB);
+    memory.collectWhenIdle(3, t + 5100);
+    memory.collectWhenIdle(3, t + 6100);
+    expect(heap()).toBeLessThan(again - 64 * MB);
   });
 });
