@@ -52,9 +52,10 @@ describe('LATENCY', () => {
     const hist = (await f.io.latency('HISTORY', 'command')) as number[][];
     expect(hist.length).toBe(1);
     expect(String(await f.io.latency('GRAPH', 'command'))).toMatch(/^command - high \d+ ms, low \d+ ms \(all time high \d+ ms\)\n-{80}\n/);
-    expect(String(await f.io.latency('DOCTOR'))).toContain('1. command: 1 latency spikes');
+    // A loaded machine may also record a fast command over the threshold: look for this event only.
+    expect(String(await f.io.latency('DOCTOR'))).toMatch(/\n\d+\. command: 1 latency spikes/);
     expect(await f.io.latency('RESET', 'command', 'nosuch')).toBe(1);
-    expect(await f.io.latency('LATEST')).toEqual([]);
+    expect(((await f.io.latency('LATEST')) as unknown[][]).filter((e) => e[0] === 'command')).toEqual([]);
   });
 });
 
