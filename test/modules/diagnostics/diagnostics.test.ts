@@ -52,9 +52,10 @@ describe('LATENCY', () => {
     const hist = (await f.io.latency('HISTORY', 'command')) as number[][];
     expect(hist.length).toBe(1);
     expect(String(await f.io.latency('GRAPH', 'command'))).toMatch(/^command - high \d+ ms, low \d+ ms \(all time high \d+ ms\)\n-{80}\n/);
-    expect(String(await f.io.latency('DOCTOR'))).toContain('1. command: 1 latency spikes');
+    // A loaded machine may also record a fast command over the threshold: look for this event only.
+    expect(String(await f.io.latency('DOCTOR'))).toMatch(/\n\d+\. command: 1 latency spikes/);
     expect(await f.io.latency('RESET', 'command', 'nosuch')).toBe(1);
-    expect(await f.io.latency('LATEST')).toEqual([]);
+    expect(((await f.io.latency('LATEST')) as unknown[][]).filter((e) => e[0] === 'command')).toEqual([]);
   });
 });
 
@@ -99,11 +100,15 @@ describe('MEMORY and LOLWUT', () => {
     return Number(await f.io.call('MEMORY', 'USAGE', key, ...args));
   }
 
-  /** Deleting the key: what it took off used_memory. */
+  /**
+   * Deleting the key: what it took off used_memory. The clients' part is left out: the cron
+   * samples it again at any tick, and one may come during the DEL's round trip.
+   */
   async function share(key: string): Promise<number> {
-    const before = f.server.memory.used;
+    const data = (): number => f.server.memory.used - f.server.memory.clientBytes;
+    const before = data();
     await f.io.del(key);
-    return before - f.server.memory.used;
+    return before - data();
   }
 
   it('MEMORY USAGE SAMPLES n extrapolates a hashtable hash, set or skiplist from its first n elements; 0 measures all', async () => {
