@@ -4,14 +4,21 @@
  * FNV-1a it replaced (bench/fnv-hash-preload.js substitutes it as the build loads; the product has
  * no such switch), under the same redis-benchmark loads.
  *
- *   node bench/keyed-hash.js                    # CPU µs/request, variants alternating, --rounds 3
- *   node bench/keyed-hash.js --mode callgrind   # instructions/request under valgrind (repeatable
- *                                               # on a loaded machine; slow: use small --requests)
+ *   node bench/keyed-hash.js                    # CPU µs/request, both servers up, passes alternating
+ *   node bench/keyed-hash.js --mode callgrind   # instructions/request of the whole server under
+ *                                               # valgrind (slow; windows vary: JIT, GC, the cron)
  *   node bench/keyed-hash.js --mode profile     # share of hashString/sipHash12 in V8 CPU profiles
+ *   node bench/keyed-hash.js --mode hash        # instructions per hashString call, in-process under
+ *                                               # callgrind (exact: no server, no timing)
  *
- * Options: --requests N (per test; default 100000, callgrind 5000), --rounds R, --clients C,
- * --tests SET,GET-P16,... (names as printed), --server-cpu, --bench-cpu.
- * Each test gets a warm-up of the same size first (not counted), so V8 has compiled the path.
+ * Options: --requests N (a pass; default 50000, profile 100000, callgrind 4000), --rounds R
+ * (pairs of passes a test, default 11; callgrind: measured windows a test, median of 3),
+ * --range R (redis-benchmark -r: distinct keys, fields, members; default 100000, callgrind
+ * 1000), --clients C, --tests SET,GET-P16,... (names as printed), --server-cpu, --bench-cpu.
+ * Each test gets a warm-up first (not counted; twice the requests under callgrind), so V8 has
+ * compiled the path. Under callgrind the small key range makes the measured windows a steady
+ * state: every key exists by then, so no table grows inside a window (instruction counts do not
+ * depend on cache misses, which is what a larger table would add).
  */
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -22,8 +29,9 @@ const { benchArgs, call, freePort } = require('./drivers/resp');
 
 const args = benchArgs();
 const MODE = args.mode ?? 'cpu';
-const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 5000 : 100000));
-const ROUNDS = Number(args.rounds ?? (MODE === 'cpu' ? 3 : 1));
+const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'cpu' ? 50000 : 100000));
+const ROUNDS = Number(args.rounds ?? (MODE === 'cpu' ? 11 : 3));
+const RANGE = args.range ?? (MODE === 'callgrind' ? '1000' : '100000');
 const CLIENTS = Number(args.clients ?? 50);
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
@@ -50,7 +58,7 @@ function cpuNs(pid) {
 }
 
 function benchmark(port, test, requests) {
-  const argv = ['-c', BENCH_CPU, 'timeout', '600', 'redis-benchmark', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', String(test.pipeline), '-r', '100000', '-t', test.t, '--csv'];
+  const argv = ['-c', BENCH_CPU, 'timeout', '600', 'redis-benchmark', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', String(test.pipeline), '-r', RANGE, '-t', test.t, '--csv'];
   const r = spawnSync('taskset', argv, { encoding: 'utf8' });
   if (r.status !== 0) fail(`redis-benchmark failed: ${r.stderr}`);
   return Number(r.stdout.trim().split('\n')[1].split(',')[1].replace(/"/g, ''));
@@ -85,34 +93,40 @@ function stop(proc) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (sip, fnv) => `${((sip / fnv - 1) * 100).toFixed(1)}%`;
 
+/**
+ * Both variants run at once (pinned to the same core, each idle while the other is loaded); each
+ * test alternates short passes between them, so a pair of passes sees the same machine load and
+ * the cost is the median of the pairs' ratios.
+ */
 async function cpuMode() {
-  const results = { sip: {}, fnv: {} };
-  for (let round = 0; round < ROUNDS; round++) {
-    // Alternate which variant goes first, so a drift in the machine's load hits both alike.
-    for (const variant of round % 2 === 0 ? ['sip', 'fnv'] : ['fnv', 'sip']) {
-      const { port, proc } = await start(variant, [], []);
-      for (const test of TESTS) {
-        benchmark(port, test, REQUESTS);
-        const before = cpuNs(proc.pid);
-        const ops = benchmark(port, test, REQUESTS);
-        const us = (cpuNs(proc.pid) - before) / 1e3 / REQUESTS;
-        (results[variant][test.name] ??= []).push({ us, ops });
+  const servers = { sip: await start('sip', [], []), fnv: await start('fnv', [], []) };
+  const rows = [];
+  try {
+    for (const test of TESTS) {
+      for (const v of ['sip', 'fnv']) benchmark(servers[v].port, test, REQUESTS);
+      const us = { sip: [], fnv: [] };
+      const ops = { sip: [], fnv: [] };
+      const ratios = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const v of round % 2 === 0 ? ['sip', 'fnv'] : ['fnv', 'sip']) {
+          const before = cpuNs(servers[v].proc.pid);
+          ops[v].push(benchmark(servers[v].port, test, REQUESTS));
+          us[v].push((cpuNs(servers[v].proc.pid) - before) / 1e3 / REQUESTS);
+        }
+        ratios.push(us.sip[round] / us.fnv[round]);
       }
-      await stop(proc);
+      const sorted = [...ratios].sort((a, b) => a - b);
+      const spread = `${((sorted[0] - 1) * 100).toFixed(1)}% .. ${((sorted[sorted.length - 1] - 1) * 100).toFixed(1)}%`;
+      rows.push(`| ${test.name} | ${median(us.sip).toFixed(3)} | ${median(us.fnv).toFixed(3)} | ${((median(ratios) - 1) * 100).toFixed(1)}% | ${spread} | ${median(ops.sip).toFixed(0)} | ${median(ops.fnv).toFixed(0)} |`);
+      console.error(rows[rows.length - 1]);
     }
+  } finally {
+    await Promise.all([stop(servers.sip.proc), stop(servers.fnv.proc)]);
   }
-  console.log(`\n${ROUNDS} rounds of ${REQUESTS} requests a test, ${CLIENTS} clients; medians; cost = SipHash / FNV-1a - 1\n`);
-  console.log('| test | SipHash CPU µs/req | FNV-1a CPU µs/req | CPU cost | SipHash ops/s | FNV-1a ops/s |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const test of TESTS) {
-    const s = results.sip[test.name];
-    const f = results.fnv[test.name];
-    const su = median(s.map((x) => x.us));
-    const fu = median(f.map((x) => x.us));
-    const so = median(s.map((x) => x.ops));
-    const fo = median(f.map((x) => x.ops));
-    console.log(`| ${test.name} | ${su.toFixed(3)} | ${fu.toFixed(3)} | ${pct(su, fu)} | ${so.toFixed(0)} | ${fo.toFixed(0)} |`);
-  }
+  console.log(`\n${ROUNDS} alternating pairs of ${REQUESTS} requests a test, -r ${RANGE}, ${CLIENTS} clients; CPU µs/req and ops/s are medians; cost = median over pairs of SipHash / FNV-1a - 1\n`);
+  console.log('| test | SipHash CPU µs/req | FNV-1a CPU µs/req | CPU cost | pairs\' range | SipHash ops/s | FNV-1a ops/s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(r);
 }
 
 /** callgrind_control on the server (valgrind's gdbserver): `-z` zeroes the counters, `-d` dumps them. */
@@ -131,22 +145,26 @@ async function callgrindMode() {
     const valgrind = ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`];
     const { port, proc } = await start(variant, valgrind, []);
     for (const test of TESTS) {
-      benchmark(port, test, REQUESTS);
-      callgrindControl(['-z'], proc.pid);
-      benchmark(port, test, REQUESTS);
-      callgrindControl(['-d', test.name], proc.pid);
-      // Each dump is a new file, out.1, out.2, ...: the newest holds this test's counts.
-      const dumps = fs.readdirSync(dir).filter((f) => f.startsWith(`${variant}.out.`));
-      const last = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).pop();
-      const totals = /^totals: (\d+)/m.exec(fs.readFileSync(path.join(dir, last), 'utf8'));
-      if (totals === null) fail(`no totals in ${last}`);
-      results[variant][test.name] = Number(totals[1]) / REQUESTS;
-      console.error(`${variant} ${test.name}: ${results[variant][test.name].toFixed(0)} instructions/request`);
+      benchmark(port, test, 2 * REQUESTS);
+      const windows = [];
+      for (let w = 0; w < ROUNDS; w++) {
+        callgrindControl(['-z'], proc.pid);
+        benchmark(port, test, REQUESTS);
+        callgrindControl(['-d', test.name], proc.pid);
+        // Each dump is a new file, out.1, out.2, ...: the newest holds this window's counts.
+        const dumps = fs.readdirSync(dir).filter((f) => f.startsWith(`${variant}.out.`));
+        const last = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).pop();
+        const totals = /^totals: (\d+)/m.exec(fs.readFileSync(path.join(dir, last), 'utf8'));
+        if (totals === null) fail(`no totals in ${last}`);
+        windows.push(Number(totals[1]) / REQUESTS);
+      }
+      results[variant][test.name] = median(windows);
+      console.error(`${variant} ${test.name}: ${windows.map((x) => x.toFixed(0)).join(' ')} instructions/request`);
     }
     await stop(proc);
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`\ncallgrind, ${REQUESTS} requests a test after a warm-up of as many, ${CLIENTS} clients; all threads of the server process\n`);
+  console.log(`\ncallgrind, median of ${ROUNDS} windows of ${REQUESTS} requests after a warm-up of ${2 * REQUESTS}, -r ${RANGE}, ${CLIENTS} clients; all threads of the server process\n`);
   console.log('| test | SipHash instructions/req | FNV-1a instructions/req | cost |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const test of TESTS) {
@@ -184,10 +202,43 @@ async function profileMode() {
     rows.push(`| ${test.name} | ${(profileShare(path.join(dir, file), ['hashString', 'sipHash12']) * 100).toFixed(1)}% |`);
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`\nV8 CPU profile (100 µs sampling) of the SipHash build, warm-up and ${REQUESTS} requests a test, ${CLIENTS} clients\n`);
+  console.log(`\nV8 CPU profile (100 µs sampling) of the SipHash build, warm-up and ${REQUESTS} requests a test, -r ${RANGE}, ${CLIENTS} clients\n`);
   console.log('| test | hashString + sipHash12 share of busy samples |');
   console.log('| --- | ---: |');
   for (const r of rows) console.log(r);
+}
+
+/**
+ * Instructions per hashString call on redis-benchmark's key shapes, each variant in its own
+ * process under callgrind: two loop lengths, so start-up and compilation cancel in the difference.
+ */
+function hashMode() {
+  const mapJs = path.join(ROOT, 'dist/kernel/util/string-map.js');
+  const loop = (n) => `
+    const { hashString } = require(${JSON.stringify(mapJs)});
+    const keys = [];
+    for (let i = 0; i < 3000; i++) {
+      const d = String((i * 7919) % 100000).padStart(12, '0');
+      keys.push(Buffer.from(['key:', 'counter:', 'element:'][i % 3] + d).toString('latin1'));
+    }
+    let x = 0;
+    for (let i = 0; i < ${n}; i++) x ^= hashString(keys[i % 3000]);
+    if (x === 0.5) console.log(x);`;
+  const count = (variant, n) => {
+    const out = path.join(os.tmpdir(), `keyed-hash-${process.pid}-${variant}-${n}.out`);
+    const node = ['node', ...(variant === 'fnv' ? ['-r', PRELOAD] : []), '-e', loop(n)];
+    const r = spawnSync('taskset', ['-c', SERVER_CPU, 'valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, ...node], { encoding: 'utf8' });
+    if (r.status !== 0) fail(`valgrind failed: ${r.stderr}`);
+    const totals = /^totals: (\d+)/m.exec(fs.readFileSync(out, 'utf8'));
+    fs.rmSync(out);
+    return Number(totals[1]);
+  };
+  const n1 = 200000;
+  const n2 = 200000 + REQUESTS * 10;
+  console.log(`\ninstructions per hashString call (key:, counter:, element: + 12 digits, 16-20 bytes), (I(${n2}) - I(${n1})) / ${n2 - n1}\n`);
+  console.log('| variant | instructions/call |');
+  console.log('| --- | ---: |');
+  for (const variant of ['sip', 'fnv']) console.log(`| ${variant === 'sip' ? 'SipHash-1-2' : 'FNV-1a'} | ${((count(variant, n2) - count(variant, n1)) / (n2 - n1)).toFixed(1)} |`);
 }
 
 async function main() {
@@ -196,7 +247,8 @@ async function main() {
   if (MODE === 'cpu') await cpuMode();
   else if (MODE === 'callgrind') await callgrindMode();
   else if (MODE === 'profile') await profileMode();
-  else fail(`unknown mode ${MODE}: cpu | callgrind | profile`);
+  else if (MODE === 'hash') hashMode();
+  else fail(`unknown mode ${MODE}: cpu | callgrind | profile | hash`);
 }
 
 main().catch((e) => {

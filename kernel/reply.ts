@@ -25,7 +25,11 @@ export type Reply =
   | EncodedReply;
 
 export class StatusReply {
-  constructor(readonly text: string) {}
+  /** The encoded line, made once: a constant status (OK) is then sent without building a string. */
+  readonly line: string;
+  constructor(readonly text: string) {
+    this.line = `+${text}\r\n`;
+  }
 }
 
 /** An error reply. `message` is the full text after '-', e.g. "ERR syntax error". */

@@ -125,8 +125,8 @@ function encodeDouble(d: number, resp: number, text?: string): string {
 }
 
 function encodeObject(r: object, resp: number, depth: number): string {
+  if (r instanceof StatusReply) return r.line;
   if (r instanceof EncodedReply) return r.resp;
-  if (r instanceof StatusReply) return `+${r.text}\r\n`;
   if (r instanceof ReplyError) return `-${errorLine(r.message)}\r\n`;
   if (r instanceof DoubleReply) return encodeDouble(r.value, resp, r.text);
   if (r instanceof MapReply) {

@@ -25,6 +25,8 @@ export class RespParser {
   private pos = 0;
   /** Bulk/array header state for a multibulk command under way. */
   private argv: string[] | null = null;
+  /** The command's argument count, and how many are still to read. */
+  private argc = 0;
   private argsLeft = 0;
   private bulkLen = -1;
   /**
@@ -119,11 +121,9 @@ export class RespParser {
       if (n > 10 && this.requireAuth()) throw new ProtocolError('unauthenticated multibulk length');
       this.pos = cr + 2;
       if (n <= 0) return EMPTY_ARGV;
-      this.argv = [];
-      this.argsLeft = n;
-      this.bulkLen = -1;
+      this.start(n);
     }
-    const argv = this.argv;
+    const argv = this.argv!;
     while (this.argsLeft > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= buf.length) return null;
@@ -157,7 +157,7 @@ export class RespParser {
         }
         return null;
       }
-      argv.push(this.bulkLen <= SHORT_ARG ? shortLatin1(buf, this.pos, this.bulkLen) : buf.latin1Slice(this.pos, end));
+      argv[this.argc - this.argsLeft] = this.bulkLen <= SHORT_ARG ? shortLatin1(buf, this.pos, this.bulkLen) : buf.latin1Slice(this.pos, end);
       this.pos = end + 2;
       if (this.pos >= buf.length && this.after !== null) {
         // A large argument was read: its buffer goes now, and what came after it is next.
@@ -186,10 +186,19 @@ export class RespParser {
     }
     if (i + 1 >= buf.length) return false;
     this.pos = i + 2;
-    this.argv = [];
+    this.start(n);
+    return true;
+  }
+
+  /**
+   * A command of `n` arguments begins. A short one gets its array at its exact size: pushing
+   * into an empty array allocates room for 16, most of a pipelined SET's garbage.
+   */
+  private start(n: number): void {
+    this.argv = n <= MAX_PREALLOCATED ? new Array<string>(n) : [];
+    this.argc = n;
     this.argsLeft = n;
     this.bulkLen = -1;
-    return true;
   }
 
   /**
@@ -247,6 +256,8 @@ export class RespParser {
 }
 
 const EMPTY_ARGV: string[] = [];
+/** Commands of up to this many arguments get their array allocated at once (RespParser.start). */
+const MAX_PREALLOCATED = 16;
 
 /** Arguments up to this many bytes are decoded in JS (shortLatin1), longer ones by latin1Slice. */
 const SHORT_ARG = 16;

@@ -1,5 +1,5 @@
 import { type CommandContext, Errors, Notify, NULL_ARRAY, OK, parseInt64, type Reply, ReplyError } from '../../kernel';
-import { formatId, type Id, idOf, isZero, MAX_ID, MIN_ID, msNumber, nextId, parseId, parseRangeId, parseStrictId, seqAuto, word } from './id';
+import { formatId, type Id, idOf, isZero, MAX_ID, MIN_ID, msOf, nextId, parseId, parseRangeId, parseStrictId, seqAuto, seqOf } from './id';
 import { respOut } from './reply';
 import { Cursor, Stream, Trim } from './stream';
 import { limits, readStream, writeStream } from './type';
@@ -139,7 +139,8 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   let total = 0;
   for (let i = fieldPos; i < argv.length; i++) total += argv[i].length;
   if (total > ENTRY_MAX) throw TOO_LARGE;
-  s.append(id, argv, fieldPos, limits, total);
+  if (genMs >= 0) s.append(id, argv, fieldPos, limits, total, genMs, genSeq);
+  else s.append(id, argv, fieldPos, limits, total);
   const reply = genMs >= 0 ? msText(genMs) + String(genSeq) : formatId(id);
   ctx.modified(key, Notify.STREAM, 'xadd');
   let prop: string[] | null = null;
@@ -178,18 +179,19 @@ function newId(s: Stream, a: TrimArgs): Id {
   genMs = -1;
   if (a.id === null) {
     const now = Date.now();
-    if (word(last, 0) < 0x200000) {
-      const lastMs = msNumber(last);
+    const known = last === s.appendedId;
+    const lastMs = known ? s.appendedMs : msOf(last);
+    if (lastMs >= 0) {
       if (now > lastMs) {
         genMs = now;
         genSeq = 0;
         return idOf(now, 0);
       }
-      const seq = word(last, 2) * 4294967296 + word(last, 3) + 1;
-      if (seq < 9007199254740992) {
+      const lastSeq = known ? s.appendedSeq : seqOf(last);
+      if (lastSeq >= 0 && lastSeq + 1 < 9007199254740992) {
         genMs = lastMs;
-        genSeq = seq;
-        return idOf(lastMs, seq);
+        genSeq = lastSeq + 1;
+        return idOf(lastMs, genSeq);
       }
     }
     return nextId(last)!;

@@ -67,8 +67,10 @@ export class Writes {
   }
   /** Hand them to the journal now, in one unit; the command itself is not propagated. */
   flush(ctx: CommandContext, journal: Journal): void {
+    // Without a journal the kernel propagates nothing anyway.
+    if (!journal.active) return;
     ctx.propagateInstead = [];
-    if (this.list.length === 0 || !journal.active) return;
+    if (this.list.length === 0) return;
     journal.begin();
     for (const argv of this.list) journal.append(ctx.db.id, argv, ctx.propagateTargets);
     journal.end();
@@ -286,7 +288,8 @@ function deliver(ctx: CommandContext, key: string, s: Stream, g: Group, c: Consu
   // Entries go out as RESP (respOut) to a connection, as arrays (out) to a script.
   const out: Reply[] | null = ctx.caller !== null ? [] : null;
   let n = 0;
-  const now = Date.now();
+  // consumerFor read the clock for this command just before.
+  const now = c.seenTime;
   let advanced = false;
   while ((count === 0 || n < count) && cur.next()) {
     const id = cur.id;

@@ -50,9 +50,16 @@ export function msPart(id: Id): string {
   return u64(word(id, 0), word(id, 1));
 }
 
-/** The ms part as a double (exact below 2^53; only time arithmetic uses it). */
-export function msNumber(id: Id): number {
-  return word(id, 0) * TWO32 + word(id, 1);
+/** The ms part as a number when below 2^53, else -1. */
+export function msOf(id: Id): number {
+  const h = word(id, 0);
+  return h < 0x200000 ? h * TWO32 + word(id, 1) : -1;
+}
+
+/** The seq part as a number when below 2^53, else -1. */
+export function seqOf(id: Id): number {
+  const h = word(id, 2);
+  return h < 0x200000 ? h * TWO32 + word(id, 3) : -1;
 }
 
 /** The next ID (seq + 1, carrying into ms); null past the largest. */

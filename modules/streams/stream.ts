@@ -1,4 +1,4 @@
-import { formatId, type Id, idOf, makeId, MAX_ID, MIN_ID, word } from './id';
+import { formatId, type Id, idOf, makeId, MAX_ID, MIN_ID, msOf, seqOf, word } from './id';
 import type { RespWriter } from './reply';
 
 /**
@@ -55,8 +55,8 @@ export class Node {
     let b = 0;
     for (const f of fields) b += lpStringBytes(f);
     this.fieldBytes = b;
-    this.masterMs = word(master, 0) < 0x200000 ? word(master, 0) * 4294967296 + word(master, 1) : -1;
-    this.masterSeq = word(master, 2) < 0x200000 ? word(master, 2) * 4294967296 + word(master, 3) : -1;
+    this.masterMs = msOf(master);
+    this.masterSeq = seqOf(master);
   }
 
   isDeleted(i: number): boolean {
@@ -209,8 +209,11 @@ export class Node {
     } else this.len += this.buf.write(s, this.len, 'latin1');
   }
 
-  /** Append an entry with the pairs argv[from..] (`chars`: their total length, or -1 to count). */
-  push(id: Id, argv: string[], from: number, same: boolean, chars = -1): void {
+  /**
+   * Append an entry with the pairs argv[from..] (`chars`: their total length, or -1 to count);
+   * `ms` and `seq`: the ID's parts as numbers (msOf, seqOf) when the caller has them.
+   */
+  push(id: Id, argv: string[], from: number, same: boolean, chars = -1, ms = msOf(id), seq = seqOf(id)): void {
     if (this.n === this.offs.length) {
       const grown = new Uint32Array(this.n * 2);
       grown.set(this.offs);
@@ -224,14 +227,10 @@ export class Node {
     this.reserve(27 + chars + 5 * (argv.length - from));
     this.offs[this.n++] = this.len;
     this.live++;
-    const mh = word(id, 0);
-    const sh = word(id, 2);
-    const ms = mh < 0x200000 ? mh * 4294967296 + word(id, 1) : -1;
-    const compact = this.masterMs >= 0 && ms >= this.masterMs && sh < 0x200000;
+    const compact = this.masterMs >= 0 && ms >= this.masterMs && seq >= 0;
     this.buf[this.len++] = (same ? E_SAME : 0) | (compact ? 0 : E_WIDE);
     let bytes: number;
     if (compact) {
-      const seq = sh * 4294967296 + word(id, 3);
       this.varint(ms - this.masterMs);
       this.varint(seq);
       bytes = this.masterSeq >= 0 ? valueBytes(argv, from, same) + 2 + lpIntBytes(ms - this.masterMs) + lpIntBytes(seq - this.masterSeq) : entryBytes(id, this.master, argv, from, same);
@@ -347,8 +346,11 @@ export class Pel<V> {
 
   delete(id: Id): boolean {
     if (!this.map.delete(id)) return false;
-    const i = this.lowerBound(id);
-    this.keys.splice(i, 1);
+    const k = this.keys;
+    // Acknowledgements mostly take the oldest entry: shift and pop allocate nothing, splice does.
+    if (k[0] === id) k.shift();
+    else if (k[k.length - 1] === id) k.pop();
+    else k.splice(this.lowerBound(id), 1);
     return true;
   }
 }
@@ -410,8 +412,13 @@ export class Stream {
   entriesAdded = 0;
   groups: Map<string, Group> | null = null;
 
-  /** Append an entry with the pairs argv[from..]. `id` must be above lastId. */
-  append(id: Id, argv: string[], from: number, limits: NodeLimits, total: number): void {
+  /** The ID the last append added and its parts (msOf, seqOf): XADD's next ID without decoding lastId. */
+  appendedId: Id = '';
+  appendedMs = -1;
+  appendedSeq = -1;
+
+  /** Append an entry with the pairs argv[from..]. `id` must be above lastId; `ms`, `seq` as Node.push. */
+  append(id: Id, argv: string[], from: number, limits: NodeLimits, total: number, ms = msOf(id), seq = seqOf(id)): void {
     const numFields = (argv.length - from) >> 1;
     let tail = this.nodes.length === 0 ? undefined : this.nodes[this.nodes.length - 1];
     if (tail !== undefined) {
@@ -434,7 +441,10 @@ export class Stream {
       if (mf.length !== numFields) same = false;
       else for (let i = 0; i < numFields; i++) if (mf[i] !== argv[from + 2 * i]) { same = false; break; }
     }
-    tail.push(id, argv, from, same, total);
+    tail.push(id, argv, from, same, total, ms, seq);
+    this.appendedId = id;
+    this.appendedMs = ms;
+    this.appendedSeq = seq;
     if (this.length === 0) this.firstId = id;
     this.length++;
     this.entriesAdded++;

@@ -468,6 +468,31 @@ describe('streams vs redis-server 7.0', () => {
     );
   });
 
+  it('entries written as RESP from the nodes: long values, other fields, 16-digit IDs, many entries; scripts get arrays', async () => {
+    const long = 'v'.repeat(33) + BIN + 'w'.repeat(300);
+    const many = Array.from({ length: 120 }, (_, i) => `${1234567890123456 + i}-${i * 99999999}`);
+    const cmds = [
+      ...adds('s', many, 'name', 'x', 'n', '1'),
+      ['XADD', 's', '1234567890123999-0', 'name', long, 'n', ''],
+      ['XADD', 's', '1234567890123999-1', 'other', 'x', long, 'y', 'z', '7'],
+      ['XADD', 's', '1234567890124000-0', 'name'.repeat(20), 'x', 'n', '1'],
+      ['XRANGE', 's', '-', '+'],
+      ['XREVRANGE', 's', '+', '-', 'COUNT', '11'],
+      ['XRANGE', 's', '(1234567890123456-0', '+', 'COUNT', '10'],
+      ['XREAD', 'COUNT', '12', 'STREAMS', 's', '1234567890123500'],
+      ['XGROUP', 'CREATE', 's', 'g', '1234567890123570'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '100', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '1234567890123575'],
+      ['EVAL', "return redis.call('xrange', KEYS[1], '-', '+', 'count', 3)", '1', 's'],
+      ['EVAL', "return redis.call('xrevrange', KEYS[1], '+', '-', 'count', 3)", '1', 's'],
+      ['XGROUP', 'SETID', 's', 'g', '0'],
+      ['EVAL', "return redis.call('xreadgroup', 'group', 'g', 'd', 'count', 2, 'streams', KEYS[1], '>')", '1', 's'],
+      ['EVAL', "return redis.call('xread', 'count', 2, 'streams', KEYS[1], '0')", '1', 's'],
+    ];
+    await h.same(...cmds);
+    await h.same3(...cmds);
+  });
+
   it('keyspace: TYPE, SCAN TYPE, COPY, RENAME, MOVE, DUMP/RESTORE, EXPIRE, DEL', async () => {
     await h.same(
       ...adds('s', ['1-0', '2-0']),

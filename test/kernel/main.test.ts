@@ -8,6 +8,7 @@ import * as path from 'path';
 import Redis from 'ioredis';
 import { exited, ready, spawnFerrous } from '../helpers/spawn';
 import { startTestServer } from '../helpers/server';
+import { waitFor } from '../helpers/fixtures';
 
 jest.setTimeout(60000);
 
@@ -73,10 +74,10 @@ describe('ferrous (the command)', () => {
     const done = exited(proc);
     // With a logfile nothing reaches stdout: wait for the ready line in the file.
     let port = 0;
-    for (let i = 0; i < 300 && port === 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => {
       port = Number(/Ready to accept connections on port (\d+)/.exec(fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '')?.[1] ?? 0);
-    }
+      return port !== 0;
+    }, 'the ready line in the log file', 20000);
     const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true });
     await redis.connect();
     expect(await redis.ping()).toBe('PONG');
@@ -140,7 +141,7 @@ describe('ferrous (the command)', () => {
         return false;
       }
     };
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => !alive(), 'the server to stop with its launcher');
     expect(alive()).toBe(false);
   });
 
@@ -163,7 +164,7 @@ describe('ferrous (the command)', () => {
     expect(await redis.ping()).toBe('PONG');
     expect(await redis.dbsize()).toBeGreaterThan(100);
     await redis.flushall();
-    for (let i = 0; i < 50 && (await redis.set('after', 'v').catch(() => null)) !== 'OK'; i++) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => (await redis.set('after', 'v').catch(() => null)) === 'OK', 'writes to be accepted again');
     expect(await redis.get('after')).toBe('v');
     redis.disconnect();
     proc.kill('SIGTERM');

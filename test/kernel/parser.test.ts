@@ -115,6 +115,18 @@ describe('RESP parser: multibulk', () => {
     expect(got).toEqual([['SET', 'k', 'v'.repeat(300)], ['PING'], ['GET', 'k']]);
   });
 
+  it('fills every argument of commands around the preallocated sizes (1, 16, 17, 40 arguments), whatever the split', () => {
+    const args = (n: number) => Array.from({ length: n }, (_, i) => `a${i}`);
+    const expected = [args(1), args(16), args(17), args(40)];
+    const input = expected.map((a) => mbulk(...a)).join('');
+    for (let i = 0; i <= input.length; i += 3) {
+      const got = parseChunks([input.slice(0, i), input.slice(i)]);
+      expect({ split: i, got }).toEqual({ split: i, got: expected });
+      // No holes: every index holds its argument.
+      for (const argv of got) expect(Object.keys(argv)).toHaveLength(argv.length);
+    }
+  });
+
   it('assembles a big bulk (above 32 KB) arriving in many chunks, with the next command behind it', () => {
     const big = Buffer.alloc(3 * MB + 17);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7 + 3) & 0xff;

@@ -43,7 +43,7 @@ describe('memory accounting and lazyfree', () => {
     await f.io.set('h', 'now a string');
     const remeasured = jest.spyOn(f.server.keyspace, 'remeasure');
     await f.io.del('h');
-    // Two cron ticks after the DEL: the first may have begun before it.
+    // Two cron ticks from here: the first may run before the DEL arrives, the second after it.
     await waitFor(() => remeasured.mock.calls.length >= 2, 'two cron ticks');
     remeasured.mockRestore();
     expect(await f.io.ping()).toBe('PONG');
