@@ -9,8 +9,8 @@ const MB = 1024 * 1024;
  * while a write load promotes much of what it allocates, and kept at that size afterwards: with
  * Node's default (16) that is 32 MB of resident memory whatever the dataset, the larger part of
  * what 200k small keys cost beyond the heap itself (bench/memory.js). At 4 MB the young
- * generation is full-grown from the start; more scavenges cost write-heavy pipelines a few
- * percent of CPU (docs/performance.md, "Memory per key", for both measurements).
+ * generation is full-grown from the start. The extra scavenges read as a few percent of CPU
+ * on the shared machine and as nothing measurable on a quiet one (docs/performance.md).
  */
 const SEMI_MB = 4;
 
