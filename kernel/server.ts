@@ -18,7 +18,7 @@ import { Memory } from './memory';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
 import type { ParserLimits } from './resp/parser';
 import { openTransport } from './transport';
-import { ACCESS_CONTROL, BUSY_SCRIPT, type BusyScript, type Services, WRITE_GATE, type WriteGate } from './services';
+import { ACCESS_CONTROL, BUSY_SCRIPT, type BusyScript, ClosedGates, type Services, TrackedGate, WRITE_GATE, type WriteGate } from './services';
 import { LatencyHistogram } from './util/latency-histogram';
 
 export class ServerStats {
@@ -117,6 +117,10 @@ export class Server {
   private busyScript: BusyScript | null = null;
   /** The WRITE_GATE services, in GateOrder. */
   private gates: WriteGate[] = [];
+  /** How many of the TrackedGates among them are closed. */
+  private readonly closedGates = new ClosedGates();
+  /** The gates that are not TrackedGates (the kernel's heap gate, a plugin's own): read per command. */
+  private polledGates: WriteGate[] = [];
   private readonly paused: Array<[Client, RegisteredCommand, string[]]> = [];
   private pauseTimer: NodeJS.Timeout | null = null;
   private readonly listeners: net.Server[] = [];
@@ -236,6 +240,11 @@ export class Server {
     this.access = services.find(ACCESS_CONTROL) ?? this.access;
     // Array.sort is stable: the kernel's heap gate goes before a module's OOM gate.
     this.gates = [this.memory.heapGate, ...services.all(WRITE_GATE)].sort((a, b) => a.order - b.order);
+    this.polledGates = [];
+    for (const g of this.gates) {
+      if (g instanceof TrackedGate) g.countIn(this.closedGates);
+      else this.polledGates.push(g);
+    }
   }
 
   /** Whether a script holds the server across event-loop turns. */
@@ -250,6 +259,7 @@ export class Server {
 
   /** `client`: the connection that sent the command; null for a script's redis.call. */
   private gateRefusal(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
+    if (this.closedGates.count === 0 && !this.polledGateClosed()) return null;
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       if (!gates[i].closed) continue;
@@ -257,6 +267,12 @@ export class Server {
       if (err !== null) return err;
     }
     return null;
+  }
+
+  private polledGateClosed(): boolean {
+    const polled = this.polledGates;
+    for (let i = 0; i < polled.length; i++) if (polled[i].closed) return true;
+    return false;
   }
 
   /** Refuse a command CommandTable.resolve could not resolve, with Redis's error. */
