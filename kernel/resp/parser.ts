@@ -41,6 +41,8 @@ export class RespParser {
   private after: Buffer | null = null;
   /** `buf` is the caller's chunk, which may be reused after this turn (see retain). */
   private borrowed = false;
+  /** The last command name wholeCommand built (commandName). */
+  private lastName = '';
 
   constructor(private readonly limits: ParserLimits, private readonly requireAuth: () => boolean) {}
 
@@ -212,13 +214,31 @@ export class RespParser {
       const at = i + 2;
       const end = at + b;
       if (c !== CR || end + 2 > len) return null;
-      const arg = b <= SHORT_ARG ? shortLatin1(buf, at, b) : buf.latin1Slice(at, end);
+      const arg = k === 0 ? this.commandName(buf, at, b) : b <= SHORT_ARG ? shortLatin1(buf, at, b) : buf.latin1Slice(at, end);
       if (n <= MAX_PREALLOCATED) argv[k] = arg;
       else argv.push(arg);
       i = end + 2;
     }
     this.pos = i;
     return argv;
+  }
+
+  /**
+   * A command's name: the previous command's string when the bytes are the same (a pipeline
+   * repeats its command), so nothing is built and the command table's last-name check is a
+   * pointer comparison.
+   */
+  private commandName(buf: Buffer, at: number, len: number): string {
+    const last = this.lastName;
+    if (len === last.length) {
+      let k = 0;
+      while (k < len && buf[at + k] === last.charCodeAt(k)) k++;
+      if (k === len) return last;
+    }
+    if (len > SHORT_ARG) return buf.latin1Slice(at, at + len);
+    const name = shortLatin1(buf, at, len);
+    this.lastName = name;
+    return name;
   }
 
   /** The common array header (`*<1-9 digits>\r`, at most 10 elements) read in JS; see fastBulkHeader. */
