@@ -32,6 +32,12 @@ export class Database {
   bytes = 0;
   /** The key set() created last, until the write's `changed` sees it (its creation is no access). */
   private created: string | null = null;
+  /**
+   * The key set() stored last and its row, until a removal moves rows: the write's `changed`
+   * (Client.modified) then needs no second lookup. Rows only move when a key is removed.
+   */
+  private storedKey: string | null = null;
+  private storedRow = -1;
   /** Keys whose value changed in place since it was last measured (remeasure). */
   private resized = new Set<string>();
   /**
@@ -130,10 +136,15 @@ export class Database {
       if (!ks.lfu) d.setStampAt(r, ks.lruStamp);
       this.bytes += d.setSizeAt(r, size) - oldSize;
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+      this.storedKey = key;
+      this.storedRow = r;
       return;
     }
-    this.bytes += d.setSizeAt(d.insert(key, value, ks.newStamp()), size);
+    const row = d.insert(key, value, ks.newStamp());
+    this.bytes += d.setSizeAt(row, size);
     this.created = key;
+    this.storedKey = key;
+    this.storedRow = row;
     if (ks.newKeyEvents) ks.keyAdded(this, key);
   }
 
@@ -178,6 +189,7 @@ export class Database {
     const r = d.row(key);
     this.bytes -= d.sizeAt(r);
     d.removeRow(r);
+    this.storedKey = null;
     if (this.expires.size !== 0) this.expires.delete(key);
     if (key === this.created) this.created = null;
     // Whatever the value is now: one changed in place may since have been replaced by a string.
@@ -191,7 +203,7 @@ export class Database {
    */
   changed(key: string): void {
     const d = this.dict;
-    const r = d.row(key);
+    const r = key === this.storedKey ? this.storedRow : d.row(key);
     if (r < 0) return;
     const v = d.valueAt(r);
     if (typeof v !== 'object') return;
@@ -375,6 +387,7 @@ export class Database {
     this.resized.clear();
     this.rawStrings.clear();
     this.created = null;
+    this.storedKey = null;
   }
 
   /** Swap contents with another database (SWAPDB). */
@@ -387,6 +400,8 @@ export class Database {
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];
       (other as unknown as Record<string, unknown>)[f] = a;
     }
+    this.storedKey = null;
+    other.storedKey = null;
   }
 
   /**
