@@ -199,7 +199,9 @@ export class RespParser {
     if (c !== CR || (n > 10 && this.requireAuth())) return null;
     i += 2;
     const maxBulk = Math.min(this.limits.maxBulkLen, 16384);
-    const argv = n <= MAX_PREALLOCATED ? new Array<string>(n) : [];
+    // Only up to 1024 at once: a count alone must not make a large allocation.
+    const exact = n <= 1024;
+    const argv = exact ? new Array<string>(n) : [];
     for (let k = 0; k < n; k++) {
       if (i >= len || buf[i] !== 36 /* '$' */) return null;
       c = buf[++i];
@@ -215,7 +217,7 @@ export class RespParser {
       const end = at + b;
       if (c !== CR || end + 2 > len) return null;
       const arg = k === 0 ? this.commandName(buf, at, b) : b <= SHORT_ARG ? shortLatin1(buf, at, b) : buf.latin1Slice(at, end);
-      if (n <= MAX_PREALLOCATED) argv[k] = arg;
+      if (exact) argv[k] = arg;
       else argv.push(arg);
       i = end + 2;
     }

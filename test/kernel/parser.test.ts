@@ -129,6 +129,14 @@ describe('RESP parser: multibulk', () => {
     }
   });
 
+  it('fills every argument of whole commands of 1024 and 1025 arguments (allocated at once up to 1024)', () => {
+    const args = (n: number) => Array.from({ length: n }, (_, i) => `a${i}`);
+    const expected = [args(1024), args(1025), args(2)];
+    const got = parseChunks([expected.map((a) => mbulk(...a)).join('')]);
+    expect(got).toEqual(expected);
+    for (const argv of got) expect(Object.keys(argv)).toHaveLength(argv.length);
+  });
+
   it('assembles a big bulk (above 32 KB) arriving in many chunks, with the next command behind it', () => {
     const big = Buffer.alloc(3 * MB + 17);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7 + 3) & 0xff;
