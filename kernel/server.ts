@@ -127,6 +127,8 @@ export class Server {
   private cron: NodeJS.Timeout | null = null;
   private maxClients = 10000;
   private idleTimeout = 0;
+  /** `tcp-keepalive` (seconds): read at every accept, kept here rather than asked of the configuration each time. */
+  private keepalive = 300;
   private shuttingDown = false;
   /** The shutdown under way, and what aborts it while its hooks wait (SHUTDOWN ABORT). */
   private shutdownRun: Promise<void> | null = null;
@@ -157,6 +159,7 @@ export class Server {
     c.watch('protected-mode', (v) => (this.protectedMode = v as boolean));
     c.watch('maxclients', (v) => (this.maxClients = v as number));
     c.watch('timeout', (v) => (this.idleTimeout = v as number));
+    c.watch('tcp-keepalive', (v) => (this.keepalive = v as number));
     c.watch('proto-max-bulk-len', (v) => (this.parserLimits.maxBulkLen = v as number));
     c.watch('client-query-buffer-limit', (v) => (this.parserLimits.maxQueryBuffer = v as number));
     c.watch('client-output-buffer-limit', (v) => (this.outputLimits = outputLimits(v as string)));
@@ -596,8 +599,7 @@ export class Server {
       return;
     }
     socket.setNoDelay(true);
-    const keepalive = this.config.get<number>('tcp-keepalive');
-    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    if (this.keepalive > 0) socket.setKeepAlive(true, this.keepalive * 1000);
     const c = new Client(this, socket);
     this.clients.set(c.id, c);
     this.stats.totalConnections++;
