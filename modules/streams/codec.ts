@@ -1,5 +1,5 @@
 import { listpackEntries, type RdbInput, type RdbOutput, RdbError, RdbType, type TypeCodec } from '../../kernel';
-import { formatId, type Id, makeId, word } from './id';
+import { formatId, type Id, makeId, msOf, seqOf, word } from './id';
 import {
   addDeltas,
   Consumer,
@@ -287,7 +287,7 @@ function loadNode(master: Id, lp: string[]): Node {
     }
     num();
     if (node.n > 0 && id <= node.idAt(node.n - 1)) throw bad();
-    node.push(id, argv, 0, same);
+    node.push(id, argv, 0, same, -1, msOf(id), seqOf(id));
     if ((flags & FLAG_DELETED) !== 0) deletedAt.push(node.n - 1);
   }
   for (const i of deletedAt) node.markDeleted(i);
@@ -306,7 +306,7 @@ function load(input: RdbInput, type: number): Stream {
     if (s.nodes.length > 0 && key <= s.nodes[s.nodes.length - 1].idAt(s.nodes[s.nodes.length - 1].n - 1)) {
       throw new RdbError('stream nodes out of order');
     }
-    s.nodes.push(node);
+    s.addNode(node);
   }
   s.length = input.length();
   s.lastId = loadId(input);

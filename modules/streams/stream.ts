@@ -29,6 +29,8 @@ export class Node {
   n = 0;
   /** Entries not deleted. */
   live = 0;
+  /** Bytes this node holds, buffer and offsets (MEMORY USAGE). */
+  bytes: number;
   /** Listpack bytes of the entries (flags .. lp-count), as Redis would store them. */
   entBytes = 0;
   /** Listpack bytes of the master fields. */
@@ -49,9 +51,12 @@ export class Node {
     readonly fields: string[],
     bytes = 256,
     entries = 8,
+    /** A buffer of at least `bytes` no longer used (a closed node's spare), taken instead of a new one. */
+    spare: Buffer | null = null,
   ) {
-    this.buf = Buffer.allocUnsafeSlow(bytes);
+    this.buf = spare ?? Buffer.allocUnsafeSlow(bytes);
     this.offs = new Uint32Array(entries);
+    this.bytes = this.buf.length + 4 * entries;
     let b = 0;
     for (const f of fields) b += lpStringBytes(f);
     this.fieldBytes = b;
@@ -185,6 +190,7 @@ export class Node {
     while (size < need) size *= 2;
     const grown = Buffer.allocUnsafeSlow(size);
     this.buf.copy(grown, 0, 0, this.len);
+    this.bytes += size - this.buf.length;
     this.buf = grown;
   }
 
@@ -211,13 +217,14 @@ export class Node {
 
   /**
    * Append an entry with the pairs argv[from..] (`chars`: their total length, or -1 to count);
-   * `ms` and `seq`: the ID's parts as numbers (msOf, seqOf) when the caller has them.
+   * `ms` and `seq`: the ID's parts (msOf, seqOf). `id` may be null when both are numbers.
    */
-  push(id: Id, argv: string[], from: number, same: boolean, chars = -1, ms = msOf(id), seq = seqOf(id)): void {
+  push(id: Id | null, argv: string[], from: number, same: boolean, chars: number, ms: number, seq: number): void {
     if (this.n === this.offs.length) {
       const grown = new Uint32Array(this.n * 2);
       grown.set(this.offs);
       this.offs = grown;
+      this.bytes += 4 * this.n;
     }
     const numFields = (argv.length - from) >> 1;
     if (chars < 0) {
@@ -233,8 +240,9 @@ export class Node {
     if (compact) {
       this.varint(ms - this.masterMs);
       this.varint(seq);
-      bytes = this.masterSeq >= 0 ? valueBytes(argv, from, same) + 2 + lpIntBytes(ms - this.masterMs) + lpIntBytes(seq - this.masterSeq) : entryBytes(id, this.master, argv, from, same);
+      bytes = this.masterSeq >= 0 ? valueBytes(argv, from, same) + 2 + lpIntBytes(ms - this.masterMs) + lpIntBytes(seq - this.masterSeq) : entryBytes(id ?? idOf(ms, seq), this.master, argv, from, same);
     } else {
+      id ??= idOf(ms, seq);
       this.len += this.buf.write(id, this.len, 'latin1');
       bytes = entryBytes(id, this.master, argv, from, same);
     }
@@ -243,24 +251,26 @@ export class Node {
     this.entBytes += bytes;
   }
 
-  /** No more entries come (a newer node was opened): give back the spare capacity. */
-  seal(): void {
+  /**
+   * No more entries come (a newer node was opened): give back the spare capacity. Returns the
+   * buffer it used when it moved to an exact one (free for another node), else null.
+   */
+  seal(): Buffer | null {
+    let spare: Buffer | null = null;
     if (this.len < this.buf.length) {
+      spare = this.buf;
       const exact = Buffer.allocUnsafeSlow(this.len);
-      this.buf.copy(exact, 0, 0, this.len);
+      spare.copy(exact, 0, 0, this.len);
       this.buf = exact;
     }
     if (this.n < this.offs.length) this.offs = this.offs.slice(0, this.n);
+    this.bytes = this.buf.length + 4 * this.offs.length;
+    return spare;
   }
 
   markDeleted(i: number): void {
     this.offs[i] |= 0x80000000;
     this.live--;
-  }
-
-  /** Bytes this node holds (MEMORY USAGE). */
-  get bytes(): number {
-    return this.buf.length + this.offs.byteLength;
   }
 
   /** The total size of Redis's listpack holding this node. */
@@ -274,6 +284,7 @@ export class Node {
     this.buf.copy(c.buf);
     c.len = this.len;
     c.offs = this.offs.slice();
+    c.bytes = this.bytes;
     c.n = this.n;
     c.live = this.live;
     c.entBytes = this.entBytes;
@@ -406,21 +417,40 @@ export const enum Trim {
 export class Stream {
   nodes: Node[] = [];
   length = 0;
-  lastId: Id = MIN_ID;
   firstId: Id = MIN_ID;
   maxDeletedId: Id = MIN_ID;
   entriesAdded = 0;
   groups: Map<string, Group> | null = null;
+  /** The bytes of every node (Node.bytes), kept as they change: MEMORY USAGE walks no node. */
+  nodeBytes = 0;
 
-  /** The ID the last append added and its parts (msOf, seqOf): XADD's next ID without decoding lastId. */
-  appendedId: Id = '';
-  appendedMs = -1;
-  appendedSeq = -1;
+  /**
+   * The last ID as numbers (msOf, seqOf: -1 when not below 2^53), and as an Id once asked for:
+   * XADD generates and stores IDs from the numbers, so an append builds no ID string.
+   */
+  lastMs = 0;
+  lastSeq = 0;
+  private last: Id | null = MIN_ID;
 
-  /** Append an entry with the pairs argv[from..]. `id` must be above lastId; `ms`, `seq` as Node.push. */
-  append(id: Id, argv: string[], from: number, limits: NodeLimits, total: number, ms = msOf(id), seq = seqOf(id)): void {
+  get lastId(): Id {
+    return (this.last ??= idOf(this.lastMs, this.lastSeq));
+  }
+
+  set lastId(id: Id) {
+    this.last = id;
+    this.lastMs = msOf(id);
+    this.lastSeq = seqOf(id);
+  }
+
+  /**
+   * Append an entry with the pairs argv[from..]. `id` must be above lastId; `ms`, `seq` are its
+   * parts as msOf and seqOf give them, and when both are numbers `id` may be null (built only if
+   * needed: a new node's master, the first entry, an entry not stored compact).
+   */
+  append(id: Id | null, argv: string[], from: number, limits: NodeLimits, total: number, ms: number, seq: number): void {
     const numFields = (argv.length - from) >> 1;
-    let tail = this.nodes.length === 0 ? undefined : this.nodes[this.nodes.length - 1];
+    const nodes = this.nodes;
+    let tail = nodes.length === 0 ? undefined : nodes[nodes.length - 1];
     if (tail !== undefined) {
       const maxBytes = limits.maxBytes === 0 || limits.maxBytes > LISTPACK_MAX ? LISTPACK_MAX : limits.maxBytes;
       if (tail.lpBytes + total >= maxBytes) tail = undefined;
@@ -428,27 +458,50 @@ export class Stream {
     }
     let same = true;
     if (tail === undefined) {
+      id ??= idOf(ms, seq);
       const fields: string[] = new Array<string>(numFields);
       for (let i = 0; i < numFields; i++) fields[i] = argv[from + 2 * i];
-      if (this.nodes.length > 0) this.nodes[this.nodes.length - 1].seal();
       // Room for the entries the node will likely take (as many as this one, up to the limits).
       const entries = limits.maxEntries > 0 && limits.maxEntries <= 1024 ? limits.maxEntries : 64;
       const estimate = (27 + total + 5 * (argv.length - from)) * entries;
-      tail = new Node(id, fields, estimate < 256 ? 256 : estimate > 16384 ? 16384 : estimate, entries);
-      this.nodes.push(tail);
+      const bytes = estimate < 256 ? 256 : estimate > 16384 ? 16384 : estimate;
+      // The closed node's spare buffer becomes the new one's when large enough: one allocation a node, not two.
+      let spare: Buffer | null = null;
+      if (nodes.length > 0) {
+        const prev = nodes[nodes.length - 1];
+        const before = prev.bytes;
+        spare = prev.seal();
+        this.nodeBytes += prev.bytes - before;
+        if (spare !== null && spare.length < bytes) spare = null;
+      }
+      tail = new Node(id, fields, bytes, entries, spare);
+      this.addNode(tail);
     } else {
       const mf = tail.fields;
       if (mf.length !== numFields) same = false;
       else for (let i = 0; i < numFields; i++) if (mf[i] !== argv[from + 2 * i]) { same = false; break; }
     }
+    const before = tail.bytes;
     tail.push(id, argv, from, same, total, ms, seq);
-    this.appendedId = id;
-    this.appendedMs = ms;
-    this.appendedSeq = seq;
-    if (this.length === 0) this.firstId = id;
+    this.nodeBytes += tail.bytes - before;
+    if (this.length === 0) this.firstId = id ?? idOf(ms, seq);
     this.length++;
     this.entriesAdded++;
-    this.lastId = id;
+    this.last = id;
+    this.lastMs = ms;
+    this.lastSeq = seq;
+  }
+
+  /** Add a node after the others. */
+  addNode(node: Node): void {
+    this.nodes.push(node);
+    this.nodeBytes += node.bytes;
+  }
+
+  /** Remove `count` nodes from index `from`. */
+  private removeNodes(from: number, count: number): void {
+    for (let k = from; k < from + count; k++) this.nodeBytes -= this.nodes[k].bytes;
+    this.nodes.splice(from, count);
   }
 
   /** Index of the last node whose master ID is <= id (0 when id is before every node). */
@@ -489,7 +542,7 @@ export class Stream {
     const [node, i, ni] = f;
     node.markDeleted(i);
     this.length--;
-    if (node.live === 0) this.nodes.splice(ni, 1);
+    if (node.live === 0) this.removeNodes(ni, 1);
     return true;
   }
 
@@ -547,7 +600,7 @@ export class Stream {
       }
       break;
     }
-    if (removeFrom > 0) nodes.splice(0, removeFrom);
+    if (removeFrom > 0) this.removeNodes(0, removeFrom);
     this.refreshFirst();
     return deleted;
   }
@@ -593,6 +646,7 @@ export class Stream {
   clone(): Stream {
     const s = new Stream();
     s.nodes = this.nodes.map((n) => n.clone());
+    s.nodeBytes = this.nodeBytes;
     s.length = this.length;
     s.lastId = this.lastId;
     s.firstId = this.firstId;
