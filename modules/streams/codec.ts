@@ -343,8 +343,9 @@ function load(input: RdbInput, type: number): Stream {
         const id = rawId(input);
         const nack = g.pel.get(id);
         if (nack === undefined) throw new RdbError('stream consumer pending entry not in the group pending list');
+        if (nack.consumer === c) continue;
         nack.consumer = c;
-        c.pel.set(id, nack);
+        c.pel.insert(id);
       }
     }
     for (const id of g.pel.keys) if (g.pel.get(id)!.consumer === UNOWNED) throw new RdbError('stream pending entry without a consumer');
@@ -375,7 +376,7 @@ function rewrite(key: string, s: Stream, emit: (argv: string[]) => void): void {
         continue;
       }
       for (const id of c.pel.keys) {
-        const nack = c.pel.get(id)!;
+        const nack = g.pel.get(id)!;
         emit(['XCLAIM', key, g.name, c.name, '0', formatId(id), 'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount), 'JUSTID', 'FORCE']);
       }
     }

@@ -18,6 +18,14 @@ const TOO_LARGE = new ReplyError('ERR Elements are too large to be stored');
 /** Largest total of an entry's strings (STREAM_LISTPACK_MAX_SIZE). */
 const ENTRY_MAX = 1 << 30;
 
+/** Whether `arg` is the option `lower` (letters only) in any case, without lower-casing it (an allocation). */
+export function isOption(arg: string, lower: string): boolean {
+  const n = lower.length;
+  if (arg.length !== n) return false;
+  for (let i = 0; i < n; i++) if ((arg.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
 /** getLongLongFromObjectOrReply. */
 export function longArg(arg: string, err: ReplyError = Errors.notInteger): number {
   const v = parseInt64(arg);
@@ -297,7 +305,7 @@ export function xrange(ctx: CommandContext, argv: string[], rev: boolean): Reply
   const end = parseRangeId(rev ? argv[2] : argv[3], true, false);
   let count = -1;
   for (let j = 4; j < argv.length; j++) {
-    if (argv[j].toLowerCase() === 'count' && j + 1 < argv.length) {
+    if (isOption(argv[j], 'count') && j + 1 < argv.length) {
       count = longArg(argv[j + 1]);
       if (count < 0) count = 0;
       j++;

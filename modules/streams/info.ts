@@ -116,7 +116,7 @@ export function xinfoStream(ctx: CommandContext, argv: string[]): Reply {
       const own: Reply[] = [];
       for (const id of c.pel.keys) {
         if (count !== 0 && own.length >= count) break;
-        const nack = c.pel.get(id)!;
+        const nack = g.pel.get(id)!;
         own.push([formatId(id), nack.deliveryTime, nack.deliveryCount]);
       }
       consumers.push(new MapReply(['name', c.name, 'seen-time', c.seenTime, 'pel-count', c.pel.size, 'pending', own]));

@@ -85,6 +85,21 @@ export class Node {
     return `${ms}-${readVarint(b, vpos)}`;
   }
 
+  /** Whether entry `i`'s ID is above `id`, compared as numbers when the entry is compact (no ID string built). */
+  above(i: number, id: Id): boolean {
+    const b = this.buf;
+    const p = this.offs[i] & 0x7fffffff;
+    if ((b[p] & E_WIDE) !== 0) return b.latin1Slice(p + 1, p + 17) > id;
+    // A compact entry's ms and seq are below 2^53: any ID with a larger part is above it.
+    const mh = word(id, 0);
+    if (mh >= 0x200000) return false;
+    const ms = this.masterMs + readVarint(b, p + 1);
+    const idMs = mh * 4294967296 + word(id, 1);
+    if (ms !== idMs) return ms > idMs;
+    const sh = word(id, 2);
+    return sh < 0x200000 && readVarint(b, vpos) > sh * 4294967296 + word(id, 3);
+  }
+
   /** Whether entry `i` was stored with the master's fields (Redis's SAMEFIELDS flag). */
   sameFields(i: number): boolean {
     return (this.buf[this.offs[i] & 0x7fffffff] & E_SAME) !== 0;
@@ -317,17 +332,12 @@ export class Nack {
   ) {}
 }
 
-/** IDs in order with a value each (Redis's rax of NACKs): sorted keys plus a map. */
-export class Pel<V> {
+/** IDs in order (a consumer's pending IDs: their NACKs are the group's). */
+export class IdList {
   keys: Id[] = [];
-  readonly map = new Map<Id, V>();
 
   get size(): number {
     return this.keys.length;
-  }
-
-  get(id: Id): V | undefined {
-    return this.map.get(id);
   }
 
   /** First index whose ID is >= id. */
@@ -345,29 +355,51 @@ export class Pel<V> {
     return lo;
   }
 
-  set(id: Id, v: V): void {
-    const size = this.map.size;
-    this.map.set(id, v);
-    if (this.map.size === size) return;
-    // A new ID (the map grew): place its key in order.
+  /** Add an ID not in the list. */
+  insert(id: Id): void {
     const i = this.lowerBound(id);
     if (i === this.keys.length) this.keys.push(id);
     else this.keys.splice(i, 0, id);
   }
 
-  delete(id: Id): boolean {
-    if (!this.map.delete(id)) return false;
+  /** Remove an ID in the list. */
+  remove(id: Id): void {
     const k = this.keys;
     // Acknowledgements mostly take the oldest entry: shift and pop allocate nothing, splice does.
     if (k[0] === id) k.shift();
     else if (k[k.length - 1] === id) k.pop();
-    else k.splice(this.lowerBound(id), 1);
+    else {
+      const i = this.lowerBound(id);
+      if (k[i] === id) k.splice(i, 1);
+    }
+  }
+}
+
+/** IDs in order with a value each (Redis's rax of NACKs): sorted keys plus a map. */
+export class Pel<V> extends IdList {
+  readonly map = new Map<Id, V>();
+
+  get(id: Id): V | undefined {
+    return this.map.get(id);
+  }
+
+  set(id: Id, v: V): void {
+    const size = this.map.size;
+    this.map.set(id, v);
+    // A new ID (the map grew): place its key in order.
+    if (this.map.size !== size) this.insert(id);
+  }
+
+  delete(id: Id): boolean {
+    if (!this.map.delete(id)) return false;
+    this.remove(id);
     return true;
   }
 }
 
 export class Consumer {
-  readonly pel = new Pel<Nack>();
+  /** The IDs of the group's pending entries this consumer owns. */
+  readonly pel = new IdList();
   constructor(
     readonly name: string,
     public seenTime: number,
@@ -546,6 +578,17 @@ export class Stream {
     return true;
   }
 
+  /** Whether the last live entry's ID is above `id` (streamLastValidID compared with it). */
+  hasAbove(id: Id): boolean {
+    if (this.length === 0) return false;
+    const nodes = this.nodes;
+    for (let k = nodes.length - 1; k >= 0; k--) {
+      const node = nodes[k];
+      for (let i = node.n - 1; i >= 0; i--) if (!node.isDeleted(i)) return node.above(i, id);
+    }
+    return false;
+  }
+
   /** The first (or last) live entry's ID; null when empty. */
   edgeId(first: boolean): Id | null {
     if (this.length === 0) return null;
@@ -665,7 +708,7 @@ export class Stream {
           const owner = c.consumers.get(nack.consumer.name)!;
           const copy = new Nack(owner, nack.deliveryTime, nack.deliveryCount);
           c.pel.set(id, copy);
-          owner.pel.set(id, copy);
+          owner.pel.insert(id);
         }
         s.groups.set(c.name, c);
       }
@@ -688,12 +731,16 @@ export class Cursor {
     private readonly start: Id,
     private readonly end: Id,
     private readonly rev: boolean,
+    /** Forward only: start past `start` (entries above it), so a caller holding the last ID read builds no next one. */
+    after = false,
   ) {
     if (s.nodes.length === 0) return;
     if (!rev) {
       this.ni = s.nodeFor(start);
-      this.node = s.nodes[this.ni];
-      this.ei = this.node.lowerBound(start) - 1;
+      const node = (this.node = s.nodes[this.ni]);
+      let i = node.lowerBound(start);
+      if (after && i < node.n && !node.above(i, start)) i++;
+      this.ei = i - 1;
     } else {
       this.ni = s.nodeFor(end);
       this.node = s.nodes[this.ni];
