@@ -233,9 +233,9 @@ function save(out: RdbOutput, s: Stream): void {
     saveId(out, g.lastId);
     saveCounter(out, g.entriesRead);
     out.length(g.pel.size);
-    for (const id of g.pel.keys) {
-      const nack = g.pel.get(id)!;
-      out.bytes(Buffer.from(id, 'latin1'));
+    for (let i = 0; i < g.pel.size; i++) {
+      const nack = g.pel.at(i);
+      out.bytes(Buffer.from(g.pel.key(i), 'latin1'));
       out.millis(nack.deliveryTime);
       saveCounter(out, nack.deliveryCount);
     }
@@ -245,7 +245,7 @@ function save(out: RdbOutput, s: Stream): void {
       out.string(c.name);
       out.millis(c.seenTime);
       out.length(c.pel.size);
-      for (const id of c.pel.keys) out.bytes(Buffer.from(id, 'latin1'));
+      for (const id of c.pel.list()) out.bytes(Buffer.from(id, 'latin1'));
     }
   }
 }
@@ -348,7 +348,7 @@ function load(input: RdbInput, type: number): Stream {
         c.pel.insert(id);
       }
     }
-    for (const id of g.pel.keys) if (g.pel.get(id)!.consumer === UNOWNED) throw new RdbError('stream pending entry without a consumer');
+    for (let i = 0; i < g.pel.size; i++) if (g.pel.at(i).consumer === UNOWNED) throw new RdbError('stream pending entry without a consumer');
     (s.groups ??= new Map()).set(name, g);
   }
   return s;
@@ -375,7 +375,7 @@ function rewrite(key: string, s: Stream, emit: (argv: string[]) => void): void {
         emit(['XGROUP', 'CREATECONSUMER', key, g.name, c.name]);
         continue;
       }
-      for (const id of c.pel.keys) {
+      for (const id of c.pel.list()) {
         const nack = g.pel.get(id)!;
         emit(['XCLAIM', key, g.name, c.name, '0', formatId(id), 'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount), 'JUSTID', 'FORCE']);
       }

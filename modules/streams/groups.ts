@@ -179,7 +179,7 @@ export function xgroup(ctx: CommandContext, argv: string[]): Reply {
       const c = g!.consumer(argv[4]);
       if (c === undefined) return 0;
       const pending = c.pel.size;
-      for (const id of c.pel.keys) g!.pel.delete(id);
+      for (const id of c.pel.list()) g!.pel.delete(id);
       g!.consumers.delete(c.name);
       ctx.modified(key, Notify.STREAM, 'xgroup-delconsumer');
       return pending;
@@ -347,9 +347,9 @@ function history(s: Stream, g: Group, c: Consumer, after: Id, count: number): Re
   if (start === null) return [];
   const out: Reply[] = [];
   const now = Date.now();
-  const keys = c.pel.keys;
-  for (let i = c.pel.lowerBound(start); i < keys.length && (count === 0 || out.length < count); i++) {
-    const id = keys[i];
+  const pel = c.pel;
+  for (let i = pel.lowerBound(start); i < pel.size && (count === 0 || out.length < count); i++) {
+    const id = pel.key(i);
     const pairs = s.get(id);
     if (pairs === null) {
       out.push([formatId(id), NULL_ARRAY]);
@@ -510,7 +510,7 @@ export function xpending(ctx: CommandContext, argv: string[]): Reply {
     if (g.pel.size === 0) return [0, null, null, NULL_ARRAY];
     const owners: Reply[] = [];
     for (const c of g.sortedConsumers()) if (c.pel.size > 0) owners.push([c.name, String(c.pel.size)]);
-    return [g.pel.size, formatId(g.pel.keys[0]), formatId(g.pel.keys[g.pel.size - 1]), owners];
+    return [g.pel.size, formatId(g.pel.key(0)), formatId(g.pel.key(g.pel.size - 1)), owners];
   }
   let pel: IdList = g.pel;
   if (consumerName !== null) {
@@ -520,12 +520,12 @@ export function xpending(ctx: CommandContext, argv: string[]): Reply {
   }
   const now = Date.now();
   const out: Reply[] = [];
-  const keys = pel.keys;
-  for (let i = pel.lowerBound(start); count > 0 && i < keys.length && keys[i] <= end; i++) {
-    const nack = g.pel.get(keys[i])!;
+  for (let i = pel.lowerBound(start); count > 0 && i < pel.size && pel.key(i) <= end; i++) {
+    const id = pel.key(i);
+    const nack = g.pel.get(id)!;
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     count--;
-    out.push([formatId(keys[i]), nack.consumer.name, Math.max(0, now - nack.deliveryTime), nack.deliveryCount]);
+    out.push([formatId(id), nack.consumer.name, Math.max(0, now - nack.deliveryTime), nack.deliveryCount]);
   }
   return out;
 }
@@ -654,11 +654,10 @@ export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal
   const claimed: Reply[] = [];
   const deleted: Reply[] = [];
   let consumer: Consumer | undefined;
-  const keys = g.pel.keys;
   let i = g.pel.lowerBound(start);
-  for (; attempts > 0 && count > 0 && i < keys.length; attempts--) {
-    const id = keys[i];
-    const nack = g.pel.get(id)!;
+  for (; attempts > 0 && count > 0 && i < g.pel.size; attempts--) {
+    const id = g.pel.key(i);
+    const nack = g.pel.at(i);
     const pairs = s.get(id);
     if (pairs === null) {
       if (w.live) w.add(xclaimArgv(key, g, formatId(id), nack));
@@ -685,7 +684,7 @@ export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal
     count--;
     if (w.live) w.add(xclaimArgv(key, g, formatId(id), nack));
   }
-  const cursor = i < keys.length ? formatId(keys[i]) : '0-0';
+  const cursor = i < g.pel.size ? formatId(g.pel.key(i)) : '0-0';
   // Redis counts each claimed or released pending entry as a change.
   if (claimed.length + deleted.length > 0) ctx.modified(key);
   w.flush(ctx, journal);

@@ -332,68 +332,138 @@ export class Nack {
   ) {}
 }
 
-/** IDs in order (a consumer's pending IDs: their NACKs are the group's). */
+/**
+ * IDs in order (a consumer's pending IDs: their NACKs are the group's). The list is `ids` from
+ * `head` on: taking the first ID (an acknowledgement of the oldest, the usual case) steps `head`
+ * instead of shifting the array, which on an array in V8's old generation costs every young
+ * collection that follows a pass over the array's invalidated slots.
+ */
 export class IdList {
-  keys: Id[] = [];
+  protected ids: Id[] = [];
+  protected head = 0;
 
   get size(): number {
-    return this.keys.length;
+    return this.ids.length - this.head;
+  }
+
+  /** The i-th ID. */
+  key(i: number): Id {
+    return this.ids[this.head + i];
+  }
+
+  /** The IDs in order (not to be changed). */
+  list(): Id[] {
+    return this.head === 0 ? this.ids : this.ids.slice(this.head);
   }
 
   /** First index whose ID is >= id. */
   lowerBound(id: Id): number {
-    const k = this.keys;
-    let lo = 0;
+    const k = this.ids;
+    const h = this.head;
+    let lo = h;
     let hi = k.length;
     // Deliveries mostly append: check the end first.
-    if (hi > 0 && k[hi - 1] < id) return hi;
+    if (hi > h && k[hi - 1] < id) return hi - h;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (k[mid] < id) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    return lo - h;
   }
 
-  /** Add an ID not in the list. */
-  insert(id: Id): void {
+  /** The index of `id`, or -1. Acknowledgements mostly take the oldest entry: checked first. */
+  indexOf(id: Id): number {
+    if (this.size === 0) return -1;
+    if (this.ids[this.head] === id) return 0;
     const i = this.lowerBound(id);
-    if (i === this.keys.length) this.keys.push(id);
-    else this.keys.splice(i, 0, id);
+    return i < this.size && this.key(i) === id ? i : -1;
+  }
+
+  /** Add an ID not in the list; returns its index. */
+  insert(id: Id): number {
+    const i = this.lowerBound(id);
+    if (i === this.size) this.ids.push(id);
+    else this.ids.splice(this.head + i, 0, id);
+    return i;
   }
 
   /** Remove an ID in the list. */
   remove(id: Id): void {
-    const k = this.keys;
-    // Acknowledgements mostly take the oldest entry: shift and pop allocate nothing, splice does.
-    if (k[0] === id) k.shift();
-    else if (k[k.length - 1] === id) k.pop();
-    else {
-      const i = this.lowerBound(id);
-      if (k[i] === id) k.splice(i, 1);
-    }
+    const i = this.indexOf(id);
+    if (i >= 0) this.removeAt(i);
+  }
+
+  protected removeAt(i: number): void {
+    const k = this.ids;
+    if (i === 0) {
+      k[this.head++] = '';
+      if (this.head === k.length || (this.head >= 64 && this.head * 2 >= k.length)) this.compact();
+    } else if (i === this.size - 1) k.pop();
+    else k.splice(this.head + i, 1);
+  }
+
+  /** Move the list to the start of its arrays, in place. */
+  protected compact(): void {
+    const k = this.ids;
+    k.copyWithin(0, this.head);
+    k.length -= this.head;
+    this.head = 0;
   }
 }
 
-/** IDs in order with a value each (Redis's rax of NACKs): sorted keys plus a map. */
+/**
+ * IDs in order with a value each (Redis's rax of NACKs): sorted keys and their values side by
+ * side, found by binary search. Pending lists mostly grow at the end and shrink at the start,
+ * where a Map's table would be reallocated over and over.
+ */
 export class Pel<V> extends IdList {
-  readonly map = new Map<Id, V>();
+  private vals: (V | null)[] = [];
 
   get(id: Id): V | undefined {
-    return this.map.get(id);
+    const i = this.indexOf(id);
+    return i < 0 ? undefined : this.at(i);
+  }
+
+  /** The value of the i-th ID. */
+  at(i: number): V {
+    return this.vals[this.head + i]!;
   }
 
   set(id: Id, v: V): void {
-    const size = this.map.size;
-    this.map.set(id, v);
-    // A new ID (the map grew): place its key in order.
-    if (this.map.size !== size) this.insert(id);
+    const i = this.lowerBound(id);
+    const at = this.head + i;
+    if (i < this.size && this.ids[at] === id) this.vals[at] = v;
+    else if (i === this.size) {
+      this.ids.push(id);
+      this.vals.push(v);
+    } else {
+      this.ids.splice(at, 0, id);
+      this.vals.splice(at, 0, v);
+    }
   }
 
   delete(id: Id): boolean {
-    if (!this.map.delete(id)) return false;
-    this.remove(id);
+    const i = this.indexOf(id);
+    if (i < 0) return false;
+    this.removeAt(i);
     return true;
+  }
+
+  protected override removeAt(i: number): void {
+    const v = this.vals;
+    const at = this.head + i;
+    if (i === 0) v[at] = null;
+    else if (at === v.length - 1) v.pop();
+    else v.splice(at, 1);
+    super.removeAt(i);
+  }
+
+  protected override compact(): void {
+    const v = this.vals;
+    v.copyWithin(0, this.head);
+    v.length -= this.head;
+    super.compact();
   }
 }
 
@@ -703,8 +773,9 @@ export class Stream {
           const cc = new Consumer(cons.name, cons.seenTime);
           c.consumers.set(cc.name, cc);
         }
-        for (const id of g.pel.keys) {
-          const nack = g.pel.get(id)!;
+        for (let i = 0; i < g.pel.size; i++) {
+          const id = g.pel.key(i);
+          const nack = g.pel.at(i);
           const owner = c.consumers.get(nack.consumer.name)!;
           const copy = new Nack(owner, nack.deliveryTime, nack.deliveryCount);
           c.pel.set(id, copy);
