@@ -1,5 +1,9 @@
 import { command } from '../../helpers/raw-client';
 import { useBlockingClients, useRecorder, useServer } from '../../helpers/fixtures';
+import { RdbInput, RdbOutput, RdbType } from '../../../kernel';
+import { streamCodec } from '../../../modules/streams/codec';
+import { MIN_ID } from '../../../modules/streams/id';
+import { Stream } from '../../../modules/streams/stream';
 
 const BIN = 'k\x00\r\n\xff';
 
@@ -165,4 +169,31 @@ describe('streams module', () => {
     expect(all).toHaveLength(len);
     for (let i = 1; i < all.length; i++) expect(all[i][0] > all[i - 1][0] || all[i][0].length > all[i - 1][0].length).toBe(true);
   }, 120000);
+
+  it('keeps the byte total of its nodes (MEMORY USAGE) through appends, trims, deletes, copies and reloads', () => {
+    const sum = (x: Stream): number => x.nodes.reduce((n, node) => n + node.buf.length + node.offs.byteLength, 0);
+    const s = new Stream();
+    const limits = { maxBytes: 4096, maxEntries: 100 };
+    for (let i = 1; i <= 3000; i++) {
+      // Values growing past the tail's room (its buffer regrows) and entries of other fields.
+      const argv = i % 9 === 0 ? ['other', 'x'.repeat(i % 700)] : ['f', 'v'.repeat(i % 50), 'n', String(i)];
+      s.append(null, argv, 0, limits, argv.join('').length, i, i % 3);
+      if (i % 500 === 0) expect(s.nodeBytes).toBe(sum(s));
+    }
+    expect(s.nodes.length).toBeGreaterThan(30);
+    s.trim(1, 2000, MIN_ID, true, 0);
+    expect(s.nodeBytes).toBe(sum(s));
+    const node = s.nodes[3];
+    const ids: string[] = [];
+    for (let i = 0; i < node.n; i++) ids.push(node.idAt(i));
+    for (const id of ids) expect(s.delete(id)).toBe(true);
+    expect(s.nodeBytes).toBe(sum(s));
+    const copy = s.clone();
+    expect(copy.nodeBytes).toBe(sum(copy));
+    const out = new RdbOutput(false);
+    streamCodec.save(out, s);
+    const loaded = streamCodec.load(new RdbInput(out.take()), RdbType.StreamListpacks2) as Stream;
+    expect(loaded.nodeBytes).toBe(sum(loaded));
+    expect(loaded.length).toBe(s.length);
+  });
 });
