@@ -11,28 +11,31 @@
  *                                               # command counted: the deterministic A/B
  *   node bench/keyed-hash.js --mode callgrind   # instructions/request of the whole server under
  *                                               # valgrind (windows vary: JIT, GC, the cron)
- *   node bench/keyed-hash.js --mode profile     # share of hashString/sipHash12 in V8 CPU profiles
+ *   node bench/keyed-hash.js --mode profile     # the hash function's share of V8 CPU profiles of
+ *                                               # each variant's server, and the difference
  *   node bench/keyed-hash.js                    # CPU µs/request, both servers up, passes alternating
  *                                               # (wall-clock noise on a shared machine: ±15-100%)
  *
  * How to read them. Instructions are counted, not timed, so they do not move with the machine's
  * load; `inproc` is the figure to compare builds with: one process a variant, the server's cron
- * stopped, V8 single-threaded, windows that hold commands only (repeat runs agree within ~1%).
+ * stopped, V8 single-threaded, windows that hold commands only (a test's windows mostly agree
+ * within 1-3%; the median of 5 drops the odd one a GC or a recompilation lands in).
  * It leaves out the socket path (libuv, the system calls), so its cost % is an upper bound of
  * the whole server's; `callgrind` has those but its windows also catch GC and cron work. An
  * instruction is not a unit of time: SipHash is register arithmetic at several instructions a
  * cycle while much of a request waits on memory, so `hash`'s ns difference times the hashes a
- * command computes, over the CPU µs a request costs, is the throughput cost (and `profile`'s
- * share bounds it from above: the whole hash function's time).
+ * command computes, over the CPU µs a request costs, estimates the throughput cost, and
+ * `profile`'s difference of shares measures it within each run.
  *
- * Options: --requests N (a pass or window; default 50000, profile 100000, inproc 20000,
+ * Options: --requests N (a pass or window; default 50000, profile 100000, inproc 10000,
  * callgrind 4000; hash: 10N calls measured), --rounds R (pairs of passes a test, default 11;
- * callgrind and inproc: windows a test, median of 3), --range R (redis-benchmark -r: distinct
- * keys, fields, members; default 100000, callgrind and inproc 1000), --clients C, --tests
- * SET,GET-P16,... (names as printed), --server-cpu, --bench-cpu. Each test gets a warm-up first
- * (not counted), so V8 has compiled the path. Under callgrind the small key range makes the
- * measured windows a steady state: every key exists by then, so no table grows inside a window
- * (instruction counts do not depend on cache misses, which is what a larger table would add).
+ * callgrind: windows a test, median of 3; inproc: of 5), --range R (redis-benchmark -r:
+ * distinct keys, fields, members; default 100000, callgrind and inproc 1000), --clients C,
+ * --tests SET,GET-P16,... (names as printed), --server-cpu, --bench-cpu. Each test gets a
+ * warm-up first (not counted), so V8 has compiled the path. Under callgrind the small key range
+ * makes the measured windows a steady state: every key exists by then, so no table grows inside
+ * a window (instruction counts do not depend on cache misses, which is what a larger table
+ * would add).
  */
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -43,8 +46,8 @@ const { benchArgs, call, freePort } = require('./drivers/resp');
 
 const args = benchArgs();
 const MODE = args.mode ?? 'cpu';
-const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'inproc' ? 20000 : MODE === 'cpu' ? 50000 : 100000));
-const ROUNDS = Number(args.rounds ?? (MODE === 'cpu' ? 11 : 3));
+const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'inproc' ? 10000 : MODE === 'cpu' ? 50000 : 100000));
+const ROUNDS = Number(args.rounds ?? (MODE === 'cpu' ? 11 : MODE === 'inproc' ? 5 : 3));
 const RANGE = args.range ?? (MODE === 'callgrind' || MODE === 'inproc' ? '1000' : '100000');
 const CLIENTS = Number(args.clients ?? 50);
 const SERVER_CPU = args['server-cpu'] ?? '0';
@@ -396,8 +399,9 @@ async function child() {
       console.log(JSON.stringify({ test: test.name, calls: (globalThis.hashCounts.calls - before.calls) / fed, sip: (globalThis.hashCounts.sip - before.sip) / fed }));
       continue;
     }
-    // Warm-up, then a window of `count` commands each time the parent says go (a line on stdin).
-    await feed(clients, reads, count, test.pipeline);
+    // Warm-up (three windows' worth: INCR's and ZADD's paths settled only after two), then a
+    // window of `count` commands each time the parent says go (a line on stdin).
+    await feed(clients, reads, 3 * count, test.pipeline);
     process.stdout.write('ready\n');
     for (;;) {
       const { value, done } = await lines.next();
@@ -414,7 +418,7 @@ async function child() {
 /**
  * Instructions per command of the kernel's whole command path (parse, dispatch, handler, reply
  * encoding; no sockets), in process under callgrind: one process a variant runs the tests in
- * turn; a test fills its range, runs `--requests` commands to warm up, then `--rounds` windows
+ * turn; a test fills its range, runs 3 x `--requests` commands to warm up, then `--rounds` windows
  * of as many, counters zeroed before and dumped after each (callgrind_control); the median is
  * taken. V8 runs --single-threaded (no compiler or GC threads beside a window) with a GC
  * schedule that ignores time.
@@ -458,7 +462,7 @@ async function inprocMode() {
     await new Promise((resolve) => proc.on('exit', resolve));
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`\nin process under callgrind: median of ${ROUNDS} windows of ${REQUESTS} commands after a warm-up of as many (and a fill of the range), -r ${RANGE}, ${CLIENTS} clients; hashes counted in a separate run (hashString calls, and the hashes computed among them: the rest hit the last-string cache)\n`);
+  console.log(`\nin process under callgrind: median of ${ROUNDS} windows of ${REQUESTS} commands after a warm-up of ${3 * REQUESTS} (and a fill of the range), -r ${RANGE}, ${CLIENTS} clients; hashes counted in a separate run (hashString calls, and the hashes computed among them: the rest hit the last-string cache)\n`);
   console.log('| test | hashString calls/cmd | hashes computed/cmd | SipHash instructions/cmd | FNV-1a instructions/cmd | difference | cost |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const test of TESTS) {
