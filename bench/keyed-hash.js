@@ -239,9 +239,9 @@ async function profileMode() {
  * One hashString call, each variant in processes of its own: instructions under callgrind (two
  * loop lengths, so start-up and compilation cancel in the difference; --single-threaded, so no
  * compiler thread moves work between them) and ns in a loop without valgrind (best of 7 passes,
- * the least disturbed on a shared machine). Keys of 3, 10, 16, 24, 40 and 100 bytes (1024
- * distinct ones a length, so the last-string cache misses as it does between a command's key
- * and its field) and redis-benchmark's own (key:, counter:, element: + 12 digits).
+ * the least disturbed on a shared machine). Keys of 3, 10, 16, 24, 40 and 100 bytes (1024 a
+ * length, no two in a row equal, so the last-string cache misses as it does between a
+ * command's key and its field) and redis-benchmark's own (key:, counter:, element: + 12 digits).
  */
 function hashMode() {
   const mapJs = path.join(ROOT, 'dist/kernel/util/string-map.js');
