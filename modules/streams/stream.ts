@@ -19,6 +19,12 @@ import type { RespWriter } from './reply';
 const E_SAME = 2;
 const E_WIDE = 4;
 
+/** A closed node's arrays, free for the next one. */
+interface Spare {
+  buf: Buffer;
+  offs: Uint32Array;
+}
+
 export class Node {
   buf: Buffer;
   /** Bytes of `buf` in use. */
@@ -42,7 +48,7 @@ export class Node {
 
   /**
    * `bytes` and `entries`: the capacity to start with. XADD sizes the tail node for the entries
-   * it will likely hold, so it is not regrown entry by entry (seal() trims the spare).
+   * it will likely hold, so it is not regrown entry by entry (seal() moves it into an exact allocation).
    */
   constructor(
     /** The master ID: the first entry's ID when the node was opened. */
@@ -51,12 +57,12 @@ export class Node {
     readonly fields: string[],
     bytes = 256,
     entries = 8,
-    /** A buffer of at least `bytes` no longer used (a closed node's spare), taken instead of a new one. */
-    spare: Buffer | null = null,
+    /** Arrays no longer used (a closed node's, see seal), taken instead of new ones when large enough. */
+    spare: Spare | null = null,
   ) {
-    this.buf = spare ?? Buffer.allocUnsafeSlow(bytes);
-    this.offs = new Uint32Array(entries);
-    this.bytes = this.buf.length + 4 * entries;
+    this.buf = spare !== null && spare.buf.length >= bytes ? spare.buf : Buffer.allocUnsafeSlow(bytes);
+    this.offs = spare !== null && spare.offs.length >= entries ? spare.offs : new Uint32Array(entries);
+    this.bytes = this.buf.length + this.offs.byteLength;
     let b = 0;
     for (const f of fields) b += lpStringBytes(f);
     this.fieldBytes = b;
@@ -205,8 +211,8 @@ export class Node {
     while (size < need) size *= 2;
     const grown = Buffer.allocUnsafeSlow(size);
     this.buf.copy(grown, 0, 0, this.len);
-    this.bytes += size - this.buf.length;
     this.buf = grown;
+    this.measure();
   }
 
   private varint(n: number): void {
@@ -239,7 +245,7 @@ export class Node {
       const grown = new Uint32Array(this.n * 2);
       grown.set(this.offs);
       this.offs = grown;
-      this.bytes += 4 * this.n;
+      this.measure();
     }
     const numFields = (argv.length - from) >> 1;
     if (chars < 0) {
@@ -267,20 +273,28 @@ export class Node {
   }
 
   /**
-   * No more entries come (a newer node was opened): give back the spare capacity. Returns the
-   * buffer it used when it moved to an exact one (free for another node), else null.
+   * No more entries come (a newer node was opened): move the entries and their offsets into one
+   * exact allocation (one ArrayBuffer a node instead of two, the offsets a view at its end), and
+   * return the arrays used so far for the next node (none when already sealed: they are one).
    */
-  seal(): Buffer | null {
-    let spare: Buffer | null = null;
-    if (this.len < this.buf.length) {
-      spare = this.buf;
-      const exact = Buffer.allocUnsafeSlow(this.len);
-      spare.copy(exact, 0, 0, this.len);
-      this.buf = exact;
-    }
-    if (this.n < this.offs.length) this.offs = this.offs.slice(0, this.n);
-    this.bytes = this.buf.length + 4 * this.offs.length;
+  seal(): Spare | null {
+    const spare: Spare | null = this.offs.buffer === this.buf.buffer ? null : { buf: this.buf, offs: this.offs };
+    const n = this.n;
+    const at = (this.len + 3) & ~3;
+    const exact = Buffer.allocUnsafeSlow(at + 4 * n);
+    this.buf.copy(exact, 0, 0, this.len);
+    // A buffer of its own starts its ArrayBuffer: the view is aligned.
+    const offs = (exact.byteOffset & 3) === 0 ? new Uint32Array(exact.buffer, exact.byteOffset + at, n) : new Uint32Array(n);
+    for (let i = 0; i < n; i++) offs[i] = this.offs[i];
+    this.buf = exact;
+    this.offs = offs;
+    this.measure();
     return spare;
+  }
+
+  /** `bytes` after the arrays changed: offsets that are a view into `buf` are counted in it. */
+  private measure(): void {
+    this.bytes = this.buf.length + (this.offs.buffer === this.buf.buffer ? 0 : this.offs.byteLength);
   }
 
   markDeleted(i: number): void {
@@ -298,7 +312,12 @@ export class Node {
     c.buf = Buffer.allocUnsafeSlow(this.buf.length);
     this.buf.copy(c.buf);
     c.len = this.len;
-    c.offs = this.offs.slice();
+    // The same layout: offsets that are a view into the buffer stay one.
+    c.offs =
+      this.offs.buffer === this.buf.buffer
+        ? new Uint32Array(c.buf.buffer, c.buf.byteOffset + this.offs.byteOffset - this.buf.byteOffset, this.offs.length)
+        : this.offs.slice();
+    c.offs.set(this.offs);
     c.bytes = this.bytes;
     c.n = this.n;
     c.live = this.live;
@@ -567,14 +586,13 @@ export class Stream {
       const entries = limits.maxEntries > 0 && limits.maxEntries <= 1024 ? limits.maxEntries : 64;
       const estimate = (27 + total + 5 * (argv.length - from)) * entries;
       const bytes = estimate < 256 ? 256 : estimate > 16384 ? 16384 : estimate;
-      // The closed node's spare buffer becomes the new one's when large enough: one allocation a node, not two.
-      let spare: Buffer | null = null;
+      // The closed node's arrays become the new one's (when large enough).
+      let spare: Spare | null = null;
       if (nodes.length > 0) {
         const prev = nodes[nodes.length - 1];
         const before = prev.bytes;
         spare = prev.seal();
         this.nodeBytes += prev.bytes - before;
-        if (spare !== null && spare.length < bytes) spare = null;
       }
       tail = new Node(id, fields, bytes, entries, spare);
       this.addNode(tail);
