@@ -268,22 +268,42 @@ export class Node {
       bytes = entryBytes(id, this.master, argv, from, same);
     }
     this.varint(numFields);
-    for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) this.str(argv[i]);
+    // The strings, written through locals: short ones (the usual) byte by byte, with a one-byte length.
+    const b = this.buf;
+    let p = this.len;
+    for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) {
+      const v = argv[i];
+      const n = v.length;
+      if (n < 0x80) {
+        b[p++] = n;
+        if (n <= 32) for (let k = 0; k < n; k++) b[p++] = v.charCodeAt(k);
+        else p += b.write(v, p, 'latin1');
+      } else {
+        this.len = p;
+        this.str(v);
+        p = this.len;
+      }
+    }
+    this.len = p;
     this.entBytes += bytes;
   }
 
+  /** The bytes seal() packs the node into: its entries, padded to 8, then the offsets. */
+  get sealedBytes(): number {
+    return ((this.len + 7) & ~7) + 4 * this.n;
+  }
+
   /**
-   * No more entries come (a newer node was opened): move the entries and their offsets into one
-   * exact allocation (one ArrayBuffer a node instead of two, the offsets a view at its end), and
-   * return the arrays used so far for the next node (none when already sealed: they are one).
+   * No more entries come (a newer node was opened): move the entries and their offsets into
+   * `exact` (sealedBytes long, 8-aligned; the offsets become a view at its end, so a closed node
+   * holds no ArrayBuffer of its own), and return the arrays used so far for the next node (none
+   * when it was sealed before: they are one).
    */
-  seal(): Spare | null {
+  seal(exact: Buffer): Spare | null {
     const spare: Spare | null = this.offs.buffer === this.buf.buffer ? null : { buf: this.buf, offs: this.offs };
     const n = this.n;
-    const at = (this.len + 3) & ~3;
-    const exact = Buffer.allocUnsafeSlow(at + 4 * n);
+    const at = (this.len + 7) & ~7;
     this.buf.copy(exact, 0, 0, this.len);
-    // A buffer of its own starts its ArrayBuffer: the view is aligned.
     const offs = (exact.byteOffset & 3) === 0 ? new Uint32Array(exact.buffer, exact.byteOffset + at, n) : new Uint32Array(n);
     for (let i = 0; i < n; i++) offs[i] = this.offs[i];
     this.buf = exact;
@@ -526,6 +546,9 @@ export interface NodeLimits {
   maxEntries: number;
 }
 
+/** The largest slab of closed nodes (Stream.carve). */
+const SLAB_MAX = 64 * 1024;
+
 /** The largest listpack Redis lets a stream node grow to (STREAM_LISTPACK_MAX_SIZE). */
 const LISTPACK_MAX = 1 << 30;
 
@@ -544,6 +567,9 @@ export class Stream {
   groups: Map<string, Group> | null = null;
   /** The bytes of every node (Node.bytes), kept as they change: MEMORY USAGE walks no node. */
   nodeBytes = 0;
+  /** The slab closed nodes are packed into and how much of it is taken (carve). */
+  private slab: Buffer | null = null;
+  private slabUsed = 0;
 
   /**
    * The last ID as numbers (msOf, seqOf: -1 when not below 2^53), and as an Id once asked for:
@@ -591,7 +617,7 @@ export class Stream {
       if (nodes.length > 0) {
         const prev = nodes[nodes.length - 1];
         const before = prev.bytes;
-        spare = prev.seal();
+        spare = prev.seal(this.carve(prev.sealedBytes));
         this.nodeBytes += prev.bytes - before;
       }
       tail = new Node(id, fields, bytes, entries, spare);
@@ -610,6 +636,26 @@ export class Stream {
     this.last = id;
     this.lastMs = ms;
     this.lastSeq = seq;
+  }
+
+  /**
+   * Room for a closed node (Node.seal): a piece of this stream's slab, one ArrayBuffer for many
+   * nodes (allocating one a node was a few percent of pipelined XADD). The slab is a quarter of
+   * the stream's node bytes (at most SLAB_MAX), so its unused end stays small next to the
+   * stream; small streams and large nodes get a buffer each. A slab goes when all its nodes have.
+   */
+  private carve(size: number): Buffer {
+    const want = this.nodeBytes >> 2;
+    if (want < 4 * size || 4 * size > SLAB_MAX) return Buffer.allocUnsafeSlow(size);
+    let slab = this.slab;
+    if (slab === null || this.slabUsed + size > slab.length) {
+      slab = this.slab = Buffer.allocUnsafeSlow(want < SLAB_MAX ? want : SLAB_MAX);
+      this.slabUsed = 0;
+    }
+    const piece = slab.subarray(this.slabUsed, this.slabUsed + size);
+    // Pieces start 8-aligned (their offsets are Uint32Array views).
+    this.slabUsed += (size + 7) & ~7;
+    return piece;
   }
 
   /** Add a node after the others. */
