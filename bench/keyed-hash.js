@@ -29,9 +29,9 @@ const { benchArgs, call, freePort } = require('./drivers/resp');
 
 const args = benchArgs();
 const MODE = args.mode ?? 'cpu';
-const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'cpu' ? 50000 : 100000));
+const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'inproc' ? 40000 : MODE === 'cpu' ? 50000 : 100000));
 const ROUNDS = Number(args.rounds ?? (MODE === 'cpu' ? 11 : 3));
-const RANGE = args.range ?? (MODE === 'callgrind' ? '1000' : '100000');
+const RANGE = args.range ?? (MODE === 'callgrind' || MODE === 'inproc' ? '1000' : '100000');
 const CLIENTS = Number(args.clients ?? 50);
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
@@ -209,46 +209,213 @@ async function profileMode() {
 }
 
 /**
- * Instructions per hashString call on redis-benchmark's key shapes, each variant in its own
- * process under callgrind: two loop lengths, so start-up and compilation cancel in the difference.
+ * One hashString call, each variant in processes of its own: instructions under callgrind (two
+ * loop lengths, so start-up and compilation cancel in the difference; --single-threaded, so no
+ * compiler thread moves work between them) and ns in a loop without valgrind (best of 7 passes,
+ * the least disturbed on a shared machine). Keys of 3, 10, 16, 24, 40 and 100 bytes (1024
+ * distinct ones a length, so the last-string cache misses as it does between a command's key
+ * and its field) and redis-benchmark's own (key:, counter:, element: + 12 digits).
  */
 function hashMode() {
   const mapJs = path.join(ROOT, 'dist/kernel/util/string-map.js');
-  const loop = (n) => `
+  const SHAPES = ['3', '10', '16', '24', '40', '100', 'bench'];
+  const program = (shape, body) => `
     const { hashString } = require(${JSON.stringify(mapJs)});
     const keys = [];
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 1024; i++) {
       const d = String((i * 7919) % 100000).padStart(12, '0');
-      keys.push(Buffer.from(['key:', 'counter:', 'element:'][i % 3] + d).toString('latin1'));
+      // The digit that changes fastest comes first, so keys cut to 3 bytes still differ from the last.
+      const r = String(i).padStart(4, '0').split('').reverse().join('');
+      const k = ${shape === 'bench' ? "['key:', 'counter:', 'element:'][i % 3] + d" : `(r + ':element:' + d).repeat(9).slice(0, ${shape})`};
+      keys.push(Buffer.from(k, 'latin1').toString('latin1'));
     }
     let x = 0;
-    for (let i = 0; i < ${n}; i++) x ^= hashString(keys[i % 3000]);
+    ${body}
     if (x === 0.5) console.log(x);`;
-  const count = (variant, n) => {
+  const loop = (n) => `for (let i = 0; i < ${n}; i++) x ^= hashString(keys[i & 1023]);`;
+  const node = (variant) => ['node', '--single-threaded', ...(variant === 'fnv' ? ['-r', PRELOAD] : [])];
+  const count = (variant, shape, n) => {
     const out = path.join(os.tmpdir(), `keyed-hash-${process.pid}-${variant}-${n}.out`);
-    const node = ['node', ...(variant === 'fnv' ? ['-r', PRELOAD] : []), '-e', loop(n)];
-    const r = spawnSync('taskset', ['-c', SERVER_CPU, 'valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, ...node], { encoding: 'utf8' });
+    const r = spawnSync('taskset', ['-c', SERVER_CPU, 'valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, ...node(variant), '-e', program(shape, loop(n))], { encoding: 'utf8' });
     if (r.status !== 0) fail(`valgrind failed: ${r.stderr}`);
     const totals = /^totals: (\d+)/m.exec(fs.readFileSync(out, 'utf8'));
     fs.rmSync(out);
     return Number(totals[1]);
   };
-  const n1 = 200000;
-  const n2 = 200000 + REQUESTS * 10;
-  console.log(`\ninstructions per hashString call (key:, counter:, element: + 12 digits, 16-20 bytes), (I(${n2}) - I(${n1})) / ${n2 - n1}\n`);
-  console.log('| variant | instructions/call |');
-  console.log('| --- | ---: |');
-  for (const variant of ['sip', 'fnv']) console.log(`| ${variant === 'sip' ? 'SipHash-1-2' : 'FNV-1a'} | ${((count(variant, n2) - count(variant, n1)) / (n2 - n1)).toFixed(1)} |`);
+  const ns = (variant, shape) => {
+    const timed = `${loop(2000000)}
+    let best = Infinity;
+    for (let pass = 0; pass < 7; pass++) {
+      const t = process.hrtime.bigint();
+      ${loop(2000000)}
+      best = Math.min(best, Number(process.hrtime.bigint() - t) / 2000000);
+    }
+    console.log(best);`;
+    const r = spawnSync('taskset', ['-c', SERVER_CPU, ...node(variant), '-e', program(shape, timed)], { encoding: 'utf8' });
+    if (r.status !== 0) fail(`timing run failed: ${r.stderr}`);
+    return Number(r.stdout.trim());
+  };
+  const n1 = 300000;
+  const n2 = n1 + REQUESTS * 10;
+  const rows = [];
+  for (const shape of SHAPES) {
+    const ins = {};
+    const t = {};
+    for (const variant of ['sip', 'fnv']) {
+      ins[variant] = (count(variant, shape, n2) - count(variant, shape, n1)) / (n2 - n1);
+      t[variant] = ns(variant, shape);
+    }
+    rows.push(`| ${shape === 'bench' ? 'redis-benchmark keys (16-20)' : shape} | ${ins.sip.toFixed(0)} | ${ins.fnv.toFixed(0)} | ${(ins.sip - ins.fnv).toFixed(0)} | ${t.sip.toFixed(1)} | ${t.fnv.toFixed(1)} | ${(t.sip - t.fnv).toFixed(1)} |`);
+    console.error(rows[rows.length - 1]);
+  }
+  console.log(`\none hashString call: instructions (I(${n2}) - I(${n1})) / ${n2 - n1} under callgrind; ns the best of 7 passes of 2,000,000 calls\n`);
+  console.log('| key bytes | SipHash-1-2 instructions | FNV-1a instructions | difference | SipHash ns | FNV-1a ns | difference |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of rows) console.log(row);
+}
+
+/** redis-benchmark's commands (-r: each __rand_int__ drawn on its own), as argument lists. */
+const pad12 = (n) => String(n).padStart(12, '0');
+const COMMAND_OF = {
+  set: (r) => ['SET', `key:${pad12(r())}`, 'xxx'],
+  get: (r) => ['GET', `key:${pad12(r())}`],
+  incr: (r) => ['INCR', `counter:${pad12(r())}`],
+  hset: (r) => ['HSET', 'myhash', `element:${pad12(r())}`, 'xxx'],
+  sadd: (r) => ['SADD', 'myset', `element:${pad12(r())}`],
+  zadd: (r) => ['ZADD', 'myzset', pad12(r()), `element:${pad12(r())}`],
+};
+const resp = (argv) => `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+
+/** The same pseudo-random draws in every run (Math.random's would differ between the runs compared). */
+function lcg(seed, range) {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x % range;
+  };
+}
+
+/** Feed `n` commands (reads of `perRead`), one read per client in turn; replies go nowhere. */
+function feed(clients, reads, n, perRead) {
+  return new Promise((resolve) => {
+    let b = 0;
+    let done = 0;
+    const turn = () => {
+      for (let i = 0; i < clients.length && done < n; i++, done += perRead) clients[i].onData(reads[b++ % reads.length]);
+      setImmediate(done < n ? turn : resolve);
+    };
+    turn();
+  });
+}
+
+/** The string-map.js rewrite of `--child count`: counts hashString calls and the SipHash computations among them. */
+function installCounter() {
+  const Module = require('module');
+  const load = Module._extensions['.js'];
+  globalThis.hashCounts = { calls: 0, sip: 0 };
+  Module._extensions['.js'] = function (module, filename) {
+    if (!filename.endsWith(path.join('kernel', 'util', 'string-map.js'))) return load(module, filename);
+    const src = fs.readFileSync(filename, 'utf8').replace('function hashString(s) {', 'function hashString(s) {\n    globalThis.hashCounts.calls++;').replace('sipHash12(K0L, K0H, K1L, K1H, s)', '(globalThis.hashCounts.sip++, sipHash12(K0L, K0H, K1L, K1H, s))');
+    if (!src.includes('hashCounts.sip++')) fail('keyed-hash: string-map.js changed; update installCounter');
+    module._compile(src, filename);
+  };
+}
+
+/**
+ * One in-process run (the child of --mode inproc): the kernel in this process, 50 connection-less
+ * clients (a transport that drops the output, as bench/in-process.js), every key, field or member
+ * of the range written once in order, then `--count` commands drawn from the range. Under
+ * callgrind the parent subtracts two such runs of different counts.
+ */
+async function child() {
+  if (args.child === 'count') installCounter();
+  const test = ALL_TESTS.find((t) => t.name === args.test) ?? fail(`unknown test ${args.test}`);
+  const range = Number(RANGE);
+  const count = Number(args.count);
+  require('reflect-metadata');
+  const { startServer } = require(path.join(ROOT, 'dist/kernel'));
+  const { Client } = require(path.join(ROOT, 'dist/kernel/client'));
+  const ferrous = await startServer({ ephemeral: true, argv: ['--save', '', '--appendonly', 'no', '--loglevel', 'warning'] });
+  // The cron's work follows the wall clock (time-boxed steps every 1000/hz ms), which callgrind
+  // stretches many times over and unevenly: stopped, so the runs compared differ by commands only.
+  clearInterval(ferrous.server.cron);
+  const transport = { direct: true, pending: 0, write() {}, writeBuffer() {}, end() {}, destroy() {} };
+  const clients = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const c = new Client(ferrous.server, { remoteAddress: '127.0.0.1', remotePort: 40000 + i, localAddress: '127.0.0.1', localPort: ferrous.port });
+    c.transport = transport;
+    ferrous.server.clients.set(c.id, c);
+    clients.push(c);
+  }
+  let next = 0;
+  const inOrder = () => next++ % range;
+  const fill = [];
+  for (let i = 0; i < range; i += 16) {
+    let text = '';
+    for (let j = 0; j < 16; j++) text += resp(COMMAND_OF[test.t === 'get' ? 'set' : test.t](inOrder));
+    fill.push(Buffer.from(text, 'latin1'));
+  }
+  await feed(clients, fill, range, 16);
+  const draw = lcg(12345, range);
+  const reads = [];
+  for (let i = 0; i < 2048; i++) {
+    let text = '';
+    for (let j = 0; j < test.pipeline; j++) text += resp(COMMAND_OF[test.t](draw));
+    reads.push(Buffer.from(text, 'latin1'));
+  }
+  const before = args.child === 'count' ? { ...globalThis.hashCounts } : null;
+  await feed(clients, reads, count, test.pipeline);
+  if (before !== null) console.log(JSON.stringify({ calls: (globalThis.hashCounts.calls - before.calls) / count, sip: (globalThis.hashCounts.sip - before.sip) / count }));
+  for (const c of clients) c.close();
+  await ferrous.stop();
+}
+
+/**
+ * Instructions per command of the kernel's whole command path (parse, dispatch, handler, reply
+ * encoding; no sockets), in process under callgrind: each variant runs `n1` and `n2` commands
+ * in two processes that are the same up to n1, so start-up, the fill and compilation cancel
+ * in (I(n2) - I(n1)) / (n2 - n1). V8 runs --single-threaded (no compiler or GC threads whose
+ * timing could move work between the two runs) with a GC schedule that ignores time.
+ */
+function inprocMode() {
+  if (spawnSync('which', ['valgrind']).status !== 0) fail('valgrind is required (apt-get install -y valgrind)');
+  const n1 = Number(args.n1 ?? 20000);
+  const n2 = n1 + REQUESTS;
+  const instructions = (variant, test, n) => {
+    const out = path.join(os.tmpdir(), `keyed-hash-${process.pid}-${variant}.out`);
+    const node = ['node', '--single-threaded', '--predictable-gc-schedule', ...(variant === 'fnv' ? ['-r', PRELOAD] : []), __filename, '--child', 'run', '--test', test.name, '--count', String(n), '--range', RANGE, '--clients', String(CLIENTS)];
+    const r = spawnSync('taskset', ['-c', SERVER_CPU, 'timeout', '900', 'valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, ...node], { encoding: 'utf8' });
+    if (r.status !== 0) fail(`valgrind failed: ${r.stderr.slice(-2000)}`);
+    const totals = /^totals: (\d+)/m.exec(fs.readFileSync(out, 'utf8'));
+    fs.rmSync(out);
+    return Number(totals[1]);
+  };
+  const rows = [];
+  for (const test of TESTS) {
+    const r = spawnSync('node', [__filename, '--child', 'count', '--test', test.name, '--count', String(REQUESTS), '--range', RANGE, '--clients', String(CLIENTS)], { encoding: 'utf8' });
+    if (r.status !== 0) fail(`count run failed: ${r.stderr}`);
+    const counts = JSON.parse(r.stdout.trim().split('\n').pop());
+    const per = {};
+    for (const variant of ['sip', 'fnv']) per[variant] = (instructions(variant, test, n2) - instructions(variant, test, n1)) / (n2 - n1);
+    rows.push(`| ${test.name} | ${counts.calls.toFixed(2)} | ${counts.sip.toFixed(2)} | ${per.sip.toFixed(0)} | ${per.fnv.toFixed(0)} | ${(per.sip - per.fnv).toFixed(0)} | ${pct(per.sip, per.fnv)} |`);
+    console.error(rows[rows.length - 1]);
+  }
+  console.log(`\nin process under callgrind, (I(${n2}) - I(${n1})) / ${REQUESTS} commands after a fill of the range, -r ${RANGE}, ${CLIENTS} clients; hashes counted in a separate run (hashString calls, and the SipHash computations among them: the rest hit the last-string cache)\n`);
+  console.log('| test | hashString calls/cmd | hashes computed/cmd | SipHash instructions/cmd | FNV-1a instructions/cmd | difference | cost |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of rows) console.log(row);
 }
 
 async function main() {
   if (!fs.existsSync(MAIN)) fail('build first: npm run build');
+  if (args.child !== undefined) return child();
   console.log(`mode ${MODE}; server on CPU ${SERVER_CPU}, load on CPU ${BENCH_CPU}; node ${process.version}`);
   if (MODE === 'cpu') await cpuMode();
   else if (MODE === 'callgrind') await callgrindMode();
   else if (MODE === 'profile') await profileMode();
   else if (MODE === 'hash') hashMode();
-  else fail(`unknown mode ${MODE}: cpu | callgrind | profile | hash`);
+  else if (MODE === 'inproc') inprocMode();
+  else fail(`unknown mode ${MODE}: cpu | callgrind | inproc | profile | hash`);
 }
 
 main().catch((e) => {
