@@ -1,5 +1,6 @@
 import { type CommandContext, EncodedReply, Errors, Notify, NULL_ARRAY, OK, parseInt64, type Reply, ReplyError } from '../../kernel';
 import { formatId, type Id, isZero, MAX_ID, MIN_ID, msOf, nextId, parseId, parseRangeId, parseStrictId, seqAuto, seqOf } from './id';
+import { taskNow } from './clock';
 import { respOut } from './reply';
 import { Cursor, Stream, Trim } from './stream';
 import { limits, readStream, writeStream } from './type';
@@ -144,7 +145,7 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
   }
   // Only an ID past 2^53 ms has lastMs -1: MAX_ID among them.
   if (s.lastMs < 0 && s.lastId === MAX_ID) throw EXHAUSTED;
-  const id = newId(s, a);
+  const id = newId(s, a, ctx.caller === null ? taskNow() : Date.now());
   let total = 0;
   for (let i = fieldPos; i < argv.length; i++) total += argv[i].length;
   if (total > ENTRY_MAX) throw TOO_LARGE;
@@ -200,12 +201,11 @@ function bulkPrefix(ms: number, seq: number): string {
 }
 
 /**
- * The ID XADD adds: generated from the clock (returns null, the parts in genMs and genSeq),
+ * The ID XADD adds: generated from the clock, `now` (returns null, the parts in genMs and genSeq),
  * `<ms>-*`, or given (checked against the top).
  */
-function newId(s: Stream, a: TrimArgs): Id | null {
+function newId(s: Stream, a: TrimArgs, now: number): Id | null {
   if (a.id === null) {
-    const now = Date.now();
     const lastMs = s.lastMs;
     if (lastMs >= 0) {
       if (now > lastMs) {

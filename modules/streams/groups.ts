@@ -13,6 +13,7 @@ import {
   ReplyError,
 } from '../../kernel';
 import { collect, entryReply, isOption, longArg } from './commands';
+import { taskNow } from './clock';
 import { respOut } from './reply';
 import { formatId, type Id, MAX_ID, MIN_ID, nextId, parseId, parseRangeId, parseStrictId } from './id';
 import { Consumer, Cursor, ENTRIES_READ_INVALID, Group, type IdList, Nack, Stream, UNOWNED } from './stream';
@@ -370,7 +371,7 @@ function consumerFor(ctx: CommandContext, key: string, g: Group, name: string, n
     c = createConsumer(ctx, key, g, name);
     if (noack && w.live) w.add(['XGROUP', 'CREATECONSUMER', key, g.name, name]);
   }
-  c.seenTime = Date.now();
+  c.seenTime = ctx.caller === null ? taskNow() : Date.now();
   return c;
 }
 

@@ -19,6 +19,12 @@ import type { RespWriter } from './reply';
 const E_SAME = 2;
 const E_WIDE = 4;
 
+/** A closed node's arrays, free for the next one. */
+interface Spare {
+  buf: Buffer;
+  offs: Uint32Array;
+}
+
 export class Node {
   buf: Buffer;
   /** Bytes of `buf` in use. */
@@ -42,7 +48,7 @@ export class Node {
 
   /**
    * `bytes` and `entries`: the capacity to start with. XADD sizes the tail node for the entries
-   * it will likely hold, so it is not regrown entry by entry (seal() trims the spare).
+   * it will likely hold, so it is not regrown entry by entry (seal() moves it into an exact allocation).
    */
   constructor(
     /** The master ID: the first entry's ID when the node was opened. */
@@ -51,12 +57,12 @@ export class Node {
     readonly fields: string[],
     bytes = 256,
     entries = 8,
-    /** A buffer of at least `bytes` no longer used (a closed node's spare), taken instead of a new one. */
-    spare: Buffer | null = null,
+    /** Arrays no longer used (a closed node's, see seal), taken instead of new ones when large enough. */
+    spare: Spare | null = null,
   ) {
-    this.buf = spare ?? Buffer.allocUnsafeSlow(bytes);
-    this.offs = new Uint32Array(entries);
-    this.bytes = this.buf.length + 4 * entries;
+    this.buf = spare !== null && spare.buf.length >= bytes ? spare.buf : Buffer.allocUnsafeSlow(bytes);
+    this.offs = spare !== null && spare.offs.length >= entries ? spare.offs : new Uint32Array(entries);
+    this.bytes = this.buf.length + this.offs.byteLength;
     let b = 0;
     for (const f of fields) b += lpStringBytes(f);
     this.fieldBytes = b;
@@ -205,8 +211,8 @@ export class Node {
     while (size < need) size *= 2;
     const grown = Buffer.allocUnsafeSlow(size);
     this.buf.copy(grown, 0, 0, this.len);
-    this.bytes += size - this.buf.length;
     this.buf = grown;
+    this.measure();
   }
 
   private varint(n: number): void {
@@ -239,7 +245,7 @@ export class Node {
       const grown = new Uint32Array(this.n * 2);
       grown.set(this.offs);
       this.offs = grown;
-      this.bytes += 4 * this.n;
+      this.measure();
     }
     const numFields = (argv.length - from) >> 1;
     if (chars < 0) {
@@ -262,25 +268,53 @@ export class Node {
       bytes = entryBytes(id, this.master, argv, from, same);
     }
     this.varint(numFields);
-    for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) this.str(argv[i]);
+    // The strings, written through locals: short ones (the usual) byte by byte, with a one-byte length.
+    const b = this.buf;
+    let p = this.len;
+    for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) {
+      const v = argv[i];
+      const n = v.length;
+      if (n < 0x80) {
+        b[p++] = n;
+        if (n <= 32) for (let k = 0; k < n; k++) b[p++] = v.charCodeAt(k);
+        else p += b.write(v, p, 'latin1');
+      } else {
+        this.len = p;
+        this.str(v);
+        p = this.len;
+      }
+    }
+    this.len = p;
     this.entBytes += bytes;
   }
 
+  /** The bytes seal() packs the node into: its entries, padded to 8, then the offsets. */
+  get sealedBytes(): number {
+    return ((this.len + 7) & ~7) + 4 * this.n;
+  }
+
   /**
-   * No more entries come (a newer node was opened): give back the spare capacity. Returns the
-   * buffer it used when it moved to an exact one (free for another node), else null.
+   * No more entries come (a newer node was opened): move the entries and their offsets into
+   * `exact` (sealedBytes long, 8-aligned; the offsets become a view at its end, so a closed node
+   * holds no ArrayBuffer of its own), and return the arrays used so far for the next node (none
+   * when it was sealed before: they are one).
    */
-  seal(): Buffer | null {
-    let spare: Buffer | null = null;
-    if (this.len < this.buf.length) {
-      spare = this.buf;
-      const exact = Buffer.allocUnsafeSlow(this.len);
-      spare.copy(exact, 0, 0, this.len);
-      this.buf = exact;
-    }
-    if (this.n < this.offs.length) this.offs = this.offs.slice(0, this.n);
-    this.bytes = this.buf.length + 4 * this.offs.length;
+  seal(exact: Buffer): Spare | null {
+    const spare: Spare | null = this.offs.buffer === this.buf.buffer ? null : { buf: this.buf, offs: this.offs };
+    const n = this.n;
+    const at = (this.len + 7) & ~7;
+    this.buf.copy(exact, 0, 0, this.len);
+    const offs = (exact.byteOffset & 3) === 0 ? new Uint32Array(exact.buffer, exact.byteOffset + at, n) : new Uint32Array(n);
+    for (let i = 0; i < n; i++) offs[i] = this.offs[i];
+    this.buf = exact;
+    this.offs = offs;
+    this.measure();
     return spare;
+  }
+
+  /** `bytes` after the arrays changed: offsets that are a view into `buf` are counted in it. */
+  private measure(): void {
+    this.bytes = this.buf.length + (this.offs.buffer === this.buf.buffer ? 0 : this.offs.byteLength);
   }
 
   markDeleted(i: number): void {
@@ -298,7 +332,12 @@ export class Node {
     c.buf = Buffer.allocUnsafeSlow(this.buf.length);
     this.buf.copy(c.buf);
     c.len = this.len;
-    c.offs = this.offs.slice();
+    // The same layout: offsets that are a view into the buffer stay one.
+    c.offs =
+      this.offs.buffer === this.buf.buffer
+        ? new Uint32Array(c.buf.buffer, c.buf.byteOffset + this.offs.byteOffset - this.buf.byteOffset, this.offs.length)
+        : this.offs.slice();
+    c.offs.set(this.offs);
     c.bytes = this.bytes;
     c.n = this.n;
     c.live = this.live;
@@ -507,6 +546,9 @@ export interface NodeLimits {
   maxEntries: number;
 }
 
+/** The largest slab of closed nodes (Stream.carve). */
+const SLAB_MAX = 64 * 1024;
+
 /** The largest listpack Redis lets a stream node grow to (STREAM_LISTPACK_MAX_SIZE). */
 const LISTPACK_MAX = 1 << 30;
 
@@ -525,6 +567,9 @@ export class Stream {
   groups: Map<string, Group> | null = null;
   /** The bytes of every node (Node.bytes), kept as they change: MEMORY USAGE walks no node. */
   nodeBytes = 0;
+  /** The slab closed nodes are packed into and how much of it is taken (carve). */
+  private slab: Buffer | null = null;
+  private slabUsed = 0;
 
   /**
    * The last ID as numbers (msOf, seqOf: -1 when not below 2^53), and as an Id once asked for:
@@ -567,14 +612,13 @@ export class Stream {
       const entries = limits.maxEntries > 0 && limits.maxEntries <= 1024 ? limits.maxEntries : 64;
       const estimate = (27 + total + 5 * (argv.length - from)) * entries;
       const bytes = estimate < 256 ? 256 : estimate > 16384 ? 16384 : estimate;
-      // The closed node's spare buffer becomes the new one's when large enough: one allocation a node, not two.
-      let spare: Buffer | null = null;
+      // The closed node's arrays become the new one's (when large enough).
+      let spare: Spare | null = null;
       if (nodes.length > 0) {
         const prev = nodes[nodes.length - 1];
         const before = prev.bytes;
-        spare = prev.seal();
+        spare = prev.seal(this.carve(prev.sealedBytes));
         this.nodeBytes += prev.bytes - before;
-        if (spare !== null && spare.length < bytes) spare = null;
       }
       tail = new Node(id, fields, bytes, entries, spare);
       this.addNode(tail);
@@ -592,6 +636,26 @@ export class Stream {
     this.last = id;
     this.lastMs = ms;
     this.lastSeq = seq;
+  }
+
+  /**
+   * Room for a closed node (Node.seal): a piece of this stream's slab, one ArrayBuffer for many
+   * nodes (allocating one a node was a few percent of pipelined XADD). The slab is a quarter of
+   * the stream's node bytes (at most SLAB_MAX), so its unused end stays small next to the
+   * stream; small streams and large nodes get a buffer each. A slab goes when all its nodes have.
+   */
+  private carve(size: number): Buffer {
+    const want = this.nodeBytes >> 2;
+    if (want < 4 * size || 4 * size > SLAB_MAX) return Buffer.allocUnsafeSlow(size);
+    let slab = this.slab;
+    if (slab === null || this.slabUsed + size > slab.length) {
+      slab = this.slab = Buffer.allocUnsafeSlow(want < SLAB_MAX ? want : SLAB_MAX);
+      this.slabUsed = 0;
+    }
+    const piece = slab.subarray(this.slabUsed, this.slabUsed + size);
+    // Pieces start 8-aligned (their offsets are Uint32Array views).
+    this.slabUsed += (size + 7) & ~7;
+    return piece;
   }
 
   /** Add a node after the others. */
