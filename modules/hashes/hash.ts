@@ -14,12 +14,10 @@ export interface Limits {
  */
 export class Hash {
   /**
-   * The listpack's entries, or the hashtable: one field for either keeps a small hash's object
-   * at two fields (40 bytes on V8) rather than three.
+   * The listpack's entries, or the hashtable. One field and no field count (a listpack's is
+   * counted by walking it) keep a small hash's object at 32 bytes on V8, where two fields took 40.
    */
   private data: string | ScanMap<string, string> = '';
-  /** Fields in the listpack. */
-  private n = 0;
 
   /** The hashtable encoding; null while the hash is a listpack. */
   get table(): ScanMap<string, string> | null {
@@ -35,7 +33,7 @@ export class Hash {
   }
 
   get size(): number {
-    return this.table === null ? this.n : this.table.size;
+    return this.table === null ? listpackFields(this.lp) : this.table.size;
   }
 
   get(field: string): string | undefined {
@@ -55,7 +53,6 @@ export class Hash {
     const pos = packedFind(p, field, 2);
     if (pos < 0) {
       this.data = flatten(p + packEntry(field) + packEntry(value));
-      this.n++;
       return true;
     }
     const at = packedNext(p, pos);
@@ -68,7 +65,6 @@ export class Hash {
     const p = this.lp;
     const pos = packedFind(p, field, 2);
     if (pos < 0) return false;
-    this.n--;
     this.data = packedCut(p, pos, packedNext(p, packedNext(p, pos)));
     return true;
   }
@@ -110,14 +106,19 @@ export class Hash {
     const flat = this.flat();
     for (let i = 0; i < flat.length; i += 2) table.set(flat[i], flat[i + 1]);
     this.data = table;
-    this.n = 0;
   }
 
   /** hashTypeSet for one field: converts first when an argument is too long, then when too many. */
   store(field: string, value: string, limits: Limits): void {
     if (this.table === null && (field.length > limits.value || value.length > limits.value)) this.toTable();
     this.set(field, value);
-    if (this.table === null && this.n > limits.entries) this.toTable();
+    this.convertPast(limits.entries);
+  }
+
+  /** A listpack of more than `entries` fields becomes a hashtable (hash-max-listpack-entries). */
+  convertPast(entries: number): void {
+    // A pair takes two chars at least: a shorter listpack holds no more fields than the limit, uncounted.
+    if (this.table === null && this.lp.length > 2 * entries && listpackFields(this.lp) > entries) this.toTable();
   }
 
   clone(): Hash {
@@ -125,7 +126,6 @@ export class Hash {
     if (this.table === null) {
       // Strings are immutable: the copy shares the listpack until either side writes.
       h.data = this.data;
-      h.n = this.n;
       return h;
     }
     const table = new ScanMap<string, string>();
@@ -133,6 +133,13 @@ export class Hash {
     h.data = table;
     return h;
   }
+}
+
+/** Fields in a listpack: half its entries. */
+function listpackFields(p: string): number {
+  let n = 0;
+  for (let pos = 0; pos < p.length; pos = packedNext(p, pos)) n++;
+  return n >> 1;
 }
 
 /** Rough per-entry overhead of a hashtable: a dict entry plus its ScanIndex slot. */

@@ -103,7 +103,7 @@ export default class HashesModule {
     convertForArgs(h, argv, 2, limits);
     let created = 0;
     for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i], argv[i + 1])) created++;
-    if (h.listpack && h.size > limits.entries) h.toTable();
+    h.convertPast(limits.entries);
     ctx.modified(key, Notify.HASH, 'hset');
     // Redis counts every pair as a change (server.dirty); modified() counted one.
     if (argv.length > 4) ctx.server.keyspace.stats.dirty += (argv.length - 4) / 2;
