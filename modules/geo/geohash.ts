@@ -93,21 +93,24 @@ function decodeCells(lat: number, lon: number, xy: XY): void {
   xy[1] = y;
 }
 
-/** The cell index of a coordinate at `step` bits (the offset truncated to uint32, as C does). */
-function cell(v: number, min: number, max: number, step: number): number {
-  return Math.trunc(((v - min) / (max - min)) * 2 ** step);
+/**
+ * The cell index of a coordinate among `cells` (2^step) cells, the offset truncated to uint32 as
+ * C does. The count is passed rather than the step: a variable `2 ** step` is a call to pow.
+ */
+function cell(v: number, min: number, max: number, cells: number): number {
+  return Math.trunc(((v - min) / (max - min)) * cells);
 }
 
 /** GEOADD's score for a valid longitude/latitude. */
 export function encodeScore(lon: number, lat: number): number {
-  return interleave(cell(lat, LAT_MIN, LAT_MAX, STEP_MAX), cell(lon, LONG_MIN, LONG_MAX, STEP_MAX));
+  return interleave(cell(lat, LAT_MIN, LAT_MAX, CELLS), cell(lon, LONG_MIN, LONG_MAX, CELLS));
 }
 
 const ALPHABET = '0123456789bcdefghjkmnpqrstuvwxyz';
 
 /** GEOHASH's 11 characters: the position re-encoded on the standard [-90, 90] latitude range. */
 export function standardGeohash(xy: XY): string {
-  const bits = interleave(cell(xy[1], -90, 90, STEP_MAX), cell(xy[0], -180, 180, STEP_MAX));
+  const bits = interleave(cell(xy[1], -90, 90, CELLS), cell(xy[0], -180, 180, CELLS));
   let out = '';
   for (let i = 0; i < 10; i++) out += ALPHABET[Math.floor(bits / 2 ** (52 - (i + 1) * 5)) % 32];
   return out + '0';
@@ -290,8 +293,8 @@ export class Shape {
     const h = this.height / 2;
     const radiusMeters = (this.box ? Math.sqrt(w * w + h * h) : this.radius) * this.conversion;
     let steps = estimateSteps(radiusMeters, this.lat);
-    let lat = cell(this.lat, LAT_MIN, LAT_MAX, steps);
-    let lon = cell(this.lon, LONG_MIN, LONG_MAX, steps);
+    let lat = cell(this.lat, LAT_MIN, LAT_MAX, 2 ** steps);
+    let lon = cell(this.lon, LONG_MIN, LONG_MAX, 2 ** steps);
     let mask = 2 ** steps - 1;
     if (steps > 1) {
       // The step is too coarse when a neighbour cell does not reach past the bounding box.
@@ -301,8 +304,8 @@ export class Shape {
       const wst = cellMin((lon - 1) & mask, LONG_MIN, LONG_MAX, steps);
       if (n < maxLat || s > minLat || e < maxLon || wst > minLon) {
         steps--;
-        lat = cell(this.lat, LAT_MIN, LAT_MAX, steps);
-        lon = cell(this.lon, LONG_MIN, LONG_MAX, steps);
+        lat = cell(this.lat, LAT_MIN, LAT_MAX, 2 ** steps);
+        lon = cell(this.lon, LONG_MIN, LONG_MAX, 2 ** steps);
         mask = 2 ** steps - 1;
       }
     }

@@ -16,6 +16,8 @@ const enum Add {
 @RedisModule({ name: 'geo', requires: ['sorted-sets'] })
 export default class GeoModule {
   private readonly xy = new Float64Array(2);
+  /** GEOADD's encoded scores, reused by every call (the server runs one command at a time). */
+  private scores = new Float64Array(8);
 
   constructor(@inject(SORTED_SETS) private readonly sets: SortedSets) {}
 
@@ -35,7 +37,9 @@ export default class GeoModule {
     }
     const n = (argv.length - first) / 3;
     if (!Number.isInteger(n) || n === 0 || (flags & (Add.NX | Add.XX)) === (Add.NX | Add.XX)) throw Errors.syntax;
-    const scores = new Array<number>(n);
+    // Every position is checked before anything is added (a bad one fails the whole command).
+    if (this.scores.length < n) this.scores = new Float64Array(n);
+    const scores = this.scores;
     for (let i = 0; i < n; i++) {
       parseLonLat(argv, first + 3 * i, this.xy);
       scores[i] = encodeScore(this.xy[0], this.xy[1]);
@@ -64,7 +68,7 @@ export default class GeoModule {
     }
     if (added + updated !== 0) {
       ctx.modified(key, Notify.ZSET, 'zadd');
-      if (ctx.server.journal.active) ctx.propagate(zaddArgv(argv, first, scores));
+      if (ctx.server.journal.active) ctx.propagate(zaddArgv(argv, first, n, scores));
     }
     return (flags & Add.CH) !== 0 ? added + updated : added;
   }
@@ -149,8 +153,8 @@ export default class GeoModule {
 }
 
 /** The ZADD that GEOADD becomes: its options, then score and member pairs. */
-function zaddArgv(argv: string[], first: number, scores: number[]): string[] {
+function zaddArgv(argv: string[], first: number, n: number, scores: Float64Array): string[] {
   const out = ['ZADD', ...argv.slice(1, first)];
-  for (let i = 0; i < scores.length; i++) out.push(String(scores[i]), argv[first + 3 * i + 2]);
+  for (let i = 0; i < n; i++) out.push(String(scores[i]), argv[first + 3 * i + 2]);
   return out;
 }

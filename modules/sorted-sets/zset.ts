@@ -32,19 +32,6 @@ function listpackScore(score: number): number {
   return score === 0 ? 0 : score;
 }
 
-/**
- * What the member dictionary holds: the score, the ZSCAN sequence number, and the member string
- * the tree holds, so an update hands the tree its own string back (found by identity, and the
- * command's copy stays short-lived garbage).
- */
-export class ZEntry {
-  constructor(
-    public score: number,
-    public seq: number,
-    readonly ele: string,
-  ) {}
-}
-
 /** A position in a sorted set, in either encoding: read `ele`/`score`, step with next()/prev(). */
 export interface ZCursor {
   readonly valid: boolean;
@@ -54,15 +41,67 @@ export interface ZCursor {
   prev(): void;
 }
 
-/** The skiplist encoding: member -> score (Redis's dict), the ordered tree, ZSCAN's index. */
+/**
+ * The skiplist encoding: member -> slot (Redis's dict), the ordered tree, ZSCAN's index. A
+ * member's score, ZSCAN sequence number and string (the one the tree holds, so an update hands
+ * the tree its own string back and the command's copy stays short-lived garbage) are in
+ * parallel arrays at its slot: a lookup reads the score unboxed, and a new member allocates
+ * nothing but its string (an object per member would be two, its double field a box of its own).
+ */
 class Skiplist {
-  readonly dict = new StringMap<ZEntry>();
+  readonly dict = new StringMap<number>();
   readonly tree = new ScoreTree();
   readonly index = new ScanIndex<string>();
+  scores = new Float64Array(8);
+  private seqs = new Float64Array(8);
+  readonly eles: string[] = [];
+  /** Released slots, reused first. */
+  private readonly free: number[] = [];
+
+  /** The member's slot, or -1. */
+  slot(ele: string): number {
+    const i = this.dict.get(ele);
+    return i === undefined ? -1 : i;
+  }
 
   add(score: number, ele: string): void {
+    let i = this.free.pop();
+    if (i === undefined) {
+      i = this.eles.length;
+      if (i === this.scores.length) this.grow();
+      this.eles.push(ele);
+    } else {
+      this.eles[i] = ele;
+    }
+    this.scores[i] = score;
+    this.seqs[i] = this.index.add(ele);
     this.tree.insert(score, ele);
-    this.dict.set(ele, new ZEntry(score, this.index.add(ele), ele));
+    this.dict.set(ele, i);
+  }
+
+  /** Change the score of the member at slot i. */
+  rescore(i: number, score: number): void {
+    const ele = this.eles[i];
+    this.tree.delete(this.scores[i], ele);
+    this.tree.insert(score, ele);
+    this.scores[i] = score;
+  }
+
+  /** Drop the member at slot i from the dictionary and the index (the caller updates the tree). */
+  forget(i: number): void {
+    this.dict.delete(this.eles[i]);
+    this.index.remove(this.seqs[i]);
+    this.eles[i] = '';
+    this.free.push(i);
+  }
+
+  private grow(): void {
+    const scores = new Float64Array(this.scores.length * 2);
+    scores.set(this.scores);
+    this.scores = scores;
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
   }
 }
 
@@ -186,16 +225,21 @@ export class ZSet implements SortedSetValue {
   }
 
   score(ele: string): number | undefined {
-    if (this.sl !== null) return this.sl.dict.get(ele)?.score;
+    const sl = this.sl;
+    if (sl !== null) {
+      const i = sl.slot(ele);
+      return i < 0 ? undefined : sl.scores[i];
+    }
     const pos = this.find(ele);
     return pos < 0 ? undefined : scoreAt(this.lp, pos);
   }
 
   /** 0-based rank of a member, or -1. */
   rank(ele: string): number {
-    if (this.sl !== null) {
-      const e = this.sl.dict.get(ele);
-      return e === undefined ? -1 : this.sl.tree.rankOf(e.score, ele);
+    const sl = this.sl;
+    if (sl !== null) {
+      const i = sl.slot(ele);
+      return i < 0 ? -1 : sl.tree.rankOf(sl.scores[i], ele);
     }
     const p = this.lp;
     for (let pos = 0, r = 0; pos < p.length; r++) {
@@ -250,10 +294,35 @@ export class ZSet implements SortedSetValue {
       this.packedInsert(listpackScore(score), ele);
       return;
     }
-    const e = sl.dict.get(ele)!;
-    sl.tree.delete(e.score, e.ele);
-    sl.tree.insert(score, e.ele);
-    e.score = score;
+    sl.rescore(sl.slot(ele), score);
+  }
+
+  /**
+   * ZADD of one member as the SortedSets service's put: one dictionary lookup whether the
+   * member is added, rescored or left alone. Returns 1 when added, 2 when the score changed.
+   */
+  put(ele: string, score: number, nx: boolean, xx: boolean, limits: Limits): 0 | 1 | 2 {
+    const sl = this.sl;
+    if (sl === null) {
+      const cur = this.score(ele);
+      if (cur === undefined) {
+        if (xx) return 0;
+        this.insert(score, ele, limits);
+        return 1;
+      }
+      if (nx || cur === score) return 0;
+      this.setScore(ele, score);
+      return 2;
+    }
+    const i = sl.slot(ele);
+    if (i < 0) {
+      if (xx) return 0;
+      sl.add(score, ele);
+      return 1;
+    }
+    if (nx || sl.scores[i] === score) return 0;
+    sl.rescore(i, score);
+    return 2;
   }
 
   delete(ele: string): boolean {
@@ -264,11 +333,10 @@ export class ZSet implements SortedSetValue {
       this.packedCut(pos, entryEnd(this.lp, pos), 1);
       return true;
     }
-    const e = sl.dict.get(ele);
-    if (e === undefined) return false;
-    sl.dict.delete(ele);
-    sl.tree.delete(e.score, e.ele);
-    sl.index.remove(e.seq);
+    const i = sl.slot(ele);
+    if (i < 0) return false;
+    sl.tree.delete(sl.scores[i], sl.eles[i]);
+    sl.forget(i);
     return true;
   }
 
@@ -286,11 +354,7 @@ export class ZSet implements SortedSetValue {
       this.packedCut(pos, end, n);
       return n;
     }
-    return sl.tree.deleteRange(rank, count, (ele) => {
-      const e = sl.dict.get(ele)!;
-      sl.dict.delete(ele);
-      sl.index.remove(e.seq);
-    });
+    return sl.tree.deleteRange(rank, count, (ele) => sl.forget(sl.slot(ele)));
   }
 
   /** zsetConvert to OBJ_ENCODING_SKIPLIST. */
@@ -418,18 +482,7 @@ export function sortedSetsService(limits: Limits): SortedSets {
   return {
     is: (v): v is ZSet => v instanceof ZSet,
     create: () => new ZSet(),
-    put(z, ele, score, nx = false, xx = false) {
-      const zs = z as ZSet;
-      const cur = zs.score(ele);
-      if (cur === undefined) {
-        if (xx) return 0;
-        zs.insert(score, ele, limits);
-        return 1;
-      }
-      if (nx || cur === score) return 0;
-      zs.setScore(ele, score);
-      return 2;
-    },
+    put: (z, ele, score, nx = false, xx = false) => (z as ZSet).put(ele, score, nx, xx, limits),
   };
 }
 
