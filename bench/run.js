@@ -7,9 +7,15 @@
  *   npm run bench                                   # the core suite
  *   node bench/run.js --suite collections           # core | collections | small | messaging | aof | scripting | geo | streams | all
  *   node bench/run.js --suite core --requests 100000 --clients 50
+ *   node bench/run.js --suite core --rounds 5       # 5 rounds, alternating which server goes first
  *
  * Prints, per test: ops/s for both servers, the ratio Ferrous/Redis, and each server's CPU
- * time per request (from /proc/<pid>/stat).
+ * time per request (from /proc/<pid>/stat). Both servers run at once (idle while the other is
+ * measured) and each test runs on one right after the other: on a small machine the speed of
+ * both drifts over a minute, and a ratio is only meaningful between measurements taken close
+ * together. With several rounds (Redis first in odd rounds, Ferrous first in even ones) the
+ * table gives the median of each column, the ratio being the median of the rounds' own ratios,
+ * with their range.
  */
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -24,6 +30,7 @@ const REQUESTS = Number(args.requests ?? 200000);
 const CLIENTS = Number(args.clients ?? 50);
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
+const ROUNDS = Math.max(1, Number(args.rounds ?? 1));
 const ROOT = path.resolve(__dirname, '..');
 const CLK_TCK = 100;
 
@@ -72,31 +79,42 @@ function driver(port, test, requests) {
   return { [test.name]: JSON.parse(r.stdout.trim().split('\n').pop()).ops };
 }
 
-async function measure(kind, suite) {
-  const extra = typeof suite.serverArgs === 'function' ? suite.serverArgs() : (suite.serverArgs ?? []);
-  const { port, proc } = await startServer(kind, extra);
+/** One test at one pipeline depth against one server: a warm-up, then the measured run. */
+function runOnce(server, test, cmd, pipeline, requests) {
+  // Warm-up (not measured): V8 compiles the hot path on first use; Redis gets the same run.
+  if (test.driver) driver(server.port, test, Math.ceil(requests / 5));
+  else redisBenchmark(server.port, test, cmd, pipeline, Math.ceil(requests / 5));
+  const before = cpuSeconds(server.proc.pid);
+  const rows = test.driver ? driver(server.port, test, requests) : redisBenchmark(server.port, test, cmd, pipeline, requests);
+  const cpu = cpuSeconds(server.proc.pid) - before;
+  const names = Object.keys(rows);
   const out = {};
+  for (const name of names) out[pipeline === 1 ? name : `${name} -P ${pipeline}`] = { ops: rows[name], cpuUsPerReq: (cpu * 1e6) / (requests * names.length) };
+  return out;
+}
+
+/**
+ * Both servers side by side, each test run on one right after the other (`first` leads), so
+ * each ratio compares measurements taken seconds apart.
+ */
+async function measure(suite, first) {
+  const extra = () => (typeof suite.serverArgs === 'function' ? suite.serverArgs() : (suite.serverArgs ?? []));
+  const servers = { redis: await startServer('redis', extra()), ferrous: await startServer('ferrous', extra()) };
+  const order = first === 'redis' ? ['redis', 'ferrous'] : ['ferrous', 'redis'];
+  const out = { redis: {}, ferrous: {} };
   try {
     for (const test of suite.tests) {
+      const cmds = {};
       // A set-up may return the command to run (e.g. an EVALSHA with the SHA it loaded).
-      const cmd = (test.setup ? await test.setup(port) : undefined) ?? test.cmd;
+      for (const kind of order) cmds[kind] = (test.setup ? await test.setup(servers[kind].port) : undefined) ?? test.cmd;
       const requests = test.requests ?? REQUESTS;
       for (const pipeline of test.pipelines ?? [1]) {
-        // Warm-up (not measured): V8 compiles the hot path on first use; Redis gets the same run.
-        if (test.driver) driver(port, test, Math.ceil(requests / 5));
-        else redisBenchmark(port, test, cmd, pipeline, Math.ceil(requests / 5));
-        const before = cpuSeconds(proc.pid);
-        const rows = test.driver ? driver(port, test, requests) : redisBenchmark(port, test, cmd, pipeline, requests);
-        const cpu = cpuSeconds(proc.pid) - before;
-        const names = Object.keys(rows);
-        for (const name of names) {
-          const label = pipeline === 1 ? name : `${name} -P ${pipeline}`;
-          out[label] = { ops: rows[name], cpuUsPerReq: (cpu * 1e6) / (requests * names.length) };
-        }
+        for (const kind of order) Object.assign(out[kind], runOnce(servers[kind], test, cmds[kind], pipeline, requests));
       }
     }
   } finally {
-    proc.kill('SIGKILL');
+    servers.redis.proc.kill('SIGKILL');
+    servers.ferrous.proc.kill('SIGKILL');
   }
   return out;
 }
@@ -112,23 +130,30 @@ async function main() {
   for (const name of names) {
     const suite = suites[name];
     if (!suite) throw new Error(`unknown suite ${name}: ${Object.keys(suites).join(', ')}`);
-    const redis = await measure('redis', suite);
-    const ferrous = await measure('ferrous', suite);
-    const lines = [
-      '',
-      `## ${name}`,
-      '',
-      '| test | Redis ops/s | Ferrous ops/s | ratio | Redis CPU µs/req | Ferrous CPU µs/req |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ];
-    for (const key of Object.keys(redis)) {
-      const r = redis[key];
-      const f = ferrous[key];
-      if (!f) continue;
-      lines.push(`| ${key} | ${r.ops.toFixed(0)} | ${f.ops.toFixed(0)} | ${(f.ops / r.ops).toFixed(2)} | ${r.cpuUsPerReq.toFixed(2)} | ${f.cpuUsPerReq.toFixed(2)} |`);
+    const rounds = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      rounds.push(await measure(suite, r % 2 === 0 ? 'redis' : 'ferrous'));
+    }
+    const lines = ['', `## ${name}${ROUNDS > 1 ? ` (median of ${ROUNDS} rounds)` : ''}`, ''];
+    lines.push(`| test | Redis ops/s | Ferrous ops/s | ratio${ROUNDS > 1 ? ' | ratio range' : ''} | Redis CPU µs/req | Ferrous CPU µs/req |`);
+    lines.push(`| --- | ---: | ---: | ---: |${ROUNDS > 1 ? ' --- |' : ''} ---: | ---: |`);
+    for (const key of Object.keys(rounds[0].redis)) {
+      if (!rounds[0].ferrous[key]) continue;
+      const col = (kind, field) => median(rounds.map((x) => x[kind][key][field]));
+      const ratios = rounds.map((x) => x.ferrous[key].ops / x.redis[key].ops);
+      const range = ROUNDS > 1 ? ` | ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '';
+      lines.push(
+        `| ${key} | ${col('redis', 'ops').toFixed(0)} | ${col('ferrous', 'ops').toFixed(0)} | ${median(ratios).toFixed(2)}${range} | ${col('redis', 'cpuUsPerReq').toFixed(2)} | ${col('ferrous', 'cpuUsPerReq').toFixed(2)} |`,
+      );
     }
     console.log(lines.join('\n'));
   }
+}
+
+function median(values) {
+  const v = [...values].sort((x, y) => x - y);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 main().catch((e) => {

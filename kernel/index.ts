@@ -47,6 +47,7 @@ export {
   type BusyScript,
   WRITE_GATE,
   type WriteGate,
+  TrackedGate,
   MEMORY_LIMIT,
   type MemoryLimit,
   GateOrder,

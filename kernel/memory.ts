@@ -57,10 +57,29 @@ function oldGenerationLimit(): number {
 }
 /** Input bytes between two looks at the V8 heap besides the cron's (a fast writer between two ticks). */
 const HEAP_CHECK_INPUT = 4 * 1024 * 1024;
-/** No input for this long (ms): the server is idle, and garbage may be collected (collectWhenIdle). */
+/**
+ * An idle server collects at once (after IDLE_MS without input) when its garbage is known to be
+ * large: V8's heap and external memory exceed what the last idle collection left, plus the data
+ * written since, by 64 MB and by used_memory itself (a client's 400 MB arguments, a FLUSHALL):
+ * marking costs what is live, so the pause is bounded by what it frees.
+ */
 const IDLE_MS = 1000;
-/** Garbage worth a collection on an idle server, at least (bytes). */
 const IDLE_GARBAGE = 64 * 1024 * 1024;
+/**
+ * Otherwise after IDLE_SETTLED_MS without input, once the heap and external memory have grown
+ * since the last idle collection (or the start) by a quarter of what that collection left, and by
+ * 8 MB at least (twice the young generation's usable half, which counts whatever is in it). A
+ * burst of writes leaves garbage in proportion to what it allocated (promoted temporaries, a
+ * keyspace table's replaced arrays: 10-25% of the growth in bench/memory.js's fills), which only
+ * a collection finds; growing by a quarter between such collections keeps their marking (about
+ * 1.3 ms a live MB here) in proportion to what was written, as V8's own growth steps do. Five
+ * seconds is V8's window for the allocation rate: a collection shrinks the young generation back
+ * and unmaps the pages it emptied only when the last five seconds allocated under 1 MB/s
+ * (Heap::ReduceNewSpaceSize); one sooner after a burst frees the objects but keeps the pages.
+ */
+const IDLE_SETTLED_MS = 5000;
+const IDLE_GROWTH_SHARE = 0.25;
+const IDLE_GROWTH_MIN = 8 * 1024 * 1024;
 
 /**
  * Redis's used_memory, estimated without an allocator to ask: what the process had at start
@@ -106,8 +125,9 @@ export class Memory {
   /** Total input at the cron's last look, and since when it has not moved (ms). */
   private lastInput = -1;
   private quietSince = 0;
-  /** V8's heap and external memory after the last idle collection. */
+  /** V8's heap and external memory, and used_memory, after the last idle collection (or at start). */
   private heldAfterCollect = 0;
+  private usedAfterCollect = 0;
 
   constructor(@inject(Keyspace) private readonly keyspace: Keyspace) {}
 
@@ -115,6 +135,8 @@ export class Memory {
   started(): void {
     const m = process.memoryUsage();
     this.startup = m.heapUsed + m.external;
+    this.heldAfterCollect = held();
+    this.usedAfterCollect = this.used;
     this.checkHeap(0);
   }
 
@@ -172,11 +194,11 @@ export class Memory {
 
   /**
    * The cron's look for garbage on an idle server: V8 collects when allocations need it, so
-   * what a burst left behind (a client's 1.6 GB of arguments, a keyspace table's old arrays)
-   * stays resident on a server that has gone quiet. After a second without input, when V8's
-   * heap and external memory exceed the dataset estimate and what the last such collection
-   * left by at least 64 MB and by the dataset itself (marking costs what is live, so the pause
-   * is bounded by the garbage it frees), one full collection; one per quiet period at most.
+   * what a burst left behind (a client's 1.6 GB of arguments, a keyspace table's replaced
+   * arrays, a fill's promoted temporaries) stays resident on a server that has gone quiet, as
+   * dirty pages would with an allocator that never purged them. One full collection per quiet
+   * period at most: after IDLE_MS for a large garbage, after IDLE_SETTLED_MS for a grown heap
+   * (the data removed since counts as growth: a FLUSHALL's garbage does not make the heap grow).
    */
   collectWhenIdle(input: number, now: number): void {
     if (input !== this.lastInput) {
@@ -184,12 +206,19 @@ export class Memory {
       this.quietSince = now;
       return;
     }
-    if (now - this.quietSince < IDLE_MS || this.lastCollect >= this.quietSince) return;
-    const live = this.used;
-    if (held() < this.heldAfterCollect + Math.max(IDLE_GARBAGE, live)) return;
+    const quiet = now - this.quietSince;
+    if (quiet < IDLE_MS || this.lastCollect >= this.quietSince) return;
+    const used = this.used;
+    const grown = held() - this.heldAfterCollect;
+    const garbage = grown - (used - this.usedAfterCollect);
+    const worth =
+      garbage >= Math.max(IDLE_GARBAGE, used) ||
+      (quiet >= IDLE_SETTLED_MS && Math.max(grown, garbage) >= Math.max(IDLE_GROWTH_MIN, this.heldAfterCollect * IDLE_GROWTH_SHARE));
+    if (!worth) return;
     this.lastCollect = now;
     collectGarbage();
     this.heldAfterCollect = held();
+    this.usedAfterCollect = this.used;
   }
 
   /** Refuses commands that may grow memory while the V8 heap is near its limit (checked before the other gates). */

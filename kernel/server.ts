@@ -18,7 +18,7 @@ import { Memory } from './memory';
 import { type HandlerResult, NO_REPLY, type Reply, ReplyError } from './reply';
 import type { ParserLimits } from './resp/parser';
 import { openTransport } from './transport';
-import { ACCESS_CONTROL, BUSY_SCRIPT, type BusyScript, type Services, WRITE_GATE, type WriteGate } from './services';
+import { ACCESS_CONTROL, BUSY_SCRIPT, type BusyScript, ClosedGates, type Services, TrackedGate, WRITE_GATE, type WriteGate } from './services';
 import { LatencyHistogram } from './util/latency-histogram';
 
 export class ServerStats {
@@ -117,12 +117,18 @@ export class Server {
   private busyScript: BusyScript | null = null;
   /** The WRITE_GATE services, in GateOrder. */
   private gates: WriteGate[] = [];
+  /** How many of the TrackedGates among them are closed. */
+  private readonly closedGates = new ClosedGates();
+  /** The gates that are not TrackedGates (the kernel's heap gate, a plugin's own): read per command. */
+  private polledGates: WriteGate[] = [];
   private readonly paused: Array<[Client, RegisteredCommand, string[]]> = [];
   private pauseTimer: NodeJS.Timeout | null = null;
   private readonly listeners: net.Server[] = [];
   private cron: NodeJS.Timeout | null = null;
   private maxClients = 10000;
   private idleTimeout = 0;
+  /** `tcp-keepalive` (seconds): read at every accept, kept here rather than asked of the configuration each time. */
+  private keepalive = 300;
   private shuttingDown = false;
   /** The shutdown under way, and what aborts it while its hooks wait (SHUTDOWN ABORT). */
   private shutdownRun: Promise<void> | null = null;
@@ -153,6 +159,7 @@ export class Server {
     c.watch('protected-mode', (v) => (this.protectedMode = v as boolean));
     c.watch('maxclients', (v) => (this.maxClients = v as number));
     c.watch('timeout', (v) => (this.idleTimeout = v as number));
+    c.watch('tcp-keepalive', (v) => (this.keepalive = v as number));
     c.watch('proto-max-bulk-len', (v) => (this.parserLimits.maxBulkLen = v as number));
     c.watch('client-query-buffer-limit', (v) => (this.parserLimits.maxQueryBuffer = v as number));
     c.watch('client-output-buffer-limit', (v) => (this.outputLimits = outputLimits(v as string)));
@@ -236,6 +243,11 @@ export class Server {
     this.access = services.find(ACCESS_CONTROL) ?? this.access;
     // Array.sort is stable: the kernel's heap gate goes before a module's OOM gate.
     this.gates = [this.memory.heapGate, ...services.all(WRITE_GATE)].sort((a, b) => a.order - b.order);
+    this.polledGates = [];
+    for (const g of this.gates) {
+      if (g instanceof TrackedGate) g.countIn(this.closedGates);
+      else this.polledGates.push(g);
+    }
   }
 
   /** Whether a script holds the server across event-loop turns. */
@@ -250,6 +262,7 @@ export class Server {
 
   /** `client`: the connection that sent the command; null for a script's redis.call. */
   private gateRefusal(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
+    if (this.closedGates.count === 0 && !this.polledGateClosed()) return null;
     const gates = this.gates;
     for (let i = 0; i < gates.length; i++) {
       if (!gates[i].closed) continue;
@@ -257,6 +270,12 @@ export class Server {
       if (err !== null) return err;
     }
     return null;
+  }
+
+  private polledGateClosed(): boolean {
+    const polled = this.polledGates;
+    for (let i = 0; i < polled.length; i++) if (polled[i].closed) return true;
+    return false;
   }
 
   /** Refuse a command CommandTable.resolve could not resolve, with Redis's error. */
@@ -580,8 +599,7 @@ export class Server {
       return;
     }
     socket.setNoDelay(true);
-    const keepalive = this.config.get<number>('tcp-keepalive');
-    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+    if (this.keepalive > 0) socket.setKeepAlive(true, this.keepalive * 1000);
     const c = new Client(this, socket);
     this.clients.set(c.id, c);
     this.stats.totalConnections++;

@@ -193,7 +193,11 @@ export class CommandTable {
   /** What the last failed resolve() reached: the container or the command. */
   failedAt: RegisteredCommand | null = null;
 
+  /** Changes whenever a command is registered, renamed or removed (for what is derived from the table). */
+  version = 0;
+
   register(def: CommandDefinition, handler: Handler | null, module: string): RegisteredCommand {
+    this.version++;
     this.lastName = '';
     this.lastCmd = undefined;
     const bar = def.name.indexOf('|');
@@ -229,6 +233,7 @@ export class CommandTable {
 
   /** Remove every command and subcommand a module registered (MODULE UNLOAD). */
   unregisterModule(module: string): void {
+    this.version++;
     this.lastName = '';
     this.lastCmd = undefined;
     for (const cmd of this.all()) {
@@ -252,6 +257,7 @@ export class CommandTable {
    * empty; its own name (COMMAND, stats) stays. Returns Redis's error text.
    */
   rename(from: string, to: string): string | undefined {
+    this.version++;
     const cmd = this.commands.get(from.toLowerCase());
     if (cmd === undefined) return 'No such command in rename-command';
     const target = to.toLowerCase();

@@ -32,6 +32,13 @@ export class Database {
   bytes = 0;
   /** The key set() created last, until the write's `changed` sees it (its creation is no access). */
   private created: string | null = null;
+  /**
+   * The key peek(), get() or set() found or stored last, and its row, until a removal moves
+   * rows (only a removal does): a write reads its key, stores it and marks it changed
+   * (Client.modified), and only the first of those looks it up.
+   */
+  private lastKey: string | null = null;
+  private lastRow = -1;
   /** Keys whose value changed in place since it was last measured (remeasure). */
   private resized = new Set<string>();
   /**
@@ -65,6 +72,8 @@ export class Database {
     }
     this.keyspace.stats.keyspaceHits++;
     d.setStampAt(r, this.keyspace.touched(d.stampAt(r)));
+    this.lastKey = key;
+    this.lastRow = r;
     return d.valueAt(r);
   }
 
@@ -82,6 +91,8 @@ export class Database {
     const r = d.row(key);
     if (r < 0) return undefined;
     if (this.expires.size !== 0 && this.expireIfDue(key)) return undefined;
+    this.lastKey = key;
+    this.lastRow = r;
     return d.valueAt(r);
   }
 
@@ -119,7 +130,7 @@ export class Database {
     const ks = this.keyspace;
     const d = this.dict;
     const size = ks.sizeOf(key, value);
-    const r = d.row(key);
+    const r = key === this.lastKey ? this.lastRow : d.row(key);
     if (r >= 0) {
       const old = d.valueAt(r);
       const oldSize = d.sizeAt(r);
@@ -130,10 +141,15 @@ export class Database {
       if (!ks.lfu) d.setStampAt(r, ks.lruStamp);
       this.bytes += d.setSizeAt(r, size) - oldSize;
       if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+      this.lastKey = key;
+      this.lastRow = r;
       return;
     }
-    this.bytes += d.setSizeAt(d.insert(key, value, ks.newStamp()), size);
+    const row = d.insert(key, value, ks.newStamp());
+    this.bytes += d.setSizeAt(row, size);
     this.created = key;
+    this.lastKey = key;
+    this.lastRow = row;
     if (ks.newKeyEvents) ks.keyAdded(this, key);
   }
 
@@ -178,6 +194,7 @@ export class Database {
     const r = d.row(key);
     this.bytes -= d.sizeAt(r);
     d.removeRow(r);
+    this.lastKey = null;
     if (this.expires.size !== 0) this.expires.delete(key);
     if (key === this.created) this.created = null;
     // Whatever the value is now: one changed in place may since have been replaced by a string.
@@ -191,7 +208,7 @@ export class Database {
    */
   changed(key: string): void {
     const d = this.dict;
-    const r = d.row(key);
+    const r = key === this.lastKey ? this.lastRow : d.row(key);
     if (r < 0) return;
     const v = d.valueAt(r);
     if (typeof v !== 'object') return;
@@ -375,6 +392,7 @@ export class Database {
     this.resized.clear();
     this.rawStrings.clear();
     this.created = null;
+    this.lastKey = null;
   }
 
   /** Swap contents with another database (SWAPDB). */
@@ -387,6 +405,8 @@ export class Database {
       (this as unknown as Record<string, unknown>)[f] = (other as unknown as Record<string, unknown>)[f];
       (other as unknown as Record<string, unknown>)[f] = a;
     }
+    this.lastKey = null;
+    other.lastKey = null;
   }
 
   /**

@@ -15,6 +15,13 @@ import {
 } from '../reply';
 import { formatDouble } from '../util/numbers';
 
+/**
+ * Integer replies 0-9999 are made once each, as Redis keeps shared integers up to 9999: INCR's
+ * answer and the counts most commands give allocate nothing.
+ */
+const SMALL_INTEGERS = 10000;
+const integerReplies = new Array<string | undefined>(SMALL_INTEGERS);
+
 /** Aggregates nested deeper than this are encoded without recursion (encodeNested). */
 const MAX_RECURSION = 100;
 
@@ -24,7 +31,9 @@ export function encode(r: Reply, resp: number, depth = 0): string {
     case 'string':
       return `$${r.length}\r\n${r}\r\n`;
     case 'number':
-      return Number.isInteger(r) ? `:${r}\r\n` : encodeDouble(r, resp);
+      if (!Number.isInteger(r)) return encodeDouble(r, resp);
+      if (r >= 0 && r < SMALL_INTEGERS) return integerReplies[r] ?? (integerReplies[r] = `:${r}\r\n`);
+      return `:${r}\r\n`;
     case 'bigint':
       return `:${r}\r\n`;
     case 'boolean':

@@ -22,7 +22,7 @@ import {
   type ReplyError,
   Server,
   WRITE_GATE,
-  type WriteGate,
+  TrackedGate,
 } from '../../kernel';
 import { CLIENT_EVICTED, ClientEviction } from './clients';
 import { EvictionPool } from './pool';
@@ -304,10 +304,11 @@ export default class EvictionModule {
 }
 
 /** Consulted before every command while maxmemory is set, as Redis calls performEvictions. */
-class OomGate implements WriteGate {
+class OomGate extends TrackedGate {
   readonly order = GateOrder.Oom;
-  closed = false;
-  constructor(private readonly module: EvictionModule) {}
+  constructor(private readonly module: EvictionModule) {
+    super();
+  }
   refuse(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
     // A script's commands follow the script rules (MEMORY_LIMIT), applied by the scripting module.
     if (client === null) return null;

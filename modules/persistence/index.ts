@@ -30,7 +30,7 @@ import {
   type ShutdownOptions,
   StatusReply,
   WRITE_GATE,
-  type WriteGate,
+  TrackedGate,
 } from '../../kernel';
 import { parseSavePoints, persistenceParams, type SavePoint } from './config';
 import { loadRdb } from './apply';
@@ -93,9 +93,8 @@ const MISCONF = new ReplyError(
  * writeCommandsDeniedByDiskError's RDB case: closed while the last save failed and save points
  * are set. It refuses writes, and PING from clients as Redis does (not from scripts).
  */
-class MisconfGate implements WriteGate {
+class MisconfGate extends TrackedGate {
   readonly order = GateOrder.Misconf;
-  closed = false;
 
   refuse(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
     return cmd.has(CmdFlag.Write) || (client !== null && cmd.name === 'ping') ? MISCONF : null;

@@ -35,7 +35,7 @@ import {
   Server,
   StatusReply,
   WRITE_GATE,
-  type WriteGate,
+  TrackedGate,
 } from '../../kernel';
 import { Backlog } from './backlog';
 import { parseReplicaOf, replicationParams } from './config';
@@ -58,8 +58,7 @@ const NULL_REPLID = '0'.repeat(40);
 const ACK_EVENT = 'replication:ack';
 
 /** A write gate that refuses per a fixed rule while `closed`. */
-class Gate implements WriteGate {
-  closed = false;
+class Gate extends TrackedGate {
   constructor(
     readonly order: number,
     private readonly error: ReplyError,
@@ -68,7 +67,9 @@ class Gate implements WriteGate {
     private readonly flag: CmdFlag,
     /** The master link's client, obeyed whatever the gate says (Redis's obey_client). */
     private readonly obeyed: () => Client | null = () => null,
-  ) {}
+  ) {
+    super();
+  }
 
   refuse(cmd: RegisteredCommand, client: Client | null): ReplyError | null {
     if (client !== null && client === this.obeyed()) return null;

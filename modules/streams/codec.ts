@@ -1,5 +1,5 @@
 import { listpackEntries, type RdbInput, type RdbOutput, RdbError, RdbType, type TypeCodec } from '../../kernel';
-import { formatId, type Id, makeId, word } from './id';
+import { formatId, type Id, makeId, msOf, seqOf, word } from './id';
 import {
   addDeltas,
   Consumer,
@@ -233,9 +233,9 @@ function save(out: RdbOutput, s: Stream): void {
     saveId(out, g.lastId);
     saveCounter(out, g.entriesRead);
     out.length(g.pel.size);
-    for (const id of g.pel.keys) {
-      const nack = g.pel.get(id)!;
-      out.bytes(Buffer.from(id, 'latin1'));
+    for (let i = 0; i < g.pel.size; i++) {
+      const nack = g.pel.at(i);
+      out.bytes(Buffer.from(g.pel.key(i), 'latin1'));
       out.millis(nack.deliveryTime);
       saveCounter(out, nack.deliveryCount);
     }
@@ -245,7 +245,7 @@ function save(out: RdbOutput, s: Stream): void {
       out.string(c.name);
       out.millis(c.seenTime);
       out.length(c.pel.size);
-      for (const id of c.pel.keys) out.bytes(Buffer.from(id, 'latin1'));
+      for (const id of c.pel.list()) out.bytes(Buffer.from(id, 'latin1'));
     }
   }
 }
@@ -287,7 +287,7 @@ function loadNode(master: Id, lp: string[]): Node {
     }
     num();
     if (node.n > 0 && id <= node.idAt(node.n - 1)) throw bad();
-    node.push(id, argv, 0, same);
+    node.push(id, argv, 0, same, -1, msOf(id), seqOf(id));
     if ((flags & FLAG_DELETED) !== 0) deletedAt.push(node.n - 1);
   }
   for (const i of deletedAt) node.markDeleted(i);
@@ -306,7 +306,7 @@ function load(input: RdbInput, type: number): Stream {
     if (s.nodes.length > 0 && key <= s.nodes[s.nodes.length - 1].idAt(s.nodes[s.nodes.length - 1].n - 1)) {
       throw new RdbError('stream nodes out of order');
     }
-    s.nodes.push(node);
+    s.addNode(node);
   }
   s.length = input.length();
   s.lastId = loadId(input);
@@ -343,11 +343,12 @@ function load(input: RdbInput, type: number): Stream {
         const id = rawId(input);
         const nack = g.pel.get(id);
         if (nack === undefined) throw new RdbError('stream consumer pending entry not in the group pending list');
+        if (nack.consumer === c) continue;
         nack.consumer = c;
-        c.pel.set(id, nack);
+        c.pel.insert(id);
       }
     }
-    for (const id of g.pel.keys) if (g.pel.get(id)!.consumer === UNOWNED) throw new RdbError('stream pending entry without a consumer');
+    for (let i = 0; i < g.pel.size; i++) if (g.pel.at(i).consumer === UNOWNED) throw new RdbError('stream pending entry without a consumer');
     (s.groups ??= new Map()).set(name, g);
   }
   return s;
@@ -374,8 +375,8 @@ function rewrite(key: string, s: Stream, emit: (argv: string[]) => void): void {
         emit(['XGROUP', 'CREATECONSUMER', key, g.name, c.name]);
         continue;
       }
-      for (const id of c.pel.keys) {
-        const nack = c.pel.get(id)!;
+      for (const id of c.pel.list()) {
+        const nack = g.pel.get(id)!;
         emit(['XCLAIM', key, g.name, c.name, '0', formatId(id), 'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount), 'JUSTID', 'FORCE']);
       }
     }

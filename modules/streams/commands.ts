@@ -1,5 +1,6 @@
-import { type CommandContext, Errors, Notify, NULL_ARRAY, OK, parseInt64, type Reply, ReplyError } from '../../kernel';
-import { formatId, type Id, idOf, isZero, MAX_ID, MIN_ID, msOf, nextId, parseId, parseRangeId, parseStrictId, seqAuto, seqOf } from './id';
+import { type CommandContext, EncodedReply, Errors, Notify, NULL_ARRAY, OK, parseInt64, type Reply, ReplyError } from '../../kernel';
+import { formatId, type Id, isZero, MAX_ID, MIN_ID, msOf, nextId, parseId, parseRangeId, parseStrictId, seqAuto, seqOf } from './id';
+import { taskNow } from './clock';
 import { respOut } from './reply';
 import { Cursor, Stream, Trim } from './stream';
 import { limits, readStream, writeStream } from './type';
@@ -17,6 +18,14 @@ const TOO_LARGE = new ReplyError('ERR Elements are too large to be stored');
 
 /** Largest total of an entry's strings (STREAM_LISTPACK_MAX_SIZE). */
 const ENTRY_MAX = 1 << 30;
+
+/** Whether `arg` is the option `lower` (letters only) in any case, without lower-casing it (an allocation). */
+export function isOption(arg: string, lower: string): boolean {
+  const n = lower.length;
+  if (arg.length !== n) return false;
+  for (let i = 0; i < n; i++) if ((arg.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
 
 /** getLongLongFromObjectOrReply. */
 export function longArg(arg: string, err: ReplyError = Errors.notInteger): number {
@@ -134,68 +143,86 @@ export function xadd(ctx: CommandContext, argv: string[]): Reply {
     s = new Stream();
     ctx.db.set(key, s);
   }
-  if (s.lastId === MAX_ID) throw EXHAUSTED;
-  const id = newId(s, a);
+  // Only an ID past 2^53 ms has lastMs -1: MAX_ID among them.
+  if (s.lastMs < 0 && s.lastId === MAX_ID) throw EXHAUSTED;
+  const id = newId(s, a, ctx.caller === null ? taskNow() : Date.now());
   let total = 0;
   for (let i = fieldPos; i < argv.length; i++) total += argv[i].length;
   if (total > ENTRY_MAX) throw TOO_LARGE;
-  if (genMs >= 0) s.append(id, argv, fieldPos, limits, total, genMs, genSeq);
-  else s.append(id, argv, fieldPos, limits, total);
-  const reply = genMs >= 0 ? msText(genMs) + String(genSeq) : formatId(id);
+  let reply: Reply;
+  let text = '';
+  const journaled = ctx.server.journal.active;
+  if (id === null) {
+    s.append(null, argv, fieldPos, limits, total, genMs, genSeq);
+    // To a connection the reply leaves as RESP built from the millisecond's cached prefix.
+    if (ctx.caller === null) reply = new EncodedReply(bulkPrefix(genMs, genSeq) + (genSeq < SEQ_CRLF.length ? SEQ_CRLF[genSeq] : `${genSeq}\r\n`));
+    else reply = text = `${genMs}-${genSeq}`;
+    if (journaled && text === '') text = `${genMs}-${genSeq}`;
+  } else {
+    s.append(id, argv, fieldPos, limits, total, msOf(id), seqOf(id));
+    reply = text = formatId(id);
+  }
   ctx.modified(key, Notify.STREAM, 'xadd');
   let prop: string[] | null = null;
-  const journaled = ctx.server.journal.active;
   if (a.strategy !== Trim.None) {
     if (s.trim(a.strategy, a.maxLen, a.minId, a.approx, a.limit) > 0) ctx.notify(Notify.STREAM, 'xtrim', key);
     if (a.approx && journaled) prop = exactTrimArgv(argv, a, s);
   }
   if (journaled && (a.id === null || !a.seqGiven)) {
     prop ??= argv.slice();
-    prop[a.idIdx] = reply;
+    prop[a.idIdx] = text;
   }
   if (prop !== null) ctx.propagate(prop);
   return reply;
 }
 
-/** The parts of the ID newId generated, when below 2^53 (the reply prints them); else -1. */
+/** The parts of the ID newId generated when it returns null (both below 2^53). */
 let genMs = -1;
 let genSeq = 0;
 
-/** The last millisecond printed and its "ms-": XADDs within one millisecond print it once. */
-let textMs = -1;
-let textPrefix = '';
+/** `<seq>\r\n` of small sequence numbers: the tail of a generated ID's reply. */
+const SEQ_CRLF: string[] = [];
+for (let i = 0; i < 1024; i++) SEQ_CRLF.push(`${i}\r\n`);
 
-function msText(ms: number): string {
-  if (ms !== textMs) {
-    textMs = ms;
-    textPrefix = `${ms}-`;
+/** The millisecond and sequence digit count last printed and their `$<len>\r\n<ms>-`: XADDs within one millisecond build it once. */
+let prefixMs = -1;
+let prefixDigits = 0;
+let prefix = '';
+
+function bulkPrefix(ms: number, seq: number): string {
+  const digits = seq < 10 ? 1 : seq < 100 ? 2 : seq < 1000 ? 3 : String(seq).length;
+  if (ms !== prefixMs || digits !== prefixDigits) {
+    const m = String(ms);
+    prefixMs = ms;
+    prefixDigits = digits;
+    prefix = `$${m.length + 1 + digits}\r\n${m}-`;
   }
-  return textPrefix;
+  return prefix;
 }
 
-/** The ID XADD adds: generated from the clock, `<ms>-*`, or given (checked against the top). */
-function newId(s: Stream, a: TrimArgs): Id {
-  const last = s.lastId;
-  genMs = -1;
+/**
+ * The ID XADD adds: generated from the clock, `now` (returns null, the parts in genMs and genSeq),
+ * `<ms>-*`, or given (checked against the top).
+ */
+function newId(s: Stream, a: TrimArgs, now: number): Id | null {
   if (a.id === null) {
-    const now = Date.now();
-    const known = last === s.appendedId;
-    const lastMs = known ? s.appendedMs : msOf(last);
+    const lastMs = s.lastMs;
     if (lastMs >= 0) {
       if (now > lastMs) {
         genMs = now;
         genSeq = 0;
-        return idOf(now, 0);
+        return null;
       }
-      const lastSeq = known ? s.appendedSeq : seqOf(last);
+      const lastSeq = s.lastSeq;
       if (lastSeq >= 0 && lastSeq + 1 < 9007199254740992) {
         genMs = lastMs;
         genSeq = lastSeq + 1;
-        return idOf(lastMs, genSeq);
+        return null;
       }
     }
-    return nextId(last)!;
+    return nextId(s.lastId)!;
   }
+  const last = s.lastId;
   let id = a.id;
   if (!a.seqGiven) {
     if (id.slice(0, 8) === last.slice(0, 8)) {
@@ -278,7 +305,7 @@ export function xrange(ctx: CommandContext, argv: string[], rev: boolean): Reply
   const end = parseRangeId(rev ? argv[2] : argv[3], true, false);
   let count = -1;
   for (let j = 4; j < argv.length; j++) {
-    if (argv[j].toLowerCase() === 'count' && j + 1 < argv.length) {
+    if (isOption(argv[j], 'count') && j + 1 < argv.length) {
       count = longArg(argv[j + 1]);
       if (count < 0) count = 0;
       j++;

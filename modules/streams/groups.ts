@@ -12,10 +12,11 @@ import {
   type Reply,
   ReplyError,
 } from '../../kernel';
-import { collect, entryReply, longArg } from './commands';
+import { collect, entryReply, isOption, longArg } from './commands';
+import { taskNow } from './clock';
 import { respOut } from './reply';
 import { formatId, type Id, MAX_ID, MIN_ID, nextId, parseId, parseRangeId, parseStrictId } from './id';
-import { Consumer, Cursor, ENTRIES_READ_INVALID, Group, Nack, Stream, UNOWNED } from './stream';
+import { Consumer, Cursor, ENTRIES_READ_INVALID, Group, type IdList, Nack, Stream, UNOWNED } from './stream';
 import { readStream, writeStream } from './type';
 
 /** Without COUNT, a blocked read is served at most this many entries (XREAD_BLOCKED_DEFAULT_COUNT). */
@@ -56,21 +57,28 @@ function noGroup(key: string, group: string): ReplyError {
 
 /** Writes that must reach the AOF and replicas as one unit (MULTI/EXEC when several). */
 export class Writes {
-  readonly list: string[][] = [];
-  /** Whether anyone consumes the journal: when not, callers skip building the writes. */
-  readonly live: boolean;
-  constructor(journal: Journal) {
-    this.live = journal.active;
+  private static readonly idle = new Writes(false);
+  private list: string[][] | null = null;
+  private constructor(
+    /** Whether anyone consumes the journal: when not, nothing is kept and callers skip building the writes. */
+    readonly live: boolean,
+  ) {}
+
+  /** A command's writes: kept when the journal has a consumer (AOF, replicas), else the shared list that keeps none. */
+  static of(journal: Journal): Writes {
+    return journal.active ? new Writes(true) : Writes.idle;
   }
+
   add(argv: string[]): void {
-    this.list.push(argv);
+    if (this.live) (this.list ??= []).push(argv);
   }
+
   /** Hand them to the journal now, in one unit; the command itself is not propagated. */
   flush(ctx: CommandContext, journal: Journal): void {
     // Without a journal the kernel propagates nothing anyway.
-    if (!journal.active) return;
+    if (!this.live || !journal.active) return;
     ctx.propagateInstead = [];
-    if (this.list.length === 0) return;
+    if (this.list === null) return;
     journal.begin();
     for (const argv of this.list) journal.append(ctx.db.id, argv, ctx.propagateTargets);
     journal.end();
@@ -100,7 +108,7 @@ function createConsumer(ctx: CommandContext, key: string, g: Group, name: string
 
 function dropNack(g: Group, id: Id, nack: Nack): void {
   g.pel.delete(id);
-  nack.consumer.pel.delete(id);
+  nack.consumer.pel.remove(id);
 }
 
 // ---- XGROUP ---------------------------------------------------------------------------------
@@ -172,7 +180,7 @@ export function xgroup(ctx: CommandContext, argv: string[]): Reply {
       const c = g!.consumer(argv[4]);
       if (c === undefined) return 0;
       const pending = c.pel.size;
-      for (const id of c.pel.keys) g!.pel.delete(id);
+      for (const id of c.pel.list()) g!.pel.delete(id);
       g!.consumers.delete(c.name);
       ctx.modified(key, Notify.STREAM, 'xgroup-delconsumer');
       return pending;
@@ -215,20 +223,23 @@ interface ReadArgs {
   noack: boolean;
 }
 
+const NO_KEYS: string[] = [];
+
 function parseRead(ctx: CommandContext, argv: string[], grouped: boolean): ReadArgs {
-  const a: ReadArgs = { keys: [], ids: [], count: 0, timeout: -1, group: null, consumer: '', noack: false };
+  // The key and ID lists are made once their length is known (a literal's would be grown on the first push).
+  const a: ReadArgs = { keys: NO_KEYS, ids: NO_KEYS, count: 0, timeout: -1, group: null, consumer: '', noack: false };
   let streamsArg = 0;
   let n = 0;
   for (let i = 1; i < argv.length; i++) {
     const more = argv.length - i - 1;
-    const o = argv[i].toLowerCase();
-    if (o === 'block' && more > 0) {
+    const o = argv[i];
+    if (isOption(o, 'block') && more > 0) {
       if (ctx.caller !== null) throw new ReplyError(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
       a.timeout = blockTimeout(argv[++i]);
-    } else if (o === 'count' && more > 0) {
+    } else if (isOption(o, 'count') && more > 0) {
       a.count = longArg(argv[++i]);
       if (a.count < 0) a.count = 0;
-    } else if (o === 'streams' && more > 0) {
+    } else if (isOption(o, 'streams') && more > 0) {
       streamsArg = i + 1;
       n = argv.length - streamsArg;
       if (n % 2 !== 0) {
@@ -236,18 +247,20 @@ function parseRead(ctx: CommandContext, argv: string[], grouped: boolean): ReadA
       }
       n /= 2;
       break;
-    } else if (o === 'group' && more >= 2) {
+    } else if (isOption(o, 'group') && more >= 2) {
       if (!grouped) throw new ReplyError('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
       a.group = argv[i + 1];
       a.consumer = argv[i + 2];
       i += 2;
-    } else if (o === 'noack') {
+    } else if (isOption(o, 'noack')) {
       if (!grouped) throw new ReplyError('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
       a.noack = true;
     } else throw Errors.syntax;
   }
   if (streamsArg === 0) throw Errors.syntax;
   if (grouped && a.group === null) throw new ReplyError('ERR Missing GROUP option for XREADGROUP');
+  a.keys = new Array<string>(n);
+  a.ids = new Array<Id>(n);
   for (let k = 0; k < n; k++) {
     const key = argv[streamsArg + k];
     const arg = argv[streamsArg + n + k];
@@ -255,14 +268,14 @@ function parseRead(ctx: CommandContext, argv: string[], grouped: boolean): ReadA
     if (a.group !== null && (s === undefined || s.group(a.group) === undefined)) {
       throw new ReplyError(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(a.group)}' in XREADGROUP with GROUP option`);
     }
-    a.keys.push(key);
+    a.keys[k] = key;
     if (arg === '$') {
       if (grouped) throw DOLLAR_IN_GROUP;
-      a.ids.push(s?.lastId ?? MIN_ID);
+      a.ids[k] = s?.lastId ?? MIN_ID;
     } else if (arg === '>') {
       if (!grouped) throw GT_OUTSIDE_GROUP;
-      a.ids.push(MAX_ID);
-    } else a.ids.push(parseStrictId(arg));
+      a.ids[k] = MAX_ID;
+    } else a.ids[k] = parseStrictId(arg);
   }
   return a;
 }
@@ -282,9 +295,8 @@ function readReply(ctx: CommandContext, parts: Reply[]): Reply {
  * advances the group, adds pending entries unless NOACK, and records what to propagate.
  */
 function deliver(ctx: CommandContext, key: string, s: Stream, g: Group, c: Consumer, after: Id, count: number, noack: boolean, w: Writes): Reply {
-  const start = nextId(after);
-  if (start === null) return [];
-  const cur = new Cursor(s, start, MAX_ID, false);
+  if (after === MAX_ID) return [];
+  const cur = new Cursor(s, after, MAX_ID, false, true);
   // Entries go out as RESP (respOut) to a connection, as arrays (out) to a script.
   const out: Reply[] | null = ctx.caller !== null ? [] : null;
   let n = 0;
@@ -301,41 +313,50 @@ function deliver(ctx: CommandContext, key: string, s: Stream, g: Group, c: Consu
     }
     if (!noack) {
       let nack = g.pel.get(id);
-      if (nack !== undefined) {
-        nack.consumer.pel.delete(id);
-        nack.consumer = c;
-        nack.deliveryTime = now;
-        nack.deliveryCount = 1;
-      } else {
+      if (nack === undefined) {
         nack = new Nack(c, now, 1);
         g.pel.set(id, nack);
+        c.pel.insert(id);
+      } else {
+        if (nack.consumer !== c) {
+          nack.consumer.pel.remove(id);
+          nack.consumer = c;
+          c.pel.insert(id);
+        }
+        nack.deliveryTime = now;
+        nack.deliveryCount = 1;
       }
-      c.pel.set(id, nack);
       if (w.live) w.add(xclaimArgv(key, g, formatId(id), nack));
     }
     if (out !== null) out.push([cur.text(), cur.pairs()]);
     else cur.write(respOut);
     n++;
   }
-  if (advanced) w.add(setidArgv(key, g));
-  return out ?? respOut.array(n);
+  if (advanced && w.live) w.add(setidArgv(key, g));
+  if (out !== null) return out;
+  delivered = n;
+  return RAW;
 }
 
+/** deliver's entries for a connection, left in respOut (`delivered` of them) for the caller to wrap. */
+const RAW = NULL_ARRAY;
+let delivered = 0;
+
 /** A consumer's own pending entries above `after` (reading history): each counts as delivered again. */
-function history(s: Stream, c: Consumer, after: Id, count: number): Reply[] {
+function history(s: Stream, g: Group, c: Consumer, after: Id, count: number): Reply[] {
   const start = nextId(after);
   if (start === null) return [];
   const out: Reply[] = [];
   const now = Date.now();
-  const keys = c.pel.keys;
-  for (let i = c.pel.lowerBound(start); i < keys.length && (count === 0 || out.length < count); i++) {
-    const id = keys[i];
+  const pel = c.pel;
+  for (let i = pel.lowerBound(start); i < pel.size && (count === 0 || out.length < count); i++) {
+    const id = pel.key(i);
     const pairs = s.get(id);
     if (pairs === null) {
       out.push([formatId(id), NULL_ARRAY]);
       continue;
     }
-    const nack = c.pel.get(id)!;
+    const nack = g.pel.get(id)!;
     nack.deliveryTime = now;
     nack.deliveryCount++;
     out.push(entryReply(id, pairs));
@@ -348,16 +369,16 @@ function consumerFor(ctx: CommandContext, key: string, g: Group, name: string, n
   let c = g.consumer(name);
   if (c === undefined) {
     c = createConsumer(ctx, key, g, name);
-    if (noack) w.add(['XGROUP', 'CREATECONSUMER', key, g.name, name]);
+    if (noack && w.live) w.add(['XGROUP', 'CREATECONSUMER', key, g.name, name]);
   }
-  c.seenTime = Date.now();
+  c.seenTime = ctx.caller === null ? taskNow() : Date.now();
   return c;
 }
 
 export function xread(ctx: CommandContext, argv: string[], grouped: boolean, blocking: Blocking, journal: Journal): Reply | Promise<Reply> {
   const a = parseRead(ctx, argv, grouped);
   const parts: Reply[] = [];
-  const w = new Writes(journal);
+  const w = Writes.of(journal);
   for (let k = 0; k < a.keys.length; k++) {
     const key = a.keys[k];
     const s = ctx.db.peek(key) as Stream | undefined;
@@ -368,17 +389,25 @@ export function xread(ctx: CommandContext, argv: string[], grouped: boolean, blo
       let serve = false;
       let hist = false;
       if (after !== MAX_ID) serve = hist = true;
-      else if (s.length > 0 && s.edgeId(false)! > g.lastId) {
+      else if (s.hasAbove(g.lastId)) {
         serve = true;
         after = g.lastId;
       }
       const c = consumerFor(ctx, key, g, a.consumer, a.noack, w);
       if (!serve) continue;
       ctx.willModify(key);
-      const entries = hist ? history(s, c, after, a.count) : deliver(ctx, key, s, g, c, after, a.count, a.noack, w);
+      let entries = hist ? history(s, g, c, after, a.count) : deliver(ctx, key, s, g, c, after, a.count, a.noack, w);
       ctx.modified(key);
+      if (entries === RAW) {
+        // The one stream asked for: its whole reply is written as RESP in one piece.
+        if (a.keys.length === 1) {
+          w.flush(ctx, journal);
+          return respOut.keyed(ctx.resp, key, delivered);
+        }
+        entries = respOut.array(delivered);
+      }
       parts.push(key, entries);
-    } else if (s.length > 0 && s.edgeId(false)! > after) {
+    } else if (s.hasAbove(after)) {
       parts.push(key, collect(ctx, new Cursor(s, nextId(after)!, MAX_ID, false), a.count));
     }
   }
@@ -412,9 +441,10 @@ function serveBlocked(ctx: CommandContext, a: ReadArgs, count: number, journal: 
       if (g === undefined) return GROUP_GONE;
       after = g.lastId;
       if (!(s.lastId > after)) continue;
-      const w = new Writes(journal);
+      const w = Writes.of(journal);
       const c = consumerFor(ctx, key, g, a.consumer, a.noack, w);
-      const entries = deliver(ctx, key, s, g, c, after, count, a.noack, w);
+      let entries = deliver(ctx, key, s, g, c, after, count, a.noack, w);
+      if (entries === RAW) entries = respOut.array(delivered);
       ctx.modified(key);
       w.flush(ctx, journal);
       return readReply(ctx, [key, entries]);
@@ -432,13 +462,17 @@ export function xack(ctx: CommandContext, argv: string[]): Reply {
   const s = readStream(ctx, key);
   const g = s?.group(argv[2]);
   if (g === undefined) return 0;
-  const ids: Id[] = [];
-  for (let j = 3; j < argv.length; j++) ids.push(parseStrictId(argv[j]));
+  // IDs are all checked before any is acknowledged (one needs no list).
+  const n = argv.length - 3;
+  const one = n === 1 ? parseStrictId(argv[3]) : MIN_ID;
+  const ids: Id[] | null = n === 1 ? null : [];
+  if (ids !== null) for (let j = 3; j < argv.length; j++) ids.push(parseStrictId(argv[j]));
   let acked = 0;
-  for (const id of ids) {
+  for (let j = 0; j < n; j++) {
+    const id = ids === null ? one : ids[j];
     const nack = g.pel.get(id);
     if (nack === undefined) continue;
-    ctx.willModify(key);
+    if (acked === 0) ctx.willModify(key);
     dropNack(g, id, nack);
     acked++;
   }
@@ -477,9 +511,9 @@ export function xpending(ctx: CommandContext, argv: string[]): Reply {
     if (g.pel.size === 0) return [0, null, null, NULL_ARRAY];
     const owners: Reply[] = [];
     for (const c of g.sortedConsumers()) if (c.pel.size > 0) owners.push([c.name, String(c.pel.size)]);
-    return [g.pel.size, formatId(g.pel.keys[0]), formatId(g.pel.keys[g.pel.size - 1]), owners];
+    return [g.pel.size, formatId(g.pel.key(0)), formatId(g.pel.key(g.pel.size - 1)), owners];
   }
-  let pel = g.pel;
+  let pel: IdList = g.pel;
   if (consumerName !== null) {
     const c = g.consumer(consumerName);
     if (c === undefined) return [];
@@ -487,12 +521,12 @@ export function xpending(ctx: CommandContext, argv: string[]): Reply {
   }
   const now = Date.now();
   const out: Reply[] = [];
-  const keys = pel.keys;
-  for (let i = pel.lowerBound(start); count > 0 && i < keys.length && keys[i] <= end; i++) {
-    const nack = pel.get(keys[i])!;
+  for (let i = pel.lowerBound(start); count > 0 && i < pel.size && pel.key(i) <= end; i++) {
+    const id = pel.key(i);
+    const nack = g.pel.get(id)!;
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     count--;
-    out.push([formatId(keys[i]), nack.consumer.name, Math.max(0, now - nack.deliveryTime), nack.deliveryCount]);
+    out.push([formatId(id), nack.consumer.name, Math.max(0, now - nack.deliveryTime), nack.deliveryCount]);
   }
   return out;
 }
@@ -533,7 +567,7 @@ export function xclaim(ctx: CommandContext, argv: string[], journal: Journal): R
     else throw new ReplyError(`ERR Unrecognized XCLAIM option '${cstr(argv[j])}'`);
   }
   if (deliveryTime === -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
-  const w = new Writes(journal);
+  const w = Writes.of(journal);
   let changed = false;
   let propagateLast = false;
   if (lastId > g.lastId) {
@@ -549,7 +583,7 @@ export function xclaim(ctx: CommandContext, argv: string[], journal: Journal): R
     const pairs = s.get(id);
     if (pairs === null) {
       if (nack !== undefined) {
-        w.add(xclaimArgv(key, g, argv[5 + k], nack));
+        if (w.live) w.add(xclaimArgv(key, g, argv[5 + k], nack));
         propagateLast = false;
         dropNack(g, id, nack);
         changed = true;
@@ -569,20 +603,20 @@ export function xclaim(ctx: CommandContext, argv: string[], journal: Journal): R
       if (consumer === undefined) consumer = createConsumer(ctx, key, g, argv[3]);
       else consumer.seenTime = now;
     }
-    if (!fresh && nack.consumer !== consumer) nack.consumer.pel.delete(id);
+    if (!fresh && nack.consumer !== consumer) nack.consumer.pel.remove(id);
     nack.deliveryTime = deliveryTime;
     if (retryCount >= 0) nack.deliveryCount = retryCount;
     else if (!justid) nack.deliveryCount++;
     if (fresh || nack.consumer !== consumer) {
-      consumer.pel.set(id, nack);
+      consumer.pel.insert(id);
       nack.consumer = consumer;
     }
     out.push(justid ? formatId(id) : entryReply(id, pairs));
-    w.add(xclaimArgv(key, g, argv[5 + k], nack));
+    if (w.live) w.add(xclaimArgv(key, g, argv[5 + k], nack));
     propagateLast = false;
     changed = true;
   }
-  if (propagateLast) w.add(setidArgv(key, g));
+  if (propagateLast && w.live) w.add(setidArgv(key, g));
   if (changed) ctx.modified(key);
   w.flush(ctx, journal);
   return out;
@@ -617,15 +651,14 @@ export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal
   if (s === undefined || g === undefined) throw noGroup(key, argv[2]);
   let attempts = count * 10;
   const now = Date.now();
-  const w = new Writes(journal);
+  const w = Writes.of(journal);
   const claimed: Reply[] = [];
   const deleted: Reply[] = [];
   let consumer: Consumer | undefined;
-  const keys = g.pel.keys;
   let i = g.pel.lowerBound(start);
-  for (; attempts > 0 && count > 0 && i < keys.length; attempts--) {
-    const id = keys[i];
-    const nack = g.pel.get(id)!;
+  for (; attempts > 0 && count > 0 && i < g.pel.size; attempts--) {
+    const id = g.pel.key(i);
+    const nack = g.pel.at(i);
     const pairs = s.get(id);
     if (pairs === null) {
       if (w.live) w.add(xclaimArgv(key, g, formatId(id), nack));
@@ -642,18 +675,19 @@ export function xautoclaim(ctx: CommandContext, argv: string[], journal: Journal
       else consumer.seenTime = now;
     }
     if (nack.consumer !== consumer) {
-      nack.consumer.pel.delete(id);
-      consumer.pel.set(id, nack);
+      nack.consumer.pel.remove(id);
+      consumer.pel.insert(id);
       nack.consumer = consumer;
     }
     nack.deliveryTime = now;
     if (!justid) nack.deliveryCount++;
     claimed.push(justid ? formatId(id) : entryReply(id, pairs));
     count--;
-    w.add(xclaimArgv(key, g, formatId(id), nack));
+    if (w.live) w.add(xclaimArgv(key, g, formatId(id), nack));
   }
-  const cursor = i < keys.length ? formatId(keys[i]) : '0-0';
-  if (w.list.length > 0) ctx.modified(key);
+  const cursor = i < g.pel.size ? formatId(g.pel.key(i)) : '0-0';
+  // Redis counts each claimed or released pending entry as a change.
+  if (claimed.length + deleted.length > 0) ctx.modified(key);
   w.flush(ctx, journal);
   return [cursor, claimed, deleted];
 }

@@ -106,7 +106,7 @@ export function xinfoStream(ctx: CommandContext, argv: string[]): Reply {
   const groups: Reply[] = [];
   for (const g of s.sortedGroups()) {
     const pending: Reply[] = [];
-    for (const id of g.pel.keys) {
+    for (const id of g.pel.list()) {
       if (count !== 0 && pending.length >= count) break;
       const nack = g.pel.get(id)!;
       pending.push([formatId(id), nack.consumer.name, nack.deliveryTime, nack.deliveryCount]);
@@ -114,9 +114,9 @@ export function xinfoStream(ctx: CommandContext, argv: string[]): Reply {
     const consumers: Reply[] = [];
     for (const c of g.sortedConsumers()) {
       const own: Reply[] = [];
-      for (const id of c.pel.keys) {
+      for (const id of c.pel.list()) {
         if (count !== 0 && own.length >= count) break;
-        const nack = c.pel.get(id)!;
+        const nack = g.pel.get(id)!;
         own.push([formatId(id), nack.deliveryTime, nack.deliveryCount]);
       }
       consumers.push(new MapReply(['name', c.name, 'seen-time', c.seenTime, 'pel-count', c.pel.size, 'pending', own]));

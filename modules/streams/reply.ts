@@ -7,8 +7,8 @@ import { EncodedReply } from '../../kernel';
  * it in arrays and encoding those.
  */
 
-/** Room kept before the entries for the array header, written once the count is known. */
-const HEAD = 24;
+/** Room kept before the entries for the array header (and a read's key), written once the count is known. */
+const HEAD = 64;
 /** A scratch buffer grown past this is dropped after the reply that needed it. */
 const KEEP = 1 << 20;
 
@@ -115,19 +115,59 @@ export class RespWriter {
   /** The reply: an array of the `count` items written since the last one. */
   array(count: number): EncodedReply {
     const d = digits(count);
+    this.header(HEAD - d - 3, count, d);
+    return this.take(HEAD - d - 3);
+  }
+
+  /**
+   * A read's reply for one stream (XREAD, XREADGROUP): [[key, entries]] in RESP2, {key: entries}
+   * in RESP3, the entries being the `count` items written since the last reply.
+   */
+  keyed(resp: number, key: string, count: number): EncodedReply {
+    const kl = key.length;
+    const dk = digits(kl);
+    const d = digits(count);
+    const outer = resp === 2 ? '*1\r\n*2\r\n' : '%1\r\n';
+    const start = HEAD - d - 3 - (kl + dk + 5) - outer.length;
+    if (start < 0) return new EncodedReply(`${outer}$${kl}\r\n${key}\r\n${this.array(count).resp}`);
     const b = this.buf;
-    // The header goes right before the items, in the room kept for it.
-    let p = HEAD - 2;
-    b[p] = 13;
-    b[p + 1] = 10;
-    let n = count;
-    for (let k = 0; k < d; k++) {
+    let p = start;
+    for (let i = 0; i < outer.length; i++) b[p++] = outer.charCodeAt(i);
+    b[p++] = 36;
+    this.put(p, kl, dk);
+    p += dk;
+    b[p++] = 13;
+    b[p++] = 10;
+    for (let i = 0; i < kl; i++) b[p++] = key.charCodeAt(i);
+    b[p++] = 13;
+    b[p++] = 10;
+    this.header(p, count, d);
+    return this.take(start);
+  }
+
+  /** `*<count>\r\n` at `p` (`d` digits), ending where the items start. */
+  private header(p: number, count: number, d: number): void {
+    const b = this.buf;
+    b[p] = 42;
+    this.put(p + 1, count, d);
+    b[p + 1 + d] = 13;
+    b[p + 2 + d] = 10;
+  }
+
+  /** The digits of a count or length (`d` of them) at `p`. */
+  private put(p: number, n: number, d: number): void {
+    const b = this.buf;
+    for (let k = p + d - 1; k >= p; k--) {
       const q = Math.floor(n / 10);
-      b[--p] = 48 + n - q * 10;
+      b[k] = 48 + n - q * 10;
       n = q;
     }
-    b[--p] = 42;
-    const out = new EncodedReply(b.latin1Slice(p, this.len));
+  }
+
+  /** The reply from `start` (its headers) to the last item; the writer starts over. */
+  private take(start: number): EncodedReply {
+    const b = this.buf;
+    const out = new EncodedReply(b.latin1Slice(start, this.len));
     this.len = HEAD;
     if (b.length > KEEP) this.buf = Buffer.allocUnsafeSlow(4096);
     return out;

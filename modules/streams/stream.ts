@@ -19,6 +19,12 @@ import type { RespWriter } from './reply';
 const E_SAME = 2;
 const E_WIDE = 4;
 
+/** A closed node's arrays, free for the next one. */
+interface Spare {
+  buf: Buffer;
+  offs: Uint32Array;
+}
+
 export class Node {
   buf: Buffer;
   /** Bytes of `buf` in use. */
@@ -29,6 +35,8 @@ export class Node {
   n = 0;
   /** Entries not deleted. */
   live = 0;
+  /** Bytes this node holds, buffer and offsets (MEMORY USAGE). */
+  bytes: number;
   /** Listpack bytes of the entries (flags .. lp-count), as Redis would store them. */
   entBytes = 0;
   /** Listpack bytes of the master fields. */
@@ -40,7 +48,7 @@ export class Node {
 
   /**
    * `bytes` and `entries`: the capacity to start with. XADD sizes the tail node for the entries
-   * it will likely hold, so it is not regrown entry by entry (seal() trims the spare).
+   * it will likely hold, so it is not regrown entry by entry (seal() moves it into an exact allocation).
    */
   constructor(
     /** The master ID: the first entry's ID when the node was opened. */
@@ -49,9 +57,12 @@ export class Node {
     readonly fields: string[],
     bytes = 256,
     entries = 8,
+    /** Arrays no longer used (a closed node's, see seal), taken instead of new ones when large enough. */
+    spare: Spare | null = null,
   ) {
-    this.buf = Buffer.allocUnsafeSlow(bytes);
-    this.offs = new Uint32Array(entries);
+    this.buf = spare !== null && spare.buf.length >= bytes ? spare.buf : Buffer.allocUnsafeSlow(bytes);
+    this.offs = spare !== null && spare.offs.length >= entries ? spare.offs : new Uint32Array(entries);
+    this.bytes = this.buf.length + this.offs.byteLength;
     let b = 0;
     for (const f of fields) b += lpStringBytes(f);
     this.fieldBytes = b;
@@ -78,6 +89,21 @@ export class Node {
     if ((b[p] & E_WIDE) !== 0) return formatId(b.latin1Slice(p + 1, p + 17));
     const ms = this.masterMs + readVarint(b, p + 1);
     return `${ms}-${readVarint(b, vpos)}`;
+  }
+
+  /** Whether entry `i`'s ID is above `id`, compared as numbers when the entry is compact (no ID string built). */
+  above(i: number, id: Id): boolean {
+    const b = this.buf;
+    const p = this.offs[i] & 0x7fffffff;
+    if ((b[p] & E_WIDE) !== 0) return b.latin1Slice(p + 1, p + 17) > id;
+    // A compact entry's ms and seq are below 2^53: any ID with a larger part is above it.
+    const mh = word(id, 0);
+    if (mh >= 0x200000) return false;
+    const ms = this.masterMs + readVarint(b, p + 1);
+    const idMs = mh * 4294967296 + word(id, 1);
+    if (ms !== idMs) return ms > idMs;
+    const sh = word(id, 2);
+    return sh < 0x200000 && readVarint(b, vpos) > sh * 4294967296 + word(id, 3);
   }
 
   /** Whether entry `i` was stored with the master's fields (Redis's SAMEFIELDS flag). */
@@ -186,6 +212,7 @@ export class Node {
     const grown = Buffer.allocUnsafeSlow(size);
     this.buf.copy(grown, 0, 0, this.len);
     this.buf = grown;
+    this.measure();
   }
 
   private varint(n: number): void {
@@ -211,13 +238,14 @@ export class Node {
 
   /**
    * Append an entry with the pairs argv[from..] (`chars`: their total length, or -1 to count);
-   * `ms` and `seq`: the ID's parts as numbers (msOf, seqOf) when the caller has them.
+   * `ms` and `seq`: the ID's parts (msOf, seqOf). `id` may be null when both are numbers.
    */
-  push(id: Id, argv: string[], from: number, same: boolean, chars = -1, ms = msOf(id), seq = seqOf(id)): void {
+  push(id: Id | null, argv: string[], from: number, same: boolean, chars: number, ms: number, seq: number): void {
     if (this.n === this.offs.length) {
       const grown = new Uint32Array(this.n * 2);
       grown.set(this.offs);
       this.offs = grown;
+      this.measure();
     }
     const numFields = (argv.length - from) >> 1;
     if (chars < 0) {
@@ -233,34 +261,65 @@ export class Node {
     if (compact) {
       this.varint(ms - this.masterMs);
       this.varint(seq);
-      bytes = this.masterSeq >= 0 ? valueBytes(argv, from, same) + 2 + lpIntBytes(ms - this.masterMs) + lpIntBytes(seq - this.masterSeq) : entryBytes(id, this.master, argv, from, same);
+      bytes = this.masterSeq >= 0 ? valueBytes(argv, from, same) + 2 + lpIntBytes(ms - this.masterMs) + lpIntBytes(seq - this.masterSeq) : entryBytes(id ?? idOf(ms, seq), this.master, argv, from, same);
     } else {
+      id ??= idOf(ms, seq);
       this.len += this.buf.write(id, this.len, 'latin1');
       bytes = entryBytes(id, this.master, argv, from, same);
     }
     this.varint(numFields);
-    for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) this.str(argv[i]);
+    // The strings, written through locals: short ones (the usual) byte by byte, with a one-byte length.
+    const b = this.buf;
+    let p = this.len;
+    for (let i = from + (same ? 1 : 0); i < argv.length; i += same ? 2 : 1) {
+      const v = argv[i];
+      const n = v.length;
+      if (n < 0x80) {
+        b[p++] = n;
+        if (n <= 32) for (let k = 0; k < n; k++) b[p++] = v.charCodeAt(k);
+        else p += b.write(v, p, 'latin1');
+      } else {
+        this.len = p;
+        this.str(v);
+        p = this.len;
+      }
+    }
+    this.len = p;
     this.entBytes += bytes;
   }
 
-  /** No more entries come (a newer node was opened): give back the spare capacity. */
-  seal(): void {
-    if (this.len < this.buf.length) {
-      const exact = Buffer.allocUnsafeSlow(this.len);
-      this.buf.copy(exact, 0, 0, this.len);
-      this.buf = exact;
-    }
-    if (this.n < this.offs.length) this.offs = this.offs.slice(0, this.n);
+  /** The bytes seal() packs the node into: its entries, padded to 8, then the offsets. */
+  get sealedBytes(): number {
+    return ((this.len + 7) & ~7) + 4 * this.n;
+  }
+
+  /**
+   * No more entries come (a newer node was opened): move the entries and their offsets into
+   * `exact` (sealedBytes long, 8-aligned; the offsets become a view at its end, so a closed node
+   * holds no ArrayBuffer of its own), and return the arrays used so far for the next node (none
+   * when it was sealed before: they are one).
+   */
+  seal(exact: Buffer): Spare | null {
+    const spare: Spare | null = this.offs.buffer === this.buf.buffer ? null : { buf: this.buf, offs: this.offs };
+    const n = this.n;
+    const at = (this.len + 7) & ~7;
+    this.buf.copy(exact, 0, 0, this.len);
+    const offs = (exact.byteOffset & 3) === 0 ? new Uint32Array(exact.buffer, exact.byteOffset + at, n) : new Uint32Array(n);
+    for (let i = 0; i < n; i++) offs[i] = this.offs[i];
+    this.buf = exact;
+    this.offs = offs;
+    this.measure();
+    return spare;
+  }
+
+  /** `bytes` after the arrays changed: offsets that are a view into `buf` are counted in it. */
+  private measure(): void {
+    this.bytes = this.buf.length + (this.offs.buffer === this.buf.buffer ? 0 : this.offs.byteLength);
   }
 
   markDeleted(i: number): void {
     this.offs[i] |= 0x80000000;
     this.live--;
-  }
-
-  /** Bytes this node holds (MEMORY USAGE). */
-  get bytes(): number {
-    return this.buf.length + this.offs.byteLength;
   }
 
   /** The total size of Redis's listpack holding this node. */
@@ -273,7 +332,13 @@ export class Node {
     c.buf = Buffer.allocUnsafeSlow(this.buf.length);
     this.buf.copy(c.buf);
     c.len = this.len;
-    c.offs = this.offs.slice();
+    // The same layout: offsets that are a view into the buffer stay one.
+    c.offs =
+      this.offs.buffer === this.buf.buffer
+        ? new Uint32Array(c.buf.buffer, c.buf.byteOffset + this.offs.byteOffset - this.buf.byteOffset, this.offs.length)
+        : this.offs.slice();
+    c.offs.set(this.offs);
+    c.bytes = this.bytes;
     c.n = this.n;
     c.live = this.live;
     c.entBytes = this.entBytes;
@@ -306,57 +371,144 @@ export class Nack {
   ) {}
 }
 
-/** IDs in order with a value each (Redis's rax of NACKs): sorted keys plus a map. */
-export class Pel<V> {
-  keys: Id[] = [];
-  readonly map = new Map<Id, V>();
+/**
+ * IDs in order (a consumer's pending IDs: their NACKs are the group's). The list is `ids` from
+ * `head` on: taking the first ID (an acknowledgement of the oldest, the usual case) steps `head`
+ * instead of shifting the array, which on an array in V8's old generation costs every young
+ * collection that follows a pass over the array's invalidated slots.
+ */
+export class IdList {
+  protected ids: Id[] = [];
+  protected head = 0;
 
   get size(): number {
-    return this.keys.length;
+    return this.ids.length - this.head;
   }
 
-  get(id: Id): V | undefined {
-    return this.map.get(id);
+  /** The i-th ID. */
+  key(i: number): Id {
+    return this.ids[this.head + i];
+  }
+
+  /** The IDs in order (not to be changed). */
+  list(): Id[] {
+    return this.head === 0 ? this.ids : this.ids.slice(this.head);
   }
 
   /** First index whose ID is >= id. */
   lowerBound(id: Id): number {
-    const k = this.keys;
-    let lo = 0;
+    const k = this.ids;
+    const h = this.head;
+    let lo = h;
     let hi = k.length;
     // Deliveries mostly append: check the end first.
-    if (hi > 0 && k[hi - 1] < id) return hi;
+    if (hi > h && k[hi - 1] < id) return hi - h;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (k[mid] < id) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    return lo - h;
+  }
+
+  /** The index of `id`, or -1. Acknowledgements mostly take the oldest entry: checked first. */
+  indexOf(id: Id): number {
+    if (this.size === 0) return -1;
+    if (this.ids[this.head] === id) return 0;
+    const i = this.lowerBound(id);
+    return i < this.size && this.key(i) === id ? i : -1;
+  }
+
+  /** Add an ID not in the list; returns its index. */
+  insert(id: Id): number {
+    const i = this.lowerBound(id);
+    if (i === this.size) this.ids.push(id);
+    else this.ids.splice(this.head + i, 0, id);
+    return i;
+  }
+
+  /** Remove an ID in the list. */
+  remove(id: Id): void {
+    const i = this.indexOf(id);
+    if (i >= 0) this.removeAt(i);
+  }
+
+  protected removeAt(i: number): void {
+    const k = this.ids;
+    if (i === 0) {
+      k[this.head++] = '';
+      if (this.head === k.length || (this.head >= 64 && this.head * 2 >= k.length)) this.compact();
+    } else if (i === this.size - 1) k.pop();
+    else k.splice(this.head + i, 1);
+  }
+
+  /** Move the list to the start of its arrays, in place. */
+  protected compact(): void {
+    const k = this.ids;
+    k.copyWithin(0, this.head);
+    k.length -= this.head;
+    this.head = 0;
+  }
+}
+
+/**
+ * IDs in order with a value each (Redis's rax of NACKs): sorted keys and their values side by
+ * side, found by binary search. Pending lists mostly grow at the end and shrink at the start,
+ * where a Map's table would be reallocated over and over.
+ */
+export class Pel<V> extends IdList {
+  private vals: (V | null)[] = [];
+
+  get(id: Id): V | undefined {
+    const i = this.indexOf(id);
+    return i < 0 ? undefined : this.at(i);
+  }
+
+  /** The value of the i-th ID. */
+  at(i: number): V {
+    return this.vals[this.head + i]!;
   }
 
   set(id: Id, v: V): void {
-    const size = this.map.size;
-    this.map.set(id, v);
-    if (this.map.size === size) return;
-    // A new ID (the map grew): place its key in order.
     const i = this.lowerBound(id);
-    if (i === this.keys.length) this.keys.push(id);
-    else this.keys.splice(i, 0, id);
+    const at = this.head + i;
+    if (i < this.size && this.ids[at] === id) this.vals[at] = v;
+    else if (i === this.size) {
+      this.ids.push(id);
+      this.vals.push(v);
+    } else {
+      this.ids.splice(at, 0, id);
+      this.vals.splice(at, 0, v);
+    }
   }
 
   delete(id: Id): boolean {
-    if (!this.map.delete(id)) return false;
-    const k = this.keys;
-    // Acknowledgements mostly take the oldest entry: shift and pop allocate nothing, splice does.
-    if (k[0] === id) k.shift();
-    else if (k[k.length - 1] === id) k.pop();
-    else k.splice(this.lowerBound(id), 1);
+    const i = this.indexOf(id);
+    if (i < 0) return false;
+    this.removeAt(i);
     return true;
+  }
+
+  protected override removeAt(i: number): void {
+    const v = this.vals;
+    const at = this.head + i;
+    if (i === 0) v[at] = null;
+    else if (at === v.length - 1) v.pop();
+    else v.splice(at, 1);
+    super.removeAt(i);
+  }
+
+  protected override compact(): void {
+    const v = this.vals;
+    v.copyWithin(0, this.head);
+    v.length -= this.head;
+    super.compact();
   }
 }
 
 export class Consumer {
-  readonly pel = new Pel<Nack>();
+  /** The IDs of the group's pending entries this consumer owns. */
+  readonly pel = new IdList();
   constructor(
     readonly name: string,
     public seenTime: number,
@@ -394,6 +546,9 @@ export interface NodeLimits {
   maxEntries: number;
 }
 
+/** The largest slab of closed nodes (Stream.carve). */
+const SLAB_MAX = 64 * 1024;
+
 /** The largest listpack Redis lets a stream node grow to (STREAM_LISTPACK_MAX_SIZE). */
 const LISTPACK_MAX = 1 << 30;
 
@@ -406,21 +561,43 @@ export const enum Trim {
 export class Stream {
   nodes: Node[] = [];
   length = 0;
-  lastId: Id = MIN_ID;
   firstId: Id = MIN_ID;
   maxDeletedId: Id = MIN_ID;
   entriesAdded = 0;
   groups: Map<string, Group> | null = null;
+  /** The bytes of every node (Node.bytes), kept as they change: MEMORY USAGE walks no node. */
+  nodeBytes = 0;
+  /** The slab closed nodes are packed into and how much of it is taken (carve). */
+  private slab: Buffer | null = null;
+  private slabUsed = 0;
 
-  /** The ID the last append added and its parts (msOf, seqOf): XADD's next ID without decoding lastId. */
-  appendedId: Id = '';
-  appendedMs = -1;
-  appendedSeq = -1;
+  /**
+   * The last ID as numbers (msOf, seqOf: -1 when not below 2^53), and as an Id once asked for:
+   * XADD generates and stores IDs from the numbers, so an append builds no ID string.
+   */
+  lastMs = 0;
+  lastSeq = 0;
+  private last: Id | null = MIN_ID;
 
-  /** Append an entry with the pairs argv[from..]. `id` must be above lastId; `ms`, `seq` as Node.push. */
-  append(id: Id, argv: string[], from: number, limits: NodeLimits, total: number, ms = msOf(id), seq = seqOf(id)): void {
+  get lastId(): Id {
+    return (this.last ??= idOf(this.lastMs, this.lastSeq));
+  }
+
+  set lastId(id: Id) {
+    this.last = id;
+    this.lastMs = msOf(id);
+    this.lastSeq = seqOf(id);
+  }
+
+  /**
+   * Append an entry with the pairs argv[from..]. `id` must be above lastId; `ms`, `seq` are its
+   * parts as msOf and seqOf give them, and when both are numbers `id` may be null (built only if
+   * needed: a new node's master, the first entry, an entry not stored compact).
+   */
+  append(id: Id | null, argv: string[], from: number, limits: NodeLimits, total: number, ms: number, seq: number): void {
     const numFields = (argv.length - from) >> 1;
-    let tail = this.nodes.length === 0 ? undefined : this.nodes[this.nodes.length - 1];
+    const nodes = this.nodes;
+    let tail = nodes.length === 0 ? undefined : nodes[nodes.length - 1];
     if (tail !== undefined) {
       const maxBytes = limits.maxBytes === 0 || limits.maxBytes > LISTPACK_MAX ? LISTPACK_MAX : limits.maxBytes;
       if (tail.lpBytes + total >= maxBytes) tail = undefined;
@@ -428,27 +605,69 @@ export class Stream {
     }
     let same = true;
     if (tail === undefined) {
+      id ??= idOf(ms, seq);
       const fields: string[] = new Array<string>(numFields);
       for (let i = 0; i < numFields; i++) fields[i] = argv[from + 2 * i];
-      if (this.nodes.length > 0) this.nodes[this.nodes.length - 1].seal();
       // Room for the entries the node will likely take (as many as this one, up to the limits).
       const entries = limits.maxEntries > 0 && limits.maxEntries <= 1024 ? limits.maxEntries : 64;
       const estimate = (27 + total + 5 * (argv.length - from)) * entries;
-      tail = new Node(id, fields, estimate < 256 ? 256 : estimate > 16384 ? 16384 : estimate, entries);
-      this.nodes.push(tail);
+      const bytes = estimate < 256 ? 256 : estimate > 16384 ? 16384 : estimate;
+      // The closed node's arrays become the new one's (when large enough).
+      let spare: Spare | null = null;
+      if (nodes.length > 0) {
+        const prev = nodes[nodes.length - 1];
+        const before = prev.bytes;
+        spare = prev.seal(this.carve(prev.sealedBytes));
+        this.nodeBytes += prev.bytes - before;
+      }
+      tail = new Node(id, fields, bytes, entries, spare);
+      this.addNode(tail);
     } else {
       const mf = tail.fields;
       if (mf.length !== numFields) same = false;
       else for (let i = 0; i < numFields; i++) if (mf[i] !== argv[from + 2 * i]) { same = false; break; }
     }
+    const before = tail.bytes;
     tail.push(id, argv, from, same, total, ms, seq);
-    this.appendedId = id;
-    this.appendedMs = ms;
-    this.appendedSeq = seq;
-    if (this.length === 0) this.firstId = id;
+    this.nodeBytes += tail.bytes - before;
+    if (this.length === 0) this.firstId = id ?? idOf(ms, seq);
     this.length++;
     this.entriesAdded++;
-    this.lastId = id;
+    this.last = id;
+    this.lastMs = ms;
+    this.lastSeq = seq;
+  }
+
+  /**
+   * Room for a closed node (Node.seal): a piece of this stream's slab, one ArrayBuffer for many
+   * nodes (allocating one a node was a few percent of pipelined XADD). The slab is a quarter of
+   * the stream's node bytes (at most SLAB_MAX), so its unused end stays small next to the
+   * stream; small streams and large nodes get a buffer each. A slab goes when all its nodes have.
+   */
+  private carve(size: number): Buffer {
+    const want = this.nodeBytes >> 2;
+    if (want < 4 * size || 4 * size > SLAB_MAX) return Buffer.allocUnsafeSlow(size);
+    let slab = this.slab;
+    if (slab === null || this.slabUsed + size > slab.length) {
+      slab = this.slab = Buffer.allocUnsafeSlow(want < SLAB_MAX ? want : SLAB_MAX);
+      this.slabUsed = 0;
+    }
+    const piece = slab.subarray(this.slabUsed, this.slabUsed + size);
+    // Pieces start 8-aligned (their offsets are Uint32Array views).
+    this.slabUsed += (size + 7) & ~7;
+    return piece;
+  }
+
+  /** Add a node after the others. */
+  addNode(node: Node): void {
+    this.nodes.push(node);
+    this.nodeBytes += node.bytes;
+  }
+
+  /** Remove `count` nodes from index `from`. */
+  private removeNodes(from: number, count: number): void {
+    for (let k = from; k < from + count; k++) this.nodeBytes -= this.nodes[k].bytes;
+    this.nodes.splice(from, count);
   }
 
   /** Index of the last node whose master ID is <= id (0 when id is before every node). */
@@ -489,8 +708,19 @@ export class Stream {
     const [node, i, ni] = f;
     node.markDeleted(i);
     this.length--;
-    if (node.live === 0) this.nodes.splice(ni, 1);
+    if (node.live === 0) this.removeNodes(ni, 1);
     return true;
+  }
+
+  /** Whether the last live entry's ID is above `id` (streamLastValidID compared with it). */
+  hasAbove(id: Id): boolean {
+    if (this.length === 0) return false;
+    const nodes = this.nodes;
+    for (let k = nodes.length - 1; k >= 0; k--) {
+      const node = nodes[k];
+      for (let i = node.n - 1; i >= 0; i--) if (!node.isDeleted(i)) return node.above(i, id);
+    }
+    return false;
   }
 
   /** The first (or last) live entry's ID; null when empty. */
@@ -547,7 +777,7 @@ export class Stream {
       }
       break;
     }
-    if (removeFrom > 0) nodes.splice(0, removeFrom);
+    if (removeFrom > 0) this.removeNodes(0, removeFrom);
     this.refreshFirst();
     return deleted;
   }
@@ -593,6 +823,7 @@ export class Stream {
   clone(): Stream {
     const s = new Stream();
     s.nodes = this.nodes.map((n) => n.clone());
+    s.nodeBytes = this.nodeBytes;
     s.length = this.length;
     s.lastId = this.lastId;
     s.firstId = this.firstId;
@@ -606,12 +837,13 @@ export class Stream {
           const cc = new Consumer(cons.name, cons.seenTime);
           c.consumers.set(cc.name, cc);
         }
-        for (const id of g.pel.keys) {
-          const nack = g.pel.get(id)!;
+        for (let i = 0; i < g.pel.size; i++) {
+          const id = g.pel.key(i);
+          const nack = g.pel.at(i);
           const owner = c.consumers.get(nack.consumer.name)!;
           const copy = new Nack(owner, nack.deliveryTime, nack.deliveryCount);
           c.pel.set(id, copy);
-          owner.pel.set(id, copy);
+          owner.pel.insert(id);
         }
         s.groups.set(c.name, c);
       }
@@ -634,12 +866,16 @@ export class Cursor {
     private readonly start: Id,
     private readonly end: Id,
     private readonly rev: boolean,
+    /** Forward only: start past `start` (entries above it), so a caller holding the last ID read builds no next one. */
+    after = false,
   ) {
     if (s.nodes.length === 0) return;
     if (!rev) {
       this.ni = s.nodeFor(start);
-      this.node = s.nodes[this.ni];
-      this.ei = this.node.lowerBound(start) - 1;
+      const node = (this.node = s.nodes[this.ni]);
+      let i = node.lowerBound(start);
+      if (after && i < node.n && !node.above(i, start)) i++;
+      this.ei = i - 1;
     } else {
       this.ni = s.nodeFor(end);
       this.node = s.nodes[this.ni];

@@ -10,9 +10,9 @@ export const StreamType: DataType<Stream> = {
   clone: (v) => v.clone(),
   memory: (v) => {
     // The packed strings and offset arrays of each node, plus the groups' pending entries.
-    let n = 80;
-    for (const node of v.nodes) n += 200 + node.bytes;
-    for (const g of v.sortedGroups()) {
+    let n = 80 + 200 * v.nodes.length + v.nodeBytes;
+    if (v.groups === null) return n;
+    for (const g of v.groups.values()) {
       n += 96 + g.name.length + g.pel.size * 80;
       for (const c of g.consumers.values()) n += 96 + c.name.length + c.pel.size * 24;
     }

@@ -332,6 +332,42 @@ describe('streams vs redis-server 7.0', () => {
     expect(ferrous.map(idleless)).toEqual(redis.map(idleless));
   });
 
+  it('long pending lists: acknowledged oldest first, newest first and from the middle, then read, claimed and listed', async () => {
+    const ids = Array.from({ length: 400 }, (_, i) => `${i + 1}-0`);
+    const cmds = [
+      ...adds('s', ids),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      // alice takes 300 entries one at a time (a worker loop), bob the last 100 at once.
+      ...ids.slice(0, 300).map(() => ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '>']),
+      ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+      // The oldest 200 one by one (past the point where the lists move back to their start).
+      ...ids.slice(0, 200).map((id) => ['XACK', 's', 'g', id]),
+      ['XPENDING', 's', 'g'],
+      ['XPENDING', 's', 'g', '-', '+', '3', 'alice'],
+      // The newest, then entries in the middle of both consumers' lists, some twice or not pending.
+      ['XACK', 's', 'g', '400-0', '399-0', '399-0'],
+      ['XACK', 's', 'g', '250-0', '350-0', '100-0', '251-0'],
+      ['XPENDING', 's', 'g'],
+      ['XPENDING', 's', 'g', '(249-0', '+', '4'],
+      ['XPENDING', 's', 'g', '-', '+', '2', 'bob'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '3', 'STREAMS', 's', '248-0'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '201-0', '252-0', 'JUSTID'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '290-0', 'COUNT', '15', 'JUSTID'],
+      ['XDEL', 's', '205-0', '206-0'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '0', 'COUNT', '10', 'JUSTID'],
+      ['XPENDING', 's', 'g'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'bob'],
+      ['XPENDING', 's', 'g'],
+      ...ids.slice(200, 300).map((id) => ['XACK', 's', 'g', id]),
+      ['XPENDING', 's', 'g'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+    ];
+    const { ferrous, redis } = await h.both(cmds);
+    const idleless = (r: string) => r.replace(/(\*4\r\n\$\d+\r\n[^\r]*\r\n\$\d+\r\n[^\r]*\r\n):\d+\r\n/g, '$1:<idle>\r\n');
+    expect(ferrous.map(idleless)).toEqual(redis.map(idleless));
+  });
+
   it('XREAD: $, several streams, COUNT, errors; RESP3 maps', async () => {
     const cmds = [
       ...adds('a', ['1-0', '2-0', '3-0']),

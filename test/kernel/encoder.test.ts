@@ -84,6 +84,16 @@ describe('RESP encoder', () => {
     expect(encode(reply, 3)).toBe(resp3);
   });
 
+  it('encodes integers on both sides of the shared small ones (0-9999) alike, however often', () => {
+    for (const n of [0, -0, 1, 42, 9999, 10000, -1, -9999, 2 ** 53 - 1, -(2 ** 53)]) {
+      for (let i = 0; i < 3; i++) {
+        expect(encode(n, 2)).toBe(`:${n}\r\n`);
+        expect(encode(n, 3)).toBe(`:${n}\r\n`);
+      }
+    }
+    expect(encode([1, 2, 10001], 2)).toBe('*3\r\n:1\r\n:2\r\n:10001\r\n');
+  });
+
   it('writes bulk lengths in bytes for binary (latin1) strings', () => {
     const v = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
     const out = encode(v, 2);

@@ -55,21 +55,23 @@ describe('RESP parser: multibulk', () => {
     expect(commands(mbulk('SET', 'k\x00', v))).toEqual([['SET', 'k\x00', v]]);
   });
 
-  it('decodes arguments of every length around the short-argument path (0-40 bytes) byte for byte', () => {
+  it('decodes arguments of every length around the short-argument path (0-48 bytes) byte for byte', () => {
     const args: string[] = [];
-    for (let len = 0; len <= 40; len++) {
+    for (let len = 0; len <= 48; len++) {
       let a = '';
       for (let i = 0; i < len; i++) a += String.fromCharCode((len * 37 + i * 101) & 255);
       args.push(a);
     }
-    const got = commands(mbulk(...args.slice(0, 10)) + mbulk(...args.slice(10, 20)) + mbulk(...args.slice(20)));
-    expect(got).toEqual([args.slice(0, 10), args.slice(10, 20), args.slice(20)]);
+    const got = commands(mbulk(...args.slice(0, 10)) + mbulk(...args.slice(10, 20)) + mbulk(...args.slice(20, 36)) + mbulk(...args.slice(36)));
+    expect(got).toEqual([args.slice(0, 10), args.slice(10, 20), args.slice(20, 36), args.slice(36)]);
     for (const argv of got) for (const a of argv) expect(Buffer.from(a, 'latin1').toString('latin1')).toBe(a);
     const all = Buffer.alloc(256);
     for (let i = 0; i < 256; i++) all[i] = i;
-    for (let at = 0; at + 16 <= 256; at += 16) {
-      const chunk = all.subarray(at, at + 16).toString('latin1');
-      expect(commands(mbulk('SET', chunk, chunk.slice(0, 7)))).toEqual([['SET', chunk, chunk.slice(0, 7)]]);
+    for (const size of [16, 32]) {
+      for (let at = 0; at + size <= 256; at += size) {
+        const chunk = all.subarray(at, at + size).toString('latin1');
+        expect(commands(mbulk('SET', chunk, chunk.slice(0, 7), chunk.slice(0, 20)))).toEqual([['SET', chunk, chunk.slice(0, 7), chunk.slice(0, 20)]]);
+      }
     }
   });
 
@@ -125,6 +127,14 @@ describe('RESP parser: multibulk', () => {
       // No holes: every index holds its argument.
       for (const argv of got) expect(Object.keys(argv)).toHaveLength(argv.length);
     }
+  });
+
+  it('fills every argument of whole commands of 1024 and 1025 arguments (allocated at once up to 1024)', () => {
+    const args = (n: number) => Array.from({ length: n }, (_, i) => `a${i}`);
+    const expected = [args(1024), args(1025), args(2)];
+    const got = parseChunks([expected.map((a) => mbulk(...a)).join('')]);
+    expect(got).toEqual(expected);
+    for (const argv of got) expect(Object.keys(argv)).toHaveLength(argv.length);
   });
 
   it('assembles a big bulk (above 32 KB) arriving in many chunks, with the next command behind it', () => {

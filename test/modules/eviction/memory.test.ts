@@ -143,7 +143,7 @@ describe('memory accounting and lazyfree', () => {
     expect(await freed()).toBe(before + 5);
     await expect(f.io.call('FLUSHALL', 'LATER')).rejects.toThrow('ERR syntax error');
   });
-  it('collects garbage once the server has been idle for a second, and only if it outweighs the dataset', () => {
+  it('collects a large garbage once the server has been idle for a second, once per quiet period', () => {
     const memory = f.server.memory;
     const heap = () => v8.getHeapStatistics().used_heap_size;
     const MB = 1024 * 1024;
@@ -175,5 +175,10 @@ describe('memory accounting and lazyfree', () => {
     memory.collectWhenIdle(3, t + 5100);
     memory.collectWhenIdle(3, t + 6100);
     expect(heap()).toBeLessThan(again - 64 * MB);
+    // Quiet again with nothing new: no collection, even once settled.
+    const quiet = heap();
+    memory.collectWhenIdle(4, t + 6200);
+    memory.collectWhenIdle(4, t + 12200);
+    expect(heap()).toBeGreaterThan(quiet - 8 * MB);
   });
 });

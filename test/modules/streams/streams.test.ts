@@ -1,5 +1,9 @@
 import { command } from '../../helpers/raw-client';
 import { useBlockingClients, useRecorder, useServer } from '../../helpers/fixtures';
+import { RdbInput, RdbOutput, RdbType } from '../../../kernel';
+import { streamCodec } from '../../../modules/streams/codec';
+import { idOf, MIN_ID } from '../../../modules/streams/id';
+import { Stream } from '../../../modules/streams/stream';
 
 const BIN = 'k\x00\r\n\xff';
 
@@ -165,4 +169,43 @@ describe('streams module', () => {
     expect(all).toHaveLength(len);
     for (let i = 1; i < all.length; i++) expect(all[i][0] > all[i - 1][0] || all[i][0].length > all[i - 1][0].length).toBe(true);
   }, 120000);
+
+  it('keeps the byte total of its nodes (MEMORY USAGE) through appends, trims, deletes, copies and reloads', () => {
+    // A closed node's offsets are a view at the end of its buffer.
+    const sum = (x: Stream): number => x.nodes.reduce((n, node) => n + node.buf.length + (node.offs.buffer === node.buf.buffer ? 0 : node.offs.byteLength), 0);
+    const s = new Stream();
+    const limits = { maxBytes: 4096, maxEntries: 100 };
+    for (let i = 1; i <= 3000; i++) {
+      // Values growing past the tail's room (its buffer regrows) and entries of other fields.
+      const argv = i % 9 === 0 ? ['other', 'x'.repeat(i % 700)] : ['f', 'v'.repeat(i % 50), 'n', String(i)];
+      s.append(null, argv, 0, limits, argv.join('').length, i, i % 3);
+      if (i % 500 === 0) expect(s.nodeBytes).toBe(sum(s));
+    }
+    expect(s.nodes.length).toBeGreaterThan(30);
+    s.trim(1, 2000, MIN_ID, true, 0);
+    expect(s.nodeBytes).toBe(sum(s));
+    const node = s.nodes[3];
+    const ids: string[] = [];
+    for (let i = 0; i < node.n; i++) ids.push(node.idAt(i));
+    for (const id of ids) expect(s.delete(id)).toBe(true);
+    expect(s.nodeBytes).toBe(sum(s));
+    // The last node deleted whole: the closed one before it takes appends again, past its room.
+    const last = s.nodes[s.nodes.length - 1];
+    for (let i = 0; i < last.n; i++) if (!last.isDeleted(i)) s.delete(last.idAt(i));
+    for (let i = 3001; i <= 3150; i++) {
+      const argv = ['f', 'v'.repeat(i % 50), 'n', String(i)];
+      s.append(null, argv, 0, { maxBytes: 0, maxEntries: 0 }, argv.join('').length, i, 0);
+    }
+    expect(s.nodeBytes).toBe(sum(s));
+    const tail = s.nodes[s.nodes.length - 1];
+    expect(tail.pairs(0)).toEqual(s.get(tail.idAt(0)));
+    expect(s.get(idOf(3149, 0))).toEqual(['f', 'v'.repeat(3149 % 50), 'n', '3149']);
+    const copy = s.clone();
+    expect(copy.nodeBytes).toBe(sum(copy));
+    const out = new RdbOutput(false);
+    streamCodec.save(out, s);
+    const loaded = streamCodec.load(new RdbInput(out.take()), RdbType.StreamListpacks2) as Stream;
+    expect(loaded.nodeBytes).toBe(sum(loaded));
+    expect(loaded.length).toBe(s.length);
+  });
 });
