@@ -41,6 +41,9 @@ export interface ZCursor {
   prev(): void;
 }
 
+/** Released slots a skiplist keeps before it may compact them (Skiplist.compact). */
+const SLOTS_KEPT = 64;
+
 /**
  * The skiplist encoding: member -> slot (Redis's dict), the ordered tree, ZSCAN's index. A
  * member's score, ZSCAN sequence number and string (the one the tree holds, so an update hands
@@ -54,9 +57,9 @@ class Skiplist {
   readonly index = new ScanIndex<string>();
   scores = new Float64Array(8);
   private seqs = new Float64Array(8);
-  readonly eles: string[] = [];
+  eles: string[] = [];
   /** Released slots, reused first. */
-  private readonly free: number[] = [];
+  private free: number[] = [];
 
   /** The member's slot, or -1. */
   slot(ele: string): number {
@@ -93,6 +96,30 @@ class Skiplist {
     this.index.remove(this.seqs[i]);
     this.eles[i] = '';
     this.free.push(i);
+    if (this.free.length > SLOTS_KEPT && this.free.length * 4 > this.eles.length * 3) this.compact();
+  }
+
+  /**
+   * Fewer than a quarter of the slots in use: the members move to slots 0..n-1 of arrays sized
+   * for them, as Redis's dict shrinks, so a set that once was large does not keep its peak.
+   */
+  private compact(): void {
+    const n = this.dict.size;
+    const eles = new Array<string>(n);
+    const scores = new Float64Array(Math.max(8, n));
+    const seqs = new Float64Array(scores.length);
+    let j = 0;
+    this.dict.forEach((i, ele) => {
+      eles[j] = ele;
+      scores[j] = this.scores[i];
+      seqs[j] = this.seqs[i];
+      j++;
+    });
+    for (let k = 0; k < n; k++) this.dict.set(eles[k], k);
+    this.eles = eles;
+    this.scores = scores;
+    this.seqs = seqs;
+    this.free = [];
   }
 
   private grow(): void {

@@ -56,6 +56,34 @@ describe('sorted sets: the listpack encoding against the skiplist', () => {
     expect(view(packed)).toEqual(view(skip));
   });
 
+  it('agrees after growing large, shrinking to a few members (its slots compacted) and growing again', () => {
+    const packed = new ZSet();
+    const skip = new ZSet();
+    const both = (f: (z: ZSet, limits: typeof PACKED) => void) => {
+      f(packed, PACKED);
+      f(skip, SKIPLIST);
+    };
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 2000; i++) both((z, l) => (z.score(`m${i}`) === undefined ? z.insert(i % 7, `m${i}`, l) : z.setScore(`m${i}`, i % 5)));
+      // One at a time from the middle, then a range: both paths release slots.
+      for (let i = 100; i < 1500; i++) both((z) => z.delete(`m${i}`));
+      both((z) => z.deleteRange(10, z.size - 40));
+      expect(view(packed)).toEqual(view(skip));
+      for (const ele of ['m0', 'm5', 'm1999', 'm1998', 'm150']) {
+        expect(skip.score(ele)).toBe(packed.score(ele));
+        expect(skip.rank(ele)).toBe(packed.rank(ele));
+      }
+      // ZSCAN's index still names every member once.
+      const scanned: string[] = [];
+      let cursor = 0;
+      do cursor = skip.index!.scan(cursor, 100, (ele) => scanned.push(ele));
+      while (cursor !== 0);
+      const members: string[] = [];
+      skip.forEach((ele) => members.push(ele));
+      expect(scanned.sort()).toEqual(members.sort());
+    }
+  });
+
   it('converts once past either limit, keeping members and scores', () => {
     const limits = { maxEntries: 3, maxValue: 5 };
     const z = new ZSet();
