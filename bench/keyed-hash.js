@@ -243,16 +243,15 @@ async function profileMode() {
  * One hashString call, each variant in processes of its own: instructions under callgrind (two
  * loop lengths, so start-up and compilation cancel in the difference; --single-threaded, so no
  * compiler thread moves work between them) and ns in a loop without valgrind (best of 7 passes,
- * the least disturbed on a shared machine); `--source bytes`: hashBytes on the same keys in one
- * buffer (the parser's way) instead of hashString on strings. Keys of 3, 10, 16, 24, 40 and 100
- * bytes (1024 a length, no two in a row equal, so the last-string cache misses as it does between a
+ * the least disturbed on a shared machine). Keys of 3, 10, 16, 24, 40 and 100 bytes (1024 a
+ * length, no two in a row equal, so the last-string cache misses as it does between a
  * command's key and its field) and redis-benchmark's own (key:, counter:, element: + 12 digits).
  */
 function hashMode() {
   const mapJs = path.join(ROOT, 'dist/kernel/util/string-map.js');
   const SHAPES = ['3', '10', '16', '24', '40', '100', 'bench'];
   const program = (shape, body) => `
-    const { hashString, hashBytes } = require(${JSON.stringify(mapJs)});
+    const { hashString } = require(${JSON.stringify(mapJs)});
     const keys = [];
     for (let i = 0; i < 1024; i++) {
       const d = String((i * 7919) % 100000).padStart(12, '0');
@@ -261,15 +260,10 @@ function hashMode() {
       const k = ${shape === 'bench' ? "['key:', 'counter:', 'element:'][i % 3] + d" : `(r + ':element:' + d).repeat(9).slice(0, ${shape})`};
       keys.push(Buffer.from(k, 'latin1').toString('latin1'));
     }
-    // --source bytes: the same keys in one request-like buffer, hashed from there as the parser does.
-    const request = Buffer.from(keys.join(''), 'latin1');
-    const offsets = [];
-    for (let i = 0, at = 0; i < 1024; at += keys[i++].length) offsets.push(at);
     let x = 0;
     ${body}
     if (x === 0.5) console.log(x);`;
-  const bytes = args.source === 'bytes';
-  const loop = (n) => `for (let i = 0; i < ${n}; i++) x ^= ${bytes ? 'hashBytes(request, offsets[i & 1023], keys[i & 1023].length)' : 'hashString(keys[i & 1023])'};`;
+  const loop = (n) => `for (let i = 0; i < ${n}; i++) x ^= hashString(keys[i & 1023]);`;
   const node = (variant) => ['node', '--single-threaded', ...(variant === 'fnv' ? ['-r', PRELOAD] : [])];
   const count = (variant, shape, n) => {
     const out = path.join(os.tmpdir(), `keyed-hash-${process.pid}-${variant}-${n}.out`);
@@ -305,7 +299,7 @@ function hashMode() {
     rows.push(`| ${shape === 'bench' ? 'redis-benchmark keys (16-20)' : shape} | ${ins.sip.toFixed(0)} | ${ins.fnv.toFixed(0)} | ${(ins.sip - ins.fnv).toFixed(0)} | ${t.sip.toFixed(1)} | ${t.fnv.toFixed(1)} | ${(t.sip - t.fnv).toFixed(1)} |`);
     console.error(rows[rows.length - 1]);
   }
-  console.log(`\none ${bytes ? 'hashBytes call (a key hashed from a request buffer, as the parser does)' : 'hashString call'}: instructions (I(${n2}) - I(${n1})) / ${n2 - n1} under callgrind; ns the best of 7 passes of 2,000,000 calls\n`);
+  console.log(`\none hashString call: instructions (I(${n2}) - I(${n1})) / ${n2 - n1} under callgrind; ns the best of 7 passes of 2,000,000 calls\n`);
   console.log('| key bytes | SipHash-1-2 instructions | FNV-1a instructions | difference | SipHash ns | FNV-1a ns | difference |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) console.log(row);
@@ -347,22 +341,14 @@ function feed(clients, reads, n, perRead) {
   });
 }
 
-/**
- * The string-map.js rewrite of `--child count`: counts hashString calls and the SipHash
- * computations, of strings and of request bytes (the parser's, while it reads an argument).
- */
+/** The string-map.js rewrite of `--child count`: counts hashString calls and the SipHash computations among them. */
 function installCounter() {
   const Module = require('module');
   const load = Module._extensions['.js'];
-  globalThis.hashCounts = { calls: 0, sip: 0, bytes: 0 };
+  globalThis.hashCounts = { calls: 0, sip: 0 };
   Module._extensions['.js'] = function (module, filename) {
     if (!filename.endsWith(path.join('kernel', 'util', 'string-map.js'))) return load(module, filename);
-    const src = fs
-      .readFileSync(filename, 'utf8')
-      .replace('function hashString(s) {', 'function hashString(s) {\n    globalThis.hashCounts.calls++;')
-      .replace('sipHash12(K0L, K0H, K1L, K1H, s)', '(globalThis.hashCounts.sip++, sipHash12(K0L, K0H, K1L, K1H, s))')
-      .replace('sipHash12Bytes(K0L, K0H, K1L, K1H, b, at, len)', '(globalThis.hashCounts.bytes++, sipHash12Bytes(K0L, K0H, K1L, K1H, b, at, len))');
-    // A build from before the parser hashed request bytes has no bytes site: its count stays 0.
+    const src = fs.readFileSync(filename, 'utf8').replace('function hashString(s) {', 'function hashString(s) {\n    globalThis.hashCounts.calls++;').replace('sipHash12(K0L, K0H, K1L, K1H, s)', '(globalThis.hashCounts.sip++, sipHash12(K0L, K0H, K1L, K1H, s))');
     if (!src.includes('hashCounts.sip++')) fail('keyed-hash: string-map.js changed; update installCounter');
     module._compile(src, filename);
   };
@@ -416,7 +402,7 @@ async function child() {
       const before = { ...globalThis.hashCounts };
       const fed = await feed(clients, reads, count, test.pipeline);
       const per = (k) => (globalThis.hashCounts[k] - before[k]) / fed;
-      console.log(JSON.stringify({ test: test.name, calls: per('calls'), sip: per('sip'), bytes: per('bytes') }));
+      console.log(JSON.stringify({ test: test.name, calls: per('calls'), sip: per('sip') }));
       continue;
     }
     // Warm-up (three windows' worth: INCR's and ZADD's paths settled only after two), then a
@@ -482,14 +468,14 @@ async function inprocMode() {
     await new Promise((resolve) => proc.on('exit', resolve));
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`\nin process under callgrind: median of ${ROUNDS} windows of ${REQUESTS} commands after a warm-up of ${3 * REQUESTS} (and a fill of the range), -r ${RANGE}, ${CLIENTS} clients; hashes counted in a separate run (hashString calls; hashes computed from strings and from the request bytes while parsing; the rest of the calls hit an argument slot or the last-string cache)\n`);
-  console.log('| test | hashString calls/cmd | hashes of strings/cmd | hashes of request bytes/cmd | SipHash instructions/cmd | FNV-1a instructions/cmd | difference | cost |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`\nin process under callgrind: median of ${ROUNDS} windows of ${REQUESTS} commands after a warm-up of ${3 * REQUESTS} (and a fill of the range), -r ${RANGE}, ${CLIENTS} clients; hashes counted in a separate run (hashString calls, and the hashes computed among them: the rest hit the last-string cache)\n`);
+  console.log('| test | hashString calls/cmd | hashes computed/cmd | SipHash instructions/cmd | FNV-1a instructions/cmd | difference | cost |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const test of TESTS) {
     const sip = results.sip[test.name];
     const fnv = results.fnv[test.name];
     const c = counts[test.name];
-    console.log(`| ${test.name} | ${c.calls.toFixed(2)} | ${c.sip.toFixed(2)} | ${c.bytes.toFixed(2)} | ${sip.toFixed(0)} | ${fnv.toFixed(0)} | ${(sip - fnv).toFixed(0)} | ${pct(sip, fnv)} |`);
+    console.log(`| ${test.name} | ${c.calls.toFixed(2)} | ${c.sip.toFixed(2)} | ${sip.toFixed(0)} | ${fnv.toFixed(0)} | ${(sip - fnv).toFixed(0)} | ${pct(sip, fnv)} |`);
   }
 }
 

@@ -2,14 +2,13 @@ import { useCompat } from '../helpers/compat';
 import { firstDifferences, pipelined, seeded } from '../helpers/pipeline';
 
 /**
- * The parser hashes a command's first three arguments from the request bytes when it has seen
- * the command hash them before (issue 15's keyed hash, made cheaper): the tables must find a key
- * whichever way it was hashed. Keys reached as argument 1 in one command and as argument 4 or
- * later in another (MSET, SADD of several members, SMISMEMBER, HMGET), inside MULTI (run after
- * other commands were parsed), of every byte value and of lengths around the 32-byte limit of
- * the parser's hashing, driven hot against redis-server 7.0.
+ * The keyspace and the collections' tables under the keyed hash (SipHash-1-2, issue 15), driven
+ * hot against redis-server 7.0: binary keys, fields and members of every byte value and of 0-40
+ * bytes, reached as a command's first argument in one command and as a later one in another
+ * (MSET, SADD of several members, SMISMEMBER, HMGET), inside MULTI, with runs of one command (as a
+ * pipeline repeats its command, which the last-string cache sees) and single commands mixed.
  */
-describe('keys hashed while parsed vs redis-server 7.0', () => {
+describe('keyed hash tables vs redis-server 7.0', () => {
   const h = useCompat();
 
   it('SET, GET, SADD, HSET and friends driven hot (300,000 pipelined calls, binary keys of 0-40 bytes) answer byte for byte as Redis', async () => {
