@@ -119,6 +119,12 @@ export class Client {
    * clientsCronResizeOutputBuffer does (CLIENT LIST's rbs and rbp). Ferrous's own pending
    * output is a string that is emptied at each write, so this is bookkeeping, not memory.
    */
+  /**
+   * The bytes Redis's query buffer held when this pass over the input began (the whole read,
+   * pipelined commands before and after the running one included, as Redis trims its buffer
+   * only after the pass): CLIENT LIST's qbuf for the caller. -1 until the first read.
+   */
+  queryBuffered = -1;
   replyBufferSize = REPLY_CHUNK_BYTES;
   replyBufferPeak = REPLY_CHUNK_BYTES;
   private replyPeakResetAt = 0;
@@ -407,6 +413,7 @@ export class Client {
   /** Run queued commands until input runs out or an asynchronous command holds the line. */
   process(): void {
     const parser = this.parser!;
+    this.queryBuffered = parser.pending;
     while (!this.waiting && !this.closing && !this.closed) {
       let argv: string[] | null;
       try {
