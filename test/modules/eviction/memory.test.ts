@@ -114,7 +114,8 @@ describe('memory accounting and lazyfree', () => {
   it('DEL is lazy with lazyfree-lazy-user-del, FLUSHALL with ASYNC or lazyfree-lazy-user-flush', async () => {
     const big = async (key: string) => {
       const p = f.io.pipeline();
-      for (let i = 0; i < 500; i++) p.rpush(key, `item:${i}:${'z'.repeat(20)}`);
+      // Items over a quicklist node's 8 KB: 100 nodes, past the 64 Redis frees on the spot.
+      for (let i = 0; i < 100; i++) p.rpush(key, `item:${i}:${'z'.repeat(10 * 1024)}`);
       await p.exec();
     };
     const freed = async () => field(await f.io.info('memory'), 'lazyfreed_objects');
