@@ -114,17 +114,17 @@ export class Client {
   queuedCommands = 0;
   queuedBytes = 0;
   /**
-   * The reply buffer Redis would hold for this client (`buf_usable_size`, `buf_peak`): its size
-   * follows the largest batch of replies, resized by the cron as Redis's
-   * clientsCronResizeOutputBuffer does (CLIENT LIST's rbs and rbp). Ferrous's own pending
-   * output is a string that is emptied at each write, so this is bookkeeping, not memory.
-   */
-  /**
    * The bytes Redis's query buffer held when this pass over the input began (the whole read,
    * pipelined commands before and after the running one included, as Redis trims its buffer
    * only after the pass): CLIENT LIST's qbuf for the caller. -1 until the first read.
    */
   queryBuffered = -1;
+  /**
+   * The reply buffer Redis would hold for this client (`buf_usable_size`, `buf_peak`): its size
+   * follows the largest batch of replies, resized by the cron as Redis's
+   * clientsCronResizeOutputBuffer does (CLIENT LIST's rbs and rbp). Ferrous's own pending
+   * output is a string that is emptied at each write, so this is bookkeeping, not memory.
+   */
   replyBufferSize = REPLY_CHUNK_BYTES;
   replyBufferPeak = REPLY_CHUNK_BYTES;
   private replyPeakResetAt = 0;
