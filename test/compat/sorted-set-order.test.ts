@@ -58,6 +58,6 @@ describe('sorted sets: equal-score order vs redis-server 7.0', () => {
     expect(ferrous).toHaveLength(cmds.length);
     // The sets grew past the listpack limits (the tree is what was tested) and lex ranges found members.
     expect(ferrous.slice(-9, -6)).toEqual([expect.stringMatching(/^:\d{4,}\r\n$/), '$8\r\nskiplist\r\n', expect.anything()]);
-    expect(ferrous.filter((r, i) => cmds[i][0] === 'ZRANGEBYLEX' && r !== '*0\r\n').length).toBeGreaterThan(10_000);
+    expect(ferrous.filter((r, i) => cmds[i][0] === 'ZRANGEBYLEX' && r !== '*0\r\n').length).toBeGreaterThan(5_000);
   }, 180_000);
 });
