@@ -115,17 +115,19 @@ async function start() {
   return { ferrous, clients };
 }
 
-/** put() on a set of FILL members: `n` calls, each a new member (put-new) or an existing one (put-old). */
+/**
+ * put() on a set of FILL members m:<12 digits, a multiple of 10>: `n` calls, each a member
+ * between them at random (put-new: new but for the odd repeat) or an existing one (put-old).
+ */
 function directSet() {
   const { ZSet } = require(path.join(DIST, 'modules/sorted-sets/zset'));
   const limits = { maxEntries: 128, maxValue: 64 };
   const z = new ZSet();
-  const members = fillMembers();
+  const members = fillMembers().map((m) => `m:${digits(10 * Number(m.slice(2)))}`);
   for (const m of members) z.put(m, SCORE, false, false, limits);
-  let next = RANGE;
   // Copies, as the parser hands a command its own strings.
   const arg = (m) => Buffer.from(m, 'latin1').toString('latin1');
-  const make = TEST === 'put-new' ? () => arg(`m:${digits(next++)}`) : () => arg(members[below(members.length)]);
+  const make = TEST === 'put-new' ? () => arg(`m:${digits(10 * below(RANGE) + 1 + below(9))}`) : () => arg(members[below(members.length)]);
   return {
     /** The next `n` calls' members, made before they are measured. */
     make: (n) => Array.from({ length: n }, make),
