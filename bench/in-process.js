@@ -13,7 +13,10 @@
  *
  * `--profile file` writes a V8 CPU profile of the measured rounds only. `--mode callgrind`
  * counts instructions per command under valgrind: windows of --requests (default 50000) after
- * a warm-up of --warmup (default 300000), the counters zeroed before each; --rounds windows. Counted,
+ * a warm-up of --warmup (default 300000), the counters zeroed before each; --rounds windows.
+ * `--cache 1` adds callgrind's cache simulation: data-cache misses per command, first level
+ * and last level (the simulated geometry is the host's; cache misses are what a table's
+ * layout changes). Counted,
  * not timed, so it does not move with the machine's load, but it leaves out cache misses.
  */
 'use strict';
@@ -143,17 +146,24 @@ async function callgrindMode() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inproc-callgrind-'));
   const out = path.join(dir, 'cg.out');
   const node = [process.execPath, '--single-threaded', '--predictable-gc-schedule', '--max-semi-space-size=4', __filename, '--command', COMMAND, '--mode', 'window', '--requests', String(REQUESTS), '--warmup', String(WARMUP), '--dist', DIST];
-  const proc = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, ...node], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const cache = args.cache ? ['--cache-sim=yes'] : [];
+  const proc = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', ...cache, `--callgrind-out-file=${out}`, ...node], { stdio: ['pipe', 'pipe', 'inherit'] });
   const expect = lineExpecter(proc.stdout);
   await expect('ready');
   const per = [];
-  for (let w = 0; w < ROUNDS; w++) per.push(Math.round((await callgrindWindow(proc, expect, dir, 'cg.out', `window-${w}`)) / REQUESTS));
+  const misses = [];
+  for (let w = 0; w < ROUNDS; w++) {
+    const t = await callgrindWindow(proc, expect, dir, 'cg.out', `window-${w}`);
+    per.push(Math.round(t.Ir / REQUESTS));
+    if (args.cache) misses.push(`${((t.D1mr + t.D1mw) / REQUESTS).toFixed(1)}/${((t.DLmr + t.DLmw) / REQUESTS).toFixed(2)}`);
+  }
   proc.stdin.end();
   await new Promise((resolve) => proc.on('exit', resolve));
   if (args.keep) console.log(`dumps kept in ${dir}`);
   else fs.rmSync(dir, { recursive: true, force: true });
   const sorted = [...per].sort((a, b) => a - b);
   console.log(`${COMMAND} -P ${PIPELINE}: instructions per command ${per.join(' ')}, median ${sorted[sorted.length >> 1]} (callgrind, windows of ${REQUESTS} after a warm-up of ${WARMUP})`);
+  if (args.cache) console.log(`  simulated data-cache misses per command, D1/LL: ${misses.join(' ')}`);
 }
 
 const modes = { cpu: cpuMode, window: windowMode, callgrind: callgrindMode };

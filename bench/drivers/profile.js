@@ -28,13 +28,25 @@ function callgrindControl(flag, pid) {
   if (r.status !== 0) throw new Error(`callgrind_control ${flag.join(' ')} failed: ${r.stdout}${r.stderr}`);
 }
 
-/** The instruction total of the latest dump `<prefix>.<n>` in `dir`. */
-function lastDumpTotal(dir, prefix) {
+/**
+ * The totals of the latest dump `<prefix>.<n>` in `dir`, by event name (Ir; with
+ * --cache-sim=yes also Dr, Dw, D1mr, D1mw, DLmr, DLmw, ...).
+ */
+function lastDumpTotals(dir, prefix) {
   const dumps = fs.readdirSync(dir).filter((f) => f.startsWith(`${prefix}.`));
   const last = dumps.sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).pop();
-  const totals = /^totals: (\d+)/m.exec(fs.readFileSync(path.join(dir, last), 'utf8'));
-  if (totals === null) throw new Error(`no totals in ${last}`);
-  return Number(totals[1]);
+  const text = fs.readFileSync(path.join(dir, last), 'utf8');
+  const events = /^events: (.+)$/m.exec(text);
+  const totals = /^totals: ([\d ]+)$/m.exec(text);
+  if (events === null || totals === null) throw new Error(`no totals in ${last}`);
+  const names = events[1].trim().split(/\s+/);
+  const values = totals[1].trim().split(/\s+/).map(Number);
+  return Object.fromEntries(names.map((n, i) => [n, values[i] ?? 0]));
+}
+
+/** The instruction total of the latest dump `<prefix>.<n>` in `dir`. */
+function lastDumpTotal(dir, prefix) {
+  return lastDumpTotals(dir, prefix).Ir;
 }
 
 /** A reader of `stream`'s lines: `expect(line)` waits for the next one and throws unless it is `line`. */
@@ -48,14 +60,14 @@ function lineExpecter(stream) {
 
 /**
  * One window of a child under callgrind that runs one when it reads `go` and then prints
- * `done`: the counters zeroed before, dumped (as `label`) after; the window's instructions.
+ * `done`: the counters zeroed before, dumped (as `label`) after; the window's totals (lastDumpTotals).
  */
 async function callgrindWindow(proc, expect, dir, prefix, label) {
   callgrindControl(['-z'], proc.pid);
   proc.stdin.write('go\n');
   await expect('done');
   callgrindControl(['-d', label], proc.pid);
-  return lastDumpTotal(dir, prefix);
+  return lastDumpTotals(dir, prefix);
 }
 
-module.exports = { startProfile, stopProfile, callgrindControl, lastDumpTotal, lineExpecter, callgrindWindow };
+module.exports = { startProfile, stopProfile, callgrindControl, lastDumpTotal, lastDumpTotals, lineExpecter, callgrindWindow };
