@@ -401,10 +401,10 @@ export class Client {
     const stats = this.server.stats;
     stats.netInputBytes += chunk.length;
     if (stats.netInputBytes >= this.server.memory.nextHeapCheck) this.server.memory.checkHeap(stats.netInputBytes);
-    this.lastInteraction = Date.now();
     const parser = this.parser!;
     parser.feed(chunk);
     this.server.tick();
+    this.lastInteraction = this.server.wallClock;
     this.process();
     parser.retain();
     this.scheduleFlush();
