@@ -8,7 +8,7 @@
  * bench/run.js's; compare builds by alternating them (`--dist` points at another build).
  *
  *   taskset -c 0 node --max-old-space-size=4000 bench/in-process.js --command set --requests 400000 --rounds 3
- *   commands: set | get | incr | mset (ten keys)
+ *   commands: set | get | incr | mset (ten keys) | sadd (an integer into one of 100,000 intsets)
  */
 'use strict';
 const path = require('path');
@@ -32,6 +32,7 @@ const COMMANDS = {
   set: () => `*3\r\n${bulk('SET')}${bulk(randomKey('key:'))}${bulk('xxx')}`,
   get: () => `*2\r\n${bulk('GET')}${bulk(randomKey('key:'))}`,
   incr: () => `*2\r\n${bulk('INCR')}${bulk(randomKey('counter:'))}`,
+  sadd: () => `*3\r\n${bulk('SADD')}${bulk(randomKey('set:'))}${bulk(String(Math.floor(Math.random() * 1000)))}`,
   mset: () => `*21\r\n${bulk('MSET')}${Array.from({ length: 10 }, () => bulk(randomKey('key:')) + bulk('xxx')).join('')}`,
 };
 if (!(COMMAND in COMMANDS)) throw new Error(`unknown command ${COMMAND}: ${Object.keys(COMMANDS).join(', ')}`);
