@@ -132,6 +132,8 @@ export class Memory {
   nextHeapCheck = 0;
   /** When checkHeap or collectWhenIdle last had V8 collect (ms). */
   private lastCollect = 0;
+  /** Collections collectWhenIdle has asked V8 for. */
+  idleCollections = 0;
   /** Total input at the cron's last look, and since when it has not moved (ms). */
   private lastInput = -1;
   private quietSince = 0;
@@ -239,6 +241,7 @@ export class Memory {
         Math.max(grown, garbage) >= Math.max(IDLE_GROWTH_MIN, this.heldAfterCollect * IDLE_GROWTH_SHARE));
     if (!worth) return;
     this.lastCollect = now;
+    this.idleCollections++;
     collectGarbage();
     this.heldAfterCollect = held();
     this.usedAfterCollect = this.used;
