@@ -8,23 +8,33 @@
  * bench/run.js's; compare builds by alternating them (`--dist` points at another build).
  *
  *   taskset -c 0 node --max-old-space-size=4000 bench/in-process.js --command set --requests 400000 --rounds 3
- *   commands: set | get | incr | mset (ten keys)
+ *   node bench/in-process.js --command set --mode callgrind [--dist other/dist]
+ *   commands: set | get | incr | mset (ten keys) | sadd (an integer into one of 100,000 intsets)
+ *
+ * `--profile file` writes a V8 CPU profile of the measured rounds only. `--mode callgrind`
+ * counts instructions per command under valgrind: windows of --requests (default 50000) after
+ * a warm-up of --warmup (default 300000), the counters zeroed before each; --rounds windows.
+ * `--cache 1` adds callgrind's cache simulation: data-cache misses per command, first level
+ * and last level (the simulated geometry is the host's; cache misses are what a table's
+ * layout changes). Counted,
+ * not timed, so it does not move with the machine's load, but it leaves out cache misses.
  */
 'use strict';
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { benchArgs } = require('./drivers/resp');
+const { callgrindWindow, lineExpecter, startProfile, stopProfile } = require('./drivers/profile');
 
 const args = benchArgs();
 const DIST = path.resolve(args.dist ?? path.join(__dirname, '..', 'dist'));
 const COMMAND = args.command ?? 'set';
-const REQUESTS = Number(args.requests ?? 400000);
+const MODE = args.mode ?? 'cpu';
+const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 50000 : 400000));
+const WARMUP = Number(args.warmup ?? 300000);
 const ROUNDS = Number(args.rounds ?? 3);
 const CLIENTS = 50;
 const PIPELINE = 16;
-
-require('reflect-metadata');
-const { startServer } = require(path.join(DIST, 'kernel'));
-const { Client } = require(path.join(DIST, 'kernel/client'));
 
 const bulk = (s) => `$${s.length}\r\n${s}\r\n`;
 const randomKey = (prefix) => prefix + String(Math.floor(Math.random() * 100000)).padStart(12, '0');
@@ -32,6 +42,7 @@ const COMMANDS = {
   set: () => `*3\r\n${bulk('SET')}${bulk(randomKey('key:'))}${bulk('xxx')}`,
   get: () => `*2\r\n${bulk('GET')}${bulk(randomKey('key:'))}`,
   incr: () => `*2\r\n${bulk('INCR')}${bulk(randomKey('counter:'))}`,
+  sadd: () => `*3\r\n${bulk('SADD')}${bulk(randomKey('set:'))}${bulk(String(Math.floor(Math.random() * 1000)))}`,
   mset: () => `*21\r\n${bulk('MSET')}${Array.from({ length: 10 }, () => bulk(randomKey('key:')) + bulk('xxx')).join('')}`,
 };
 if (!(COMMAND in COMMANDS)) throw new Error(`unknown command ${COMMAND}: ${Object.keys(COMMANDS).join(', ')}`);
@@ -67,7 +78,10 @@ function feed(clients, batches, n) {
   });
 }
 
-async function main() {
+async function start() {
+  require('reflect-metadata');
+  const { startServer } = require(path.join(DIST, 'kernel'));
+  const { Client } = require(path.join(DIST, 'kernel/client'));
   const batches = reads(COMMANDS[COMMAND]);
   const ferrous = await startServer({ ephemeral: true, argv: ['--save', '', '--appendonly', 'no', '--loglevel', 'warning'] });
   const server = ferrous.server;
@@ -81,8 +95,14 @@ async function main() {
     clients.push(c);
   }
   if (COMMAND === 'get') await feed(clients, fillReads(), 100000);
+  return { ferrous, clients, batches };
+}
+
+async function cpuMode() {
+  const { ferrous, clients, batches } = await start();
   // Warm-up: V8 compiles the path, and SET's keys exist as after redis-benchmark's first pass.
   await feed(clients, batches, REQUESTS / 2);
+  const session = args.profile ? await startProfile() : null;
   const ns = [];
   for (let r = 0; r < ROUNDS; r++) {
     const before = process.cpuUsage();
@@ -90,12 +110,66 @@ async function main() {
     const used = process.cpuUsage(before);
     ns.push(Math.round(((used.user + used.system) * 1000) / REQUESTS));
   }
+  if (session !== null) await stopProfile(session, args.profile);
   console.log(`${COMMAND} -P ${PIPELINE}: CPU ns per command ${ns.join(' ')}`);
   for (const c of clients) c.close();
   await ferrous.stop();
 }
 
-main().catch((e) => {
+/**
+ * Inside valgrind: a warm-up of --warmup commands, then a window of --requests each time the
+ * parent says go (a line on stdin), answering done.
+ */
+async function windowMode() {
+  const { ferrous, clients, batches } = await start();
+  // The cron's work follows the wall clock, which callgrind stretches: stopped, so a window holds commands only.
+  clearInterval(ferrous.server.cron);
+  await feed(clients, batches, WARMUP);
+  const lines = require('readline').createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  process.stdout.write('ready\n');
+  for (;;) {
+    const { value, done } = await lines.next();
+    if (done || value !== 'go') break;
+    await feed(clients, batches, REQUESTS);
+    process.stdout.write('done\n');
+  }
+  for (const c of clients) c.close();
+  await ferrous.stop();
+  process.exit(0);
+}
+
+/**
+ * One process under callgrind, V8 single-threaded with a GC schedule that ignores time: the
+ * counters are zeroed before and dumped after each window; the median of --rounds windows.
+ */
+async function callgrindMode() {
+  const { spawn } = require('child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inproc-callgrind-'));
+  const out = path.join(dir, 'cg.out');
+  const node = [process.execPath, '--single-threaded', '--predictable-gc-schedule', '--max-semi-space-size=4', __filename, '--command', COMMAND, '--mode', 'window', '--requests', String(REQUESTS), '--warmup', String(WARMUP), '--dist', DIST];
+  const cache = args.cache ? ['--cache-sim=yes'] : [];
+  const proc = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', ...cache, `--callgrind-out-file=${out}`, ...node], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const expect = lineExpecter(proc.stdout);
+  await expect('ready');
+  const per = [];
+  const misses = [];
+  for (let w = 0; w < ROUNDS; w++) {
+    const t = await callgrindWindow(proc, expect, dir, 'cg.out', `window-${w}`);
+    per.push(Math.round(t.Ir / REQUESTS));
+    if (args.cache) misses.push(`${((t.D1mr + t.D1mw) / REQUESTS).toFixed(1)}/${((t.DLmr + t.DLmw) / REQUESTS).toFixed(2)}`);
+  }
+  proc.stdin.end();
+  await new Promise((resolve) => proc.on('exit', resolve));
+  if (args.keep) console.log(`dumps kept in ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+  const sorted = [...per].sort((a, b) => a - b);
+  console.log(`${COMMAND} -P ${PIPELINE}: instructions per command ${per.join(' ')}, median ${sorted[sorted.length >> 1]} (callgrind, windows of ${REQUESTS} after a warm-up of ${WARMUP})`);
+  if (args.cache) console.log(`  simulated data-cache misses per command, D1/LL: ${misses.join(' ')}`);
+}
+
+const modes = { cpu: cpuMode, window: windowMode, callgrind: callgrindMode };
+if (!(MODE in modes)) throw new Error(`unknown mode ${MODE}: cpu | callgrind`);
+Promise.resolve().then(modes[MODE]).catch((e) => {
   console.error(e);
   process.exit(1);
 });

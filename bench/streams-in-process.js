@@ -18,6 +18,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { benchArgs } = require('./drivers/resp');
+const { startProfile, stopProfile } = require('./drivers/profile');
 
 const args = benchArgs();
 const DIST = path.resolve(args.dist ?? path.join(__dirname, '..', 'dist'));
@@ -146,23 +147,7 @@ async function cpuMode() {
   await ferrous.stop();
 }
 
-/** `--profile file`: a V8 CPU profile of the measured rounds only (not the fill or the warm-up). */
-async function startProfile() {
-  const session = new (require('inspector').Session)();
-  session.connect();
-  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 50 });
-  await post('Profiler.start');
-  session.postAsync = post;
-  return session;
-}
-
-async function stopProfile(session, file) {
-  const { profile } = await session.postAsync('Profiler.stop');
-  fs.writeFileSync(file, JSON.stringify(profile));
-  session.disconnect();
-}
+// `--profile file`: a V8 CPU profile of the measured rounds only (not the fill or the warm-up).
 
 /** Inside valgrind: a warm-up, then `--window` requests; prints nothing (the caller diffs totals). */
 async function windowMode() {

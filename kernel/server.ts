@@ -103,6 +103,11 @@ export class Server {
    * (tick), so durations include the few hundred ns of parsing that precede a command.
    */
   private clock = 0;
+  /**
+   * Date.now() less performance.now(), refreshed by the cron: a batch's wall-clock time
+   * (wallClock) derived from the command clock's read, not from a second clock read per batch.
+   */
+  private wallOffset = Date.now() - performance.now();
   /** The TCP port actually bound (useful with `port 0`). */
   port = 0;
   /** Until ready(): the port is bound while the data loads. */
@@ -302,6 +307,11 @@ export class Server {
   /** Restart the command clock: new input arrived, or a held command runs again. */
   tick(): void {
     this.clock = performance.now();
+  }
+
+  /** The wall-clock time (ms since the epoch) of the last tick or command end. */
+  get wallClock(): number {
+    return Math.floor(this.wallOffset + this.clock);
   }
 
   /**
@@ -636,6 +646,7 @@ export class Server {
 
   private serverCron(period: number): void {
     const now = Date.now();
+    this.wallOffset = now - performance.now();
     this.keyspace.setClock(now);
     if (now - this.lastMetricsSample >= 100) {
       this.lastMetricsSample = now;

@@ -42,6 +42,11 @@ export class Database {
   /** Keys whose value changed in place since it was last measured (remeasure). */
   private resized = new Set<string>();
   /**
+   * The key changed() added to `resized` last, while it is still there: a stream taking a
+   * pipeline of XADDs is marked once, not hashed into the set again for each entry.
+   */
+  private lastResized: string | null = null;
+  /**
    * Keys whose string Redis would hold as a plain sds: "raw" however short, because a command
    * changed it in place (APPEND, SETRANGE, SETBIT, PFADD, ...) rather than storing a new value.
    * Storing or removing the key forgets it; RENAME, MOVE and COPY carry it (markRaw). Only
@@ -199,6 +204,7 @@ export class Database {
     if (key === this.created) this.created = null;
     // Whatever the value is now: one changed in place may since have been replaced by a string.
     if (this.resized.size !== 0) this.resized.delete(key);
+    if (key === this.lastResized) this.lastResized = null;
     if (this.rawStrings.size !== 0) this.forgetRaw(key);
   }
 
@@ -214,7 +220,10 @@ export class Database {
     if (typeof v !== 'object') return;
     const old = d.sizeAt(r);
     if (old < MEASURE_NOW_BYTES) this.bytes += d.setSizeAt(r, this.keyspace.sizeOf(key, v)) - old;
-    else this.resized.add(key);
+    else if (key !== this.lastResized) {
+      this.resized.add(key);
+      this.lastResized = key;
+    }
     // A write's lookup is an access (lookupKeyWrite): collections changed in place are read
     // through peek, which leaves the stamp alone. The key this write created is not accessed.
     if (key === this.created) this.created = null;
@@ -250,6 +259,7 @@ export class Database {
   /** Measure the entries changed in place; false when `deadline` (ms) came first. */
   remeasure(deadline: number): boolean {
     let n = 0;
+    this.lastResized = null;
     for (const key of this.resized) {
       this.resized.delete(key);
       const d = this.dict;
@@ -365,9 +375,20 @@ export class Database {
     });
   }
 
-  /** Whether a scan that has reached `cursor` has passed `key`'s place (Infinity: a finished scan). */
-  scanned(key: string, cursor: number): boolean {
-    return cursor === Infinity || this.dict.scanned(key, cursor);
+  /**
+   * The stored keys as rows 0..size-1, for a walk in memory order (a snapshot's): a removal
+   * moves the last row into the removed one's place, an insertion adds a last row. -1: absent.
+   */
+  rowOf(key: string): number {
+    return this.dict.row(key);
+  }
+
+  keyAt(row: number): string {
+    return this.dict.keyAt(row);
+  }
+
+  valueAt(row: number): unknown {
+    return this.dict.valueAt(row);
   }
 
   /** A random live key, or null (RANDOMKEY). Expired keys met on the way are deleted. */
@@ -390,6 +411,7 @@ export class Database {
     this.evictCursor = null;
     this.bytes = 0;
     this.resized.clear();
+    this.lastResized = null;
     this.rawStrings.clear();
     this.created = null;
     this.lastKey = null;
@@ -407,6 +429,8 @@ export class Database {
     }
     this.lastKey = null;
     other.lastKey = null;
+    this.lastResized = null;
+    other.lastResized = null;
   }
 
   /**

@@ -22,6 +22,13 @@ import { formatDouble } from '../util/numbers';
 const SMALL_INTEGERS = 10000;
 const integerReplies = new Array<string | undefined>(SMALL_INTEGERS);
 
+/**
+ * "$<n>\r\n" of the bulk strings most replies are: a GET's answer is three concatenations,
+ * no number formatting.
+ */
+const BULK_HEADERS = 1024;
+const BULK_HEADER: string[] = Array.from({ length: BULK_HEADERS }, (_, n) => `$${n}\r\n`);
+
 /** Aggregates nested deeper than this are encoded without recursion (encodeNested). */
 const MAX_RECURSION = 100;
 
@@ -29,7 +36,7 @@ const MAX_RECURSION = 100;
 export function encode(r: Reply, resp: number, depth = 0): string {
   switch (typeof r) {
     case 'string':
-      return `$${r.length}\r\n${r}\r\n`;
+      return r.length < BULK_HEADERS ? BULK_HEADER[r.length] + r + '\r\n' : `$${r.length}\r\n${r}\r\n`;
     case 'number':
       if (!Number.isInteger(r)) return encodeDouble(r, resp);
       if (r >= 0 && r < SMALL_INTEGERS) return integerReplies[r] ?? (integerReplies[r] = `:${r}\r\n`);

@@ -51,6 +51,18 @@ export class RespParser {
     return this.buf.length - this.pos + this.bigLen + (this.after === null ? 0 : this.after.length);
   }
 
+  /**
+   * Bytes of the arguments already read of a command still arriving (Redis's argv_len_sum
+   * while it waits for the rest): CLIENT LIST's argv-mem, computed only when it asks.
+   */
+  get partialArgBytes(): number {
+    const argv = this.argv;
+    if (argv === null) return 0;
+    let n = 0;
+    for (let i = 0; i < this.argc - this.argsLeft; i++) n += argv[i].length;
+    return n;
+  }
+
   feed(chunk: Buffer): void {
     const big = this.big;
     if (big !== null) {

@@ -20,6 +20,8 @@ export class StringMap<V> {
   private slots: unknown[];
   private mask: number;
   private count = 0;
+  /** The hash of the absent key the last probe() looked for. */
+  private probed = 0;
 
   constructor(capacity = 8) {
     let cap = 8;
@@ -82,6 +84,43 @@ export class StringMap<V> {
     }
     this.count++;
     return true;
+  }
+
+  /**
+   * Where `key` is: its slot (>= 0, see valueAt), or -1 - the empty slot it would take, which
+   * insertAt fills without hashing or probing again (an absent key costs one lookup to add).
+   */
+  probe(key: string): number {
+    const h = hashString(key);
+    const hashes = this.hashes;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const x = hashes[i];
+      if (x === 0) {
+        this.probed = h;
+        return -1 - i;
+      }
+      if (x === h && this.slots[2 * i] === key) return i;
+    }
+  }
+
+  /** The value in a slot probe() found. */
+  valueAt(slot: number): V {
+    return this.slots[2 * slot + 1] as V;
+  }
+
+  /** Store `key`, which the last probe() (returning `at` < 0) found absent; nothing may change the map in between. */
+  insertAt(at: number, key: string, value: V): void {
+    if ((this.count + 1) * 2 > this.hashes.length) {
+      this.resize(this.hashes.length * 2);
+      this.insertNew(key, value, this.probed);
+    } else {
+      const i = -1 - at;
+      this.hashes[i] = this.probed;
+      this.slots[2 * i] = key;
+      this.slots[2 * i + 1] = value;
+    }
+    this.count++;
   }
 
   delete(key: string): boolean {

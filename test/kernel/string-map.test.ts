@@ -36,6 +36,33 @@ describe('StringMap', () => {
     expect(m.keys().sort()).toEqual([...ref.keys()].sort());
   });
 
+  test('probe() then valueAt() / insertAt() behaves as get() and set() through growth, collisions and deletes', () => {
+    const rand = rng(7);
+    const m = new StringMap<number>();
+    const ref = new Map<string, number>();
+    const mismatches: string[] = [];
+    for (let step = 0; step < 100000; step++) {
+      const key = `p${Math.floor(rand() * (step < 60000 ? 8000 : 500))}`;
+      if (rand() < 0.7) {
+        const at = m.probe(key);
+        if ((at >= 0) !== ref.has(key)) mismatches.push(`step ${step} probe ${key}`);
+        if (at >= 0) {
+          if (m.valueAt(at) !== ref.get(key)) mismatches.push(`step ${step} valueAt ${key}`);
+        } else {
+          m.insertAt(at, key, step);
+          ref.set(key, step);
+        }
+      } else {
+        m.delete(key);
+        ref.delete(key);
+      }
+      if (m.size !== ref.size) mismatches.push(`step ${step} size`);
+    }
+    expect(mismatches).toEqual([]);
+    for (const [k, v] of ref) expect(m.get(k)).toBe(v);
+    expect(m.keys().sort()).toEqual([...ref.keys()].sort());
+  });
+
   test('binary keys: NUL, CR LF, high bytes and the empty string are distinct keys', () => {
     const keys = ['', '\x00', '\x00\x00', '\r\n', '\xff', '\xfe\xff', 'a\x00b', 'a'];
     const m = new StringMap<string>();
