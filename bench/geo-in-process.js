@@ -193,7 +193,7 @@ async function windowMode() {
 /** Total instructions (and first-level data read misses with --cache) of a run measuring `window` requests. */
 function counts(window) {
   const out = path.join(os.tmpdir(), `geo-callgrind-${process.pid}-${window}.out`);
-  const node = [process.execPath, '--max-semi-space-size=4', '--single-threaded', __filename, '--test', TEST, '--mode', 'window', '--window', String(window), '--requests', String(REQUESTS), '--range', String(RANGE), '--fill', String(FILL), '--dist', DIST];
+  const node = [process.execPath, '--max-semi-space-size=4', '--predictable', '--no-memory-reducer', __filename, '--test', TEST, '--mode', 'window', '--window', String(window), '--requests', String(REQUESTS), '--range', String(RANGE), '--fill', String(FILL), '--dist', DIST];
   const cache = args.cache ? ['--cache-sim=yes'] : [];
   const r = spawnSync('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', ...cache, `--callgrind-out-file=${out}`, ...node], { encoding: 'utf8' });
   if (r.status !== 0) fail(`valgrind failed: ${r.stderr.slice(-2000)}`);
