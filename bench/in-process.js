@@ -9,7 +9,7 @@
  *
  *   taskset -c 0 node --max-old-space-size=4000 bench/in-process.js --command set --requests 400000 --rounds 3
  *   node bench/in-process.js --command set --mode callgrind [--dist other/dist]
- *   commands: set | get | incr | mset (ten keys)
+ *   commands: set | get | incr | mset (ten keys) | sadd (an integer into one of 100,000 intsets)
  *
  * `--profile file` writes a V8 CPU profile of the measured rounds only. `--mode callgrind`
  * counts instructions per command under valgrind: windows of --requests (default 50000) after
@@ -42,6 +42,7 @@ const COMMANDS = {
   set: () => `*3\r\n${bulk('SET')}${bulk(randomKey('key:'))}${bulk('xxx')}`,
   get: () => `*2\r\n${bulk('GET')}${bulk(randomKey('key:'))}`,
   incr: () => `*2\r\n${bulk('INCR')}${bulk(randomKey('counter:'))}`,
+  sadd: () => `*3\r\n${bulk('SADD')}${bulk(randomKey('set:'))}${bulk(String(Math.floor(Math.random() * 1000)))}`,
   mset: () => `*21\r\n${bulk('MSET')}${Array.from({ length: 10 }, () => bulk(randomKey('key:')) + bulk('xxx')).join('')}`,
 };
 if (!(COMMAND in COMMANDS)) throw new Error(`unknown command ${COMMAND}: ${Object.keys(COMMANDS).join(', ')}`);

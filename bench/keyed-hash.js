@@ -2,7 +2,7 @@
 /**
  * What the keyed hash costs: the same build with SipHash-1-2 (as shipped) and with the unkeyed
  * FNV-1a it replaced (bench/fnv-hash-preload.js substitutes it as the build loads; the product has
- * no such switch), under redis-benchmark's loads (SET, GET, INCR, HSET, SADD, ZADD; -P 1 and 16).
+ * no such switch), under redis-benchmark's loads (SET, GET, INCR, MSET, HSET, SADD, ZADD; -P 1 and 16).
  *
  *   node bench/keyed-hash.js --mode hash        # one hashString call a key length: instructions
  *                                               # under callgrind (exact) and ns in a loop
@@ -13,8 +13,11 @@
  *                                               # valgrind (windows vary: JIT, GC, the cron)
  *   node bench/keyed-hash.js --mode profile     # the hash function's share of V8 CPU profiles of
  *                                               # each variant's server, and the difference
- *   node bench/keyed-hash.js                    # CPU µs/request, both servers up, passes alternating
- *                                               # (wall-clock noise on a shared machine: ±15-100%)
+ *   node bench/keyed-hash.js --mode ab --rounds N  # the throughput A/B (the default mode; `cpu` is
+ *                                               # the same): server CPU µs/request over
+ *                                               # redis-benchmark, both servers up, N alternating
+ *                                               # pairs a test, medians and ranges (wall-clock
+ *                                               # noise on a shared machine: ±15-100%)
  *
  * How to read them. Instructions are counted, not timed, so they do not move with the machine's
  * load; `inproc` is the figure to compare builds with: one process a variant, the server's cron
@@ -45,9 +48,9 @@ const path = require('path');
 const { benchArgs, call, freePort } = require('./drivers/resp');
 
 const args = benchArgs();
-const MODE = args.mode ?? 'cpu';
-const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'inproc' ? 10000 : MODE === 'cpu' ? 50000 : 100000));
-const ROUNDS = Number(args.rounds ?? (MODE === 'cpu' ? 11 : MODE === 'inproc' ? 5 : 3));
+const MODE = args.mode === 'cpu' ? 'ab' : args.mode ?? 'ab';
+const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'inproc' ? 10000 : MODE === 'ab' ? 50000 : 100000));
+const ROUNDS = Number(args.rounds ?? (MODE === 'ab' ? 11 : MODE === 'inproc' ? 5 : 3));
 const RANGE = args.range ?? (MODE === 'callgrind' || MODE === 'inproc' ? '1000' : '100000');
 const CLIENTS = Number(args.clients ?? 50);
 const SERVER_CPU = args['server-cpu'] ?? '0';
@@ -59,7 +62,7 @@ const PRELOAD = path.join(__dirname, 'fnv-hash-preload.js');
 /** Keys are redis-benchmark's: key:<12 digits>, counter:<12 digits>, element:<12 digits> fields and members. */
 const ALL_TESTS = [];
 for (const pipeline of [1, 16]) {
-  for (const t of ['set', 'get', 'incr', 'hset', 'sadd', 'zadd']) ALL_TESTS.push({ name: t.toUpperCase() + (pipeline === 1 ? '' : `-P${pipeline}`), t, pipeline });
+  for (const t of ['set', 'get', 'incr', 'mset', 'hset', 'sadd', 'zadd']) ALL_TESTS.push({ name: t.toUpperCase() + (pipeline === 1 ? '' : `-P${pipeline}`), t, pipeline });
 }
 const TESTS = args.tests === undefined ? ALL_TESTS : args.tests.split(',').map((n) => ALL_TESTS.find((t) => t.name === n) ?? fail(`unknown test ${n}`));
 
@@ -111,13 +114,15 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (sip, fnv) => `${((sip / fnv - 1) * 100).toFixed(1)}%`;
 
 /**
- * Both variants run at once (pinned to the same core, each idle while the other is loaded); each
- * test alternates short passes between them, so a pair of passes sees the same machine load and
- * the cost is the median of the pairs' ratios.
+ * The throughput A/B: both variants run at once (pinned to the same core, each idle while the
+ * other is loaded); each test alternates passes between them (the order flips every round), so
+ * a pair of passes sees the same machine load, and the cost is the median of the pairs' ratios
+ * of server CPU time per request (every thread of the server process, from schedstat).
  */
-async function cpuMode() {
+async function abMode() {
   const servers = { sip: await start('sip', [], []), fnv: await start('fnv', [], []) };
   const rows = [];
+  const range = (xs, digits) => `${Math.min(...xs).toFixed(digits)} .. ${Math.max(...xs).toFixed(digits)}`;
   try {
     for (const test of TESTS) {
       for (const v of ['sip', 'fnv']) benchmark(servers[v].port, test, REQUESTS);
@@ -132,16 +137,15 @@ async function cpuMode() {
         }
         ratios.push(us.sip[round] / us.fnv[round]);
       }
-      const sorted = [...ratios].sort((a, b) => a - b);
-      const spread = `${((sorted[0] - 1) * 100).toFixed(1)}% .. ${((sorted[sorted.length - 1] - 1) * 100).toFixed(1)}%`;
-      rows.push(`| ${test.name} | ${median(us.sip).toFixed(3)} | ${median(us.fnv).toFixed(3)} | ${((median(ratios) - 1) * 100).toFixed(1)}% | ${spread} | ${median(ops.sip).toFixed(0)} | ${median(ops.fnv).toFixed(0)} |`);
+      const cost = ratios.map((r) => (r - 1) * 100);
+      rows.push(`| ${test.name} | ${median(us.sip).toFixed(3)} (${range(us.sip, 2)}) | ${median(us.fnv).toFixed(3)} (${range(us.fnv, 2)}) | ${median(cost).toFixed(1)}% | ${range(cost, 1)}% | ${median(ops.sip).toFixed(0)} | ${median(ops.fnv).toFixed(0)} |`);
       console.error(rows[rows.length - 1]);
     }
   } finally {
     await Promise.all([stop(servers.sip.proc), stop(servers.fnv.proc)]);
   }
-  console.log(`\n${ROUNDS} alternating pairs of ${REQUESTS} requests a test, -r ${RANGE}, ${CLIENTS} clients; CPU µs/req and ops/s are medians; cost = median over pairs of SipHash / FNV-1a - 1\n`);
-  console.log('| test | SipHash CPU µs/req | FNV-1a CPU µs/req | CPU cost | pairs\' range | SipHash ops/s | FNV-1a ops/s |');
+  console.log(`\n${ROUNDS} alternating pairs of ${REQUESTS} requests a test, -r ${RANGE}, ${CLIENTS} clients; server CPU µs/req: median (range); cost = median over pairs of SipHash / FNV-1a - 1, and its range\n`);
+  console.log("| test | SipHash CPU µs/req | FNV-1a CPU µs/req | CPU cost | pairs' range | SipHash ops/s | FNV-1a ops/s |");
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
 }
@@ -239,15 +243,16 @@ async function profileMode() {
  * One hashString call, each variant in processes of its own: instructions under callgrind (two
  * loop lengths, so start-up and compilation cancel in the difference; --single-threaded, so no
  * compiler thread moves work between them) and ns in a loop without valgrind (best of 7 passes,
- * the least disturbed on a shared machine). Keys of 3, 10, 16, 24, 40 and 100 bytes (1024 a
- * length, no two in a row equal, so the last-string cache misses as it does between a
+ * the least disturbed on a shared machine); `--source bytes`: hashBytes on the same keys in one
+ * buffer (the parser's way) instead of hashString on strings. Keys of 3, 10, 16, 24, 40 and 100
+ * bytes (1024 a length, no two in a row equal, so the last-string cache misses as it does between a
  * command's key and its field) and redis-benchmark's own (key:, counter:, element: + 12 digits).
  */
 function hashMode() {
   const mapJs = path.join(ROOT, 'dist/kernel/util/string-map.js');
   const SHAPES = ['3', '10', '16', '24', '40', '100', 'bench'];
   const program = (shape, body) => `
-    const { hashString } = require(${JSON.stringify(mapJs)});
+    const { hashString, hashBytes } = require(${JSON.stringify(mapJs)});
     const keys = [];
     for (let i = 0; i < 1024; i++) {
       const d = String((i * 7919) % 100000).padStart(12, '0');
@@ -256,10 +261,15 @@ function hashMode() {
       const k = ${shape === 'bench' ? "['key:', 'counter:', 'element:'][i % 3] + d" : `(r + ':element:' + d).repeat(9).slice(0, ${shape})`};
       keys.push(Buffer.from(k, 'latin1').toString('latin1'));
     }
+    // --source bytes: the same keys in one request-like buffer, hashed from there as the parser does.
+    const request = Buffer.from(keys.join(''), 'latin1');
+    const offsets = [];
+    for (let i = 0, at = 0; i < 1024; at += keys[i++].length) offsets.push(at);
     let x = 0;
     ${body}
     if (x === 0.5) console.log(x);`;
-  const loop = (n) => `for (let i = 0; i < ${n}; i++) x ^= hashString(keys[i & 1023]);`;
+  const bytes = args.source === 'bytes';
+  const loop = (n) => `for (let i = 0; i < ${n}; i++) x ^= ${bytes ? 'hashBytes(request, offsets[i & 1023], keys[i & 1023].length)' : 'hashString(keys[i & 1023])'};`;
   const node = (variant) => ['node', '--single-threaded', ...(variant === 'fnv' ? ['-r', PRELOAD] : [])];
   const count = (variant, shape, n) => {
     const out = path.join(os.tmpdir(), `keyed-hash-${process.pid}-${variant}-${n}.out`);
@@ -295,7 +305,7 @@ function hashMode() {
     rows.push(`| ${shape === 'bench' ? 'redis-benchmark keys (16-20)' : shape} | ${ins.sip.toFixed(0)} | ${ins.fnv.toFixed(0)} | ${(ins.sip - ins.fnv).toFixed(0)} | ${t.sip.toFixed(1)} | ${t.fnv.toFixed(1)} | ${(t.sip - t.fnv).toFixed(1)} |`);
     console.error(rows[rows.length - 1]);
   }
-  console.log(`\none hashString call: instructions (I(${n2}) - I(${n1})) / ${n2 - n1} under callgrind; ns the best of 7 passes of 2,000,000 calls\n`);
+  console.log(`\none ${bytes ? 'hashBytes call (a key hashed from a request buffer, as the parser does)' : 'hashString call'}: instructions (I(${n2}) - I(${n1})) / ${n2 - n1} under callgrind; ns the best of 7 passes of 2,000,000 calls\n`);
   console.log('| key bytes | SipHash-1-2 instructions | FNV-1a instructions | difference | SipHash ns | FNV-1a ns | difference |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) console.log(row);
@@ -307,6 +317,7 @@ const COMMAND_OF = {
   set: (r) => ['SET', `key:${pad12(r())}`, 'xxx'],
   get: (r) => ['GET', `key:${pad12(r())}`],
   incr: (r) => ['INCR', `counter:${pad12(r())}`],
+  mset: (r) => ['MSET', ...Array.from({ length: 10 }, () => [`key:${pad12(r())}`, 'xxx']).flat()],
   hset: (r) => ['HSET', 'myhash', `element:${pad12(r())}`, 'xxx'],
   sadd: (r) => ['SADD', 'myset', `element:${pad12(r())}`],
   zadd: (r) => ['ZADD', 'myzset', pad12(r()), `element:${pad12(r())}`],
@@ -336,14 +347,22 @@ function feed(clients, reads, n, perRead) {
   });
 }
 
-/** The string-map.js rewrite of `--child count`: counts hashString calls and the SipHash computations among them. */
+/**
+ * The string-map.js rewrite of `--child count`: counts hashString calls and the SipHash
+ * computations, of strings and of request bytes (the parser's, while it reads an argument).
+ */
 function installCounter() {
   const Module = require('module');
   const load = Module._extensions['.js'];
-  globalThis.hashCounts = { calls: 0, sip: 0 };
+  globalThis.hashCounts = { calls: 0, sip: 0, bytes: 0 };
   Module._extensions['.js'] = function (module, filename) {
     if (!filename.endsWith(path.join('kernel', 'util', 'string-map.js'))) return load(module, filename);
-    const src = fs.readFileSync(filename, 'utf8').replace('function hashString(s) {', 'function hashString(s) {\n    globalThis.hashCounts.calls++;').replace('sipHash12(K0L, K0H, K1L, K1H, s)', '(globalThis.hashCounts.sip++, sipHash12(K0L, K0H, K1L, K1H, s))');
+    const src = fs
+      .readFileSync(filename, 'utf8')
+      .replace('function hashString(s) {', 'function hashString(s) {\n    globalThis.hashCounts.calls++;')
+      .replace('sipHash12(K0L, K0H, K1L, K1H, s)', '(globalThis.hashCounts.sip++, sipHash12(K0L, K0H, K1L, K1H, s))')
+      .replace('sipHash12Bytes(K0L, K0H, K1L, K1H, b, at, len)', '(globalThis.hashCounts.bytes++, sipHash12Bytes(K0L, K0H, K1L, K1H, b, at, len))');
+    // A build from before the parser hashed request bytes has no bytes site: its count stays 0.
     if (!src.includes('hashCounts.sip++')) fail('keyed-hash: string-map.js changed; update installCounter');
     module._compile(src, filename);
   };
@@ -396,7 +415,8 @@ async function child() {
     if (args.child === 'count') {
       const before = { ...globalThis.hashCounts };
       const fed = await feed(clients, reads, count, test.pipeline);
-      console.log(JSON.stringify({ test: test.name, calls: (globalThis.hashCounts.calls - before.calls) / fed, sip: (globalThis.hashCounts.sip - before.sip) / fed }));
+      const per = (k) => (globalThis.hashCounts[k] - before[k]) / fed;
+      console.log(JSON.stringify({ test: test.name, calls: per('calls'), sip: per('sip'), bytes: per('bytes') }));
       continue;
     }
     // Warm-up (three windows' worth: INCR's and ZADD's paths settled only after two), then a
@@ -462,14 +482,14 @@ async function inprocMode() {
     await new Promise((resolve) => proc.on('exit', resolve));
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  console.log(`\nin process under callgrind: median of ${ROUNDS} windows of ${REQUESTS} commands after a warm-up of ${3 * REQUESTS} (and a fill of the range), -r ${RANGE}, ${CLIENTS} clients; hashes counted in a separate run (hashString calls, and the hashes computed among them: the rest hit the last-string cache)\n`);
-  console.log('| test | hashString calls/cmd | hashes computed/cmd | SipHash instructions/cmd | FNV-1a instructions/cmd | difference | cost |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`\nin process under callgrind: median of ${ROUNDS} windows of ${REQUESTS} commands after a warm-up of ${3 * REQUESTS} (and a fill of the range), -r ${RANGE}, ${CLIENTS} clients; hashes counted in a separate run (hashString calls; hashes computed from strings and from the request bytes while parsing; the rest of the calls hit an argument slot or the last-string cache)\n`);
+  console.log('| test | hashString calls/cmd | hashes of strings/cmd | hashes of request bytes/cmd | SipHash instructions/cmd | FNV-1a instructions/cmd | difference | cost |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const test of TESTS) {
     const sip = results.sip[test.name];
     const fnv = results.fnv[test.name];
     const c = counts[test.name];
-    console.log(`| ${test.name} | ${c.calls.toFixed(2)} | ${c.sip.toFixed(2)} | ${sip.toFixed(0)} | ${fnv.toFixed(0)} | ${(sip - fnv).toFixed(0)} | ${pct(sip, fnv)} |`);
+    console.log(`| ${test.name} | ${c.calls.toFixed(2)} | ${c.sip.toFixed(2)} | ${c.bytes.toFixed(2)} | ${sip.toFixed(0)} | ${fnv.toFixed(0)} | ${(sip - fnv).toFixed(0)} | ${pct(sip, fnv)} |`);
   }
 }
 
@@ -477,12 +497,12 @@ async function main() {
   if (!fs.existsSync(MAIN)) fail('build first: npm run build');
   if (args.child !== undefined) return child();
   console.log(`mode ${MODE}; server on CPU ${SERVER_CPU}, load on CPU ${BENCH_CPU}; node ${process.version}`);
-  if (MODE === 'cpu') await cpuMode();
+  if (MODE === 'ab') await abMode();
   else if (MODE === 'callgrind') await callgrindMode();
   else if (MODE === 'profile') await profileMode();
   else if (MODE === 'hash') hashMode();
   else if (MODE === 'inproc') await inprocMode();
-  else fail(`unknown mode ${MODE}: cpu | callgrind | inproc | profile | hash`);
+  else fail(`unknown mode ${MODE}: ab | callgrind | inproc | profile | hash`);
 }
 
 main().catch((e) => {

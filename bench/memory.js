@@ -18,7 +18,7 @@
  *     garbage is not counted);
  *   - Ferrous's used_memory: its own estimate (what maxmemory is checked against), to compare
  *     with the heap it stands for.
- * Ferrous runs with the heap flags its launcher gives it, plus --expose-gc and a preload
+ * Ferrous runs with the heap flags and environment its launcher gives it, plus --expose-gc and a preload
  * (bench/gc-signal.js) that collects on SIGUSR2, sent only after its RSS was read.
  */
 'use strict';
@@ -88,7 +88,8 @@ async function startServer(kind) {
       ? ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
       : // With the heap flags the launcher would add, so it runs the server itself (the pid signalled and measured is the server's).
         ['node', '--expose-gc', ...require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0), '-r', path.join(__dirname, 'gc-signal.js'), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''];
-  const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: 'ignore' });
+  const env = kind === 'redis' ? process.env : require(path.join(ROOT, 'dist/kernel/heap-size')).serverEnv(process.env);
+  const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: 'ignore', env });
   await waitPort(port);
   return { port, proc };
 }

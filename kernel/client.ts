@@ -114,6 +114,12 @@ export class Client {
   queuedCommands = 0;
   queuedBytes = 0;
   /**
+   * The bytes Redis's query buffer held when this pass over the input began (the whole read,
+   * pipelined commands before and after the running one included, as Redis trims its buffer
+   * only after the pass): CLIENT LIST's qbuf for the caller. -1 until the first read.
+   */
+  queryBuffered = -1;
+  /**
    * The reply buffer Redis would hold for this client (`buf_usable_size`, `buf_peak`): its size
    * follows the largest batch of replies, resized by the cron as Redis's
    * clientsCronResizeOutputBuffer does (CLIENT LIST's rbs and rbp). Ferrous's own pending
@@ -407,6 +413,7 @@ export class Client {
   /** Run queued commands until input runs out or an asynchronous command holds the line. */
   process(): void {
     const parser = this.parser!;
+    this.queryBuffered = parser.pending;
     while (!this.waiting && !this.closing && !this.closed) {
       let argv: string[] | null;
       try {

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { spawn } from 'child_process';
 import * as os from 'os';
 import { ConfigError, FERROUS_VERSION, REDIS_VERSION, startServer, type Ferrous } from './bootstrap';
-import { heapFlags, heapSized, maxmemoryOf } from './heap-size';
+import { heapFlags, heapSized, maxmemoryOf, serverEnv } from './heap-size';
 
 const USAGE = `Usage: ferrous [/path/to/redis.conf] [options]
        ferrous -v or --version
@@ -114,7 +114,7 @@ function daemonize(): void {
 function relaunch(flags: string[]): void {
   const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: { ...process.env, FERROUS_LAUNCHER: String(process.pid) },
+    env: { ...serverEnv(process.env), FERROUS_LAUNCHER: String(process.pid) },
   });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const) process.on(signal, forward(signal));

@@ -76,6 +76,9 @@ const IDLE_GARBAGE = 64 * 1024 * 1024;
  * seconds is V8's window for the allocation rate: a collection shrinks the young generation back
  * and unmaps the pages it emptied only when the last five seconds allocated under 1 MB/s
  * (Heap::ReduceNewSpaceSize); one sooner after a burst frees the objects but keeps the pages.
+ * The first quiet period this long collects whatever was held: loading the modules grows the
+ * young generation to its largest (8 MB resident) and V8 gives it back only on such a
+ * collection, or when its memory reducer happens to run.
  */
 const IDLE_SETTLED_MS = 5000;
 const IDLE_GROWTH_SHARE = 0.25;
@@ -129,6 +132,8 @@ export class Memory {
   nextHeapCheck = 0;
   /** When checkHeap or collectWhenIdle last had V8 collect (ms). */
   private lastCollect = 0;
+  /** Collections collectWhenIdle has asked V8 for. */
+  idleCollections = 0;
   /** Total input at the cron's last look, and since when it has not moved (ms). */
   private lastInput = -1;
   private quietSince = 0;
@@ -209,7 +214,8 @@ export class Memory {
    * arrays, a fill's promoted temporaries) stays resident on a server that has gone quiet, as
    * dirty pages would with an allocator that never purged them. One full collection per quiet
    * period at most: after IDLE_MS for a large garbage, after IDLE_SETTLED_MS for a grown heap
-   * (the data removed since counts as growth: a FLUSHALL's garbage does not make the heap grow).
+   * (the data removed since counts as growth: a FLUSHALL's garbage does not make the heap grow),
+   * and after IDLE_SETTLED_MS for the first quiet period since the start.
    */
   collectWhenIdle(input: number, now: number): void {
     const used = this.used;
@@ -229,11 +235,13 @@ export class Memory {
     const garbage = grown - (used - this.usedAfterCollect);
     const worth =
       garbage >= Math.max(IDLE_GARBAGE, used) ||
+      (quiet >= IDLE_SETTLED_MS && this.lastCollect === 0) ||
       (quiet >= IDLE_SETTLED_MS &&
         heldNow <= IDLE_GROWTH_MAX_HELD &&
         Math.max(grown, garbage) >= Math.max(IDLE_GROWTH_MIN, this.heldAfterCollect * IDLE_GROWTH_SHARE));
     if (!worth) return;
     this.lastCollect = now;
+    this.idleCollections++;
     collectGarbage();
     this.heldAfterCollect = held();
     this.usedAfterCollect = this.used;

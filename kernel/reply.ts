@@ -2,7 +2,8 @@
  * What handlers return. The encoder turns these into RESP2 or RESP3 for each client:
  * string -> bulk string, number/bigint -> integer, null -> null, array -> array,
  * boolean -> RESP3 boolean (integer 1/0 in RESP2), and the wrappers below for what RESP
- * needs to tell apart. Strings are binary ("latin1") strings: one char per byte.
+ * needs to tell apart. Strings are binary ("latin1") strings: one char per byte. A bigint is
+ * for plugins' handlers: no module returns one (64-bit integers go as IntegerReply digits).
  */
 export type Reply =
   | string

@@ -211,7 +211,7 @@ export class Config {
         continue;
       }
       for (const p of this.params.values()) {
-        if (p.hidden === true) continue;
+        if (p.hidden === true || p.unlisted === true) continue;
         if (!out.has(p.name) && globMatch(lower, p.name, true)) out.set(p.name, [p.name, this.display(p)]);
         for (const a of p.aliases ?? []) if (!out.has(a) && globMatch(lower, a, true)) out.set(a, [a, this.display(p)]);
       }

@@ -36,4 +36,9 @@ export const inertParams: ConfigParam[] = [
   int('replica-priority', 100, 0, 2147483647, 'Replication (inert while the replication module is off): priority for Sentinel promotion.'),
   bool('replica-read-only', true, 'Replication (inert while the replication module is off): replicas refuse writes.'),
   bool('replica-serve-stale-data', true, 'Replication (inert while the replication module is off): answer while the link is down.'),
+  // Redis's hidden test knobs: readable by name, not listed by CONFIG GET *.
+  { ...int('rdb-key-save-delay', 0, -2147483648, 2147483647, 'Redis (test knob): microseconds to sleep after saving each key.'), unlisted: true },
+  { ...int('key-load-delay', 0, -2147483648, 2147483647, 'Redis (test knob): microseconds to sleep after loading each key.'), unlisted: true },
+  { ...int('loading-process-events-interval-bytes', 2 * 1024 * 1024, 1024, 2147483647, 'Redis (test knob): bytes loaded between serving events.'), unlisted: true },
+  { ...bool('use-exit-on-panic', false, 'Redis (test knob): exit() instead of abort() on a panic.'), unlisted: true },
 ];

@@ -28,6 +28,11 @@ export interface ConfigParam {
    */
   hidden?: boolean;
   /**
+   * Redis's HIDDEN_CONFIG: read and set by its exact name, never listed by a pattern
+   * (`CONFIG GET *`): Redis's test and debugging knobs.
+   */
+  unlisted?: boolean;
+  /**
    * Accepted for compatibility with Redis's configuration files but without effect here (a
    * tuning knob of Redis's internals): setting it from a file or flag is logged once. A module
    * that gives the parameter a meaning declares it again, replacing this one.

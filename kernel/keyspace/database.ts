@@ -375,9 +375,20 @@ export class Database {
     });
   }
 
-  /** Whether a scan that has reached `cursor` has passed `key`'s place (Infinity: a finished scan). */
-  scanned(key: string, cursor: number): boolean {
-    return cursor === Infinity || this.dict.scanned(key, cursor);
+  /**
+   * The stored keys as rows 0..size-1, for a walk in memory order (a snapshot's): a removal
+   * moves the last row into the removed one's place, an insertion adds a last row. -1: absent.
+   */
+  rowOf(key: string): number {
+    return this.dict.row(key);
+  }
+
+  keyAt(row: number): string {
+    return this.dict.keyAt(row);
+  }
+
+  valueAt(row: number): unknown {
+    return this.dict.valueAt(row);
   }
 
   /** A random live key, or null (RANDOMKEY). Expired keys met on the way are deleted. */

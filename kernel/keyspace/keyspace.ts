@@ -15,6 +15,11 @@ const ENTRY_OVERHEAD = 44;
 const STAMP_MS = 100;
 /** LAZYFREE_THRESHOLD (64 allocations) as bytes: 64 small elements of a hash table. */
 const LAZYFREE_BYTES = 64 * 64;
+/**
+ * A quicklist frees a node at a time (8 KB of entries at the default list-max-listpack-size):
+ * Redis counts its nodes, so a list is freed lazily past 64 nodes of entries.
+ */
+const LAZYFREE_QUICKLIST_BYTES = 64 * 8 * 1024;
 /** Encodings Redis frees in one allocation, never lazily. */
 const PACKED = new Set(['listpack', 'intset', 'ziplist', 'embstr', 'int', 'raw']);
 
@@ -158,12 +163,14 @@ export class Keyspace {
 
   /**
    * dbAsyncDelete's test: a value worth freeing off the command's path. Redis counts the
-   * allocations to free (elements of a hash table, skip list or quicklist, more than 64); here
-   * a value not in a packed encoding whose estimate passes 64 small elements.
+   * allocations to free (elements of a hash table or skip list, nodes of a quicklist, more than
+   * 64); here a value not in a packed encoding whose estimate passes 64 small elements, or 64
+   * quicklist nodes for a list.
    */
   worthLazyFree(value: unknown, size: number): boolean {
     if (typeof value !== 'object' || size <= LAZYFREE_BYTES) return false;
-    return !PACKED.has(this.types.of(value).encoding(value));
+    const encoding = this.types.of(value).encoding(value);
+    return encoding === 'quicklist' ? size > LAZYFREE_QUICKLIST_BYTES : !PACKED.has(encoding);
   }
 
   /**

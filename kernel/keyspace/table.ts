@@ -219,11 +219,6 @@ export class KeyTable<V> {
     return v;
   }
 
-  /** Whether a scan that has reached `cursor` has passed `key`'s place (0: not started). */
-  scanned(key: string, cursor: number): boolean {
-    return reverse32(hashString(key)) < reverse32(cursorBits(cursor));
-  }
-
   /** Reallocate the dense arrays with room for `rows` rows. */
   private moveRows(rows: number): void {
     const kv = this.kv;

@@ -4,6 +4,7 @@
  * Mirrors Redis's processMultibulkBuffer / processInlineBuffer, including error texts.
  */
 import { decimalInInt64 } from '../util/int64';
+import { hashBytes, notedArg, takeArgsHashed } from '../util/string-map';
 
 const CR = 13;
 const LF = 10;
@@ -43,12 +44,33 @@ export class RespParser {
   private borrowed = false;
   /** The last command name wholeCommand built (commandName). */
   private lastName = '';
+  /**
+   * Which arguments (bit k for argument k, 1-3) the last run of command `hashName` had hashed:
+   * wholeCommand hashes those from the request bytes when the command comes again (a key, a
+   * field or member), not the others (a value). Learned from string-map's slots.
+   */
+  private hashName = '';
+  private hashMask = 0;
+  /** The name of the command wholeCommand returned last. */
+  private ranName = '';
 
   constructor(private readonly limits: ParserLimits, private readonly requireAuth: () => boolean) {}
 
   /** Bytes received and not yet consumed. */
   get pending(): number {
     return this.buf.length - this.pos + this.bigLen + (this.after === null ? 0 : this.after.length);
+  }
+
+  /**
+   * Bytes of the arguments already read of a command still arriving (Redis's argv_len_sum
+   * while it waits for the rest): CLIENT LIST's argv-mem, computed only when it asks.
+   */
+  get partialArgBytes(): number {
+    const argv = this.argv;
+    if (argv === null) return 0;
+    let n = 0;
+    for (let i = 0; i < this.argc - this.argsLeft; i++) n += argv[i].length;
+    return n;
   }
 
   feed(chunk: Buffer): void {
@@ -104,6 +126,12 @@ export class RespParser {
    * Throws ProtocolError with Redis's text on malformed input.
    */
   next(): string[] | null {
+    // The command returned last has run (or is waiting): learn which of its arguments it hashed.
+    if (lastReturnedBy === this) {
+      this.hashMask = takeArgsHashed();
+      this.hashName = this.ranName;
+      lastReturnedBy = null;
+    }
     if (this.big !== null) return null;
     if (this.after !== null && this.pos >= this.buf.length) this.takeAfter();
     let buf = this.buf;
@@ -113,6 +141,8 @@ export class RespParser {
       const whole = this.wholeCommand(buf);
       if (whole !== null) {
         this.compact();
+        this.ranName = whole[0];
+        lastReturnedBy = this;
         return whole;
       }
       if (this.fastArrayHeader(buf)) return this.next();
@@ -176,6 +206,8 @@ export class RespParser {
     }
     this.argv = null;
     this.compact();
+    // Arguments read over several calls are not noted (other clients' commands may run between).
+    takeArgsHashed();
     return argv;
   }
 
@@ -202,6 +234,8 @@ export class RespParser {
     // Only up to 1024 at once: a count alone must not make a large allocation.
     const exact = n <= 1024;
     const argv = exact ? new Array<string>(n) : [];
+    takeArgsHashed();
+    let mask = 0;
     for (let k = 0; k < n; k++) {
       if (i >= len || buf[i] !== 36 /* '$' */) return null;
       c = buf[++i];
@@ -217,6 +251,9 @@ export class RespParser {
       const end = at + b;
       if (c !== CR || end + 2 > len) return null;
       const arg = k === 0 ? this.commandName(buf, at, b) : b <= SHORT_ARG ? shortLatin1(buf, at, b) : buf.latin1Slice(at, end);
+      // Argument 1 (the key of most commands) is hashed unless this command is known not to.
+      if (k === 0) mask = arg === this.hashName ? this.hashMask : 2;
+      else if (k <= 3 && b <= SHORT_ARG) notedArg(k, arg, (mask >> k) & 1 ? hashBytes(buf, at, b) : 0);
       if (exact) argv[k] = arg;
       else argv.push(arg);
       i = end + 2;
@@ -322,11 +359,17 @@ export class RespParser {
     this.compact();
     const args = splitArgs(line);
     if (args === null) throw new ProtocolError('unbalanced quotes in request');
+    takeArgsHashed();
     return args;
   }
 }
 
 const EMPTY_ARGV: string[] = [];
+/**
+ * The parser whose command wholeCommand returned last, until its next call to next(): commands
+ * run one at a time as they are parsed, so what was hashed in between was that command's.
+ */
+let lastReturnedBy: RespParser | null = null;
 /** Commands of up to this many arguments get their array allocated at once (RespParser.start). */
 const MAX_PREALLOCATED = 16;
 

@@ -2,6 +2,10 @@
 import { decimalInInt64 } from './int64';
 import { anyBitBelow, bitLength, compare, doubleParts, fromDecimal, fromHex, isZero, mulPow10, shiftLeft, shiftRightRounded, toDecimal, toNumber } from './natural';
 
+/**
+ * The int64 limits as bigints, parseBigInt64 and isInt64 are for plugins only: no command path
+ * computes with BigInt (V8's optimiser has crashed on it run hot; a guard-rail test keeps it out).
+ */
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
 

@@ -20,6 +20,8 @@ export class StringMap<V> {
   private slots: unknown[];
   private mask: number;
   private count = 0;
+  /** The hash of the absent key the last probe() looked for. */
+  private probed = 0;
 
   constructor(capacity = 8) {
     let cap = 8;
@@ -82,6 +84,43 @@ export class StringMap<V> {
     }
     this.count++;
     return true;
+  }
+
+  /**
+   * Where `key` is: its slot (>= 0, see valueAt), or -1 - the empty slot it would take, which
+   * insertAt fills without hashing or probing again (an absent key costs one lookup to add).
+   */
+  probe(key: string): number {
+    const h = hashString(key);
+    const hashes = this.hashes;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const x = hashes[i];
+      if (x === 0) {
+        this.probed = h;
+        return -1 - i;
+      }
+      if (x === h && this.slots[2 * i] === key) return i;
+    }
+  }
+
+  /** The value in a slot probe() found. */
+  valueAt(slot: number): V {
+    return this.slots[2 * slot + 1] as V;
+  }
+
+  /** Store `key`, which the last probe() (returning `at` < 0) found absent; nothing may change the map in between. */
+  insertAt(at: number, key: string, value: V): void {
+    if ((this.count + 1) * 2 > this.hashes.length) {
+      this.resize(this.hashes.length * 2);
+      this.insertNew(key, value, this.probed);
+    } else {
+      const i = -1 - at;
+      this.hashes[i] = this.probed;
+      this.slots[2 * i] = key;
+      this.slots[2 * i + 1] = value;
+    }
+    this.count++;
   }
 
   delete(key: string): boolean {
@@ -186,11 +225,42 @@ let lastHash = 1;
 /** Longer strings are not remembered: the cache would keep a large argument alive after its client left. */
 const LAST_STRING_MAX = 4096;
 
+/**
+ * Arguments 1-3 of the command being run, as the RESP parser decoded them (notedArg), with
+ * their hashes computed from the request's bytes while it read them (0: not computed). A
+ * string's char codes cost ~20 instructions each to read (V8 checks the string's
+ * representation every time), a buffer's bytes ~4: a 20-byte key hashes in about half the
+ * instructions from the request. A hash is a pure function of the string and `===` compares
+ * contents, so a slot answers for any equal string, whoever noted it.
+ */
+let arg1 = '';
+let arg2 = '';
+let arg3 = '';
+let argHash1 = 0;
+let argHash2 = 0;
+let argHash3 = 0;
+/** Bit k: hashString was asked for argument k since takeArgsHashed (the parser learns from it which arguments to hash). */
+let argsHashed = 0;
+
 /** The 32-bit hash the maps use (never 0, which marks an empty slot). */
 export function hashString(s: string): number {
+  if (s === arg1) {
+    argsHashed |= 2;
+    if (argHash1 === 0) argHash1 = keyedHash(s);
+    return argHash1;
+  }
+  if (s === arg2) {
+    argsHashed |= 4;
+    if (argHash2 === 0) argHash2 = keyedHash(s);
+    return argHash2;
+  }
+  if (s === arg3) {
+    argsHashed |= 8;
+    if (argHash3 === 0) argHash3 = keyedHash(s);
+    return argHash3;
+  }
   if (s === lastString) return lastHash;
-  let h = sipHash12(K0L, K0H, K1L, K1H, s);
-  if (h === 0) h = 1;
+  const h = keyedHash(s);
   if (s.length <= LAST_STRING_MAX) {
     lastString = s;
     lastHash = h;
@@ -198,18 +268,65 @@ export function hashString(s: string): number {
   return h;
 }
 
+function keyedHash(s: string): number {
+  const h = sipHash12(K0L, K0H, K1L, K1H, s);
+  return h === 0 ? 1 : h;
+}
+
+/** hashString of the latin1 string of bytes b[at, at + len), from the bytes. */
+export function hashBytes(b: Uint8Array, at: number, len: number): number {
+  const h = sipHash12Bytes(K0L, K0H, K1L, K1H, b, at, len);
+  return h === 0 ? 1 : h;
+}
+
 /**
- * The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l.
+ * The parser begins a command: the argument slots empty out. Returns which of the last
+ * command's arguments were hashed (bit k for argument k) since the last call.
+ */
+export function takeArgsHashed(): number {
+  const used = argsHashed;
+  argsHashed = 0;
+  arg1 = arg2 = arg3 = '';
+  argHash1 = argHash2 = argHash3 = 0;
+  return used;
+}
+
+/** The parser read argument k (1-3) of the command: `s`, and its hash if it computed one (else 0). */
+export function notedArg(k: number, s: string, h: number): void {
+  if (k === 1) {
+    arg1 = s;
+    argHash1 = h;
+  } else if (k === 2) {
+    arg2 = s;
+    argHash2 = h;
+  } else {
+    arg3 = s;
+    argHash3 = h;
+  }
+}
+
+/** SipHash-1-2 of a string (see sip). */
+export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s: string): number {
+  return sip(k0l, k0h, k1l, k1h, s, null, 0, s.length);
+}
+
+/** SipHash-1-2 of the bytes b[at, at + len): equal to sipHash12 of their latin1 string. */
+export function sipHash12Bytes(k0l: number, k0h: number, k1l: number, k1h: number, b: Uint8Array, at: number, len: number): number {
+  return sip(k0l, k0h, k1l, k1h, '', b, at, len);
+}
+
+/**
+ * The low 32 bits of SipHash-1-2 of `s`, or of the bytes b[at, at + len) when b is not null
+ * (one function, so the rounds are written once), under the key k0 = k0h:k0l, k1 = k1h:k1l.
  *
  * One round per 8-byte block, then the last (partial) block and the two finalisation rounds
- * written out: no branches in the block loop, and the last round computes only the halves the
+ * written out: the block loop's only branch is the source's (the same every block), and the last round computes only the halves the
  * low 32 bits of v0 ^ v1 ^ v2 ^ v3 depend on (~14% fewer instructions a hash than one loop
  * over blocks and one over finalisation rounds). An addition's carry out of a low half is
  * `+(sum >>> 0 < b >>> 0)`, which V8 compiles to a compare and setc (no branch). The round is
  * repeated rather than called: a function cannot hand back eight halves without an allocation.
  */
-export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s: string): number {
-  const len = s.length;
+function sip(k0l: number, k0h: number, k1l: number, k1h: number, s: string, b: Uint8Array | null, at: number, len: number): number {
   const end = len & ~7;
   // "somepseudorandomlygeneratedbytes" xor the key.
   let v0h = k0h ^ 0x736f6d65;
@@ -227,8 +344,14 @@ export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s:
   let p = 0;
   // SipRound in 32-bit halves (no BigInt on the hot path); the rotations by 32 are swaps.
   for (; p < end; p += 8) {
-    ml = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
-    mh = s.charCodeAt(p + 4) | (s.charCodeAt(p + 5) << 8) | (s.charCodeAt(p + 6) << 16) | (s.charCodeAt(p + 7) << 24);
+    if (b === null) {
+      ml = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
+      mh = s.charCodeAt(p + 4) | (s.charCodeAt(p + 5) << 8) | (s.charCodeAt(p + 6) << 16) | (s.charCodeAt(p + 7) << 24);
+    } else {
+      const q = at + p;
+      ml = b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24);
+      mh = b[q + 4] | (b[q + 5] << 8) | (b[q + 6] << 16) | (b[q + 7] << 24);
+    }
     v3h ^= mh;
     v3l ^= ml;
     u = (v0l + v1l) | 0;
@@ -268,7 +391,19 @@ export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s:
   const rest = len - p;
   mh = len << 24;
   ml = 0;
-  if (rest >= 4) {
+  if (b !== null) {
+    const q = at + p;
+    if (rest >= 4) {
+      ml = b[q] | (b[q + 1] << 8) | (b[q + 2] << 16) | (b[q + 3] << 24);
+      if (rest > 4) mh |= b[q + 4];
+      if (rest > 5) mh |= b[q + 5] << 8;
+      if (rest > 6) mh |= b[q + 6] << 16;
+    } else {
+      if (rest > 0) ml = b[q];
+      if (rest > 1) ml |= b[q + 1] << 8;
+      if (rest > 2) ml |= b[q + 2] << 16;
+    }
+  } else if (rest >= 4) {
     ml = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
     if (rest > 4) mh |= s.charCodeAt(p + 4);
     if (rest > 5) mh |= s.charCodeAt(p + 5) << 8;

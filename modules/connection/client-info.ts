@@ -75,43 +75,66 @@ function fdOf(c: Client): number {
   return handle?.fd ?? -1;
 }
 
-/** Bytes of a command as a RESP multibulk request: what it took in the query buffer. */
-function requestBytes(argv: string[]): number {
-  let n = 3 + String(argv.length).length;
-  for (let i = 0; i < argv.length; i++) n += 5 + String(argv[i].length).length + argv[i].length;
-  return n;
-}
-
 /** The RESP reply block Redis's reply list is made of: CLIENT LIST's oll counts them. */
 const REPLY_BLOCK = 16 * 1024;
+/** Redis's PROTO_IOBUF_LEN: a read makes room for this much in the query buffer. */
+const PROTO_IOBUF_LEN = 16 * 1024;
+/** The cron gives back a query buffer's free space only when it wastes more than this. */
+const QUERY_FREE_KEPT = 4 * 1024;
+/** Inside EXEC the request is EXEC itself (no arguments): its four bytes are Redis's argv-mem. */
+const EXEC_ARGV_BYTES = 4;
+
+/**
+ * The free space of the query buffer Redis would hold (qbuf-free): a read makes room for 16 KB
+ * (PROTO_IOBUF_LEN), kept until the cron finds the client idle for over 2 seconds and the
+ * space wasted (clientsCronResizeQueryBuffer); nothing before the first read. Ferrous reads
+ * into one shared buffer, so this is Redis's figure, not memory Ferrous holds.
+ */
+function queryBufferFree(c: Client, qbuf: number, now: number): number {
+  if (c.queryBuffered < 0) return 0;
+  const free = Math.max(PROTO_IOBUF_LEN - qbuf, 0);
+  return free > QUERY_FREE_KEPT && now - Math.floor(c.lastInteraction / 1000) > 2 ? 0 : free;
+}
 
 /**
  * One CLIENT LIST / CLIENT INFO line (catClientInfoString), fields in Redis 7.0's order and
  * with Redis's meanings. `argv` is the command being run when `c` is the caller (CLIENT LIST
- * or INFO itself): its bytes are still in the query buffer (qbuf) and its arguments in memory
- * (argv-mem), as in Redis; a parked client (blocked, paused) shows the command it waits in.
- * qbuf-free is 0: Ferrous parses complete commands in place in the transport's shared read
- * buffer and copies a partial one to a buffer of its exact size, so no query buffer has room
- * to spare.
- * rbs/rbp are the reply buffer Redis would hold (Client.replyBufferSize); obl is what is queued
- * for this turn's write up to that size, omem the rest of the output not yet taken by the
- * peer (queued Buffers and the socket's write queue), oll its 16 KB blocks; tot-mem adds the
- * connection's fixed cost (the used_memory estimate's CLIENT_OVERHEAD), counted as Redis's
- * getClientMemoryUsage counts.
+ * or INFO itself, or EXEC running it). Its qbuf is the whole read its command came in (Redis
+ * trims the query buffer only after the pass over it, so pipelined commands before and after
+ * count) and argv-mem its request's arguments (EXEC's inside a transaction); another client
+ * shows its unread input, and as argv-mem the command it is parked in (blocked, paused) or the
+ * arguments already read of a command still arriving. qbuf-free is the room Redis's buffer
+ * would have (queryBufferFree).
+ * rbs/rbp are the reply buffer Redis would hold (Client.replyBufferSize), the peak at least
+ * what the buffer holds now; obl is what is queued for this turn's write up to that size,
+ * omem the rest of the output not yet taken by the peer (queued Buffers and the socket's write
+ * queue), oll its 16 KB blocks; tot-mem adds the connection's fixed cost (the used_memory
+ * estimate's CLIENT_OVERHEAD), counted as Redis's getClientMemoryUsage counts.
  */
 export function clientInfoLine(c: Client, argv: string[] | null): string {
   const now = Math.floor(Date.now() / 1000);
   const parser = c.parser;
   const held = argv ?? c.argv;
-  const qbuf = (parser?.pending ?? 0) + (argv !== null && parser !== null ? requestBytes(argv) : 0);
+  const inMulti = c.flags.size !== 0 && c.flags.has('multi');
+  let qbuf = parser?.pending ?? 0;
   let argvMem = 0;
-  if (held !== null) for (const a of held) argvMem += a.length;
-  const multi = c.flags.size !== 0 && c.flags.has('multi') ? c.queuedCommands : -1;
+  if (argv !== null) {
+    if (parser !== null) qbuf = Math.max(c.queryBuffered, 0);
+    if (inMulti) argvMem = EXEC_ARGV_BYTES;
+    else for (const a of argv) argvMem += a.length;
+  } else if (held !== null) {
+    for (const a of held) argvMem += a.length;
+  } else if (parser !== null) {
+    argvMem = parser.partialArgBytes;
+  }
+  const qbufFree = queryBufferFree(c, qbuf, now);
+  const multi = inMulti ? c.queuedCommands : -1;
   const rbs = c.replyBufferSize;
   const obl = Math.min(c.out.length, rbs);
+  const rbp = Math.max(c.replyBufferPeak, obl);
   const omem = c.out.length - obl + c.outputChunkBytes + (c.transport?.pending ?? 0);
   const oll = Math.ceil(omem / REPLY_BLOCK);
-  const totMem = CLIENT_OVERHEAD + qbuf + argvMem + 8 * (held?.length ?? 0) + c.queuedBytes + rbs + omem;
+  const totMem = CLIENT_OVERHEAD + qbuf + qbufFree + argvMem + 8 * (held?.length ?? 0) + c.queuedBytes + rbs + omem;
   // The write event is installed while output waits for the socket, as Redis installs its write handler.
   const events = c.transport !== null && (c.transport.pending !== 0 || c.outputChunkBytes !== 0) ? 'rw' : 'r';
   const addr = isUnixSocket(c) ? `${c.server.config.get<string>('unixsocket')}:0` : c.addr;
@@ -119,8 +142,8 @@ export function clientInfoLine(c: Client, argv: string[] | null): string {
     `id=${c.id} addr=${addr} laddr=${isUnixSocket(c) ? addr : c.laddr} fd=${fdOf(c)} name=${c.name}` +
     ` age=${now - Math.floor(c.createdAt / 1000)} idle=${now - Math.floor(c.lastInteraction / 1000)}` +
     ` flags=${flagString(c)} db=${c.db.id} sub=${c.subscriptions} psub=${c.patternSubscriptions} ssub=${c.shardSubscriptions}` +
-    ` multi=${multi} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${c.queuedBytes}` +
-    ` rbs=${rbs} rbp=${c.replyBufferPeak} obl=${obl} oll=${oll} omem=${omem} tot-mem=${totMem}` +
+    ` multi=${multi} qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argvMem} multi-mem=${c.queuedBytes}` +
+    ` rbs=${rbs} rbp=${rbp} obl=${obl} oll=${oll} omem=${omem} tot-mem=${totMem}` +
     ` events=${events} cmd=${c.current?.name ?? c.lastCommand} user=${c.user} redir=${c.trackingRedirect} resp=${c.resp}\n`
   );
 }

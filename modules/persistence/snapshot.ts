@@ -13,7 +13,7 @@ import {
 } from '../../kernel';
 import { writeFunctions, writeHeader, writeSelectDb, writeTrailer } from './rdb';
 
-/** Keys serialised between two looks at the clock (BGSAVE). */
+/** Keys serialised between two looks at the clock (BGSAVE): a power of two. */
 const SLICE_KEYS = 64;
 /**
  * How long one slice may hold the event loop (ms). A command arriving during a slice waits
@@ -25,14 +25,16 @@ const FLUSH_BYTES = 64 * 1024;
 
 interface DbState {
   /**
-   * The SCAN cursor the walk has reached: keys it has passed (Database.scanned) are saved.
-   * Only keys that writes made the snapshot handle out of turn are remembered by name, so the
-   * memory a BGSAVE needs follows the writes during it, not the size of the data.
+   * The walk goes down the database's rows (Database.rowOf), in memory order: the rows from
+   * `below` up were walked (Infinity: not started). Only keys that writes made the snapshot
+   * handle out of turn are remembered by name, so the memory a BGSAVE needs follows the writes
+   * during it, not the size of the data.
    */
-  walked: number;
+  below: number;
   /**
-   * Keys handled out of turn because a write touched them before the walk reached them: saved
-   * as they were, or, for a key the write creates, left out (it did not exist when the snapshot began).
+   * Keys the walk skips: handled out of turn because a write touched them before the walk
+   * reached them (saved as they were, or, for a key the write creates, left out: it did not
+   * exist when the snapshot began), or walked already and moved down by a removal.
    */
   readonly done: Set<string>;
   /** Early-saved entries for a database the writer has not reached yet. */
@@ -71,7 +73,7 @@ export class Snapshot {
     this.out = new RdbOutput(config.get<boolean>('rdbcompression'));
     this.crc = config.get<boolean>('rdbchecksum') ? new Crc64() : null;
     this.functions = functions?.codes() ?? [];
-    this.states = keyspace.dbs.map(() => ({ walked: 0, done: new Set<string>(), early: null, complete: false }));
+    this.states = keyspace.dbs.map(() => ({ below: Infinity, done: new Set<string>(), early: null, complete: false }));
   }
 
   /** Serialise everything now (SAVE, and shutdown). */
@@ -87,8 +89,11 @@ export class Snapshot {
       for (let i = 0; i < this.states.length; i++) {
         this.enterDb(i);
         const db = this.keyspace.dbs[i];
-        for (const key of db.keys()) this.saveKey(db, this.states[i], key, this.out, false);
-        if (this.out.len >= FLUSH_BYTES) write(this.out.take());
+        const now = Date.now();
+        for (let r = db.size - 1; r >= 0; r--) {
+          this.saveRow(db, r, now);
+          if (this.out.len >= FLUSH_BYTES) write(this.out.take());
+        }
       }
       const last = writeTrailer(this.out, null);
       this.crc?.update(last.subarray(0, last.length - 8));
@@ -134,23 +139,26 @@ export class Snapshot {
         this.enterDb(i);
         const state = this.states[i];
         if (state.complete) continue;
-        // Walk the keys with a SCAN cursor, a fraction of a millisecond at a time, so the server
-        // keeps answering between slices: no up-front key list either. Keys created after the
-        // snapshot began are in `done` (their creation was a write) and are skipped.
-        let cursor = 0;
-        do {
+        // Walk the rows down, a fraction of a millisecond at a time, so the server keeps
+        // answering between slices: in memory order (each key's name and value were allocated
+        // about when its row was), with no up-front key list. Keys created after the snapshot
+        // began are in `done` (their creation was a write) and are skipped.
+        while (state.below > 0 && !state.complete) {
           if (this.aborted) throw new Error('background save aborted');
+          // SWAPDB and FLUSHDB set `complete`; removals may have left fewer rows than `below`.
+          const db = this.keyspace.dbs[i];
+          if (state.below > db.size) state.below = db.size;
           const sliceStart = performance.now();
-          do {
-            // Re-read the database each slice: SWAPDB may have moved the data (then `complete` is set).
-            const db = this.keyspace.dbs[i];
-            cursor = db.scan(cursor, SLICE_KEYS, (key) => this.saveKey(db, state, key, this.out, false));
-            state.walked = cursor === 0 ? Infinity : cursor;
-          } while (cursor !== 0 && !state.complete && performance.now() - sliceStart < SLICE_MS);
+          const now = Date.now();
+          let n = 0;
+          while (state.below > 0) {
+            this.saveRow(db, --state.below, now);
+            if ((++n & (SLICE_KEYS - 1)) === 0 && performance.now() - sliceStart >= SLICE_MS) break;
+          }
           // The checksum runs over each slice's output as it is made, not over a large block later.
           if (this.out.len >= FLUSH_BYTES) await sink(this.checksummed(this.out.take()));
-          if (cursor !== 0 && !state.complete) await yieldToReplies();
-        } while (cursor !== 0 && !state.complete);
+          if (state.below > 0 && !state.complete) await yieldToReplies();
+        }
       }
       // The last database's early saves may arrive up to the final synchronous step.
       this.detach();
@@ -184,42 +192,62 @@ export class Snapshot {
     const db = this.keyspace.dbs[i];
     const early = state.early;
     state.early = null;
+    state.below = db.size;
     if (db.size === 0 && early === null) return;
     writeSelectDb(this.out, i, db.size, db.expires.size);
     if (early !== null) this.out.bytes(early.buf.subarray(0, early.len));
   }
 
-  /**
-   * Save `key` if it belongs to the snapshot and has not been saved yet: by the walk
-   * (`early` false), or out of turn before a write changes it.
-   */
-  private saveKey(db: Database, state: DbState, key: string, out: RdbOutput, early: boolean): void {
-    if (state.done.size !== 0 && state.done.has(key)) return;
-    if (early) {
-      if (db.scanned(key, state.walked)) return;
-      state.done.add(key);
+  /** The walk's save of row `r`: unless skipped (`done`) or expired at `now`. */
+  private saveRow(db: Database, r: number, now: number): void {
+    const key = db.keyAt(r);
+    const done = this.states[db.id].done;
+    if (done.size !== 0 && done.has(key)) return;
+    let expire = -1;
+    if (db.expires.size !== 0) {
+      const t = db.expires.get(key);
+      if (t !== undefined) {
+        if (t <= now) return;
+        expire = t;
+      }
     }
-    const value = db.peekStored(key);
-    if (value === undefined) return;
+    this.write(this.out, key, db.valueAt(r), expire);
+  }
+
+  private write(out: RdbOutput, key: string, value: unknown, expire: number): void {
     const type = this.keyspace.types.of(value);
-    if (writeKeyValue(out, key, type, value, db.getExpire(key))) this.keysSaved++;
+    if (writeKeyValue(out, key, type, value, expire)) this.keysSaved++;
     else this.skippedTypes.add(type.name);
   }
 
+  /** A write is about to change `key` (null: the whole database): save what the walk has not. */
   private beforeWrite(db: Database, key: string | null): void {
     const i = db.id;
     if (i < this.current) return;
     const state = this.states[i];
     if (state.complete) return;
     const out = i === this.current ? this.out : (state.early ??= new RdbOutput(this.out.compress));
-    if (key !== null) {
-      this.saveKey(db, state, key, out, true);
+    if (key === null) {
+      const now = Date.now();
+      for (let r = Math.min(state.below, db.size) - 1; r >= 0; r--) {
+        const k = db.keyAt(r);
+        if (state.done.has(k)) continue;
+        const t = db.expires.size === 0 ? undefined : db.expires.get(k);
+        if (t === undefined || t > now) this.write(out, k, db.valueAt(r), t ?? -1);
+      }
+      state.complete = true;
+      // The section header of a database not reached yet is written when it is: note the keys there.
+      if (i !== this.current && state.early !== null && state.early.len === 0) state.early = null;
       return;
     }
-    for (const k of db.keys()) this.saveKey(db, state, k, out, true);
-    state.complete = true;
-    // The section header of a database not reached yet is written when it is: note the keys there.
-    if (i !== this.current && state.early !== null && state.early.len === 0) state.early = null;
+    const r = db.rowOf(key);
+    // Walked: saved already. If the write removes it, the last row (walked too) takes its place.
+    if (r >= state.below) return;
+    // If the write removes it, the last row takes its place: one the walk passed must not be met again.
+    if (r >= 0 && db.size - 1 >= state.below) state.done.add(db.keyAt(db.size - 1));
+    if (state.done.has(key)) return;
+    state.done.add(key);
+    if (r >= 0) this.write(out, key, db.valueAt(r), db.getExpire(key));
   }
 }
 

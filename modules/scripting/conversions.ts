@@ -219,6 +219,7 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
   lua.lua_checkstack(L, 4);
   if (typeof r === 'string') return pushString(L, r);
   if (typeof r === 'number') return lua.lua_pushnumber(L, r);
+  // Only a plugin command's reply is a bigint (no module returns one).
   if (typeof r === 'bigint') return lua.lua_pushnumber(L, Number(r));
   if (r instanceof IntegerReply) return lua.lua_pushnumber(L, Number(r.digits));
   if (typeof r === 'boolean') {

@@ -51,5 +51,6 @@ export function resetStats(server: Server, keyspace: Keyspace, table: CommandTab
   keyspace.stats.keyspaceHits = 0;
   keyspace.stats.keyspaceMisses = 0;
   keyspace.stats.expiredKeys = 0;
+  keyspace.lazyfreed = 0;
   return OK;
 }

@@ -1,4 +1,4 @@
-import { type DataType, flatten, PACKED_OVERHEAD, packedAt, packedCompare, packedCut, packedLength, packedNext, packedStart, packEntry, parseInt64, StringMap } from '../../kernel';
+import { type DataType, flatten, PACKED_OVERHEAD, packedCut, parseInt64, StringMap } from '../../kernel';
 
 /** Redis caps set-max-intset-entries at 1G entries (intset internals). */
 const INTSET_HARD_LIMIT = 1 << 30;
@@ -33,25 +33,82 @@ class Table {
   }
 }
 
-/** How many members an intset's packed entries hold. */
-function intsetCount(p: string): number {
-  let n = 0;
-  for (let pos = 0; pos < p.length; pos = packedNext(p, pos)) n++;
-  return n;
+/**
+ * An intset entry: a header char (NEGATIVE for a negative number, plus its count of digits, 1 to
+ * 19), then the digits two to a char, high nibble first (an odd last digit in a high nibble).
+ * Entries of one sign and digit count compare as their digits do, so no member is parsed. Five
+ * members of up to six digits take 15 chars, where their text with a length char each took 24:
+ * 32 bytes for the string on V8 instead of 40 (V8 rounds objects to 8 bytes).
+ */
+const NEGATIVE = 0x80;
+const DIGITS = 0x7f;
+
+/** Where the intset entry at `pos` ends (the next one's header). */
+function entryEnd(p: string, pos: number): number {
+  return pos + 1 + (((p.charCodeAt(pos) & DIGITS) + 1) >> 1);
 }
 
-/** compareInt of the canonical integer packed at `start` (`len` bytes) against `b`. */
-function compareIntAt(p: string, start: number, len: number, b: string): number {
-  const negA = p.charCodeAt(start) === 45;
-  if (negA !== (b.charCodeAt(0) === 45)) return negA ? -1 : 1;
-  let d = len - b.length;
-  if (d === 0) d = packedCompare(p, start, len, b);
-  return negA ? -d : d;
+/** Digit `i` of the intset entry at `pos`. */
+function digitAt(p: string, pos: number, i: number): number {
+  const c = p.charCodeAt(pos + 1 + (i >> 1));
+  return (i & 1) === 0 ? c >> 4 : c & 15;
+}
+
+/** The member the intset entry at `pos` holds, as its canonical decimal text. */
+function entryText(p: string, pos: number): string {
+  const h = p.charCodeAt(pos);
+  const n = h & DIGITS;
+  const end = pos + 1 + ((n + 1) >> 1);
+  if (n <= 15) {
+    // Exact as a double (an odd count's last char adds a 0 digit, divided out): one flat string from the number.
+    let v = 0;
+    for (let i = pos + 1; i < end; i++) {
+      const c = p.charCodeAt(i);
+      v = v * 100 + (c >> 4) * 10 + (c & 15);
+    }
+    if ((n & 1) !== 0) v /= 10;
+    return String((h & NEGATIVE) !== 0 ? -v : v);
+  }
+  let s = (h & NEGATIVE) !== 0 ? '-' : '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(48 + digitAt(p, pos, i));
+  return flatten(s);
+}
+
+/** The intset entry of a canonical int64 text. */
+function intEntry(m: string): string {
+  const neg = m.charCodeAt(0) === 45;
+  const off = neg ? 1 : 0;
+  const n = m.length - off;
+  let s = String.fromCharCode((neg ? NEGATIVE : 0) | n);
+  for (let i = 0; i < n; i += 2) {
+    const lo = i + 1 < n ? m.charCodeAt(off + i + 1) - 48 : 0;
+    s += String.fromCharCode(((m.charCodeAt(off + i) - 48) << 4) | lo);
+  }
+  return s;
+}
+
+/** Numeric order of the intset entry at `pos` against the canonical int64 text `m`: <0, 0, >0. */
+function compareEntry(p: string, pos: number, m: string): number {
+  const h = p.charCodeAt(pos);
+  const neg = (h & NEGATIVE) !== 0;
+  if (neg !== (m.charCodeAt(0) === 45)) return neg ? -1 : 1;
+  const off = neg ? 1 : 0;
+  const n = h & DIGITS;
+  let d = n - (m.length - off);
+  for (let i = 0; d === 0 && i < n; i++) d = digitAt(p, pos, i) - (m.charCodeAt(off + i) - 48);
+  return neg ? -d : d;
+}
+
+/** How many members an intset holds. */
+function intsetCount(p: string): number {
+  let n = 0;
+  for (let pos = 0; pos < p.length; pos = entryEnd(p, pos)) n++;
+  return n;
 }
 
 /**
  * A set. Small sets of integers use Redis's "intset" encoding: one packed string of the members'
- * canonical decimal text in ascending numeric order (SMEMBERS and SSCAN answer sorted, as from
+ * entries (intEntry) in ascending numeric order (SMEMBERS and SSCAN answer sorted, as from
  * an intset). A member that is not an int64, or more than set-max-intset-entries of them, turn
  * it into a hashtable for good, as in Redis 7.0 (which has no listpack sets).
  */
@@ -87,20 +144,17 @@ export class RSet {
     if (this.table !== null) return this.table.members;
     const out: string[] = [];
     const p = this.ints;
-    for (let pos = 0; pos < p.length; pos = packedNext(p, pos)) out.push(packedAt(p, pos));
+    for (let pos = 0; pos < p.length; pos = entryEnd(p, pos)) out.push(entryText(p, pos));
     return out;
   }
 
   /** Where the member's entry starts in the intset, or -1. */
   private find(member: string): number {
     const p = this.ints;
-    for (let pos = 0; pos < p.length; ) {
-      const start = packedStart(p, pos);
-      const len = packedLength(p, pos);
-      const d = compareIntAt(p, start, len, member);
+    for (let pos = 0; pos < p.length; pos = entryEnd(p, pos)) {
+      const d = compareEntry(p, pos, member);
       if (d === 0) return pos;
       if (d > 0) return -1;
-      pos = start + len;
     }
     return -1;
   }
@@ -118,19 +172,16 @@ export class RSet {
     }
     const p = this.ints;
     let pos = 0;
-    while (pos < p.length) {
-      const start = packedStart(p, pos);
-      const len = packedLength(p, pos);
-      const d = compareIntAt(p, start, len, member);
+    for (; pos < p.length; pos = entryEnd(p, pos)) {
+      const d = compareEntry(p, pos, member);
       if (d === 0) return false;
       if (d > 0) break;
-      pos = start + len;
     }
     if (intsetCount(p) >= Math.min(maxIntset, INTSET_HARD_LIMIT)) {
       this.toTable();
       return this.table!.add(member);
     }
-    const entry = packEntry(member);
+    const entry = intEntry(member);
     this.data = flatten(pos === p.length ? p + entry : p.slice(0, pos) + entry + p.slice(pos));
     return true;
   }
@@ -140,7 +191,7 @@ export class RSet {
     const pos = this.find(member);
     if (pos < 0) return false;
     const p = this.ints;
-    this.data = packedCut(p, pos, packedNext(p, pos));
+    this.data = packedCut(p, pos, entryEnd(p, pos));
     return true;
   }
 
@@ -149,8 +200,8 @@ export class RSet {
     if (this.table !== null) return this.table.members[Math.floor(Math.random() * this.table.members.length)];
     const p = this.ints;
     let pos = 0;
-    for (let i = Math.floor(Math.random() * intsetCount(p)); i > 0; i--) pos = packedNext(p, pos);
-    return packedAt(p, pos);
+    for (let i = Math.floor(Math.random() * intsetCount(p)); i > 0; i--) pos = entryEnd(p, pos);
+    return entryText(p, pos);
   }
 
   /** The members in Redis's reply order where it is deterministic: an intset is sorted. */

@@ -66,9 +66,10 @@ export function zadd(ctx: CommandContext, argv: string[], limits: Limits, incrOn
   for (let i = 0; i < n; i++) {
     let score = scores[i];
     const ele = argv[scoreIdx + 2 * i + 1];
-    const cur = z.score(ele);
-    if (cur !== undefined) {
+    const at = z.locate(ele);
+    if (at >= 0) {
       if ((flags & Flag.NX) !== 0) continue;
+      const cur = z.scoreAt(at);
       if (incr) {
         score += cur;
         if (Number.isNaN(score)) {
@@ -80,11 +81,11 @@ export function zadd(ctx: CommandContext, argv: string[], limits: Limits, incrOn
       newScore = score;
       processed++;
       if (score !== cur) {
-        z.setScore(ele, score);
+        z.setScoreAt(at, ele, score);
         updated++;
       }
     } else if ((flags & Flag.XX) === 0) {
-      z.insert(score, ele, limits);
+      z.insertAt(at, score, ele, limits);
       newScore = score;
       added++;
       processed++;

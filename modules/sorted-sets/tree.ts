@@ -9,7 +9,12 @@
  * reads the keys it compares and nothing else — no object, array or typed-array headers on
  * the way, which on a large set are cache misses of their own.
  *
- * Members are binary (latin1) strings, whose JS comparison is Redis's memcmp order.
+ * Members are binary (latin1) strings, whose JS comparison is Redis's memcmp order. Comparing
+ * two is a call and a cache miss on each string, and members of equal score (a geo set's
+ * points in one cell, ZRANGEBYLEX sets) are ordered by nothing else; so beside each member the
+ * tree keeps a number made of its bytes just past the prefix all members share (`keyOf`), in
+ * the same order as the strings: two members are compared as strings only when those bytes
+ * are equal.
  */
 
 /** Slots per node: one more than a node keeps, for the key that makes it split. */
@@ -23,6 +28,16 @@ const NONE = -1;
 const NO_DOUBLES = new Float64Array(0);
 const NO_INTS = new Int32Array(0);
 const NO_STRINGS: string[] = [];
+/** Member bytes a key holds: 257^6 < 2^53, so a key is an exact double. */
+const KEY_BYTES = 6;
+/**
+ * The longest shared prefix a tree skips: the prefix only shrinks, and each time every key is
+ * recomputed, so this bounds how often that happens in a tree's life.
+ */
+const MAX_PREFIX = 32;
+/** The key of a member before / after every member with the tree's prefix. */
+const KEY_BELOW = -1;
+const KEY_ABOVE = Infinity;
 
 /** Node capacity after `used`: 1.5 times, so a large set's arrays are at most a third unused. */
 function grownCapacity(used: number): number {
@@ -63,10 +78,12 @@ const pathIdx = new Int32Array(MAX_DEPTH);
  */
 class Leaves {
   scores: Float64Array = new Float64Array(W);
+  keys: Float64Array = new Float64Array(W);
   eles: string[] = new Array<string>(W).fill('');
   /** Leaf l: size at 3l, next leaf at 3l+1, previous at 3l+2. */
   meta: number[] = [0, NONE, NONE];
-  private used = 0;
+  /** Leaves allocated so far (released ones included). */
+  used = 0;
   /** Released leaves, linked through their next field. */
   private free = NONE;
 
@@ -93,21 +110,24 @@ class Leaves {
   private grow(): void {
     const cap = grownCapacity(this.used);
     this.scores = widerDoubles(this.scores, cap * W);
+    this.keys = widerDoubles(this.keys, cap * W);
     this.eles = widerStrings(this.eles, cap * W);
     for (let i = this.meta.length; i < cap * 3; i++) this.meta.push(0);
   }
 }
 
-/** A tree's inner nodes: child i of node k is kids[k*W+i], with counts[k*W+i] members and lower bound (sepScores, sepEles)[k*W+i] for i >= 1. */
+/** A tree's inner nodes: child i of node k is kids[k*W+i], with counts[k*W+i] members and lower bound (sepScores, sepKeys, sepEles)[k*W+i] for i >= 1. */
 class Inners {
   // Empty until the first split (most sorted sets never have one); grow() replaces them.
   sepScores: Float64Array = NO_DOUBLES;
+  sepKeys: Float64Array = NO_DOUBLES;
   sepEles: string[] = NO_STRINGS;
   counts: Float64Array = NO_DOUBLES;
   kids: Int32Array = NO_INTS;
   /** Children per node. */
   n: Int32Array = NO_INTS;
-  private used = 0;
+  /** Nodes allocated so far (released ones included). */
+  used = 0;
   /** Released nodes, linked through their first child. */
   private free = NONE;
 
@@ -132,6 +152,7 @@ class Inners {
   private grow(): void {
     const cap = grownCapacity(this.used);
     this.sepScores = widerDoubles(this.sepScores, cap * W);
+    this.sepKeys = widerDoubles(this.sepKeys, cap * W);
     this.sepEles = widerStrings(this.sepEles, cap * W);
     this.counts = widerDoubles(this.counts, cap * W);
     this.kids = widerInts(this.kids, cap * W);
@@ -189,6 +210,8 @@ export class ScoreTree {
   private root = this.leaves.alloc();
   private depth = 0;
   private count = 0;
+  /** A prefix of every member (at most MAX_PREFIX bytes); null until the first insert. */
+  private prefix: string | null = null;
 
   get length(): number {
     return this.count;
@@ -196,16 +219,20 @@ export class ScoreTree {
 
   /** Insert a member known to be absent. */
   insert(score: number, ele: string): void {
-    const leaf = this.descend(Bound.Key, score, ele, false);
-    const { scores, eles, meta } = this.leaves;
+    this.share(ele);
+    const key = this.keyOf(ele);
+    const leaf = this.descend(Bound.Key, score, key, ele, false);
+    const { scores, keys, eles, meta } = this.leaves;
     const base = leaf * W;
     const n = meta[3 * leaf];
-    const i = firstNotBefore(scores, eles, base, base + n, Bound.Key, score, ele, false);
+    const i = firstNotBefore(scores, keys, eles, base, base + n, Bound.Key, score, key, ele, false);
     for (let j = base + n; j > i; j--) {
       scores[j] = scores[j - 1];
+      keys[j] = keys[j - 1];
       eles[j] = eles[j - 1];
     }
     scores[i] = score;
+    keys[i] = key;
     eles[i] = ele;
     meta[3 * leaf] = n + 1;
     this.count++;
@@ -215,14 +242,16 @@ export class ScoreTree {
 
   /** Remove a member present with this score; returns whether it was found. */
   delete(score: number, ele: string): boolean {
-    const leaf = this.descend(Bound.Key, score, ele, false);
-    const { scores, eles, meta } = this.leaves;
+    const key = this.keyOf(ele);
+    const leaf = this.descend(Bound.Key, score, key, ele, false);
+    const { scores, keys, eles, meta } = this.leaves;
     const base = leaf * W;
     const end = base + meta[3 * leaf];
-    const i = firstNotBefore(scores, eles, base, end, Bound.Key, score, ele, false);
+    const i = firstNotBefore(scores, keys, eles, base, end, Bound.Key, score, key, ele, false);
     if (i >= end || eles[i] !== ele || scores[i] !== score) return false;
     for (let j = i + 1; j < end; j++) {
       scores[j - 1] = scores[j];
+      keys[j - 1] = keys[j];
       eles[j - 1] = eles[j];
     }
     eles[end - 1] = '';
@@ -280,13 +309,54 @@ export class ScoreTree {
     return n;
   }
 
+  // ---- member keys ------------------------------------------------------------------------
+
+  /**
+   * The number that orders `ele` among members as memcmp does, as far as its KEY_BYTES bytes
+   * past the prefix tell: each byte plus one in base 257 (0 past the end, so a shorter member
+   * sorts first). Equal keys say nothing: the strings decide. A string without the prefix
+   * (a ZRANGEBYLEX bound) sorts before or after every member, whatever its other bytes.
+   */
+  private keyOf(ele: string): number {
+    const prefix = this.prefix;
+    let at = 0;
+    if (prefix !== null) {
+      at = prefix.length;
+      if (!ele.startsWith(prefix)) return ele < prefix ? KEY_BELOW : KEY_ABOVE;
+    }
+    const end = Math.min(ele.length, at + KEY_BYTES);
+    let key = 0;
+    for (let p = at; p < end; p++) key = key * 257 + ele.charCodeAt(p) + 1;
+    for (let p = end; p < at + KEY_BYTES; p++) key *= 257;
+    return key;
+  }
+
+  /** Make the prefix one that `ele`, about to be inserted, shares too (recomputing every key if it shrinks). */
+  private share(ele: string): void {
+    const prefix = this.prefix;
+    if (prefix === null) {
+      this.prefix = ele.slice(0, MAX_PREFIX);
+      return;
+    }
+    if (ele.startsWith(prefix)) return;
+    let n = 0;
+    while (n < prefix.length && n < ele.length && prefix.charCodeAt(n) === ele.charCodeAt(n)) n++;
+    this.prefix = prefix.slice(0, n);
+    // Every slot, unused ones too: an unused slot's key is never read.
+    const { keys, eles } = this.leaves;
+    for (let i = 0; i < this.leaves.used * W; i++) keys[i] = this.keyOf(eles[i]);
+    const { sepKeys, sepEles } = this.inners;
+    for (let i = 0; i < this.inners.used * W; i++) sepKeys[i] = this.keyOf(sepEles[i]);
+  }
+
   // ---- searching --------------------------------------------------------------------------
 
   private boundRank(kind: Bound, score: number, ele: string, ex: boolean): number {
-    const leaf = this.descend(kind, score, ele, ex);
-    const { scores, eles, meta } = this.leaves;
+    const key = kind === Bound.Score ? 0 : this.keyOf(ele);
+    const leaf = this.descend(kind, score, key, ele, ex);
+    const { scores, keys, eles, meta } = this.leaves;
     const base = leaf * W;
-    let rank = firstNotBefore(scores, eles, base, base + meta[3 * leaf], kind, score, ele, ex) - base;
+    let rank = firstNotBefore(scores, keys, eles, base, base + meta[3 * leaf], kind, score, key, ele, ex) - base;
     const counts = this.inners.counts;
     for (let d = 0; d < this.depth; d++) {
       const b = pathNodes[d] * W;
@@ -299,17 +369,17 @@ export class ScoreTree {
    * Walk down to the leaf where the bound falls, recording the path: in each inner node, the
    * last child whose lower bound is still before the target (the first child if none).
    */
-  private descend(kind: Bound, score: number, ele: string, ex: boolean): number {
-    const { sepScores, sepEles, kids, n } = this.inners;
+  private descend(kind: Bound, score: number, key: number, ele: string, ex: boolean): number {
+    const { sepScores, sepKeys, sepEles, kids, n } = this.inners;
     let node = this.root;
     for (let d = 0; d < this.depth; d++) {
       const base = node * W;
       const end = base + n[node];
       // The separators before the target form a prefix (slot 0 has none): find its end.
-      const lo = firstNotBefore(sepScores, sepEles, base + 1, end, kind, score, ele, ex);
+      const lo = firstNotBefore(sepScores, sepKeys, sepEles, base + 1, end, kind, score, key, ele, ex);
       // An exact key equal to a separator lives in that separator's child.
       let c = lo - 1;
-      if (kind === Bound.Key && lo < end && sepScores[lo] === score && sepEles[lo] === ele) c = lo;
+      if (kind === Bound.Key && lo < end && sepScores[lo] === score && sepKeys[lo] === key && sepEles[lo] === ele) c = lo;
       pathNodes[d] = node;
       pathIdx[d] = c - base;
       node = kids[c];
@@ -336,13 +406,15 @@ export class ScoreTree {
     while (this.size(node, isLeaf) > MAX) {
       let right: number;
       let sepScore: number;
+      let sepKey: number;
       let sepEle: string;
       let leftCount: number;
       let rightCount: number;
       if (isLeaf) {
         right = this.splitLeaf(node);
-        const { scores, eles, meta } = this.leaves;
+        const { scores, keys, eles, meta } = this.leaves;
         sepScore = scores[right * W];
+        sepKey = keys[right * W];
         sepEle = eles[right * W];
         leftCount = meta[3 * node];
         rightCount = meta[3 * right];
@@ -350,13 +422,14 @@ export class ScoreTree {
         right = this.splitInner(node);
         // The right node's own first separator moves up: its slot 0 needs none.
         sepScore = this.inners.sepScores[right * W];
+        sepKey = this.inners.sepKeys[right * W];
         sepEle = this.inners.sepEles[right * W];
         leftCount = this.total(node);
         rightCount = this.total(right);
       }
       if (d === 0) {
         const root = this.inners.alloc();
-        const { sepScores, sepEles, counts, kids, n } = this.inners;
+        const { sepScores, sepKeys, sepEles, counts, kids, n } = this.inners;
         const b = root * W;
         n[root] = 2;
         kids[b] = node;
@@ -364,6 +437,7 @@ export class ScoreTree {
         counts[b] = leftCount;
         counts[b + 1] = rightCount;
         sepScores[b + 1] = sepScore;
+        sepKeys[b + 1] = sepKey;
         sepEles[b + 1] = sepEle;
         this.root = root;
         this.depth++;
@@ -371,19 +445,21 @@ export class ScoreTree {
       }
       d--;
       const parent = pathNodes[d];
-      const { sepScores, sepEles, counts, kids, n } = this.inners;
+      const { sepScores, sepKeys, sepEles, counts, kids, n } = this.inners;
       const b = parent * W;
       const at = b + pathIdx[d] + 1;
       for (let j = b + n[parent]; j > at; j--) {
         kids[j] = kids[j - 1];
         counts[j] = counts[j - 1];
         sepScores[j] = sepScores[j - 1];
+        sepKeys[j] = sepKeys[j - 1];
         sepEles[j] = sepEles[j - 1];
       }
       kids[at] = right;
       counts[at] = rightCount;
       counts[at - 1] = leftCount;
       sepScores[at] = sepScore;
+      sepKeys[at] = sepKey;
       sepEles[at] = sepEle;
       n[parent]++;
       node = parent;
@@ -402,13 +478,14 @@ export class ScoreTree {
   /** Move the upper half of leaf l into a new leaf after it; returns the new leaf. */
   private splitLeaf(l: number): number {
     const r = this.leaves.alloc();
-    const { scores, eles, meta } = this.leaves;
+    const { scores, keys, eles, meta } = this.leaves;
     const n = meta[3 * l];
     const h = n >>> 1;
     const lb = l * W;
     const rb = r * W;
     for (let j = h; j < n; j++) {
       scores[rb + j - h] = scores[lb + j];
+      keys[rb + j - h] = keys[lb + j];
       eles[rb + j - h] = eles[lb + j];
       eles[lb + j] = '';
     }
@@ -425,7 +502,7 @@ export class ScoreTree {
   /** Move the upper half of inner node p into a new node; returns it, with the separator to move up in its slot 0. */
   private splitInner(p: number): number {
     const r = this.inners.alloc();
-    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const { sepScores, sepKeys, sepEles, counts, kids, n } = this.inners;
     const h = n[p] >>> 1;
     const pb = p * W;
     const rb = r * W;
@@ -433,6 +510,7 @@ export class ScoreTree {
       kids[rb + j - h] = kids[pb + j];
       counts[rb + j - h] = counts[pb + j];
       sepScores[rb + j - h] = sepScores[pb + j];
+      sepKeys[rb + j - h] = sepKeys[pb + j];
       sepEles[rb + j - h] = sepEles[pb + j];
       sepEles[pb + j] = '';
     }
@@ -478,13 +556,14 @@ export class ScoreTree {
 
   /** Drop child i+1 of inner node p, whose keys its left sibling has taken. */
   private dropChild(p: number, i: number): void {
-    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const { sepScores, sepKeys, sepEles, counts, kids, n } = this.inners;
     const b = p * W;
     counts[b + i] += counts[b + i + 1];
     for (let j = b + i + 1; j < b + n[p] - 1; j++) {
       kids[j] = kids[j + 1];
       counts[j] = counts[j + 1];
       sepScores[j] = sepScores[j + 1];
+      sepKeys[j] = sepKeys[j + 1];
       sepEles[j] = sepEles[j + 1];
     }
     n[p]--;
@@ -496,11 +575,12 @@ export class ScoreTree {
     const kids = this.inners.kids;
     const l = kids[p * W + li];
     const r = kids[p * W + li + 1];
-    const { scores, eles, meta } = this.leaves;
+    const { scores, keys, eles, meta } = this.leaves;
     const ln = meta[3 * l];
     const rn = meta[3 * r];
     for (let j = 0; j < rn; j++) {
       scores[l * W + ln + j] = scores[r * W + j];
+      keys[l * W + ln + j] = keys[r * W + j];
       eles[l * W + ln + j] = eles[r * W + j];
     }
     meta[3 * l] = ln + rn;
@@ -513,18 +593,20 @@ export class ScoreTree {
 
   /** Merge inner node li+1 of p into inner node li. */
   private mergeInners(p: number, li: number): void {
-    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const { sepScores, sepKeys, sepEles, counts, kids, n } = this.inners;
     const l = kids[p * W + li];
     const r = kids[p * W + li + 1];
     const lb = l * W + n[l];
     const rb = r * W;
     // The separator between the two becomes the lower bound of the right node's first child.
     sepScores[rb] = sepScores[p * W + li + 1];
+    sepKeys[rb] = sepKeys[p * W + li + 1];
     sepEles[rb] = sepEles[p * W + li + 1];
     for (let j = 0; j < n[r]; j++) {
       kids[lb + j] = kids[rb + j];
       counts[lb + j] = counts[rb + j];
       sepScores[lb + j] = sepScores[rb + j];
+      sepKeys[lb + j] = sepKeys[rb + j];
       sepEles[lb + j] = sepEles[rb + j];
     }
     n[l] += n[r];
@@ -535,52 +617,58 @@ export class ScoreTree {
   /** Move the last key of leaf li to the front of leaf li+1. */
   private borrowFromLeftLeaf(p: number, li: number): void {
     const pb = p * W;
-    const { counts, kids, sepScores, sepEles } = this.inners;
+    const { counts, kids, sepScores, sepKeys, sepEles } = this.inners;
     const l = kids[pb + li];
     const r = kids[pb + li + 1];
-    const { scores, eles, meta } = this.leaves;
+    const { scores, keys, eles, meta } = this.leaves;
     const rb = r * W;
     for (let j = rb + meta[3 * r]; j > rb; j--) {
       scores[j] = scores[j - 1];
+      keys[j] = keys[j - 1];
       eles[j] = eles[j - 1];
     }
     const last = l * W + --meta[3 * l];
     scores[rb] = scores[last];
+    keys[rb] = keys[last];
     eles[rb] = eles[last];
     eles[last] = '';
     meta[3 * r]++;
     counts[pb + li]--;
     counts[pb + li + 1]++;
     sepScores[pb + li + 1] = scores[rb];
+    sepKeys[pb + li + 1] = keys[rb];
     sepEles[pb + li + 1] = eles[rb];
   }
 
   /** Move the first key of leaf li+1 to the end of leaf li. */
   private borrowFromRightLeaf(p: number, li: number): void {
     const pb = p * W;
-    const { counts, kids, sepScores, sepEles } = this.inners;
+    const { counts, kids, sepScores, sepKeys, sepEles } = this.inners;
     const l = kids[pb + li];
     const r = kids[pb + li + 1];
-    const { scores, eles, meta } = this.leaves;
+    const { scores, keys, eles, meta } = this.leaves;
     const rb = r * W;
     const end = l * W + meta[3 * l]++;
     scores[end] = scores[rb];
+    keys[end] = keys[rb];
     eles[end] = eles[rb];
     const rEnd = rb + --meta[3 * r];
     for (let j = rb; j < rEnd; j++) {
       scores[j] = scores[j + 1];
+      keys[j] = keys[j + 1];
       eles[j] = eles[j + 1];
     }
     eles[rEnd] = '';
     counts[pb + li]++;
     counts[pb + li + 1]--;
     sepScores[pb + li + 1] = scores[rb];
+    sepKeys[pb + li + 1] = keys[rb];
     sepEles[pb + li + 1] = eles[rb];
   }
 
   /** Rotate the last child of inner node li through the parent to the front of li+1. */
   private borrowFromLeftInner(p: number, li: number): void {
-    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const { sepScores, sepKeys, sepEles, counts, kids, n } = this.inners;
     const pb = p * W;
     const l = kids[pb + li];
     const r = kids[pb + li + 1];
@@ -589,14 +677,17 @@ export class ScoreTree {
       kids[j] = kids[j - 1];
       counts[j] = counts[j - 1];
       sepScores[j] = sepScores[j - 1];
+      sepKeys[j] = sepKeys[j - 1];
       sepEles[j] = sepEles[j - 1];
     }
     const last = l * W + --n[l];
     kids[rb] = kids[last];
     counts[rb] = counts[last];
     sepScores[rb + 1] = sepScores[pb + li + 1];
+    sepKeys[rb + 1] = sepKeys[pb + li + 1];
     sepEles[rb + 1] = sepEles[pb + li + 1];
     sepScores[pb + li + 1] = sepScores[last];
+    sepKeys[pb + li + 1] = sepKeys[last];
     sepEles[pb + li + 1] = sepEles[last];
     sepEles[last] = '';
     n[r]++;
@@ -606,7 +697,7 @@ export class ScoreTree {
 
   /** Rotate the first child of inner node li+1 through the parent to the end of li. */
   private borrowFromRightInner(p: number, li: number): void {
-    const { sepScores, sepEles, counts, kids, n } = this.inners;
+    const { sepScores, sepKeys, sepEles, counts, kids, n } = this.inners;
     const pb = p * W;
     const l = kids[pb + li];
     const r = kids[pb + li + 1];
@@ -616,14 +707,17 @@ export class ScoreTree {
     kids[end] = kids[rb];
     counts[end] = moved;
     sepScores[end] = sepScores[pb + li + 1];
+    sepKeys[end] = sepKeys[pb + li + 1];
     sepEles[end] = sepEles[pb + li + 1];
     sepScores[pb + li + 1] = sepScores[rb + 1];
+    sepKeys[pb + li + 1] = sepKeys[rb + 1];
     sepEles[pb + li + 1] = sepEles[rb + 1];
     const rEnd = rb + --n[r];
     for (let j = rb; j < rEnd; j++) {
       kids[j] = kids[j + 1];
       counts[j] = counts[j + 1];
       sepScores[j] = sepScores[j + 1];
+      sepKeys[j] = sepKeys[j + 1];
       sepEles[j] = sepEles[j + 1];
     }
     sepEles[rEnd] = '';
@@ -632,21 +726,28 @@ export class ScoreTree {
   }
 }
 
-/** Whether key i of (scores, eles) is before the bound; members are read only when needed. */
-function isBefore(scores: Float64Array, eles: string[], i: number, kind: Bound, score: number, ele: string, ex: boolean): boolean {
+/**
+ * Whether key i of (scores, keys, eles) is before the bound; members are read only when their
+ * keys are equal.
+ */
+function isBefore(scores: Float64Array, keys: Float64Array, eles: string[], i: number, kind: Bound, score: number, key: number, ele: string, ex: boolean): boolean {
+  if (kind === Bound.Score) return ex ? scores[i] <= score : scores[i] < score;
   if (kind === Bound.Key) {
     const s = scores[i];
-    return s < score || (s === score && eles[i] < ele);
+    if (s !== score) return s < score;
+    const k = keys[i];
+    return k !== key ? k < key : eles[i] < ele;
   }
-  if (kind === Bound.Score) return ex ? scores[i] <= score : scores[i] < score;
+  const k = keys[i];
+  if (k !== key) return k < key;
   return ex ? eles[i] <= ele : eles[i] < ele;
 }
 
 /** Binary search in keys lo..hi-1 (a prefix of which is before the bound): the prefix's end. */
-function firstNotBefore(scores: Float64Array, eles: string[], lo: number, hi: number, kind: Bound, score: number, ele: string, ex: boolean): number {
+function firstNotBefore(scores: Float64Array, keys: Float64Array, eles: string[], lo: number, hi: number, kind: Bound, score: number, key: number, ele: string, ex: boolean): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (isBefore(scores, eles, mid, kind, score, ele, ex)) lo = mid + 1;
+    if (isBefore(scores, keys, eles, mid, kind, score, key, ele, ex)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

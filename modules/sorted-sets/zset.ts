@@ -68,6 +68,11 @@ class Skiplist {
   }
 
   add(score: number, ele: string): void {
+    this.addAt(this.dict.probe(ele), score, ele);
+  }
+
+  /** Add a member the dictionary's last probe() found absent (`at`). */
+  addAt(at: number, score: number, ele: string): void {
     let i = this.free.pop();
     if (i === undefined) {
       i = this.eles.length;
@@ -79,7 +84,7 @@ class Skiplist {
     this.scores[i] = score;
     this.seqs[i] = this.index.add(ele);
     this.tree.insert(score, ele);
-    this.dict.set(ele, i);
+    this.dict.insertAt(at, ele, i);
   }
 
   /** Change the score of the member at slot i. */
@@ -314,14 +319,40 @@ export class ZSet implements SortedSetValue {
 
   /** Change a present member's score. */
   setScore(ele: string, score: number): void {
+    this.setScoreAt(this.locate(ele), ele, score);
+  }
+
+  /**
+   * Where the member is (>= 0) or would go (< 0), for the scoreAt, insertAt or setScoreAt that
+   * follows with no other change to the set in between: ZADD looks a member up once.
+   */
+  locate(ele: string): number {
+    const sl = this.sl;
+    return sl === null ? this.find(ele) : sl.dict.probe(ele);
+  }
+
+  /** The score of the member locate() found at `at` (>= 0). */
+  scoreAt(at: number): number {
+    const sl = this.sl;
+    return sl === null ? scoreAt(this.lp, at) : sl.scores[sl.dict.valueAt(at)];
+  }
+
+  /** insert() of the member locate() found absent (`at` < 0). */
+  insertAt(at: number, score: number, ele: string, limits: Limits): void {
+    const sl = this.sl;
+    if (sl === null) this.insert(score, ele, limits);
+    else sl.addAt(at, score, ele);
+  }
+
+  /** setScore() of the member locate() found at `at` (>= 0). */
+  setScoreAt(at: number, ele: string, score: number): void {
     const sl = this.sl;
     if (sl === null) {
-      const pos = this.find(ele);
-      this.packedCut(pos, entryEnd(this.lp, pos), 1);
+      this.packedCut(at, entryEnd(this.lp, at), 1);
       this.packedInsert(listpackScore(score), ele);
-      return;
+    } else {
+      sl.rescore(sl.dict.valueAt(at), score);
     }
-    sl.rescore(sl.slot(ele), score);
   }
 
   /**
@@ -329,26 +360,14 @@ export class ZSet implements SortedSetValue {
    * member is added, rescored or left alone. Returns 1 when added, 2 when the score changed.
    */
   put(ele: string, score: number, nx: boolean, xx: boolean, limits: Limits): 0 | 1 | 2 {
-    const sl = this.sl;
-    if (sl === null) {
-      const cur = this.score(ele);
-      if (cur === undefined) {
-        if (xx) return 0;
-        this.insert(score, ele, limits);
-        return 1;
-      }
-      if (nx || cur === score) return 0;
-      this.setScore(ele, score);
-      return 2;
-    }
-    const i = sl.slot(ele);
-    if (i < 0) {
+    const at = this.locate(ele);
+    if (at < 0) {
       if (xx) return 0;
-      sl.add(score, ele);
+      this.insertAt(at, score, ele, limits);
       return 1;
     }
-    if (nx || sl.scores[i] === score) return 0;
-    sl.rescore(i, score);
+    if (nx || this.scoreAt(at) === score) return 0;
+    this.setScoreAt(at, ele, score);
     return 2;
   }
 

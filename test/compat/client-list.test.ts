@@ -1,6 +1,6 @@
 import { useCompat } from '../helpers/compat';
 import { waitFor } from '../helpers/fixtures';
-import { RawClient } from '../helpers/raw-client';
+import { RawClient, command } from '../helpers/raw-client';
 import { decode } from '../helpers/resp-reader';
 
 /**
@@ -34,8 +34,58 @@ async function listed(control: RawClient, name: string): Promise<Fields> {
 
 /** tot-mem counts at least what the other fields say is held. */
 function totMemCoversParts(f: Fields): boolean {
-  const parts = ['qbuf', 'argv-mem', 'multi-mem', 'rbs', 'omem'].reduce((n, k) => n + num(f, k), 0);
+  const parts = ['qbuf', 'qbuf-free', 'argv-mem', 'multi-mem', 'rbs', 'omem'].reduce((n, k) => n + num(f, k), 0);
   return num(f, 'tot-mem') >= parts;
+}
+
+/** A read makes room for 16 KB in Redis's query buffer (PROTO_IOBUF_LEN): qbuf-free is what is left of it. */
+function queryRoom(f: Fields): boolean {
+  return num(f, 'qbuf-free') > 0 && num(f, 'qbuf') + num(f, 'qbuf-free') >= 16 * 1024;
+}
+
+/** CLIENT INFO's line among the raw replies of a pipeline. */
+function infoOf(replies: string[]): Fields {
+  const line = replies.map((r) => decode(r)).find((r): r is string => typeof r === 'string' && r.startsWith('id='));
+  if (line === undefined) throw new Error(`no CLIENT INFO reply in ${replies.join('')}`);
+  return parse(line);
+}
+
+/**
+ * The query buffer and the arguments in memory as the caller sees them: Redis trims its query
+ * buffer only after a pass over a read, so qbuf counts the pipelined commands before and after
+ * CLIENT INFO (a partial one too); inside EXEC the request is EXEC; a command still arriving
+ * has its arguments read so far in argv-mem.
+ */
+async function queryScenario(port: number, control: RawClient, open: (name: string) => Promise<RawClient>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const piped = await open('piped');
+  piped.write(command('PING') + command('CLIENT', 'INFO') + command('PING') + '*3\r\n$3\r\nSET\r\n$1\r\na\r\n$3\r\nxx');
+  const p = infoOf([await piped.read(), await piped.read(), await piped.read()]);
+  out.pipelined = { qbuf: num(p, 'qbuf'), argvMem: num(p, 'argv-mem'), room: queryRoom(p), obl: num(p, 'obl'), rbpCoversObl: num(p, 'rbp') >= num(p, 'obl') };
+
+  const inline = await RawClient.connect(port);
+  try {
+    inline.write('PING\r\nCLIENT INFO\r\nPING\r\n');
+    const i = infoOf([await inline.read(), await inline.read(), await inline.read()]);
+    out.inline = { qbuf: num(i, 'qbuf'), argvMem: num(i, 'argv-mem'), room: queryRoom(i) };
+  } finally {
+    inline.close();
+  }
+
+  const partial = await open('partial');
+  partial.write('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\nabc');
+  await waitFor(async () => num(await listed(control, 'partial'), 'qbuf') !== 0, 'the partial command to be read');
+  const part = await listed(control, 'partial');
+  out.partial = { qbuf: num(part, 'qbuf'), argvMem: num(part, 'argv-mem'), room: queryRoom(part), cmd: part.get('cmd') };
+
+  const tx = await open('tx');
+  for (const cmd of [['MULTI'], ['SET', 'k'.repeat(100), 'v'.repeat(1000)], ['CLIENT', 'INFO'], ['MSET', 'x', 'y', 'z', 'w'], ['CLIENT', 'INFO']]) await tx.call(...cmd);
+  const exec = decode(await tx.call('EXEC')) as unknown[];
+  out.exec = exec
+    .filter((r): r is string => typeof r === 'string')
+    .map(parse)
+    .map((f) => ({ multi: num(f, 'multi'), qbuf: num(f, 'qbuf'), argvMem: num(f, 'argv-mem'), multiMem: num(f, 'multi-mem'), room: queryRoom(f), rbpCoversObl: num(f, 'rbp') >= num(f, 'obl') && num(f, 'obl') > 0 }));
+  return out;
 }
 
 /** What a scenario's CLIENT LIST lines mean: the summary must be the same on both servers. */
@@ -58,7 +108,9 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
       selfArgvMem: num(self, 'argv-mem'),
       selfCmd: self.get('cmd'),
       selfTotMem: totMemCoversParts(self),
+      selfRoom: queryRoom(self),
     };
+    out.query = await queryScenario(port, control, open);
 
     const idle = await open('idle');
     // The cron shrinks a new client's 16 KB reply buffer, and forgets its peak at its first
@@ -67,9 +119,9 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
     await waitFor(
       async () => {
         const i = await listed(control, 'idle');
-        return num(i, 'rbs') < 16 * 1024 && num(i, 'rbp') === 0;
+        return num(i, 'rbs') < 16 * 1024 && num(i, 'rbp') === 0 && num(i, 'qbuf-free') === 0;
       },
-      'the idle reply buffer to shrink and its peak to be forgotten',
+      'the idle reply buffer to shrink, its peak to be forgotten and its query buffer room given back',
       15000,
     );
     const i = await listed(control, 'idle');
@@ -89,7 +141,7 @@ async function scenario(port: number): Promise<Record<string, unknown>> {
       user: i.get('user'),
       redir: i.get('redir'),
       resp: i.get('resp'),
-      qbufFree: num(i, 'qbuf-free') >= 0,
+      qbufFree: num(i, 'qbuf-free'),
       totMem: totMemCoversParts(i),
     };
 
@@ -150,7 +202,17 @@ describe('CLIENT LIST / CLIENT INFO fields vs redis-server 7.0', () => {
     const ferrous = await scenario(h.ferrousPort());
     expect(redis).toMatchObject({
       selfTotMem: true,
-      idle: { qbuf: 0, totMem: true },
+      selfRoom: true,
+      query: {
+        pipelined: { qbuf: 80, argvMem: 10, room: true, rbpCoversObl: true },
+        inline: { qbuf: 25 },
+        partial: { qbuf: 3, argvMem: 4 },
+        exec: [
+          { multi: 4, qbuf: 14, argvMem: 4, rbpCoversObl: true },
+          { multi: 4, qbuf: 14, argvMem: 4, rbpCoversObl: true },
+        ],
+      },
+      idle: { qbuf: 0, qbufFree: 0, totMem: true },
       blocked: { longerThanKey: true },
       multi: { multi: 3 },
       stalled: { omem: true, oll: true },

@@ -75,4 +75,41 @@ describe('INFO sections vs redis-server 7.0', () => {
       expect(subs(ferrous[6])).toEqual(subs(redis[6]));
     }
   });
+
+  it("INFO memory's script fields: Redis's names and order, growing with SCRIPT LOAD and FUNCTION LOAD, dropping with the flushes", async () => {
+    const SCRIPT_FIELD = /lua|script|function|vm_/;
+    const body = `return '${'x'.repeat(4000)}'`;
+    const lib = `#!lua name=memlib\nredis.register_function('memf', function() return '${'y'.repeat(4000)}' end)`;
+    const steps: string[][] = [['SCRIPT', 'FLUSH'], ['FUNCTION', 'FLUSH'], ['INFO', 'memory'], ['SCRIPT', 'LOAD', body], ['INFO', 'memory'], ['FUNCTION', 'LOAD', lib], ['INFO', 'memory'], ['SCRIPT', 'FLUSH', 'ASYNC'], ['INFO', 'memory'], ['FUNCTION', 'FLUSH'], ['INFO', 'memory']];
+    const { ferrous, redis } = await h.both(steps);
+    /** The script fields of each INFO memory, and how they moved from one INFO to the next. */
+    const summary = (replies: string[]) => {
+      const infos = replies
+        .filter((_, i) => steps[i][0] === 'INFO')
+        .map((r) => new Map(lines(r).filter((l) => SCRIPT_FIELD.test(l.split(':')[0])).map((l) => l.split(':') as [string, string])));
+      const n = (m: Map<string, string>, k: string) => Number(m.get(k));
+      const [empty, loaded, withLib, flushed, noLib] = infos;
+      return {
+        names: infos.map((m) => [...m.keys()]),
+        consistent: infos.every((m) => m.get('used_memory_lua') === m.get('used_memory_vm_eval') && n(m, 'used_memory_vm_total') === n(m, 'used_memory_vm_eval') + n(m, 'used_memory_vm_functions') && n(m, 'used_memory_scripts') === n(m, 'used_memory_scripts_eval') + n(m, 'used_memory_functions')),
+        cached: infos.map((m) => m.get('number_of_cached_scripts')),
+        functions: infos.map((m) => [m.get('number_of_functions'), m.get('number_of_libraries')]),
+        scriptLoad: { scriptsEval: n(loaded, 'used_memory_scripts_eval') >= n(empty, 'used_memory_scripts_eval') + body.length, vmEval: n(loaded, 'used_memory_vm_eval') > n(empty, 'used_memory_vm_eval') },
+        functionLoad: { functions: n(withLib, 'used_memory_functions') >= n(loaded, 'used_memory_functions') + lib.length, vmFunctions: n(withLib, 'used_memory_vm_functions') > n(loaded, 'used_memory_vm_functions'), vmEval: n(withLib, 'used_memory_vm_eval') === n(loaded, 'used_memory_vm_eval') },
+        scriptFlush: { scriptsEval: n(flushed, 'used_memory_scripts_eval'), vmEval: n(flushed, 'used_memory_vm_eval') < n(withLib, 'used_memory_vm_eval'), functions: n(flushed, 'used_memory_functions') === n(withLib, 'used_memory_functions') },
+        // SCRIPT FLUSH makes a new eval VM; FUNCTION FLUSH keeps the functions' VM, whose memory Lua's collector gives back when it runs.
+        functionFlush: { functions: n(noLib, 'used_memory_functions') === n(empty, 'used_memory_functions'), vmFunctions: n(noLib, 'used_memory_vm_functions') <= n(withLib, 'used_memory_vm_functions') },
+      };
+    };
+    const expected = summary(redis);
+    expect(expected).toMatchObject({
+      consistent: true,
+      cached: ['0', '1', '1', '0', '0'],
+      scriptLoad: { scriptsEval: true, vmEval: true },
+      functionLoad: { functions: true, vmFunctions: true },
+      scriptFlush: { scriptsEval: 0, vmEval: true },
+      functionFlush: { functions: true, vmFunctions: true },
+    });
+    expect(summary(ferrous)).toEqual(expected);
+  });
 });

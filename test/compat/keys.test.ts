@@ -1,5 +1,7 @@
 import { decode } from '../helpers/resp-reader';
 import { useCompat } from '../helpers/compat';
+import { waitFor } from '../helpers/fixtures';
+import { RawClient } from '../helpers/raw-client';
 
 const BIN = ['\x00', 'a\r\nb', '\xff\xfe'];
 
@@ -351,4 +353,58 @@ describe('compat: generic keyspace commands', () => {
       ['DBSIZE'],
     );
   });
+
+  it('UNLINK, lazy DEL and the ASYNC flushes: lazyfreed_objects counts what Redis frees off the command path, CONFIG RESETSTAT clears it', async () => {
+    /** Each step's change of lazyfreed_objects, read once nothing is pending any more. */
+    const deltas = async (port: number): Promise<Record<string, number>> => {
+      const c = await RawClient.connect(port);
+      const field = async (name: string) => {
+        const info = decode(await c.call('INFO', 'memory')) as string;
+        return Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)![1]);
+      };
+      // The freeing thread lowers the pending count just before it raises the freed count: read until both are still.
+      const settled = async () => {
+        let last = -1;
+        await waitFor(async () => {
+          const freed = await field('lazyfreed_objects');
+          const still = (await field('lazyfree_pending_objects')) === 0 && freed === last;
+          last = freed;
+          return still;
+        }, 'the lazy frees to finish');
+        return last;
+      };
+      const many = (n: number, item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i));
+      const steps: Array<[string, string[][]]> = [
+        ['list of 1000 small items (one quicklist node)', [['RPUSH', 'l', ...many(1000, String)], ['UNLINK', 'l']]],
+        ['list of 100 items of 10 KB (100 nodes)', [['RPUSH', 'l', ...many(100, (i) => `${i}${'z'.repeat(10 * 1024)}`)], ['UNLINK', 'l']]],
+        ['hash table set of 1000 members', [['SADD', 's', ...many(1000, (i) => `m${i}`)], ['UNLINK', 's']]],
+        ['intset and listpack hash', [['SADD', 'i', ...many(300, String)], ['HSET', 'h', 'f', 'v'], ['UNLINK', 'i', 'h']]],
+        ['skiplist sorted set', [['ZADD', 'z', ...many(200, (i) => `${i} m${i}`).flatMap((p) => p.split(' '))], ['UNLINK', 'z']]],
+        ['DEL of a large set, lazyfree-lazy-user-del off', [['SADD', 's', ...many(1000, (i) => `m${i}`)], ['DEL', 's']]],
+        ['DEL of a large set, lazyfree-lazy-user-del on', [['CONFIG', 'SET', 'lazyfree-lazy-user-del', 'yes'], ['SADD', 's', ...many(1000, (i) => `m${i}`)], ['DEL', 's'], ['CONFIG', 'SET', 'lazyfree-lazy-user-del', 'no']]],
+        ['FLUSHDB ASYNC of six keys', [['MSET', 'a', '1', 'b', '2', 'c', '3', 'd', '4', 'e', '5'], ['SADD', 's', ...many(200, (i) => `m${i}`)], ['FLUSHDB', 'ASYNC']]],
+        ['FLUSHALL ASYNC of three keys', [['MSET', 'a', '1', 'b', '2', 'c', '3'], ['FLUSHALL', 'ASYNC']]],
+        ['FLUSHALL SYNC', [['MSET', 'a', '1', 'b', '2'], ['FLUSHALL', 'SYNC']]],
+        ['CONFIG RESETSTAT', [['CONFIG', 'RESETSTAT']]],
+      ];
+      try {
+        await c.call('FLUSHALL', 'SYNC');
+        let before = await settled();
+        const out: Record<string, number> = {};
+        for (const [name, cmds] of steps) {
+          for (const cmd of cmds) await c.call(...cmd);
+          const after = await settled();
+          out[name] = after - before;
+          before = after;
+        }
+        out.total = before;
+        return out;
+      } finally {
+        c.close();
+      }
+    };
+    const redis = await deltas(h.redisPort());
+    expect(redis).toMatchObject({ 'list of 1000 small items (one quicklist node)': 0, 'list of 100 items of 10 KB (100 nodes)': 1, 'FLUSHDB ASYNC of six keys': 6, total: 0 });
+    expect(await deltas(h.ferrousPort())).toEqual(redis);
+  }, 60_000);
 });

@@ -57,6 +57,31 @@ describe('server commands vs Redis 7.0', () => {
     expect(ferrous.map(pairs)).toEqual(redis.map(pairs));
   });
 
+  it("Redis's hidden parameters: read and set by name, never listed by a pattern", async () => {
+    const hidden = ['key-load-delay', 'rdb-key-save-delay', 'loading-process-events-interval-bytes', 'use-exit-on-panic'];
+    const cmds: string[][] = [
+      ['CONFIG', 'GET', ...hidden],
+      ['CONFIG', 'GET', '*'],
+      ['CONFIG', 'GET', '*delay*', 'use-*'],
+      ['CONFIG', 'SET', 'key-load-delay', '10', 'rdb-key-save-delay', '-5', 'use-exit-on-panic', 'yes'],
+      ['CONFIG', 'GET', ...hidden],
+      ['CONFIG', 'SET', 'loading-process-events-interval-bytes', '100'],
+      ['CONFIG', 'SET', 'key-load-delay', 'x'],
+      ['CONFIG', 'SET', 'key-load-delay', '0', 'rdb-key-save-delay', '0', 'use-exit-on-panic', 'no'],
+    ];
+    const { ferrous, redis } = await h.both(cmds);
+    /** Map replies as sorted pairs; CONFIG GET * as which hidden names it listed. */
+    const view = (raw: string, i: number): unknown => {
+      const d = decode(raw);
+      if (!Array.isArray(d)) return d;
+      const names = d.filter((_, j) => j % 2 === 0).map(String);
+      if (cmds[i][2] === '*') return hidden.filter((n) => names.includes(n));
+      return d.map(String).reduce<string[]>((out, v, j) => (j % 2 === 0 ? [...out, `${v}=${String(d[j + 1])}`] : out), []).sort();
+    };
+    expect(redis.map(view)[0]).toHaveLength(hidden.length);
+    expect(ferrous.map(view)).toEqual(redis.map(view));
+  });
+
   it('FLUSHALL, FLUSHDB and DBSIZE', async () => {
     await h.same(
       ['SET', 'a', '1'],

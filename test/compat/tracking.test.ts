@@ -1,4 +1,5 @@
 import { useCompat } from '../helpers/compat';
+import { waitParked } from '../helpers/fixtures';
 import { command, RawClient } from '../helpers/raw-client';
 
 /**
@@ -234,7 +235,7 @@ describe('client tracking vs Redis 7.0', () => {
   test('a blocked BLMOVE that a push serves gets its reply before its invalidations, and the pusher after its own', async () => {
     // The transcripts harness syncs every client after each step, which a parked client cannot do.
     async function run(port: number): Promise<string[][]> {
-      const [a, b] = await Promise.all([RawClient.connect(port), RawClient.connect(port)]);
+      const [a, b, ctl] = await Promise.all([RawClient.connect(port), RawClient.connect(port), RawClient.connect(port)]);
       try {
         for (const c of [a, b]) {
           await c.call('HELLO', '3');
@@ -244,8 +245,9 @@ describe('client tracking vs Redis 7.0', () => {
         await a.call('GET', 'dst');
         await a.call('GET', 'src');
         await b.call('GET', 'src');
+        const aId = await a.id();
         a.write(command('BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0'));
-        await b.call('PING', 'parked');
+        await waitParked(ctl, aId);
         b.write(command('LPUSH', 'src', 'x') + command('PING', 'b-done'));
         const frames: string[][] = [[], []];
         for (const [i, c, marker] of [[0, a, 'a-done'], [1, b, 'b-done']] as const) {
@@ -260,11 +262,51 @@ describe('client tracking vs Redis 7.0', () => {
       } finally {
         a.close();
         b.close();
+        ctl.close();
       }
     }
     const redis = await run(h.redisPort());
     // Redis: the push's invalidation of src first (someone else's write), then the reply, then dst (its own move).
     expect(redis[0].slice(0, 3)).toEqual(['>2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nsrc\r\n', '$1\r\nx\r\n', '>2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\ndst\r\n']);
+    expect(await run(h.ferrousPort())).toEqual(redis);
+  });
+
+  test("an eviction's invalidation reaches the evicting client before its command's reply", async () => {
+    const MB = 1024 * 1024;
+    async function run(port: number): Promise<string[]> {
+      const [ctl, t] = await Promise.all([RawClient.connect(port), RawClient.connect(port)]);
+      try {
+        await ctl.call('FLUSHALL');
+        await ctl.call('CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl');
+        // The only key that may be evicted, tracked by t. Short requests and replies only: no
+        // client buffer of a megabyte may count in used_memory when it is read below.
+        await ctl.call('SETRANGE', 'k1', String(MB - 1), 'x');
+        await ctl.call('EXPIRE', 'k1', '1000');
+        await t.call('HELLO', '3');
+        await t.call('CLIENT', 'TRACKING', 'ON');
+        await t.call('STRLEN', 'k1');
+        const used = Number(/used_memory:(\d+)/.exec(await ctl.call('INFO', 'memory'))![1]);
+        await ctl.call('CONFIG', 'SET', 'maxmemory', String(used + MB));
+        // A short request that leaves the server 0.5 MB over its limit (a long one would count in
+        // Redis's memory and evict at once): the next write must first evict k1.
+        const grown = await ctl.call('SETRANGE', 'big', String(1.5 * MB), 'y');
+        t.write(command('SET', 'small', 'v') + command('PING', 't-done'));
+        const frames: string[] = [];
+        for (;;) {
+          const f = await t.read();
+          frames.push(f);
+          if (f.includes('t-done')) break;
+        }
+        return [grown, ...frames, await ctl.call('EXISTS', 'k1', 'big', 'small')];
+      } finally {
+        await ctl.call('CONFIG', 'SET', 'maxmemory', '0');
+        await ctl.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+        ctl.close();
+        t.close();
+      }
+    }
+    const redis = await run(h.redisPort());
+    expect(redis).toEqual([`:${1.5 * MB + 1}\r\n`, '>2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nk1\r\n', '+OK\r\n', '$6\r\nt-done\r\n', ':2\r\n']);
     expect(await run(h.ferrousPort())).toEqual(redis);
   });
 });

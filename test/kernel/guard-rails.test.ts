@@ -40,3 +40,32 @@ describe('guard rails: who may import what', () => {
     });
   }
 });
+
+/**
+ * BigInt code run hot has crashed V8's optimiser (issue 17: PFADD at volume), so no command
+ * path computes with it. What remains is the plugin API: bigint helpers for plugins and a
+ * plugin handler's bigint reply, which no module returns.
+ */
+const BIGINT_ALLOWED: Record<string, number> = {
+  [path.join('kernel', 'util', 'numbers.ts')]: 5,
+  [path.join('kernel', 'reply.ts')]: 1,
+  [path.join('kernel', 'resp', 'encoder.ts')]: 1,
+  [path.join('modules', 'scripting', 'conversions.ts')]: 1,
+};
+const BIGINT = /\bBigInt\b|\bbigint\b|\b\d+n\b/;
+
+describe('guard rails: no BigInt on command paths', () => {
+  it('kernel and modules use BigInt only in the plugin API, outside comments', () => {
+    const found: Record<string, number> = {};
+    for (const file of [...sources('kernel'), ...sources('modules')]) {
+      const code = fs
+        .readFileSync(path.join(root, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .split('\n')
+        .map((l) => l.replace(/\/\/.*$/, ''));
+      const n = code.filter((l) => BIGINT.test(l)).length;
+      if (n !== 0) found[file] = n;
+    }
+    expect(found).toEqual(BIGINT_ALLOWED);
+  });
+});

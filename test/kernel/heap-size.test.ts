@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { heapFlags, heapSized, maxmemoryOf } from '../../kernel/heap-size';
+import { heapFlags, heapSized, maxmemoryOf, serverEnv } from '../../kernel/heap-size';
 
 const GB = 1024 * 1024 * 1024;
 
@@ -15,6 +15,11 @@ describe('the launcher heap sizing (kernel/heap-size.ts)', () => {
     expect(heapFlags(64 * GB, 8 * GB)).toEqual(['--max-old-space-size=6144', '--max-semi-space-size=4']);
     // Without maxmemory the young generation is still kept small (resident memory a small dataset pays).
     expect(heapFlags(0, 24 * GB)).toEqual(['--max-old-space-size=18432', '--max-semi-space-size=4']);
+  });
+
+  it("fixes glibc's mmap threshold for the server, unless the environment sets it", () => {
+    expect(serverEnv({ PATH: '/bin' })).toEqual({ PATH: '/bin', MALLOC_MMAP_THRESHOLD_: '131072' });
+    expect(serverEnv({ MALLOC_MMAP_THRESHOLD_: '65536' })).toEqual({ MALLOC_MMAP_THRESHOLD_: '65536' });
   });
 
   it('reads maxmemory from the config file and the flags, the last one winning', () => {

@@ -1,4 +1,5 @@
 import { ProtocolError, RespParser, splitArgs, type ParserLimits } from '../../kernel/resp/parser';
+import * as stringMap from '../../kernel/util/string-map';
 
 const MB = 1024 * 1024;
 
@@ -399,5 +400,74 @@ describe('RESP parser: chunks in a reused read buffer', () => {
     expect(p.pending).toBe(cmd.length + tail.length - header.length);
     expect(drain(p)).toEqual([['GET', big], ['PING'], ['QUIT']]);
     expect(p.pending).toBe(0);
+  });
+});
+
+describe('RESP parser: arguments hashed while read', () => {
+  /** The hash of a string from a buffer of its own (string-map's tests check it against the string's). */
+  const reference = stringMap.hashBytes;
+  const hex = (argv: string[]) => argv.map((a) => Buffer.from(a, 'latin1').toString('hex')).join(' ');
+
+  /** Hash the arguments at `positions` as a command would: the hashes the parser noted must be the strings'. */
+  function mismatch(argv: string[], positions: number[]): string | null {
+    const got = positions.map((k) => stringMap.hashString(argv[k]));
+    const want = positions.map((k) => reference(Buffer.from(argv[k], 'latin1'), 0, argv[k].length));
+    return got.every((h, i) => h === want[i]) ? null : `${hex(argv)}: ${got} ${want}`;
+  }
+
+  test('every byte value and length 0-33, hashed from the request, as its string hashes', () => {
+    const fromBytes = jest.spyOn(stringMap, 'hashBytes');
+    try {
+      const p = parser();
+      const mismatches: string[] = [];
+      const run = (len: number) => {
+        for (let first = 0; first < 256; first += 3) {
+          const arg = (k: number) => String.fromCharCode(...Array.from({ length: len }, (_, i) => (first + 7 * i + 85 * k) & 255));
+          const argv = ['ZADD', arg(1), arg(2), arg(3)];
+          p.feed(Buffer.from(mbulk(...argv), 'latin1'));
+          const got = p.next();
+          expect(got).toEqual(argv);
+          const bad = mismatch(got!, [1, 2, 3]);
+          if (bad !== null) mismatches.push(bad);
+          // The command has run: the parser learns which arguments it hashed.
+          expect(p.next()).toBeNull();
+        }
+      };
+      for (let len = 1; len <= 32; len++) run(len);
+      // The first ZADD has argument 1 hashed from the request (the default), every later one all
+      // three: the parser learned them from the first.
+      expect(fromBytes.mock.calls.length).toBe(1 + 3 * (32 * 86 - 1));
+      // Longer arguments are built and hashed from their strings; empty ones as any other.
+      run(33);
+      run(0);
+      run(5);
+      expect(mismatches).toEqual([]);
+    } finally {
+      fromBytes.mockRestore();
+    }
+  });
+
+  test('split at every byte, pipelined behind another, in a reused buffer: the same hashes', () => {
+    const p = parser();
+    const argv = ['HSET', 'key:\x00\xff\r\n0000012', 'element:000000000123', 'xxx'];
+    const cmd = mbulk(...argv);
+    const shared = Buffer.alloc(4096);
+    const mismatches: string[] = [];
+    for (let cut = 0; cut <= cmd.length; cut++) {
+      const out: string[][] = [];
+      for (const chunk of [cmd.slice(0, cut), cmd.slice(cut) + cmd + cmd]) {
+        const n = shared.write(chunk, 'latin1');
+        p.feed(shared.subarray(0, n));
+        for (let a = p.next(); a !== null; a = p.next()) {
+          out.push(a);
+          const bad = mismatch(a, [1, 2]);
+          if (bad !== null) mismatches.push(`cut ${cut}: ${bad}`);
+        }
+        p.retain();
+        shared.fill(0x21);
+      }
+      expect(out).toEqual([argv, argv, argv]);
+    }
+    expect(mismatches).toEqual([]);
   });
 });

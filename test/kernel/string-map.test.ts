@@ -1,4 +1,4 @@
-import { hashString, sipHash12, StringMap } from '../../kernel/util/string-map';
+import { hashBytes, hashString, notedArg, sipHash12, sipHash12Bytes, StringMap, takeArgsHashed } from '../../kernel/util/string-map';
 
 /** A small deterministic PRNG, so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -30,6 +30,33 @@ describe('StringMap', () => {
         ok = m.get(key) === ref.get(key) && m.has(key) === ref.has(key);
       }
       if (!ok || m.size !== ref.size) mismatches.push(`step ${step} key ${key}`);
+    }
+    expect(mismatches).toEqual([]);
+    for (const [k, v] of ref) expect(m.get(k)).toBe(v);
+    expect(m.keys().sort()).toEqual([...ref.keys()].sort());
+  });
+
+  test('probe() then valueAt() / insertAt() behaves as get() and set() through growth, collisions and deletes', () => {
+    const rand = rng(7);
+    const m = new StringMap<number>();
+    const ref = new Map<string, number>();
+    const mismatches: string[] = [];
+    for (let step = 0; step < 100000; step++) {
+      const key = `p${Math.floor(rand() * (step < 60000 ? 8000 : 500))}`;
+      if (rand() < 0.7) {
+        const at = m.probe(key);
+        if ((at >= 0) !== ref.has(key)) mismatches.push(`step ${step} probe ${key}`);
+        if (at >= 0) {
+          if (m.valueAt(at) !== ref.get(key)) mismatches.push(`step ${step} valueAt ${key}`);
+        } else {
+          m.insertAt(at, key, step);
+          ref.set(key, step);
+        }
+      } else {
+        m.delete(key);
+        ref.delete(key);
+      }
+      if (m.size !== ref.size) mismatches.push(`step ${step} size`);
     }
     expect(mismatches).toEqual([]);
     for (const [k, v] of ref) expect(m.get(k)).toBe(v);
@@ -88,7 +115,7 @@ describe('StringMap', () => {
     expect(Math.max(...buckets)).toBeLessThan(160);
   });
 
-  test('hashString is SipHash-1-2: agrees with a BigInt reference checked against the published SipHash-2-4 vectors', () => {
+  test('hashString and the hash of request bytes are SipHash-1-2: they agree with a BigInt reference checked against the published SipHash-2-4 vectors', () => {
     const key = Buffer.from(Array.from({ length: 16 }, (_, i) => i));
     const msg = (n: number) => String.fromCharCode(...Array.from({ length: n }, (_, i) => i));
     // The SipHash paper's vectors (key 00..0f, message 00..n-1).
@@ -98,23 +125,60 @@ describe('StringMap', () => {
     const rand = rng(7);
     const mismatches: string[] = [];
     const check = (phase: string) => {
-      // Every length 0..200 (every partial-block size, one to 25 blocks), three random keys each.
+      // Every length 0..200 (every partial-block size, one to 25 blocks), three random keys
+      // each; from the string and from the same bytes at an odd place inside a larger buffer,
+      // as an argument sits in a request.
       for (let n = 0; n < 603; n++) {
         const k = Buffer.from(Array.from({ length: 16 }, () => Math.floor(rand() * 256)));
         const s = String.fromCharCode(...Array.from({ length: n % 201 }, () => Math.floor(rand() * 256)));
+        const at = n % 13;
+        const buf = Buffer.concat([Buffer.alloc(at, 0xaa), Buffer.from(s, 'latin1'), Buffer.alloc(5, 0x55)]);
         const want = Number(sipRef(k, s, 1, 2) & 0xffffffffn) | 0;
         const got = sipHash12(k.readInt32LE(0), k.readInt32LE(4), k.readInt32LE(8), k.readInt32LE(12), s);
-        if (got !== want) mismatches.push(`${phase} ${k.toString('hex')} ${Buffer.from(s, 'latin1').toString('hex')}`);
+        const gotBytes = sipHash12Bytes(k.readInt32LE(0), k.readInt32LE(4), k.readInt32LE(8), k.readInt32LE(12), buf, at, s.length);
+        if (got !== want || gotBytes !== want) mismatches.push(`${phase} ${k.toString('hex')} ${Buffer.from(s, 'latin1').toString('hex')} at ${at}`);
       }
     };
     check('cold');
-    // Hot: V8's optimised code (carries, the trimmed last round) must agree with the interpreter's.
+    // Hot: V8's optimised code (carries, the trimmed last round, both sources) must agree with the interpreter's.
     const shapes = Array.from({ length: 64 }, (_, i) => 'element:'.padEnd(i % 41, 'x') + String(i));
+    const request = Buffer.from(shapes.join(''), 'latin1');
     let x = 0;
-    for (let i = 0; i < 300000; i++) x ^= sipHash12(i, -i, i * 3, ~i, shapes[i & 63]);
+    for (let i = 0; i < 300000; i++) x ^= sipHash12(i, -i, i * 3, ~i, shapes[i & 63]) ^ sipHash12Bytes(i, -i, i * 3, ~i, request, i & 1023, i % 41);
     expect(Number.isInteger(x)).toBe(true);
     check('hot');
     expect(mismatches).toEqual([]);
+  });
+
+  test('a hash the parser noted for an argument is the one hashString computes for the string', () => {
+    const rand = rng(5);
+    const mismatches: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Buffer.from(Array.from({ length: 1 + (i % 40) }, () => Math.floor(rand() * 256)));
+      const s = bytes.toString('latin1');
+      takeArgsHashed();
+      const fromString = hashString(s);
+      notedArg(1 + (i % 3), s, hashBytes(bytes, 0, bytes.length));
+      // A copy: the slot answers for any equal string.
+      const copy = Buffer.from(bytes).toString('latin1');
+      const fromSlot = hashString(copy);
+      // Bit k: argument k was asked for.
+      const used = takeArgsHashed();
+      if (fromSlot !== fromString || fromString === 0 || used !== 1 << (1 + (i % 3))) mismatches.push(`${bytes.toString('hex')}: ${fromString} ${fromSlot} ${used}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  test('an argument noted without a hash is hashed from its string once, and the slots empty out for the next command', () => {
+    takeArgsHashed();
+    notedArg(2, 'member:1', 0);
+    const h = hashString('member:1');
+    expect(h).toBe(hashBytes(Buffer.from('member:1'), 0, 8));
+    expect(hashString('member:1')).toBe(h);
+    expect(takeArgsHashed()).toBe(4);
+    expect(takeArgsHashed()).toBe(0);
+    // The empty string, which an empty slot also holds, hashes as itself.
+    expect(hashString('')).toBe(hashBytes(Buffer.alloc(0), 0, 0));
   });
 
   test('keys built to collide under the old seeded FNV-1a spread out: probe runs stay short', () => {

@@ -35,6 +35,26 @@ describe('RSet and its helpers', () => {
     expect(setOf(['1'], 0).intset).toBe(false);
   });
 
+  it('keeps an intset of packed digits in numeric order, every width and sign, int64 extremes included', () => {
+    const xs = ['10', '-1', '9', '-10', '0', '9223372036854775807', '-9223372036854775808', '100', '-9', '1234567890123456', '-999999999999999', '55', '5'];
+    const s = setOf(xs, MAX);
+    expect(s.intset).toBe(true);
+    const sorted = [...xs].sort(compareInt);
+    expect(s.members).toEqual(sorted);
+    expect(s.size).toBe(xs.length);
+    for (const x of xs) expect(s.has(x)).toBe(true);
+    for (const x of ['11', '-11', '1', '50', '56', '9223372036854775806', '1234567890123457', '-99999999999999']) expect(s.has(x)).toBe(false);
+    expect(s.add('-10', MAX)).toBe(false);
+    expect(s.add('56', MAX)).toBe(true);
+    expect(s.remove('9223372036854775807')).toBe(true);
+    expect(s.remove('-9223372036854775808')).toBe(true);
+    expect(s.remove('9223372036854775807')).toBe(false);
+    expect(s.members).toEqual(['-999999999999999', '-10', '-9', '-1', '0', '5', '9', '10', '55', '56', '100', '1234567890123456']);
+    expect(s.members).toContain(s.random());
+    // Five members of up to six digits: 15 bytes (their text and a length byte each took 24).
+    expect(setOf(['1', '22', '123456', '4444', '200000'], MAX).packedBytes).toBe(15);
+  });
+
   it('orders canonical integers numerically, int64 extremes included', () => {
     const xs = ['10', '-1', '9', '-10', '0', '9223372036854775807', '-9223372036854775808', '100', '-9'];
     expect([...xs].sort(compareInt)).toEqual(['-9223372036854775808', '-10', '-9', '-1', '0', '9', '10', '100', '9223372036854775807']);

@@ -112,6 +112,41 @@ describe('sorted sets: the counted B+ tree', () => {
     expect(problems).toEqual([]);
   });
 
+  it('orders equal scores by member bytes while the shared prefix shrinks (keys beside members)', () => {
+    const rnd = prng(11);
+    const t = new ScoreTree();
+    const model = new Map<string, number>();
+    const problems: string[] = [];
+    const byte = () => String.fromCharCode(rnd() < 0.3 ? Math.floor(rnd() * 256) : 48 + Math.floor(rnd() * 3));
+    const tail = (n: number) => Array.from({ length: n }, byte).join('');
+    // Each phase's members share a shorter prefix than the last one's, down to none.
+    const prefixes = ['user:\x00\xff:0000000000000000000000000000000000000000:', 'user:\x00\xff:000', 'user:', 'u', ''];
+    for (const prefix of prefixes) {
+      for (let step = 0; step < 6000; step++) {
+        const ele = prefix + tail(Math.floor(rnd() * 12));
+        const cur = model.get(ele);
+        if (cur === undefined) {
+          t.insert(0, ele);
+          model.set(ele, 0);
+        } else if (rnd() < 0.5) {
+          if (!t.delete(0, ele)) problems.push(`delete ${JSON.stringify(ele)} missed`);
+          model.delete(ele);
+        }
+      }
+      problems.push(...check(t, model));
+      const sorted = [...model.keys()].sort();
+      const bounds = ['', 'u', 'user:', 'user;', 'a', '\xff', prefix, prefix + '1', prefix + '\x00', ...sorted.filter(() => rnd() < 0.01)];
+      for (const b of bounds) {
+        for (const ex of [false, true]) {
+          const want = sorted.filter((e) => (ex ? e <= b : e < b)).length;
+          if (t.rankByLex(b, ex) !== want) problems.push(`rankByLex ${JSON.stringify(b)} ${ex}`);
+        }
+      }
+    }
+    expect(model.size).toBeGreaterThan(1000);
+    expect(problems).toEqual([]);
+  });
+
   it('deletes a member only with its own score', () => {
     const t = new ScoreTree();
     t.insert(1, 'a');
