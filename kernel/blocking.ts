@@ -47,11 +47,13 @@ export class Blocking {
   /** Keys signalled since the last serve round: "dbid\0key" -> [db, key]. */
   private ready = new Map<string, [number, string]>();
 
+  /** Whether the write listener is installed: at the first client blocked on keys, so until then a write runs none. */
+  private listening = false;
+
   constructor(
-    @inject(Hooks) hooks: Hooks,
+    @inject(Hooks) private readonly hooks: Hooks,
     @inject(Journal) private readonly journal: Journal,
   ) {
-    hooks.onKeyModified((db, key) => this.signal(db, key));
     hooks.onClientClosed((c) => this.cancel(c));
   }
 
@@ -86,6 +88,10 @@ export class Blocking {
     // A parked command propagates nothing when it completes: serving propagates its effect
     // at once (serveReady), a timeout wrote nothing.
     ctx.propagateInstead = [];
+    if (!this.listening) {
+      this.listening = true;
+      this.hooks.onKeyModified((db, key) => this.signal(db, key));
+    }
     return new Promise<Reply>((resolve) => {
       const w = new Waiter(ctx, ctx.db.id, [...new Set(keys)], serve, timeoutReply, resolve);
       let perDb = this.waiting.get(w.dbid);

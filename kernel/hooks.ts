@@ -63,6 +63,13 @@ export class Hooks {
   private readonly keyModified: KeyModifiedListener[] = [];
   private readonly keyspaceEvent: KeyspaceEventListener[] = [];
   private readonly command: CommandListener[] = [];
+  private readonly commandFloors: number[] = [];
+  /**
+   * The shortest duration (µs) a command listener asks to hear of, Infinity with none: the
+   * dispatcher calls emitCommand for no faster command, so a pipeline of fast commands calls
+   * no listener while only the slow log listens.
+   */
+  commandFloor = Infinity;
   private readonly flushed: FlushListener[] = [];
   private readonly clientClosed: ClientListener[] = [];
   private readonly clientReset: ClientListener[] = [];
@@ -81,9 +88,22 @@ export class Hooks {
   onKeyspaceEvent(fn: KeyspaceEventListener): void {
     this.keyspaceEvent.push(fn);
   }
-  /** A command finished (MONITOR, slowlog, latency tracking). */
-  onCommand(fn: CommandListener): void {
-    this.command.push(fn);
+  /**
+   * A command finished (MONITOR, slowlog, latency tracking). `floor`: only commands that took
+   * at least this many microseconds (the slow log's threshold); registering the listener again
+   * moves its floor.
+   */
+  onCommand(fn: CommandListener, floor = 0): void {
+    // A listener of every command hears of it whatever the measured duration.
+    const at = floor > 0 ? floor : -Infinity;
+    const i = this.command.indexOf(fn);
+    if (i < 0) {
+      this.command.push(fn);
+      this.commandFloors.push(at);
+    } else {
+      this.commandFloors[i] = at;
+    }
+    this.commandFloor = Math.min(...this.commandFloors);
   }
   /** A database was emptied (FLUSHDB/FLUSHALL; dbid -1 means all). */
   onFlush(fn: FlushListener): void {
@@ -175,9 +195,6 @@ export class Hooks {
     const l = this.beforeWrite;
     for (let i = 0; i < l.length; i++) l[i](db, key);
   }
-  get observingCommands(): boolean {
-    return this.command.length !== 0;
-  }
 
   emitKeyModified(db: Database, key: string): void {
     const l = this.keyModified;
@@ -189,7 +206,8 @@ export class Hooks {
   }
   emitCommand(client: Client, cmd: RegisteredCommand, argv: string[], usec: number): void {
     const l = this.command;
-    for (let i = 0; i < l.length; i++) l[i](client, cmd, argv, usec);
+    const floors = this.commandFloors;
+    for (let i = 0; i < l.length; i++) if (usec >= floors[i]) l[i](client, cmd, argv, usec);
   }
   emitFlush(dbid: number): void {
     for (const fn of this.flushed) fn(dbid);

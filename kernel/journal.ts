@@ -1,4 +1,5 @@
 import { injectable } from 'tsyringe';
+import { arrayHeader, bulkHeader } from './resp/encoder';
 
 /** Where a write goes: Redis's PROPAGATE_AOF and PROPAGATE_REPL, and redis.set_repl's flags. */
 export const enum JournalTarget {
@@ -20,10 +21,10 @@ export interface JournalSubscription {
 
 /** catAppendOnlyGenericCommand: one command in RESP, arguments being binary (latin1) strings. */
 export function encodeCommand(argv: string[]): string {
-  let s = `*${argv.length}\r\n`;
+  let s = arrayHeader(argv.length);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    s += `$${a.length}\r\n${a}\r\n`;
+    s += bulkHeader(a.length) + a + '\r\n';
   }
   return s;
 }

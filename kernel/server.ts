@@ -411,7 +411,7 @@ export class Server {
     } else {
       c.propagateInstead = null;
     }
-    if (this.hooks.observingCommands) this.hooks.emitCommand(c, cmd, argv, usec);
+    if (usec >= this.hooks.commandFloor) this.hooks.emitCommand(c, cmd, argv, usec);
   }
 
   private propagate(c: Client, argv: string[]): void {

@@ -28,6 +28,19 @@ const integerReplies = new Array<string | undefined>(SMALL_INTEGERS);
  */
 const BULK_HEADERS = 1024;
 const BULK_HEADER: string[] = Array.from({ length: BULK_HEADERS }, (_, n) => `$${n}\r\n`);
+/** "*<n>\r\n" of small arrays (the commands the journal encodes). */
+const ARRAY_HEADERS = 16;
+const ARRAY_HEADER: string[] = Array.from({ length: ARRAY_HEADERS }, (_, n) => `*${n}\r\n`);
+
+/** "$<n>\r\n": a bulk string's header. */
+export function bulkHeader(n: number): string {
+  return n < BULK_HEADERS ? BULK_HEADER[n] : `$${n}\r\n`;
+}
+
+/** "*<n>\r\n": an array's header. */
+export function arrayHeader(n: number): string {
+  return n < ARRAY_HEADERS ? ARRAY_HEADER[n] : `*${n}\r\n`;
+}
 
 /** Aggregates nested deeper than this are encoded without recursion (encodeNested). */
 const MAX_RECURSION = 100;
@@ -36,7 +49,7 @@ const MAX_RECURSION = 100;
 export function encode(r: Reply, resp: number, depth = 0): string {
   switch (typeof r) {
     case 'string':
-      return r.length < BULK_HEADERS ? BULK_HEADER[r.length] + r + '\r\n' : `$${r.length}\r\n${r}\r\n`;
+      return bulkHeader(r.length) + r + '\r\n';
     case 'number':
       if (!Number.isInteger(r)) return encodeDouble(r, resp);
       if (r >= 0 && r < SMALL_INTEGERS) return integerReplies[r] ?? (integerReplies[r] = `:${r}\r\n`);

@@ -53,18 +53,30 @@ export default class DiagnosticsModule {
   constructor(
     @inject(Server) private readonly server: Server,
     @inject(Keyspace) private readonly keyspace: Keyspace,
-    @inject(Hooks) hooks: Hooks,
+    @inject(Hooks) private readonly hooks: Hooks,
     @inject(Config) config: Config,
     @inject(CommandTable) private readonly table: CommandTable,
   ) {
-    config.watch('slowlog-log-slower-than', (v) => (this.slowerThan = v as number));
+    config.watch('slowlog-log-slower-than', (v) => {
+      this.slowerThan = v as number;
+      this.listen();
+    });
     config.watch('slowlog-max-len', (v) => {
       this.slowlog.maxLen = v as number;
       this.slowlog.trim();
     });
-    config.watch('latency-monitor-threshold', (v) => (this.latencyThreshold = v as number));
+    config.watch('latency-monitor-threshold', (v) => {
+      this.latencyThreshold = v as number;
+      this.listen();
+    });
     config.watch('unixsocket', (v) => (this.unixSocket = v as string));
-    hooks.onCommand(this.observe);
+  }
+
+  /** Hear of the commands as slow as either threshold asks: a faster one calls no listener. */
+  private listen(): void {
+    const slow = this.slowerThan >= 0 ? this.slowerThan : Infinity;
+    const latency = this.latencyThreshold !== 0 ? this.latencyThreshold * 1000 : Infinity;
+    this.hooks.onCommand(this.observe, Math.min(slow, latency));
   }
 
   private readonly observe = (c: Client, cmd: RegisteredCommand, argv: string[], usec: number): void => {

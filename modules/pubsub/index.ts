@@ -98,6 +98,8 @@ export default class PubSubModule {
   private readonly hub = new Hub();
   private readonly kinds: { channel: Kind; pattern: Kind; shard: Kind };
   private notifyFlags = 0;
+  /** Whether keyspaceEvent listens (see the notify-keyspace-events watch). */
+  private notifying = false;
   readonly publisher: Publisher = (channel, message) => this.hub.publish(channel, message);
   /** A client's channels and patterns, for ACL. */
   readonly subscriptionsOf: SubscriptionLister = (c) => {
@@ -123,7 +125,6 @@ export default class PubSubModule {
     };
     hooks.onClientClosed(this.dropAll);
     hooks.onClientReset(this.dropAll);
-    hooks.onKeyspaceEvent(this.keyspaceEvent);
     hooks.onInfo('stats', () => [
       ['pubsub_channels', this.hub.channels.size],
       ['pubsub_patterns', this.hub.patterns.size],
@@ -132,6 +133,11 @@ export default class PubSubModule {
     config.watch('notify-keyspace-events', (v) => {
       this.notifyFlags = eventFlags(v as string);
       keyspace.newKeyEvents = (this.notifyFlags & NEW_KEY) !== 0;
+      // Installed once notifications are first turned on: until then a write runs no listener.
+      if (this.notifyFlags !== 0 && !this.notifying) {
+        this.notifying = true;
+        hooks.onKeyspaceEvent(this.keyspaceEvent);
+      }
     });
   }
 

@@ -146,10 +146,6 @@ export default class TrackingModule {
     @inject(Config) config: Config,
   ) {
     config.watch('tracking-table-max-keys', (v) => (this.maxKeys = v as number));
-    hooks.onKeyModified((_db, key) => {
-      if (this.table.size !== 0) this.invalidateKey(key);
-      if (this.prefixes.size !== 0) this.collectForBroadcast(key);
-    });
     hooks.onFlush(() => {
       if (this.clients !== 0 || this.table.size !== 0) this.flushed();
     });
@@ -171,14 +167,19 @@ export default class TrackingModule {
   }
 
   /**
-   * Listen to every command only once some client has used tracking, so a server where
-   * nobody tracks pays nothing per command.
+   * Listen to every command and write only once some client has used tracking, so a server
+   * where nobody tracks pays nothing per command.
    */
   private observeCommands(): void {
     if (this.observing) return;
     this.observing = true;
     this.hooks.onCommand((c, cmd, argv) => {
       if (this.clients !== 0 || this.pending.size !== 0) this.afterCommand(c, cmd, argv);
+    });
+    // Keys enter the table and prefixes only once some client tracks: writes need no listener before.
+    this.hooks.onKeyModified((_db, key) => {
+      if (this.table.size !== 0) this.invalidateKey(key);
+      if (this.prefixes.size !== 0) this.collectForBroadcast(key);
     });
   }
 

@@ -54,14 +54,16 @@ export default class TransactionsModule {
   private readonly watchers = new Map<Database, Map<string, WatchedKey[]>>();
   /** How many keys are watched in all: writes skip the lookup when none are. */
   private watchedCount = 0;
+  /**
+   * Whether the write listener is installed: at the first WATCH, so a server where nobody
+   * watches runs no listener per write.
+   */
+  private listening = false;
 
   constructor(
-    @inject(Hooks) hooks: Hooks,
+    @inject(Hooks) private readonly hooks: Hooks,
     @inject(Keyspace) private readonly keyspace: Keyspace,
   ) {
-    hooks.onKeyModified((db, key) => {
-      if (this.watchedCount !== 0) this.touch(db, key);
-    });
     hooks.onFlush((dbid) => {
       if (this.watchedCount !== 0) this.flushed(dbid);
     });
@@ -218,6 +220,12 @@ export default class TransactionsModule {
     if (list === undefined) perDb.set(key, [wk]);
     else list.push(wk);
     this.watchedCount++;
+    if (!this.listening) {
+      this.listening = true;
+      this.hooks.onKeyModified((kdb, key) => {
+        if (this.watchedCount !== 0) this.touch(kdb, key);
+      });
+    }
   }
 
   private unwatchAll(tx: TxState | undefined): void {
