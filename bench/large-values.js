@@ -8,8 +8,10 @@
  *   node bench/large-values.js --gib 2 --kb 100
  *
  * Ferrous is started as a user would (`node dist/kernel/main.js`: the launcher sizes the heap
- * from the machine). Prints the replies counted by kind, whether the server still answers PING,
- * DBSIZE, used_memory and RSS at the end, and RSS after FLUSHALL. It takes about the data size
+ * from the machine), without maxmemory. Prints the replies counted by kind (every SET must be
+ * answered, +OK or the OOM error), whether the server still answers PING, DBSIZE, used_memory and
+ * RSS at the end, RSS after FLUSHALL, then PASS or FAIL (exit code 0 or 1); a server that
+ * aborted closes the connection: FAIL with its last words on stderr. It takes about the data size
  * in memory: run it under the lock, on a machine with the room.
  */
 'use strict';
@@ -79,11 +81,14 @@ async function main() {
     const flushed = await memory();
     const gb = (b) => (b / 2 ** 30).toFixed(2);
     console.log(`${n} SETs of ${KB} KB (${GIB} GiB) in ${seconds.toFixed(0)} s, no maxmemory`);
-    console.log(`replies: ${JSON.stringify(replies)}`);
+    // The criterion: each SET answered, +OK or the OOM error and nothing else, and the server still serving.
+    const other = Object.keys(replies).filter((k) => k !== '+OK' && k !== '-OOM');
+    console.log(`replies: ${JSON.stringify(replies)}; every SET answered: yes (${n}); answered otherwise than +OK or OOM: ${other.length === 0 ? 'none' : other.join(', ')}`);
     console.log(`still serving: ${alive ? 'yes' : 'no'}; DBSIZE ${dbsize}; used_memory ${gb(full.used)} GiB, RSS ${gb(full.rss)} GiB; after FLUSHALL used_memory ${gb(flushed.used)} GiB, RSS ${gb(flushed.rss)} GiB`);
-    process.exitCode = alive ? 0 : 1;
+    console.log(alive && other.length === 0 ? 'PASS' : 'FAIL');
+    process.exitCode = alive && other.length === 0 ? 0 : 1;
   } catch (e) {
-    console.log(`failed: ${e.message}; server exit code ${proc.exitCode}; stderr: ${stderr.slice(-500)}`);
+    console.log(`FAIL: ${e.message}; server exit code ${proc.exitCode}; stderr: ${stderr.slice(-500)}`);
     process.exitCode = 1;
   } finally {
     proc.kill('SIGTERM');

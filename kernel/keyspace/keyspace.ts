@@ -7,10 +7,11 @@ import { TypeRegistry } from './types';
 
 /**
  * What a key costs besides its bytes, measured on V8 (64-bit, no pointer compression): its
- * row in the KeyTable (key and value slots, hash, stamp and size: 28 bytes, the rows 67-100%
- * used) and its index slots (4 bytes each, the index a quarter to half full), on average.
+ * row in the KeyTable (key and value slots, hash, stamp and size: 28 bytes, in segments at most
+ * one of which is partly used) and its index slots (4 bytes each, the index a quarter to half
+ * full), on average.
  */
-const ENTRY_OVERHEAD = 44;
+const ENTRY_OVERHEAD = 40;
 /** The LRU stamps' resolution in ms. */
 const STAMP_MS = 100;
 /** LAZYFREE_THRESHOLD (64 allocations) as bytes: 64 small elements of a hash table. */

@@ -1,5 +1,10 @@
 import { hashString } from '../util/string-map';
 
+/** log2 of the rows a segment of the dense arrays holds once the first one is full-grown. */
+const SEGMENT_BITS = 12;
+const SEGMENT_ROWS = 1 << SEGMENT_BITS;
+const ROW_MASK = SEGMENT_ROWS - 1;
+
 /**
  * The keyspace's table: key -> value plus two small integers a key carries (its access stamp
  * and its estimated size), with no object per key. A key costs its share of:
@@ -10,10 +15,12 @@ import { hashString } from '../util/string-map';
  *   - the dense arrays, one row per key in no particular order: `kv` (the key and the value
  *     side by side, so a hit reads one cache line) and `meta` (the key's hash, stamp and size,
  *     three 32-bit integers). A removed key's row is filled with the last row.
- * The dense arrays grow by half when full (and are cut to fit when the index shrinks), so they
- * are 67-100% used; the index has at least twice as many slots as keys. A key costs about 35-50
- * bytes besides its name and value (an Entry object, a map slot and an insertion index slot
- * cost 118).
+ * The dense arrays are segments of SEGMENT_ROWS rows (the first grows by half up to that size,
+ * so a small table stays small): a table past 4096 keys grows by a segment, with no copy, no
+ * replaced array left for the collector (a table that doubled its one array left the old one,
+ * two thirds of the new, as garbage resident until V8's next full collection) and no more than
+ * one segment unused. A key costs about 30-45 bytes besides its name and value (an Entry
+ * object, a map slot and an insertion index slot cost 118).
  *
  * SCAN walks the index by home slot (hash & mask) in Redis's reverse-binary cursor order
  * (dictScan): a key's home slot depends only on its hash, not on where probing put it, so the
@@ -27,10 +34,12 @@ export class KeyTable<V> {
    */
   private index: Int32Array;
   private mask: number;
-  /** Key of row r at 2r, its value at 2r + 1. */
-  private kv: unknown[];
-  /** Hash of row r at 3r, access stamp at 3r + 1, size at 3r + 2 (see encodeSize). */
-  private meta: Int32Array;
+  /** Segments of rows: row r is row r & ROW_MASK of segment r >>> SEGMENT_BITS. Key of a segment's row i at 2i, its value at 2i + 1. */
+  private kv: unknown[][];
+  /** Hash of a segment's row i at 3i, access stamp at 3i + 1, size at 3i + 2 (see encodeSize). */
+  private meta: Int32Array[];
+  /** Rows the segments hold. */
+  private capacity: number;
   private count = 0;
   /** The keys one scan step found, handed out after the walk (the callback may change the table). */
   private readonly found: string[] = [];
@@ -38,8 +47,9 @@ export class KeyTable<V> {
   constructor() {
     this.index = new Int32Array(8);
     this.mask = 7;
-    this.kv = new Array<unknown>(8).fill(undefined);
-    this.meta = new Int32Array(12);
+    this.kv = [newKv(4)];
+    this.meta = [new Int32Array(12)];
+    this.capacity = 4;
   }
 
   get size(): number {
@@ -57,45 +67,45 @@ export class KeyTable<V> {
       if (slot === 0) return -1;
       if ((slot & ~mask) === tag) {
         const r = (slot & mask) - 1;
-        if (this.kv[2 * r] === key) return r;
+        if (this.kv[r >>> SEGMENT_BITS][2 * (r & ROW_MASK)] === key) return r;
       }
     }
   }
 
   get(key: string): V | undefined {
     const r = this.row(key);
-    return r < 0 ? undefined : (this.kv[2 * r + 1] as V);
+    return r < 0 ? undefined : (this.kv[r >>> SEGMENT_BITS][2 * (r & ROW_MASK) + 1] as V);
   }
 
   keyAt(r: number): string {
-    return this.kv[2 * r] as string;
+    return this.kv[r >>> SEGMENT_BITS][2 * (r & ROW_MASK)] as string;
   }
 
   valueAt(r: number): V {
-    return this.kv[2 * r + 1] as V;
+    return this.kv[r >>> SEGMENT_BITS][2 * (r & ROW_MASK) + 1] as V;
   }
 
   setValueAt(r: number, value: V): void {
-    this.kv[2 * r + 1] = value;
+    this.kv[r >>> SEGMENT_BITS][2 * (r & ROW_MASK) + 1] = value;
   }
 
   stampAt(r: number): number {
-    return this.meta[3 * r + 1];
+    return this.meta[r >>> SEGMENT_BITS][3 * (r & ROW_MASK) + 1];
   }
 
   setStampAt(r: number, stamp: number): void {
-    this.meta[3 * r + 1] = stamp;
+    this.meta[r >>> SEGMENT_BITS][3 * (r & ROW_MASK) + 1] = stamp;
   }
 
   /** The size stored for row r, as accounted (decodeSize). */
   sizeAt(r: number): number {
-    return decodeSize(this.meta[3 * r + 2]);
+    return decodeSize(this.meta[r >>> SEGMENT_BITS][3 * (r & ROW_MASK) + 2]);
   }
 
   /** Store a size for row r; returns what it counts for (the size, rounded when above 2 GiB). */
   setSizeAt(r: number, size: number): number {
     const s = encodeSize(size);
-    this.meta[3 * r + 2] = s;
+    this.meta[r >>> SEGMENT_BITS][3 * (r & ROW_MASK) + 2] = s;
     return decodeSize(s);
   }
 
@@ -103,14 +113,16 @@ export class KeyTable<V> {
   insert(key: string, value: V, stamp: number): number {
     const h = hashString(key);
     if ((this.count + 1) * 2 > this.index.length) this.rehash(this.index.length * 2);
-    if (this.count * 2 === this.kv.length) this.moveRows(Math.ceil(this.count * 1.5));
+    if (this.count === this.capacity) this.grow(this.count + 1);
     const r = this.count++;
-    this.kv[2 * r] = key;
-    this.kv[2 * r + 1] = value;
-    const meta = this.meta;
-    meta[3 * r] = h;
-    meta[3 * r + 1] = stamp;
-    meta[3 * r + 2] = 0;
+    const at = r & ROW_MASK;
+    const kv = this.kv[r >>> SEGMENT_BITS];
+    kv[2 * at] = key;
+    kv[2 * at + 1] = value;
+    const meta = this.meta[r >>> SEGMENT_BITS];
+    meta[3 * at] = h;
+    meta[3 * at + 1] = stamp;
+    meta[3 * at + 2] = 0;
     const mask = this.mask;
     let i = h & mask;
     while (this.index[i] !== 0) i = (i + 1) & mask;
@@ -123,19 +135,18 @@ export class KeyTable<V> {
     let cap = this.index.length;
     while (cap < n * 2) cap *= 2;
     if (cap > this.index.length) this.rehash(cap);
-    if (n * 2 > this.kv.length) this.moveRows(n);
+    if (n > this.capacity) this.grow(n);
   }
 
   /** Remove row r (from row()): the last row moves into its place. */
   removeRow(r: number): void {
     const index = this.index;
-    const meta = this.meta;
     const mask = this.mask;
     let i = this.slotOf(r);
     // Backward shift: pull later slots of the run into the hole unless that would move one
     // before its home slot.
     for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
-      const home = meta[3 * ((index[j] & mask) - 1)] & mask;
+      const home = this.hashAt((index[j] & mask) - 1) & mask;
       if (((j - home) & mask) >= ((j - i) & mask)) {
         index[i] = index[j];
         i = j;
@@ -143,47 +154,66 @@ export class KeyTable<V> {
     }
     index[i] = 0;
     const last = --this.count;
-    const kv = this.kv;
+    const lastKv = this.kv[last >>> SEGMENT_BITS];
+    const lastAt = last & ROW_MASK;
     if (r !== last) {
-      index[this.slotOf(last)] = (meta[3 * last] & ~mask) | (r + 1);
-      kv[2 * r] = kv[2 * last];
-      kv[2 * r + 1] = kv[2 * last + 1];
-      meta[3 * r] = meta[3 * last];
-      meta[3 * r + 1] = meta[3 * last + 1];
-      meta[3 * r + 2] = meta[3 * last + 2];
+      index[this.slotOf(last)] = (this.hashAt(last) & ~mask) | (r + 1);
+      const kv = this.kv[r >>> SEGMENT_BITS];
+      const meta = this.meta[r >>> SEGMENT_BITS];
+      const lastMeta = this.meta[last >>> SEGMENT_BITS];
+      const at = r & ROW_MASK;
+      kv[2 * at] = lastKv[2 * lastAt];
+      kv[2 * at + 1] = lastKv[2 * lastAt + 1];
+      meta[3 * at] = lastMeta[3 * lastAt];
+      meta[3 * at + 1] = lastMeta[3 * lastAt + 1];
+      meta[3 * at + 2] = lastMeta[3 * lastAt + 2];
     }
-    kv[2 * last] = undefined;
-    kv[2 * last + 1] = undefined;
+    lastKv[2 * lastAt] = undefined;
+    lastKv[2 * lastAt + 1] = undefined;
+    // A segment goes once the one before it is half empty too, so a table at a segment's
+    // boundary does not allocate and drop one at each insert and removal.
+    const segments = this.kv.length;
+    if (segments > 1 && this.count <= (segments - 2) * SEGMENT_ROWS + SEGMENT_ROWS / 2) {
+      this.kv.pop();
+      this.meta.pop();
+      this.capacity -= SEGMENT_ROWS;
+    }
     if (index.length > 64 && this.count * 8 < index.length) {
-      this.moveRows(Math.max(8, Math.ceil(this.count * 1.5)));
+      if (this.kv.length === 1) this.resizeFirst(Math.max(4, Math.ceil(this.count * 1.5)));
       this.rehash(index.length / 2);
     }
+  }
+
+  /** The hash stored for row r. */
+  private hashAt(r: number): number {
+    return this.meta[r >>> SEGMENT_BITS][3 * (r & ROW_MASK)];
   }
 
   /** The index slot that holds row r. */
   private slotOf(r: number): number {
     const mask = this.mask;
-    for (let i = this.meta[3 * r] & mask; ; i = (i + 1) & mask) if ((this.index[i] & mask) === r + 1) return i;
+    for (let i = this.hashAt(r) & mask; ; i = (i + 1) & mask) if ((this.index[i] & mask) === r + 1) return i;
   }
 
   clear(): void {
     this.index = new Int32Array(8);
     this.mask = 7;
-    this.kv = new Array<unknown>(8).fill(undefined);
-    this.meta = new Int32Array(12);
+    this.kv = [newKv(4)];
+    this.meta = [new Int32Array(12)];
+    this.capacity = 4;
     this.count = 0;
   }
 
   /** The keys, as an array the caller may hold while modifying the table. */
   keys(): string[] {
     const out = new Array<string>(this.count);
-    for (let r = 0; r < this.count; r++) out[r] = this.kv[2 * r] as string;
+    for (let r = 0; r < this.count; r++) out[r] = this.keyAt(r);
     return out;
   }
 
   /** A uniformly random key (undefined when empty). */
   randomKey(): string | undefined {
-    return this.count === 0 ? undefined : (this.kv[2 * Math.floor(Math.random() * this.count)] as string);
+    return this.count === 0 ? undefined : this.keyAt(Math.floor(Math.random() * this.count));
   }
 
   /**
@@ -198,15 +228,13 @@ export class KeyTable<V> {
     const found = this.found;
     let visits = count * 10;
     const index = this.index;
-    const meta = this.meta;
-    const kv = this.kv;
     const mask = this.mask;
     do {
       const home = v & mask;
       for (let i = home; index[i] !== 0; i = (i + 1) & mask) {
         const r = (index[i] & mask) - 1;
-        const h = meta[3 * r];
-        if ((h & mask) === home && reverse32(h) >= from) found.push(kv[2 * r] as string);
+        const h = this.hashAt(r);
+        if ((h & mask) === home && reverse32(h) >= from) found.push(this.keyAt(r));
       }
       // Increment the reversed cursor: the bits above the mask carry the addition out.
       v = reverse32((reverse32((v | ~mask) >>> 0) + 1) >>> 0);
@@ -219,14 +247,31 @@ export class KeyTable<V> {
     return v;
   }
 
-  /** Reallocate the dense arrays with room for `rows` rows. */
-  private moveRows(rows: number): void {
-    const kv = this.kv;
-    const meta = this.meta;
-    this.kv = new Array<unknown>(2 * rows).fill(undefined);
-    for (let i = 0; i < 2 * this.count; i++) this.kv[i] = kv[i];
-    this.meta = new Int32Array(3 * rows);
-    this.meta.set(meta.subarray(0, 3 * this.count));
+  /** Room for at least `rows` rows: the first segment grown by half (up to full size), then whole segments. */
+  private grow(rows: number): void {
+    if (this.kv.length === 1 && this.capacity < SEGMENT_ROWS) {
+      let first = this.capacity;
+      while (first < rows && first < SEGMENT_ROWS) first = Math.min(SEGMENT_ROWS, Math.ceil(first * 1.5));
+      this.resizeFirst(first);
+    }
+    while (this.capacity < rows) {
+      this.kv.push(newKv(SEGMENT_ROWS));
+      this.meta.push(new Int32Array(3 * SEGMENT_ROWS));
+      this.capacity += SEGMENT_ROWS;
+    }
+  }
+
+  /** Reallocate the first (and only) segment with room for `rows` rows. */
+  private resizeFirst(rows: number): void {
+    const kv = this.kv[0];
+    const meta = this.meta[0];
+    const next = newKv(rows);
+    for (let i = 0; i < 2 * this.count; i++) next[i] = kv[i];
+    const nextMeta = new Int32Array(3 * rows);
+    nextMeta.set(meta.subarray(0, 3 * this.count));
+    this.kv[0] = next;
+    this.meta[0] = nextMeta;
+    this.capacity = rows;
   }
 
   /** Rebuild the index with `cap` slots. */
@@ -236,12 +281,17 @@ export class KeyTable<V> {
     const index = this.index;
     const mask = this.mask;
     for (let r = 0; r < this.count; r++) {
-      const h = this.meta[3 * r];
+      const h = this.hashAt(r);
       let i = h & mask;
       while (index[i] !== 0) i = (i + 1) & mask;
       index[i] = (h & ~mask) | (r + 1);
     }
   }
+}
+
+/** A segment's key and value slots for `rows` rows, filled (a holey array would be a dictionary-prone kind). */
+function newKv(rows: number): unknown[] {
+  return new Array<unknown>(2 * rows).fill(undefined);
 }
 
 /**

@@ -45,6 +45,46 @@ describe('KeyTable (the keyspace table)', () => {
     expect(t.get('again')).toBe('x');
   });
 
+  it('grows by segments past 4096 keys and gives them back as it shrinks, rows intact', () => {
+    const t = new KeyTable<string>();
+    const ref = new Map<string, [string, number]>();
+    // Numerical Recipes' LCG in 32-bit arithmetic: lcg() loses bits past 2^53 and cycles early on this long a run.
+    let seed = 11;
+    const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const check = () => {
+      expect(t.size).toBe(ref.size);
+      for (const [key, [value, stamp]] of ref) {
+        const r = t.row(key);
+        expect([t.keyAt(r), t.valueAt(r), t.stampAt(r), t.sizeAt(r)]).toEqual([key, value, stamp, stamp * 2]);
+      }
+      const seen: string[] = [];
+      let cursor = 0;
+      do cursor = t.scan(cursor, 1000, (k) => seen.push(k));
+      while (cursor !== 0);
+      expect(seen.sort()).toEqual([...ref.keys()].sort());
+    };
+    // Towards 20000 keys, then down to 2000 (removals four times as likely), then up to 10000.
+    for (const [target, removal] of [[20000, 0.2], [2000, 0.8], [10000, 0.2]] as const) {
+      for (let step = 0; removal < 0.5 ? ref.size < target : ref.size > target; step++) {
+        if (rand() < removal) {
+          // The oldest key (the Map's first): rows from all over the table.
+          const victim = ref.keys().next().value;
+          if (victim !== undefined) {
+            t.removeRow(t.row(victim));
+            ref.delete(victim);
+          }
+          continue;
+        }
+        const key = `k${Math.floor(rand() * 40000)}`;
+        if (t.row(key) < 0) {
+          t.setSizeAt(t.insert(key, `v${step}`, step), step * 2);
+          ref.set(key, [`v${step}`, step]);
+        }
+      }
+      check();
+    }
+  });
+
   it('keeps sizes past 2 GiB in 32 bits, rounded to KiB, and reports what it counts', () => {
     const t = new KeyTable<string>();
     const r = t.insert('big', 'v', 0);
