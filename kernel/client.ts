@@ -3,7 +3,7 @@ import type { RegisteredCommand } from './commands/registry';
 import { Notify, type NotifyClass } from './hooks';
 import { JournalTarget } from './journal';
 import type { Database } from './keyspace/database';
-import { type Reply, ReplyError, PushReply } from './reply';
+import { MapReply, type Reply, ReplyError, PushReply, SetReply } from './reply';
 import { encode } from './resp/encoder';
 import { RespParser, ProtocolError } from './resp/parser';
 import { OutputClass } from './config/output-limits';
@@ -260,10 +260,57 @@ export class Client {
     try {
       this.out += encode(r, this.resp);
     } catch (e) {
-      this.server.handlerBug(this.current?.name ?? '?', e);
-      this.out += `-ERR internal error while encoding the reply\r\n`;
+      if (e instanceof RangeError && this.transport !== null) {
+        try {
+          this.replyInPieces(r);
+        } catch (inner) {
+          // Part of the reply is out: the connection cannot be put back in step.
+          this.server.handlerBug(this.current?.name ?? '?', inner);
+          this.close();
+        }
+      } else {
+        this.server.handlerBug(this.current?.name ?? '?', e);
+        this.out += `-ERR internal error while encoding the reply\r\n`;
+      }
     }
     if (this.out.length >= SPILL_BYTES) this.spill();
+  }
+
+  /**
+   * A reply longer than V8's longest string (~512 MB: MGET or LRANGE of values of hundreds of
+   * MB): its items are encoded one by one and queued as they come, as Redis appends an
+   * aggregate's items to its reply list; an item still too long is split the same way, a bulk
+   * string into its header, its bytes as a Buffer and its CRLF.
+   */
+  private replyInPieces(r: Reply): void {
+    const resp = this.resp;
+    let items: Reply[];
+    if (Array.isArray(r)) {
+      items = r;
+      this.out += `*${items.length}\r\n`;
+    } else if (r instanceof MapReply) {
+      items = r.entries;
+      this.out += resp === 3 ? `%${items.length / 2}\r\n` : `*${items.length}\r\n`;
+    } else if (r instanceof SetReply || r instanceof PushReply) {
+      items = r.items;
+      this.out += `${resp !== 3 ? '*' : r instanceof SetReply ? '~' : '>'}${items.length}\r\n`;
+    } else if (typeof r === 'string') {
+      this.out += `$${r.length}\r\n`;
+      this.pushBuffer(Buffer.from(r, 'latin1'));
+      this.out += '\r\n';
+      return;
+    } else {
+      throw new RangeError('a reply too long for one string that is not an aggregate');
+    }
+    for (let i = 0; i < items.length; i++) {
+      try {
+        this.out += encode(items[i], resp);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        this.replyInPieces(items[i]);
+      }
+      if (this.out.length >= SPILL_BYTES) this.spill();
+    }
   }
 
   /** An out-of-band message (pub/sub, invalidation): sent whatever the reply mode. */

@@ -60,6 +60,48 @@ describe('large pipelined replies', () => {
     expect(await admin.call('STRLEN', 'big')).toBe(`:${MIB}\r\n`);
   }, 120_000);
 
+  it("MGET of two 256 MB values, whose reply is longer than V8's longest string, answers in full (found by the fuzzer)", async () => {
+    const c = await RawClient.connect(f.port);
+    const size = 2 ** 28 + 1;
+    try {
+      // A bit past 2^31 makes a zero-filled value of 2^28 + 1 bytes but for its last byte.
+      expect(await c.call('SETBIT', 'huge', String(2 ** 31 + 7), '1')).toBe(':0\r\n');
+      const header = `$${size}\r\n`;
+      const frame = header.length + size + 2;
+      const total = 4 + 2 * frame + '+PONG\r\n'.length;
+      // Only the bytes around each frame's start and end are kept, whatever chunks they come in.
+      const windows: Array<[number, number]> = [[0, 4 + header.length + 8], [4 + frame - 3, 4 + frame + header.length + 8], [4 + 2 * frame - 3, total]];
+      const got = await new Promise<{ bytes: number; seen: string[] }>((resolve, reject) => {
+        const s = net.createConnection({ port: f.port, host: '127.0.0.1' });
+        let bytes = 0;
+        const seen = windows.map(() => '');
+        s.on('connect', () => s.write(command('MGET', 'huge', 'huge') + command('PING')));
+        s.on('data', (chunk: Buffer) => {
+          windows.forEach(([from, to], i) => {
+            const a = Math.max(from, bytes);
+            const b = Math.min(to, bytes + chunk.length);
+            if (a < b) seen[i] += chunk.latin1Slice(a - bytes, b - bytes);
+          });
+          bytes += chunk.length;
+          // A short reply (an error) ends with the PONG too.
+          if (bytes >= total || chunk.latin1Slice(Math.max(0, chunk.length - 7), chunk.length) === '+PONG\r\n') {
+            s.destroy();
+            resolve({ bytes, seen });
+          }
+        });
+        s.on('error', reject);
+        s.on('close', () => resolve({ bytes, seen }));
+      });
+      const zeros = '\0'.repeat(8);
+      expect(got.seen).toEqual([`*2\r\n${header}${zeros}`, `\x01\r\n${header}${zeros}`, '\x01\r\n+PONG\r\n']);
+      expect(got.bytes).toBe(total);
+      expect(f.server.stats.handlerErrors).toBe(0);
+    } finally {
+      await c.call('DEL', 'huge');
+      c.close();
+    }
+  }, 120_000);
+
   it('a normal-class output limit closes a client whose queued replies pass it, mid-pipeline, and nobody else', async () => {
     await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 8mb 0 0');
     try {
