@@ -438,6 +438,7 @@ export class Client {
     }
     if (!over || this.closed) return;
     this.server.logger.warning(`Client id=${this.id} addr=${this.addr} closed for overcoming of output buffer limits.`);
+    this.server.stats.outputLimitClosed++;
     this.out = '';
     this.transport!.destroy();
     this.close();

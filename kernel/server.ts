@@ -31,6 +31,8 @@ export class ServerStats {
   handlerErrors = 0;
   /** Connections closed by maxmemory-clients (the eviction module). */
   evictedClients = 0;
+  /** Connections closed for overcoming their output buffer limits (not in INFO: Redis 7.0 has no such field). */
+  outputLimitClosed = 0;
   /** Error replies by code (INFO errorstats). */
   readonly errors = new Map<string, number>();
   resetAt = Date.now();

@@ -104,10 +104,12 @@ describe('large pipelined replies', () => {
 
   it('a normal-class output limit closes a client whose queued replies pass it, mid-pipeline, and nobody else', async () => {
     await admin.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 8mb 0 0');
+    const closed = f.server.stats.outputLimitClosed;
     try {
       const got = await pipelinedGets(f.port, 'big', 600);
       // Closed once about 8 MiB were queued: far fewer than 600 replies ever left.
       expect(got).toBeLessThan(20);
+      expect(f.server.stats.outputLimitClosed).toBe(closed + 1);
       expect(await admin.call('PING')).toBe('+PONG\r\n');
       expect(await admin.call('STRLEN', 'big')).toBe(`:${MIB}\r\n`);
     } finally {

@@ -70,10 +70,15 @@ describe('fuzzer: argument vectors and damaged RESP', () => {
       for (let i = 0; i < BATCH; i++) vectors.push(encodeCommand(gen.vector(rng.pick(commands))));
       const data = vectors.join('');
       journal([data]);
+      const limitClosed = ferrous.server.stats.outputLimitClosed;
       const r = await sendBatch(ferrous.port, data, `fuzz-marker-${marker++}`, 30_000);
       cases += BATCH;
-      if (r.failure !== null || r.bugs.length > 0) {
-        problems.push(`${r.failure ?? r.bugs[0]} (saved as ${saveRegression(r.failure ?? r.bugs[0], [data])})`);
+      // A batch whose replies overcome the output buffer limit (e.g. MGET of large values, then
+      // a SUBSCRIBE that puts the client under the pubsub class's 32 MB) is closed, as Redis does.
+      const closedByLimit = r.failure?.startsWith('connection closed') === true && ferrous.server.stats.outputLimitClosed > limitClosed;
+      const failure = closedByLimit ? null : r.failure;
+      if (failure !== null || r.bugs.length > 0) {
+        problems.push(`${failure ?? r.bugs[0]} (saved as ${saveRegression(failure ?? r.bugs[0], [data])})`);
       }
       // Damaged RESP, several connections at once: a protocol error may close them, a length
       // promising more bytes may leave them waiting; neither may harm anyone else.
