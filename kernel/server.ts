@@ -542,23 +542,9 @@ export class Server {
    */
   async listen(): Promise<void> {
     const port = this.config.get<number>('port');
-    const binds = this.config.get<string>('bind').split(/\s+/).filter(Boolean);
     const backlog = this.config.get<number>('tcp-backlog');
     try {
-      for (const spec of binds) {
-        const optional = spec.startsWith('-');
-        const addr = optional ? spec.slice(1) : spec;
-        const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
-        try {
-          await this.listenOn({ port: this.port || port, host, ipv6Only: host.includes(':'), backlog });
-        } catch (e) {
-          if (optional) continue;
-          const failure = `Could not create server TCP listening socket ${addr}:${this.port || port}: bind: ${errnoText(e as NodeJS.ErrnoException)}`;
-          this.logger.warning(`Warning: ${failure}`);
-          this.logger.warning(`Failed listening on port ${this.port || port} (TCP), aborting.`);
-          throw new Error(failure);
-        }
-      }
+      await this.listenTcp(port);
       const unix = this.config.get<string>('unixsocket');
       if (unix !== '') {
         if (fs.existsSync(unix)) fs.unlinkSync(unix);
@@ -570,6 +556,49 @@ export class Server {
       await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
       this.listeners.length = 0;
       throw e;
+    }
+  }
+
+  /** Listen on `port` (0: a free one) at every bind address, with Redis's messages when one fails. */
+  private async listenTcp(port: number): Promise<void> {
+    const binds = this.config.get<string>('bind').split(/\s+/).filter(Boolean);
+    const backlog = this.config.get<number>('tcp-backlog');
+    for (const spec of binds) {
+      const optional = spec.startsWith('-');
+      const addr = optional ? spec.slice(1) : spec;
+      const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
+      try {
+        await this.listenOn({ port: this.port || port, host, ipv6Only: host.includes(':'), backlog });
+      } catch (e) {
+        if (optional) continue;
+        const failure = `Could not create server TCP listening socket ${addr}:${this.port || port}: bind: ${errnoText(e as NodeJS.ErrnoException)}`;
+        this.logger.warning(`Warning: ${failure}`);
+        this.logger.warning(`Failed listening on port ${this.port || port} (TCP), aborting.`);
+        throw new Error(failure);
+      }
+    }
+  }
+
+  /**
+   * CONFIG SET port (Redis's changeListenPort): listen on the new port at every bind address,
+   * then stop listening on the old one; connected clients stay. When a bind fails nothing
+   * changes and the promise rejects.
+   */
+  async changePort(port: number): Promise<void> {
+    const before = this.listeners.length;
+    const previous = this.port;
+    this.port = 0;
+    try {
+      await this.listenTcp(port);
+    } catch (e) {
+      await Promise.all(this.listeners.splice(before).map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+      this.port = previous;
+      throw e;
+    }
+    const old = this.listeners.slice(0, before).filter((l) => typeof l.address() === 'object');
+    for (const l of old) {
+      this.listeners.splice(this.listeners.indexOf(l), 1);
+      l.close();
     }
   }
 

@@ -9,7 +9,7 @@ function protectedSetting(name: string, what: string): ConfigParam {
 
 /** The kernel's part of the configuration schema. Modules add theirs. */
 export const kernelParams: ConfigParam[] = [
-  { name: 'port', type: 'int', default: 6379, min: 0, max: 65535, mutable: false, doc: 'TCP port to listen on (0 picks a free port).' },
+  { name: 'port', type: 'int', default: 6379, min: 0, max: 65535, doc: 'TCP port to listen on (0 picks a free port). CONFIG SET listens on the new port, then closes the old one.' },
   { name: 'bind', type: 'string', default: '* -::*', mutable: false, doc: 'Addresses to listen on; `*` is every IPv4 address, `::*` every IPv6 one, a leading `-` makes an address optional.' },
   { name: 'unixsocket', type: 'string', default: '', mutable: false, doc: 'Path of a unix socket to listen on as well (empty: none).' },
   { name: 'unixsocketperm', type: 'int', default: 0, min: 0, max: 0o777, mutable: false, doc: 'Permissions of the unix socket, in octal as written in the file (0: leave as created).' },

@@ -18,14 +18,36 @@ export function configGet(config: Config, argv: string[]): Reply {
   return new MapReply(config.match(argv.slice(2)).flat());
 }
 
-/** CONFIG SET name value [name value ...]: all pairs or none. */
-export function configSet(config: Config, argv: string[], ctx: CommandContext): Reply {
+const PORT_FAILED = new ReplyError("ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.");
+
+/**
+ * CONFIG SET name value [name value ...]: all pairs or none. A new port is listened on after
+ * the values are set (binding is asynchronous in Node, so the reply waits for it); when it
+ * cannot be bound every pair is put back, as Redis's restoreBackupConfig does.
+ */
+export function configSet(config: Config, server: Server, argv: string[], ctx: CommandContext): Reply | Promise<Reply> {
   if (argv.length % 2 !== 0) throw Errors.syntax;
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
+  const port = config.get<number>('port');
+  const previous: [string, string][] = [];
+  for (const [name] of pairs) {
+    const p = config.find(name);
+    if (p !== undefined) previous.push([name, config.display(p)]);
+  }
   const err = config.setMany(pairs, protectedActionAllowed(config.get<string>('enable-protected-configs'), ctx));
   if (err !== undefined) throw new ReplyError(`ERR ${err}`);
-  return OK;
+  if (config.get<number>('port') === port) return OK;
+  const bound = server.changePort(config.get<number>('port')).then(
+    () => OK,
+    () => {
+      server.logger.warning('Failed applying new configuration. Possibly related to new port setting. Restoring previous settings.');
+      config.setMany(previous);
+      return PORT_FAILED;
+    },
+  );
+  // Inside MULTI the reply cannot wait: the port is applied (or put back) after EXEC's reply.
+  return ctx.denyBlocking ? OK : bound;
 }
 
 /** CONFIG RESETSTAT: what Redis's resetServerStats and resetCommandTableStats clear. */

@@ -106,8 +106,8 @@ export default class ServerModule {
   }
 
   @Command('config|set')
-  configSet(ctx: CommandContext, argv: string[]): Reply {
-    return configSet(this.config, argv, ctx);
+  configSet(ctx: CommandContext, argv: string[]): Reply | Promise<Reply> {
+    return configSet(this.config, this.server, argv, ctx);
   }
 
   @Command('config|rewrite')
