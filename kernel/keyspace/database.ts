@@ -163,14 +163,20 @@ export class Database {
     this.dict.reserve(n);
   }
 
-  /** Store a new key (loading data): false, changing nothing, if the key exists already. */
-  add(key: string, value: unknown): boolean {
+  /**
+   * Store new keys (loading data): keys[0..n) with values[0..n), in a batch (KeyTable.insertMany).
+   * Returns how many were stored before the first one present already (n: all).
+   */
+  addMany(keys: string[], values: unknown[], n: number): number {
     const d = this.dict;
-    if (d.row(key) >= 0) return false;
     const ks = this.keyspace;
-    this.bytes += d.setSizeAt(d.insert(key, value, ks.newStamp()), ks.sizeOf(key, value));
-    if (ks.newKeyEvents) ks.keyAdded(this, key);
-    return true;
+    const first = d.size;
+    const added = d.insertMany(keys, values, n, ks.newStamp());
+    for (let k = 0; k < added; k++) {
+      this.bytes += d.setSizeAt(first + k, ks.sizeOf(keys[k], values[k]));
+      if (ks.newKeyEvents) ks.keyAdded(this, keys[k]);
+    }
+    return added;
   }
 
   /**

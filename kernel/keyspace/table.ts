@@ -43,6 +43,10 @@ export class KeyTable<V> {
   private count = 0;
   /** The keys one scan step found, handed out after the walk (the callback may change the table). */
   private readonly found: string[] = [];
+  /** insertMany's hashes of a batch. */
+  private hashes = new Int32Array(0);
+  /** What insertMany's early reads found: stored, so the compiler keeps the reads. */
+  touched = 0;
 
   constructor() {
     this.index = new Int32Array(8);
@@ -114,6 +118,58 @@ export class KeyTable<V> {
     const h = hashString(key);
     if ((this.count + 1) * 2 > this.index.length) this.rehash(this.index.length * 2);
     if (this.count === this.capacity) this.grow(this.count + 1);
+    const mask = this.mask;
+    let i = h & mask;
+    while (this.index[i] !== 0) i = (i + 1) & mask;
+    return this.fill(i, h, key, value, stamp);
+  }
+
+  /**
+   * Add keys[0..n) with values[0..n) (loading data): how many were added before the first key
+   * already present (n: all). The batch's index slots, and the rows they point at, are read
+   * together before any insertion, so their cache misses overlap instead of coming one key at
+   * a time (a large table's index is far bigger than the caches).
+   */
+  insertMany(keys: string[], values: V[], n: number, stamp: number): number {
+    let cap = this.index.length;
+    while ((this.count + n) * 2 > cap) cap *= 2;
+    if (cap > this.index.length) this.rehash(cap);
+    if (this.count + n > this.capacity) this.grow(this.count + n);
+    if (this.hashes.length < n) this.hashes = new Int32Array(n);
+    const hashes = this.hashes;
+    const index = this.index;
+    const mask = this.mask;
+    let touched = 0;
+    for (let k = 0; k < n; k++) {
+      const h = hashString(keys[k]);
+      hashes[k] = h;
+      touched |= index[h & mask];
+    }
+    for (let k = 0; k < n; k++) {
+      const slot = index[hashes[k] & mask];
+      if (slot !== 0) {
+        const r = (slot & mask) - 1;
+        if (this.kv[r >>> SEGMENT_BITS][2 * (r & ROW_MASK)] === keys[k]) touched |= 1;
+      }
+    }
+    this.touched = touched;
+    for (let k = 0; k < n; k++) {
+      const h = hashes[k];
+      const key = keys[k];
+      const tag = h & ~mask;
+      let i = h & mask;
+      for (let slot = index[i]; slot !== 0; i = (i + 1) & mask, slot = index[i]) {
+        if ((slot & ~mask) !== tag) continue;
+        const r = (slot & mask) - 1;
+        if (this.kv[r >>> SEGMENT_BITS][2 * (r & ROW_MASK)] === key) return k;
+      }
+      this.fill(i, h, key, values[k], stamp);
+    }
+    return n;
+  }
+
+  /** A new last row for `key` (hash h), pointed at by the empty index slot i. */
+  private fill(i: number, h: number, key: string, value: V, stamp: number): number {
     const r = this.count++;
     const at = r & ROW_MASK;
     const kv = this.kv[r >>> SEGMENT_BITS];
@@ -123,10 +179,7 @@ export class KeyTable<V> {
     meta[3 * at] = h;
     meta[3 * at + 1] = stamp;
     meta[3 * at + 2] = 0;
-    const mask = this.mask;
-    let i = h & mask;
-    while (this.index[i] !== 0) i = (i + 1) & mask;
-    this.index[i] = (h & ~mask) | (r + 1);
+    this.index[i] = (h & ~this.mask) | (r + 1);
     return r;
   }
 

@@ -1,6 +1,8 @@
+import { Crc64 } from './crc64';
 import { RdbError } from './format';
 import { lzfDecompress } from './lzf';
 import { intsetEntries, listpackEntries, ziplistEntries, zipmapPairs } from './packed';
+import { SHORT_ARG, shortLatin1 } from '../resp/parser';
 
 /**
  * Thrown by a read past the bytes an open (still arriving) input holds: the reader rewinds to
@@ -25,6 +27,9 @@ export class RdbInput {
   resumeAt = 0;
   /** Set by lengthOrEncoding: the length it returned names a special string form. */
   private encoded = false;
+  /** The CRC64 of the bytes before `summed` (see sumTo); made when first needed. */
+  private crc: Crc64 | null = null;
+  private summed = 0;
 
   constructor(public buf: Buffer) {
     this.end = buf.length;
@@ -50,6 +55,22 @@ export class RdbInput {
     }
     this.buf.set(chunk, this.end);
     this.end += chunk.length;
+  }
+
+  /**
+   * Fold the bytes up to `pos` into the running checksum: a load in slices sums what each
+   * slice read, so the image's checksum is not one pass over all of it at the end.
+   */
+  sumTo(pos: number): void {
+    if (pos <= this.summed) return;
+    (this.crc ??= new Crc64()).update(this.buf, this.summed, pos);
+    this.summed = pos;
+  }
+
+  /** The CRC64 of the bytes before `pos` (at or after every position given to sumTo). */
+  checksum(pos: number): Buffer {
+    this.sumTo(pos);
+    return (this.crc ?? new Crc64()).digest();
   }
 
   /** No more bytes will come: reading past the end is an error again. */
@@ -152,11 +173,12 @@ export class RdbInput {
       const b = this.bufferString();
       return b.latin1Slice(0, b.length);
     }
-    // The common case, a plain string: read in place, without a Buffer view per string.
+    // The common case, a plain string: read in place, without a Buffer view per string, and
+    // a short one without a call into the buffer binding (as the command parser reads them).
     this.need(n);
-    const s = this.buf.latin1Slice(this.pos, this.pos + n);
+    const at = this.pos;
     this.pos += n;
-    return s;
+    return n <= SHORT_ARG ? shortLatin1(this.buf, at, n) : this.buf.latin1Slice(at, at + n);
   }
 
   /** ZSET_2 scores: binary little-endian doubles. */

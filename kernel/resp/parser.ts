@@ -343,7 +343,7 @@ const EMPTY_ARGV: string[] = [];
 const MAX_PREALLOCATED = 16;
 
 /** Arguments up to this many bytes are decoded in JS (shortLatin1), longer ones by latin1Slice. */
-const SHORT_ARG = 32;
+export const SHORT_ARG = 32;
 const fromCharCode = String.fromCharCode;
 
 /**
@@ -355,7 +355,7 @@ const fromCharCode = String.fromCharCode;
  * and small values are this short. Building a longer one from two halves would make a cons
  * string, which the hash flattens again.
  */
-function shortLatin1(b: Buffer, at: number, len: number): string {
+export function shortLatin1(b: Buffer, at: number, len: number): string {
   switch (len) {
     case 0:
       return '';

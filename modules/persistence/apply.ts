@@ -39,25 +39,49 @@ export function* loadRdbSteps(
   let keys = 0;
   let expired = 0;
   const aux = new Map<string, string>();
+  // Keys are stored in batches (Database.addMany), one per step of the reader, of one database.
+  let batchDb = 0;
+  let n = 0;
+  const batchKeys: string[] = [];
+  const batchValues: unknown[] = [];
+  const batchExpires: number[] = [];
+  const batchIdle: number[] = [];
+  const storeBatch = (): void => {
+    if (n === 0) return;
+    const db = keyspace.db(batchDb);
+    const added = db.addMany(batchKeys, batchValues, n);
+    for (let k = 0; k < added; k++) {
+      if (batchExpires[k] !== -1) db.setExpire(batchKeys[k], batchExpires[k]);
+      if (batchIdle[k] !== -1) keyspace.restoreStamp(db, batchKeys[k], batchIdle[k], -1);
+    }
+    keys += added;
+    const duplicate = added < n ? batchKeys[added] : null;
+    n = 0;
+    if (duplicate !== null) throw new RdbError(`Duplicate key '${duplicate}' in DB ${batchDb}`);
+  };
   try {
-    const end = yield* readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
+    const reader = readRdb(buf, keyspace.types, verifyChecksum, (dbid, key, value, expireMs, idle) => {
       if (dbid >= keyspace.dbs.length) {
         throw new RdbError(`Data file was created with a Redis server configured to handle more than ${keyspace.dbs.length} databases`);
       }
-      const db = keyspace.db(dbid);
       if (value === null) return;
       if (expireMs !== -1 && expireMs <= now && !keepExpired) {
         expired++;
         return;
       }
-      if (!db.add(key, value)) throw new RdbError(`Duplicate key '${key}' in DB ${dbid}`);
-      if (expireMs !== -1) db.setExpire(key, expireMs);
-      keyspace.restoreStamp(db, key, idle, -1);
-      keys++;
-    }, (dbid, n) => {
+      if (dbid !== batchDb) {
+        storeBatch();
+        batchDb = dbid;
+      }
+      batchKeys[n] = key;
+      batchValues[n] = value;
+      batchExpires[n] = expireMs;
+      batchIdle[n] = idle;
+      n++;
+    }, (dbid, count) => {
       // dictExpand on RESIZEDB: the table is sized once instead of doubling its way up. A key
       // takes at least three bytes of the file, which bounds what a corrupt hint can ask for.
-      if (dbid < keyspace.dbs.length) keyspace.db(dbid).reserve(Math.min(n, Math.floor(maxBytes / 3)));
+      if (dbid < keyspace.dbs.length) keyspace.db(dbid).reserve(Math.min(count, Math.floor(maxBytes / 3)));
     }, store === undefined ? undefined : (code) => {
       try {
         store.restore(code);
@@ -65,7 +89,15 @@ export function* loadRdbSteps(
         throw new RdbError(`Failed loading library: ${e instanceof Error ? e.message : String(e)}`);
       }
     }, (k, v) => aux.set(k, v));
-    return { keys, expired, end, aux };
+    // Each step's keys are stored before the step is handed on: between steps the keyspace is whole.
+    let step = reader.next();
+    while (step.done !== true) {
+      storeBatch();
+      yield step.value;
+      step = reader.next();
+    }
+    storeBatch();
+    return { keys, expired, end: step.value, aux };
   } catch (e) {
     keyspace.flush(-1);
     throw e;

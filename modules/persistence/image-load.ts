@@ -20,6 +20,7 @@ const UNKNOWN_SIZE_BOUND = 64 * 1024 * 1024;
 export class ImageLoad implements RdbLoad {
   readonly done: Promise<Applied>;
   private readonly input: RdbInput;
+  private readonly verifyChecksum: boolean;
   private readonly steps: Generator<Step, Applied, undefined>;
   private scheduled = false;
   private settled = false;
@@ -32,6 +33,7 @@ export class ImageLoad implements RdbLoad {
     size: number,
     verifyChecksum: boolean,
   ) {
+    this.verifyChecksum = verifyChecksum;
     this.input = RdbInput.growing(size > 0 ? size : 1 << 20);
     this.steps = loadRdbSteps(keyspace, store, this.input, verifyChecksum, true, size > 0 ? size : UNKNOWN_SIZE_BOUND);
     this.done = new Promise<Applied>((resolve, reject) => {
@@ -76,6 +78,8 @@ export class ImageLoad implements RdbLoad {
     try {
       let r = this.steps.next();
       while (r.done !== true && r.value === Step.Pause && performance.now() - sliceStart < SLICE_MS) r = this.steps.next();
+      // The bytes read so far are summed now, while the rest of the image is still on its way.
+      if (this.verifyChecksum && r.done !== true) this.input.sumTo(this.input.pos);
       if (r.done === true) {
         this.settled = true;
         this.resolve(r.value);

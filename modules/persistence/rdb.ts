@@ -203,9 +203,9 @@ export function* readRdb(
         yield Step.NeedMore;
       }
     }
-    const buf = input.buf;
-    if (verifyChecksum && !stored.equals(Buffer.alloc(8)) && !stored.equals(crc64(buf, 0, end))) {
-      throw new RdbError(`Wrong RDB checksum expected: ${stored.readBigUInt64LE(0).toString(16)} got: ${crc64(buf, 0, end).readBigUInt64LE(0).toString(16)}`);
+    if (verifyChecksum && !stored.equals(Buffer.alloc(8))) {
+      const sum = input.checksum(end);
+      if (!stored.equals(sum)) throw new RdbError(`Wrong RDB checksum expected: ${stored.readBigUInt64LE(0).toString(16)} got: ${sum.readBigUInt64LE(0).toString(16)}`);
     }
   }
   return input.pos;

@@ -117,6 +117,22 @@ describe('KeyTable (the keyspace table)', () => {
     expect(t.row('k4')).toBe(1);
   });
 
+  it('insertMany adds a batch as rows in order and stops at the first key already present', () => {
+    const t = new KeyTable<number>();
+    t.insert('a', 0, 0);
+    const keys = Array.from({ length: 300 }, (_, i) => `b${i}`);
+    expect(t.insertMany(keys, keys.map((_, i) => i), 300, 7)).toBe(300);
+    expect(t.size).toBe(301);
+    expect(t.keyAt(1)).toBe('b0');
+    expect(t.keyAt(300)).toBe('b299');
+    expect(t.valueAt(t.row('b123'))).toBe(123);
+    expect(t.stampAt(t.row('b5'))).toBe(7);
+    expect(t.insertMany(['c0', 'c1', 'b7', 'c2'], [1, 2, 3, 4], 4, 0)).toBe(2);
+    expect(t.size).toBe(303);
+    expect(t.row('c2')).toBe(-1);
+    expect(t.valueAt(t.row('b7'))).toBe(7);
+  });
+
   it('reverse32 reverses the bits of a 32-bit word', () => {
     expect(reverse32(1)).toBe(0x80000000);
     expect(reverse32(0x80000000)).toBe(1);

@@ -107,4 +107,18 @@ describe('loading an RDB image as it arrives', () => {
     load.end();
     expect(await c.dbsize()).toBe(0);
   });
+
+  it('refuses a key stored twice, in the same batch or far apart, and leaves nothing loaded', async () => {
+    // "REDIS0010", SELECTDB 0, string records, EOF and a zero checksum (not checked).
+    const record = (k: string) => Buffer.from([0, k.length, ...Buffer.from(k), 1, 0x76]);
+    const image = (keys: string[]) => Buffer.concat([Buffer.from('REDIS0010'), Buffer.from([0xfe, 0]), ...keys.map(record), Buffer.from([0xff]), Buffer.alloc(8)]);
+    const many = Array.from({ length: 300 }, (_, i) => `k${i}`);
+    for (const keys of [['a', 'b', 'a'], [...many, 'k3'], [...many, 'k299']]) {
+      await c.set('before', '1');
+      await expect(snapshots.load(image(keys))).rejects.toThrow(`Duplicate key '${keys[keys.length - 1]}' in DB 0`);
+      expect(await c.dbsize()).toBe(0);
+    }
+    expect((await snapshots.load(image(many))).keys).toBe(300);
+    expect(await c.get('k299')).toBe('v');
+  });
 });
