@@ -149,27 +149,26 @@ describe('memory accounting and lazyfree', () => {
     const memory = f.server.memory;
     const heap = () => v8.getHeapStatistics().used_heap_size;
     const MB = 1024 * 1024;
-    // Garbage worth it: the dataset estimate (in-process, the test runner's heap at start) and 80 MB more, as
-    // strings of 512 KB (on V8's heap: Node makes larger ones external).
-    const garbage = () => {
-      let junk: string[] | null = [];
+    // Memory worth collecting: the dataset estimate (in-process, the test runner's heap at start) and
+    // 80 MB more, as strings of 512 KB (on V8's heap: Node makes larger ones external). It is held
+    // until the step that should collect it: V8 collects on its own at any allocation (sooner on a
+    // loaded machine), and garbage it took first would look small to the server.
+    const allocate = (): string[] => {
+      const junk: string[] = [];
       for (let n = 0; n < memory.used + 80 * MB; n += MB / 2) junk.push(Buffer.alloc(MB / 2, n & 0xff).toString('latin1'));
-      junk = null;
       return junk;
     };
     const t = Date.now() + 60_000;
-    // Whether the server collected is read from its counter: V8 may also collect on its own at any
-    // allocation (sooner on a loaded machine), so a heap that stayed large cannot be required.
+    // Whether the server collected is read from its counter, not from a heap V8 may shrink itself.
     const collections = () => memory.idleCollections;
     // The runner's own garbage first, seen by the cron: the server's baseline (taken at its start,
-    // with whatever the runner held then) follows V8's collections down. Without this, V8 could
-    // collect that garbage while the test allocates, and a large garbage would look small.
+    // with whatever the runner held then) follows V8's collections down.
     v8.setFlagsFromString('--expose-gc');
     (vm.runInNewContext('gc') as () => void)();
     memory.collectWhenIdle(0, t - 10_000);
     memory.collectWhenIdle(1, t);
     const before = collections();
-    garbage();
+    const holder: { junk: string[] | null } = { junk: allocate() };
     const full = heap();
     // Input arrived: not idle, nothing collected.
     memory.collectWhenIdle(2, t + 1500);
@@ -177,15 +176,17 @@ describe('memory accounting and lazyfree', () => {
     // Quiet for less than a second: still nothing.
     memory.collectWhenIdle(2, t + 2000);
     expect(collections()).toBe(before);
+    holder.junk = null;
     memory.collectWhenIdle(2, t + 2500);
     expect(collections()).toBe(before + 1);
     expect(heap()).toBeLessThan(full - 64 * MB);
-    // One collection per quiet period: new garbage waits for the next one.
-    garbage();
+    // One collection per quiet period: new growth waits for the next one.
+    holder.junk = allocate();
     const again = heap();
     memory.collectWhenIdle(2, t + 5000);
     expect(collections()).toBe(before + 1);
     memory.collectWhenIdle(3, t + 5100);
+    holder.junk = null;
     memory.collectWhenIdle(3, t + 6100);
     expect(collections()).toBe(before + 2);
     expect(heap()).toBeLessThan(again - 64 * MB);
