@@ -92,16 +92,9 @@ export class StringMap<V> {
    */
   probe(key: string): number {
     const h = hashString(key);
-    const hashes = this.hashes;
-    const mask = this.mask;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const x = hashes[i];
-      if (x === 0) {
-        this.probed = h;
-        return -1 - i;
-      }
-      if (x === h && this.slots[2 * i] === key) return i;
-    }
+    const i = this.find(key, h);
+    if (i < 0) this.probed = h;
+    return i;
   }
 
   /** The value in a slot probe() found. */
@@ -170,12 +163,13 @@ export class StringMap<V> {
     return out;
   }
 
+  /** The slot of `key` (hash h), or -1 - the empty slot that ends its probe sequence. */
   private find(key: string, h: number): number {
     const hashes = this.hashes;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const x = hashes[i];
-      if (x === 0) return -1;
+      if (x === 0) return -1 - i;
       if (x === h && this.slots[2 * i] === key) return i;
     }
   }
