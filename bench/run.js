@@ -8,6 +8,7 @@
  *   node bench/run.js --suite collections           # core | collections | small | messaging | aof | scripting | geo | streams | all
  *   node bench/run.js --suite core --requests 100000 --clients 50
  *   node bench/run.js --suite core --rounds 5       # 5 rounds, alternating which server goes first
+ *   node bench/run.js --suite core --baseline ../old # also an older Ferrous build (a checkout with dist/)
  *
  * Prints, per test: ops/s for both servers, the ratio Ferrous/Redis, and each server's CPU
  * time per request (from /proc/<pid>/stat). Both servers run at once (idle while the other is
@@ -15,7 +16,9 @@
  * both drifts over a minute, and a ratio is only meaningful between measurements taken close
  * together. With several rounds (Redis first in odd rounds, Ferrous first in even ones) the
  * table gives the median of each column, the ratio being the median of the rounds' own ratios,
- * with their range.
+ * with their range. With --baseline, a third server (another checkout's build) runs each test
+ * in the same rotation, and the table adds its ratio to Redis and this build's ratio to it: the
+ * fair way to ask whether a change lost speed, since figures from another day are not comparable.
  */
 'use strict';
 const { spawn, spawnSync } = require('child_process');
@@ -32,6 +35,7 @@ const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
 const ROUNDS = Math.max(1, Number(args.rounds ?? 1));
 const ROOT = path.resolve(__dirname, '..');
+const BASELINE = args.baseline ? path.resolve(args.baseline) : undefined;
 const CLK_TCK = 100;
 
 function need(cmd) {
@@ -44,13 +48,20 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/** Node flags the launcher of the build in `root` would add (older builds have no launcher). */
+function heapFlags(root) {
+  const file = path.join(root, 'dist/kernel/heap-size.js');
+  return fs.existsSync(file) ? require(file).heapFlags(0) : [];
+}
+
 async function startServer(kind, extra) {
   const port = await freePort();
+  const root = kind === 'baseline' ? BASELINE : ROOT;
   const cmd =
     kind === 'redis'
       ? ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra]
       : // With the heap flags the launcher would add, so it runs the server itself (proc.pid is the server's).
-        ['node', ...require(path.join(ROOT, 'dist/kernel/heap-size')).heapFlags(0), path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', '', ...extra];
+        ['node', ...heapFlags(root), path.join(root, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', '', ...extra];
   const proc = spawn('taskset', ['-c', SERVER_CPU, ...cmd], { stdio: 'ignore' });
   await waitPort(port);
   return { port, proc };
@@ -94,14 +105,17 @@ function runOnce(server, test, cmd, pipeline, requests) {
 }
 
 /**
- * Both servers side by side, each test run on one right after the other (`first` leads), so
- * each ratio compares measurements taken seconds apart.
+ * The servers side by side, each test run on one right after the other (`order` says who
+ * leads), so each ratio compares measurements taken seconds apart.
  */
-async function measure(suite, first) {
+async function measure(suite, order) {
   const extra = () => (typeof suite.serverArgs === 'function' ? suite.serverArgs() : (suite.serverArgs ?? []));
-  const servers = { redis: await startServer('redis', extra()), ferrous: await startServer('ferrous', extra()) };
-  const order = first === 'redis' ? ['redis', 'ferrous'] : ['ferrous', 'redis'];
-  const out = { redis: {}, ferrous: {} };
+  const servers = {};
+  const out = {};
+  for (const kind of order) {
+    servers[kind] = await startServer(kind, extra());
+    out[kind] = {};
+  }
   try {
     for (const test of suite.tests) {
       const cmds = {};
@@ -113,8 +127,7 @@ async function measure(suite, first) {
       }
     }
   } finally {
-    servers.redis.proc.kill('SIGKILL');
-    servers.ferrous.proc.kill('SIGKILL');
+    for (const kind of order) servers[kind].proc.kill('SIGKILL');
   }
   return out;
 }
@@ -124,26 +137,32 @@ async function main() {
   need('redis-benchmark');
   need('taskset');
   if (!fs.existsSync(path.join(ROOT, 'dist/kernel/main.js'))) throw new Error('build first: npm run build');
+  if (BASELINE && !fs.existsSync(path.join(BASELINE, 'dist/kernel/main.js'))) throw new Error(`no build in ${BASELINE}: run npm run build there`);
+  const kinds = BASELINE ? ['redis', 'ferrous', 'baseline'] : ['redis', 'ferrous'];
   const names = SUITE === 'all' ? Object.keys(suites) : SUITE.split(',');
   const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim();
-  console.log(`clients ${CLIENTS}, server on CPU ${SERVER_CPU}, load on CPU ${BENCH_CPU}; ${version.split(' ').slice(0, 3).join(' ')}; node ${process.version}`);
+  console.log(`clients ${CLIENTS}, server on CPU ${SERVER_CPU}, load on CPU ${BENCH_CPU}; ${version.split(' ').slice(0, 3).join(' ')}; node ${process.version}${BASELINE ? `; baseline ${BASELINE}` : ''}`);
   for (const name of names) {
     const suite = suites[name];
     if (!suite) throw new Error(`unknown suite ${name}: ${Object.keys(suites).join(', ')}`);
     const rounds = [];
+    // Each round rotates who goes first.
     for (let r = 0; r < ROUNDS; r++) {
-      rounds.push(await measure(suite, r % 2 === 0 ? 'redis' : 'ferrous'));
+      rounds.push(await measure(suite, kinds.map((_, i) => kinds[(i + r) % kinds.length])));
     }
     const lines = ['', `## ${name}${ROUNDS > 1 ? ` (median of ${ROUNDS} rounds)` : ''}`, ''];
-    lines.push(`| test | Redis ops/s | Ferrous ops/s | ratio${ROUNDS > 1 ? ' | ratio range' : ''} | Redis CPU µs/req | Ferrous CPU µs/req |`);
-    lines.push(`| --- | ---: | ---: | ---: |${ROUNDS > 1 ? ' --- |' : ''} ---: | ---: |`);
+    const base = BASELINE ? ' | baseline ratio | ratio to baseline' : '';
+    lines.push(`| test | Redis ops/s | Ferrous ops/s | ratio${ROUNDS > 1 ? ' | ratio range' : ''}${base} | Redis CPU µs/req | Ferrous CPU µs/req |${BASELINE ? ' baseline CPU µs/req |' : ''}`);
+    lines.push(`| --- | ---: | ---: | ---: |${ROUNDS > 1 ? ' --- |' : ''}${BASELINE ? ' ---: | ---: |' : ''} ---: | ---: |${BASELINE ? ' ---: |' : ''}`);
     for (const key of Object.keys(rounds[0].redis)) {
-      if (!rounds[0].ferrous[key]) continue;
+      if (!rounds[0].ferrous[key] || (BASELINE && !rounds[0].baseline[key])) continue;
       const col = (kind, field) => median(rounds.map((x) => x[kind][key][field]));
-      const ratios = rounds.map((x) => x.ferrous[key].ops / x.redis[key].ops);
+      const ratio = (a, b) => rounds.map((x) => x[a][key].ops / x[b][key].ops);
+      const ratios = ratio('ferrous', 'redis');
       const range = ROUNDS > 1 ? ` | ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}` : '';
+      const againstBase = BASELINE ? ` | ${median(ratio('baseline', 'redis')).toFixed(2)} | ${median(ratio('ferrous', 'baseline')).toFixed(2)}` : '';
       lines.push(
-        `| ${key} | ${col('redis', 'ops').toFixed(0)} | ${col('ferrous', 'ops').toFixed(0)} | ${median(ratios).toFixed(2)}${range} | ${col('redis', 'cpuUsPerReq').toFixed(2)} | ${col('ferrous', 'cpuUsPerReq').toFixed(2)} |`,
+        `| ${key} | ${col('redis', 'ops').toFixed(0)} | ${col('ferrous', 'ops').toFixed(0)} | ${median(ratios).toFixed(2)}${range}${againstBase} | ${col('redis', 'cpuUsPerReq').toFixed(2)} | ${col('ferrous', 'cpuUsPerReq').toFixed(2)} |${BASELINE ? ` ${col('baseline', 'cpuUsPerReq').toFixed(2)} |` : ''}`,
       );
     }
     console.log(lines.join('\n'));
