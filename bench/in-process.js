@@ -11,6 +11,8 @@
  *   node bench/in-process.js --command set --mode callgrind [--dist other/dist]
  *   commands: set | get | incr | mset (ten keys) | sadd (an integer into one of 100,000 intsets)
  *
+ * `--pipeline N` (default 16) sets the commands per read: 1 is redis-benchmark without -P, where
+ * every command pays its own read, parse, dispatch and reply flush.
  * `--profile file` writes a V8 CPU profile of the measured rounds only. `--mode callgrind`
  * counts instructions per command under valgrind: windows of --requests (default 50000) after
  * a warm-up of --warmup (default 300000), the counters zeroed before each; --rounds windows.
@@ -34,7 +36,7 @@ const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 50000 : 400000)
 const WARMUP = Number(args.warmup ?? 300000);
 const ROUNDS = Number(args.rounds ?? 3);
 const CLIENTS = 50;
-const PIPELINE = 16;
+const PIPELINE = Number(args.pipeline ?? 16);
 
 const bulk = (s) => `$${s.length}\r\n${s}\r\n`;
 const randomKey = (prefix) => prefix + String(Math.floor(Math.random() * 100000)).padStart(12, '0');
@@ -117,6 +119,38 @@ async function cpuMode() {
 }
 
 /**
+ * Bytes allocated per command, garbage included, by allocating function (V8's sampling heap
+ * profiler keeping the samples of collected objects): what makes the young generation fill,
+ * and so how often it is scavenged.
+ */
+async function allocMode() {
+  const { ferrous, clients, batches } = await start();
+  await feed(clients, batches, REQUESTS / 2);
+  const session = new (require('inspector').Session)();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await feed(clients, batches, REQUESTS);
+  const { profile } = await post('HeapProfiler.stopSampling');
+  session.disconnect();
+  const bySite = new Map();
+  let total = 0;
+  const walk = (node, caller) => {
+    const f = node.callFrame;
+    const site = `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}${caller === '' ? '' : ` < ${caller}`}`;
+    if (node.selfSize !== 0) {
+      bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
+      total += node.selfSize;
+    }
+    for (const child of node.children) walk(child, `${f.functionName || '(anonymous)'}`);
+  };
+  walk(profile.head, '');
+  console.log(`${COMMAND} -P ${PIPELINE}: ${Math.round(total / REQUESTS)} bytes allocated per command (sampled)`);
+  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${String(Math.round(bytes / REQUESTS)).padStart(6)}  ${site}`);
+  process.exit(0);
+}
+
+/**
  * Inside valgrind: a warm-up of --warmup commands, then a window of --requests each time the
  * parent says go (a line on stdin), answering done.
  */
@@ -133,8 +167,7 @@ async function windowMode() {
     await feed(clients, batches, REQUESTS);
     process.stdout.write('done\n');
   }
-  for (const c of clients) c.close();
-  await ferrous.stop();
+  // Exits without stopping the server: older builds (--dist) name their stop differently.
   process.exit(0);
 }
 
@@ -146,7 +179,7 @@ async function callgrindMode() {
   const { spawn } = require('child_process');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inproc-callgrind-'));
   const out = path.join(dir, 'cg.out');
-  const node = [process.execPath, '--single-threaded', '--predictable-gc-schedule', '--max-semi-space-size=4', __filename, '--command', COMMAND, '--mode', 'window', '--requests', String(REQUESTS), '--warmup', String(WARMUP), '--dist', DIST];
+  const node = [process.execPath, '--single-threaded', '--predictable-gc-schedule', '--max-semi-space-size=4', __filename, '--command', COMMAND, '--mode', 'window', '--requests', String(REQUESTS), '--warmup', String(WARMUP), '--pipeline', String(PIPELINE), '--dist', DIST];
   const cache = args.cache ? ['--cache-sim=yes'] : [];
   const proc = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', ...cache, `--callgrind-out-file=${out}`, ...node], { stdio: ['pipe', 'pipe', 'inherit'] });
   const expect = lineExpecter(proc.stdout);
@@ -167,8 +200,8 @@ async function callgrindMode() {
   if (args.cache) console.log(`  simulated data-cache misses per command, D1/LL: ${misses.join(' ')}`);
 }
 
-const modes = { cpu: cpuMode, window: windowMode, callgrind: callgrindMode };
-if (!(MODE in modes)) throw new Error(`unknown mode ${MODE}: cpu | callgrind`);
+const modes = { cpu: cpuMode, window: windowMode, callgrind: callgrindMode, alloc: allocMode };
+if (!(MODE in modes)) throw new Error(`unknown mode ${MODE}: cpu | callgrind | alloc`);
 Promise.resolve().then(modes[MODE]).catch((e) => {
   console.error(e);
   process.exit(1);
