@@ -73,6 +73,18 @@ function loadBinding(): StreamBinding | null {
 const binding = loadBinding();
 /** One read buffer for every connection: a read is consumed before the next one lands. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+/**
+ * Views of READ_BUFFER's first n bytes for reads of up to VIEW_CACHE bytes (a request that is
+ * not pipelined), each made once: a subarray per read is a Buffer object allocated for every
+ * request (~100 bytes, ~40 ns), garbage at once. Sound for the same reason as the buffer itself.
+ */
+const VIEW_CACHE = 1024;
+const views: (Buffer | undefined)[] = new Array<Buffer | undefined>(VIEW_CACHE + 1).fill(undefined);
+
+function readView(n: number): Buffer {
+  if (n > VIEW_CACHE) return READ_BUFFER.subarray(0, n);
+  return (views[n] ??= READ_BUFFER.subarray(0, n));
+}
 
 function usableHandle(socket: net.Socket): StreamHandle | null {
   if (binding === null) return null;
@@ -104,7 +116,7 @@ class HandleTransport implements Transport {
     // Replaces net.Socket's reader: the socket object stays for addresses, options and close.
     handle.onread = () => {
       const n = state[kRead];
-      if (n > 0) events.data(READ_BUFFER.subarray(0, n));
+      if (n > 0) events.data(readView(n));
       // EOF or a read error: Redis closes the client whatever output is pending.
       else if (n < 0) this.fail();
     };
