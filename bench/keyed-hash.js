@@ -348,7 +348,7 @@ function installCounter() {
   globalThis.hashCounts = { calls: 0, sip: 0 };
   Module._extensions['.js'] = function (module, filename) {
     if (!filename.endsWith(path.join('kernel', 'util', 'string-map.js'))) return load(module, filename);
-    const src = fs.readFileSync(filename, 'utf8').replace('function hashString(s) {', 'function hashString(s) {\n    globalThis.hashCounts.calls++;').replace('sipHash12(K0L, K0H, K1L, K1H, s)', '(globalThis.hashCounts.sip++, sipHash12(K0L, K0H, K1L, K1H, s))');
+    const src = fs.readFileSync(filename, 'utf8').replace('function hashString(s) {', 'function hashString(s) {\n    globalThis.hashCounts.calls++;').replace('sipHash(SIP_KEY, s)', '(globalThis.hashCounts.sip++, sipHash(SIP_KEY, s))');
     if (!src.includes('hashCounts.sip++')) fail('keyed-hash: string-map.js changed; update installCounter');
     module._compile(src, filename);
   };
