@@ -36,12 +36,12 @@ export class StringMap<V> {
   }
 
   get(key: string): V | undefined {
-    const i = this.find(key, hashString(key));
+    const i = this.find(key, hashMember(key));
     return i < 0 ? undefined : (this.slots[2 * i + 1] as V);
   }
 
   has(key: string): boolean {
-    return this.find(key, hashString(key)) >= 0;
+    return this.find(key, hashMember(key)) >= 0;
   }
 
   /** Grow once to hold `n` entries without further resizing. */
@@ -62,7 +62,7 @@ export class StringMap<V> {
   }
 
   private put(key: string, value: V, overwrite: boolean): boolean {
-    const h = hashString(key);
+    const h = hashMember(key);
     const hashes = this.hashes;
     const mask = this.mask;
     let i = h & mask;
@@ -91,7 +91,7 @@ export class StringMap<V> {
    * insertAt fills without hashing or probing again (an absent key costs one lookup to add).
    */
   probe(key: string): number {
-    const h = hashString(key);
+    const h = hashMember(key);
     const i = this.find(key, h);
     if (i < 0) this.probed = h;
     return i;
@@ -117,7 +117,7 @@ export class StringMap<V> {
   }
 
   delete(key: string): boolean {
-    let i = this.find(key, hashString(key));
+    let i = this.find(key, hashMember(key));
     if (i < 0) return false;
     const hashes = this.hashes;
     const slots = this.slots;
@@ -387,22 +387,45 @@ export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s:
 }
 
 /**
- * The last string hashed and its hash: a write usually looks its key up before storing it
- * (and INCR reads, then writes), so the second hash is a string comparison.
+ * The last string hashed and its hash, one of each for the two roles a string has: a key of the
+ * keyspace (kernel/keyspace/table.ts) and a member of a StringMap (hash fields, set and sorted
+ * set members, channels). A write usually looks its key up before storing it (INCR reads, then
+ * writes; ZADD reads a member's score, then stores it), so the second hash is a string
+ * comparison; and commands that write to one collection in a row (HSET, SADD, ZADD on a hot
+ * key) hash its key once, since the members they hash in between no longer replace it. Still
+ * one comparison a call: a command of random keys (MSET's ten) pays what one slot cost.
  */
-let lastString = '';
-let lastHash = 1;
+let lastKey = '';
+let lastKeyHash = 1;
+let lastMember = '';
+let lastMemberHash = 1;
 /** Longer strings are not remembered: the cache would keep a large argument alive after its client left. */
 const LAST_STRING_MAX = 4096;
 
-/** The 32-bit hash the maps use (never 0, which marks an empty slot). */
+/** The 32-bit hash of a keyspace key (never 0, which marks an empty slot). */
 export function hashString(s: string): number {
-  if (s === lastString) return lastHash;
-  let h = sipHash(SIP_KEY, s);
-  if (h === 0) h = 1;
+  if (s === lastKey) return lastKeyHash;
+  const h = keyedHash(s);
   if (s.length <= LAST_STRING_MAX) {
-    lastString = s;
-    lastHash = h;
+    lastKey = s;
+    lastKeyHash = h;
   }
   return h;
+}
+
+/** The 32-bit hash of a StringMap's key: the same function as hashString, remembered apart. */
+function hashMember(s: string): number {
+  if (s === lastMember) return lastMemberHash;
+  const h = keyedHash(s);
+  if (s.length <= LAST_STRING_MAX) {
+    lastMember = s;
+    lastMemberHash = h;
+  }
+  return h;
+}
+
+/** SipHash-1-2 under the process key, 0 made 1 (0 marks an empty slot). */
+function keyedHash(s: string): number {
+  const h = sipHash(SIP_KEY, s);
+  return h === 0 ? 1 : h;
 }

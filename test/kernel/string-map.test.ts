@@ -171,6 +171,39 @@ describe('StringMap', () => {
     expect(new Set(before).size).toBe(words.length);
   });
 
+  test('the remembered hashes: equal contents in different strings, keys and members alternating, strings over the size limit', () => {
+    // Each string's hash, computed with another string hashed in between in both roles, so no
+    // remembered hash can answer.
+    const fresh = (s: string) => {
+      hashString('\x00fresh');
+      new StringMap<number>().get('\x00fresh');
+      return hashString(s);
+    };
+    const big = 'b'.repeat(5000);
+    const strings = ['myhash', 'element:000000000001', 'element:000000000002', '', big + 'x', big + 'y', 'c'.repeat(4096), 'c'.repeat(4095) + 'd'];
+    const want = strings.map(fresh);
+    expect(new Set(want).size).toBe(strings.length);
+    // The same contents built apart: other string objects, the same hashes.
+    const copies = strings.map((x) => Buffer.from(x, 'latin1').toString('latin1'));
+    const mismatches: string[] = [];
+    const m = new StringMap<number>();
+    const rand = rng(5);
+    for (let step = 0; step < 20000; step++) {
+      const i = Math.floor(rand() * strings.length);
+      const x = rand() < 0.5 ? strings[i] : copies[i];
+      // A key hashed as a keyspace key, a member written to a map, in any order and repeated.
+      if (rand() < 0.5) {
+        if (hashString(x) !== want[i]) mismatches.push(`step ${step} hashString ${i}`);
+      } else {
+        m.set(x, i);
+        if (m.get(strings[i]) !== i || m.get(copies[i]) !== i) mismatches.push(`step ${step} map ${i}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(m.size).toBe(strings.length);
+    for (let i = 0; i < strings.length; i++) expect(m.get(copies[i])).toBe(i);
+  });
+
   test('keys built to collide under the old seeded FNV-1a spread out: probe runs stay short', () => {
     // The flood the issue measured: with the seed known, keys whose FNV-1a hashes share their low
     // bits all land in one run of the table, and each insert walks all of the earlier ones.
