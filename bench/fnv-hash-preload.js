@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 
 const TARGET = path.join('dist', 'kernel', 'util', 'string-map.js');
-const CALL = 'sipHash12(K0L, K0H, K1L, K1H, s)';
+const CALL = 'sipHash(SIP_KEY, s)';
 const FNV = `
 const FNV_SEED = ${require('crypto').randomBytes(4).readInt32LE(0)};
 function fnv1a(s) {

@@ -36,12 +36,12 @@ export class StringMap<V> {
   }
 
   get(key: string): V | undefined {
-    const i = this.find(key, hashString(key));
+    const i = this.find(key, hashMember(key));
     return i < 0 ? undefined : (this.slots[2 * i + 1] as V);
   }
 
   has(key: string): boolean {
-    return this.find(key, hashString(key)) >= 0;
+    return this.find(key, hashMember(key)) >= 0;
   }
 
   /** Grow once to hold `n` entries without further resizing. */
@@ -62,7 +62,7 @@ export class StringMap<V> {
   }
 
   private put(key: string, value: V, overwrite: boolean): boolean {
-    const h = hashString(key);
+    const h = hashMember(key);
     const hashes = this.hashes;
     const mask = this.mask;
     let i = h & mask;
@@ -91,7 +91,7 @@ export class StringMap<V> {
    * insertAt fills without hashing or probing again (an absent key costs one lookup to add).
    */
   probe(key: string): number {
-    const h = hashString(key);
+    const h = hashMember(key);
     const i = this.find(key, h);
     if (i < 0) this.probed = h;
     return i;
@@ -117,7 +117,7 @@ export class StringMap<V> {
   }
 
   delete(key: string): boolean {
-    let i = this.find(key, hashString(key));
+    let i = this.find(key, hashMember(key));
     if (i < 0) return false;
     const hashes = this.hashes;
     const slots = this.slots;
@@ -201,204 +201,231 @@ export class StringMap<V> {
  * order nor timing tells a client which keys collide. A keyed PRF, unlike the seeded FNV-1a it
  * replaced, whose 32-bit seed could be recovered from KEYS order and then flooded.
  *
- * The 64-bit lanes are kept as 32-bit halves (no BigInt on the hot path): vNh/vNl. The string's
- * char codes are its bytes (keys are latin1).
+ * The rounds run in WebAssembly, which has 64-bit integers: in JavaScript each 64-bit add,
+ * rotation and xor took several 32-bit operations and carries (no BigInt on the hot path), and
+ * the rounds cost more than reading the string. JavaScript copies the string's bytes (its char
+ * codes: keys are latin1) into the module's memory four at a time, then one call hashes them;
+ * V8 inlines that call into optimised callers.
+ *
+ * Memory: the process key at 0, a caller's key (sipHash12) at 16, the bytes from SIP_DATA.
+ * A string longer than SIP_CHUNK goes in chunks, the state kept in the module between them.
  */
-const KEY = randomBytes(16);
-const K0L = KEY.readInt32LE(0);
-const K0H = KEY.readInt32LE(4);
-const K1L = KEY.readInt32LE(8);
-const K1H = KEY.readInt32LE(12);
+const SIP_KEY = 0;
+const SIP_CALLER_KEY = 16;
+const SIP_DATA = 32;
+/** Bytes hashed a call (a multiple of 8); the memory's one page holds them and the 8 a tail block reads. */
+export const SIP_CHUNK = 32768;
+
+/** WebAssembly's encoding of the SipHash-1-2 module, built once at load. */
+function sipModule(): Uint8Array {
+  const uleb = (n: number): number[] => {
+    const out: number[] = [];
+    do {
+      const b = n & 0x7f;
+      n >>>= 7;
+      out.push(n === 0 ? b : b | 0x80);
+    } while (n !== 0);
+    return out;
+  };
+  // Signed LEB128 of the 64-bit value hi:lo (two int32 halves; an i32 is its sign-extension).
+  const sleb = (hi: number, lo: number): number[] => {
+    const out: number[] = [];
+    for (;;) {
+      const b = lo & 0x7f;
+      lo = (lo >>> 7) | (hi << 25);
+      hi >>= 7;
+      const last = (hi === 0 && lo === 0 && (b & 0x40) === 0) || (hi === -1 && lo === -1 && (b & 0x40) !== 0);
+      out.push(last ? b : b | 0x80);
+      if (last) return out;
+    }
+  };
+  const I32 = 0x7f;
+  const I64 = 0x7e;
+  // Locals of every function: its parameters a (0) and b (1; an unused local in a function of
+  // one parameter), then these.
+  const V0 = 2;
+  const V1 = 3;
+  const V2 = 4;
+  const V3 = 5;
+  const M = 6;
+  const P = 7;
+  const END = 8;
+  const get = (i: number) => [0x20, i];
+  const set = (i: number) => [0x21, i];
+  const i32 = (x: number) => [0x41, ...sleb(x >> 31, x)];
+  const i64 = (hi: number, lo: number) => [0x42, ...sleb(hi, lo)];
+  const load64 = (offset: number) => [0x29, 3, offset];
+  const [ADD, XOR, OR, AND, SHL, SUB, ROTL] = [0x7c, 0x85, 0x84, 0x83, 0x86, 0x7d, 0x89];
+  const add = (a: number, b: number) => [...get(a), ...get(b), ADD, ...set(a)];
+  const xor = (a: number, b: number) => [...get(a), ...get(b), XOR, ...set(a)];
+  const rotl = (a: number, r: number) => [...get(a), ...i64(0, r), ROTL, ...set(a)];
+  const rotlXor = (a: number, r: number, b: number) => [...get(a), ...i64(0, r), ROTL, ...get(b), XOR, ...set(a)];
+  const round = [
+    ...add(V0, V1), ...rotlXor(V1, 13, V0), ...rotl(V0, 32),
+    ...add(V2, V3), ...rotlXor(V3, 16, V2),
+    ...add(V0, V3), ...rotlXor(V3, 21, V0),
+    ...add(V2, V1), ...rotlXor(V1, 17, V2), ...rotl(V2, 32),
+  ];
+  // The state from the key at address a: "somepseudorandomlygeneratedbytes" xor k0, k1.
+  const init = [
+    ...get(0), ...load64(0), ...i64(0x736f6d65, 0x70736575), XOR, ...set(V0),
+    ...get(0), ...load64(8), ...i64(0x646f7261, 0x6e646f6d), XOR, ...set(V1),
+    ...get(0), ...load64(0), ...i64(0x6c796765, 0x6e657261), XOR, ...set(V2),
+    ...get(0), ...load64(8), ...i64(0x74656462, 0x79746573), XOR, ...set(V3),
+  ];
+  // One round a whole 8-byte block of the first `n` bytes (local n) at SIP_DATA.
+  const blocks = (n: number) => [
+    ...i32(SIP_DATA), ...set(P),
+    ...get(n), ...i32(-8), 0x71, ...i32(SIP_DATA), 0x6a, ...set(END),
+    0x02, 0x40, 0x03, 0x40,
+    ...get(P), ...get(END), 0x4f, 0x0d, 1,
+    ...get(P), ...load64(0), ...set(M), ...xor(V3, M), ...round, ...xor(V0, M),
+    ...get(P), ...i32(8), 0x6a, ...set(P), 0x0c, 0,
+    0x0b, 0x0b,
+  ];
+  // The last block (the rest's 0-7 bytes at P under the length's low byte, the bytes past the
+  // string masked off), two finalisation rounds, the low 32 bits of the result.
+  const finish = (rest: number, len: number) => [
+    ...get(P), ...load64(0),
+    ...i64(0, 1), ...get(rest), ...i32(7), 0x71, ...i32(3), 0x74, 0xad, SHL, ...i64(0, 1), SUB, AND,
+    ...get(len), 0xad, ...i64(0, 56), SHL, OR, ...set(M),
+    ...xor(V3, M), ...round, ...xor(V0, M),
+    ...get(V2), ...i64(0, 0xff), XOR, ...set(V2),
+    ...round, ...round,
+    ...get(V0), ...get(V1), XOR, ...get(V2), XOR, ...get(V3), XOR, 0xa7,
+  ];
+  const state = [V0, V1, V2, V3];
+  const loadState = state.flatMap((v, g) => [0x23, g, ...set(v)]);
+  const storeState = state.flatMap((v, g) => [...get(v), 0x24, g]);
+  const body = (params: number, code: number[]) => {
+    const f = [...(params === 2 ? [2] : [3, 1, I32]), 5, I64, 2, I32, ...code, 0x0b];
+    return [...uleb(f.length), ...f];
+  };
+  const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
+  const name = (s: string) => [s.length, ...Buffer.from(s, 'latin1')];
+  const mutableI64 = [I64, 1, ...i64(0, 0), 0x0b];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    // Types: (i32, i32) -> i32 and (i32) -> ().
+    ...section(1, [2, 0x60, 2, I32, I32, 1, I32, 0x60, 1, I32, 0]),
+    // hash(keyAt, len), begin(keyAt), absorb(n), end(rest, len).
+    ...section(3, [4, 0, 1, 1, 0]),
+    ...section(5, [1, 0, 1]),
+    ...section(6, [4, ...mutableI64, ...mutableI64, ...mutableI64, ...mutableI64]),
+    ...section(7, [5, ...name('hash'), 0, 0, ...name('begin'), 0, 1, ...name('absorb'), 0, 2, ...name('end'), 0, 3, ...name('memory'), 2, 0]),
+    ...section(10, [
+      4,
+      ...body(2, [...init, ...blocks(1), ...finish(1, 1)]),
+      ...body(1, [...init, ...storeState]),
+      ...body(1, [...loadState, ...blocks(0), ...storeState]),
+      ...body(2, [...loadState, ...blocks(0), ...finish(0, 1)]),
+    ]),
+  ]);
+}
+
+/** What this file uses of the WebAssembly API (the project's `lib` setting declares none of it). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+};
+
+const sip = new WebAssembly.Instance(new WebAssembly.Module(sipModule())).exports as {
+  /** SipHash-1-2 of the `len` (<= SIP_CHUNK) bytes at SIP_DATA under the key at `keyAt`. */
+  hash(keyAt: number, len: number): number;
+  /** Start a long string: the state from the key at `keyAt`. */
+  begin(keyAt: number): void;
+  /** Absorb the `n` bytes (a multiple of 8) at SIP_DATA. */
+  absorb(n: number): void;
+  /** Absorb the last `rest` bytes at SIP_DATA of a string of `len` bytes; its hash. */
+  end(rest: number, len: number): number;
+  memory: { buffer: ArrayBuffer };
+};
+/** The module's memory as words; it never grows, so the view stays attached. */
+const sipWords = new Int32Array(sip.memory.buffer);
+randomBytes(16).copy(Buffer.from(sip.memory.buffer), SIP_KEY);
+
+/** Copy the bytes from..to of `s` to SIP_DATA, little-endian words (bytes past `to` in the last word are 0). */
+function sipCopy(s: string, from: number, to: number): void {
+  const words = sipWords;
+  let w = SIP_DATA >> 2;
+  let p = from;
+  for (const last = to - 3; p < last; p += 4) {
+    words[w++] = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
+  }
+  let t = 0;
+  if (p < to) t = s.charCodeAt(p);
+  if (p + 1 < to) t |= s.charCodeAt(p + 1) << 8;
+  if (p + 2 < to) t |= s.charCodeAt(p + 2) << 16;
+  words[w] = t;
+}
+
+/** The low 32 bits of SipHash-1-2 of `s` under the key at `keyAt`. */
+function sipHash(keyAt: number, s: string): number {
+  const len = s.length;
+  if (len <= SIP_CHUNK) {
+    sipCopy(s, 0, len);
+    return sip.hash(keyAt, len);
+  }
+  sip.begin(keyAt);
+  let p = 0;
+  for (; len - p > SIP_CHUNK; p += SIP_CHUNK) {
+    sipCopy(s, p, p + SIP_CHUNK);
+    sip.absorb(SIP_CHUNK);
+  }
+  sipCopy(s, p, len);
+  return sip.end(len - p, len);
+}
+
+/** The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l (for tests). */
+export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s: string): number {
+  const at = SIP_CALLER_KEY >> 2;
+  sipWords[at] = k0l;
+  sipWords[at + 1] = k0h;
+  sipWords[at + 2] = k1l;
+  sipWords[at + 3] = k1h;
+  return sipHash(SIP_CALLER_KEY, s);
+}
 
 /**
- * The last string hashed and its hash: a write usually looks its key up before storing it
- * (and INCR reads, then writes), so the second hash is a string comparison.
+ * The last string hashed and its hash, one of each for the two roles a string has: a key of the
+ * keyspace (kernel/keyspace/table.ts) and a member of a StringMap (hash fields, set and sorted
+ * set members, channels). A write usually looks its key up before storing it (INCR reads, then
+ * writes; ZADD reads a member's score, then stores it), so the second hash is a string
+ * comparison; and commands that write to one collection in a row (HSET, SADD, ZADD on a hot
+ * key) hash its key once, since the members they hash in between no longer replace it. Still
+ * one comparison a call: a command of random keys (MSET's ten) pays what one slot cost.
  */
-let lastString = '';
-let lastHash = 1;
+let lastKey = '';
+let lastKeyHash = 1;
+let lastMember = '';
+let lastMemberHash = 1;
 /** Longer strings are not remembered: the cache would keep a large argument alive after its client left. */
 const LAST_STRING_MAX = 4096;
 
-/** The 32-bit hash the maps use (never 0, which marks an empty slot). */
+/** The 32-bit hash of a keyspace key (never 0, which marks an empty slot). */
 export function hashString(s: string): number {
-  if (s === lastString) return lastHash;
-  let h = sipHash12(K0L, K0H, K1L, K1H, s);
-  if (h === 0) h = 1;
+  if (s === lastKey) return lastKeyHash;
+  const h = keyedHash(s);
   if (s.length <= LAST_STRING_MAX) {
-    lastString = s;
-    lastHash = h;
+    lastKey = s;
+    lastKeyHash = h;
   }
   return h;
 }
 
-/**
- * The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l.
- *
- * One round per 8-byte block, then the last (partial) block and the two finalisation rounds
- * written out: no branches in the block loop, and the last round computes only the halves the
- * low 32 bits of v0 ^ v1 ^ v2 ^ v3 depend on (~14% fewer instructions a hash than one loop
- * over blocks and one over finalisation rounds). An addition's carry out of a low half is
- * `+(sum >>> 0 < b >>> 0)`, which V8 compiles to a compare and setc (no branch). The round is
- * repeated rather than called: a function cannot hand back eight halves without an allocation.
- */
-export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s: string): number {
-  const len = s.length;
-  const end = len & ~7;
-  // "somepseudorandomlygeneratedbytes" xor the key.
-  let v0h = k0h ^ 0x736f6d65;
-  let v0l = k0l ^ 0x70736575;
-  let v1h = k1h ^ 0x646f7261;
-  let v1l = k1l ^ 0x6e646f6d;
-  let v2h = k0h ^ 0x6c796765;
-  let v2l = k0l ^ 0x6e657261;
-  let v3h = k1h ^ 0x74656462;
-  let v3l = k1l ^ 0x79746573;
-  let t = 0;
-  let u = 0;
-  let mh = 0;
-  let ml = 0;
-  let p = 0;
-  // SipRound in 32-bit halves (no BigInt on the hot path); the rotations by 32 are swaps.
-  for (; p < end; p += 8) {
-    ml = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
-    mh = s.charCodeAt(p + 4) | (s.charCodeAt(p + 5) << 8) | (s.charCodeAt(p + 6) << 16) | (s.charCodeAt(p + 7) << 24);
-    v3h ^= mh;
-    v3l ^= ml;
-    u = (v0l + v1l) | 0;
-    v0h = (v0h + v1h + +((u >>> 0) < (v1l >>> 0))) | 0;
-    v0l = u;
-    t = (v1h << 13) | (v1l >>> 19);
-    v1l = ((v1l << 13) | (v1h >>> 19)) ^ v0l;
-    v1h = t ^ v0h;
-    t = v0h;
-    v0h = v0l;
-    v0l = t;
-    u = (v2l + v3l) | 0;
-    v2h = (v2h + v3h + +((u >>> 0) < (v3l >>> 0))) | 0;
-    v2l = u;
-    t = (v3h << 16) | (v3l >>> 16);
-    v3l = ((v3l << 16) | (v3h >>> 16)) ^ v2l;
-    v3h = t ^ v2h;
-    u = (v0l + v3l) | 0;
-    v0h = (v0h + v3h + +((u >>> 0) < (v3l >>> 0))) | 0;
-    v0l = u;
-    t = (v3h << 21) | (v3l >>> 11);
-    v3l = ((v3l << 21) | (v3h >>> 11)) ^ v0l;
-    v3h = t ^ v0h;
-    u = (v2l + v1l) | 0;
-    v2h = (v2h + v1h + +((u >>> 0) < (v1l >>> 0))) | 0;
-    v2l = u;
-    t = (v1h << 17) | (v1l >>> 15);
-    v1l = ((v1l << 17) | (v1h >>> 15)) ^ v2l;
-    v1h = t ^ v2h;
-    t = v2h;
-    v2h = v2l;
-    v2l = t;
-    v0h ^= mh;
-    v0l ^= ml;
+/** The 32-bit hash of a StringMap's key: the same function as hashString, remembered apart. */
+function hashMember(s: string): number {
+  if (s === lastMember) return lastMemberHash;
+  const h = keyedHash(s);
+  if (s.length <= LAST_STRING_MAX) {
+    lastMember = s;
+    lastMemberHash = h;
   }
-  // The last 0-7 bytes, little-endian, under the length's low byte.
-  const rest = len - p;
-  mh = len << 24;
-  ml = 0;
-  if (rest >= 4) {
-    ml = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
-    if (rest > 4) mh |= s.charCodeAt(p + 4);
-    if (rest > 5) mh |= s.charCodeAt(p + 5) << 8;
-    if (rest > 6) mh |= s.charCodeAt(p + 6) << 16;
-  } else {
-    if (rest > 0) ml = s.charCodeAt(p);
-    if (rest > 1) ml |= s.charCodeAt(p + 1) << 8;
-    if (rest > 2) ml |= s.charCodeAt(p + 2) << 16;
-  }
-  v3h ^= mh;
-  v3l ^= ml;
-  u = (v0l + v1l) | 0;
-  v0h = (v0h + v1h + +((u >>> 0) < (v1l >>> 0))) | 0;
-  v0l = u;
-  t = (v1h << 13) | (v1l >>> 19);
-  v1l = ((v1l << 13) | (v1h >>> 19)) ^ v0l;
-  v1h = t ^ v0h;
-  t = v0h;
-  v0h = v0l;
-  v0l = t;
-  u = (v2l + v3l) | 0;
-  v2h = (v2h + v3h + +((u >>> 0) < (v3l >>> 0))) | 0;
-  v2l = u;
-  t = (v3h << 16) | (v3l >>> 16);
-  v3l = ((v3l << 16) | (v3h >>> 16)) ^ v2l;
-  v3h = t ^ v2h;
-  u = (v0l + v3l) | 0;
-  v0h = (v0h + v3h + +((u >>> 0) < (v3l >>> 0))) | 0;
-  v0l = u;
-  t = (v3h << 21) | (v3l >>> 11);
-  v3l = ((v3l << 21) | (v3h >>> 11)) ^ v0l;
-  v3h = t ^ v0h;
-  u = (v2l + v1l) | 0;
-  v2h = (v2h + v1h + +((u >>> 0) < (v1l >>> 0))) | 0;
-  v2l = u;
-  t = (v1h << 17) | (v1l >>> 15);
-  v1l = ((v1l << 17) | (v1h >>> 15)) ^ v2l;
-  v1h = t ^ v2h;
-  t = v2h;
-  v2h = v2l;
-  v2l = t;
-  v0h ^= mh;
-  v0l ^= ml;
-  // Finalisation: two rounds.
-  v2l ^= 0xff;
-  u = (v0l + v1l) | 0;
-  v0h = (v0h + v1h + +((u >>> 0) < (v1l >>> 0))) | 0;
-  v0l = u;
-  t = (v1h << 13) | (v1l >>> 19);
-  v1l = ((v1l << 13) | (v1h >>> 19)) ^ v0l;
-  v1h = t ^ v0h;
-  t = v0h;
-  v0h = v0l;
-  v0l = t;
-  u = (v2l + v3l) | 0;
-  v2h = (v2h + v3h + +((u >>> 0) < (v3l >>> 0))) | 0;
-  v2l = u;
-  t = (v3h << 16) | (v3l >>> 16);
-  v3l = ((v3l << 16) | (v3h >>> 16)) ^ v2l;
-  v3h = t ^ v2h;
-  u = (v0l + v3l) | 0;
-  v0h = (v0h + v3h + +((u >>> 0) < (v3l >>> 0))) | 0;
-  v0l = u;
-  t = (v3h << 21) | (v3l >>> 11);
-  v3l = ((v3l << 21) | (v3h >>> 11)) ^ v0l;
-  v3h = t ^ v0h;
-  u = (v2l + v1l) | 0;
-  v2h = (v2h + v1h + +((u >>> 0) < (v1l >>> 0))) | 0;
-  v2l = u;
-  t = (v1h << 17) | (v1l >>> 15);
-  v1l = ((v1l << 17) | (v1h >>> 15)) ^ v2l;
-  v1h = t ^ v2h;
-  t = v2h;
-  v2h = v2l;
-  v2l = t;
-  // The last round: only what the low halves of the result need (v0's high half, v1's and
-  // v3's after their last rotation, v2's low half after its swap are never read).
-  u = (v0l + v1l) | 0;
-  v0h = (v0h + v1h + +((u >>> 0) < (v1l >>> 0))) | 0;
-  v0l = u;
-  t = (v1h << 13) | (v1l >>> 19);
-  v1l = ((v1l << 13) | (v1h >>> 19)) ^ v0l;
-  v1h = t ^ v0h;
-  t = v0h;
-  v0h = v0l;
-  v0l = t;
-  u = (v2l + v3l) | 0;
-  v2h = (v2h + v3h + +((u >>> 0) < (v3l >>> 0))) | 0;
-  v2l = u;
-  t = (v3h << 16) | (v3l >>> 16);
-  v3l = ((v3l << 16) | (v3h >>> 16)) ^ v2l;
-  v3h = t ^ v2h;
-  v0l = (v0l + v3l) | 0;
-  v3l = ((v3l << 21) | (v3h >>> 11)) ^ v0l;
-  u = (v2l + v1l) | 0;
-  v2h = (v2h + v1h + +((u >>> 0) < (v1l >>> 0))) | 0;
-  v2l = u;
-  v1l = ((v1l << 17) | (v1h >>> 15)) ^ v2l;
-  return v0l ^ v1l ^ v2h ^ v3l;
+  return h;
+}
+
+/** SipHash-1-2 under the process key, 0 made 1 (0 marks an empty slot). */
+function keyedHash(s: string): number {
+  const h = sipHash(SIP_KEY, s);
+  return h === 0 ? 1 : h;
 }

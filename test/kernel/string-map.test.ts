@@ -1,4 +1,4 @@
-import { hashString, sipHash12, StringMap } from '../../kernel/util/string-map';
+import { hashString, SIP_CHUNK, sipHash12, StringMap } from '../../kernel/util/string-map';
 
 /** A small deterministic PRNG, so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -142,6 +142,66 @@ describe('StringMap', () => {
     expect(Number.isInteger(x)).toBe(true);
     check('hot');
     expect(mismatches).toEqual([]);
+  });
+
+  test('strings longer than a chunk, hashed in pieces, agree with the reference; short ones after them too', () => {
+    const rand = rng(11);
+    const mismatches: string[] = [];
+    const lengths = [SIP_CHUNK - 1, SIP_CHUNK, SIP_CHUNK + 1, SIP_CHUNK + 7, SIP_CHUNK + 8, 2 * SIP_CHUNK, 2 * SIP_CHUNK + 3, 3 * SIP_CHUNK + 13];
+    for (const n of lengths) {
+      const k = Buffer.from(Array.from({ length: 16 }, () => Math.floor(rand() * 256)));
+      const s = Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256))).toString('latin1');
+      const want = Number(sipRef(k, s, 1, 2) & 0xffffffffn) | 0;
+      if (sipHash12(k.readInt32LE(0), k.readInt32LE(4), k.readInt32LE(8), k.readInt32LE(12), s) !== want) mismatches.push(`length ${n}`);
+      // A short string right after a long one starts from a fresh state.
+      if (sipHash12(k.readInt32LE(0), k.readInt32LE(4), k.readInt32LE(8), k.readInt32LE(12), s.slice(0, 11)) !== (Number(sipRef(k, s.slice(0, 11), 1, 2) & 0xffffffffn) | 0)) {
+        mismatches.push(`short after ${n}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  test('hashString keeps the process key: hashing under a caller key in between changes nothing', () => {
+    const words = ['alpha', 'beta', 'x'.repeat(SIP_CHUNK + 5), ''];
+    const before = words.map(hashString);
+    for (const w of words) sipHash12(1, 2, 3, 4, w);
+    // Alternate the strings, so the last-string cache cannot answer for the hash.
+    const after = words.map(hashString);
+    expect(after).toEqual(before);
+    expect(new Set(before).size).toBe(words.length);
+  });
+
+  test('the remembered hashes: equal contents in different strings, keys and members alternating, strings over the size limit', () => {
+    // Each string's hash, computed with another string hashed in between in both roles, so no
+    // remembered hash can answer.
+    const fresh = (s: string) => {
+      hashString('\x00fresh');
+      new StringMap<number>().get('\x00fresh');
+      return hashString(s);
+    };
+    const big = 'b'.repeat(5000);
+    const strings = ['myhash', 'element:000000000001', 'element:000000000002', '', big + 'x', big + 'y', 'c'.repeat(4096), 'c'.repeat(4095) + 'd'];
+    const want = strings.map(fresh);
+    expect(new Set(want).size).toBe(strings.length);
+    // The same contents built apart: other string objects, the same hashes.
+    const copies = strings.map((x) => Buffer.from(x, 'latin1').toString('latin1'));
+    const mismatches: string[] = [];
+    const m = new StringMap<number>();
+    const rand = rng(5);
+    for (let step = 0; step < 20000; step++) {
+      const i = Math.floor(rand() * strings.length);
+      const x = rand() < 0.5 ? strings[i] : copies[i];
+      // A key hashed as a keyspace key, a member written to a map, in any order and repeated.
+      if (rand() < 0.5) {
+        if (hashString(x) !== want[i]) mismatches.push(`step ${step} hashString ${i}`);
+      } else {
+        m.set(x, i);
+        if (m.get(strings[i]) !== i || m.get(copies[i]) !== i) mismatches.push(`step ${step} map ${i}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(m.size).toBe(strings.length);
+    for (let i = 0; i < strings.length; i++) expect(m.get(copies[i])).toBe(i);
   });
 
   test('keys built to collide under the old seeded FNV-1a spread out: probe runs stay short', () => {
