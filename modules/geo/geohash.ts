@@ -12,6 +12,8 @@ export const LAT_MIN = -85.05112878;
 export const LAT_MAX = 85.05112878;
 export const STEP_MAX = 26;
 
+import { asin as crAsin, cos as crCos, sin as crSin } from './libm';
+
 const D_R = Math.PI / 180.0;
 const EARTH_RADIUS_IN_METERS = 6372797.560856;
 const MERCATOR_MAX = 20037726.37;
@@ -137,6 +139,36 @@ export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: num
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
 }
 
+/**
+ * geohashGetDistance with glibc's results for sin, cos and asin where V8's Math differs (see
+ * libm.ts): the distance Redis computes, bar ~0.7% of point pairs where glibc itself does not
+ * round correctly. About 20 times the cost of distance(), so used where a distance is shown in
+ * full (GEODIST, STOREDIST) or decides: a search tests with distance() and re-tests with this
+ * one within EDGE of its limit.
+ */
+export function exactDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
+  const lat1r = degRad(lat1d);
+  const lon1r = degRad(lon1d);
+  const lat2r = degRad(lat2d);
+  const lon2r = degRad(lon2d);
+  const u = crSin((lat2r - lat1r) / 2);
+  const v = crSin((lon2r - lon1r) / 2);
+  if (v === 0) return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(u * u));
+  return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(u * u + crCos(lat1r) * crCos(lat2r) * v * v));
+}
+
+/**
+ * How far (relative) a distance from distance() may be from exactDistance()'s: V8's and glibc's
+ * functions are each within an ulp, and the haversine's few operations amplify that by at most
+ * a few hundred near the antipode; 1e-12 leaves a wide margin.
+ */
+export const EDGE = 1e-12;
+
+/** Whether `d` and `limit` are too close for distance() to say which is larger. */
+export function nearEdge(d: number, limit: number): boolean {
+  return Math.abs(d - limit) <= EDGE * limit;
+}
+
 /** geohashEstimateStepsByRadius. */
 function estimateSteps(rangeMeters: number, lat: number): number {
   if (rangeMeters === 0) return 26;
@@ -177,16 +209,24 @@ export class Shape {
     const x = xy[0];
     const y = xy[1];
     if (this.box) {
-      const lonDistance = distance(x, y, this.lon, y);
-      const latDistance = distance(x, y, x, this.lat);
-      if (lonDistance > (this.width * this.conversion) / 2 || latDistance > (this.height * this.conversion) / 2) return false;
+      const halfWidth = (this.width * this.conversion) / 2;
+      const halfHeight = (this.height * this.conversion) / 2;
+      let lonDistance = distance(x, y, this.lon, y);
+      if (nearEdge(lonDistance, halfWidth)) lonDistance = exactDistance(x, y, this.lon, y);
+      let latDistance = distance(x, y, x, this.lat);
+      if (nearEdge(latDistance, halfHeight)) latDistance = exactDistance(x, y, x, this.lat);
+      if (lonDistance > halfWidth || latDistance > halfHeight) return false;
     }
     // geohashGetDistance from the centre, whose radians and cosine were computed once.
     const lat2r = degRad(y);
     const u = Math.sin((lat2r - this.latR) / 2);
     const v = Math.sin((degRad(x) - this.lonR) / 2);
-    const d = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + this.cosLat * Math.cos(lat2r) * v * v));
-    if (!this.box && d > this.radius * this.conversion) return false;
+    let d = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + this.cosLat * Math.cos(lat2r) * v * v));
+    if (!this.box) {
+      const limit = this.radius * this.conversion;
+      if (nearEdge(d, limit)) d = exactDistance(this.lon, this.lat, x, y);
+      if (d > limit) return false;
+    }
     out.dist = d;
     return true;
   }

@@ -12,7 +12,7 @@ import {
   type SortedSets,
   type SortedSetValue,
 } from '../../kernel';
-import { decodeScore, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
+import { decodeScore, EDGE, exactDistance, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
 
 const badMember = new ReplyError('ERR could not decode requested zset member');
 const badUnit = new ReplyError('ERR unsupported unit provided. please use M, KM, FT, MI');
@@ -355,6 +355,17 @@ function centerOnMember(z: SortedSetValue, member: string): void {
   shape.lat = xy[1];
 }
 
+/**
+ * WITHDIST's distance of found point `k` in the unit: the search's own unless its four decimals
+ * are too near a tie for V8's last bit to be trusted with the rounding, then exactDistance's.
+ */
+function shownDistance(k: number, conversion: number): number {
+  const d = found.dists[k] / conversion;
+  const x = d * 1e4;
+  if (Math.abs(x - Math.floor(x) - 0.5) > 1e-9 + EDGE * x) return d;
+  return exactDistance(shape.lon, shape.lat, found.lons[k], found.lats[k]) / conversion;
+}
+
 function searchReply(
   ctx: CommandContext,
   ss: SortedSets,
@@ -384,7 +395,7 @@ function searchReply(
         continue;
       }
       const item: Reply[] = [found.eles[k]];
-      if (withDist) item.push(distanceReply(found.dists[k] / conversion));
+      if (withDist) item.push(distanceReply(shownDistance(k, conversion)));
       if (withHash) item.push(Math.trunc(found.scores[k]));
       if (withCoord) item.push([coordReply(found.lons[k]), coordReply(found.lats[k])]);
       out[i] = item;
@@ -399,7 +410,8 @@ function searchReply(
   const dst = ss.create();
   for (let i = 0; i < returned; i++) {
     const k = order[i];
-    ss.put(dst, found.eles[k], storeDist ? found.dists[k] / conversion : found.scores[k]);
+    // A stored distance shows all 17 digits: glibc's rounding, not V8's (exactDistance).
+    ss.put(dst, found.eles[k], storeDist ? exactDistance(shape.lon, shape.lat, found.lons[k], found.lats[k]) / conversion : found.scores[k]);
   }
   ctx.db.set(storeKey, dst);
   ctx.modified(storeKey, Notify.ZSET, geosearch ? 'geosearchstore' : 'georadiusstore');
