@@ -148,13 +148,16 @@ export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: num
  */
 export function exactDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
   const lat1r = degRad(lat1d);
-  const lon1r = degRad(lon1d);
+  return exactFrom(degRad(lon1d), lat1r, crCos(lat1r), lon2d, lat2d);
+}
+
+/** exactDistance from a point given in radians, with its latitude's cosine (a search's centre: once). */
+function exactFrom(lon1r: number, lat1r: number, cosLat1: number, lon2d: number, lat2d: number): number {
   const lat2r = degRad(lat2d);
-  const lon2r = degRad(lon2d);
   const u = crSin((lat2r - lat1r) / 2);
-  const v = crSin((lon2r - lon1r) / 2);
+  const v = crSin((degRad(lon2d) - lon1r) / 2);
   if (v === 0) return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(u * u));
-  return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(u * u + crCos(lat1r) * crCos(lat2r) * v * v));
+  return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(u * u + cosLat1 * crCos(lat2r) * v * v));
 }
 
 /**
@@ -224,17 +227,24 @@ export class Shape {
     let d = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + this.cosLat * Math.cos(lat2r) * v * v));
     if (!this.box) {
       const limit = this.radius * this.conversion;
-      if (nearEdge(d, limit)) d = exactDistance(this.lon, this.lat, x, y);
+      if (nearEdge(d, limit)) d = this.exactDistanceTo(x, y);
       if (d > limit) return false;
     }
     out.dist = d;
     return true;
   }
 
-  /** The centre in radians and its latitude's cosine, for contains(). */
+  /** exactDistance from the centre to (x, y). */
+  exactDistanceTo(x: number, y: number): number {
+    if (Number.isNaN(this.exactCosLat)) this.exactCosLat = crCos(this.latR);
+    return exactFrom(this.lonR, this.latR, this.exactCosLat, x, y);
+  }
+
+  /** The centre in radians and its latitude's cosine, for contains(); the cosine correctly rounded once needed. */
   private lonR = 0;
   private latR = 0;
   private cosLat = 1;
+  private exactCosLat = NaN;
   /** The centre as fractional cell indexes at step 26, where cell i's centre is at i. */
   private latCell = 0;
   private lonCell = 0;
@@ -326,6 +336,7 @@ export class Shape {
     this.lonR = degRad(this.lon);
     this.latR = degRad(this.lat);
     this.cosLat = Math.cos(this.latR);
+    this.exactCosLat = NaN;
     this.bands();
     this.boundingBox();
     const [minLon, minLat, maxLon, maxLat] = this.bounds;

@@ -16,11 +16,15 @@ const SPLIT = 134217729;
 
 /** (ah + al) * (bh + bl) as a double-double: returns the high part, the low one in `low[0]`. */
 function mul(ah: number, al: number, bh: number, bl: number): number {
-  const p = ah * bh;
-  let t = SPLIT * ah;
+  const t = SPLIT * ah;
   const a1 = t - (t - ah);
-  const a2 = ah - a1;
-  t = SPLIT * bh;
+  return mulSplit(ah, a1, ah - a1, al, bh, bl);
+}
+
+/** mul() with ah already split into a1 + a2 (Veltkamp): a polynomial in z splits z once. */
+function mulSplit(ah: number, a1: number, a2: number, al: number, bh: number, bl: number): number {
+  const p = ah * bh;
+  const t = SPLIT * bh;
   const b1 = t - (t - bh);
   const b2 = bh - b1;
   const e = ((a1 * b1 - p + a1 * b2 + a2 * b1) + a2 * b2) + (ah * bl + al * bh);
@@ -67,14 +71,17 @@ const F8L = 2.1511947866775882e-23;
 function sinReduced(rh: number, rl: number): number {
   const zh = mul(rh, rl, rh, rl);
   const zl = low[0];
+  const t = SPLIT * zh;
+  const z1 = t - (t - zh);
+  const z2 = zh - z1;
   const q = 2.755731922398589e-6 + zh * (-2.505210838544172e-8 + zh * (1.6059043836821613e-10 + zh * (-7.647163731819816e-13 + zh * (2.8114572543455206e-15 + zh * (-8.22063524662433e-18 + zh * 1.9572941063391263e-20)))));
-  let h = mul(zh, zl, q, 0);
+  let h = mulSplit(zh, z1, z2, zl, q, 0);
   h = add(-F7H, -F7L, h, low[0]);
-  h = mul(zh, zl, h, low[0]);
+  h = mulSplit(zh, z1, z2, zl, h, low[0]);
   h = add(F5H, F5L, h, low[0]);
-  h = mul(zh, zl, h, low[0]);
+  h = mulSplit(zh, z1, z2, zl, h, low[0]);
   h = add(-F3H, -F3L, h, low[0]);
-  h = mul(zh, zl, h, low[0]);
+  h = mulSplit(zh, z1, z2, zl, h, low[0]);
   h = mul(rh, rl, h, low[0]);
   return add(rh, rl, h, low[0]);
 }
@@ -83,16 +90,19 @@ function sinReduced(rh: number, rl: number): number {
 function cosReduced(rh: number, rl: number): number {
   const zh = mul(rh, rl, rh, rl);
   const zl = low[0];
+  const t = SPLIT * zh;
+  const z1 = t - (t - zh);
+  const z2 = zh - z1;
   const q = -2.755731922398589e-7 + zh * (2.08767569878681e-9 + zh * (-1.1470745597729725e-11 + zh * (4.779477332387385e-14 + zh * (-1.5619206968586225e-16 + zh * (4.110317623312165e-19 + zh * -8.896791392450574e-22)))));
-  let h = mul(zh, zl, q, 0);
+  let h = mulSplit(zh, z1, z2, zl, q, 0);
   h = add(F8H, F8L, h, low[0]);
-  h = mul(zh, zl, h, low[0]);
+  h = mulSplit(zh, z1, z2, zl, h, low[0]);
   h = add(-F6H, -F6L, h, low[0]);
-  h = mul(zh, zl, h, low[0]);
+  h = mulSplit(zh, z1, z2, zl, h, low[0]);
   h = add(F4H, F4L, h, low[0]);
-  h = mul(zh, zl, h, low[0]);
+  h = mulSplit(zh, z1, z2, zl, h, low[0]);
   h = add(-F2, 0, h, low[0]);
-  h = mul(zh, zl, h, low[0]);
+  h = mulSplit(zh, z1, z2, zl, h, low[0]);
   return add(1, 0, h, low[0]);
 }
 
@@ -127,9 +137,21 @@ function sinShifted(x: number, shift: number): number {
   return -h;
 }
 
+/**
+ * Below this, sin and asin are x + x w in doubles, w a short series in x^2 (|w| < 2^-22): the
+ * roundings of w and of x w are ~2^-75 of the result. A search's half-differences of latitude
+ * and longitude, and the asin of a distance, are that small up to ~12 km.
+ */
+const SMALL = 0.0009765625;
+
 /** sin(x), correctly rounded (see the file's comment). */
 export function sin(x: number): number {
-  return Math.abs(x) <= REDUCIBLE ? sinShifted(x, 0) : Math.sin(x);
+  const a = Math.abs(x);
+  if (a < SMALL) {
+    const z = x * x;
+    return x - x * (z * (F3H - z * (F5H - z * F7H)));
+  }
+  return a <= REDUCIBLE ? sinShifted(x, 0) : Math.sin(x);
 }
 
 /** cos(x), correctly rounded. */
@@ -138,13 +160,18 @@ export function cos(x: number): number {
 }
 
 /**
- * asin(z), correctly rounded: one Newton step from V8's (within an ulp), y0 + (z - sin y0) /
- * cos y0, with sin y0 in double-double so that the correction is right to ~2^-50 of itself.
- * 0, tiny arguments (asin z rounds to z), 1 and anything outside (NaN) are Math's.
+ * asin(z), correctly rounded: small arguments by their series; others one Newton step from
+ * V8's (within an ulp), y0 + (z - sin y0) / cos y0, with sin y0 in double-double so that the
+ * correction is right to ~2^-50 of itself; 1 and anything outside (NaN) are Math's.
  */
 export function asin(z: number): number {
   const a = Math.abs(z);
-  if (!(a > 1.4901161193847656e-8 && a < 1)) return Math.asin(z);
+  if (a < SMALL) {
+    // asin z = z (1 + z^2/6 + 3 z^4/40 + 5 z^6/112 + ...).
+    const s = z * z;
+    return z + z * (s * (F3H + s * (0.075 + s * 0.044642857142857144)));
+  }
+  if (!(a < 1)) return Math.asin(z);
   const y0 = Math.asin(z);
   const sh = sinShifted(y0, 0);
   return y0 + (z - sh - low[0]) / Math.cos(y0);

@@ -12,7 +12,7 @@ import {
   type SortedSets,
   type SortedSetValue,
 } from '../../kernel';
-import { decodeScore, EDGE, exactDistance, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
+import { decodeScore, EDGE, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
 
 const badMember = new ReplyError('ERR could not decode requested zset member');
 const badUnit = new ReplyError('ERR unsupported unit provided. please use M, KM, FT, MI');
@@ -357,13 +357,13 @@ function centerOnMember(z: SortedSetValue, member: string): void {
 
 /**
  * WITHDIST's distance of found point `k` in the unit: the search's own unless its four decimals
- * are too near a tie for V8's last bit to be trusted with the rounding, then exactDistance's.
+ * are too near a tie for V8's last bit to be trusted with the rounding, then the exact one (Shape.exactDistanceTo).
  */
 function shownDistance(k: number, conversion: number): number {
   const d = found.dists[k] / conversion;
   const x = d * 1e4;
   if (Math.abs(x - Math.floor(x) - 0.5) > 1e-9 + EDGE * x) return d;
-  return exactDistance(shape.lon, shape.lat, found.lons[k], found.lats[k]) / conversion;
+  return shape.exactDistanceTo(found.lons[k], found.lats[k]) / conversion;
 }
 
 function searchReply(
@@ -410,8 +410,8 @@ function searchReply(
   const dst = ss.create();
   for (let i = 0; i < returned; i++) {
     const k = order[i];
-    // A stored distance shows all 17 digits: glibc's rounding, not V8's (exactDistance).
-    ss.put(dst, found.eles[k], storeDist ? exactDistance(shape.lon, shape.lat, found.lons[k], found.lats[k]) / conversion : found.scores[k]);
+    // A stored distance shows all 17 digits: glibc's rounding, not V8's (Shape.exactDistanceTo).
+    ss.put(dst, found.eles[k], storeDist ? shape.exactDistanceTo(found.lons[k], found.lats[k]) / conversion : found.scores[k]);
   }
   ctx.db.set(storeKey, dst);
   ctx.modified(storeKey, Notify.ZSET, geosearch ? 'geosearchstore' : 'georadiusstore');
