@@ -199,9 +199,19 @@ class Found {
     this.spare = b;
   }
 
+  /** The members and scores a STORE writes, in reply order (storedScores: at least n slots). */
+  stored: string[] = [];
+  private storeScores = new Float64Array(64);
+
+  storedScores(n: number): Float64Array {
+    if (this.storeScores.length < n) this.storeScores = new Float64Array(this.scores.length);
+    return this.storeScores;
+  }
+
   /** Drop the member strings so they are not kept alive between commands. */
   release(): void {
     this.eles.length = 0;
+    this.stored.length = 0;
   }
 }
 
@@ -407,13 +417,15 @@ function searchReply(
     if (ctx.db.delete(storeKey)) ctx.modified(storeKey, Notify.GENERIC, 'del');
     return 0;
   }
-  const dst = ss.create();
+  const eles = found.stored;
+  const scores = found.storedScores(returned);
   for (let i = 0; i < returned; i++) {
     const k = order[i];
+    eles[i] = found.eles[k];
     // A stored distance shows all 17 digits: glibc's rounding, not V8's (Shape.exactDistanceTo).
-    ss.put(dst, found.eles[k], storeDist ? shape.exactDistanceTo(found.lons[k], found.lats[k]) / conversion : found.scores[k]);
+    scores[i] = storeDist ? shape.exactDistanceTo(found.lons[k], found.lats[k]) / conversion : found.scores[k];
   }
-  ctx.db.set(storeKey, dst);
+  ctx.db.set(storeKey, ss.build(eles, scores, returned));
   ctx.modified(storeKey, Notify.ZSET, geosearch ? 'geosearchstore' : 'georadiusstore');
   return returned;
 }

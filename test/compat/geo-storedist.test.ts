@@ -29,10 +29,13 @@ function workload(seed: number): string[][] {
       const r = ((rnd() * spread * 111000) / 2 / METERS[unit]).toFixed(3);
       const from = rnd() < 0.5 ? ['FROMMEMBER', `m${Math.floor(rnd() * 150)}`] : ['FROMLONLAT', cx.toFixed(4), cy.toFixed(4)];
       const by = rnd() < 0.5 ? ['BYRADIUS', r, unit] : ['BYBOX', r, (Number(r) * rnd() * 2).toFixed(3), unit];
-      cmds.push(['GEOSEARCHSTORE', 'dst', 'g', ...from, ...by, 'STOREDIST'], ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES']);
+      cmds.push(['GEOSEARCHSTORE', 'dst', 'g', ...from, ...by, 'STOREDIST'], ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', 'dst']);
       cmds.push(['GEORADIUS', 'g', cx.toFixed(4), cy.toFixed(4), r, unit, 'STOREDIST', 'dst2'], ['ZRANGE', 'dst2', '0', '-1', 'WITHSCORES']);
       cmds.push(['GEOSEARCH', 'g', ...from, ...by, 'ASC', 'WITHDIST']);
     }
+    // Every member (more than zset-max-listpack-entries), then one longer than zset-max-listpack-value.
+    cmds.push(['GEOSEARCHSTORE', 'all', 'g', 'FROMLONLAT', cx.toFixed(4), cy.toFixed(4), 'BYBOX', '40000', '40000', 'km'], ['ZRANGE', 'all', '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', 'all']);
+    cmds.push(['GEOADD', 'g', cx.toFixed(4), cy.toFixed(4), 'x'.repeat(70)], ['GEOSEARCHSTORE', 'long', 'g', 'FROMLONLAT', cx.toFixed(4), cy.toFixed(4), 'BYRADIUS', '1', 'm'], ['ZRANGE', 'long', '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', 'long']);
     for (let q = 0; q < 40; q++) cmds.push(['GEODIST', 'g', `m${Math.floor(rnd() * 150)}`, `m${Math.floor(rnd() * 150)}`, UNITS[q % 4]]);
   }
   return cmds;
@@ -69,6 +72,9 @@ describe('geo distances vs redis-server 7.0 (STOREDIST, WITHDIST, GEODIST)', () 
       }
     }
     expect(scores).toBeGreaterThan(5000);
+    // Both encodings were built.
+    expect(redis.filter((r) => r === '$8\r\nlistpack\r\n').length).toBeGreaterThan(10);
+    expect(redis.filter((r) => r === '$8\r\nskiplist\r\n').length).toBeGreaterThan(10);
     // Measured: 0.16% of scores (V8's own Math gave 2.8%).
     expect(differing.length).toBeLessThan(scores * 0.006);
   });
