@@ -215,6 +215,12 @@ export interface SortedSets {
    * otherwise.
    */
   put(z: SortedSetValue, ele: string, score: number, nx?: boolean, xx?: boolean): 0 | 1 | 2;
+  /**
+   * A new sorted set of the first `n` members of `eles`, which are distinct, with the scores at
+   * the same indexes, in any order (GEOSEARCHSTORE's result): built at once rather than by n
+   * put()s, each of which walks a listpack.
+   */
+  build(eles: readonly string[], scores: Float64Array, n: number): SortedSetValue;
 }
 export const SORTED_SETS = serviceToken<SortedSets>('sorted-sets');
 

@@ -12,6 +12,8 @@ export const LAT_MIN = -85.05112878;
 export const LAT_MAX = 85.05112878;
 export const STEP_MAX = 26;
 
+import { asin as crAsin, cos as crCos, sin as crSin } from './libm';
+
 const D_R = Math.PI / 180.0;
 const EARTH_RADIUS_IN_METERS = 6372797.560856;
 const MERCATOR_MAX = 20037726.37;
@@ -137,6 +139,39 @@ export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: num
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
 }
 
+/**
+ * geohashGetDistance with glibc's results for sin, cos and asin where V8's Math differs (see
+ * libm.ts): the distance Redis computes, bar ~0.7% of point pairs where glibc itself does not
+ * round correctly. About 20 times the cost of distance(), so used where a distance is shown in
+ * full (GEODIST, STOREDIST) or decides: a search tests with distance() and re-tests with this
+ * one within EDGE of its limit.
+ */
+export function exactDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
+  const lat1r = degRad(lat1d);
+  return exactFrom(degRad(lon1d), lat1r, crCos(lat1r), lon2d, lat2d);
+}
+
+/** exactDistance from a point given in radians, with its latitude's cosine (a search's centre: once). */
+function exactFrom(lon1r: number, lat1r: number, cosLat1: number, lon2d: number, lat2d: number): number {
+  const lat2r = degRad(lat2d);
+  const u = crSin((lat2r - lat1r) / 2);
+  const v = crSin((degRad(lon2d) - lon1r) / 2);
+  if (v === 0) return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(u * u));
+  return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(u * u + cosLat1 * crCos(lat2r) * v * v));
+}
+
+/**
+ * How far (relative) a distance from distance() may be from exactDistance()'s: V8's and glibc's
+ * functions are each within an ulp, and the haversine's few operations amplify that by at most
+ * a few hundred near the antipode; 1e-12 leaves a wide margin.
+ */
+export const EDGE = 1e-12;
+
+/** Whether `d` and `limit` are too close for distance() to say which is larger. */
+export function nearEdge(d: number, limit: number): boolean {
+  return Math.abs(d - limit) <= EDGE * limit;
+}
+
 /** geohashEstimateStepsByRadius. */
 function estimateSteps(rangeMeters: number, lat: number): number {
   if (rangeMeters === 0) return 26;
@@ -177,24 +212,39 @@ export class Shape {
     const x = xy[0];
     const y = xy[1];
     if (this.box) {
-      const lonDistance = distance(x, y, this.lon, y);
-      const latDistance = distance(x, y, x, this.lat);
-      if (lonDistance > (this.width * this.conversion) / 2 || latDistance > (this.height * this.conversion) / 2) return false;
+      const halfWidth = (this.width * this.conversion) / 2;
+      const halfHeight = (this.height * this.conversion) / 2;
+      let lonDistance = distance(x, y, this.lon, y);
+      if (nearEdge(lonDistance, halfWidth)) lonDistance = exactDistance(x, y, this.lon, y);
+      let latDistance = distance(x, y, x, this.lat);
+      if (nearEdge(latDistance, halfHeight)) latDistance = exactDistance(x, y, x, this.lat);
+      if (lonDistance > halfWidth || latDistance > halfHeight) return false;
     }
     // geohashGetDistance from the centre, whose radians and cosine were computed once.
     const lat2r = degRad(y);
     const u = Math.sin((lat2r - this.latR) / 2);
     const v = Math.sin((degRad(x) - this.lonR) / 2);
-    const d = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + this.cosLat * Math.cos(lat2r) * v * v));
-    if (!this.box && d > this.radius * this.conversion) return false;
+    let d = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + this.cosLat * Math.cos(lat2r) * v * v));
+    if (!this.box) {
+      const limit = this.radius * this.conversion;
+      if (nearEdge(d, limit)) d = this.exactDistanceTo(x, y);
+      if (d > limit) return false;
+    }
     out.dist = d;
     return true;
   }
 
-  /** The centre in radians and its latitude's cosine, for contains(). */
+  /** exactDistance from the centre to (x, y). */
+  exactDistanceTo(x: number, y: number): number {
+    if (Number.isNaN(this.exactCosLat)) this.exactCosLat = crCos(this.latR);
+    return exactFrom(this.lonR, this.latR, this.exactCosLat, x, y);
+  }
+
+  /** The centre in radians and its latitude's cosine, for contains(); the cosine correctly rounded once needed. */
   private lonR = 0;
   private latR = 0;
   private cosLat = 1;
+  private exactCosLat = NaN;
   /** The centre as fractional cell indexes at step 26, where cell i's centre is at i. */
   private latCell = 0;
   private lonCell = 0;
@@ -286,6 +336,7 @@ export class Shape {
     this.lonR = degRad(this.lon);
     this.latR = degRad(this.lat);
     this.cosLat = Math.cos(this.latR);
+    this.exactCosLat = NaN;
     this.bands();
     this.boundingBox();
     const [minLon, minLat, maxLon, maxLat] = this.bounds;

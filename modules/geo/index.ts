@@ -1,5 +1,5 @@
 import { Command, type CommandContext, Errors, inject, NULL_ARRAY, Notify, RedisModule, type Reply, SORTED_SETS, type SortedSets, type SortedSetValue } from '../../kernel';
-import { decodeScore, distance, encodeScore, standardGeohash } from './geohash';
+import { decodeScore, encodeScore, exactDistance, standardGeohash } from './geohash';
 import { coordReply, distanceReply, georadius, parseLonLat, parseUnit, readGeo, Search } from './search';
 
 const enum Add {
@@ -86,7 +86,7 @@ export default class GeoModule {
     decodeScore(s1, this.xy);
     const [lon1, lat1] = this.xy;
     decodeScore(s2, this.xy);
-    return distanceReply(distance(lon1, lat1, this.xy[0], this.xy[1]) / toMeters);
+    return distanceReply(exactDistance(lon1, lat1, this.xy[0], this.xy[1]) / toMeters);
   }
 
   @Command('geohash')

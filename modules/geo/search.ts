@@ -12,7 +12,7 @@ import {
   type SortedSets,
   type SortedSetValue,
 } from '../../kernel';
-import { decodeScore, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
+import { decodeScore, EDGE, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
 
 const badMember = new ReplyError('ERR could not decode requested zset member');
 const badUnit = new ReplyError('ERR unsupported unit provided. please use M, KM, FT, MI');
@@ -199,9 +199,19 @@ class Found {
     this.spare = b;
   }
 
+  /** The members and scores a STORE writes, in reply order (storedScores: at least n slots). */
+  stored: string[] = [];
+  private storeScores = new Float64Array(64);
+
+  storedScores(n: number): Float64Array {
+    if (this.storeScores.length < n) this.storeScores = new Float64Array(this.scores.length);
+    return this.storeScores;
+  }
+
   /** Drop the member strings so they are not kept alive between commands. */
   release(): void {
     this.eles.length = 0;
+    this.stored.length = 0;
   }
 }
 
@@ -355,6 +365,17 @@ function centerOnMember(z: SortedSetValue, member: string): void {
   shape.lat = xy[1];
 }
 
+/**
+ * WITHDIST's distance of found point `k` in the unit: the search's own unless its four decimals
+ * are too near a tie for V8's last bit to be trusted with the rounding, then the exact one (Shape.exactDistanceTo).
+ */
+function shownDistance(k: number, conversion: number): number {
+  const d = found.dists[k] / conversion;
+  const x = d * 1e4;
+  if (Math.abs(x - Math.floor(x) - 0.5) > 1e-9 + EDGE * x) return d;
+  return shape.exactDistanceTo(found.lons[k], found.lats[k]) / conversion;
+}
+
 function searchReply(
   ctx: CommandContext,
   ss: SortedSets,
@@ -384,7 +405,7 @@ function searchReply(
         continue;
       }
       const item: Reply[] = [found.eles[k]];
-      if (withDist) item.push(distanceReply(found.dists[k] / conversion));
+      if (withDist) item.push(distanceReply(shownDistance(k, conversion)));
       if (withHash) item.push(Math.trunc(found.scores[k]));
       if (withCoord) item.push([coordReply(found.lons[k]), coordReply(found.lats[k])]);
       out[i] = item;
@@ -396,12 +417,15 @@ function searchReply(
     if (ctx.db.delete(storeKey)) ctx.modified(storeKey, Notify.GENERIC, 'del');
     return 0;
   }
-  const dst = ss.create();
+  const eles = found.stored;
+  const scores = found.storedScores(returned);
   for (let i = 0; i < returned; i++) {
     const k = order[i];
-    ss.put(dst, found.eles[k], storeDist ? found.dists[k] / conversion : found.scores[k]);
+    eles[i] = found.eles[k];
+    // A stored distance shows all 17 digits: glibc's rounding, not V8's (Shape.exactDistanceTo).
+    scores[i] = storeDist ? shape.exactDistanceTo(found.lons[k], found.lats[k]) / conversion : found.scores[k];
   }
-  ctx.db.set(storeKey, dst);
+  ctx.db.set(storeKey, ss.build(eles, scores, returned));
   ctx.modified(storeKey, Notify.ZSET, geosearch ? 'geosearchstore' : 'georadiusstore');
   return returned;
 }

@@ -403,6 +403,39 @@ export class ZSet implements SortedSetValue {
     return sl.tree.deleteRange(rank, count, (ele) => sl.forget(sl.slot(ele)));
   }
 
+  /**
+   * The set of `n` distinct members and their scores (SortedSets.build): a listpack written in
+   * one piece after sorting the members, or a skiplist when a limit is crossed.
+   */
+  static build(eles: readonly string[], scores: Float64Array, n: number, limits: Limits): ZSet {
+    const z = new ZSet();
+    let fits = n <= limits.maxEntries;
+    for (let i = 0; fits && i < n; i++) fits = eles[i].length <= limits.maxValue;
+    if (!fits) {
+      const sl = new Skiplist();
+      for (let i = 0; i < n; i++) sl.add(scores[i], eles[i]);
+      z.data = sl;
+      return z;
+    }
+    // Insertion sort of at most maxEntries indexes by (score, member).
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = scores[i];
+      const e = eles[i];
+      let j = i - 1;
+      while (j >= 0 && (scores[order[j]] > s || (scores[order[j]] === s && eles[order[j]] > e))) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = i;
+    }
+    let p = '';
+    for (let i = 0; i < n; i++) p += packEntry(eles[order[i]]) + packScore(listpackScore(scores[order[i]]));
+    z.data = flatten(p);
+    z.n = n;
+    return z;
+  }
+
   /** zsetConvert to OBJ_ENCODING_SKIPLIST. */
   toSkiplist(): void {
     if (this.sl !== null) return;
@@ -529,6 +562,7 @@ export function sortedSetsService(limits: Limits): SortedSets {
     is: (v): v is ZSet => v instanceof ZSet,
     create: () => new ZSet(),
     put: (z, ele, score, nx = false, xx = false) => (z as ZSet).put(ele, score, nx, xx, limits),
+    build: (eles, scores, n) => ZSet.build(eles, scores, n, limits),
   };
 }
 
