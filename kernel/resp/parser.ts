@@ -346,6 +346,29 @@ const MAX_PREALLOCATED = 16;
 export const SHORT_ARG = 32;
 const fromCharCode = String.fromCharCode;
 
+/** Slots of the cache of two- and three-byte arguments (sharedShort). */
+const SHARED_SLOTS = 4096;
+/** Each slot's string and its code (length and bytes, see sharedShort); 0: empty. */
+const sharedCodes = new Int32Array(SHARED_SLOTS);
+const sharedStrings: string[] = new Array<string>(SHARED_SLOTS).fill('');
+
+/**
+ * A two- or three-byte argument, the same string each time it recurs while it keeps its slot
+ * of a direct-mapped cache (as Redis shares the objects of small integers): values such as
+ * small numbers, flags and short words, stored in many keys, are one string, not a new young
+ * one per command that the collector copies into the old generation when a key keeps it. Its
+ * length and bytes fit in one integer, so a hit compares one number.
+ */
+function sharedShort(b: Buffer, at: number, len: number): string {
+  const code = (len << 24) | (b[at] << 16) | (b[at + 1] << 8) | (len === 3 ? b[at + 2] : 0);
+  const slot = Math.imul(code, 0x9e3779b1) >>> 20;
+  if (sharedCodes[slot] === code) return sharedStrings[slot];
+  const s = len === 3 ? fromCharCode(b[at], b[at + 1], b[at + 2]) : fromCharCode(b[at], b[at + 1]);
+  sharedCodes[slot] = code;
+  sharedStrings[slot] = s;
+  return s;
+}
+
 /**
  * `buf.latin1Slice(at, at + len)` for 0 <= len <= SHORT_ARG. latin1Slice is a call into C++
  * (~40 ns each on this project's machine, whatever the length); String.fromCharCode with
@@ -362,9 +385,8 @@ export function shortLatin1(b: Buffer, at: number, len: number): string {
     case 1:
       return fromCharCode(b[at]);
     case 2:
-      return fromCharCode(b[at], b[at + 1]);
     case 3:
-      return fromCharCode(b[at], b[at + 1], b[at + 2]);
+      return sharedShort(b, at, len);
     case 4:
       return fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
     case 5:

@@ -190,6 +190,34 @@ describe('RESP parser: multibulk', () => {
   });
 });
 
+describe('RESP parser: two- and three-byte arguments (shared strings)', () => {
+  /** Every two-byte argument and a spread of three-byte ones, bytes 0 to 255 in every position. */
+  function shortArgs(): string[] {
+    const out: string[] = [];
+    for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) out.push(String.fromCharCode(a, b));
+    for (let i = 0; i < 70000; i++) out.push(String.fromCharCode((i * 7) & 255, (i * 13 + 1) & 255, (i * 31 + 2) & 255));
+    return out;
+  }
+
+  test('each comes out with its own bytes, however many share a cache slot, in one read and split at every byte', () => {
+    const args = shortArgs();
+    for (let i = 0; i < args.length; i += 500) {
+      const batch = args.slice(i, i + 500);
+      expect(commands(mbulk('MSET', ...batch))).toEqual([['MSET', ...batch]]);
+      // The same arguments again, now that earlier ones took their slots.
+      expect(commands(batch.map((a) => mbulk('SET', 'k', a)).join(''))).toEqual(batch.map((a) => ['SET', 'k', a]));
+    }
+    const cmd = mbulk('MSET', 'ab', 'xyz', '\xff\x00', '\x00\x00\x01');
+    for (let cut = 1; cut < cmd.length; cut++) {
+      expect(parseChunks([cmd.slice(0, cut), cmd.slice(cut)]).filter((a) => a.length > 0)).toEqual([['MSET', 'ab', 'xyz', '\xff\x00', '\x00\x00\x01']]);
+    }
+  });
+
+  test('a recurring argument is the equal string each time, a one- or four-byte neighbour is not confused with it', () => {
+    expect(commands(mbulk('MSET', 'xxx', 'x', 'xxxx', 'xx', 'xxx', 'x\x00x', 'x\x00', 'x'))).toEqual([['MSET', 'xxx', 'x', 'xxxx', 'xx', 'xxx', 'x\x00x', 'x\x00', 'x']]);
+  });
+});
+
 describe('RESP parser: protocol errors (Redis 7.0 texts)', () => {
   const cases: Array<[string, string]> = [
     ['*x\r\n', 'invalid multibulk length'],

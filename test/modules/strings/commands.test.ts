@@ -18,6 +18,20 @@ describe('strings module through real clients', () => {
     expect(v[300]).toBe(255);
   });
 
+  it('keys given the same short value (one shared string in the parser) change on their own', async () => {
+    expect(await f.io.call('MSET', 'a', 'xxx', 'b', 'xxx', 'c', '10', 'd', '10', 'e', 'ab', 'f', 'ab')).toBe('OK');
+    expect(await f.io.append('a', 'y')).toBe(4);
+    expect(await f.io.setrange('e', 1, 'z')).toBe(2);
+    expect(await f.io.incr('c')).toBe(11);
+    expect(await f.io.mget('a', 'b', 'c', 'd', 'e', 'f')).toEqual(['xxxy', 'xxx', '11', '10', 'az', 'ab']);
+    expect(await f.io.call('OBJECT', 'ENCODING', 'b')).toBe('embstr');
+    expect(await f.io.call('OBJECT', 'ENCODING', 'a')).toBe('raw');
+    expect(await f.io.call('OBJECT', 'ENCODING', 'd')).toBe('int');
+    // A wrong argument count is refused before anything is stored.
+    await expect(f.io.call('MSET', 'g', 'xxx', 'h')).rejects.toThrow("ERR wrong number of arguments for 'mset' command");
+    expect(await f.io.exists('g', 'h')).toBe(0);
+  });
+
   it('SET options through node-redis', async () => {
     expect(await f.nr.set('k', 'v', { condition: 'NX' })).toBe('OK');
     expect(await f.nr.set('k', 'w', { condition: 'NX' })).toBeNull();
