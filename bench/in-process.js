@@ -30,6 +30,8 @@ const { callgrindWindow, lineExpecter, startProfile, stopProfile } = require('./
 
 const args = benchArgs();
 const DIST = path.resolve(args.dist ?? path.join(__dirname, '..', 'dist'));
+// The launcher starts the server with this flag (kernel/heap-size.ts); unlike the heap sizes it can still be set now.
+require('v8').setFlagsFromString('--no-minor-gc-task');
 const COMMAND = args.command ?? 'set';
 const MODE = args.mode ?? 'cpu';
 const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 50000 : 400000));

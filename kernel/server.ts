@@ -2,7 +2,6 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import { performance } from 'perf_hooks';
-import * as v8 from 'v8';
 import { inject, injectable } from 'tsyringe';
 import { type AccessControl, PasswordAccess, isLocalAddress, protectedActionAllowed } from './access';
 import { Blocking } from './blocking';
@@ -161,11 +160,6 @@ export class Server {
 
   /** Read the kernel's settings and follow their changes. */
   configure(): void {
-    // V8 scavenges from a task once the young generation is 80% full: a server allocating at
-    // a steady rate then scavenges a fifth more often, and promotes more of what it stores,
-    // than when the space is full (docs/performance.md, non-pipelined MSET). The semi-spaces
-    // (heap-size.ts) stay as they are.
-    v8.setFlagsFromString('--no-minor-gc-task');
     const c = this.config;
     this.keyspace.init(c.get<number>('databases'));
     c.watch('requirepass', (v) => this.access.requirePass(v as string));

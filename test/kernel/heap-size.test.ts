@@ -7,14 +7,14 @@ const GB = 1024 * 1024 * 1024;
 
 describe('the launcher heap sizing (kernel/heap-size.ts)', () => {
   it('sizes the old generation from maxmemory, bounded by the machine', () => {
-    expect(heapFlags(64 * 1024 * 1024, 24 * GB)).toEqual(['--max-old-space-size=160', '--max-semi-space-size=4']);
-    expect(heapFlags(4 * GB, 24 * GB)).toEqual(['--max-old-space-size=10240', '--max-semi-space-size=4']);
+    expect(heapFlags(64 * 1024 * 1024, 24 * GB)).toEqual(['--max-old-space-size=160', '--max-semi-space-size=4', '--no-minor-gc-task']);
+    expect(heapFlags(4 * GB, 24 * GB)).toEqual(['--max-old-space-size=10240', '--max-semi-space-size=4', '--no-minor-gc-task']);
     // A small maxmemory still leaves room for what the server itself holds.
-    expect(heapFlags(1024 * 1024, 24 * GB)).toEqual(['--max-old-space-size=96', '--max-semi-space-size=1']);
+    expect(heapFlags(1024 * 1024, 24 * GB)).toEqual(['--max-old-space-size=96', '--max-semi-space-size=1', '--no-minor-gc-task']);
     // A maxmemory above the machine is capped at three quarters of it.
-    expect(heapFlags(64 * GB, 8 * GB)).toEqual(['--max-old-space-size=6144', '--max-semi-space-size=4']);
+    expect(heapFlags(64 * GB, 8 * GB)).toEqual(['--max-old-space-size=6144', '--max-semi-space-size=4', '--no-minor-gc-task']);
     // Without maxmemory the young generation is still kept small (resident memory a small dataset pays).
-    expect(heapFlags(0, 24 * GB)).toEqual(['--max-old-space-size=18432', '--max-semi-space-size=4']);
+    expect(heapFlags(0, 24 * GB)).toEqual(['--max-old-space-size=18432', '--max-semi-space-size=4', '--no-minor-gc-task']);
   });
 
   it("fixes glibc's mmap threshold for the server, unless the environment sets it", () => {
