@@ -6,13 +6,13 @@
  * Redis's masked interleaved arithmetic does, including an index that overflowed to 2^step.
  */
 
+import { asin as crAsin, cos as crCos, sin as crSin } from './libm';
+
 export const LONG_MIN = -180;
 export const LONG_MAX = 180;
 export const LAT_MIN = -85.05112878;
 export const LAT_MAX = 85.05112878;
 export const STEP_MAX = 26;
-
-import { asin as crAsin, cos as crCos, sin as crSin } from './libm';
 
 const D_R = Math.PI / 180.0;
 const EARTH_RADIUS_IN_METERS = 6372797.560856;
