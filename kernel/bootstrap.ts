@@ -327,7 +327,7 @@ export function registerCommands(table: CommandTable, instance: object, cls: Mod
     }
     const fn = (instance as Record<string | symbol, unknown>)[method];
     if (typeof fn !== 'function') throw new Error(`@Command on ${cls.name}.${String(method)}, which is not a method`);
-    table.register(def, (fn as Handler).bind(instance), opts.name);
+    table.register(def, (fn as Handler).bind(instance), opts.name, { fn: fn as Handler, receiver: instance });
   }
 }
 

@@ -370,7 +370,7 @@ export class Server {
       for (let i = 1; i < argv.length; i++) this.hooks.emitBeforeWrite(c.db, argv[i]);
     }
     try {
-      return cmd.handler!(c, argv);
+      return cmd.method!.call(cmd.receiver, c, argv);
     } catch (e) {
       return this.toReplyError(cmd, e);
     }

@@ -103,6 +103,12 @@ class HandleTransport implements Transport {
   readonly direct = true;
   /** A write request object, reused while writes complete synchronously (the usual case). */
   private req: WriteReq | null = null;
+  /**
+   * Writes libuv still holds. While there are none the socket's write queue is empty (a write
+   * is tried at once only when nothing is queued before it), so `pending` is 0 without asking
+   * the handle: a C++ accessor call per reply otherwise.
+   */
+  private queued = 0;
   private failed = false;
 
   constructor(
@@ -125,7 +131,7 @@ class HandleTransport implements Transport {
   }
 
   get pending(): number {
-    return this.failed ? 0 : this.handle.writeQueueSize;
+    return this.queued === 0 || this.failed ? 0 : this.handle.writeQueueSize;
   }
 
   write(data: string): void {
@@ -148,7 +154,10 @@ class HandleTransport implements Transport {
       return;
     }
     // A request libuv still holds completes later: the next write needs another one.
-    if (binding!.streamBaseState[binding!.kLastWriteWasAsync] !== 0) this.req = null;
+    if (binding!.streamBaseState[binding!.kLastWriteWasAsync] !== 0) {
+      this.req = null;
+      this.queued++;
+    }
   }
 
   private newReq(): WriteReq {
@@ -162,6 +171,7 @@ class HandleTransport implements Transport {
   }
 
   private readonly writeDone = (status: number): void => {
+    this.queued--;
     if (status < 0) this.fail();
   };
 

@@ -67,12 +67,23 @@ export class RegisteredCommand {
   /** ACL categories, declared and implied by the flags, without '@' (commandCategories). */
   categories!: string[];
 
+  /**
+   * What dispatch calls: `method.call(receiver, ctx, argv)`. A module's handler is its class's
+   * method and the module instance, called directly: `handler`, the same method bound to the
+   * instance, would add a bound function's call layer to every command.
+   */
+  method: Handler | null;
+  receiver: object | undefined;
+
   constructor(
     def: CommandDefinition,
     public handler: Handler | null,
     readonly module: string,
     readonly parent: RegisteredCommand | null,
+    method?: { fn: Handler; receiver: object },
   ) {
+    this.method = method?.fn ?? handler;
+    this.receiver = method?.receiver;
     this.define(def);
   }
 
@@ -196,7 +207,11 @@ export class CommandTable {
   /** Changes whenever a command is registered, renamed or removed (for what is derived from the table). */
   version = 0;
 
-  register(def: CommandDefinition, handler: Handler | null, module: string): RegisteredCommand {
+  /**
+   * `method`: the unbound method `handler` binds and its receiver, when the handler is a bound
+   * method (RegisteredCommand.method).
+   */
+  register(def: CommandDefinition, handler: Handler | null, module: string, method?: { fn: Handler; receiver: object }): RegisteredCommand {
     this.version++;
     this.lastName = '';
     this.lastCmd = undefined;
@@ -207,12 +222,14 @@ export class CommandTable {
         if (existing.handler === null && handler !== null && existing.subcommands !== null) {
           // The container was made as a placeholder for its subcommands: the declaration wins.
           existing.handler = handler;
+          existing.method = method?.fn ?? handler;
+          existing.receiver = method?.receiver;
           existing.define(def);
           return existing;
         }
         throw new Error(`command '${def.name}' is registered twice (modules ${existing.module} and ${module})`);
       }
-      const cmd = new RegisteredCommand(def, handler, module, null);
+      const cmd = new RegisteredCommand(def, handler, module, null, method);
       this.add(def.name, cmd);
       return cmd;
     }
@@ -226,7 +243,7 @@ export class CommandTable {
     }
     parent.subcommands ??= new Map();
     if (parent.subcommands.has(sub)) throw new Error(`command '${def.name}' is registered twice`);
-    const cmd = new RegisteredCommand(def, handler, module, parent);
+    const cmd = new RegisteredCommand(def, handler, module, parent, method);
     parent.subcommands.set(sub, cmd);
     return cmd;
   }
