@@ -12,7 +12,8 @@
  *
  * --test: redis-benchmark's -t tests; --cmd: a raw command instead (redis-benchmark's
  * __rand_int__ placeholders); --pipeline: -P. --keep: keep the callgrind dumps in `dir`
- * (callgrind_annotate them to see which functions a request's instructions go to).
+ * (callgrind_annotate them to see which functions a request's instructions go to). --cache 1:
+ * callgrind's cache simulation, cache misses per request besides the instructions.
  * --node: the server's Node flags (default: none, Node's own heap sizes; give the launcher's
  * heap flags to measure a build as bench/run.js starts it). Counted, not timed: the cron and
  * the collector's timing follow the wall clock, which valgrind stretches ~50x, so a window's
@@ -32,6 +33,7 @@ const CMD = args.cmd === undefined ? null : args.cmd.split(/\s+/).filter((a) => 
 const TEST = args.test ?? 'mset';
 const PIPELINE = Number(args.pipeline ?? 1);
 const KEEP = args.keep === undefined ? null : path.resolve(args.keep);
+const CACHE = args.cache === '1';
 const REQUESTS = Number(args.requests ?? 100000);
 const WARMUP = Number(args.warmup ?? 50000);
 const ROUNDS = Number(args.rounds ?? 3);
@@ -51,15 +53,27 @@ function benchmark(port, n) {
 function windowTotals(dir, n) {
   let all = 0;
   let main = 0;
+  /** With --cache 1: first-level and last-level data misses (reads and writes) and first-level instruction misses, all threads. */
+  let d1 = 0;
+  let ll = 0;
+  let i1 = 0;
   for (const f of fs.readdirSync(dir)) {
     const m = /^cg\.out\.(\d+)-(\d+)$/.exec(f);
     if (m === null || Number(m[1]) !== n) continue;
-    const totals = /^totals: (\d+)/m.exec(fs.readFileSync(path.join(dir, f), 'utf8'));
-    if (totals === null) continue;
-    all += Number(totals[1]);
-    if (Number(m[2]) === 1) main = Number(totals[1]);
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    const events = /^events: (.+)$/m.exec(text);
+    const totals = /^totals: ([\d ]+)$/m.exec(text);
+    if (events === null || totals === null) continue;
+    const names = events[1].trim().split(/\s+/);
+    const values = totals[1].trim().split(/\s+/).map(Number);
+    const at = (name) => values[names.indexOf(name)] ?? 0;
+    all += at('Ir');
+    if (Number(m[2]) === 1) main = at('Ir');
+    d1 += at('D1mr') + at('D1mw');
+    ll += at('DLmr') + at('DLmw');
+    i1 += at('I1mr');
   }
-  return { all, main };
+  return { all, main, d1, ll, i1 };
 }
 
 async function main() {
@@ -73,7 +87,7 @@ async function main() {
   // With a heap limit given, the launcher runs the server itself instead of a child valgrind would not follow.
   const heap = NODE_FLAGS.some((f) => f.startsWith('--max-old-space-size')) ? [] : ['--max-old-space-size=4000'];
   const server = ['node', ...heap, ...NODE_FLAGS, path.join(ROOT, 'dist/kernel/main.js'), '--port', String(port), '--bind', '127.0.0.1', '--loglevel', 'warning', '--save', ''];
-  const proc = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', `--callgrind-out-file=${path.join(dir, 'cg.out')}`, ...server], { stdio: 'ignore' });
+  const proc = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', '--separate-threads=yes', ...(CACHE ? ['--cache-sim=yes'] : []), `--callgrind-out-file=${path.join(dir, 'cg.out')}`, ...server], { stdio: 'ignore' });
   try {
     // Node starts ~50x slower under valgrind than waitPort's ten seconds.
     for (let tries = 30; ; tries--) {
@@ -87,6 +101,7 @@ async function main() {
     benchmark(port, WARMUP);
     const per = [];
     const main = [];
+    const misses = [];
     for (let w = 0; w < ROUNDS; w++) {
       callgrindControl(['-z'], proc.pid);
       benchmark(port, REQUESTS);
@@ -94,11 +109,12 @@ async function main() {
       const t = windowTotals(dir, w + 1);
       per.push(Math.round(t.all / REQUESTS));
       main.push(Math.round(t.main / REQUESTS));
+      misses.push(`${(t.d1 / REQUESTS).toFixed(1)}/${(t.ll / REQUESTS).toFixed(1)}/${(t.i1 / REQUESTS).toFixed(1)}`);
     }
     const sorted = [...per].sort((a, b) => a - b);
     const mainSorted = [...main].sort((a, b) => a - b);
     const name = `${CMD === null ? TEST : CMD.join(' ')}${PIPELINE > 1 ? ` -P ${PIPELINE}` : ''}`;
-    console.log(`${name} (${ROOT}${NODE_FLAGS.length ? ` ${NODE_FLAGS.join(' ')}` : ''}): instructions per request ${per.join(' ')}, median ${sorted[sorted.length >> 1]}; main thread ${main.join(' ')}, median ${mainSorted[mainSorted.length >> 1]} (callgrind, windows of ${REQUESTS} after a warm-up of ${WARMUP})`);
+    console.log(`${name} (${ROOT}${NODE_FLAGS.length ? ` ${NODE_FLAGS.join(' ')}` : ''}): instructions per request ${per.join(' ')}, median ${sorted[sorted.length >> 1]}; main thread ${main.join(' ')}, median ${mainSorted[mainSorted.length >> 1]}${CACHE ? `; misses per request, first-level data/last-level data/first-level instruction: ${misses.join(' ')}` : ''} (callgrind, windows of ${REQUESTS} after a warm-up of ${WARMUP})`);
   } finally {
     proc.kill('SIGKILL');
     if (KEEP === null) fs.rmSync(dir, { recursive: true, force: true });
