@@ -207,14 +207,15 @@ export class StringMap<V> {
  * codes: keys are latin1) into the module's memory four at a time, then one call hashes them;
  * V8 inlines that call into optimised callers.
  *
- * Memory: the process key at 0, a caller's key (sipHash12) at 16, the bytes from SIP_DATA.
+ * Memory: the state the process key starts a hash in at 0 (v0..v3: the key xored with the
+ * constants once, not at every hash), a caller's key's (sipHash12) at 32, the bytes from SIP_DATA.
  * A string longer than SIP_CHUNK goes in chunks, the state kept in the module between them.
  * A batch of strings (hashKeys) lies from SIP_DATA too, each at the offset and with the length
  * its entry of the table at SIP_TABLE gives; their hashes come back at SIP_OUT.
  */
 const SIP_KEY = 0;
-const SIP_CALLER_KEY = 16;
-const SIP_DATA = 32;
+const SIP_CALLER_KEY = 32;
+const SIP_DATA = 64;
 /** Bytes hashed a call (a multiple of 8); the memory's one page holds them and the 8 a tail block reads. */
 export const SIP_CHUNK = 32768;
 /** Strings a batch hashes at most. */
@@ -266,7 +267,7 @@ function sipModule(): Uint8Array {
   const load64 = (offset: number) => [0x29, 3, offset];
   const load32 = (offset: number) => [0x28, 2, ...uleb(offset)];
   const store32 = (offset: number) => [0x36, 2, ...uleb(offset)];
-  const [ADD, XOR, OR, AND, SHL, SUB, ROTL] = [0x7c, 0x85, 0x84, 0x83, 0x86, 0x7d, 0x89];
+  const [ADD, XOR, OR, SHL, ROTL] = [0x7c, 0x85, 0x84, 0x86, 0x89];
   const add = (a: number, b: number) => [...get(a), ...get(b), ADD, ...set(a)];
   const xor = (a: number, b: number) => [...get(a), ...get(b), XOR, ...set(a)];
   const rotl = (a: number, r: number) => [...get(a), ...i64(0, r), ROTL, ...set(a)];
@@ -277,13 +278,8 @@ function sipModule(): Uint8Array {
     ...add(V0, V3), ...rotlXor(V3, 21, V0),
     ...add(V2, V1), ...rotlXor(V1, 17, V2), ...rotl(V2, 32),
   ];
-  // The state from the key at address a: "somepseudorandomlygeneratedbytes" xor k0, k1.
-  const init = [
-    ...get(0), ...load64(0), ...i64(0x736f6d65, 0x70736575), XOR, ...set(V0),
-    ...get(0), ...load64(8), ...i64(0x646f7261, 0x6e646f6d), XOR, ...set(V1),
-    ...get(0), ...load64(0), ...i64(0x6c796765, 0x6e657261), XOR, ...set(V2),
-    ...get(0), ...load64(8), ...i64(0x74656462, 0x79746573), XOR, ...set(V3),
-  ];
+  // The initial state at address a (sipState).
+  const init = [V0, V1, V2, V3].flatMap((v, i) => [...get(0), ...load64(8 * i), ...set(v)]);
   // One round a whole 8-byte block of the first `n` bytes (local n) from the address `start` pushes.
   const blocks = (start: number[], n: number) => [
     ...start, ...set(P),
@@ -294,11 +290,10 @@ function sipModule(): Uint8Array {
     ...get(P), ...i32(8), 0x6a, ...set(P), 0x0c, 0,
     0x0b, 0x0b,
   ];
-  // The last block (the rest's 0-7 bytes at P under the length's low byte, the bytes past the
-  // string masked off), two finalisation rounds, the low 32 bits of the result.
-  const finish = (rest: number, len: number) => [
+  // The last block (the rest's 0-7 bytes at P, zeros after them as sipCopy leaves them, under
+  // the length's low byte), two finalisation rounds, the low 32 bits of the result.
+  const finish = (len: number) => [
     ...get(P), ...load64(0),
-    ...i64(0, 1), ...get(rest), ...i32(7), 0x71, ...i32(3), 0x74, 0xad, SHL, ...i64(0, 1), SUB, AND,
     ...get(len), 0xad, ...i64(0, 56), SHL, OR, ...set(M),
     ...xor(V3, M), ...round, ...xor(V0, M),
     ...get(V2), ...i64(0, 0xff), XOR, ...set(V2),
@@ -317,7 +312,7 @@ function sipModule(): Uint8Array {
     ...init,
     ...entry(4), ...set(LEN),
     ...blocks(entry(0), LEN),
-    ...get(K), ...i32(2), 0x74, ...finish(LEN, LEN), ...store32(SIP_OUT),
+    ...get(K), ...i32(2), 0x74, ...finish(LEN), ...store32(SIP_OUT),
     ...get(K), ...i32(1), 0x6a, ...set(K), 0x0c, 0,
     0x0b, 0x0b,
   ];
@@ -339,10 +334,10 @@ function sipModule(): Uint8Array {
     ...section(7, [6, ...name('hash'), 0, 0, ...name('begin'), 0, 1, ...name('absorb'), 0, 2, ...name('end'), 0, 3, ...name('many'), 0, 4, ...name('memory'), 2, 0]),
     ...section(10, [
       5,
-      ...body(2, [...init, ...blocks(i32(SIP_DATA), 1), ...finish(1, 1)]),
+      ...body(2, [...init, ...blocks(i32(SIP_DATA), 1), ...finish(1)]),
       ...body(1, [...init, ...storeState]),
       ...body(1, [...loadState, ...blocks(i32(SIP_DATA), 0), ...storeState]),
-      ...body(2, [...loadState, ...blocks(i32(SIP_DATA), 0), ...finish(0, 1)]),
+      ...body(2, [...loadState, ...blocks(i32(SIP_DATA), 0), ...finish(1)]),
       ...body(2, many, 4),
     ]),
   ]);
@@ -355,23 +350,43 @@ declare const WebAssembly: {
 };
 
 const sip = new WebAssembly.Instance(new WebAssembly.Module(sipModule())).exports as {
-  /** SipHash-1-2 of the `len` (<= SIP_CHUNK) bytes at SIP_DATA under the key at `keyAt`. */
+  /** SipHash-1-2 of the `len` (<= SIP_CHUNK) bytes at SIP_DATA from the key state at `keyAt` (sipState). */
   hash(keyAt: number, len: number): number;
-  /** Start a long string: the state from the key at `keyAt`. */
+  /** Start a long string: the key state at `keyAt`. */
   begin(keyAt: number): void;
   /** Absorb the `n` bytes (a multiple of 8) at SIP_DATA. */
   absorb(n: number): void;
   /** Absorb the last `rest` bytes at SIP_DATA of a string of `len` bytes; its hash. */
   end(rest: number, len: number): number;
-  /** SipHash-1-2 under the key at `keyAt` of the strings of SIP_TABLE's first n entries (offset, length), to SIP_OUT. */
+  /** SipHash-1-2 from the key state at `keyAt` of the strings of SIP_TABLE's first n entries (offset, length), to SIP_OUT. */
   many(keyAt: number, n: number): void;
   memory: { buffer: ArrayBuffer };
 };
 /** The module's memory as words; it never grows, so the view stays attached. */
 const sipWords = new Int32Array(sip.memory.buffer);
-randomBytes(16).copy(Buffer.from(sip.memory.buffer), SIP_KEY);
+/**
+ * Store at `at` the state a key k0 = k0h:k0l, k1 = k1h:k1l starts a hash in: v0..v3, the key
+ * xored with "somepseudorandomlygeneratedbytes", as little-endian 64-bit words.
+ */
+function sipState(at: number, k0l: number, k0h: number, k1l: number, k1h: number): void {
+  const w = at >> 2;
+  sipWords[w] = k0l ^ 0x70736575;
+  sipWords[w + 1] = k0h ^ 0x736f6d65;
+  sipWords[w + 2] = k1l ^ 0x6e646f6d;
+  sipWords[w + 3] = k1h ^ 0x646f7261;
+  sipWords[w + 4] = k0l ^ 0x6e657261;
+  sipWords[w + 5] = k0h ^ 0x6c796765;
+  sipWords[w + 6] = k1l ^ 0x79746573;
+  sipWords[w + 7] = k1h ^ 0x74656462;
+}
+const processKey = randomBytes(16);
+sipState(SIP_KEY, processKey.readInt32LE(0), processKey.readInt32LE(4), processKey.readInt32LE(8), processKey.readInt32LE(12));
+processKey.fill(0);
 
-/** Copy the bytes from..to of `s` to word w on, little-endian (bytes past `to` in the last word are 0). */
+/**
+ * Copy the bytes from..to of `s` to word w on, little-endian, and zeros after them to the end of
+ * the next word: the last block's 8 bytes then need no mask of the bytes past the string.
+ */
 function sipCopy(s: string, from: number, to: number, w: number): void {
   const words = sipWords;
   let p = from;
@@ -383,9 +398,10 @@ function sipCopy(s: string, from: number, to: number, w: number): void {
   if (p + 1 < to) t |= s.charCodeAt(p + 1) << 8;
   if (p + 2 < to) t |= s.charCodeAt(p + 2) << 16;
   words[w] = t;
+  words[w + 1] = 0;
 }
 
-/** The low 32 bits of SipHash-1-2 of `s` under the key at `keyAt`. */
+/** The low 32 bits of SipHash-1-2 of `s` from the key state at `keyAt`. */
 function sipHash(keyAt: number, s: string): number {
   const len = s.length;
   if (len <= SIP_CHUNK) {
@@ -404,11 +420,7 @@ function sipHash(keyAt: number, s: string): number {
 
 /** The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l (for tests). */
 export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s: string): number {
-  const at = SIP_CALLER_KEY >> 2;
-  sipWords[at] = k0l;
-  sipWords[at + 1] = k0h;
-  sipWords[at + 2] = k1l;
-  sipWords[at + 3] = k1h;
+  sipState(SIP_CALLER_KEY, k0l, k0h, k1l, k1h);
   return sipHash(SIP_CALLER_KEY, s);
 }
 
@@ -478,7 +490,7 @@ function keyedHashes(strs: readonly string[], from: number, step: number, n: num
     sipCopy(s, 0, len, at >> 2);
     words[(SIP_TABLE >> 2) + 2 * k] = at;
     words[(SIP_TABLE >> 2) + 2 * k + 1] = len;
-    at += (len & ~3) + 4;
+    at += (len & ~3) + 8;
   }
   if (k === 0) {
     out[0] = keyedHash(strs[from]);
