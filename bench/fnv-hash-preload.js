@@ -5,7 +5,7 @@
  * 32-bit seed, murmur3's finaliser) in place of the keyed SipHash-1-2. It rewrites the compiled
  * string-map.js as Node loads it, so the product keeps no switch that could weaken its hash;
  * bench/keyed-hash.js measures the two side by side. Everything else (the last-string cache,
- * the tables, the probes, the batches of keys) is the build's own.
+ * the tables, the probes) is the build's own.
  */
 const Module = require('module');
 const fs = require('fs');
@@ -26,25 +26,11 @@ function fnv1a(s) {
 }
 `;
 
-// The batch (hashKeys, MSET's keys): a later declaration of the same function wins, so this
-// replaces the SipHash one; each key hashed in turn, as FNV-1a needs no copy or call to batch.
-const BATCH = 'function keyedHashes(strs, from, step, n, out) {';
-const FNV_BATCH = `
-${BATCH}
-  for (let k = 0; k < n; k++) {
-    const h = fnv1a(strs[from + k * step]);
-    out[k] = h === 0 ? 1 : h;
-  }
-  return n;
-}
-`;
-
 const load = Module._extensions['.js'];
 Module._extensions['.js'] = function (module, filename) {
   if (!filename.endsWith(TARGET)) return load(module, filename);
   const src = fs.readFileSync(filename, 'utf8');
-  // Exactly one call site and one batch, or the rewrite would measure something else: fail loudly instead.
+  // Exactly one call site, or the rewrite would measure something else: fail loudly instead.
   if (src.split(CALL).length !== 2) throw new Error(`fnv-hash-preload: expected one "${CALL}" in ${filename}; update the preload`);
-  if (src.split(BATCH).length !== 2) throw new Error(`fnv-hash-preload: expected one "${BATCH}" in ${filename}; update the preload`);
-  module._compile(src.replace(CALL, 'fnv1a(s)') + FNV + FNV_BATCH, filename);
+  module._compile(src.replace(CALL, 'fnv1a(s)') + FNV, filename);
 };

@@ -1,5 +1,4 @@
 import { Errors } from '../errors';
-import { hashKeys, HASH_BATCH } from '../util/string-map';
 import { KeyTable } from './table';
 import type { DataType } from './types';
 import type { Keyspace } from './keyspace';
@@ -54,8 +53,6 @@ export class Database {
    * strings short enough to be embstr are kept.
    */
   private rawStrings = new Set<string>();
-  /** hashKeys' hashes, for setHashed (one array a database, reused by every batch). */
-  readonly keyHashes = new Int32Array(HASH_BATCH);
 
   constructor(
     readonly id: number,
@@ -134,30 +131,11 @@ export class Database {
    * The caller signals the modification (ctx.modified).
    */
   set(key: string, value: unknown, keepTtl = false): void {
-    this.put(key, 0, value, keepTtl);
-  }
-
-  /**
-   * The keyspace hashes of keys[from], keys[from + step], ... (n of them or fewer, at least
-   * one) into keyHashes, in one batch; returns how many. For setHashed: MSET hashes its keys
-   * together, which costs less than one at a time.
-   */
-  hashKeys(keys: readonly string[], from: number, step: number, n: number): number {
-    return hashKeys(keys, from, step, n, this.keyHashes);
-  }
-
-  /** set() of a key whose hash is keyHashes[k] (hashKeys), dropping its TTL. */
-  setHashed(key: string, k: number, value: unknown): void {
-    this.put(key, this.keyHashes[k], value, false);
-  }
-
-  /** set() with the key's hash when known (0: not known). */
-  private put(key: string, hash: number, value: unknown, keepTtl: boolean): void {
     this.keyspace.willWrite(this, key);
     const ks = this.keyspace;
     const d = this.dict;
     const size = ks.sizeOf(key, value);
-    const r = key === this.lastKey ? this.lastRow : hash === 0 ? d.row(key) : d.rowHashed(key, hash);
+    const r = key === this.lastKey ? this.lastRow : d.row(key);
     if (r >= 0) {
       const old = d.valueAt(r);
       const oldSize = d.sizeAt(r);
@@ -172,7 +150,7 @@ export class Database {
       this.lastRow = r;
       return;
     }
-    const row = hash === 0 ? d.insert(key, value, ks.newStamp()) : d.insertHashed(key, hash, value, ks.newStamp());
+    const row = d.insert(key, value, ks.newStamp());
     this.bytes += d.setSizeAt(row, size);
     this.created = key;
     this.lastKey = key;

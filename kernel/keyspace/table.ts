@@ -62,11 +62,7 @@ export class KeyTable<V> {
 
   /** The row of `key`, or -1. */
   row(key: string): number {
-    return this.rowHashed(key, hashString(key));
-  }
-
-  /** row() of a key whose hash (hashString's) is known. */
-  rowHashed(key: string, h: number): number {
+    const h = hashString(key);
     const index = this.index;
     const mask = this.mask;
     const tag = h & ~mask;
@@ -119,11 +115,7 @@ export class KeyTable<V> {
 
   /** Add a key known to be absent; returns its row. */
   insert(key: string, value: V, stamp: number): number {
-    return this.insertHashed(key, hashString(key), value, stamp);
-  }
-
-  /** insert() of a key whose hash (hashString's) is known. */
-  insertHashed(key: string, h: number, value: V, stamp: number): number {
+    const h = hashString(key);
     if ((this.count + 1) * 2 > this.index.length) this.rehash(this.index.length * 2);
     if (this.count === this.capacity) this.grow(this.count + 1);
     const mask = this.mask;

@@ -210,18 +210,12 @@ export class StringMap<V> {
  * Memory: the state the process key starts a hash in at 0 (v0..v3: the key xored with the
  * constants once, not at every hash), a caller's key's (sipHash12) at 32, the bytes from SIP_DATA.
  * A string longer than SIP_CHUNK goes in chunks, the state kept in the module between them.
- * A batch of strings (hashKeys) lies from SIP_DATA too, each at the offset and with the length
- * its entry of the table at SIP_TABLE gives; their hashes come back at SIP_OUT.
  */
 const SIP_KEY = 0;
 const SIP_CALLER_KEY = 32;
 const SIP_DATA = 64;
 /** Bytes hashed a call (a multiple of 8); the memory's one page holds them and the 8 a tail block reads. */
 export const SIP_CHUNK = 32768;
-/** Strings a batch hashes at most. */
-export const HASH_BATCH = 64;
-const SIP_TABLE = SIP_DATA + SIP_CHUNK + 8;
-const SIP_OUT = SIP_TABLE + 8 * HASH_BATCH;
 
 /** WebAssembly's encoding of the SipHash-1-2 module, built once at load. */
 function sipModule(): Uint8Array {
@@ -257,16 +251,11 @@ function sipModule(): Uint8Array {
   const M = 6;
   const P = 7;
   const END = 8;
-  // many's counter and current length.
-  const K = 9;
-  const LEN = 10;
   const get = (i: number) => [0x20, i];
   const set = (i: number) => [0x21, i];
   const i32 = (x: number) => [0x41, ...sleb(x >> 31, x)];
   const i64 = (hi: number, lo: number) => [0x42, ...sleb(hi, lo)];
   const load64 = (offset: number) => [0x29, 3, offset];
-  const load32 = (offset: number) => [0x28, 2, ...uleb(offset)];
-  const store32 = (offset: number) => [0x36, 2, ...uleb(offset)];
   const [ADD, XOR, OR, SHL, ROTL] = [0x7c, 0x85, 0x84, 0x86, 0x89];
   const add = (a: number, b: number) => [...get(a), ...get(b), ADD, ...set(a)];
   const xor = (a: number, b: number) => [...get(a), ...get(b), XOR, ...set(a)];
@@ -280,10 +269,10 @@ function sipModule(): Uint8Array {
   ];
   // The initial state at address a (sipState).
   const init = [V0, V1, V2, V3].flatMap((v, i) => [...get(0), ...load64(8 * i), ...set(v)]);
-  // One round a whole 8-byte block of the first `n` bytes (local n) from the address `start` pushes.
-  const blocks = (start: number[], n: number) => [
-    ...start, ...set(P),
-    ...get(n), ...i32(-8), 0x71, ...get(P), 0x6a, ...set(END),
+  // One round a whole 8-byte block of the first `n` bytes (local n) at SIP_DATA.
+  const blocks = (n: number) => [
+    ...i32(SIP_DATA), ...set(P),
+    ...get(n), ...i32(-8), 0x71, ...i32(SIP_DATA), 0x6a, ...set(END),
     0x02, 0x40, 0x03, 0x40,
     ...get(P), ...get(END), 0x4f, 0x0d, 1,
     ...get(P), ...load64(0), ...set(M), ...xor(V3, M), ...round, ...xor(V0, M),
@@ -303,21 +292,8 @@ function sipModule(): Uint8Array {
   const state = [V0, V1, V2, V3];
   const loadState = state.flatMap((v, g) => [0x23, g, ...set(v)]);
   const storeState = state.flatMap((v, g) => [...get(v), 0x24, g]);
-  // many(keyAt, n): the strings of the table's first n entries, each hash to SIP_OUT + 4k.
-  const entry = (field: number) => [...get(K), ...i32(3), 0x74, ...load32(SIP_TABLE + field)];
-  const many = [
-    ...i32(0), ...set(K),
-    0x02, 0x40, 0x03, 0x40,
-    ...get(K), ...get(1), 0x4f, 0x0d, 1,
-    ...init,
-    ...entry(4), ...set(LEN),
-    ...blocks(entry(0), LEN),
-    ...get(K), ...i32(2), 0x74, ...finish(LEN), ...store32(SIP_OUT),
-    ...get(K), ...i32(1), 0x6a, ...set(K), 0x0c, 0,
-    0x0b, 0x0b,
-  ];
-  const body = (params: number, code: number[], i32Locals = 2) => {
-    const f = [...(params === 2 ? [2] : [3, 1, I32]), 5, I64, i32Locals, I32, ...code, 0x0b];
+  const body = (params: number, code: number[]) => {
+    const f = [...(params === 2 ? [2] : [3, 1, I32]), 5, I64, 2, I32, ...code, 0x0b];
     return [...uleb(f.length), ...f];
   };
   const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
@@ -325,20 +301,19 @@ function sipModule(): Uint8Array {
   const mutableI64 = [I64, 1, ...i64(0, 0), 0x0b];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    // Types: (i32, i32) -> i32, (i32) -> () and (i32, i32) -> ().
-    ...section(1, [3, 0x60, 2, I32, I32, 1, I32, 0x60, 1, I32, 0, 0x60, 2, I32, I32, 0]),
-    // hash(keyAt, len), begin(keyAt), absorb(n), end(rest, len), many(keyAt, n).
-    ...section(3, [5, 0, 1, 1, 0, 2]),
+    // Types: (i32, i32) -> i32 and (i32) -> ().
+    ...section(1, [2, 0x60, 2, I32, I32, 1, I32, 0x60, 1, I32, 0]),
+    // hash(keyAt, len), begin(keyAt), absorb(n), end(rest, len).
+    ...section(3, [4, 0, 1, 1, 0]),
     ...section(5, [1, 0, 1]),
     ...section(6, [4, ...mutableI64, ...mutableI64, ...mutableI64, ...mutableI64]),
-    ...section(7, [6, ...name('hash'), 0, 0, ...name('begin'), 0, 1, ...name('absorb'), 0, 2, ...name('end'), 0, 3, ...name('many'), 0, 4, ...name('memory'), 2, 0]),
+    ...section(7, [5, ...name('hash'), 0, 0, ...name('begin'), 0, 1, ...name('absorb'), 0, 2, ...name('end'), 0, 3, ...name('memory'), 2, 0]),
     ...section(10, [
-      5,
-      ...body(2, [...init, ...blocks(i32(SIP_DATA), 1), ...finish(1)]),
+      4,
+      ...body(2, [...init, ...blocks(1), ...finish(1)]),
       ...body(1, [...init, ...storeState]),
-      ...body(1, [...loadState, ...blocks(i32(SIP_DATA), 0), ...storeState]),
-      ...body(2, [...loadState, ...blocks(i32(SIP_DATA), 0), ...finish(1)]),
-      ...body(2, many, 4),
+      ...body(1, [...loadState, ...blocks(0), ...storeState]),
+      ...body(2, [...loadState, ...blocks(0), ...finish(1)]),
     ]),
   ]);
 }
@@ -358,37 +333,37 @@ const sip = new WebAssembly.Instance(new WebAssembly.Module(sipModule())).export
   absorb(n: number): void;
   /** Absorb the last `rest` bytes at SIP_DATA of a string of `len` bytes; its hash. */
   end(rest: number, len: number): number;
-  /** SipHash-1-2 from the key state at `keyAt` of the strings of SIP_TABLE's first n entries (offset, length), to SIP_OUT. */
-  many(keyAt: number, n: number): void;
   memory: { buffer: ArrayBuffer };
 };
 /** The module's memory as words; it never grows, so the view stays attached. */
 const sipWords = new Int32Array(sip.memory.buffer);
 /**
- * Store at `at` the state a key k0 = k0h:k0l, k1 = k1h:k1l starts a hash in: v0..v3, the key
- * xored with "somepseudorandomlygeneratedbytes", as little-endian 64-bit words.
+ * Store at `at` the state a key k0 = k0h:k0l, k1 = k1h:k1l starts a hash in:
+ * v0..v3, the key xored with "somepseudorandomlygeneratedbytes", as little-endian 64-bit words.
  */
 function sipState(at: number, k0l: number, k0h: number, k1l: number, k1h: number): void {
+  const words = sipWords;
   const w = at >> 2;
-  sipWords[w] = k0l ^ 0x70736575;
-  sipWords[w + 1] = k0h ^ 0x736f6d65;
-  sipWords[w + 2] = k1l ^ 0x6e646f6d;
-  sipWords[w + 3] = k1h ^ 0x646f7261;
-  sipWords[w + 4] = k0l ^ 0x6e657261;
-  sipWords[w + 5] = k0h ^ 0x6c796765;
-  sipWords[w + 6] = k1l ^ 0x79746573;
-  sipWords[w + 7] = k1h ^ 0x74656462;
+  words[w] = k0l ^ 0x70736575;
+  words[w + 1] = k0h ^ 0x736f6d65;
+  words[w + 2] = k1l ^ 0x6e646f6d;
+  words[w + 3] = k1h ^ 0x646f7261;
+  words[w + 4] = k0l ^ 0x6e657261;
+  words[w + 5] = k0h ^ 0x6c796765;
+  words[w + 6] = k1l ^ 0x79746573;
+  words[w + 7] = k1h ^ 0x74656462;
 }
 const processKey = randomBytes(16);
 sipState(SIP_KEY, processKey.readInt32LE(0), processKey.readInt32LE(4), processKey.readInt32LE(8), processKey.readInt32LE(12));
 processKey.fill(0);
 
 /**
- * Copy the bytes from..to of `s` to word w on, little-endian, and zeros after them to the end of
- * the next word: the last block's 8 bytes then need no mask of the bytes past the string.
+ * Copy the bytes from..to of `s` to SIP_DATA, little-endian words, and zeros after them to the
+ * end of the next word: the last block's 8 bytes then need no mask of the bytes past the string.
  */
-function sipCopy(s: string, from: number, to: number, w: number): void {
+function sipCopy(s: string, from: number, to: number): void {
   const words = sipWords;
+  let w = SIP_DATA >> 2;
   let p = from;
   for (const last = to - 3; p < last; p += 4) {
     words[w++] = s.charCodeAt(p) | (s.charCodeAt(p + 1) << 8) | (s.charCodeAt(p + 2) << 16) | (s.charCodeAt(p + 3) << 24);
@@ -405,16 +380,16 @@ function sipCopy(s: string, from: number, to: number, w: number): void {
 function sipHash(keyAt: number, s: string): number {
   const len = s.length;
   if (len <= SIP_CHUNK) {
-    sipCopy(s, 0, len, SIP_DATA >> 2);
+    sipCopy(s, 0, len);
     return sip.hash(keyAt, len);
   }
   sip.begin(keyAt);
   let p = 0;
   for (; len - p > SIP_CHUNK; p += SIP_CHUNK) {
-    sipCopy(s, p, p + SIP_CHUNK, SIP_DATA >> 2);
+    sipCopy(s, p, p + SIP_CHUNK);
     sip.absorb(SIP_CHUNK);
   }
-  sipCopy(s, p, len, SIP_DATA >> 2);
+  sipCopy(s, p, len);
   return sip.end(len - p, len);
 }
 
@@ -466,40 +441,4 @@ function hashMember(s: string): number {
 function keyedHash(s: string): number {
   const h = sipHash(SIP_KEY, s);
   return h === 0 ? 1 : h;
-}
-
-/**
- * The keyspace hashes (hashString's) of strs[from], strs[from + step], ...: n of them, or fewer
- * (at most HASH_BATCH, and what fits in the module's memory; at least one), into out[0..).
- * Returns how many. The strings go into the module's memory back to back and one call hashes
- * them all: MSET's ten keys cost one crossing into WebAssembly and one copy loop, not ten.
- */
-export function hashKeys(strs: readonly string[], from: number, step: number, n: number, out: Int32Array): number {
-  return keyedHashes(strs, from, step, n < HASH_BATCH ? n : HASH_BATCH, out);
-}
-
-/** hashKeys under the process key (0 made 1, as keyedHash). */
-function keyedHashes(strs: readonly string[], from: number, step: number, n: number, out: Int32Array): number {
-  const words = sipWords;
-  let at = SIP_DATA;
-  let k = 0;
-  for (; k < n; k++) {
-    const s = strs[from + k * step];
-    const len = s.length;
-    if (at + len + 8 > SIP_DATA + SIP_CHUNK) break;
-    sipCopy(s, 0, len, at >> 2);
-    words[(SIP_TABLE >> 2) + 2 * k] = at;
-    words[(SIP_TABLE >> 2) + 2 * k + 1] = len;
-    at += (len & ~3) + 8;
-  }
-  if (k === 0) {
-    out[0] = keyedHash(strs[from]);
-    return 1;
-  }
-  sip.many(SIP_KEY, k);
-  for (let j = 0; j < k; j++) {
-    const h = words[(SIP_OUT >> 2) + j];
-    out[j] = h === 0 ? 1 : h;
-  }
-  return k;
 }

@@ -230,15 +230,11 @@ export default class StringsModule {
     return 1;
   }
 
-  /** MSET's stores: the keys hashed in batches (Database.hashKeys), each stored and signalled in turn, as Redis does. */
   private setAll(ctx: CommandContext, argv: string[]): void {
     const db = ctx.db;
-    for (let i = 1; i < argv.length; ) {
-      const n = db.hashKeys(argv, i, 2, (argv.length - i) >> 1);
-      for (let k = 0; k < n; k++, i += 2) {
-        db.setHashed(argv[i], k, argv[i + 1]);
-        ctx.modified(argv[i], Notify.STRING, 'set');
-      }
+    for (let i = 1; i < argv.length; i += 2) {
+      db.set(argv[i], argv[i + 1]);
+      ctx.modified(argv[i], Notify.STRING, 'set');
     }
   }
 

@@ -1,4 +1,4 @@
-import { HASH_BATCH, hashKeys, hashString, SIP_CHUNK, sipHash12, StringMap } from '../../kernel/util/string-map';
+import { hashString, SIP_CHUNK, sipHash12, StringMap } from '../../kernel/util/string-map';
 
 /** A small deterministic PRNG, so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -169,35 +169,6 @@ describe('StringMap', () => {
     const after = words.map(hashString);
     expect(after).toEqual(before);
     expect(new Set(before).size).toBe(words.length);
-  });
-
-  test('hashKeys hashes a batch as hashString does each: every length, binary bytes, full memory, long strings, cold and hot', () => {
-    const rand = rng(13);
-    const str = (n: number) => String.fromCharCode(...Array.from({ length: n }, () => Math.floor(rand() * 256)));
-    // Every length 0..200 twice, then strings that fill the module's memory part-way through a
-    // batch (and one longer than it, hashed on its own), with short ones between them.
-    const strs: string[] = [];
-    for (let n = 0; n < 402; n++) strs.push(str(n % 201));
-    for (const n of [SIP_CHUNK - 20, 3, 5000, SIP_CHUNK + 9, 0, 12000, 12000, 12000, 7]) strs.push(n > 200 ? 'z'.repeat(n - 1) + str(1) : str(n));
-    const want = strs.map((x) => hashString(x));
-    const out = new Int32Array(HASH_BATCH);
-    const mismatches: string[] = [];
-    const check = (phase: string, step: number) => {
-      for (let from = 0; from < strs.length; ) {
-        const asked = Math.ceil((strs.length - from) / step);
-        const n = hashKeys(strs, from, step, asked, out);
-        if (n < 1 || n > Math.min(asked, HASH_BATCH)) mismatches.push(`${phase} count ${n} at ${from}`);
-        for (let k = 0; k < n; k++) if (out[k] !== want[from + k * step]) mismatches.push(`${phase} step ${step} string ${from + k * step}`);
-        from += n * step;
-      }
-    };
-    check('cold', 1);
-    check('cold', 2);
-    for (let i = 0; i < 3000; i++) check('hot', 1 + (i & 1));
-    expect(mismatches).toEqual([]);
-    // A batch of fewer strings than asked for is what fit: the caller goes on from there.
-    expect(hashKeys(['a', 'b', 'c'], 0, 1, 1, out)).toBe(1);
-    expect(out[0]).toBe(hashString('a'));
   });
 
   test('the remembered hashes: equal contents in different strings, keys and members alternating, strings over the size limit', () => {

@@ -32,8 +32,7 @@ describe('strings module through real clients', () => {
     expect(await f.io.exists('g', 'h')).toBe(0);
   });
 
-  it('MSET of more keys than one hash batch, long and binary keys among them, a key twice, TTLs dropped', async () => {
-    // MSET hashes its keys in batches (at most 64, and what fits in 32 KiB): this crosses both limits.
+  it('MSET of many keys, long (past the 4 KiB remembered-hash limit) and binary ones, a key twice, TTLs dropped', async () => {
     const keys = Array.from({ length: 150 }, (_, i) => (i % 37 === 5 ? 'L'.repeat(9000 + i) : `key:\0\xff${i}`));
     keys.push(keys[3]);
     await f.io.set(Buffer.from(keys[7], 'latin1'), 'old', 'EX', 100);
