@@ -15,9 +15,9 @@
  *                                               # each variant's server, and the difference
  *   node bench/keyed-hash.js --mode ab --rounds N  # the throughput A/B (the default mode; `cpu` is
  *                                               # the same): server CPU µs/request over
- *                                               # redis-benchmark, both servers up, N alternating
- *                                               # pairs a test, medians and ranges (wall-clock
- *                                               # noise on a shared machine: ±15-100%)
+ *                                               # redis-benchmark, both servers up, the range
+ *                                               # prefilled, a full collection before each pass,
+ *                                               # N alternating pairs a test, medians and ranges
  *
  * How to read them. Instructions are counted, not timed, so they do not move with the machine's
  * load; `inproc` is the figure to compare builds with: one process a variant, the server's cron
@@ -30,8 +30,8 @@
  * command computes, over the CPU µs a request costs, estimates the throughput cost, and
  * `profile`'s difference of shares measures it within each run.
  *
- * Options: --requests N (a pass or window; default 50000, profile 100000, inproc 10000,
- * callgrind 4000; hash: 10N calls measured), --rounds R (pairs of passes a test, default 11;
+ * Options: --requests N (a pass or window; default: ab sized to --pass-ms, 400, from the warm-up,
+ * profile 100000, inproc 10000, callgrind 4000; hash: 10N calls measured), --rounds R (pairs of passes a test, default 11;
  * callgrind: windows a test, median of 3; inproc: of 5), --range R (redis-benchmark -r:
  * distinct keys, fields, members; default 100000, callgrind and inproc 1000), --clients C,
  * --tests SET,GET-P16,... (names as printed), --server-cpu, --bench-cpu. Each test gets a
@@ -45,14 +45,15 @@ const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { benchArgs, call, freePort } = require('./drivers/resp');
+const { benchArgs, call, encode, freePort, pipelined } = require('./drivers/resp');
 
 const args = benchArgs();
 const MODE = args.mode === 'cpu' ? 'ab' : args.mode ?? 'ab';
-const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'inproc' ? 10000 : MODE === 'ab' ? 50000 : 100000));
+const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE === 'inproc' ? 10000 : 100000));
 const ROUNDS = Number(args.rounds ?? (MODE === 'ab' ? 11 : MODE === 'inproc' ? 5 : 3));
 const RANGE = args.range ?? (MODE === 'callgrind' || MODE === 'inproc' ? '1000' : '100000');
 const CLIENTS = Number(args.clients ?? 50);
+const PASS_MS = Number(args['pass-ms'] ?? 400);
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
 const ROOT = path.resolve(__dirname, '..');
@@ -73,8 +74,13 @@ function fail(message) {
 /** CPU time of every thread of `pid` so far, in ns (schedstat: finer than /proc/<pid>/stat's ticks). */
 function cpuNs(pid) {
   let ns = 0;
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) ns += threadNs(pid, tid);
   return ns;
+}
+
+/** CPU time of one thread of `pid` so far, in ns. */
+function threadNs(pid, tid) {
+  return Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
 }
 
 function benchmark(port, test, requests) {
@@ -113,40 +119,110 @@ function stop(proc) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (sip, fnv) => `${((sip / fnv - 1) * 100).toFixed(1)}%`;
 
+/** What each test's commands write or read: the keys, fields or members its draws can name. */
+const FILL_OF = { set: 'key', get: 'key', mset: 'key', incr: 'counter', hset: 'hash', sadd: 'set', zadd: 'zset' };
+
+/**
+ * Store every key, field or member the selected tests can draw (range R: 0 .. R-1, 12 digits),
+ * so that no table grows inside a measured pass: a growing keyspace or collection rehashes, and
+ * allocates what a later full collection must walk, in some passes and not in others.
+ */
+function prefill(port, range) {
+  const kinds = [...new Set(TESTS.map((t) => FILL_OF[t.t]))];
+  let kind = 0;
+  let next = 0;
+  return pipelined(port, () => {
+    let out = '';
+    let count = 0;
+    for (; count < 20 && kind < kinds.length; count++) {
+      const k = kinds[kind];
+      const argv = k === 'key' || k === 'counter' ? ['MSET'] : k === 'hash' ? ['HSET', 'myhash'] : k === 'set' ? ['SADD', 'myset'] : ['ZADD', 'myzset'];
+      for (let i = 0; i < 1000 && next < range; i++, next++) {
+        const name = `${k === 'key' ? 'key' : k === 'counter' ? 'counter' : 'element'}:${pad12(next)}`;
+        if (k === 'key' || k === 'counter' || k === 'hash') argv.push(name, k === 'counter' ? '0' : 'xxx');
+        else if (k === 'set') argv.push(name);
+        else argv.push('0', name);
+      }
+      out += encode(argv);
+      if (next === range) {
+        kind++;
+        next = 0;
+      }
+    }
+    return count === 0 ? null : { out, count };
+  });
+}
+
+/** A full collection in the server (MEMORY PURGE, with node --expose-gc), then a moment for V8's concurrent sweeping to finish. */
+async function collect(port) {
+  await call(port, ['MEMORY', 'PURGE']);
+  await new Promise((r) => setTimeout(r, 30));
+}
+
 /**
  * The throughput A/B: both variants run at once (pinned to the same core, each idle while the
  * other is loaded); each test alternates passes between them (the order flips every round), so
  * a pair of passes sees the same machine load, and the cost is the median of the pairs' ratios
  * of server CPU time per request (every thread of the server process, from schedstat).
+ *
+ * What made pairs spread over ±20-200% before, and what each pass does against it:
+ *   - tables growing in some passes (HSET's `myhash` and MSET's keys grew towards 100,000 while
+ *     measured): every key, field and member of the range is stored first (prefill);
+ *   - a full (mark-compact) collection landing in one pass of a pair and not the other: each
+ *     server collects (MEMORY PURGE) before each of its passes, so a pass starts with an empty
+ *     young generation and no marking under way;
+ *   - passes too short to average the cron's ticks and the scavenges (40,000 pipelined requests
+ *     were ~60-300 ms): each test's requests a pass are sized from its warm-up to take about
+ *     --pass-ms (default 400) of wall time, the same count for both variants;
+ *   - warm-up: two passes a variant, so V8 has compiled the path before the first measured one.
+ * (HSET's large hash was also measured again by the server's cron ten times a second, a walk of
+ * its 100,000 fields each time; the hashes module now keeps that count as it writes.)
  */
 async function abMode() {
-  const servers = { sip: await start('sip', [], []), fnv: await start('fnv', [], []) };
+  const gcFlags = ['--expose-gc'];
+  const servers = { sip: await start('sip', [], gcFlags), fnv: await start('fnv', [], gcFlags) };
   const rows = [];
   const range = (xs, digits) => `${Math.min(...xs).toFixed(digits)} .. ${Math.max(...xs).toFixed(digits)}`;
+  const began = Date.now();
   try {
+    await Promise.all([prefill(servers.sip.port, Number(RANGE)), prefill(servers.fnv.port, Number(RANGE))]);
     for (const test of TESTS) {
-      for (const v of ['sip', 'fnv']) benchmark(servers[v].port, test, REQUESTS);
+      let requests = args.requests === undefined ? null : REQUESTS;
+      for (let w = 0; w < 2; w++) {
+        for (const v of ['sip', 'fnv']) {
+          await collect(servers[v].port);
+          const n = requests ?? (test.pipeline === 1 ? 10000 : 50000);
+          const t = Date.now();
+          benchmark(servers[v].port, test, n);
+          // Sized from the second warm-up pass of the SipHash variant, rounded to 1000.
+          if (args.requests === undefined && w === 1 && v === 'sip') requests = Math.max(1000, Math.round((n * PASS_MS) / Math.max(1, Date.now() - t) / 1000) * 1000);
+        }
+      }
       const us = { sip: [], fnv: [] };
+      const main = { sip: [], fnv: [] };
       const ops = { sip: [], fnv: [] };
-      const ratios = [];
       for (let round = 0; round < ROUNDS; round++) {
         for (const v of round % 2 === 0 ? ['sip', 'fnv'] : ['fnv', 'sip']) {
-          const before = cpuNs(servers[v].proc.pid);
-          ops[v].push(benchmark(servers[v].port, test, REQUESTS));
-          us[v].push((cpuNs(servers[v].proc.pid) - before) / 1e3 / REQUESTS);
+          const pid = servers[v].proc.pid;
+          await collect(servers[v].port);
+          const before = cpuNs(pid);
+          const beforeMain = threadNs(pid, pid);
+          ops[v].push(benchmark(servers[v].port, test, requests));
+          us[v].push((cpuNs(pid) - before) / 1e3 / requests);
+          main[v].push((threadNs(pid, pid) - beforeMain) / 1e3 / requests);
         }
-        ratios.push(us.sip[round] / us.fnv[round]);
       }
-      const cost = ratios.map((r) => (r - 1) * 100);
-      rows.push(`| ${test.name} | ${median(us.sip).toFixed(3)} (${range(us.sip, 2)}) | ${median(us.fnv).toFixed(3)} (${range(us.fnv, 2)}) | ${median(cost).toFixed(1)}% | ${range(cost, 1)}% | ${median(ops.sip).toFixed(0)} | ${median(ops.fnv).toFixed(0)} |`);
+      const cost = us.sip.map((s, i) => (s / us.fnv[i] - 1) * 100);
+      const mainCost = main.sip.map((s, i) => (s / main.fnv[i] - 1) * 100);
+      rows.push(`| ${test.name} | ${requests} | ${median(us.sip).toFixed(3)} (${range(us.sip, 2)}) | ${median(us.fnv).toFixed(3)} (${range(us.fnv, 2)}) | ${median(cost).toFixed(1)}% | ${range(cost, 1)}% | ${median(mainCost).toFixed(1)}% | ${range(mainCost, 1)}% | ${median(ops.sip).toFixed(0)} | ${median(ops.fnv).toFixed(0)} |`);
       console.error(rows[rows.length - 1]);
     }
   } finally {
     await Promise.all([stop(servers.sip.proc), stop(servers.fnv.proc)]);
   }
-  console.log(`\n${ROUNDS} alternating pairs of ${REQUESTS} requests a test, -r ${RANGE}, ${CLIENTS} clients; server CPU µs/req: median (range); cost = median over pairs of SipHash / FNV-1a - 1, and its range\n`);
-  console.log("| test | SipHash CPU µs/req | FNV-1a CPU µs/req | CPU cost | pairs' range | SipHash ops/s | FNV-1a ops/s |");
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`\n${ROUNDS} alternating pairs a test (requests a pass as given, sized to ~${PASS_MS} ms unless --requests), -r ${RANGE} prefilled, a full collection before each pass, ${CLIENTS} clients; ${((Date.now() - began) / 1000).toFixed(0)} s in all; server CPU µs/req: median (range); cost = median over pairs of SipHash / FNV-1a - 1, and its range; the same for the main thread alone (the event loop: no GC helper or compiler threads)\n`);
+  console.log("| test | requests a pass | SipHash CPU µs/req | FNV-1a CPU µs/req | CPU cost | pairs' range | main thread cost | pairs' range | SipHash ops/s | FNV-1a ops/s |");
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
 }
 

@@ -127,12 +127,33 @@ export class ScanMap<K extends string, V> {
     return true;
   }
 
+  /** Store a value; returns the value it replaced, undefined when the key is new (one lookup for both). */
+  swap(key: K, value: V): V | undefined {
+    const e = this.map.get(key);
+    if (e !== undefined) {
+      const old = e.value;
+      e.value = value;
+      return old;
+    }
+    this.map.set(key, { value, seq: this.index.add(key) });
+    return undefined;
+  }
+
   delete(key: K): boolean {
     const e = this.map.get(key);
     if (e === undefined) return false;
     this.map.delete(key);
     this.index.remove(e.seq);
     return true;
+  }
+
+  /** Remove a key; returns its value, undefined when it was absent. */
+  take(key: K): V | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    this.map.delete(key);
+    this.index.remove(e.seq);
+    return e.value;
   }
 
   scan(cursor: number, count: number, fn: (key: K, value: V) => void): number {

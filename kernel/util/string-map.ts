@@ -207,12 +207,13 @@ export class StringMap<V> {
  * codes: keys are latin1) into the module's memory four at a time, then one call hashes them;
  * V8 inlines that call into optimised callers.
  *
- * Memory: the process key at 0, a caller's key (sipHash12) at 16, the bytes from SIP_DATA.
+ * Memory: the state the process key starts a hash in at 0 (v0..v3: the key xored with the
+ * constants once, not at every hash), a caller's key's (sipHash12) at 32, the bytes from SIP_DATA.
  * A string longer than SIP_CHUNK goes in chunks, the state kept in the module between them.
  */
 const SIP_KEY = 0;
-const SIP_CALLER_KEY = 16;
-const SIP_DATA = 32;
+const SIP_CALLER_KEY = 32;
+const SIP_DATA = 64;
 /** Bytes hashed a call (a multiple of 8); the memory's one page holds them and the 8 a tail block reads. */
 export const SIP_CHUNK = 32768;
 
@@ -255,7 +256,7 @@ function sipModule(): Uint8Array {
   const i32 = (x: number) => [0x41, ...sleb(x >> 31, x)];
   const i64 = (hi: number, lo: number) => [0x42, ...sleb(hi, lo)];
   const load64 = (offset: number) => [0x29, 3, offset];
-  const [ADD, XOR, OR, AND, SHL, SUB, ROTL] = [0x7c, 0x85, 0x84, 0x83, 0x86, 0x7d, 0x89];
+  const [ADD, XOR, OR, SHL, ROTL] = [0x7c, 0x85, 0x84, 0x86, 0x89];
   const add = (a: number, b: number) => [...get(a), ...get(b), ADD, ...set(a)];
   const xor = (a: number, b: number) => [...get(a), ...get(b), XOR, ...set(a)];
   const rotl = (a: number, r: number) => [...get(a), ...i64(0, r), ROTL, ...set(a)];
@@ -266,13 +267,8 @@ function sipModule(): Uint8Array {
     ...add(V0, V3), ...rotlXor(V3, 21, V0),
     ...add(V2, V1), ...rotlXor(V1, 17, V2), ...rotl(V2, 32),
   ];
-  // The state from the key at address a: "somepseudorandomlygeneratedbytes" xor k0, k1.
-  const init = [
-    ...get(0), ...load64(0), ...i64(0x736f6d65, 0x70736575), XOR, ...set(V0),
-    ...get(0), ...load64(8), ...i64(0x646f7261, 0x6e646f6d), XOR, ...set(V1),
-    ...get(0), ...load64(0), ...i64(0x6c796765, 0x6e657261), XOR, ...set(V2),
-    ...get(0), ...load64(8), ...i64(0x74656462, 0x79746573), XOR, ...set(V3),
-  ];
+  // The initial state at address a (sipState).
+  const init = [V0, V1, V2, V3].flatMap((v, i) => [...get(0), ...load64(8 * i), ...set(v)]);
   // One round a whole 8-byte block of the first `n` bytes (local n) at SIP_DATA.
   const blocks = (n: number) => [
     ...i32(SIP_DATA), ...set(P),
@@ -283,11 +279,10 @@ function sipModule(): Uint8Array {
     ...get(P), ...i32(8), 0x6a, ...set(P), 0x0c, 0,
     0x0b, 0x0b,
   ];
-  // The last block (the rest's 0-7 bytes at P under the length's low byte, the bytes past the
-  // string masked off), two finalisation rounds, the low 32 bits of the result.
-  const finish = (rest: number, len: number) => [
+  // The last block (the rest's 0-7 bytes at P, zeros after them as sipCopy leaves them, under
+  // the length's low byte), two finalisation rounds, the low 32 bits of the result.
+  const finish = (len: number) => [
     ...get(P), ...load64(0),
-    ...i64(0, 1), ...get(rest), ...i32(7), 0x71, ...i32(3), 0x74, 0xad, SHL, ...i64(0, 1), SUB, AND,
     ...get(len), 0xad, ...i64(0, 56), SHL, OR, ...set(M),
     ...xor(V3, M), ...round, ...xor(V0, M),
     ...get(V2), ...i64(0, 0xff), XOR, ...set(V2),
@@ -315,10 +310,10 @@ function sipModule(): Uint8Array {
     ...section(7, [5, ...name('hash'), 0, 0, ...name('begin'), 0, 1, ...name('absorb'), 0, 2, ...name('end'), 0, 3, ...name('memory'), 2, 0]),
     ...section(10, [
       4,
-      ...body(2, [...init, ...blocks(1), ...finish(1, 1)]),
+      ...body(2, [...init, ...blocks(1), ...finish(1)]),
       ...body(1, [...init, ...storeState]),
       ...body(1, [...loadState, ...blocks(0), ...storeState]),
-      ...body(2, [...loadState, ...blocks(0), ...finish(0, 1)]),
+      ...body(2, [...loadState, ...blocks(0), ...finish(1)]),
     ]),
   ]);
 }
@@ -330,9 +325,9 @@ declare const WebAssembly: {
 };
 
 const sip = new WebAssembly.Instance(new WebAssembly.Module(sipModule())).exports as {
-  /** SipHash-1-2 of the `len` (<= SIP_CHUNK) bytes at SIP_DATA under the key at `keyAt`. */
+  /** SipHash-1-2 of the `len` (<= SIP_CHUNK) bytes at SIP_DATA from the key state at `keyAt` (sipState). */
   hash(keyAt: number, len: number): number;
-  /** Start a long string: the state from the key at `keyAt`. */
+  /** Start a long string: the key state at `keyAt`. */
   begin(keyAt: number): void;
   /** Absorb the `n` bytes (a multiple of 8) at SIP_DATA. */
   absorb(n: number): void;
@@ -342,9 +337,30 @@ const sip = new WebAssembly.Instance(new WebAssembly.Module(sipModule())).export
 };
 /** The module's memory as words; it never grows, so the view stays attached. */
 const sipWords = new Int32Array(sip.memory.buffer);
-randomBytes(16).copy(Buffer.from(sip.memory.buffer), SIP_KEY);
+/**
+ * Store at `at` the state a key k0 = k0h:k0l, k1 = k1h:k1l starts a hash in:
+ * v0..v3, the key xored with "somepseudorandomlygeneratedbytes", as little-endian 64-bit words.
+ */
+function sipState(at: number, k0l: number, k0h: number, k1l: number, k1h: number): void {
+  const words = sipWords;
+  const w = at >> 2;
+  words[w] = k0l ^ 0x70736575;
+  words[w + 1] = k0h ^ 0x736f6d65;
+  words[w + 2] = k1l ^ 0x6e646f6d;
+  words[w + 3] = k1h ^ 0x646f7261;
+  words[w + 4] = k0l ^ 0x6e657261;
+  words[w + 5] = k0h ^ 0x6c796765;
+  words[w + 6] = k1l ^ 0x79746573;
+  words[w + 7] = k1h ^ 0x74656462;
+}
+const processKey = randomBytes(16);
+sipState(SIP_KEY, processKey.readInt32LE(0), processKey.readInt32LE(4), processKey.readInt32LE(8), processKey.readInt32LE(12));
+processKey.fill(0);
 
-/** Copy the bytes from..to of `s` to SIP_DATA, little-endian words (bytes past `to` in the last word are 0). */
+/**
+ * Copy the bytes from..to of `s` to SIP_DATA, little-endian words, and zeros after them to the
+ * end of the next word: the last block's 8 bytes then need no mask of the bytes past the string.
+ */
 function sipCopy(s: string, from: number, to: number): void {
   const words = sipWords;
   let w = SIP_DATA >> 2;
@@ -357,9 +373,10 @@ function sipCopy(s: string, from: number, to: number): void {
   if (p + 1 < to) t |= s.charCodeAt(p + 1) << 8;
   if (p + 2 < to) t |= s.charCodeAt(p + 2) << 16;
   words[w] = t;
+  words[w + 1] = 0;
 }
 
-/** The low 32 bits of SipHash-1-2 of `s` under the key at `keyAt`. */
+/** The low 32 bits of SipHash-1-2 of `s` from the key state at `keyAt`. */
 function sipHash(keyAt: number, s: string): number {
   const len = s.length;
   if (len <= SIP_CHUNK) {
@@ -378,11 +395,7 @@ function sipHash(keyAt: number, s: string): number {
 
 /** The low 32 bits of SipHash-1-2 of `s` under the key k0 = k0h:k0l, k1 = k1h:k1l (for tests). */
 export function sipHash12(k0l: number, k0h: number, k1l: number, k1h: number, s: string): number {
-  const at = SIP_CALLER_KEY >> 2;
-  sipWords[at] = k0l;
-  sipWords[at + 1] = k0h;
-  sipWords[at + 2] = k1l;
-  sipWords[at + 3] = k1h;
+  sipState(SIP_CALLER_KEY, k0l, k0h, k1l, k1h);
   return sipHash(SIP_CALLER_KEY, s);
 }
 

@@ -7,6 +7,16 @@ export interface Limits {
 }
 
 /**
+ * The hashtable encoding: a ScanMap that keeps the bytes of its fields and values. used_memory
+ * measures a large hash again after writes to it (Database.changed, then the cron's remeasure),
+ * and a walk of 100,000 fields there cost milliseconds and garbage each time, several times a
+ * second for a hash under writes.
+ */
+class FieldTable extends ScanMap<string, string> {
+  bytes = 0;
+}
+
+/**
  * A hash value. A small hash keeps its fields in Redis's "listpack" encoding: one packed string
  * of field, value entries in insertion order (HGETALL, HSCAN and HRANDFIELD answer in that
  * order), found by a linear walk as Redis walks its listpack. Past the listpack thresholds it
@@ -17,10 +27,10 @@ export class Hash {
    * The listpack's entries, or the hashtable. One field and no field count (a listpack's is
    * counted by walking it) keep a small hash's object at 32 bytes on V8, where two fields took 40.
    */
-  private data: string | ScanMap<string, string> = '';
+  private data: string | FieldTable = '';
 
   /** The hashtable encoding; null while the hash is a listpack. */
-  get table(): ScanMap<string, string> | null {
+  get table(): FieldTable | null {
     return typeof this.data === 'string' ? null : this.data;
   }
 
@@ -48,7 +58,16 @@ export class Hash {
 
   /** Returns true when the field is new. */
   set(field: string, value: string): boolean {
-    if (this.table !== null) return this.table.set(field, value);
+    const t = this.table;
+    if (t !== null) {
+      const old = t.swap(field, value);
+      if (old === undefined) {
+        t.bytes += field.length + value.length;
+        return true;
+      }
+      t.bytes += value.length - old.length;
+      return false;
+    }
     const p = this.lp;
     const pos = packedFind(p, field, 2);
     if (pos < 0) {
@@ -61,7 +80,13 @@ export class Hash {
   }
 
   delete(field: string): boolean {
-    if (this.table !== null) return this.table.delete(field);
+    const t = this.table;
+    if (t !== null) {
+      const old = t.take(field);
+      if (old === undefined) return false;
+      t.bytes -= field.length + old.length;
+      return true;
+    }
     const p = this.lp;
     const pos = packedFind(p, field, 2);
     if (pos < 0) return false;
@@ -102,10 +127,9 @@ export class Hash {
   /** hashTypeConvert to OBJ_ENCODING_HT. */
   toTable(): void {
     if (this.table !== null) return;
-    const table = new ScanMap<string, string>();
     const flat = this.flat();
-    for (let i = 0; i < flat.length; i += 2) table.set(flat[i], flat[i + 1]);
-    this.data = table;
+    this.data = new FieldTable();
+    for (let i = 0; i < flat.length; i += 2) this.set(flat[i], flat[i + 1]);
   }
 
   /** hashTypeSet for one field: converts first when an argument is too long, then when too many. */
@@ -128,9 +152,8 @@ export class Hash {
       h.data = this.data;
       return h;
     }
-    const table = new ScanMap<string, string>();
-    for (const [f, v] of this.table.entries()) table.set(f, v);
-    h.data = table;
+    h.data = new FieldTable();
+    for (const [f, v] of this.table.entries()) h.set(f, v);
     return h;
   }
 }
@@ -162,9 +185,7 @@ export const HashType: DataType<Hash> = {
       });
       return Math.round(64 + h.size * (TABLE_ENTRY + bytes / seen));
     }
-    let bytes = 64 + h.size * TABLE_ENTRY;
-    for (const s of h.flat()) bytes += s.length;
-    return bytes;
+    return 64 + h.size * TABLE_ENTRY + h.table!.bytes;
   },
   field: (h, field) => h.get(field),
   digest: (h, d) => {

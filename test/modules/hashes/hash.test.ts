@@ -1,4 +1,4 @@
-import { Hash } from '../../../modules/hashes/hash';
+import { Hash, HashType } from '../../../modules/hashes/hash';
 
 const PACKED = { entries: 1 << 30, value: 1 << 30 };
 
@@ -66,5 +66,30 @@ describe('hashes: the listpack encoding against the hashtable', () => {
     c.store('f', 'x', PACKED);
     expect(h.flat()).toEqual(['f', 'v']);
     expect(c.flat()).toEqual(['f', 'x', 'g', 'w']);
+  });
+
+  it("a hashtable's memory estimate follows its writes as a full count of its fields and values would", () => {
+    // The estimate keeps a running byte count; the count it replaced walked every field.
+    const counted = (h: Hash) => 64 + h.size * 72 + h.flat().reduce((n, s) => n + s.length, 0);
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const h = new Hash();
+    h.store('a', 'x'.repeat(100), { entries: 1, value: 10 });
+    expect(h.listpack).toBe(false);
+    expect(HashType.memory!(h)).toBe(counted(h));
+    for (let step = 0; step < 2000; step++) {
+      const field = 'f' + rnd(200) + (rnd(2) === 0 ? '\xff\0' : '');
+      const op = rnd(4);
+      if (op === 0) h.delete(field);
+      else if (op === 1) h.delete('absent');
+      else h.set(field, 'v'.repeat(rnd(40)));
+      if (step % 50 === 0) expect(HashType.memory!(h)).toBe(counted(h));
+    }
+    expect(HashType.memory!(h)).toBe(counted(h));
+    const copy = h.clone();
+    expect(HashType.memory!(copy)).toBe(counted(h));
+    copy.set('new field', 'value');
+    expect(HashType.memory!(copy)).toBe(counted(h) + 72 + 'new field'.length + 'value'.length);
+    expect(HashType.memory!(h)).toBe(counted(h));
   });
 });

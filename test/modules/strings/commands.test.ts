@@ -32,6 +32,19 @@ describe('strings module through real clients', () => {
     expect(await f.io.exists('g', 'h')).toBe(0);
   });
 
+  it('MSET of many keys, long (past the 4 KiB remembered-hash limit) and binary ones, a key twice, TTLs dropped', async () => {
+    const keys = Array.from({ length: 150 }, (_, i) => (i % 37 === 5 ? 'L'.repeat(9000 + i) : `key:\0\xff${i}`));
+    keys.push(keys[3]);
+    await f.io.set(Buffer.from(keys[7], 'latin1'), 'old', 'EX', 100);
+    const argv = keys.flatMap((k, i) => [Buffer.from(k, 'latin1'), `v${i}`]);
+    expect(await f.io.call('MSET', ...argv)).toBe('OK');
+    const got = await f.io.mgetBuffer(...keys.map((k) => Buffer.from(k, 'latin1')));
+    expect(got.map((b) => b?.toString())).toEqual(keys.map((k, i) => (k === keys[3] ? 'v150' : `v${i}`)));
+    expect(await f.io.dbsize()).toBe(150);
+    expect(await f.io.ttl(Buffer.from(keys[7], 'latin1'))).toBe(-1);
+    expect(await f.io.call('MSETNX', ...argv)).toBe(0);
+  });
+
   it('SET options through node-redis', async () => {
     expect(await f.nr.set('k', 'v', { condition: 'NX' })).toBe('OK');
     expect(await f.nr.set('k', 'w', { condition: 'NX' })).toBeNull();
