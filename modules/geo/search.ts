@@ -12,7 +12,7 @@ import {
   type SortedSets,
   type SortedSetValue,
 } from '../../kernel';
-import { decodeScore, EDGE, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
+import { decodeScore, EDGE, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, MAX_RANGES, Shape } from './geohash';
 
 const badMember = new ReplyError('ERR could not decode requested zset member');
 const badUnit = new ReplyError('ERR unsupported unit provided. please use M, KM, FT, MI');
@@ -216,18 +216,22 @@ class Found {
 }
 
 const found = new Found();
-const boxes = new Float64Array(18);
+const ranges = new Float64Array(2 * MAX_RANGES);
 const xy = new Float64Array(2);
 const shape = new Shape();
 
 /** membersOfAllNeighbors: every member in the shape's boxes, stopping at `limit` when non-zero. */
 function collect(z: SortedSetValue, limit: number): void {
   found.reset();
-  const n = shape.areas(boxes);
-  for (let b = 0; b < n; b++) {
+  const n = shape.areas(ranges);
+  if (n === 0) return;
+  // One cursor for all the ranges: the next range is usually a few members on.
+  const c = z.fromScore(ranges[0]);
+  for (let r = 0; r < n; r++) {
     if (limit !== 0 && found.used >= limit) break;
-    const max = boxes[2 * b + 1];
-    for (const c = z.fromScore(boxes[2 * b]); c.valid; c.next()) {
+    if (r !== 0) c.seek(ranges[2 * r]);
+    const max = ranges[2 * r + 1];
+    for (; c.valid; c.next()) {
       const score = c.score;
       if (score >= max) break;
       shape.candidate = score;
