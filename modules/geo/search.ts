@@ -124,6 +124,9 @@ class Found {
   /** Indexes of the found points in reply order (sortOrder). */
   order = new Int32Array(64);
   private spare = new Int32Array(64);
+  /** bucketSort's bucket of each point, and where each bucket's next point goes (n + 1 slots). */
+  private bucket = new Int32Array(64);
+  private next = new Int32Array(65);
   used = 0;
   /** Distance of the point geoWithinShape accepted last. */
   dist = 0;
@@ -152,20 +155,73 @@ class Found {
     }
     this.order = new Int32Array(n);
     this.spare = new Int32Array(n);
+    this.bucket = new Int32Array(n);
+    this.next = new Int32Array(n + 1);
   }
 
   /**
-   * `order` = 0..used-1, sorted by distance when asked: a stable merge sort (glibc's qsort,
-   * which Redis calls, is a merge sort too), runs of 8 first sorted by insertion. No comparator
-   * calls and nothing allocated.
+   * `order` = 0..used-1, sorted by distance when asked, stably (glibc's qsort, which Redis
+   * calls, is a merge sort). No comparator calls and nothing allocated.
    */
   sortOrder(sort: Sort): void {
     const n = this.used;
-    let a = this.order;
+    const a = this.order;
     for (let i = 0; i < n; i++) a[i] = i;
-    if (sort === Sort.None) return;
-    const d = this.dists;
+    if (sort === Sort.None || n < 2) return;
     const desc = sort === Sort.Desc;
+    if (!this.bucketSort(n, desc)) this.mergeSort(n, desc);
+  }
+
+  /**
+   * Each point goes to one of n buckets by its squared distance over the largest one's: a
+   * monotone key, so the buckets are in order, and a counting pass keeps equal distances in
+   * their order; an insertion pass then orders each bucket. Points spread over the shape's
+   * area fill the buckets evenly, so both passes are linear, with few mispredicted branches (a
+   * merge sort's every comparison is a coin toss). Returns false, `order` untouched, when the
+   * insertions move too much (points piled up at one distance): the merge sort takes over.
+   */
+  private bucketSort(n: number, desc: boolean): boolean {
+    const d = this.dists;
+    let max = 0;
+    for (let i = 0; i < n; i++) if (d[i] > max) max = d[i];
+    const scale = n / (max * max);
+    // All distances 0 (or the largest's square underflows).
+    if (!(scale < Infinity)) return false;
+    const bucket = this.bucket;
+    const next = this.next;
+    next.fill(0, 0, n + 1);
+    for (let i = 0; i < n; i++) {
+      let b = Math.floor(d[i] * d[i] * scale);
+      if (b > n - 1) b = n - 1;
+      if (desc) b = n - 1 - b;
+      bucket[i] = b;
+      next[b + 1]++;
+    }
+    for (let b = 0; b < n; b++) next[b + 1] += next[b];
+    const a = this.spare;
+    for (let i = 0; i < n; i++) a[next[bucket[i]]++] = i;
+    let budget = 8 * n;
+    for (let i = 1; i < n; i++) {
+      const k = a[i];
+      const dk = d[k];
+      let j = i - 1;
+      while (j >= 0 && (desc ? dk > d[a[j]] : dk < d[a[j]])) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = k;
+      budget -= i - 1 - j;
+      if (budget < 0) return false;
+    }
+    this.spare = this.order;
+    this.order = a;
+    return true;
+  }
+
+  /** A stable merge sort of `order` (0..n-1 on entry), runs of 8 first sorted by insertion. */
+  private mergeSort(n: number, desc: boolean): void {
+    const d = this.dists;
+    let a = this.order;
     for (let lo = 0; lo < n; lo += 8) {
       const hi = Math.min(lo + 8, n);
       for (let i = lo + 1; i < hi; i++) {

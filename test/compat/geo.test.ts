@@ -345,4 +345,25 @@ describe('geo vs redis-server 7.0', () => {
     }
     await h.same(...cmds);
   });
+
+  it('orders equal and nearly equal distances as Redis does: repeated points, and points on a circle', async () => {
+    // 600 points on a circle of about 5 km around (2, 48) (distances equal to a few digits), and
+    // 300 copies of six points (distances exactly equal).
+    const ring = ['GEOADD', 'ring'];
+    for (let i = 0; i < 600; i++) {
+      const a = (i * 2 * Math.PI) / 600;
+      ring.push((2 + 0.066 * Math.cos(a)).toFixed(6), (48 + 0.045 * Math.sin(a)).toFixed(6), `r${i}`);
+    }
+    const copies = ['GEOADD', 'copies'];
+    for (let i = 0; i < 300; i++) copies.push(['2.01', '2.02', '1.99', '2', '2.0101', '1.98'][i % 6], ['48', '48.01', '47.99', '48.02', '48', '47.995'][i % 6], `c${i}`);
+    const cmds = [ring, copies];
+    for (const key of ['ring', 'copies']) {
+      for (const order of ['ASC', 'DESC']) {
+        cmds.push(['GEOSEARCH', key, 'FROMLONLAT', '2', '48', 'BYRADIUS', '20', 'km', order, 'WITHDIST']);
+        cmds.push(['GEOSEARCH', key, 'FROMLONLAT', '2', '48', 'BYBOX', '30', '30', 'km', order]);
+        cmds.push(['GEORADIUS', key, '2.001', '48.001', '6', 'km', order]);
+      }
+    }
+    await h.same(...cmds);
+  });
 });
