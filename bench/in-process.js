@@ -10,6 +10,10 @@
  *   taskset -c 0 node --max-old-space-size=4000 bench/in-process.js --command set --requests 400000 --rounds 3
  *   node bench/in-process.js --command set --mode callgrind [--dist other/dist]
  *   commands: set | get | incr | mset (ten keys) | sadd (an integer into one of 100,000 intsets)
+ *             | geoadd (the geo suite's `GEOADD geo 13.<r> 45.<r> m:<r>`)
+ *             | geosearch (the geo suite's `GEOSEARCH geo1m FROMLONLAT 10 47 BYRADIUS 10 km ASC`, on
+ *               its million points, filled first) | geosearch-dist | geosearch-coord (the same
+ *               WITHDIST / WITHCOORD)
  *
  * `--pipeline N` (default 16) sets the commands per read: 1 is redis-benchmark without -P, where
  * every command pays its own read, parse, dispatch and reply flush.
@@ -41,6 +45,7 @@ const CLIENTS = 50;
 const PIPELINE = Number(args.pipeline ?? 16);
 
 const bulk = (s) => `$${s.length}\r\n${s}\r\n`;
+const command = (argv) => `*${argv.length}\r\n${argv.map(bulk).join('')}`;
 const randomKey = (prefix) => prefix + String(Math.floor(Math.random() * 100000)).padStart(12, '0');
 const COMMANDS = {
   set: () => `*3\r\n${bulk('SET')}${bulk(randomKey('key:'))}${bulk('xxx')}`,
@@ -48,6 +53,10 @@ const COMMANDS = {
   incr: () => `*2\r\n${bulk('INCR')}${bulk(randomKey('counter:'))}`,
   sadd: () => `*3\r\n${bulk('SADD')}${bulk(randomKey('set:'))}${bulk(String(Math.floor(Math.random() * 1000)))}`,
   mset: () => `*21\r\n${bulk('MSET')}${Array.from({ length: 10 }, () => bulk(randomKey('key:')) + bulk('xxx')).join('')}`,
+  geoadd: () => `*5\r\n${bulk('GEOADD')}${bulk('geo')}${bulk(randomKey('13.'))}${bulk(randomKey('45.'))}${bulk(randomKey('m:'))}`,
+  geosearch: () => command(['GEOSEARCH', 'geo1m', 'FROMLONLAT', '10', '47', 'BYRADIUS', '10', 'km', 'ASC']),
+  'geosearch-dist': () => command(['GEOSEARCH', 'geo1m', 'FROMLONLAT', '10', '47', 'BYRADIUS', '10', 'km', 'ASC', 'WITHDIST']),
+  'geosearch-coord': () => command(['GEOSEARCH', 'geo1m', 'FROMLONLAT', '10', '47', 'BYRADIUS', '10', 'km', 'ASC', 'WITHCOORD']),
 };
 if (!(COMMAND in COMMANDS)) throw new Error(`unknown command ${COMMAND}: ${Object.keys(COMMANDS).join(', ')}`);
 
@@ -65,6 +74,18 @@ function fillReads() {
     let s = '';
     for (let j = i; j < i + PIPELINE; j++) s += `*3\r\n${bulk('SET')}${bulk('key:' + String(j).padStart(12, '0'))}${bulk('xxx')}`;
     out.push(Buffer.from(s, 'latin1'));
+  }
+  return out;
+}
+
+/** The geo suite's million points (bench/suites.js), 1,000 a GEOADD. */
+function geoFillReads() {
+  const point = require('./suites').europePoints();
+  const out = [];
+  for (let i = 0; i < 1000000; i += 1000) {
+    const argv = ['GEOADD', 'geo1m'];
+    for (let j = i; j < i + 1000; j++) argv.push(...point(j));
+    out.push(Buffer.from(command(argv), 'latin1'));
   }
   return out;
 }
@@ -99,6 +120,7 @@ async function start() {
     clients.push(c);
   }
   if (COMMAND === 'get') await feed(clients, fillReads(), 100000);
+  if (COMMAND.startsWith('geosearch')) for (const read of geoFillReads()) clients[0].onData(read);
   return { ferrous, clients, batches };
 }
 

@@ -136,19 +136,27 @@ const suites = {
         requests: 50000,
         pipelines: [1, 16],
         setup: async (port) => {
-          // mulberry32: a small PRNG whose successive outputs are uncorrelated (an LCG's put the points on a lattice).
-          let seed = 1;
-          const rnd = () => {
-            seed = (seed + 0x6d2b79f5) | 0;
-            let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-            t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-          };
-          await pipelineFill(port, 'geo1m', 1000000, 'GEOADD', (i) => [(-10 + rnd() * 40).toFixed(6), (35 + rnd() * 25).toFixed(6), `p:${i}`]);
+          await pipelineFill(port, 'geo1m', 1000000, 'GEOADD', europePoints());
         },
       },
     ],
   },
 };
 
-module.exports = { suites };
+/**
+ * The geo suite's points, GEOADD arguments of point i (called for 0, 1, 2, ... in turn): spread
+ * over Europe by mulberry32, a small PRNG whose successive outputs are uncorrelated (an LCG's put
+ * the points on a lattice), seeded alike every time.
+ */
+function europePoints() {
+  let seed = 1;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return (i) => [(-10 + rnd() * 40).toFixed(6), (35 + rnd() * 25).toFixed(6), `p:${i}`];
+}
+
+module.exports = { suites, europePoints };

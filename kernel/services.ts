@@ -189,6 +189,8 @@ export interface SortedSetCursor {
   readonly score: number;
   readonly ele: string;
   next(): void;
+  /** To the first member scoring at least `min` (invalid when none), from wherever the cursor is. */
+  seek(min: number): void;
 }
 
 /** A stored sorted set, read through the methods its module implements. */

@@ -6,7 +6,7 @@
  * Redis's masked interleaved arithmetic does, including an index that overflowed to 2^step.
  */
 
-import { asin as crAsin, cos as crCos, sin as crSin } from './libm';
+import { asin as crAsin, cos as crCos, sin as crSin, quickAsin, quickSin } from './libm';
 
 export const LONG_MIN = -180;
 export const LONG_MAX = 180;
@@ -22,6 +22,8 @@ const TWO_63 = 9223372036854775808;
 const TWO_64 = 18446744073709551616;
 /** Cells per coordinate at step 26. */
 const CELLS = 67108864;
+/** 2^0..2^52: a variable `2 ** n` is a call to pow, a dozen of them per search. */
+const POW2 = Array.from({ length: 53 }, (_, i) => 2 ** i);
 
 /** Spread the low 16 bits of x to the even bit positions of a 32-bit word. */
 function spread(x: number): number {
@@ -126,17 +128,20 @@ function radDeg(ang: number): number {
   return ang / D_R;
 }
 
-/** geohashGetDistance: the haversine great-circle distance in meters. */
+/**
+ * geohashGetDistance: the haversine great-circle distance in meters, with V8's Math (within an
+ * ulp of glibc's) but for the sines and arcsines of small arguments (quickSin, quickAsin).
+ */
 export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
   const lat1r = degRad(lat1d);
   const lon1r = degRad(lon1d);
   const lat2r = degRad(lat2d);
   const lon2r = degRad(lon2d);
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const v = Math.sin((lon2r - lon1r) / 2);
+  const u = quickSin((lat2r - lat1r) / 2);
+  const v = quickSin((lon2r - lon1r) / 2);
   // With v 0 the cosine term adds +0: skipping it changes no bit (a box's latitude distance).
-  if (v === 0) return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u));
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
+  if (v === 0) return 2.0 * EARTH_RADIUS_IN_METERS * quickAsin(Math.sqrt(u * u));
+  return 2.0 * EARTH_RADIUS_IN_METERS * quickAsin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v));
 }
 
 /**
@@ -222,9 +227,9 @@ export class Shape {
     }
     // geohashGetDistance from the centre, whose radians and cosine were computed once.
     const lat2r = degRad(y);
-    const u = Math.sin((lat2r - this.latR) / 2);
-    const v = Math.sin((degRad(x) - this.lonR) / 2);
-    let d = 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + this.cosLat * Math.cos(lat2r) * v * v));
+    const u = quickSin((lat2r - this.latR) / 2);
+    const v = quickSin((degRad(x) - this.lonR) / 2);
+    let d = 2.0 * EARTH_RADIUS_IN_METERS * quickAsin(Math.sqrt(u * u + this.cosLat * Math.cos(lat2r) * v * v));
     if (!this.box) {
       const limit = this.radius * this.conversion;
       if (nearEdge(d, limit)) d = this.exactDistanceTo(x, y);
@@ -330,7 +335,8 @@ export class Shape {
   /**
    * geohashCalculateAreasByShapeWGS84: fills `boxes` with the score ranges [min, max) of the
    * centre cell and its eight neighbours, in Redis's order, skipping the boxes Redis skips
-   * (excluded, or the same as the last one searched); returns how many ranges it wrote.
+   * (excluded, or the same as the last one searched), each box as the ranges of its sub-cells
+   * that reach the bands (subRanges); returns how many ranges it wrote (at most MAX_RANGES).
    */
   areas(boxes: Float64Array): number {
     this.lonR = degRad(this.lon);
@@ -339,14 +345,18 @@ export class Shape {
     this.exactCosLat = NaN;
     this.bands();
     this.boundingBox();
-    const [minLon, minLat, maxLon, maxLat] = this.bounds;
+    const b = this.bounds;
+    const minLon = b[0];
+    const minLat = b[1];
+    const maxLon = b[2];
+    const maxLat = b[3];
     const w = this.width / 2;
     const h = this.height / 2;
     const radiusMeters = (this.box ? Math.sqrt(w * w + h * h) : this.radius) * this.conversion;
     let steps = estimateSteps(radiusMeters, this.lat);
-    let lat = cell(this.lat, LAT_MIN, LAT_MAX, 2 ** steps);
-    let lon = cell(this.lon, LONG_MIN, LONG_MAX, 2 ** steps);
-    let mask = 2 ** steps - 1;
+    let lat = cell(this.lat, LAT_MIN, LAT_MAX, POW2[steps]);
+    let lon = cell(this.lon, LONG_MIN, LONG_MAX, POW2[steps]);
+    let mask = POW2[steps] - 1;
     if (steps > 1) {
       // The step is too coarse when a neighbour cell does not reach past the bounding box.
       const n = cellMin(((lat + 1) & mask) + 1, LAT_MIN, LAT_MAX, steps);
@@ -355,9 +365,9 @@ export class Shape {
       const wst = cellMin((lon - 1) & mask, LONG_MIN, LONG_MAX, steps);
       if (n < maxLat || s > minLat || e < maxLon || wst > minLon) {
         steps--;
-        lat = cell(this.lat, LAT_MIN, LAT_MAX, 2 ** steps);
-        lon = cell(this.lon, LONG_MIN, LONG_MAX, 2 ** steps);
-        mask = 2 ** steps - 1;
+        lat = cell(this.lat, LAT_MIN, LAT_MAX, POW2[steps]);
+        lon = cell(this.lon, LONG_MIN, LONG_MAX, POW2[steps]);
+        mask = POW2[steps] - 1;
       }
     }
     let skip = 0;
@@ -367,7 +377,7 @@ export class Shape {
       if (cellMin(lon, LONG_MIN, LONG_MAX, steps) < minLon) skip |= WEST;
       if (cellMin(lon + 1, LONG_MIN, LONG_MAX, steps) > maxLon) skip |= EAST;
     }
-    const shift = 2 ** (52 - 2 * steps);
+    const shift = POW2[52 - 2 * steps];
     let count = 0;
     // Redis compares a box with the last one searched only once a neighbour was searched.
     let last = 0;
@@ -380,15 +390,81 @@ export class Shape {
       const x = (dir & EAST) !== 0 ? (lon + 1) & mask : (dir & WEST) !== 0 ? (lon - 1) & mask : lon;
       if (last !== 0 && y === lastLat && x === lastLon) continue;
       last = i;
-      boxes[2 * count] = interleave(y, x) * shift;
-      boxes[2 * count + 1] = interleave(y, x, true) * shift;
-      count++;
+      count = this.subRanges(y, x, steps, shift, boxes, count);
       lastLat = y;
       lastLon = x;
     }
     return count;
   }
+
+  /**
+   * The score ranges of box (y, x) at `steps` where near() may accept a point, appended to
+   * `ranges` from pair `count` on; returns the new count. The box is cut into 4^SUB sub-cells
+   * (each a contiguous range of scores, in Morton order) and only those reaching the bands are
+   * read, adjacent ones as one range: on a large set most of a box's candidates lie outside the
+   * bands, and skipping them costs a seek (usually within the leaf the cursor is in) where
+   * reading them costs a decode each. Only points near() rejects are skipped: results and
+   * their order are unchanged.
+   */
+  private subRanges(y: number, x: number, steps: number, shift: number, ranges: Float64Array, count: number): number {
+    const start = interleave(y, x) * shift;
+    const k = this.latCells === Infinity || this.lonCells === Infinity ? 0 : Math.min(SUB, STEP_MAX - steps);
+    if (k === 0) {
+      ranges[2 * count] = start;
+      ranges[2 * count + 1] = start + shift;
+      return count + 1;
+    }
+    const side = 1 << k;
+    // Step-26 cells along a sub-cell's side.
+    const span = POW2[STEP_MAX - steps - k];
+    let rows = 0;
+    let cols = 0;
+    const latLo = this.latCell - this.latCells;
+    const latHi = this.latCell + this.latCells;
+    for (let r = 0; r < side; r++) {
+      const lo = (y * side + r) * span;
+      if (lo <= latHi && lo + span - 1 >= latLo) rows |= 1 << r;
+      const west = (x * side + r) * span;
+      if (this.lonReaches(west, west + span - 1)) cols |= 1 << r;
+    }
+    // Sub-cell (r, c) is bit spread(r) | spread(c) << 1 of the box's Morton order, as in interleave().
+    let cells = 0;
+    for (let r = 0; r < side; r++) {
+      if ((rows & (1 << r)) === 0) continue;
+      for (let c = 0; c < side; c++) if ((cols & (1 << c)) !== 0) cells |= 1 << (spread(r) | (spread(c) << 1));
+    }
+    const sub = shift / (side * side);
+    const all = side * side;
+    for (let m = 0; m < all; ) {
+      if ((cells & (1 << m)) === 0) {
+        m++;
+        continue;
+      }
+      let e = m + 1;
+      while (e < all && (cells & (1 << e)) !== 0) e++;
+      ranges[2 * count] = start + m * sub;
+      ranges[2 * count + 1] = start + e * sub;
+      count++;
+      m = e;
+    }
+    return count;
+  }
+
+  /** Whether some longitude cell in lo..hi is within the band near() accepts (which wraps at 2^26). */
+  private lonReaches(lo: number, hi: number): boolean {
+    const c = this.lonCell;
+    const w = this.lonCells;
+    return (lo <= c + w && hi >= c - w) || (lo <= c + w + CELLS && hi >= c - w + CELLS) || (lo <= c + w - CELLS && hi >= c - w - CELLS);
+  }
 }
+
+/**
+ * A box's sub-cells per side, as a power of two: 16 sub-cells, so a box's chosen ones fit one
+ * 32-bit mask. With Redis's step (a box about the radius wide) the bands cover a few of them.
+ */
+const SUB = 2;
+/** Most score ranges areas() writes: nine boxes of at most eight runs of sub-cells each. */
+export const MAX_RANGES = 72;
 
 const NORTH = 1;
 const SOUTH = 2;
@@ -399,5 +475,5 @@ const DIRS = [0, NORTH, SOUTH, EAST, WEST, NORTH | EAST, NORTH | WEST, SOUTH | E
 
 /** The lower edge of cell `i` at `step` bits (geohashDecode's min; cell i+1's min is cell i's max). */
 function cellMin(i: number, min: number, max: number, step: number): number {
-  return min + (i / 2 ** step) * (max - min);
+  return min + (i / POW2[step]) * (max - min);
 }

@@ -144,14 +144,36 @@ function sinShifted(x: number, shift: number): number {
  */
 const SMALL = 0.0009765625;
 
+/** sin(x) for |x| < SMALL, correctly rounded but for ~1 argument in 2^21. */
+function sinSeries(x: number): number {
+  const z = x * x;
+  return x - x * (z * (F3H - z * (F5H - z * F7H)));
+}
+
+/** asin(z) for |z| < SMALL, as sinSeries: z (1 + z^2/6 + 3 z^4/40 + 5 z^6/112 + ...). */
+function asinSeries(z: number): number {
+  const s = z * z;
+  return z + z * (s * (F3H + s * (0.075 + s * 0.044642857142857144)));
+}
+
 /** sin(x), correctly rounded (see the file's comment). */
 export function sin(x: number): number {
   const a = Math.abs(x);
-  if (a < SMALL) {
-    const z = x * x;
-    return x - x * (z * (F3H - z * (F5H - z * F7H)));
-  }
+  if (a < SMALL) return sinSeries(x);
   return a <= REDUCIBLE ? sinShifted(x, 0) : Math.sin(x);
+}
+
+/**
+ * sin(x) as a search tests a point: the series below SMALL (no call, and glibc's result where
+ * Math.sin may be an ulp off), V8's Math.sin above.
+ */
+export function quickSin(x: number): number {
+  return Math.abs(x) < SMALL ? sinSeries(x) : Math.sin(x);
+}
+
+/** asin(z) as quickSin: the series below SMALL, V8's Math.asin above. */
+export function quickAsin(z: number): number {
+  return Math.abs(z) < SMALL ? asinSeries(z) : Math.asin(z);
 }
 
 /** cos(x), correctly rounded. */
@@ -166,11 +188,7 @@ export function cos(x: number): number {
  */
 export function asin(z: number): number {
   const a = Math.abs(z);
-  if (a < SMALL) {
-    // asin z = z (1 + z^2/6 + 3 z^4/40 + 5 z^6/112 + ...).
-    const s = z * z;
-    return z + z * (s * (F3H + s * (0.075 + s * 0.044642857142857144)));
-  }
+  if (a < SMALL) return asinSeries(z);
   if (!(a < 1)) return Math.asin(z);
   const y0 = Math.asin(z);
   const sh = sinShifted(y0, 0);

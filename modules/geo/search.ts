@@ -12,7 +12,7 @@ import {
   type SortedSets,
   type SortedSetValue,
 } from '../../kernel';
-import { decodeScore, EDGE, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, Shape } from './geohash';
+import { decodeScore, EDGE, LAT_MAX, LAT_MIN, LONG_MAX, LONG_MIN, MAX_RANGES, Shape } from './geohash';
 
 const badMember = new ReplyError('ERR could not decode requested zset member');
 const badUnit = new ReplyError('ERR unsupported unit provided. please use M, KM, FT, MI');
@@ -50,9 +50,43 @@ export function readGeo(ctx: CommandContext, ss: SortedSets, key: string): Sorte
 
 /** getDoubleFromObjectOrReply: `msg` replaces the default error text. */
 export function parseCoord(arg: string, msg: ReplyError = Errors.notFloat): number {
-  const d = parseDouble(arg);
+  const d = parseDecimal(arg);
   if (Number.isNaN(d)) throw msg;
   return d;
+}
+
+/** 10^0..10^15. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * parseDouble for the form coordinates and radii take, `[-]digits[.digits]` with at most 15
+ * digits: one pass (a string's charCodeAt is most of a parse's cost, so the fewer tests per
+ * character the better), the digits an exact integer divided once by an exact power of ten,
+ * so correctly rounded as strtod; any other form goes to parseDouble. GEOADD parses two per
+ * point.
+ */
+function parseDecimal(s: string): number {
+  const n = s.length;
+  if (n > 17) return parseDouble(s);
+  const neg = n !== 0 && s.charCodeAt(0) === 45; /* - */
+  const start = neg ? 1 : 0;
+  let m = 0;
+  let dot = -1;
+  for (let i = start; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 /* . */ && dot < 0) {
+      dot = i;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return parseDouble(s);
+    m = m * 10 + d;
+  }
+  const digits = dot < 0 ? n - start : n - start - 1;
+  // No digits, none on one side of the point (strtod's "5." and ".5"), or too many to be exact.
+  if (digits === 0 || digits > 15 || dot === start || dot === n - 1) return parseDouble(s);
+  const v = dot < 0 ? m : m / POW10[n - 1 - dot];
+  return neg ? -v : v;
 }
 
 /** extractLongLatOrReply into `xy`. */
@@ -124,6 +158,9 @@ class Found {
   /** Indexes of the found points in reply order (sortOrder). */
   order = new Int32Array(64);
   private spare = new Int32Array(64);
+  /** bucketSort's bucket of each point, and where each bucket's next point goes (n + 1 slots). */
+  private bucket = new Int32Array(64);
+  private next = new Int32Array(65);
   used = 0;
   /** Distance of the point geoWithinShape accepted last. */
   dist = 0;
@@ -152,20 +189,73 @@ class Found {
     }
     this.order = new Int32Array(n);
     this.spare = new Int32Array(n);
+    this.bucket = new Int32Array(n);
+    this.next = new Int32Array(n + 1);
   }
 
   /**
-   * `order` = 0..used-1, sorted by distance when asked: a stable merge sort (glibc's qsort,
-   * which Redis calls, is a merge sort too), runs of 8 first sorted by insertion. No comparator
-   * calls and nothing allocated.
+   * `order` = 0..used-1, sorted by distance when asked, stably (glibc's qsort, which Redis
+   * calls, is a merge sort). No comparator calls and nothing allocated.
    */
   sortOrder(sort: Sort): void {
     const n = this.used;
-    let a = this.order;
+    const a = this.order;
     for (let i = 0; i < n; i++) a[i] = i;
-    if (sort === Sort.None) return;
-    const d = this.dists;
+    if (sort === Sort.None || n < 2) return;
     const desc = sort === Sort.Desc;
+    if (!this.bucketSort(n, desc)) this.mergeSort(n, desc);
+  }
+
+  /**
+   * Each point goes to one of n buckets by its squared distance over the largest one's: a
+   * monotone key, so the buckets are in order, and a counting pass keeps equal distances in
+   * their order; an insertion pass then orders each bucket. Points spread over the shape's
+   * area fill the buckets evenly, so both passes are linear, with few mispredicted branches (a
+   * merge sort's every comparison is a coin toss). Returns false, `order` untouched, when the
+   * insertions move too much (points piled up at one distance): the merge sort takes over.
+   */
+  private bucketSort(n: number, desc: boolean): boolean {
+    const d = this.dists;
+    let max = 0;
+    for (let i = 0; i < n; i++) if (d[i] > max) max = d[i];
+    const scale = n / (max * max);
+    // All distances 0 (or the largest's square underflows).
+    if (!(scale < Infinity)) return false;
+    const bucket = this.bucket;
+    const next = this.next;
+    next.fill(0, 0, n + 1);
+    for (let i = 0; i < n; i++) {
+      let b = Math.floor(d[i] * d[i] * scale);
+      if (b > n - 1) b = n - 1;
+      if (desc) b = n - 1 - b;
+      bucket[i] = b;
+      next[b + 1]++;
+    }
+    for (let b = 0; b < n; b++) next[b + 1] += next[b];
+    const a = this.spare;
+    for (let i = 0; i < n; i++) a[next[bucket[i]]++] = i;
+    let budget = 8 * n;
+    for (let i = 1; i < n; i++) {
+      const k = a[i];
+      const dk = d[k];
+      let j = i - 1;
+      while (j >= 0 && (desc ? dk > d[a[j]] : dk < d[a[j]])) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = k;
+      budget -= i - 1 - j;
+      if (budget < 0) return false;
+    }
+    this.spare = this.order;
+    this.order = a;
+    return true;
+  }
+
+  /** A stable merge sort of `order` (0..n-1 on entry), runs of 8 first sorted by insertion. */
+  private mergeSort(n: number, desc: boolean): void {
+    const d = this.dists;
+    let a = this.order;
     for (let lo = 0; lo < n; lo += 8) {
       const hi = Math.min(lo + 8, n);
       for (let i = lo + 1; i < hi; i++) {
@@ -216,18 +306,22 @@ class Found {
 }
 
 const found = new Found();
-const boxes = new Float64Array(18);
+const ranges = new Float64Array(2 * MAX_RANGES);
 const xy = new Float64Array(2);
 const shape = new Shape();
 
 /** membersOfAllNeighbors: every member in the shape's boxes, stopping at `limit` when non-zero. */
 function collect(z: SortedSetValue, limit: number): void {
   found.reset();
-  const n = shape.areas(boxes);
-  for (let b = 0; b < n; b++) {
+  const n = shape.areas(ranges);
+  if (n === 0) return;
+  // One cursor for all the ranges: the next range is usually a few members on.
+  const c = z.fromScore(ranges[0]);
+  for (let r = 0; r < n; r++) {
     if (limit !== 0 && found.used >= limit) break;
-    const max = boxes[2 * b + 1];
-    for (const c = z.fromScore(boxes[2 * b]); c.valid; c.next()) {
+    if (r !== 0) c.seek(ranges[2 * r]);
+    const max = ranges[2 * r + 1];
+    for (; c.valid; c.next()) {
       const score = c.score;
       if (score >= max) break;
       shape.candidate = score;

@@ -170,12 +170,15 @@ const enum Bound {
   Lex,
 }
 
-/** A position in the tree: read `score`/`ele`, step with next()/prev(). */
+/** A position in the tree: read `score`/`ele`, step with next()/prev(), jump with seek(). */
 export class Cursor {
   constructor(
+    private readonly tree: ScoreTree,
     private readonly leaves: Leaves,
-    private leaf: number,
-    private i: number,
+    /** The leaf, NONE past either end (ScoreTree.place() sets it too). */
+    public leaf: number,
+    /** The slot in the leaf. */
+    public i: number,
   ) {}
 
   get valid(): boolean {
@@ -200,6 +203,34 @@ export class Cursor {
     const meta = this.leaves.meta;
     this.leaf = meta[3 * this.leaf + 2];
     this.i = this.leaf === NONE ? 0 : meta[3 * this.leaf] - 1;
+  }
+
+  /**
+   * To the first member scoring at least `min` (invalid when none). A target in this leaf or
+   * the next (a search's next range is usually close) is found there, by a binary search
+   * that reads nothing else; anything else takes a descent from the root.
+   */
+  seek(min: number): void {
+    const { scores, meta } = this.leaves;
+    let l = this.leaf;
+    if (l !== NONE && scores[l * W] < min) {
+      let end = l * W + meta[3 * l];
+      if (scores[end - 1] < min) {
+        l = meta[3 * l + 1];
+        if (l === NONE) {
+          this.leaf = NONE;
+          this.i = 0;
+          return;
+        }
+        end = l * W + meta[3 * l];
+      }
+      if (scores[end - 1] >= min) {
+        this.leaf = l;
+        this.i = firstNotBefore(scores, scores, NO_STRINGS, l * W, end, Bound.Score, min, 0, '', false) - l * W;
+        return;
+      }
+    }
+    this.tree.place(this, min);
   }
 }
 
@@ -279,7 +310,7 @@ export class ScoreTree {
 
   /** A cursor at 0-based `rank` (invalid when out of range). */
   at(rank: number): Cursor {
-    if (rank < 0 || rank >= this.count) return new Cursor(this.leaves, NONE, 0);
+    if (rank < 0 || rank >= this.count) return new Cursor(this, this.leaves, NONE, 0);
     const { counts, kids } = this.inners;
     let node = this.root;
     let left = rank;
@@ -288,7 +319,31 @@ export class ScoreTree {
       while (left >= counts[c]) left -= counts[c++];
       node = kids[c];
     }
-    return new Cursor(this.leaves, node, left);
+    return new Cursor(this, this.leaves, node, left);
+  }
+
+  /** A cursor at the first member scoring at least `min`: one descent (rankByScore and at() are two). */
+  fromScore(min: number): Cursor {
+    const c = new Cursor(this, this.leaves, NONE, 0);
+    this.place(c, min);
+    return c;
+  }
+
+  /** Put `c` at the first member scoring at least `min` (invalid when none), from the root. */
+  place(c: Cursor, min: number): void {
+    const leaf = this.descend(Bound.Score, min, 0, '', false);
+    const { scores, meta } = this.leaves;
+    const base = leaf * W;
+    const end = base + meta[3 * leaf];
+    const i = firstNotBefore(scores, scores, NO_STRINGS, base, end, Bound.Score, min, 0, '', false);
+    // Past the leaf's last member: the next leaf's first, if any (a leaf is empty only in an empty tree).
+    if (i < end) {
+      c.leaf = leaf;
+      c.i = i - base;
+    } else {
+      c.leaf = end === base ? NONE : meta[3 * leaf + 1];
+      c.i = 0;
+    }
   }
 
   /** Remove `count` members from `rank` on; calls `fn` with each before it goes. */

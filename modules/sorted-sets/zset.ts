@@ -39,6 +39,8 @@ export interface ZCursor {
   readonly score: number;
   next(): void;
   prev(): void;
+  /** To the first member scoring at least `min` (invalid when none). */
+  seek(min: number): void;
 }
 
 /** Released slots a skiplist keeps before it may compact them (Skiplist.compact). */
@@ -205,6 +207,15 @@ class PackedCursor implements ZCursor {
       this.starts = starts;
     }
     this.pos = this.starts[this.rank];
+  }
+
+  /** A walk from the first entry, or from here when this entry scores below `min`: at most 128 entries. */
+  seek(min: number): void {
+    if (!this.valid || this.score >= min) {
+      this.pos = 0;
+      this.rank = 0;
+    }
+    while (this.valid && this.score < min) this.next();
   }
 }
 
@@ -479,6 +490,7 @@ export class ZSet implements SortedSetValue {
   }
 
   fromScore(min: number): ZCursor {
+    if (this.sl !== null) return this.sl.tree.fromScore(min);
     return this.at(this.rankByScore(min, false));
   }
 

@@ -316,4 +316,54 @@ describe('geo vs redis-server 7.0', () => {
       await h.same(...cmds);
     }
   });
+
+  it('searches in dense point sets, where a box is read as ranges of its sub-cells spanning many leaves', async () => {
+    // mulberry32: the LCG above repeats points here, and COUNT orders equal distances as Redis's pqsort does.
+    let seed = 11;
+    const rnd = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    // 20,000 points in 2 x 2 degrees around (10, 47), and 3,000 straddling the antimeridian at 70 N.
+    const cmds: string[][] = [];
+    for (let b = 0; b < 10; b++) {
+      const add = ['GEOADD', 'dense'];
+      for (let i = 0; i < 2000; i++) add.push((9 + rnd() * 2).toFixed(6), (46 + rnd() * 2).toFixed(6), `d${b}:${i}`);
+      cmds.push(add);
+    }
+    const anti = ['GEOADD', 'anti'];
+    for (let i = 0; i < 3000; i++) anti.push((rnd() < 0.5 ? 179 + rnd() : -180 + rnd()).toFixed(6), (69.5 + rnd()).toFixed(6), `a${i}`);
+    cmds.push(anti);
+    for (let q = 0; q < 60; q++) {
+      const [key, lon, lat] = q % 3 === 2 ? ['anti', (rnd() < 0.5 ? 179.8 + rnd() * 0.2 : -180 + rnd() * 0.2).toFixed(5), (69.6 + rnd() * 0.8).toFixed(5)] : ['dense', (9.2 + rnd() * 1.6).toFixed(5), (46.2 + rnd() * 1.6).toFixed(5)];
+      const size = (0.05 + rnd() * (q % 4 === 0 ? 60 : 8)).toFixed(3);
+      const by = rnd() < 0.5 ? ['BYRADIUS', size, 'km'] : ['BYBOX', size, (Number(size) * (0.2 + rnd() * 2)).toFixed(3), 'km'];
+      const opts = [['ASC', 'WITHDIST'], ['DESC', 'COUNT', '7'], ['COUNT', '5', 'ANY'], ['WITHCOORD', 'WITHHASH'], []][q % 5];
+      cmds.push(['GEOSEARCH', key, 'FROMLONLAT', lon, lat, ...by, ...opts]);
+    }
+    await h.same(...cmds);
+  });
+
+  it('orders equal and nearly equal distances as Redis does: repeated points, and points on a circle', async () => {
+    // 600 points on a circle of about 5 km around (2, 48) (distances equal to a few digits), and
+    // 300 copies of six points (distances exactly equal).
+    const ring = ['GEOADD', 'ring'];
+    for (let i = 0; i < 600; i++) {
+      const a = (i * 2 * Math.PI) / 600;
+      ring.push((2 + 0.066 * Math.cos(a)).toFixed(6), (48 + 0.045 * Math.sin(a)).toFixed(6), `r${i}`);
+    }
+    const copies = ['GEOADD', 'copies'];
+    for (let i = 0; i < 300; i++) copies.push(['2.01', '2.02', '1.99', '2', '2.0101', '1.98'][i % 6], ['48', '48.01', '47.99', '48.02', '48', '47.995'][i % 6], `c${i}`);
+    const cmds = [ring, copies];
+    for (const key of ['ring', 'copies']) {
+      for (const order of ['ASC', 'DESC']) {
+        cmds.push(['GEOSEARCH', key, 'FROMLONLAT', '2', '48', 'BYRADIUS', '20', 'km', order, 'WITHDIST']);
+        cmds.push(['GEOSEARCH', key, 'FROMLONLAT', '2', '48', 'BYBOX', '30', '30', 'km', order]);
+        cmds.push(['GEORADIUS', key, '2.001', '48.001', '6', 'km', order]);
+      }
+    }
+    await h.same(...cmds);
+  });
 });

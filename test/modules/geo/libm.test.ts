@@ -1,4 +1,4 @@
-import { asin, cos, sin } from '../../../modules/geo/libm';
+import { asin, cos, quickAsin, quickSin, sin } from '../../../modules/geo/libm';
 
 /**
  * The correctly rounded sin, cos and asin behind GEODIST and STOREDIST. Each case is an argument
@@ -40,5 +40,15 @@ describe('geo libm', () => {
     expect(asin(1.0000000000000002)).toBeNaN();
     expect(asin(Number.NaN)).toBeNaN();
     expect(asin(-0.5)).toBe(-asin(0.5));
+  });
+
+  it("quickSin and quickAsin: the correctly rounded series below 2^-10, V8's Math from there on", () => {
+    let seed = 5;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+    const below = 0.0009765625;
+    const small = [0, -0, 1e-300, below * (1 - 2 ** -52), -below * (1 - 2 ** -52), ...Array.from({ length: 2000 }, () => (rnd() - 0.5) * 2 * below)];
+    const large = [below, -below, 0.5, -1.2, 3, 1, ...Array.from({ length: 200 }, () => below + rnd())];
+    expect(small.filter((x) => !Object.is(quickSin(x), sin(x)) || !Object.is(quickAsin(x), asin(x)))).toEqual([]);
+    expect(large.filter((x) => quickSin(x) !== Math.sin(x) || !Object.is(quickAsin(x), Math.asin(x)))).toEqual([]);
   });
 });

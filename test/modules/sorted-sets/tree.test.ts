@@ -48,6 +48,33 @@ function check(t: ScoreTree, model: Map<string, number>): string[] {
     }
   }
   if (t.at(expected.length).valid || t.at(-1).valid) bad.push('out-of-range cursor');
+  bad.push(...checkSeek(t, expected));
+  return bad;
+}
+
+/** The member a cursor is at, or null when it is invalid. */
+function here(c: { valid: boolean; ele: string; score: number }): Pair | null {
+  return c.valid ? [c.ele, c.score] : null;
+}
+
+/**
+ * fromScore() and seek() land on the first member scoring at least the bound, from a fresh
+ * descent and from cursors left before, at and after it (in the same leaf and leaves away).
+ */
+function checkSeek(t: ScoreTree, expected: Pair[]): string[] {
+  const bad: string[] = [];
+  const first = (min: number): Pair | null => expected.find(([, s]) => s >= min) ?? null;
+  const bounds = [-1, 0, 0.5, 7, 25.5, 49, 49.5, 60, ...expected.filter((_, i) => i % 97 === 0).map(([, s]) => s)];
+  const starts = [0, 1, 40, 63, 64, 200, expected.length >> 1, expected.length - 1, expected.length];
+  for (const min of bounds) {
+    const want = JSON.stringify(first(min));
+    if (JSON.stringify(here(t.fromScore(min))) !== want) bad.push(`fromScore ${min}`);
+    for (const r of starts) {
+      const c = t.at(r);
+      c.seek(min);
+      if (JSON.stringify(here(c)) !== want) bad.push(`seek ${min} from rank ${r}`);
+    }
+  }
   return bad;
 }
 
@@ -145,6 +172,29 @@ describe('sorted sets: the counted B+ tree', () => {
     }
     expect(model.size).toBeGreaterThan(1000);
     expect(problems).toEqual([]);
+  });
+
+  it("seek walks a search's ranges: forward in a leaf, to the next leaf, far away and back", () => {
+    const t = new ScoreTree();
+    for (let i = 0; i < 20000; i++) t.insert(i * 2, `s${i}`);
+    const c = t.fromScore(-5);
+    expect(here(c)).toEqual(['s0', 0]);
+    // Each bound ahead of the cursor, then one behind it, then one past the end.
+    for (const [min, want] of [
+      [3, ['s2', 4]],
+      [4, ['s2', 4]],
+      [130, ['s65', 130]],
+      [131, ['s66', 132]],
+      [30001, ['s15001', 30002]],
+      [17, ['s9', 18]],
+      [39998, ['s19999', 39998]],
+      [39999, null],
+      [1, ['s1', 2]],
+    ] as [number, Pair | null][]) {
+      c.seek(min);
+      expect([min, here(c)]).toEqual([min, want]);
+    }
+    expect(here(new ScoreTree().fromScore(0))).toBeNull();
   });
 
   it('deletes a member only with its own score', () => {

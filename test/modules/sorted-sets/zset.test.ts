@@ -21,6 +21,14 @@ function view(z: ZSet): unknown {
     back: walk(z.at(z.size - 1), true),
     mid: walk(z.at(z.size >> 1), false),
     fromScore: [-1, 0, 3, 7.5, 100].map((s) => [z.rankByScore(s, false), z.rankByScore(s, true), walk(z.fromScore(s), false).length]),
+    // seek() from the start, the middle and past the end, forward and back.
+    seek: [0, z.size >> 1, z.size].map((r) =>
+      [-1, 0, 3, 7.5, 1, 100].map((s) => {
+        const c = z.at(r);
+        c.seek(s);
+        return c.valid ? [c.ele, c.score] : null;
+      }),
+    ),
   };
 }
 
