@@ -30,7 +30,7 @@
  * command computes, over the CPU µs a request costs, estimates the throughput cost, and
  * `profile`'s difference of shares measures it within each run.
  *
- * Options: --requests N (a pass or window; default: ab sized to --pass-ms, 250 ms of server CPU,
+ * Options: --requests N (a pass or window; default: ab sized to --pass-ms, 200 ms of server CPU,
  * profile 100000, inproc 10000, callgrind 4000; hash: 10N calls measured), --rounds R (pairs of passes a test, default 11;
  * callgrind: windows a test, median of 3; inproc: of 5), --range R (redis-benchmark -r:
  * distinct keys, fields, members; default 100000, callgrind and inproc 1000), --clients C,
@@ -53,7 +53,7 @@ const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE ===
 const ROUNDS = Number(args.rounds ?? (MODE === 'ab' ? 11 : MODE === 'inproc' ? 5 : 3));
 const RANGE = args.range ?? (MODE === 'callgrind' || MODE === 'inproc' ? '1000' : '100000');
 const CLIENTS = Number(args.clients ?? 50);
-const PASS_MS = Number(args['pass-ms'] ?? 250);
+const PASS_MS = Number(args['pass-ms'] ?? 200);
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
 const ROOT = path.resolve(__dirname, '..');
@@ -173,7 +173,7 @@ async function collect(port) {
  *     young generation and no marking under way;
  *   - passes too short to average the cron's ticks and the scavenges (40,000 pipelined requests
  *     were ~60-300 ms): each test's requests a pass are sized from its warm-up to cost about
- *     --pass-ms (default 250) of server CPU time, the same count for both variants;
+ *     --pass-ms (default 200) of server CPU time, the same count for both variants;
  *   - warm-up: two passes a variant, so V8 has compiled the path before the first measured one.
  * (HSET's large hash was also measured again by the server's cron ten times a second, a walk of
  * its 100,000 fields each time; the hashes module now keeps that count as it writes.)
