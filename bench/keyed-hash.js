@@ -30,7 +30,7 @@
  * command computes, over the CPU µs a request costs, estimates the throughput cost, and
  * `profile`'s difference of shares measures it within each run.
  *
- * Options: --requests N (a pass or window; default: ab sized to --pass-ms, 400, from the warm-up,
+ * Options: --requests N (a pass or window; default: ab sized to --pass-ms, 200 ms of server CPU,
  * profile 100000, inproc 10000, callgrind 4000; hash: 10N calls measured), --rounds R (pairs of passes a test, default 11;
  * callgrind: windows a test, median of 3; inproc: of 5), --range R (redis-benchmark -r:
  * distinct keys, fields, members; default 100000, callgrind and inproc 1000), --clients C,
@@ -53,7 +53,7 @@ const REQUESTS = Number(args.requests ?? (MODE === 'callgrind' ? 4000 : MODE ===
 const ROUNDS = Number(args.rounds ?? (MODE === 'ab' ? 11 : MODE === 'inproc' ? 5 : 3));
 const RANGE = args.range ?? (MODE === 'callgrind' || MODE === 'inproc' ? '1000' : '100000');
 const CLIENTS = Number(args.clients ?? 50);
-const PASS_MS = Number(args['pass-ms'] ?? 400);
+const PASS_MS = Number(args['pass-ms'] ?? 200);
 const SERVER_CPU = args['server-cpu'] ?? '0';
 const BENCH_CPU = args['bench-cpu'] ?? '1';
 const ROOT = path.resolve(__dirname, '..');
@@ -172,8 +172,8 @@ async function collect(port) {
  *     server collects (MEMORY PURGE) before each of its passes, so a pass starts with an empty
  *     young generation and no marking under way;
  *   - passes too short to average the cron's ticks and the scavenges (40,000 pipelined requests
- *     were ~60-300 ms): each test's requests a pass are sized from its warm-up to take about
- *     --pass-ms (default 400) of wall time, the same count for both variants;
+ *     were ~60-300 ms): each test's requests a pass are sized from its warm-up to cost about
+ *     --pass-ms (default 200) of server CPU time, the same count for both variants;
  *   - warm-up: two passes a variant, so V8 has compiled the path before the first measured one.
  * (HSET's large hash was also measured again by the server's cron ten times a second, a walk of
  * its 100,000 fields each time; the hashes module now keeps that count as it writes.)
@@ -192,10 +192,11 @@ async function abMode() {
         for (const v of ['sip', 'fnv']) {
           await collect(servers[v].port);
           const n = requests ?? (test.pipeline === 1 ? 10000 : 50000);
-          const t = Date.now();
+          const before = cpuNs(servers[v].proc.pid);
           benchmark(servers[v].port, test, n);
-          // Sized from the second warm-up pass of the SipHash variant, rounded to 1000.
-          if (args.requests === undefined && w === 1 && v === 'sip') requests = Math.max(1000, Math.round((n * PASS_MS) / Math.max(1, Date.now() - t) / 1000) * 1000);
+          // Sized from the second warm-up pass of the SipHash variant (its server CPU time, which
+          // other processes' load does not stretch as it does wall time), rounded to 1000.
+          if (requests === null && w === 1) requests = Math.max(1000, Math.round((n * PASS_MS * 1e6) / Math.max(1, cpuNs(servers[v].proc.pid) - before) / 1000) * 1000);
         }
       }
       const us = { sip: [], fnv: [] };
@@ -220,7 +221,7 @@ async function abMode() {
   } finally {
     await Promise.all([stop(servers.sip.proc), stop(servers.fnv.proc)]);
   }
-  console.log(`\n${ROUNDS} alternating pairs a test (requests a pass as given, sized to ~${PASS_MS} ms unless --requests), -r ${RANGE} prefilled, a full collection before each pass, ${CLIENTS} clients; ${((Date.now() - began) / 1000).toFixed(0)} s in all; server CPU µs/req: median (range); cost = median over pairs of SipHash / FNV-1a - 1, and its range; the same for the main thread alone (the event loop: no GC helper or compiler threads)\n`);
+  console.log(`\n${ROUNDS} alternating pairs a test (requests a pass as given, sized to ~${PASS_MS} ms of server CPU unless --requests), -r ${RANGE} prefilled, a full collection before each pass, ${CLIENTS} clients; ${((Date.now() - began) / 1000).toFixed(0)} s in all; server CPU µs/req: median (range); cost = median over pairs of SipHash / FNV-1a - 1, and its range; the same for the main thread alone (the event loop: no GC helper or compiler threads)\n`);
   console.log("| test | requests a pass | SipHash CPU µs/req | FNV-1a CPU µs/req | CPU cost | pairs' range | main thread cost | pairs' range | SipHash ops/s | FNV-1a ops/s |");
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);
