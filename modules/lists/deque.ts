@@ -33,6 +33,12 @@ export class Deque {
   private head = 0;
   private mask = 0;
   length = 0;
+  /**
+   * The ring's element bytes, kept as its slots are written: used_memory measures a large list
+   * again after writes to it, and a walk of a million elements there cost milliseconds each
+   * time, several times a second for a list under writes.
+   */
+  private ringBytes = 0;
 
   static from(items: readonly string[]): Deque {
     const d = new Deque();
@@ -61,6 +67,7 @@ export class Deque {
     this.lp = flatten(p);
     this.length = items.length;
     this.buf = null;
+    this.ringBytes = 0;
     this.head = 0;
     this.mask = 0;
   }
@@ -69,12 +76,33 @@ export class Deque {
     let cap = MIN_CAPACITY;
     while (cap < items.length) cap *= 2;
     const buf = new Array<string | undefined>(cap);
-    for (let i = 0; i < items.length; i++) buf[i] = items[i];
+    let bytes = 0;
+    for (let i = 0; i < items.length; i++) {
+      buf[i] = items[i];
+      bytes += items[i].length;
+    }
     this.buf = buf;
+    this.ringBytes = bytes;
     this.head = 0;
     this.mask = cap - 1;
     this.length = items.length;
     this.lp = '';
+  }
+
+  /** Bytes of the elements: the ring's count, or a packed list's elements read. */
+  get bytes(): number {
+    if (this.buf !== null) return this.ringBytes;
+    let n = 0;
+    for (let pos = 0; pos < this.lp.length; pos = packedNext(this.lp, pos)) n += packedAt(this.lp, pos).length;
+    return n;
+  }
+
+  /** Write ring slot `slot` (undefined: empty it), keeping ringBytes. */
+  private put(slot: number, v: string | undefined): void {
+    const buf = this.buf!;
+    const old = buf[slot];
+    this.ringBytes += (v === undefined ? 0 : v.length) - (old === undefined ? 0 : old.length);
+    buf[slot] = v;
   }
 
   /** Where packed element `i` starts. */
@@ -101,7 +129,7 @@ export class Deque {
       }
       this.toRing(this.toArray());
     }
-    this.buf![(this.head + i) & this.mask] = v;
+    this.put((this.head + i) & this.mask, v);
   }
 
   pushBack(v: string): void {
@@ -115,7 +143,7 @@ export class Deque {
     }
     const buf = this.buf!;
     if (this.length === buf.length) this.resize(buf.length * 2);
-    this.buf![(this.head + this.length) & this.mask] = v;
+    this.put((this.head + this.length) & this.mask, v);
     this.length++;
   }
 
@@ -131,7 +159,7 @@ export class Deque {
     const buf = this.buf!;
     if (this.length === buf.length) this.resize(buf.length * 2);
     this.head = (this.head - 1) & this.mask;
-    this.buf![this.head] = v;
+    this.put(this.head, v);
     this.length++;
   }
 
@@ -146,7 +174,7 @@ export class Deque {
     }
     const h = this.head;
     const v = this.buf[h]!;
-    this.buf[h] = undefined;
+    this.put(h, undefined);
     this.head = (h + 1) & this.mask;
     this.length--;
     this.maybeShrink();
@@ -165,7 +193,7 @@ export class Deque {
     }
     const i = (this.head + this.length - 1) & this.mask;
     const v = this.buf[i]!;
-    this.buf[i] = undefined;
+    this.put(i, undefined);
     this.length--;
     this.maybeShrink();
     return v;
@@ -274,7 +302,7 @@ export class Deque {
 
   /** Drop the reference in slot `i` so the string can be collected. */
   private clear(i: number): void {
-    this.buf![(this.head + i) & this.mask] = undefined;
+    this.put((this.head + i) & this.mask, undefined);
   }
 
   private maybeShrink(): void {

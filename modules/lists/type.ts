@@ -7,12 +7,7 @@ export const ListType: DataType<Deque> = {
   // Redis 7.0 stores every list as a quicklist (listpack-encoded small lists came in 7.2).
   encoding: () => 'quicklist',
   clone: (v) => v.clone(),
-  memory: (v) => {
-    const items = v.toArray();
-    let n = v.packed ? PACKED_OVERHEAD + items.length : 48 + items.length * 16;
-    for (let i = 0; i < items.length; i++) n += items[i].length;
-    return n;
-  },
+  memory: (v) => (v.packed ? PACKED_OVERHEAD + v.length : 48 + v.length * 16) + v.bytes,
   elements: (v) => v.toArray(),
   digest: (v, d) => {
     const items = v.toArray();

@@ -1,4 +1,6 @@
+import { PACKED_OVERHEAD } from '../../../kernel';
 import { Deque } from '../../../modules/lists/deque';
+import { ListType } from '../../../modules/lists/type';
 
 /** The deque against a plain array model, through growth, wrap-around and shrinking. */
 describe('lists: Deque', () => {
@@ -6,6 +8,7 @@ describe('lists: Deque', () => {
     expect(d.length).toBe(model.length);
     expect(d.toArray()).toEqual(model);
     for (let i = 0; i < model.length; i++) expect(d.get(i)).toBe(model[i]);
+    expect(d.bytes).toBe(model.reduce((n, s) => n + s.length, 0));
   }
 
   it('pushes and pops at both ends across growth and wrap-around', () => {
@@ -146,5 +149,59 @@ describe('lists: Deque', () => {
     c.pushFront('0');
     check(t, ['2', '3']);
     check(c, ['0', '2', '3']);
+  });
+
+  it("keeps a ring's element bytes through every kind of write, as used_memory reads them", () => {
+    // The count replaced a walk of every element at each remeasure: it must equal that walk.
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const value = () => 'v'.repeat(rnd(3) === 0 ? 70 + rnd(30) : rnd(12)) + (rnd(2) === 0 ? '\xff\0' : '');
+    const model = Array.from({ length: 300 }, value);
+    const d = Deque.from(model);
+    expect(d.packed).toBe(false);
+    for (let step = 0; step < 3000; step++) {
+      const op = rnd(9);
+      const v = value();
+      if (op === 0) (d.pushBack(v), model.push(v));
+      else if (op === 1) (d.pushFront(v), model.unshift(v));
+      else if (op === 2 && model.length > 0) expect(d.popFront()).toBe(model.shift());
+      else if (op === 3 && model.length > 0) expect(d.popBack()).toBe(model.pop());
+      else if (op === 4 && model.length > 0) {
+        const i = rnd(model.length);
+        d.set(i, v);
+        model[i] = v;
+      } else if (op === 5) {
+        const i = rnd(model.length + 1);
+        d.insert(i, v);
+        model.splice(i, 0, v);
+      } else if (op === 6 && model.length > 0) {
+        const target = model[rnd(model.length)];
+        const count = rnd(5) - 2;
+        const removed = d.remove(target, count);
+        let left = count === 0 ? model.length : Math.abs(count);
+        const order = count >= 0 ? model.map((_, k) => k) : model.map((_, k) => model.length - 1 - k);
+        const drop = new Set<number>();
+        for (const k of order) if (left > 0 && model[k] === target) (drop.add(k), left--);
+        expect(removed).toBe(drop.size);
+        const kept = model.filter((_, k) => !drop.has(k));
+        model.splice(0, model.length, ...kept);
+      } else if (op === 7 && model.length > 4 && rnd(8) === 0) {
+        d.trim(1, 2);
+        model.splice(0, 1);
+        model.splice(model.length - 2, 2);
+      } else if (op === 8 && model.length < 150) {
+        for (let k = 0; k < 200; k++) {
+          const w = value();
+          d.pushBack(w);
+          model.push(w);
+        }
+      }
+      if (step % 100 === 0) check(d, model);
+      expect(d.bytes).toBe(model.reduce((n, s) => n + s.length, 0));
+    }
+    check(d, model);
+    const expected = (d.packed ? PACKED_OVERHEAD + model.length : 48 + model.length * 16) + model.reduce((n, s) => n + s.length, 0);
+    expect(ListType.memory!(d)).toBe(expected);
+    expect(ListType.memory!(d.clone())).toBe(expected);
   });
 });

@@ -164,4 +164,24 @@ describe('RSet and its helpers', () => {
     expect(s.add('3', 2)).toBe(true);
     expect(s.intset).toBe(false);
   });
+
+  it("a hashtable's memory estimate follows its writes as a full count of its members would", () => {
+    // The estimate keeps a running byte count; the count it replaced walked every member.
+    const counted = (members: string[]) => 96 + 40 * members.length + members.reduce((n, m) => n + m.length, 0);
+    let seed = 5;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const s = setOf(['1', '2', 'not a number'], MAX);
+    expect(s.intset).toBe(false);
+    for (let step = 0; step < 3000; step++) {
+      const m = 'm'.repeat(rnd(20)) + rnd(300) + (rnd(2) === 0 ? '\xff\0' : '');
+      if (rnd(3) === 0) s.remove(m);
+      else s.add(m, MAX);
+      if (step % 100 === 0) expect(SetType.memory!(s)).toBe(counted(s.members));
+    }
+    expect(SetType.memory!(s)).toBe(counted(s.members));
+    expect(SetType.memory!(s, 0)).toBe(counted(s.members));
+    expect(SetType.memory!(s.clone())).toBe(counted(s.members));
+    const firstTwo = s.members[0].length + s.members[1].length;
+    expect(SetType.memory!(s, 2)).toBe(Math.round(96 + s.size * (40 + firstTwo / 2)));
+  });
 });
