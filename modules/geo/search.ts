@@ -118,8 +118,26 @@ export function parseUnit(arg: string): number {
 
 /** addReplyDoubleDistance: four decimals, as a bulk string in both protocols. */
 export function distanceReply(d: number): string {
+  // printf's %.4f rounds d * 10^4 exactly, half to even; the product below is within 2^-52 of
+  // itself of that, so it rounds the same unless it is that near a tie (then formatFixed).
+  const x = d * 1e4;
+  if (d > 0 && x < MAX_FIXED) {
+    const int = Math.floor(x);
+    const frac = x - int;
+    const margin = x * 2 ** -50;
+    if (frac < 0.5 - margin || frac > 0.5 + margin) {
+      const n = frac < 0.5 ? int : int + 1;
+      // n < 2^52: n / 10^4 is off by less than the 10^-4 its fraction is away from an integer.
+      const whole = Math.floor(n / 1e4);
+      const rest = n - whole * 1e4;
+      return `${whole}.${rest < 10 ? '000' : rest < 100 ? '00' : rest < 1000 ? '0' : ''}${rest}`;
+    }
+  }
   return formatFixed(d, 4);
 }
+
+/** Below this, distanceReply's integers are exact doubles and its quotient is safe. */
+const MAX_FIXED = 2 ** 52;
 
 /** GEOPOS and WITHCOORD: a coordinate as Redis's human long double. */
 export function coordReply(d: number): DoubleReply {
@@ -223,7 +241,8 @@ class Found {
     if (!(scale < Infinity)) return false;
     const bucket = this.bucket;
     const next = this.next;
-    next.fill(0, 0, n + 1);
+    // A loop: fill() is a call into the runtime, longer than the loop for a search's few dozen points.
+    for (let b = 0; b <= n; b++) next[b] = 0;
     for (let i = 0; i < n; i++) {
       let b = Math.floor(d[i] * d[i] * scale);
       if (b > n - 1) b = n - 1;
@@ -498,10 +517,13 @@ function searchReply(
         out[i] = found.eles[k];
         continue;
       }
-      const item: Reply[] = [found.eles[k]];
-      if (withDist) item.push(distanceReply(shownDistance(k, conversion)));
-      if (withHash) item.push(Math.trunc(found.scores[k]));
-      if (withCoord) item.push([coordReply(found.lons[k]), coordReply(found.lats[k])]);
+      // Sized once: an array grown by push is copied as it grows.
+      const item = new Array<Reply>(1 + options);
+      let j = 0;
+      item[j++] = found.eles[k];
+      if (withDist) item[j++] = distanceReply(shownDistance(k, conversion));
+      if (withHash) item[j++] = Math.trunc(found.scores[k]);
+      if (withCoord) item[j] = [coordReply(found.lons[k]), coordReply(found.lats[k])];
       out[i] = item;
     }
     return out;
