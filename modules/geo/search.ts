@@ -317,12 +317,27 @@ class Found {
     return this.storeScores;
   }
 
-  /** Drop the member strings so they are not kept alive between commands. */
+  /**
+   * Drop the member strings so they are not kept alive between commands. The slots stay (a
+   * length set to 0 is a runtime call, and the next search grows the array again) unless a
+   * large search left many.
+   */
   release(): void {
-    this.eles.length = 0;
-    this.stored.length = 0;
+    const n = this.used;
+    if (n > KEPT_SLOTS) {
+      this.eles.length = 0;
+      this.stored.length = 0;
+      return;
+    }
+    const { eles, stored } = this;
+    for (let i = 0; i < n; i++) eles[i] = '';
+    // A STORE wrote at most this search's n (and each release cleared its own).
+    for (let i = 0; i < n && i < stored.length; i++) stored[i] = '';
   }
 }
+
+/** Found.release() keeps a search's slots up to this many. */
+const KEPT_SLOTS = 1024;
 
 const found = new Found();
 const ranges = new Float64Array(2 * MAX_RANGES);
