@@ -215,13 +215,94 @@ class Found {
    * `order` = 0..used-1, sorted by distance when asked, stably (glibc's qsort, which Redis
    * calls, is a merge sort). No comparator calls and nothing allocated.
    */
-  sortOrder(sort: Sort): void {
+  sortOrder(sort: Sort, returned: number): void {
     const n = this.used;
     const a = this.order;
     for (let i = 0; i < n; i++) a[i] = i;
     if (sort === Sort.None || n < 2) return;
     const desc = sort === Sort.Desc;
-    if (!this.bucketSort(n, desc)) this.mergeSort(n, desc);
+    // COUNT below the points found: Redis's pqsort, whose order of equal distances is its own.
+    if (returned < n) this.pqsort(0, n, returned - 1, desc);
+    else if (!this.bucketSort(n, desc)) this.mergeSort(n, desc);
+  }
+
+  /** sort_gp_asc (sort_gp_desc when `desc`) of order[i] and order[j]: -1, 0 or 1. */
+  private cmp(i: number, j: number, desc: boolean): number {
+    const a = this.dists[this.order[i]];
+    const b = this.dists[this.order[j]];
+    const r = a > b ? 1 : a === b ? 0 : -1;
+    return desc ? -r : r;
+  }
+
+  private swap(i: number, j: number): void {
+    const a = this.order;
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+
+  /** med3: the median of three positions, compared as Redis's pqsort compares them. */
+  private med3(a: number, b: number, c: number, desc: boolean): number {
+    return this.cmp(a, b, desc) < 0
+      ? this.cmp(b, c, desc) < 0 ? b : this.cmp(a, c, desc) < 0 ? c : a
+      : this.cmp(b, c, desc) > 0 ? b : this.cmp(a, c, desc) < 0 ? a : c;
+  }
+
+  /**
+   * Redis's pqsort (NetBSD's qsort, Bentley and McIlroy's, restricted to the parts that reach
+   * positions 0..last) on order[lo..lo+n-1]: the same comparisons and swaps, so points of
+   * equal distance end up where Redis puts them.
+   */
+  private pqsort(lo: number, n: number, last: number, desc: boolean): void {
+    for (;;) {
+      if (n < 7) {
+        for (let m = lo + 1; m < lo + n; m++) for (let l = m; l > lo && this.cmp(l - 1, l, desc) > 0; l--) this.swap(l, l - 1);
+        return;
+      }
+      let pm = lo + (n >>> 1);
+      if (n > 7) {
+        let pl = lo;
+        let pn = lo + n - 1;
+        if (n > 40) {
+          const d = n >>> 3;
+          pl = this.med3(pl, pl + d, pl + 2 * d, desc);
+          pm = this.med3(pm - d, pm, pm + d, desc);
+          pn = this.med3(pn - 2 * d, pn - d, pn, desc);
+        }
+        pm = this.med3(pl, pm, pn, desc);
+      }
+      this.swap(lo, pm);
+      let pa = lo + 1;
+      let pb = pa;
+      let pc = lo + n - 1;
+      let pd = pc;
+      for (;;) {
+        let r: number;
+        while (pb <= pc && (r = this.cmp(pb, lo, desc)) <= 0) {
+          if (r === 0) this.swap(pa++, pb);
+          pb++;
+        }
+        while (pb <= pc && (r = this.cmp(pc, lo, desc)) >= 0) {
+          if (r === 0) this.swap(pc, pd--);
+          pc--;
+        }
+        if (pb > pc) break;
+        this.swap(pb++, pc--);
+      }
+      const end = lo + n;
+      let r = Math.min(pa - lo, pb - pa);
+      for (let k = 0; k < r; k++) this.swap(lo + k, pb - r + k);
+      r = Math.min(pd - pc, end - pd - 1);
+      for (let k = 0; k < r; k++) this.swap(pb + k, end - r + k);
+      // The part before the pivots, then (as a loop) the part after, each only if it reaches 0..last.
+      r = pb - pa;
+      if (r > 1 && lo <= last) this.pqsort(lo, r, last, desc);
+      r = pd - pc;
+      if (r <= 1) return;
+      lo = end - r;
+      n = r;
+      if (lo > last) return;
+    }
   }
 
   /**
@@ -519,7 +600,7 @@ function searchReply(
   const total = found.used;
   if (total === 0 && storeKey === null) return [];
   const returned = count === 0 || total < count ? total : count;
-  found.sortOrder(sort);
+  found.sortOrder(sort, returned);
   const order = found.order;
   const conversion = shape.conversion;
 
