@@ -255,7 +255,7 @@ function callgrindMode() {
     ir.push(Math.round((c.ir - base.ir) / REQUESTS));
     miss.push(((c.d1mr - base.d1mr) / REQUESTS).toFixed(1));
   }
-  console.log(`${TEST}: instructions per request ${ir.join(' ')}${args.cache ? `; D1 read misses ${miss.join(' ')}` : ''} (callgrind, ${REQUESTS} after a warm-up of ${2 * REQUESTS}, ${FILL} of ${RANGE} members filled)`);
+  console.log(`${TEST}: instructions per request ${ir.join(' ')}${args.cache ? `; D1 read misses ${miss.join(' ')}` : ''} (callgrind, ${REQUESTS} after a warm-up of ${2 * REQUESTS}${TEST.startsWith('search') ? '' : `, ${FILL} of ${RANGE} members filled`})`);
 }
 
 (MODE === 'cpu' ? cpuMode() : MODE === 'window' ? windowMode() : MODE === 'callgrind' ? Promise.resolve(callgrindMode()) : Promise.reject(new Error(`unknown mode ${MODE}`))).catch((e) => {
