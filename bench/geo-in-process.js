@@ -16,7 +16,11 @@
  *          first, so about (range - fill) / range of the requests add one), geoadd16 (the same,
  *          16 a read), geoadd-new (every member new), zadd (ZADD of the same shape, score 1),
  *          put-new / put-old (the SortedSets service's put() alone: a new member each call /
- *          an existing one, same score, in a set of --fill members)
+ *          an existing one, same score, in a set of --fill members), search / search-dist (the
+ *          geo suite's GEOSEARCH FROMLONLAT 10 47 BYRADIUS 10 km ASC [WITHDIST], the search
+ *          function alone, no kernel, on the suite's points within 8-12 E, 45.5-48.5 N: the same
+ *          neighbourhood as its million, so the same candidates and results, in a set small
+ *          enough to fill under valgrind)
  */
 'use strict';
 const { spawnSync } = require('child_process');
@@ -58,6 +62,8 @@ const TESTS = {
   zadd: { per: 1, make: () => cmd(['ZADD', 'geo', '1', `m:${digits(below(RANGE))}`]) },
   'put-new': { direct: true },
   'put-old': { direct: true },
+  search: { direct: true },
+  'search-dist': { direct: true },
 };
 const test = TESTS[TEST] ?? fail(`unknown test ${TEST}: ${Object.keys(TESTS).join(', ')}`);
 
@@ -141,10 +147,42 @@ function directSet() {
   };
 }
 
+/** The geo suite's GEOSEARCH on its points near (10, 47), called directly: `n` calls of the same search. */
+function directSearch() {
+  const { ZSet, sortedSetsService } = require(path.join(DIST, 'modules/sorted-sets/zset'));
+  const { encodeScore } = require(path.join(DIST, 'modules/geo/geohash'));
+  const { georadius } = require(path.join(DIST, 'modules/geo/search'));
+  const limits = { maxEntries: 128, maxValue: 64 };
+  const z = new ZSet();
+  const point = require('./suites').europePoints();
+  for (let i = 0; i < 1000000; i++) {
+    const [lon, lat, member] = point(i);
+    if (lon > 8 && lon < 12 && lat > 45.5 && lat < 48.5) z.put(member, encodeScore(Number(lon), Number(lat)), false, false, limits);
+  }
+  const ss = sortedSetsService(limits);
+  const ctx = { db: { get: () => z }, keyMiss() {} };
+  const argv = ['GEOSEARCH', 'geo1m', 'FROMLONLAT', '10', '47', 'BYRADIUS', '10', 'km', 'ASC', ...(TEST === 'search-dist' ? ['WITHDIST'] : [])];
+  // GEOSEARCH's flags (search.ts's Search.GeoSearch).
+  const GEOSEARCH = 8;
+  return {
+    make: (n) => n,
+    run(n, m = n) {
+      const before = process.cpuUsage();
+      for (let i = 0; i < m; i++) georadius(ctx, ss, argv, 1, GEOSEARCH);
+      return process.cpuUsage(before);
+    },
+  };
+}
+
+/** The direct test's driver: make(n) prepares n calls, run(prepared, [first m of them]) times them. */
+function direct() {
+  return TEST.startsWith('search') ? directSearch() : directSet();
+}
+
 async function cpuMode() {
   const ns = [];
   if (test.direct) {
-    const d = directSet();
+    const d = direct();
     d.run(d.make(REQUESTS));
     for (let r = 0; r < ROUNDS; r++) {
       const used = d.run(d.make(REQUESTS));
@@ -174,7 +212,7 @@ async function cpuMode() {
 async function windowMode() {
   const window = Number(args.window);
   if (test.direct) {
-    const d = directSet();
+    const d = direct();
     const warm = d.make(REQUESTS);
     const measured = d.make(2 * REQUESTS);
     d.run(warm);
@@ -217,7 +255,7 @@ function callgrindMode() {
     ir.push(Math.round((c.ir - base.ir) / REQUESTS));
     miss.push(((c.d1mr - base.d1mr) / REQUESTS).toFixed(1));
   }
-  console.log(`${TEST}: instructions per request ${ir.join(' ')}${args.cache ? `; D1 read misses ${miss.join(' ')}` : ''} (callgrind, ${REQUESTS} after a warm-up of ${2 * REQUESTS}, ${FILL} of ${RANGE} members filled)`);
+  console.log(`${TEST}: instructions per request ${ir.join(' ')}${args.cache ? `; D1 read misses ${miss.join(' ')}` : ''} (callgrind, ${REQUESTS} after a warm-up of ${2 * REQUESTS}${TEST.startsWith('search') ? '' : `, ${FILL} of ${RANGE} members filled`})`);
 }
 
 (MODE === 'cpu' ? cpuMode() : MODE === 'window' ? windowMode() : MODE === 'callgrind' ? Promise.resolve(callgrindMode()) : Promise.reject(new Error(`unknown mode ${MODE}`))).catch((e) => {

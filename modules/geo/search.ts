@@ -118,8 +118,26 @@ export function parseUnit(arg: string): number {
 
 /** addReplyDoubleDistance: four decimals, as a bulk string in both protocols. */
 export function distanceReply(d: number): string {
+  // printf's %.4f rounds d * 10^4 exactly, half to even; the product below is within 2^-52 of
+  // itself of that, so it rounds the same unless it is that near a tie (then formatFixed).
+  const x = d * 1e4;
+  if (d > 0 && x < MAX_FIXED) {
+    const int = Math.floor(x);
+    const frac = x - int;
+    const margin = x * 2 ** -50;
+    if (frac < 0.5 - margin || frac > 0.5 + margin) {
+      const n = frac < 0.5 ? int : int + 1;
+      // n < 2^52: n / 10^4 is off by less than the 10^-4 its fraction is away from an integer.
+      const whole = Math.floor(n / 1e4);
+      const rest = n - whole * 1e4;
+      return `${whole}.${rest < 10 ? '000' : rest < 100 ? '00' : rest < 1000 ? '0' : ''}${rest}`;
+    }
+  }
   return formatFixed(d, 4);
 }
+
+/** Below this, distanceReply's integers are exact doubles and its quotient is safe. */
+const MAX_FIXED = 2 ** 52;
 
 /** GEOPOS and WITHCOORD: a coordinate as Redis's human long double. */
 export function coordReply(d: number): DoubleReply {
@@ -197,13 +215,94 @@ class Found {
    * `order` = 0..used-1, sorted by distance when asked, stably (glibc's qsort, which Redis
    * calls, is a merge sort). No comparator calls and nothing allocated.
    */
-  sortOrder(sort: Sort): void {
+  sortOrder(sort: Sort, returned: number): void {
     const n = this.used;
     const a = this.order;
     for (let i = 0; i < n; i++) a[i] = i;
     if (sort === Sort.None || n < 2) return;
     const desc = sort === Sort.Desc;
-    if (!this.bucketSort(n, desc)) this.mergeSort(n, desc);
+    // COUNT below the points found: Redis's pqsort, whose order of equal distances is its own.
+    if (returned < n) this.pqsort(0, n, returned - 1, desc);
+    else if (!this.bucketSort(n, desc)) this.mergeSort(n, desc);
+  }
+
+  /** sort_gp_asc (sort_gp_desc when `desc`) of order[i] and order[j]: -1, 0 or 1. */
+  private cmp(i: number, j: number, desc: boolean): number {
+    const a = this.dists[this.order[i]];
+    const b = this.dists[this.order[j]];
+    const r = a > b ? 1 : a === b ? 0 : -1;
+    return desc ? -r : r;
+  }
+
+  private swap(i: number, j: number): void {
+    const a = this.order;
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+
+  /** med3: the median of three positions, compared as Redis's pqsort compares them. */
+  private med3(a: number, b: number, c: number, desc: boolean): number {
+    return this.cmp(a, b, desc) < 0
+      ? this.cmp(b, c, desc) < 0 ? b : this.cmp(a, c, desc) < 0 ? c : a
+      : this.cmp(b, c, desc) > 0 ? b : this.cmp(a, c, desc) < 0 ? a : c;
+  }
+
+  /**
+   * Redis's pqsort (NetBSD's qsort, Bentley and McIlroy's, restricted to the parts that reach
+   * positions 0..last) on order[lo..lo+n-1]: the same comparisons and swaps, so points of
+   * equal distance end up where Redis puts them.
+   */
+  private pqsort(lo: number, n: number, last: number, desc: boolean): void {
+    for (;;) {
+      if (n < 7) {
+        for (let m = lo + 1; m < lo + n; m++) for (let l = m; l > lo && this.cmp(l - 1, l, desc) > 0; l--) this.swap(l, l - 1);
+        return;
+      }
+      let pm = lo + (n >>> 1);
+      if (n > 7) {
+        let pl = lo;
+        let pn = lo + n - 1;
+        if (n > 40) {
+          const d = n >>> 3;
+          pl = this.med3(pl, pl + d, pl + 2 * d, desc);
+          pm = this.med3(pm - d, pm, pm + d, desc);
+          pn = this.med3(pn - 2 * d, pn - d, pn, desc);
+        }
+        pm = this.med3(pl, pm, pn, desc);
+      }
+      this.swap(lo, pm);
+      let pa = lo + 1;
+      let pb = pa;
+      let pc = lo + n - 1;
+      let pd = pc;
+      for (;;) {
+        let r: number;
+        while (pb <= pc && (r = this.cmp(pb, lo, desc)) <= 0) {
+          if (r === 0) this.swap(pa++, pb);
+          pb++;
+        }
+        while (pb <= pc && (r = this.cmp(pc, lo, desc)) >= 0) {
+          if (r === 0) this.swap(pc, pd--);
+          pc--;
+        }
+        if (pb > pc) break;
+        this.swap(pb++, pc--);
+      }
+      const end = lo + n;
+      let r = Math.min(pa - lo, pb - pa);
+      for (let k = 0; k < r; k++) this.swap(lo + k, pb - r + k);
+      r = Math.min(pd - pc, end - pd - 1);
+      for (let k = 0; k < r; k++) this.swap(pb + k, end - r + k);
+      // The part before the pivots, then (as a loop) the part after, each only if it reaches 0..last.
+      r = pb - pa;
+      if (r > 1 && lo <= last) this.pqsort(lo, r, last, desc);
+      r = pd - pc;
+      if (r <= 1) return;
+      lo = end - r;
+      n = r;
+      if (lo > last) return;
+    }
   }
 
   /**
@@ -223,7 +322,8 @@ class Found {
     if (!(scale < Infinity)) return false;
     const bucket = this.bucket;
     const next = this.next;
-    next.fill(0, 0, n + 1);
+    // A loop: fill() is a call into the runtime, longer than the loop for a search's few dozen points.
+    for (let b = 0; b <= n; b++) next[b] = 0;
     for (let i = 0; i < n; i++) {
       let b = Math.floor(d[i] * d[i] * scale);
       if (b > n - 1) b = n - 1;
@@ -298,12 +398,27 @@ class Found {
     return this.storeScores;
   }
 
-  /** Drop the member strings so they are not kept alive between commands. */
+  /**
+   * Drop the member strings so they are not kept alive between commands. The slots stay (a
+   * length set to 0 is a runtime call, and the next search grows the array again) unless a
+   * large search left many.
+   */
   release(): void {
-    this.eles.length = 0;
-    this.stored.length = 0;
+    const n = this.used;
+    if (n > KEPT_SLOTS) {
+      this.eles.length = 0;
+      this.stored.length = 0;
+      return;
+    }
+    const { eles, stored } = this;
+    for (let i = 0; i < n; i++) eles[i] = '';
+    // A STORE wrote at most this search's n (and each release cleared its own).
+    for (let i = 0; i < n && i < stored.length; i++) stored[i] = '';
   }
 }
+
+/** Found.release() keeps a search's slots up to this many. */
+const KEPT_SLOTS = 1024;
 
 const found = new Found();
 const ranges = new Float64Array(2 * MAX_RANGES);
@@ -485,7 +600,7 @@ function searchReply(
   const total = found.used;
   if (total === 0 && storeKey === null) return [];
   const returned = count === 0 || total < count ? total : count;
-  found.sortOrder(sort);
+  found.sortOrder(sort, returned);
   const order = found.order;
   const conversion = shape.conversion;
 
@@ -498,10 +613,13 @@ function searchReply(
         out[i] = found.eles[k];
         continue;
       }
-      const item: Reply[] = [found.eles[k]];
-      if (withDist) item.push(distanceReply(shownDistance(k, conversion)));
-      if (withHash) item.push(Math.trunc(found.scores[k]));
-      if (withCoord) item.push([coordReply(found.lons[k]), coordReply(found.lats[k])]);
+      // Sized once: an array grown by push is copied as it grows.
+      const item = new Array<Reply>(1 + options);
+      let j = 0;
+      item[j++] = found.eles[k];
+      if (withDist) item[j++] = distanceReply(shownDistance(k, conversion));
+      if (withHash) item[j++] = Math.trunc(found.scores[k]);
+      if (withCoord) item[j] = [coordReply(found.lons[k]), coordReply(found.lats[k])];
       out[i] = item;
     }
     return out;

@@ -1,5 +1,5 @@
-import { Errors, parseDouble } from '../../../kernel';
-import { parseCoord } from '../../../modules/geo/search';
+import { Errors, formatFixed, parseDouble } from '../../../kernel';
+import { distanceReply, parseCoord } from '../../../modules/geo/search';
 
 /** parseCoord's own scan of the usual coordinate forms must give parseDouble's (strtod's) value, bit for bit. */
 describe('geo: coordinates and radii parse as strtod reads them', () => {
@@ -43,3 +43,19 @@ describe('geo: coordinates and radii parse as strtod reads them', () => {
     expect(cases.filter((s) => !same(s))).toEqual([]);
   });
 });
+
+/** distanceReply's own rounding must print what formatFixed (printf's %.4f) prints, ties included. */
+describe('geo: distances print as %.4f', () => {
+  it('random magnitudes, exact ties, their neighbours one ulp away, and the edges of the fast path', () => {
+    let seed = 9;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    const cases: number[] = [0, -0, 1e-300, 5e-5, 0.00015, 0.99995, 9.99995, 12345.67895, 4.5e11, 2 ** 52 / 1e4, 2 ** 52 / 1e4 + 1, 1e20, Infinity, NaN];
+    for (let i = 0; i < 20000; i++) cases.push(rnd() * 10 ** (Math.floor(rnd() * 14) - 4));
+    for (let k = 0; k < 20000; k += 7) {
+      const tie = (k + 0.5) / 1e4;
+      cases.push(tie, tie * (1 + 2 ** -52), tie * (1 - 2 ** -52), k / 1e4, (k * 997 + 0.5) / 1e4);
+    }
+    expect(cases.filter((d) => distanceReply(d) !== formatFixed(d, 4))).toEqual([]);
+  });
+});
+
