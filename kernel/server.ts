@@ -389,13 +389,7 @@ export class Server {
   }
 
   private finish(c: Client, cmd: RegisteredCommand, argv: string[], r: Reply | typeof NO_REPLY, t0: number, dirty: number): void {
-    const now = performance.now();
-    this.clock = now;
-    const usec = (now - t0) * 1000;
     const st = cmd.stats;
-    st.calls++;
-    st.usec += usec;
-    if (this.latencyTracking) (st.histogram ??= new LatencyHistogram()).record(usec);
     if (r !== NO_REPLY) {
       if (r instanceof ReplyError) {
         st.failed++;
@@ -403,6 +397,14 @@ export class Server {
       }
       c.reply(r);
     }
+    // After the reply is encoded, as Redis's handlers build theirs inside the timed call: read
+    // before, a large reply's encoding went to the next command of a pipeline (SLOWLOG, commandstats).
+    const now = performance.now();
+    this.clock = now;
+    const usec = (now - t0) * 1000;
+    st.calls++;
+    st.usec += usec;
+    if (this.latencyTracking) (st.histogram ??= new LatencyHistogram()).record(usec);
     this.stats.totalCommands++;
     c.commandsProcessed++;
     c.lastCommand = cmd.name;
