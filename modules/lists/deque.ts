@@ -31,7 +31,6 @@ export class Deque {
   /** The packed elements ('' as a ring buffer). */
   private lp = '';
   private head = 0;
-  private mask = 0;
   length = 0;
   /**
    * The ring's element bytes, kept as its slots are written: used_memory measures a large list
@@ -69,7 +68,6 @@ export class Deque {
     this.buf = null;
     this.ringBytes = 0;
     this.head = 0;
-    this.mask = 0;
   }
 
   private toRing(items: readonly string[]): void {
@@ -84,7 +82,6 @@ export class Deque {
     this.buf = buf;
     this.ringBytes = bytes;
     this.head = 0;
-    this.mask = cap - 1;
     this.length = items.length;
     this.lp = '';
   }
@@ -95,6 +92,14 @@ export class Deque {
     let n = 0;
     for (let pos = 0; pos < this.lp.length; pos = packedNext(this.lp, pos)) n += packedAt(this.lp, pos).length;
     return n;
+  }
+
+  /**
+   * The ring's capacity less one, read from the ring rather than kept: a field more would make
+   * every list's object 8 bytes larger, and most lists are packed.
+   */
+  private get mask(): number {
+    return this.buf!.length - 1;
   }
 
   /** Write ring slot `slot` (undefined: empty it), keeping ringBytes. */
@@ -324,6 +329,5 @@ export class Deque {
     for (let i = 0; i < this.length; i++) next[i] = this.buf![(this.head + i) & this.mask];
     this.buf = next;
     this.head = 0;
-    this.mask = cap - 1;
   }
 }
